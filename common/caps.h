@@ -1,0 +1,40 @@
+/* caps.h - every limit leakdex enforces, each with the reason it exists. */
+#ifndef LX_CAPS_H
+#define LX_CAPS_H
+
+/* A single source file larger than this is reported and skipped: leakdex maps
+ * whole files, and a 4 GiB mbox is better split first. */
+#define LX_MAX_SOURCE_BYTES ((size_t)4 << 30)
+
+/* One message larger than this (after mbox splitting) is reported and
+ * skipped: no real mail is that large, and GMime holds it in memory. */
+#define LX_MAX_MESSAGE_BYTES ((size_t)256 << 20)
+
+/* Body text kept per message, in bytes: enough for any letter, bounded so
+ * that a binary blob mislabelled text/plain cannot bloat the index. */
+#define LX_MAX_BODY_TEXT ((size_t)8 << 20)
+
+/* MIME nesting followed when looking for body text; deeper parts are
+ * ignored (hostile messages nest thousands deep). */
+#define LX_MAX_MIME_DEPTH 64
+
+/* Addresses kept per recipient header; the rest are counted, not stored. */
+#define LX_MAX_ADDRESSES 10000
+
+/* Directory depth of the source walk: deeper trees are reported. */
+#define LX_MAX_WALK_DEPTH 256
+
+/* Xapian refuses terms longer than 245 bytes; boolean terms are cut to this
+ * many bytes (at a UTF-8 boundary) before they are added. */
+#define LX_MAX_TERM_BYTES 240
+
+/* The length of a short id printed in hit lists: 12 hex digits of SHA-256. */
+#define LX_SHORT_ID_LEN 12
+
+/* The shortest id prefix `show` accepts. */
+#define LX_MIN_ID_PREFIX 6
+
+/* Documents written between two commits of the index. */
+#define LX_COMMIT_BATCH 2000
+
+#endif

@@ -1,0 +1,80 @@
+/* escape.c - quoting text for JSON and CSV output. */
+#include "escape.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "utf8.h"
+#include "banned.h"
+
+lx_status lx_escape_json(lx_strbuf *out, const char *s, size_t len)
+{
+    lx_strbuf clean;
+    lx_strbuf_init(&clean);
+    lx_status st = LX_OK;
+    if (!lx_utf8_valid(s, len)) {
+        if ((st = lx_utf8_sanitize(&clean, s, len, NULL)))
+            goto out;
+        s = clean.buf;
+        len = clean.len;
+    }
+    if ((st = lx_strbuf_addch(out, '"')))
+        goto out;
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[8];
+        const char *rep = NULL;
+        switch (c) {
+        case '"':
+            rep = "\\\"";
+            break;
+        case '\\':
+            rep = "\\\\";
+            break;
+        case '\n':
+            rep = "\\n";
+            break;
+        case '\r':
+            rep = "\\r";
+            break;
+        case '\t':
+            rep = "\\t";
+            break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                snprintf(esc, sizeof esc, "\\u%04x", c);
+                rep = esc;
+            }
+        }
+        if (!rep)
+            continue;
+        if ((st = lx_strbuf_add(out, s + run, i - run)) || (st = lx_strbuf_addstr(out, rep)))
+            goto out;
+        run = i + 1;
+    }
+    if ((st = lx_strbuf_add(out, s + run, len - run)))
+        goto out;
+    st = lx_strbuf_addch(out, '"');
+out:
+    lx_strbuf_release(&clean);
+    return st;
+}
+
+lx_status lx_escape_csv(lx_strbuf *out, const char *s, size_t len)
+{
+    bool quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (!quote)
+        return lx_strbuf_add(out, s, len);
+    lx_status st = lx_strbuf_addch(out, '"');
+    for (size_t i = 0; i < len && !st; i++) {
+        if (s[i] == '"')
+            st = lx_strbuf_addch(out, '"');
+        if (!st)
+            st = lx_strbuf_addch(out, s[i]);
+    }
+    return st ? st : lx_strbuf_addch(out, '"');
+}

@@ -1,0 +1,17 @@
+/* escape.h - quoting text for JSON and CSV output. */
+#ifndef LX_ESCAPE_H
+#define LX_ESCAPE_H
+
+#include <stddef.h>
+
+#include "strbuf.h"
+
+/* Appends s[0..len) as a JSON string literal, quotes included. Invalid UTF-8
+ * is replaced by U+FFFD so the output always parses. */
+lx_status lx_escape_json(lx_strbuf *out, const char *s, size_t len);
+
+/* Appends s as one RFC 4180 field: quoted when it holds a comma, a quote, CR
+ * or LF, or starts with a space; quotes doubled. */
+lx_status lx_escape_csv(lx_strbuf *out, const char *s, size_t len);
+
+#endif

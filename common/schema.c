@@ -1,0 +1,80 @@
+/* schema.c - the one table that says how each field is stored in Xapian. */
+#include "schema.h"
+
+#include <string.h>
+
+#include "banned.h"
+
+/*
+ * The schema. One Xapian document per unique message (identity: SHA-256 of
+ * the raw message with CRLF line endings and without an mbox "From " line).
+ *
+ * Boolean terms are stored as PREFIX + value, values normalized as the help
+ * says; text fields go through Xapian's TermGenerator with positions, so
+ * phrases work; unprefixed free text holds the subject and the body. Value
+ * slots are numbered explicitly here and nowhere else: reordering rows never
+ * changes the on-disk format. Prefixes follow Xapian's convention (Q for the
+ * unique id, X-prefixes for the rest).
+ *
+ * The document data is a list of key=value lines; see record.h and the README.
+ */
+static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
+    {LX_F_SHA256, "sha256", NULL, "Q", -1, LX_KIND_BOOLEAN,
+     "SHA-256 of the message, 64 lowercase hex digits", NULL},
+    {LX_F_MESSAGE_ID, "message_id", "id", "XMID", -1, LX_KIND_BOOLEAN,
+     "Message-ID, exact, with or without <>", "id:0001.horizon@campagne-exemple.fr"},
+    {LX_F_FROM, "from", "from", "XF", -1, LX_KIND_TEXT,
+     "words of the sender's name and address", "from:alice or from:alice.martin@example.org"},
+    {LX_F_FROM_ADDR, "from_address", NULL, "XFA", -1, LX_KIND_BOOLEAN,
+     "sender address, exact, lowercased (the --from option)", NULL},
+    {LX_F_FROM_DOMAIN, "from_domain", "domain", "XFD", -1, LX_KIND_BOOLEAN,
+     "sender's domain, exact, lowercased", "domain:campagne-exemple.fr"},
+    {LX_F_TO, "to", "to", "XT", -1, LX_KIND_TEXT,
+     "words of To, Cc and Bcc names and addresses", "to:presse@presse-exemple.fr"},
+    {LX_F_TO_ADDR, "to_address", NULL, "XTA", -1, LX_KIND_BOOLEAN,
+     "recipient address (To, Cc, Bcc), exact, lowercased", NULL},
+    {LX_F_SUBJECT, "subject", "subject", "XS", -1, LX_KIND_TEXT, "words of the subject",
+     "subject:réunion or subject:\"budget 2017\""},
+    {LX_F_BODY, "text", NULL, "", -1, LX_KIND_TEXT,
+     "free text: subject and body (no field name needed)", "zeppelin or \"budget prévisionnel\""},
+    {LX_F_YEAR, "year", "year", "XY", -1, LX_KIND_BOOLEAN, "UTC year of the date",
+     "year:2016"},
+    {LX_F_MONTH, "month", "month", "XM", -1, LX_KIND_BOOLEAN, "UTC year and month of the date",
+     "month:2017-04"},
+    {LX_F_CONFLICT, "conflict", "conflict", "XC", -1, LX_KIND_BOOLEAN,
+     "\"yes\" on copies that share a Message-ID but differ in From, Date, Subject or body",
+     "conflict:yes"},
+    {LX_F_DATE, "date", "date", NULL, 0, LX_KIND_VALUE,
+     "UTC date: YYYY, YYYY-MM or YYYY-MM-DD, or a range A..B with either end open",
+     "date:2016-01-01..2017-04-24 or date:2017 or date:..2010-06"},
+    {LX_F_SIZE, "size", NULL, NULL, 1, LX_KIND_VALUE, "size of the raw message in bytes", NULL},
+};
+
+const lx_field_def *lx_schema_field(lx_field f)
+{
+    if ((unsigned)f >= LX_F_COUNT_)
+        return NULL;
+    return &lx_schema_table[f];
+}
+
+const lx_field_def *lx_schema_by_query_name(const char *name, size_t len)
+{
+    for (size_t i = 0; i < LX_F_COUNT_; i++) {
+        const char *q = lx_schema_table[i].query_name;
+        if (q && strlen(q) == len && memcmp(q, name, len) == 0)
+            return &lx_schema_table[i];
+    }
+    return NULL;
+}
+
+const char *lx_schema_prefix(lx_field f)
+{
+    const lx_field_def *d = lx_schema_field(f);
+    return d && d->prefix ? d->prefix : "";
+}
+
+int lx_schema_slot(lx_field f)
+{
+    const lx_field_def *d = lx_schema_field(f);
+    return d ? d->slot : -1;
+}

@@ -1,0 +1,65 @@
+/* schema.h - the index schema: every term prefix and value slot, declared once. */
+#ifndef LX_SCHEMA_H
+#define LX_SCHEMA_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bump when the meaning of any prefix, slot or document-data key changes. A
+ * database built by another version is refused, never misread. */
+#define LX_SCHEMA_VERSION 1
+#define LX_SCHEMA_METADATA_KEY "leakdex.schema"
+
+typedef enum lx_field {
+    LX_F_SHA256,      /* identity: SHA-256 of the canonical raw message */
+    LX_F_MESSAGE_ID,  /* Message-ID, without angle brackets */
+    LX_F_FROM,        /* sender name and address, as words */
+    LX_F_FROM_ADDR,   /* sender address, exact, lowercased */
+    LX_F_FROM_DOMAIN, /* sender domain, lowercased */
+    LX_F_TO,          /* To, Cc and Bcc names and addresses, as words */
+    LX_F_TO_ADDR,     /* To, Cc and Bcc addresses, exact, lowercased */
+    LX_F_SUBJECT,     /* subject words */
+    LX_F_BODY,        /* free text: subject and body */
+    LX_F_YEAR,        /* UTC year of the date, "2017" */
+    LX_F_MONTH,       /* UTC year and month, "2017-04" */
+    LX_F_CONFLICT,    /* "yes" on copies that share a Message-ID but differ */
+    LX_F_DATE,        /* UTC date, seconds since the epoch */
+    LX_F_SIZE,        /* size in bytes of the canonical raw message */
+    LX_F_COUNT_       /* number of fields; not a field */
+} lx_field;
+
+typedef enum lx_field_kind {
+    LX_KIND_BOOLEAN, /* exact terms that filter without weighting */
+    LX_KIND_TEXT,    /* positional words, phrases work */
+    LX_KIND_VALUE,   /* a value slot: ranges and sorting */
+} lx_field_kind;
+
+typedef struct lx_field_def {
+    lx_field field;         /* equals the row's index in the table */
+    const char *name;       /* name in documentation and JSON */
+    const char *query_name; /* "name:" in queries, or NULL when not queryable */
+    const char *prefix;     /* term prefix, or NULL for value-only fields */
+    int slot;               /* explicit value slot, or -1 */
+    lx_field_kind kind;
+    const char *help;       /* one line for --help-query and the README */
+    const char *example;    /* a query that uses it */
+} lx_field_def;
+
+/* The row for a field; the table is static and lives as long as the program. */
+const lx_field_def *lx_schema_field(lx_field f);
+
+/* The row whose query_name is name[0..len), or NULL. */
+const lx_field_def *lx_schema_by_query_name(const char *name, size_t len);
+
+/* Shorthands for the row's prefix and slot. */
+const char *lx_schema_prefix(lx_field f);
+int lx_schema_slot(lx_field f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

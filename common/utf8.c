@@ -1,0 +1,106 @@
+/* utf8.c - UTF-8 validation, repair and bounded cutting. */
+#include "utf8.h"
+
+#include <string.h>
+
+#include "banned.h"
+
+/* Length of the well-formed sequence at s (1..4), or 0 if ill-formed. */
+static size_t seq_len(const unsigned char *s, size_t avail)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        if (avail >= 2 && (s[1] & 0xC0) == 0x80)
+            return 2;
+        return 0;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (avail < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xE0 && s[1] < 0xA0)
+            return 0; /* overlong */
+        if (c == 0xED && s[1] >= 0xA0)
+            return 0; /* surrogate */
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (avail < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+            (s[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && s[1] < 0x90)
+            return 0; /* overlong */
+        if (c == 0xF4 && s[1] >= 0x90)
+            return 0; /* above U+10FFFF */
+        return 4;
+    }
+    return 0;
+}
+
+bool lx_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        size_t n = seq_len(p + i, len - i);
+        if (!n)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+lx_status lx_utf8_sanitize(lx_strbuf *out, const char *s, size_t len, size_t *replaced)
+{
+    static const char fffd[] = "\xEF\xBF\xBD";
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, run = 0, bad = 0;
+    lx_status st = lx_strbuf_grow(out, len);
+    if (st)
+        return st;
+    while (i < len) {
+        size_t n = seq_len(p + i, len - i);
+        if (n && p[i] != 0) {
+            i += n;
+            continue;
+        }
+        if ((st = lx_strbuf_add(out, s + run, i - run)) || (st = lx_strbuf_add(out, fffd, 3)))
+            return st;
+        bad++;
+        i++;
+        /* Skip the continuation bytes of the broken sequence: one U+FFFD per
+         * maximal ill-formed subpart would be finer, one per byte is noisy. */
+        while (i < len && (p[i] & 0xC0) == 0x80)
+            i++;
+        run = i;
+    }
+    st = lx_strbuf_add(out, s + run, len - run);
+    if (replaced)
+        *replaced += bad;
+    return st;
+}
+
+size_t lx_utf8_cut(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+lx_status lx_utf8_add_ascii_lower(lx_strbuf *out, const char *s)
+{
+    size_t start = out->len;
+    lx_status st = lx_strbuf_addstr(out, s);
+    if (st)
+        return st;
+    for (size_t i = start; i < out->len; i++) {
+        char c = out->buf[i];
+        if (c >= 'A' && c <= 'Z')
+            out->buf[i] = (char)(c - 'A' + 'a');
+    }
+    return LX_OK;
+}

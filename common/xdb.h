@@ -1,0 +1,132 @@
+/* xdb.h - the C API over libxapian; the only way leakdex touches Xapian. */
+#ifndef LX_XDB_H
+#define LX_XDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lx_db lx_db;
+typedef struct lx_doc lx_doc;
+typedef unsigned lx_docid;
+
+typedef enum lx_db_mode {
+    LX_DB_READ,   /* open an existing database read-only */
+    LX_DB_WRITE,  /* open or create for writing (takes Xapian's write lock) */
+} lx_db_mode;
+
+/*
+ * Opens the database at path. On success *out is a handle the caller frees
+ * with lx_db_close. On failure *out is NULL and, when errmsg is not NULL,
+ * *errmsg is a malloc'd one-line message the caller frees. A read-only open
+ * of a database without leakdex's schema version, or with another one, fails
+ * with LX_E_DB_SCHEMA; a writable open of an empty database stamps it.
+ */
+lx_status lx_db_open(const char *path, lx_db_mode mode, lx_db **out, char **errmsg);
+
+/* Commits pending changes (writable databases) and frees the handle. Returns
+ * the status of that final commit. */
+lx_status lx_db_close(lx_db *db);
+
+/* The message of the last failed call on this handle; owned by the handle,
+ * valid until the next call on it. "" when nothing failed. */
+const char *lx_db_error(const lx_db *db);
+
+lx_status lx_db_commit(lx_db *db);
+unsigned lx_db_doccount(lx_db *db);
+
+/* *value is a malloc'd NUL-terminated copy (empty when unset); caller frees. */
+lx_status lx_db_get_metadata(lx_db *db, const char *key, char **value);
+lx_status lx_db_set_metadata(lx_db *db, const char *key, const char *value);
+
+/* The ids of the documents indexed by term, ascending. *ids is malloc'd
+ * (NULL when *n is 0); caller frees. */
+lx_status lx_db_term_docs(lx_db *db, const char *term, lx_docid **ids, size_t *n);
+
+/* Up to max terms that start with prefix, in order. *terms is a malloc'd
+ * array of malloc'd strings; free each and the array. */
+lx_status lx_db_terms_with_prefix(lx_db *db, const char *prefix, size_t max, char ***terms,
+                                  size_t *n);
+
+/* A document's data; *data is malloc'd and NUL-terminated, caller frees. */
+lx_status lx_db_get_data(lx_db *db, lx_docid id, char **data, size_t *len);
+
+/* Replaces the stored data of a document, keeping its terms and values. */
+lx_status lx_db_set_data(lx_db *db, lx_docid id, const char *data, size_t len);
+
+/* Adds one boolean term to a stored document. */
+lx_status lx_db_add_term(lx_db *db, lx_docid id, const char *term);
+
+/* Adds a new document; *id receives its id when id is not NULL. */
+lx_status lx_db_add_doc(lx_db *db, const lx_doc *doc, lx_docid *id);
+
+/* --- documents under construction ------------------------------------- */
+
+/* A new empty document; free with lx_doc_free. NULL when out of memory. */
+lx_doc *lx_doc_new(void);
+void lx_doc_free(lx_doc *doc);
+
+/* Adds PREFIX+value as a boolean term (no positions, no weight). Values
+ * longer than LX_MAX_TERM_BYTES are cut at a UTF-8 boundary. */
+lx_status lx_doc_add_boolean(lx_doc *doc, const char *prefix, const char *value);
+
+/* Indexes UTF-8 text as positional words under prefix ("" for free text).
+ * Successive calls leave a gap in positions, so no phrase spans two calls. */
+lx_status lx_doc_index_text(lx_doc *doc, const char *prefix, const char *text, size_t len);
+
+/* Stores a number in a value slot, sortable (Xapian's sortable_serialise). */
+lx_status lx_doc_set_number(lx_doc *doc, int slot, double number);
+
+lx_status lx_doc_set_data(lx_doc *doc, const char *data, size_t len);
+
+/* --- queries ------------------------------------------------------------ */
+
+typedef enum lx_sort {
+    LX_SORT_RELEVANCE,
+    LX_SORT_DATE,      /* oldest first */
+    LX_SORT_DATE_DESC, /* newest first */
+} lx_sort;
+
+typedef struct lx_query_opts {
+    const char *text;         /* query string; NULL, "" or "*" match everything */
+    const char *const *from_addrs;/* exact sender addresses, OR-ed; may be NULL */
+    size_t n_from;
+    bool has_after;           /* date >= after (seconds, UTC) */
+    int64_t after;
+    bool has_before;          /* date <= before */
+    int64_t before;
+    lx_sort sort;
+    size_t offset;
+    size_t limit;             /* 0: no limit */
+    bool count_only;          /* fill total only */
+} lx_query_opts;
+
+typedef struct lx_hit {
+    lx_docid id;
+    double weight;
+    char *data; /* the document data, NUL-terminated */
+    size_t len;
+} lx_hit;
+
+/* Results own their hits; release with lx_results_release. `total` is the
+ * exact number of matching documents, whatever offset and limit are. */
+typedef struct lx_results {
+    size_t total;
+    size_t n;
+    lx_hit *hits;
+} lx_results;
+
+lx_status lx_db_search(lx_db *db, const lx_query_opts *opts, lx_results *out);
+void lx_results_release(lx_results *res);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,343 @@
+/* main.c - leakdex-index: walk the sources, parse every message, write the index. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "mbox.h"
+#include "message.h"
+#include "report.h"
+#include "sha256.h"
+#include "store.h"
+#include "walk.h"
+#include "xdb.h"
+#include "banned.h"
+
+/* Exit codes, as documented in the README. */
+enum { EXIT_OK = 0, EXIT_DB = 1, EXIT_USAGE = 2 };
+
+typedef struct indexer {
+    lx_db *db;
+    lx_report report;
+    bool quiet;
+    size_t since_commit;
+    lx_status fatal; /* a database error that ends the run */
+    lx_strbuf canon;
+} indexer;
+
+static void warn(const indexer *ix, const char *path, const char *reason)
+{
+    if (!ix->quiet)
+        fprintf(stderr, "leakdex-index: %s: %s\n", path, reason);
+}
+
+static void on_skip(void *ctx, const char *path, const char *source, lx_source_kind kind,
+                    const char *reason)
+{
+    indexer *ix = ctx;
+    lx_source_stats *s = lx_report_source(&ix->report, source, kind);
+    if (s)
+        lx_report_skip(s, reason, 1);
+    warn(ix, path, reason);
+}
+
+/* True when data starts with an RFC 5322 header block: field lines (or
+ * folded continuations) up to a blank line or the end, the first a field,
+ * at least one a field every mail carries. Decides by content, not name. */
+static bool looks_like_message(const char *d, size_t len)
+{
+    static const char *const known[] = {"from",     "to",          "subject",     "date",
+                                        "message-id", "received",  "return-path", "mime-version",
+                                        "sender",   "delivered-to", "cc",         "reply-to",
+                                        "x-mailer", "content-type", "references", "in-reply-to",
+                                        NULL};
+    size_t pos = 0, lines = 0;
+    bool any_known = false;
+    if (len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3;
+    while (pos < len && lines < 1000) {
+        const char *nl = memchr(d + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - d) : len;
+        size_t n = end - pos;
+        if (n > 0 && d[end - 1] == '\r')
+            n--;
+        if (n == 0)
+            break;
+        const char *line = d + pos;
+        if (line[0] == ' ' || line[0] == '\t') {
+            if (lines == 0)
+                return false;
+        } else {
+            size_t k = 0;
+            while (k < n && line[k] > 32 && line[k] < 127 && line[k] != ':')
+                k++;
+            if (k == 0 || k >= n || line[k] != ':')
+                return false;
+            for (size_t i = 0; known[i]; i++)
+                if (strlen(known[i]) == k && strncasecmp(line, known[i], k) == 0)
+                    any_known = true;
+        }
+        lines++;
+        pos = end + 1;
+    }
+    return any_known;
+}
+
+static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data, size_t len,
+                               bool from_mbox, const lx_location *loc)
+{
+    char sha[LX_SHA256_HEX_LEN + 1];
+    lx_store_seen seen;
+    lx_status st;
+    lx_strbuf where;
+    lx_strbuf_init(&where);
+    s->found++;
+    if (len > LX_MAX_MESSAGE_BYTES) {
+        lx_report_skip(s, "message larger than 256 MiB", 0);
+        warn(ix, loc->path, "message larger than 256 MiB, skipped");
+        return LX_OK;
+    }
+    lx_strbuf_reset(&ix->canon);
+    if ((st = lx_mbox_canonical(&ix->canon, data, len, from_mbox)) ||
+        (st = lx_sha256_hex(ix->canon.buf, ix->canon.len, sha)))
+        return st;
+    if ((st = lx_store_lookup(ix->db, sha, loc, &seen)))
+        return st;
+    if (seen == LX_SEEN_KNOWN) {
+        s->known++;
+        return LX_OK;
+    }
+    if (seen == LX_SEEN_DUPLICATE) {
+        s->duplicates++;
+    } else {
+        lx_message msg;
+        lx_strbuf why;
+        lx_strbuf_init(&why);
+        st = lx_message_parse(&msg, ix->canon.buf, ix->canon.len, &why);
+        if (st == LX_E_NOMEM) {
+            lx_strbuf_release(&why);
+            return st;
+        }
+        if (st) {
+            lx_report_skip(s, why.buf, 0);
+            lx_store_format_location(&where, loc);
+            warn(ix, where.buf, why.buf);
+            lx_strbuf_release(&where);
+            lx_strbuf_release(&why);
+            return LX_OK;
+        }
+        lx_strbuf_release(&why);
+        st = lx_store_add(ix->db, sha, ix->canon.len, loc, &msg);
+        if (!st) {
+            s->indexed++;
+            if (msg.date_source == LX_DATE_NONE)
+                s->no_date++;
+            else if (msg.date_source == LX_DATE_RECEIVED)
+                s->date_from_received++;
+        }
+        lx_message_release(&msg);
+        if (st)
+            return st;
+    }
+    if (++ix->since_commit >= LX_COMMIT_BATCH) {
+        ix->since_commit = 0;
+        return lx_db_commit(ix->db);
+    }
+    return LX_OK;
+}
+
+/* Opens a source file read-only without updating its access time when the
+ * system allows it: the sources are evidence. */
+static int open_evidence(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOATIME | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && errno == EPERM)
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    return fd;
+}
+
+static int on_file(void *ctx, const char *path, const char *source, lx_source_kind kind)
+{
+    indexer *ix = ctx;
+    char reason[300];
+    lx_source_stats *s = lx_report_source(&ix->report, source, kind);
+    if (!s) {
+        ix->fatal = LX_E_NOMEM;
+        return 1;
+    }
+    int fd = open_evidence(path);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        snprintf(reason, sizeof reason, "cannot read: %s", strerror(errno));
+        lx_report_skip(s, reason, 1);
+        warn(ix, path, reason);
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    if (!S_ISREG(sb.st_mode) || sb.st_size == 0 || (size_t)sb.st_size > LX_MAX_SOURCE_BYTES) {
+        const char *why = !S_ISREG(sb.st_mode) ? "not a regular file"
+                          : sb.st_size == 0    ? "empty file"
+                                               : "file larger than 4 GiB";
+        lx_report_skip(s, why, 1);
+        warn(ix, path, why);
+        close(fd);
+        return 0;
+    }
+    size_t len = (size_t)sb.st_size;
+    char *data = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (data == MAP_FAILED) {
+        snprintf(reason, sizeof reason, "cannot map: %s", strerror(errno));
+        lx_report_skip(s, reason, 1);
+        warn(ix, path, reason);
+        return 0;
+    }
+    lx_status st = LX_OK;
+    if (lx_mbox_looks_like(data, len)) {
+        lx_source_stats *ms = lx_report_source(&ix->report, path, LX_SOURCE_MBOX);
+        lx_mbox_iter it;
+        lx_mbox_msg m;
+        lx_mbox_iter_init(&it, data, len);
+        while (ms && !st && lx_mbox_next(&it, &m)) {
+            lx_location loc = {path, true, m.from_line, m.end - m.from_line};
+            if (m.end == m.start) {
+                ms->found++;
+                lx_report_skip(ms, "empty message in mbox", 0);
+                snprintf(reason, sizeof reason, "empty message at byte %zu of the mbox",
+                         m.from_line);
+                warn(ix, path, reason);
+                continue;
+            }
+            st = index_message(ix, ms, data + m.start, m.end - m.start, true, &loc);
+        }
+        if (!ms)
+            st = LX_E_NOMEM;
+    } else if (looks_like_message(data, len)) {
+        lx_location loc = {path, false, 0, len};
+        st = index_message(ix, s, data, len, false, &loc);
+    } else {
+        lx_report_skip(s, "not a mail message (no header block)", 1);
+        warn(ix, path, "not a mail message (no header block), skipped");
+    }
+    munmap(data, len);
+    if (st) {
+        ix->fatal = st;
+        return 1;
+    }
+    return 0;
+}
+
+static void usage(FILE *out)
+{
+    fputs("usage: leakdex-index [--db DIR] [--hidden] [--quiet] SOURCE...\n"
+          "\n"
+          "Indexes every message found under each SOURCE (a file, a directory\n"
+          "tree, a Maildir or an mbox file) into the index at DIR. Running it\n"
+          "again adds only what is new. The sources are only ever read.\n"
+          "\n"
+          "  --db DIR     the index (default: $LEAKDEX_DB, else ./leakdex.db)\n"
+          "  --hidden     also index hidden files and directories (names starting with '.')\n"
+          "  --quiet      no warnings on stderr; the report is still printed\n"
+          "  --help       this text\n"
+          "  --version    the version\n"
+          "\n"
+          "Exit status: 0 when it indexed what it could (skipped files are reported),\n"
+          "1 when the index could not be opened or written, 2 on a usage error.\n",
+          out);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'}, {"hidden", no_argument, NULL, 'H'},
+        {"quiet", no_argument, NULL, 'q'},    {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},  {NULL, 0, NULL, 0}};
+    const char *dbpath = getenv("LEAKDEX_DB");
+    bool hidden = false;
+    indexer ix;
+    memset(&ix, 0, sizeof ix);
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            dbpath = optarg;
+            break;
+        case 'H':
+            hidden = true;
+            break;
+        case 'q':
+            ix.quiet = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_OK;
+        case 'V':
+            puts("leakdex-index " LEAKDEX_VERSION);
+            return EXIT_OK;
+        default:
+            if (optopt)
+                fprintf(stderr, "leakdex-index: option -%c: unknown or missing its value (try --help)\n", optopt);
+            else
+                fprintf(stderr, "leakdex-index: %s: unknown option or missing value (try --help)\n",
+                        argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (!dbpath || !*dbpath)
+        dbpath = "leakdex.db";
+    if (optind >= argc) {
+        fputs("leakdex-index: no SOURCE given (try --help)\n", stderr);
+        return EXIT_USAGE;
+    }
+
+    char *err = NULL;
+    lx_status st = lx_db_open(dbpath, LX_DB_WRITE, &ix.db, &err);
+    if (st) {
+        fprintf(stderr, "leakdex-index: %s\n", err ? err : lx_status_str(st));
+        free(err);
+        return EXIT_DB;
+    }
+    lx_message_library_init();
+    lx_report_init(&ix.report);
+    lx_strbuf_init(&ix.canon);
+    double t0 = now_seconds();
+    lx_walk_cb cb = {on_file, on_skip, &ix, hidden};
+    for (int i = optind; i < argc && !ix.fatal; i++) {
+        char *abs = realpath(argv[i], NULL);
+        lx_walk(abs ? abs : argv[i], &cb);
+        free(abs);
+    }
+    int rc = EXIT_OK;
+    if (ix.fatal) {
+        fprintf(stderr, "leakdex-index: stopping: %s: %s\n", lx_status_str(ix.fatal),
+                lx_db_error(ix.db));
+        rc = EXIT_DB;
+    }
+    lx_status cst = lx_db_close(ix.db);
+    if (cst) {
+        fprintf(stderr, "leakdex-index: cannot commit the index: %s\n", lx_status_str(cst));
+        rc = EXIT_DB;
+    }
+    lx_report_print(&ix.report, stdout, now_seconds() - t0);
+    lx_report_release(&ix.report);
+    lx_strbuf_release(&ix.canon);
+    lx_message_library_shutdown();
+    return rc;
+}

@@ -1,0 +1,61 @@
+/* message.h - one parsed e-mail as plain data; GMime stays inside message.c. */
+#ifndef LX_MESSAGE_H
+#define LX_MESSAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+typedef struct lx_address {
+    char *name; /* display name, UTF-8, may be "" */
+    char *addr; /* address as written, UTF-8, may be "" */
+} lx_address;
+
+typedef struct lx_address_list {
+    lx_address *v;
+    size_t n, alloc;
+    size_t dropped; /* addresses past LX_MAX_ADDRESSES, counted only */
+} lx_address_list;
+
+typedef enum lx_date_source {
+    LX_DATE_NONE,     /* neither Date nor any Received header gave a date */
+    LX_DATE_HEADER,   /* the Date header */
+    LX_DATE_RECEIVED, /* the newest Received header */
+} lx_date_source;
+
+/* Every string is NUL-terminated valid UTF-8 owned by the message (never
+ * NULL once parsed); release with lx_message_release. */
+typedef struct lx_message {
+    lx_address from;
+    lx_address_list to, cc, bcc, reply_to;
+    char *subject;
+    char *message_id;  /* without <>, "" when absent */
+    char *in_reply_to; /* without <>, "" when absent */
+    char **references; /* without <>, oldest first */
+    size_t n_references;
+    lx_date_source date_source;
+    int64_t date; /* seconds since the epoch, UTC; 0 when date_source is NONE */
+    char *body;   /* the body text */
+    size_t body_len;
+    bool body_from_html; /* no text/plain part: the text comes from HTML */
+    bool body_truncated; /* cut at LX_MAX_BODY_TEXT */
+    size_t replaced;     /* invalid sequences replaced by U+FFFD */
+} lx_message;
+
+/* Process-wide set-up of GMime and libxml2; call once before any parse. */
+void lx_message_library_init(void);
+void lx_message_library_shutdown(void);
+
+/* Parses raw[0..len) into *msg (which the call initializes). On failure
+ * *msg holds nothing to release and, when why is not NULL, a reason is
+ * appended to it. */
+lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strbuf *why);
+void lx_message_release(lx_message *msg);
+
+/* Parses an RFC 5322 date (as in Date: and after the ';' of Received:) to
+ * UTC seconds; false when it cannot be read. */
+bool lx_message_parse_date(const char *text, int64_t *out);
+
+#endif

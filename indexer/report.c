@@ -1,0 +1,102 @@
+/* report.c - the completeness report printed at the end of every run. */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+void lx_report_init(lx_report *r)
+{
+    memset(r, 0, sizeof *r);
+}
+
+void lx_report_release(lx_report *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        for (size_t k = 0; k < r->v[i].n_reasons; k++)
+            free(r->v[i].reasons[k].reason);
+        free(r->v[i].reasons);
+        free(r->v[i].path);
+    }
+    free(r->v);
+    lx_report_init(r);
+}
+
+lx_source_stats *lx_report_source(lx_report *r, const char *path, lx_source_kind kind)
+{
+    /* Sources arrive grouped, so the last one is almost always the match. */
+    for (size_t i = r->n; i-- > 0;)
+        if (r->v[i].kind == kind && strcmp(r->v[i].path, path) == 0)
+            return &r->v[i];
+    if (r->n == r->alloc) {
+        size_t n = r->alloc ? r->alloc * 2 : 8;
+        lx_source_stats *v = realloc(r->v, n * sizeof *v);
+        if (!v)
+            return NULL;
+        r->v = v;
+        r->alloc = n;
+    }
+    lx_source_stats *s = &r->v[r->n];
+    memset(s, 0, sizeof *s);
+    if (!(s->path = strdup(path)))
+        return NULL;
+    s->kind = kind;
+    r->n++;
+    return s;
+}
+
+void lx_report_skip(lx_source_stats *s, const char *reason, int file)
+{
+    if (file)
+        s->files_skipped++;
+    else
+        s->skipped++;
+    for (size_t i = 0; i < s->n_reasons; i++) {
+        if (strcmp(s->reasons[i].reason, reason) == 0) {
+            s->reasons[i].count++;
+            return;
+        }
+    }
+    lx_reason_count *v = realloc(s->reasons, (s->n_reasons + 1) * sizeof *v);
+    if (!v)
+        return;
+    s->reasons = v;
+    v[s->n_reasons].reason = strdup(reason);
+    v[s->n_reasons].count = 1;
+    if (v[s->n_reasons].reason)
+        s->n_reasons++;
+}
+
+void lx_report_print(const lx_report *r, FILE *out, double seconds)
+{
+    lx_source_stats t;
+    memset(&t, 0, sizeof t);
+    fprintf(out, "%-7s %7s %7s %9s %7s %7s %6s  %s\n", "kind", "found", "indexed", "duplicate",
+            "already", "skipped", "files*", "source");
+    for (size_t i = 0; i < r->n; i++) {
+        const lx_source_stats *s = &r->v[i];
+        fprintf(out, "%-7s %7zu %7zu %9zu %7zu %7zu %6zu  %s\n", lx_source_kind_name(s->kind),
+                s->found, s->indexed, s->duplicates, s->known, s->skipped, s->files_skipped,
+                s->path);
+        for (size_t k = 0; k < s->n_reasons; k++)
+            fprintf(out, "%-7s   skipped %zu: %s\n", "", s->reasons[k].count,
+                    s->reasons[k].reason);
+        t.found += s->found;
+        t.indexed += s->indexed;
+        t.duplicates += s->duplicates;
+        t.known += s->known;
+        t.skipped += s->skipped;
+        t.files_skipped += s->files_skipped;
+        t.no_date += s->no_date;
+        t.date_from_received += s->date_from_received;
+    }
+    fprintf(out, "(files*: files or folders that hold no message and were not indexed)\n");
+    fprintf(out,
+            "total: %zu messages found: %zu indexed, %zu duplicates, %zu already indexed, "
+            "%zu skipped; %zu files skipped; %.2f s\n",
+            t.found, t.indexed, t.duplicates, t.known, t.skipped, t.files_skipped, seconds);
+    fprintf(out,
+            "dates: %zu from the Received header (no usable Date), %zu without any date\n",
+            t.date_from_received, t.no_date);
+}

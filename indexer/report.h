@@ -1,0 +1,47 @@
+/* report.h - the completeness report: every message and file accounted for. */
+#ifndef LX_REPORT_H
+#define LX_REPORT_H
+
+#include <stdio.h>
+
+#include "walk.h"
+
+typedef struct lx_reason_count {
+    char *reason;
+    size_t count;
+} lx_reason_count;
+
+typedef struct lx_source_stats {
+    char *path;
+    lx_source_kind kind;
+    size_t found;      /* messages found */
+    size_t indexed;    /* new documents */
+    size_t duplicates; /* same bytes as a message already indexed, new location */
+    size_t known;      /* already indexed at this very location */
+    size_t skipped;    /* messages that could not be indexed */
+    size_t files_skipped; /* files (or directories) that hold no message */
+    size_t no_date;    /* indexed without any date */
+    size_t date_from_received;
+    lx_reason_count *reasons;
+    size_t n_reasons;
+} lx_source_stats;
+
+typedef struct lx_report {
+    lx_source_stats *v;
+    size_t n, alloc;
+} lx_report;
+
+void lx_report_init(lx_report *r);
+void lx_report_release(lx_report *r);
+
+/* The stats of a source, created on first use; NULL when out of memory. The
+ * pointer is valid until the next call. */
+lx_source_stats *lx_report_source(lx_report *r, const char *path, lx_source_kind kind);
+
+/* Counts one skipped message (file == 0) or file (file == 1) under reason. */
+void lx_report_skip(lx_source_stats *s, const char *reason, int file);
+
+/* Prints the per-source table, the reasons, and the totals. */
+void lx_report_print(const lx_report *r, FILE *out, double seconds);
+
+#endif

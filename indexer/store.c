@@ -1,0 +1,303 @@
+/* store.c - turning a parsed message into a Xapian document, once per identity. */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "record.h"
+#include "schema.h"
+#include "utf8.h"
+#include "banned.h"
+
+lx_status lx_store_format_location(lx_strbuf *out, const lx_location *loc)
+{
+    if (!loc->in_mbox)
+        return lx_strbuf_addstr(out, loc->path);
+    return lx_strbuf_addf(out, "%s\t%zu\t%zu", loc->path, loc->offset, loc->length);
+}
+
+static lx_status term_of(lx_strbuf *t, lx_field f, const char *value)
+{
+    lx_strbuf_reset(t);
+    lx_status st = lx_strbuf_addstr(t, lx_schema_prefix(f));
+    return st ? st : lx_strbuf_addstr(t, value);
+}
+
+lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc,
+                          lx_store_seen *seen)
+{
+    lx_strbuf term, where, data;
+    lx_strbuf_init(&term);
+    lx_strbuf_init(&where);
+    lx_strbuf_init(&data);
+    lx_record rec;
+    lx_record_init(&rec);
+    lx_docid *ids = NULL;
+    size_t n = 0;
+    char *raw = NULL;
+    size_t raw_len = 0;
+    lx_status st;
+    *seen = LX_SEEN_NEW;
+    if ((st = term_of(&term, LX_F_SHA256, sha)) || (st = lx_db_term_docs(db, term.buf, &ids, &n)))
+        goto out;
+    if (n == 0)
+        goto out;
+    if ((st = lx_store_format_location(&where, loc)) ||
+        (st = lx_db_get_data(db, ids[0], &raw, &raw_len)) ||
+        (st = lx_record_parse(&rec, raw, raw_len)))
+        goto out;
+    if (lx_record_has(&rec, "path", where.buf)) {
+        *seen = LX_SEEN_KNOWN;
+        goto out;
+    }
+    *seen = LX_SEEN_DUPLICATE;
+    if ((st = lx_record_add(&rec, "path", where.buf, where.len)) ||
+        (st = lx_record_serialize(&rec, &data)))
+        goto out;
+    st = lx_db_set_data(db, ids[0], data.buf, data.len);
+out:
+    free(ids);
+    free(raw);
+    lx_record_release(&rec);
+    lx_strbuf_release(&term);
+    lx_strbuf_release(&where);
+    lx_strbuf_release(&data);
+    return st;
+}
+
+/* "ADDRESS\tNAME": the address cannot hold a tab, the name may. */
+static lx_status add_address(lx_record *rec, const char *key, const lx_address *a)
+{
+    lx_strbuf v;
+    lx_strbuf_init(&v);
+    lx_status st = lx_strbuf_addstr(&v, a->addr);
+    for (size_t i = 0; i < v.len; i++)
+        if (v.buf[i] == '\t')
+            v.buf[i] = ' ';
+    if (!st)
+        st = lx_strbuf_addch(&v, '\t');
+    if (!st)
+        st = lx_strbuf_addstr(&v, a->name);
+    if (!st)
+        st = lx_record_add(rec, key, v.buf, v.len);
+    lx_strbuf_release(&v);
+    return st;
+}
+
+static lx_status index_address(lx_doc *doc, lx_strbuf *tmp, lx_field text, lx_field exact,
+                               const lx_address *a)
+{
+    lx_status st = LX_OK;
+    if (*a->name)
+        st = lx_doc_index_text(doc, lx_schema_prefix(text), a->name, strlen(a->name));
+    if (!st && *a->addr)
+        st = lx_doc_index_text(doc, lx_schema_prefix(text), a->addr, strlen(a->addr));
+    if (!st && *a->addr) {
+        lx_strbuf_reset(tmp);
+        st = lx_utf8_add_ascii_lower(tmp, a->addr);
+        if (!st)
+            st = lx_doc_add_boolean(doc, lx_schema_prefix(exact), tmp->buf);
+    }
+    return st;
+}
+
+static lx_status index_list(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, const char *key,
+                            const lx_address_list *l)
+{
+    lx_status st = LX_OK;
+    for (size_t i = 0; i < l->n && !st; i++) {
+        st = add_address(rec, key, &l->v[i]);
+        if (!st && strcmp(key, "reply_to") != 0)
+            st = index_address(doc, tmp, LX_F_TO, LX_F_TO_ADDR, &l->v[i]);
+    }
+    if (!st && l->dropped) {
+        lx_strbuf_reset(tmp);
+        lx_strbuf_addf(tmp, "%s:%zu", key, l->dropped);
+        st = lx_record_add_str(rec, "dropped_addresses", tmp->buf);
+    }
+    return st;
+}
+
+/* What must agree between two copies sharing a Message-ID: the sender, the
+ * date, the subject and the body text. */
+static lx_status fingerprint(const lx_message *m, char hex[LX_SHA256_HEX_LEN + 1])
+{
+    lx_strbuf sb;
+    lx_strbuf_init(&sb);
+    lx_status st = lx_utf8_add_ascii_lower(&sb, m->from.addr);
+    if (!st)
+        st = lx_strbuf_addf(&sb, "\n%lld\n%s\n", m->date_source == LX_DATE_HEADER ? (long long)m->date : -1LL,
+                            m->subject);
+    if (!st)
+        st = lx_strbuf_add(&sb, m->body, m->body_len);
+    if (!st)
+        st = lx_sha256_hex(sb.buf, sb.len, hex);
+    lx_strbuf_release(&sb);
+    return st;
+}
+
+static const char *date_source_name(lx_date_source s)
+{
+    switch (s) {
+    case LX_DATE_NONE:
+        return "none";
+    case LX_DATE_HEADER:
+        return "header";
+    case LX_DATE_RECEIVED:
+        return "received";
+    }
+    return "none";
+}
+
+/* Links the new message with every stored copy that shares its Message-ID:
+ * both sides learn of each other, as "copy" or as "conflict". */
+static lx_status link_copies(lx_db *db, lx_doc *doc, lx_record *rec, const char *sha,
+                             const char *fp, const char *msgid, bool *conflict)
+{
+    lx_strbuf term, data;
+    lx_strbuf_init(&term);
+    lx_strbuf_init(&data);
+    lx_docid *ids = NULL;
+    size_t n = 0;
+    lx_status st;
+    *conflict = false;
+    if ((st = term_of(&term, LX_F_MESSAGE_ID, msgid)) ||
+        (st = lx_db_term_docs(db, term.buf, &ids, &n)))
+        goto out;
+    for (size_t i = 0; i < n && !st; i++) {
+        char *raw = NULL;
+        size_t len = 0;
+        lx_record other;
+        lx_record_init(&other);
+        if (!(st = lx_db_get_data(db, ids[i], &raw, &len)) &&
+            !(st = lx_record_parse(&other, raw, len))) {
+            const char *ofp = lx_record_get(&other, "fingerprint");
+            const char *osha = lx_record_get(&other, "sha256");
+            bool same = ofp && strcmp(ofp, fp) == 0;
+            const char *key = same ? "copy" : "conflict";
+            if (osha)
+                st = lx_record_add_str(rec, key, osha);
+            if (!st)
+                st = lx_record_add_str(&other, key, sha);
+            lx_strbuf_reset(&data);
+            if (!st)
+                st = lx_record_serialize(&other, &data);
+            if (!st)
+                st = lx_db_set_data(db, ids[i], data.buf, data.len);
+            if (!st && !same) {
+                *conflict = true;
+                if (!(st = term_of(&term, LX_F_CONFLICT, "yes")))
+                    st = lx_db_add_term(db, ids[i], term.buf);
+            }
+        }
+        free(raw);
+        lx_record_release(&other);
+    }
+    if (!st && *conflict)
+        st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_CONFLICT), "yes");
+out:
+    free(ids);
+    lx_strbuf_release(&term);
+    lx_strbuf_release(&data);
+    return st;
+}
+
+lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_location *loc,
+                       const lx_message *m)
+{
+    lx_doc *doc = lx_doc_new();
+    if (!doc)
+        return LX_E_NOMEM;
+    lx_record rec;
+    lx_record_init(&rec);
+    lx_strbuf tmp, data;
+    lx_strbuf_init(&tmp);
+    lx_strbuf_init(&data);
+    char fp[LX_SHA256_HEX_LEN + 1];
+    char iso[32] = "";
+    lx_status st;
+    bool conflict = false;
+
+    if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_SHA256), sha)) ||
+        (st = lx_record_add_str(&rec, "sha256", sha)))
+        goto out;
+    lx_strbuf_addf(&tmp, "%zu", size);
+    if ((st = lx_record_add_str(&rec, "size", tmp.buf)) ||
+        (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_SIZE), (double)size)))
+        goto out;
+
+    if (m->date_source != LX_DATE_NONE) {
+        int y, mo, d, h, mi, s;
+        lx_date_format_iso(m->date, iso);
+        lx_date_to_civil(m->date, &y, &mo, &d, &h, &mi, &s);
+        lx_strbuf_reset(&tmp);
+        lx_strbuf_addf(&tmp, "%04d", y);
+        if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_YEAR), tmp.buf)))
+            goto out;
+        lx_strbuf_addf(&tmp, "-%02d", mo);
+        if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_MONTH), tmp.buf)) ||
+            (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_DATE), (double)m->date)))
+            goto out;
+    }
+    if ((st = lx_record_add_str(&rec, "date", iso)) ||
+        (st = lx_record_add_str(&rec, "date_source", date_source_name(m->date_source))))
+        goto out;
+
+    if ((st = lx_record_add_str(&rec, "from_name", m->from.name)) ||
+        (st = lx_record_add_str(&rec, "from_address", m->from.addr)) ||
+        (st = index_address(doc, &tmp, LX_F_FROM, LX_F_FROM_ADDR, &m->from)))
+        goto out;
+    const char *at = strrchr(m->from.addr, '@');
+    if (at && at[1]) {
+        lx_strbuf_reset(&tmp);
+        if ((st = lx_utf8_add_ascii_lower(&tmp, at + 1)) ||
+            (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FROM_DOMAIN), tmp.buf)))
+            goto out;
+    }
+    if ((st = index_list(doc, &rec, &tmp, "to", &m->to)) ||
+        (st = index_list(doc, &rec, &tmp, "cc", &m->cc)) ||
+        (st = index_list(doc, &rec, &tmp, "bcc", &m->bcc)) ||
+        (st = index_list(doc, &rec, &tmp, "reply_to", &m->reply_to)))
+        goto out;
+
+    if ((st = lx_record_add_str(&rec, "subject", m->subject)) ||
+        (st = lx_doc_index_text(doc, lx_schema_prefix(LX_F_SUBJECT), m->subject,
+                                strlen(m->subject))) ||
+        (st = lx_doc_index_text(doc, lx_schema_prefix(LX_F_BODY), m->subject,
+                                strlen(m->subject))) ||
+        (st = lx_doc_index_text(doc, lx_schema_prefix(LX_F_BODY), m->body, m->body_len)))
+        goto out;
+
+    if ((st = lx_record_add_str(&rec, "message_id", m->message_id)) ||
+        (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_MESSAGE_ID), m->message_id)) ||
+        (st = lx_record_add_str(&rec, "in_reply_to", m->in_reply_to)))
+        goto out;
+    for (size_t i = 0; i < m->n_references && !st; i++)
+        st = lx_record_add_str(&rec, "references", m->references[i]);
+
+    lx_strbuf_reset(&tmp);
+    if (st || (st = lx_store_format_location(&tmp, loc)) ||
+        (st = lx_record_add(&rec, "path", tmp.buf, tmp.len)) || (st = fingerprint(m, fp)) ||
+        (st = lx_record_add_str(&rec, "fingerprint", fp)))
+        goto out;
+    if (*m->message_id && (st = link_copies(db, doc, &rec, sha, fp, m->message_id, &conflict)))
+        goto out;
+
+    lx_strbuf_reset(&tmp);
+    lx_strbuf_addf(&tmp, "%zu", m->replaced);
+    if ((st = lx_record_add_str(&rec, "body_source", m->body_from_html ? "html" : "plain")) ||
+        (st = lx_record_add_str(&rec, "body_truncated", m->body_truncated ? "yes" : "no")) ||
+        (st = lx_record_add_str(&rec, "replaced_characters", tmp.buf)) ||
+        (st = lx_record_add(&rec, "body", m->body, m->body_len)) ||
+        (st = lx_record_serialize(&rec, &data)) ||
+        (st = lx_doc_set_data(doc, data.buf, data.len)))
+        goto out;
+    st = lx_db_add_doc(db, doc, NULL);
+out:
+    lx_doc_free(doc);
+    lx_record_release(&rec);
+    lx_strbuf_release(&tmp);
+    lx_strbuf_release(&data);
+    return st;
+}

@@ -1,0 +1,45 @@
+/* store.h - turning a parsed message into a Xapian document, once per identity. */
+#ifndef LX_STORE_H
+#define LX_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "message.h"
+#include "sha256.h"
+#include "xdb.h"
+
+/* Where a message was found: a file of its own, or a byte range of an mbox
+ * (offset of its "From " line, length up to the end of the message). */
+typedef struct lx_location {
+    const char *path;
+    bool in_mbox;
+    size_t offset;
+    size_t length;
+} lx_location;
+
+typedef enum lx_store_seen {
+    LX_SEEN_NEW,       /* no document has this identity yet */
+    LX_SEEN_DUPLICATE, /* known message at a new location; location recorded */
+    LX_SEEN_KNOWN,     /* known message at a known location: nothing to do */
+} lx_store_seen;
+
+/* Looks up the identity sha; records loc on the existing document when it
+ * is new there. */
+lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc,
+                          lx_store_seen *seen);
+
+/*
+ * Adds the document for a message not yet in the index. Copies sharing its
+ * Message-ID are linked: "copy" when From, Date, Subject and body agree
+ * (transport headers may differ), "conflict" (and the conflict:yes term on
+ * both) when they do not.
+ */
+lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_location *loc,
+                       const lx_message *msg);
+
+/* The location as stored in the document data: "PATH" or
+ * "PATH\tOFFSET\tLENGTH" for a message inside an mbox. */
+lx_status lx_store_format_location(lx_strbuf *out, const lx_location *loc);
+
+#endif

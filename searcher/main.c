@@ -1,0 +1,382 @@
+/* main.c - leakdex-search: ask the index, show a message. */
+#include <errno.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "date.h"
+#include "output.h"
+#include "query.h"
+#include "record.h"
+#include "schema.h"
+#include "strbuf.h"
+#include "xdb.h"
+#include "banned.h"
+
+/* Exit codes, as documented in the README. */
+enum { EXIT_HITS = 0, EXIT_NO_HITS = 1, EXIT_ERROR = 2 };
+
+#define MAX_FROM 64
+
+typedef struct options {
+    const char *db;
+    const char *from[MAX_FROM];
+    size_t n_from;
+    bool has_after, has_before;
+    int64_t after, before;
+    lx_sort sort;
+    size_t limit, offset;
+    lx_format format;
+    bool count;
+} options;
+
+typedef int (*command_fn)(const options *o, lx_db *db, int argc, char **argv);
+
+static int cmd_search(const options *o, lx_db *db, int argc, char **argv);
+static int cmd_show(const options *o, lx_db *db, int argc, char **argv);
+
+/* The subcommands; the first word after the options may name one. */
+static const struct command {
+    const char *name;
+    command_fn fn;
+    const char *args;
+    const char *help;
+} commands[] = {
+    {"search", cmd_search, "[QUERY]", "list the messages that match (the default)"},
+    {"show", cmd_show, "ID...", "print a message's headers and body text"},
+};
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints one line on stderr and returns the error exit status. */
+static int fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("leakdex-search: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return EXIT_ERROR;
+}
+
+static void usage(FILE *out)
+{
+    fputs("usage: leakdex-search [OPTIONS] [COMMAND] [ARGS...]\n"
+          "       leakdex-search [OPTIONS] QUERY...\n"
+          "\ncommands:\n",
+          out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        char left[64];
+        snprintf(left, sizeof left, "%s %s", commands[i].name, commands[i].args);
+        fprintf(out, "  %-20s %s\n", left, commands[i].help);
+    }
+    fputs("\noptions:\n"
+          "  --db DIR             the index (default: $LEAKDEX_DB, else ./leakdex.db)\n"
+          "  --from ADDR          only mail sent by this exact address (repeatable: any of them)\n"
+          "  --after DATE         only mail dated DATE or later (UTC; YYYY, YYYY-MM, YYYY-MM-DD)\n"
+          "  --before DATE        only mail dated DATE or earlier (the whole day, month or year)\n"
+          "  --sort ORDER         relevance (default), date (oldest first) or -date\n"
+          "  --limit N            print at most N hits\n"
+          "  --offset N           skip the first N hits\n"
+          "  --format FORMAT      text (default), json, ndjson or csv\n"
+          "  --count              print the exact number of matches only\n"
+          "  --help-query         the query syntax, with an example of each field\n"
+          "  --help, --version\n"
+          "\nA query is words, \"phrases\", AND, OR, NOT, parentheses and fields;\n"
+          "no query, or '*', matches every message. Use 'search' to look for a word\n"
+          "that names a command: leakdex-search search show.\n"
+          "\nexit status: 0 something matched, 1 nothing matched, 2 error.\n",
+          out);
+}
+
+static void help_query(FILE *out)
+{
+    fputs("Query syntax (Xapian's query parser; operators in capitals):\n"
+          "  word1 word2          both words (AND is implied)\n"
+          "  \"a phrase\"           the words next to each other, in order\n"
+          "  a OR b, a AND NOT b, -word, +word, (a OR b) c, prefix*\n"
+          "\nFields:\n",
+          out);
+    for (int i = 0; i < LX_F_COUNT_; i++) {
+        const lx_field_def *f = lx_schema_field((lx_field)i);
+        if (!f->example)
+            continue;
+        char name[32];
+        snprintf(name, sizeof name, "%s%s", f->query_name ? f->query_name : "",
+                 f->query_name ? ":" : "(free text)");
+        fprintf(out, "  %-12s %s\n  %-12s e.g. %s\n", name, f->help, "", f->example);
+    }
+    fputs("\nDates are UTC; both ends of a range are inclusive: date:2017-04-24 is that\n"
+          "whole day, date:2016..2017 the two whole years, date:..2010 everything up to\n"
+          "the end of 2010.\n",
+          out);
+}
+
+static bool parse_size(const char *s, size_t *out)
+{
+    if (!*s || *s == '-')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = (size_t)v;
+    return true;
+}
+
+static int search_run(const options *o, lx_db *db, const char *text)
+{
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    if (text && lx_query_check(text, &why)) {
+        int rc = fail("malformed query: %s", why.buf);
+        lx_strbuf_release(&why);
+        return rc;
+    }
+    lx_strbuf_release(&why);
+    lx_query_opts q = {text,           o->from, o->n_from, o->has_after, o->after, o->has_before,
+                       o->before,      o->sort, o->offset, o->limit,     o->count};
+    lx_results res;
+    lx_status st = lx_db_search(db, &q, &res);
+    if (st == LX_E_QUERY)
+        return fail("malformed query: %s", lx_db_error(db));
+    if (st)
+        return fail("%s: %s", lx_status_str(st), lx_db_error(db));
+    int rc = res.total ? EXIT_HITS : EXIT_NO_HITS;
+    if (o->count) {
+        printf("%zu\n", res.total);
+        lx_results_release(&res);
+        return rc;
+    }
+    lx_output out;
+    st = lx_output_begin(&out, stdout, o->format, res.total, o->offset);
+    for (size_t i = 0; i < res.n && !st; i++) {
+        lx_record rec;
+        lx_record_init(&rec);
+        st = lx_record_parse(&rec, res.hits[i].data, res.hits[i].len);
+        if (!st)
+            st = lx_output_hit(&out, &rec);
+        lx_record_release(&rec);
+    }
+    if (!st)
+        st = lx_output_end(&out);
+    lx_results_release(&res);
+    if (st)
+        return fail("cannot print results: %s", lx_status_str(st));
+    return rc;
+}
+
+static int cmd_search(const options *o, lx_db *db, int argc, char **argv)
+{
+    lx_strbuf q;
+    lx_strbuf_init(&q);
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            lx_strbuf_addch(&q, ' ');
+        lx_strbuf_addstr(&q, argv[i]);
+    }
+    int rc = search_run(o, db, q.buf);
+    lx_strbuf_release(&q);
+    return rc;
+}
+
+/* Finds the one document whose SHA-256 starts with the hex id. */
+static int resolve_id(lx_db *db, const char *id, lx_docid *out)
+{
+    size_t n = strlen(id);
+    if (n < LX_MIN_ID_PREFIX || n > 64)
+        return fail("'%s' is not a message id (%d to 64 hex digits)", id, LX_MIN_ID_PREFIX);
+    lx_strbuf term;
+    lx_strbuf_init(&term);
+    lx_strbuf_addstr(&term, lx_schema_prefix(LX_F_SHA256));
+    for (size_t i = 0; i < n; i++) {
+        char c = id[i];
+        if (c >= 'A' && c <= 'F')
+            c = (char)(c - 'A' + 'a');
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            lx_strbuf_release(&term);
+            return fail("'%s' is not a message id (%d to 64 hex digits)", id, LX_MIN_ID_PREFIX);
+        }
+        lx_strbuf_addch(&term, c);
+    }
+    char **terms = NULL;
+    size_t nt = 0;
+    lx_docid *ids = NULL;
+    size_t nd = 0;
+    int rc = EXIT_HITS;
+    lx_status st = lx_db_terms_with_prefix(db, term.buf, 2, &terms, &nt);
+    if (st)
+        rc = fail("%s: %s", lx_status_str(st), lx_db_error(db));
+    else if (nt == 0) {
+        fprintf(stderr, "leakdex-search: no message with id %s\n", id);
+        rc = EXIT_NO_HITS;
+    } else if (nt > 1)
+        rc = fail("ambiguous id %s: several messages match; give more digits", id);
+    else if ((st = lx_db_term_docs(db, terms[0], &ids, &nd)) || nd == 0)
+        rc = fail("%s: %s", lx_status_str(st), lx_db_error(db));
+    else
+        *out = ids[0];
+    for (size_t i = 0; i < nt; i++)
+        free(terms[i]);
+    free(terms);
+    free(ids);
+    lx_strbuf_release(&term);
+    return rc;
+}
+
+static int cmd_show(const options *o, lx_db *db, int argc, char **argv)
+{
+    if (argc == 0)
+        return fail("show: which message? (show ID, with an id from a hit list)");
+    int rc = EXIT_HITS;
+    for (int i = 0; i < argc; i++) {
+        lx_docid id = 0;
+        int r = resolve_id(db, argv[i], &id);
+        if (r != EXIT_HITS) {
+            if (r > rc)
+                rc = r;
+            continue;
+        }
+        char *data = NULL;
+        size_t len = 0;
+        lx_status st = lx_db_get_data(db, id, &data, &len);
+        if (st) {
+            free(data);
+            return fail("%s: %s", lx_status_str(st), lx_db_error(db));
+        }
+        lx_record rec;
+        lx_record_init(&rec);
+        st = lx_record_parse(&rec, data, len);
+        if (!st) {
+            if (i && o->format == LX_FMT_TEXT)
+                fputs("\n", stdout);
+            st = lx_output_message(stdout, o->format, &rec);
+        }
+        lx_record_release(&rec);
+        free(data);
+        if (st)
+            return fail("cannot print message: %s", lx_status_str(st));
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    enum { O_DB = 256, O_FROM, O_AFTER, O_BEFORE, O_SORT, O_LIMIT, O_OFFSET, O_FORMAT,
+           O_COUNT, O_HELP, O_HELP_QUERY, O_VERSION };
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, O_DB},         {"from", required_argument, NULL, O_FROM},
+        {"after", required_argument, NULL, O_AFTER},   {"before", required_argument, NULL, O_BEFORE},
+        {"sort", required_argument, NULL, O_SORT},     {"limit", required_argument, NULL, O_LIMIT},
+        {"offset", required_argument, NULL, O_OFFSET}, {"format", required_argument, NULL, O_FORMAT},
+        {"count", no_argument, NULL, O_COUNT},         {"help", no_argument, NULL, O_HELP},
+        {"help-query", no_argument, NULL, O_HELP_QUERY},
+        {"version", no_argument, NULL, O_VERSION},     {NULL, 0, NULL, 0}};
+    options o;
+    memset(&o, 0, sizeof o);
+    o.db = getenv("LEAKDEX_DB");
+    o.sort = LX_SORT_RELEVANCE;
+    o.format = LX_FMT_TEXT;
+    int c;
+    int64_t lo, hi;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_DB:
+            o.db = optarg;
+            break;
+        case O_FROM:
+            if (o.n_from == MAX_FROM)
+                return fail("--from: at most %d addresses", MAX_FROM);
+            if (!*optarg)
+                return fail("--from: empty address");
+            o.from[o.n_from++] = optarg;
+            break;
+        case O_AFTER:
+        case O_BEFORE:
+            if (lx_date_parse_query(optarg, strlen(optarg), &lo, &hi))
+                return fail("%s: bad date '%s' (use YYYY, YYYY-MM or YYYY-MM-DD)",
+                            c == O_AFTER ? "--after" : "--before", optarg);
+            if (c == O_AFTER) {
+                o.has_after = true;
+                o.after = lo;
+            } else {
+                o.has_before = true;
+                o.before = hi;
+            }
+            break;
+        case O_SORT:
+            if (strcmp(optarg, "relevance") == 0)
+                o.sort = LX_SORT_RELEVANCE;
+            else if (strcmp(optarg, "date") == 0)
+                o.sort = LX_SORT_DATE;
+            else if (strcmp(optarg, "-date") == 0)
+                o.sort = LX_SORT_DATE_DESC;
+            else
+                return fail("--sort: '%s' is not relevance, date or -date", optarg);
+            break;
+        case O_LIMIT:
+        case O_OFFSET:
+            if (!parse_size(optarg, c == O_LIMIT ? &o.limit : &o.offset))
+                return fail("%s: '%s' is not a number", c == O_LIMIT ? "--limit" : "--offset",
+                            optarg);
+            if (c == O_LIMIT && o.limit == 0)
+                return fail("--limit: must be at least 1");
+            break;
+        case O_FORMAT:
+            if (!lx_output_format_parse(optarg, &o.format))
+                return fail("--format: '%s' is not text, json, ndjson or csv", optarg);
+            break;
+        case O_COUNT:
+            o.count = true;
+            break;
+        case O_HELP:
+            usage(stdout);
+            return EXIT_HITS;
+        case O_HELP_QUERY:
+            help_query(stdout);
+            return EXIT_HITS;
+        case O_VERSION:
+            puts("leakdex-search " LEAKDEX_VERSION);
+            return EXIT_HITS;
+        default:
+            if (optopt >= O_DB)
+                return fail("%s needs a value (try --help)", argv[optind - 1]);
+            return fail("unknown option '%s' (try --help)", argv[optind - 1]);
+        }
+    }
+    if (o.has_after && o.has_before && o.after > o.before)
+        return fail("--after is later than --before");
+    if (!o.db || !*o.db)
+        o.db = "leakdex.db";
+
+    const struct command *cmd = &commands[0];
+    int first = optind;
+    if (first < argc) {
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+            if (strcmp(argv[first], commands[i].name) == 0) {
+                cmd = &commands[i];
+                first++;
+                break;
+            }
+        }
+    }
+    lx_db *db = NULL;
+    char *err = NULL;
+    lx_status st = lx_db_open(o.db, LX_DB_READ, &db, &err);
+    if (st) {
+        int rc = fail("%s", err ? err : lx_status_str(st));
+        free(err);
+        return rc;
+    }
+    int rc = cmd->fn(&o, db, argc - first, argv + first);
+    lx_db_close(db);
+    if (fflush(stdout) != 0 && rc != EXIT_ERROR)
+        rc = fail("cannot write output: %s", strerror(errno));
+    return rc;
+}

@@ -1,0 +1,35 @@
+/* output.h - printing hits as text, JSON, NDJSON or CSV through one traversal. */
+#ifndef LX_OUTPUT_H
+#define LX_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "record.h"
+#include "status.h"
+
+typedef enum lx_format { LX_FMT_TEXT, LX_FMT_JSON, LX_FMT_NDJSON, LX_FMT_CSV } lx_format;
+
+/* Parses "text", "json", "ndjson" or "csv"; false for anything else. */
+bool lx_output_format_parse(const char *s, lx_format *out);
+
+/* The JSON layout's version, printed in every JSON envelope. */
+#define LX_OUTPUT_VERSION 1
+
+typedef struct lx_output {
+    FILE *out;
+    lx_format format;
+    size_t n; /* hits printed so far */
+} lx_output;
+
+/* Starts a hit list of `total` matches (the JSON envelope, the CSV header). */
+lx_status lx_output_begin(lx_output *o, FILE *out, lx_format format, size_t total,
+                          size_t offset);
+/* One hit, from its stored document data. */
+lx_status lx_output_hit(lx_output *o, const lx_record *rec);
+lx_status lx_output_end(lx_output *o);
+
+/* One message in full (headers and body) for `show`. */
+lx_status lx_output_message(FILE *out, lx_format format, const lx_record *rec);
+
+#endif

@@ -1,0 +1,17 @@
+/* query.h - checks on a query string before Xapian's parser sees it. */
+#ifndef LX_QUERY_H
+#define LX_QUERY_H
+
+#include "strbuf.h"
+
+/*
+ * Xapian's query parser quietly reads almost anything as words; a reporter
+ * who mistypes "subjet:" or forgets a closing quote deserves an error, not
+ * an empty result. Returns LX_E_QUERY with a one-line reason appended to why
+ * for: an unbalanced double quote or parenthesis, a field name leakdex does
+ * not know ("name:" followed by a value, outside quotes), or a known field
+ * with no value.
+ */
+lx_status lx_query_check(const char *q, lx_strbuf *why);
+
+#endif
