@@ -1,0 +1,163 @@
+/* test_message.c - parsing messages with GMime: headers, dates, body text. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "htmltext.h"
+#include "message.h"
+
+static lx_message parse(const char *raw)
+{
+    lx_message m;
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    if (lx_message_parse(&m, raw, strlen(raw), &why) != LX_OK)
+        fail_msg("parse failed: %s", why.buf);
+    lx_strbuf_release(&why);
+    return m;
+}
+
+static void test_headers(void **state)
+{
+    lx_message m = parse(
+        "From: =?UTF-8?Q?B=C3=A9r=C3=A9nice_Lef=C3=A8vre?= <B.Lefevre@Mairie-Exemple.fr>\n"
+        "To: Alice <alice@example.org>, =?ISO-8859-1?Q?=C9quipe?=: a@x.example, b@x.example;\n"
+        "Cc: press@example.com\n"
+        "Subject: =?UTF-8?B?UsOpdW5pb24gZHUgbHVuZGk=?=\n"
+        "Message-ID: <abc.123@example.org>\n"
+        "In-Reply-To: <parent@example.org>\n"
+        "References: <root@example.org> <parent@example.org>\n"
+        "Date: Mon, 24 Apr 2017 23:30:00 +0200\n"
+        "\n"
+        "Bonjour.\n");
+    assert_string_equal(m.from.name, "Bérénice Lefèvre");
+    assert_string_equal(m.from.addr, "B.Lefevre@Mairie-Exemple.fr");
+    assert_int_equal(m.to.n, 3);
+    assert_string_equal(m.to.v[0].addr, "alice@example.org");
+    assert_string_equal(m.to.v[1].addr, "a@x.example");
+    assert_string_equal(m.to.v[2].addr, "b@x.example");
+    assert_int_equal(m.cc.n, 1);
+    assert_string_equal(m.subject, "Réunion du lundi");
+    assert_string_equal(m.message_id, "abc.123@example.org");
+    assert_string_equal(m.in_reply_to, "parent@example.org");
+    assert_int_equal(m.n_references, 2);
+    assert_string_equal(m.references[0], "root@example.org");
+    assert_string_equal(m.references[1], "parent@example.org");
+    assert_int_equal(m.date_source, LX_DATE_HEADER);
+    assert_int_equal(m.date, 1493069400); /* 2017-04-24T21:30:00Z */
+    assert_string_equal(m.body, "Bonjour.\n");
+    lx_message_release(&m);
+}
+
+static void test_date_fallbacks(void **state)
+{
+    lx_message m = parse("From: a@example.org\n"
+                         "Received: from b by c; Thu, 15 Dec 2016 10:05:00 +0100\n"
+                         "Received: from d by b; Thu, 15 Dec 2016 09:05:00 +0100\n"
+                         "Subject: no date\n\nx\n");
+    assert_int_equal(m.date_source, LX_DATE_RECEIVED);
+    assert_int_equal(m.date, 1481792700); /* 2016-12-15T09:05:00Z */
+    lx_message_release(&m);
+
+    m = parse("From: a@example.org\nSubject: nothing\n\nx\n");
+    assert_int_equal(m.date_source, LX_DATE_NONE);
+    assert_int_equal(m.date, 0);
+    assert_string_equal(m.message_id, "");
+    lx_message_release(&m);
+
+    int64_t t;
+    assert_true(lx_message_parse_date("Tue, 25 Apr 2017 01:30:00 +0200", &t));
+    assert_int_equal(t, 1493076600);
+    assert_false(lx_message_parse_date("not a date at all", &t));
+}
+
+static void test_body_choice(void **state)
+{
+    lx_message m = parse("From: a@example.org\n"
+                         "MIME-Version: 1.0\n"
+                         "Content-Type: multipart/mixed; boundary=\"OUT\"\n\n"
+                         "--OUT\n"
+                         "Content-Type: multipart/alternative; boundary=\"ALT\"\n\n"
+                         "--ALT\n"
+                         "Content-Type: text/plain; charset=UTF-8\n"
+                         "Content-Transfer-Encoding: quoted-printable\n\n"
+                         "Le tournesol d=C3=A9cid=C3=A9.\n"
+                         "--ALT\n"
+                         "Content-Type: text/html; charset=UTF-8\n\n"
+                         "<p>html version</p>\n"
+                         "--ALT--\n"
+                         "--OUT\n"
+                         "Content-Type: text/plain; name=notes.txt\n"
+                         "Content-Disposition: attachment; filename=notes.txt\n\n"
+                         "attached words\n"
+                         "--OUT--\n");
+    assert_string_equal(m.body, "Le tournesol décidé."); /* the CRLF before a boundary is the boundary's */
+    assert_false(m.body_from_html);
+    lx_message_release(&m);
+
+    m = parse("From: a@example.org\n"
+              "Content-Type: text/html; charset=UTF-8\n\n"
+              "<html><head><title>t</title><style>p{styleonly}</style></head>"
+              "<body><script>scriptonly()</script><p>Une orchid&eacute;e</p>"
+              "<div>deux<br>lignes</div></body></html>\n");
+    assert_true(m.body_from_html);
+    assert_string_equal(m.body, "Une orchidée\ndeux\nlignes");
+    lx_message_release(&m);
+}
+
+static void test_htmltext(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"<p>a</p><p>b</p>", "a\nb"},
+        {"plain &amp; simple", "plain & simple"},
+        {"<table><tr><td>x</td><td>y</td></tr></table>", "x y"},
+        {"<pre>  keep\n  this</pre>", "  keep\n  this"},
+        {"<b>unclosed <i>tags", "unclosed tags"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lx_strbuf sb;
+        lx_strbuf_init(&sb);
+        assert_int_equal(lx_htmltext_extract(&sb, cases[i].in, strlen(cases[i].in)), LX_OK);
+        assert_string_equal(sb.buf, cases[i].out);
+        lx_strbuf_release(&sb);
+    }
+    /* Deep nesting must neither crash nor recurse. */
+    lx_strbuf deep, sb;
+    lx_strbuf_init(&deep);
+    lx_strbuf_init(&sb);
+    for (int i = 0; i < 20000; i++)
+        lx_strbuf_addstr(&deep, "<div>");
+    lx_strbuf_addstr(&deep, "bottom");
+    assert_int_equal(lx_htmltext_extract(&sb, deep.buf, deep.len), LX_OK);
+    lx_strbuf_release(&deep);
+    lx_strbuf_release(&sb);
+}
+
+static int setup(void **state)
+{
+    lx_message_library_init();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    lx_message_library_shutdown();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_headers),
+        cmocka_unit_test(test_date_fallbacks),
+        cmocka_unit_test(test_body_choice),
+        cmocka_unit_test(test_htmltext),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,179 @@
+/* test_xdb.c - the Xapian wrapper: documents, queries, and every error path. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "schema.h"
+#include "xdb.h"
+
+static char dir[] = "/tmp/leakdex-test-xdb-XXXXXX";
+
+static const char *path_in(const char *name)
+{
+    static char buf[512];
+    snprintf(buf, sizeof buf, "%s/%s", dir, name);
+    return buf;
+}
+
+static void add_message(lx_db *db, const char *sha, const char *subject, double date,
+                        const char *from)
+{
+    lx_doc *doc = lx_doc_new();
+    assert_non_null(doc);
+    assert_int_equal(lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_SHA256), sha), LX_OK);
+    assert_int_equal(lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FROM_ADDR), from), LX_OK);
+    assert_int_equal(lx_doc_index_text(doc, "", subject, strlen(subject)), LX_OK);
+    assert_int_equal(lx_doc_index_text(doc, lx_schema_prefix(LX_F_SUBJECT), subject,
+                                       strlen(subject)),
+                     LX_OK);
+    assert_int_equal(lx_doc_set_number(doc, lx_schema_slot(LX_F_DATE), date), LX_OK);
+    assert_int_equal(lx_doc_set_data(doc, sha, strlen(sha)), LX_OK);
+    assert_int_equal(lx_db_add_doc(db, doc, NULL), LX_OK);
+    lx_doc_free(doc);
+}
+
+static void test_missing_database(void **state)
+{
+    lx_db *db = (lx_db *)1;
+    char *err = NULL;
+    assert_int_equal(lx_db_open(path_in("nothing-here"), LX_DB_READ, &db, &err), LX_E_DB_OPEN);
+    assert_null(db);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "nothing-here"));
+    free(err);
+}
+
+static void test_not_a_database(void **state)
+{
+    const char *p = path_in("plain-dir");
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && echo hello > '%s/file'", p, p);
+    assert_int_equal(system(cmd), 0);
+    lx_db *db = NULL;
+    char *err = NULL;
+    assert_int_equal(lx_db_open(p, LX_DB_READ, &db, &err), LX_E_DB_OPEN);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "cannot open index"));
+    free(err);
+}
+
+static void test_write_search_and_lock(void **state)
+{
+    const char *p = path_in("db");
+    lx_db *w = NULL, *w2 = NULL, *r = NULL;
+    char *err = NULL;
+    assert_int_equal(lx_db_open(p, LX_DB_WRITE, &w, &err), LX_OK);
+    add_message(w, "aaaa", "budget meeting in Lyon", 1493069400, "alice@example.org");
+    add_message(w, "bbbb", "press request", 1262304000, "bob@example.org");
+    assert_int_equal(lx_db_commit(w), LX_OK);
+
+    /* A second writer is refused with the lock status and a message. */
+    assert_int_equal(lx_db_open(p, LX_DB_WRITE, &w2, &err), LX_E_DB_LOCKED);
+    assert_null(w2);
+    assert_non_null(err);
+    free(err);
+    err = NULL;
+
+    assert_int_equal(lx_db_open(p, LX_DB_READ, &r, &err), LX_OK);
+    assert_int_equal(lx_db_doccount(r), 2);
+
+    lx_results res;
+    lx_query_opts q = {0};
+    q.text = "subject:budget";
+    assert_int_equal(lx_db_search(r, &q, &res), LX_OK);
+    assert_int_equal(res.total, 1);
+    assert_int_equal(res.n, 1);
+    assert_string_equal(res.hits[0].data, "aaaa");
+    lx_results_release(&res);
+
+    q.text = "*";
+    q.sort = LX_SORT_DATE;
+    assert_int_equal(lx_db_search(r, &q, &res), LX_OK);
+    assert_int_equal(res.total, 2);
+    assert_string_equal(res.hits[0].data, "bbbb");
+    assert_string_equal(res.hits[1].data, "aaaa");
+    lx_results_release(&res);
+
+    const char *from[] = {"ALICE@example.org"};
+    q.from_addrs = from;
+    q.n_from = 1;
+    q.count_only = true;
+    assert_int_equal(lx_db_search(r, &q, &res), LX_OK);
+    assert_int_equal(res.total, 1);
+    assert_int_equal(res.n, 0);
+    lx_results_release(&res);
+
+    /* Xapian's parse errors become LX_E_QUERY with Xapian's message kept. */
+    lx_query_opts bad = {0};
+    bad.text = "budget AND";
+    assert_int_equal(lx_db_search(r, &bad, &res), LX_E_QUERY);
+    assert_true(strlen(lx_db_error(r)) > 0);
+    bad.text = "date:2017-02-30";
+    assert_int_equal(lx_db_search(r, &bad, &res), LX_E_QUERY);
+    assert_non_null(strstr(lx_db_error(r), "bad date"));
+
+    /* A read-only handle refuses writes instead of throwing. */
+    assert_int_equal(lx_db_set_data(r, 1, "x", 1), LX_E_INVALID);
+    /* A missing document is a status, not an exception. */
+    char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(lx_db_get_data(r, 999, &data, &len), LX_E_NOT_FOUND);
+    assert_null(data);
+
+    assert_int_equal(lx_db_close(r), LX_OK);
+    assert_int_equal(lx_db_close(w), LX_OK);
+}
+
+static void test_schema_version_refused(void **state)
+{
+    const char *p = path_in("old");
+    lx_db *w = NULL, *r = NULL;
+    char *err = NULL;
+    assert_int_equal(lx_db_open(p, LX_DB_WRITE, &w, &err), LX_OK);
+    assert_int_equal(lx_db_set_metadata(w, LX_SCHEMA_METADATA_KEY, "0"), LX_OK);
+    assert_int_equal(lx_db_close(w), LX_OK);
+    assert_int_equal(lx_db_open(p, LX_DB_READ, &r, &err), LX_E_DB_SCHEMA);
+    assert_non_null(strstr(err, "schema version 0"));
+    free(err);
+    assert_int_equal(lx_db_open(p, LX_DB_WRITE, &w, &err), LX_E_DB_SCHEMA);
+    free(err);
+
+    /* A Xapian database with documents but no schema stamp is foreign. */
+    const char *f = path_in("foreign");
+    assert_int_equal(lx_db_open(f, LX_DB_WRITE, &w, NULL), LX_OK);
+    add_message(w, "cccc", "x", 0, "c@example.org");
+    assert_int_equal(lx_db_set_metadata(w, LX_SCHEMA_METADATA_KEY, ""), LX_OK);
+    assert_int_equal(lx_db_close(w), LX_OK);
+    assert_int_equal(lx_db_open(f, LX_DB_READ, &r, &err), LX_E_DB_SCHEMA);
+    assert_non_null(strstr(err, "not a leakdex index"));
+    free(err);
+}
+
+static int setup(void **state)
+{
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_missing_database),
+        cmocka_unit_test(test_not_a_database),
+        cmocka_unit_test(test_write_search_and_lock),
+        cmocka_unit_test(test_schema_version_refused),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
