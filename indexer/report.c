@@ -76,6 +76,9 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
             "already", "skipped", "files*", "source");
     for (size_t i = 0; i < r->n; i++) {
         const lx_source_stats *s = &r->v[i];
+        /* A directory whose only files were mbox files has nothing of its own. */
+        if (!s->found && !s->files_skipped)
+            continue;
         fprintf(out, "%-7s %7zu %7zu %9zu %7zu %7zu %6zu  %s\n", lx_source_kind_name(s->kind),
                 s->found, s->indexed, s->duplicates, s->known, s->skipped, s->files_skipped,
                 s->path);

@@ -1,0 +1,83 @@
+# lib.sh - shared helpers for the end-to-end tests; sourced by every T*.sh.
+# ctest sets LEAKDEX_INDEX, LEAKDEX_SEARCH and LEAKDEX_SRC.
+set -uo pipefail
+
+: "${LEAKDEX_INDEX:?run through ctest}" "${LEAKDEX_SEARCH:?run through ctest}"
+: "${LEAKDEX_SRC:?run through ctest}"
+DATA=$LEAKDEX_SRC/data
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/leakdex-e2e.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+export LEAKDEX_DB=$WORK/db
+unset LEAKDEX_DB_OVERRIDE || true
+
+failures=0
+checks=0
+
+ok() { checks=$((checks + 1)); }
+bad() {
+    checks=$((checks + 1))
+    failures=$((failures + 1))
+    printf 'FAIL: %s\n' "$*" >&2
+}
+
+index() { "$LEAKDEX_INDEX" "$@"; }
+search() { "$LEAKDEX_SEARCH" "$@"; }
+
+# Indexes the sample archive once into $LEAKDEX_DB, quietly.
+index_sample() {
+    if ! index --quiet "$DATA" >"$WORK/index.out" 2>"$WORK/index.err"; then
+        cat "$WORK/index.out" "$WORK/index.err" >&2
+        echo "indexing data/ failed" >&2
+        exit 1
+    fi
+}
+
+# ids ARGS...: the sorted Message-IDs of every hit of leakdex-search ARGS.
+ids() {
+    search --format ndjson "$@" | python3 -c '
+import json, sys
+ids = sorted(json.loads(line)["message_id"] for line in sys.stdin if line.strip())
+print(" ".join(ids))'
+}
+
+# expect_ids "DESCRIPTION" "ID1 ID2..." SEARCH-ARGS...: exact set of hits.
+expect_ids() {
+    local what=$1 want got
+    want=$(tr ' ' '\n' <<<"$2" | grep -v '^$' | sort | tr '\n' ' ' | sed 's/ $//')
+    shift 2
+    got=$(ids "$@")
+    if [[ "$got" == "$want" ]]; then ok; else bad "$what: search $*
+    want: $want
+    got:  $got"; fi
+}
+
+# expect_eq "DESCRIPTION" WANT GOT
+expect_eq() {
+    if [[ "$2" == "$3" ]]; then ok; else bad "$1
+    want: $2
+    got:  $3"; fi
+}
+
+# expect_status "DESCRIPTION" STATUS COMMAND...: the exit status, and for
+# status 2 exactly one line on stderr.
+expect_status() {
+    local what=$1 want=$2 got
+    shift 2
+    "$@" >"$WORK/out" 2>"$WORK/err"
+    got=$?
+    if [[ "$got" != "$want" ]]; then
+        bad "$what: exit $got, want $want ($*): $(head -c 300 "$WORK/err")"
+        return
+    fi
+    if [[ "$want" == 2 && $(wc -l <"$WORK/err") != 1 ]]; then
+        bad "$what: want one line on stderr, got: $(cat "$WORK/err")"
+        return
+    fi
+    ok
+}
+
+finish() {
+    echo "$((checks - failures)) passed, $failures failed"
+    [[ $failures == 0 ]]
+}
