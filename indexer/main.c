@@ -22,7 +22,7 @@
 #include "banned.h"
 
 /* Exit codes, as documented in the README. */
-enum { EXIT_OK = 0, EXIT_DB = 1, EXIT_USAGE = 2 };
+enum { EXIT_OK = 0, EXIT_DB = 1, EXIT_USAGE = 2, EXIT_SOURCE = 3 };
 
 typedef struct indexer {
     lx_db *db;
@@ -49,9 +49,11 @@ static void on_skip(void *ctx, const char *path, const char *source, lx_source_k
     warn(ix, path, reason);
 }
 
-/* True when data starts with an RFC 5322 header block: field lines (or
- * folded continuations) up to a blank line or the end, the first a field,
- * at least one a field every mail carries. Decides by content, not name. */
+/* True when data starts with an RFC 5322 header block: a field line first,
+ * then field lines or folded continuations, at least one of them a field
+ * that mail carries. The block ends at a blank line or at the first line that
+ * is not a field (some writers omit the blank line before the body). Decides
+ * by content, never by file name. */
 static bool looks_like_message(const char *d, size_t len)
 {
     static const char *const known[] = {"from",     "to",          "subject",     "date",
@@ -79,8 +81,11 @@ static bool looks_like_message(const char *d, size_t len)
             size_t k = 0;
             while (k < n && line[k] > 32 && line[k] < 127 && line[k] != ':')
                 k++;
-            if (k == 0 || k >= n || line[k] != ':')
-                return false;
+            if (k == 0 || k >= n || line[k] != ':') {
+                if (lines == 0)
+                    return false;
+                break; /* the body starts without a blank line */
+            }
             for (size_t i = 0; known[i]; i++)
                 if (strlen(known[i]) == k && strncasecmp(line, known[i], k) == 0)
                     any_known = true;
@@ -251,7 +256,8 @@ static void usage(FILE *out)
           "  --version    the version\n"
           "\n"
           "Exit status: 0 when it indexed what it could (skipped files are reported),\n"
-          "1 when the index could not be opened or written, 2 on a usage error.\n",
+          "1 when the index could not be opened or written, 2 on a usage error,\n"
+          "3 when a SOURCE named on the command line could not be read.\n",
           out);
 }
 
@@ -319,12 +325,14 @@ int main(int argc, char **argv)
     lx_strbuf_init(&ix.canon);
     double t0 = now_seconds();
     lx_walk_cb cb = {on_file, on_skip, &ix, hidden};
+    bool missing = false;
     for (int i = optind; i < argc && !ix.fatal; i++) {
         char *abs = realpath(argv[i], NULL);
-        lx_walk(abs ? abs : argv[i], &cb);
+        if (lx_walk(abs ? abs : argv[i], &cb) == LX_E_NOT_FOUND)
+            missing = true;
         free(abs);
     }
-    int rc = EXIT_OK;
+    int rc = missing ? EXIT_SOURCE : EXIT_OK;
     if (ix.fatal) {
         fprintf(stderr, "leakdex-index: stopping: %s: %s\n", lx_status_str(ix.fatal),
                 lx_db_error(ix.db));

@@ -66,15 +66,10 @@ bool lx_mbox_next(lx_mbox_iter *it, lx_mbox_msg *msg)
     msg->from_line = it->pos;
     msg->start = line_end(d, len, it->pos);
     size_t pos = msg->start, prev_start = msg->start, prev_end = msg->start;
-    bool prev_blank = true; /* a separator right after a separator is allowed */
     while (pos < len) {
         size_t e = line_end(d, len, pos);
-        if (starts_with(d + pos, len - pos, "From ") &&
-            ((prev_blank && pos != msg->start) || pos == msg->start ||
-             strict_separator(d + pos, e - pos))) {
+        if (starts_with(d + pos, len - pos, "From ") && strict_separator(d + pos, e - pos))
             break;
-        }
-        prev_blank = blank_line(d, pos, e);
         prev_start = pos;
         prev_end = e;
         pos = e;

@@ -30,10 +30,10 @@ bool lx_mbox_looks_like(const char *data, size_t len);
 
 void lx_mbox_iter_init(lx_mbox_iter *it, const char *data, size_t len);
 
-/* Fills *msg with the next message; false when there is none. Splits on
- * "From " lines that start the file or follow a blank line, or that look
- * like a real separator (an address, then a date with a time and a year).
- * Content-Length headers are never trusted. */
+/* Fills *msg with the next message; false when there is none. A message
+ * ends at the next line that looks like a real separator: "From ", an
+ * address, then a date with a time and a year ("From time to time" after a
+ * blank line is body text). Content-Length headers are never trusted. */
 bool lx_mbox_next(lx_mbox_iter *it, lx_mbox_msg *msg);
 
 /*
