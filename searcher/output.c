@@ -415,7 +415,7 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r)
                                                                               : "Date header");
         if (!st && c->kind == COL_DATE && !cell.len)
             st = lx_strbuf_addstr(&cell, "(none)");
-        if (!st && (cell.len || c->kind == COL_STR))
+        if (!st && (cell.len || strcmp(rows[i].column, "subject") == 0))
             st = lx_strbuf_addf(sb, "%-12s %s\n", rows[i].label, cell.buf);
     }
     if (!st)
