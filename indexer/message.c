@@ -164,6 +164,13 @@ static void add_body_text(body_ctx *b, const char *text)
     lx_strbuf_init(&clean);
     if ((b->st = lx_utf8_sanitize(&clean, text, strlen(text), &b->replaced)))
         goto out;
+    /* The message was parsed in its canonical CRLF form; text is stored with
+     * plain LF line ends, as a reader sees it. */
+    size_t w = 0;
+    for (size_t r = 0; r < clean.len; r++)
+        if (!(clean.buf[r] == '\r' && r + 1 < clean.len && clean.buf[r + 1] == '\n'))
+            clean.buf[w++] = clean.buf[r];
+    lx_strbuf_setlen(&clean, w);
     if (b->text.len && (b->st = lx_strbuf_addstr(&b->text, "\n\n")))
         goto out;
     size_t room = LX_MAX_BODY_TEXT > b->text.len ? LX_MAX_BODY_TEXT - b->text.len : 0;

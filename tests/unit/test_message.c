@@ -62,6 +62,10 @@ static void test_date_fallbacks(void **state)
     assert_int_equal(m.date, 1481792700); /* 2016-12-15T09:05:00Z */
     lx_message_release(&m);
 
+    m = parse("From: a@example.org\r\nSubject: crlf\r\n\r\none\r\ntwo\r\n");
+    assert_string_equal(m.body, "one\ntwo\n"); /* stored with LF line ends */
+    lx_message_release(&m);
+
     m = parse("From: a@example.org\nSubject: nothing\n\nx\n");
     assert_int_equal(m.date_source, LX_DATE_NONE);
     assert_int_equal(m.date, 0);
