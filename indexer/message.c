@@ -158,11 +158,11 @@ static bool is_attachment(GMimeObject *part)
     return cd && g_mime_content_disposition_is_attachment(cd);
 }
 
-static void add_body_text(body_ctx *b, const char *text)
+static void add_body_text(body_ctx *b, const char *text, size_t len)
 {
     lx_strbuf clean;
     lx_strbuf_init(&clean);
-    if ((b->st = lx_utf8_sanitize(&clean, text, strlen(text), &b->replaced)))
+    if ((b->st = lx_utf8_sanitize(&clean, text, len, &b->replaced)))
         goto out;
     /* The message was parsed in its canonical CRLF form; text is stored with
      * plain LF line ends, as a reader sees it. */
@@ -180,6 +180,35 @@ static void add_body_text(body_ctx *b, const char *text)
     b->st = lx_strbuf_add(&b->text, clean.buf, n);
 out:
     lx_strbuf_release(&clean);
+}
+
+/* The decoded content of a text part converted to UTF-8 from its declared
+ * charset, with its length: unlike g_mime_text_part_get_text, NUL bytes in
+ * the text do not cut it short. Without a charset GMime knows, the bytes are
+ * returned as they are (the caller repairs invalid UTF-8). The caller frees
+ * the array with g_byte_array_free(a, TRUE); NULL when the part is empty. */
+static GByteArray *part_text(GMimeObject *part)
+{
+    GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(part));
+    if (!content)
+        return NULL;
+    GMimeStream *mem = g_mime_stream_mem_new();
+    const char *charset = g_mime_object_get_content_type_parameter(part, "charset");
+    GMimeFilter *filter = charset ? g_mime_filter_charset_new(charset, "UTF-8") : NULL;
+    if (filter) {
+        GMimeStream *filtered = g_mime_stream_filter_new(mem);
+        g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), filter);
+        g_object_unref(filter);
+        g_mime_data_wrapper_write_to_stream(content, filtered);
+        g_mime_stream_flush(filtered);
+        g_object_unref(filtered);
+    } else {
+        g_mime_data_wrapper_write_to_stream(content, mem);
+    }
+    GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+    g_object_unref(mem);
+    return bytes;
 }
 
 /* Collects the text/plain (or, on the second pass, text/html) leaves that are
@@ -201,21 +230,26 @@ static void collect_body(body_ctx *b, GMimeObject *obj, int depth)
     GMimeContentType *ct = g_mime_object_get_content_type(obj);
     if (!g_mime_content_type_is_type(ct, "text", b->want_html ? "html" : "plain"))
         return;
-    char *text = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
+    GByteArray *text = part_text(obj);
+    b->found = true;
     if (!text)
         return;
-    b->found = true;
     if (b->want_html) {
-        lx_strbuf plain;
+        lx_strbuf clean, plain;
+        lx_strbuf_init(&clean);
         lx_strbuf_init(&plain);
-        b->st = lx_htmltext_extract(&plain, text, strlen(text));
+        /* libxml2 wants valid UTF-8; repair first, counting what was bad. */
+        b->st = lx_utf8_sanitize(&clean, (const char *)text->data, text->len, &b->replaced);
         if (!b->st)
-            add_body_text(b, plain.buf);
+            b->st = lx_htmltext_extract(&plain, clean.buf, clean.len);
+        if (!b->st)
+            add_body_text(b, plain.buf, plain.len);
+        lx_strbuf_release(&clean);
         lx_strbuf_release(&plain);
     } else {
-        add_body_text(b, text);
+        add_body_text(b, (const char *)text->data, text->len);
     }
-    g_free(text);
+    g_byte_array_free(text, TRUE);
 }
 
 static lx_status extract_body(lx_message *msg, GMimeMessage *gm)

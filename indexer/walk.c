@@ -92,10 +92,11 @@ static char **list_dir(const char *dir, size_t *count)
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
     *count = n;
+    /* qsort's base is declared non-null: an empty directory must not reach it. */
     if (!names)
-        names = calloc(1, sizeof *names);
+        return calloc(1, sizeof *names);
+    qsort(names, n, sizeof *names, cmp_names);
     return names;
 nomem:
     for (size_t i = 0; i < n; i++)
