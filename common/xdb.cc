@@ -132,22 +132,36 @@ Xapian::Query date_query(int slot, bool has_lo, int64_t lo, bool has_hi, int64_t
     return Xapian::Query::MatchAll;
 }
 
+// Xapian's query parser leaks memory when a field processor throws, so the
+// processors below never throw: they note the first problem and match
+// nothing, and build_query throws once parsing is over.
+struct ParseProblem {
+    std::string msg;
+    void note(const std::string &m)
+    {
+        if (msg.empty())
+            msg = m;
+    }
+};
+
 // date:VALUE where VALUE is a date or a range with ".."; the query parser hands
 // a boolean prefix's whole value (up to white space) to this processor.
 class DateProcessor : public Xapian::FieldProcessor {
     int slot;
+    ParseProblem &problem;
 
   public:
-    explicit DateProcessor(int slot_) : slot(slot_)
+    DateProcessor(int slot_, ParseProblem &p) : slot(slot_), problem(p)
     {
     }
     Xapian::Query operator()(const std::string &str) override
     {
         bool has_lo, has_hi;
         int64_t lo, hi;
-        if (lx_date_parse_range(str.c_str(), &has_lo, &lo, &has_hi, &hi) != LX_OK)
-            throw Xapian::QueryParserError("bad date '" + str +
-                                           "' (use YYYY, YYYY-MM, YYYY-MM-DD or A..B)");
+        if (lx_date_parse_range(str.c_str(), &has_lo, &lo, &has_hi, &hi) != LX_OK) {
+            problem.note("bad date '" + str + "' (use YYYY, YYYY-MM, YYYY-MM-DD or A..B)");
+            return Xapian::Query::MatchNothing;
+        }
         return date_query(slot, has_lo, lo, has_hi, hi);
     }
 };
@@ -155,9 +169,10 @@ class DateProcessor : public Xapian::FieldProcessor {
 // Boolean fields whose values are normalized the way the indexer stores them.
 class BooleanProcessor : public Xapian::FieldProcessor {
     lx_field field;
+    ParseProblem &problem;
 
   public:
-    explicit BooleanProcessor(lx_field f) : field(f)
+    BooleanProcessor(lx_field f, ParseProblem &p) : field(f), problem(p)
     {
     }
     Xapian::Query operator()(const std::string &str) override
@@ -172,9 +187,11 @@ class BooleanProcessor : public Xapian::FieldProcessor {
             v = ascii_lower(v);
             break;
         }
-        if (v.empty())
-            throw Xapian::QueryParserError(std::string("empty value for ") +
-                                           lx_schema_field(field)->query_name + ":");
+        if (v.empty()) {
+            problem.note(std::string("empty value for ") + lx_schema_field(field)->query_name +
+                         ":");
+            return Xapian::Query::MatchNothing;
+        }
         return Xapian::Query(cut_term(lx_schema_prefix(field), v));
     }
 };
@@ -187,6 +204,7 @@ Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
     size_t b = text.find_last_not_of(" \t\r\n");
     text = a == std::string::npos ? std::string() : text.substr(a, b - a + 1);
     if (!text.empty() && text != "*") {
+        ParseProblem problem;
         Xapian::QueryParser qp;
         qp.set_database(db);
         qp.set_default_op(Xapian::Query::OP_AND);
@@ -197,14 +215,18 @@ Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
             if (d->kind == LX_KIND_TEXT)
                 qp.add_prefix(d->query_name, d->prefix);
             else if (d->kind == LX_KIND_BOOLEAN)
-                qp.add_boolean_prefix(d->query_name, (new BooleanProcessor(d->field))->release());
+                qp.add_boolean_prefix(d->query_name,
+                                      (new BooleanProcessor(d->field, problem))->release());
             else if (d->field == LX_F_DATE)
-                qp.add_boolean_prefix(d->query_name, (new DateProcessor(d->slot))->release());
+                qp.add_boolean_prefix(d->query_name,
+                                      (new DateProcessor(d->slot, problem))->release());
         }
         unsigned flags = Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PHRASE |
                          Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                          Xapian::QueryParser::FLAG_PURE_NOT;
         q = qp.parse_query(text, flags);
+        if (!problem.msg.empty())
+            throw Xapian::QueryParserError(problem.msg);
         if (q.empty())
             q = Xapian::Query::MatchAll;
     }
