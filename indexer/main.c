@@ -15,6 +15,7 @@
 #include "mbox.h"
 #include "message.h"
 #include "report.h"
+#include "sniff.h"
 #include "sha256.h"
 #include "store.h"
 #include "walk.h"
@@ -47,53 +48,6 @@ static void on_skip(void *ctx, const char *path, const char *source, lx_source_k
     if (s)
         lx_report_skip(s, reason, 1);
     warn(ix, path, reason);
-}
-
-/* True when data starts with an RFC 5322 header block: a field line first,
- * then field lines or folded continuations, at least one of them a field
- * that mail carries. The block ends at a blank line or at the first line that
- * is not a field (some writers omit the blank line before the body). Decides
- * by content, never by file name. */
-static bool looks_like_message(const char *d, size_t len)
-{
-    static const char *const known[] = {"from",     "to",          "subject",     "date",
-                                        "message-id", "received",  "return-path", "mime-version",
-                                        "sender",   "delivered-to", "cc",         "reply-to",
-                                        "x-mailer", "content-type", "references", "in-reply-to",
-                                        NULL};
-    size_t pos = 0, lines = 0;
-    bool any_known = false;
-    if (len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
-        pos = 3;
-    while (pos < len && lines < 1000) {
-        const char *nl = memchr(d + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - d) : len;
-        size_t n = end - pos;
-        if (n > 0 && d[end - 1] == '\r')
-            n--;
-        if (n == 0)
-            break;
-        const char *line = d + pos;
-        if (line[0] == ' ' || line[0] == '\t') {
-            if (lines == 0)
-                return false;
-        } else {
-            size_t k = 0;
-            while (k < n && line[k] > 32 && line[k] < 127 && line[k] != ':')
-                k++;
-            if (k == 0 || k >= n || line[k] != ':') {
-                if (lines == 0)
-                    return false;
-                break; /* the body starts without a blank line */
-            }
-            for (size_t i = 0; known[i]; i++)
-                if (strlen(known[i]) == k && strncasecmp(line, known[i], k) == 0)
-                    any_known = true;
-        }
-        lines++;
-        pos = end + 1;
-    }
-    return any_known;
 }
 
 static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data, size_t len,
@@ -207,7 +161,8 @@ static int on_file(void *ctx, const char *path, const char *source, lx_source_ki
         return 0;
     }
     lx_status st = LX_OK;
-    if (lx_mbox_looks_like(data, len)) {
+    lx_sniff kind_of = lx_sniff_data(data, len);
+    if (kind_of == LX_SNIFF_MBOX) {
         lx_source_stats *ms = lx_report_source(&ix->report, path, LX_SOURCE_MBOX);
         lx_mbox_iter it;
         lx_mbox_msg m;
@@ -226,7 +181,7 @@ static int on_file(void *ctx, const char *path, const char *source, lx_source_ki
         }
         if (!ms)
             st = LX_E_NOMEM;
-    } else if (looks_like_message(data, len)) {
+    } else if (kind_of == LX_SNIFF_MESSAGE) {
         lx_location loc = {path, false, 0, len};
         st = index_message(ix, s, data, len, false, &loc);
     } else {

@@ -24,9 +24,10 @@ static bool blank_line(const char *data, size_t start, size_t end)
            (n == 2 && data[start] == '\r' && data[start + 1] == '\n');
 }
 
-/* "From addr Www Mmm dd hh:mm:ss yyyy": an address, a time, a year. */
-static bool strict_separator(const char *line, size_t n)
+bool lx_mbox_is_separator(const char *line, size_t n)
 {
+    if (!starts_with(line, n, "From "))
+        return false;
     size_t i = 5;
     if (i >= n || line[i] == ' ' || line[i] == '\r' || line[i] == '\n')
         return false;
@@ -68,7 +69,7 @@ bool lx_mbox_next(lx_mbox_iter *it, lx_mbox_msg *msg)
     size_t pos = msg->start, prev_start = msg->start, prev_end = msg->start;
     while (pos < len) {
         size_t e = line_end(d, len, pos);
-        if (starts_with(d + pos, len - pos, "From ") && strict_separator(d + pos, e - pos))
+        if (lx_mbox_is_separator(d + pos, e - pos))
             break;
         prev_start = pos;
         prev_end = e;

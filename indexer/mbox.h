@@ -28,6 +28,11 @@ typedef struct lx_mbox_iter {
 /* True when data starts with an mbox "From " separator line. */
 bool lx_mbox_looks_like(const char *data, size_t len);
 
+/* True when line[0..n) is a real separator line: "From ", an address, then
+ * a date with a time (hh:mm) and a year ("From addr Www Mmm dd hh:mm:ss yyyy"
+ * and its variants). */
+bool lx_mbox_is_separator(const char *line, size_t n);
+
 void lx_mbox_iter_init(lx_mbox_iter *it, const char *data, size_t len);
 
 /* Fills *msg with the next message; false when there is none. A message

@@ -1,0 +1,68 @@
+/* sniff.c - what a source file holds, decided by its content. */
+#include "sniff.h"
+
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mbox.h"
+#include "banned.h"
+
+/* How many header lines are read before deciding: enough for any real
+ * header block's first screen, bounded so a huge file is decided quickly. */
+#define SNIFF_MAX_LINES 1000
+
+static bool header_block(const char *d, size_t len)
+{
+    static const char *const known[] = {
+        "from",         "to",       "subject",    "date",        "message-id", "received",
+        "return-path",  "mime-version", "sender", "delivered-to", "cc",        "reply-to",
+        "x-mailer",     "content-type", "references", "in-reply-to", NULL};
+    size_t pos = 0, lines = 0;
+    bool any_known = false;
+    if (len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3;
+    while (pos < len && lines < SNIFF_MAX_LINES) {
+        const char *nl = memchr(d + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - d) : len;
+        size_t n = end - pos;
+        if (n > 0 && d[end - 1] == '\r')
+            n--;
+        if (n == 0)
+            break;
+        const char *line = d + pos;
+        if (line[0] == ' ' || line[0] == '\t') {
+            if (lines == 0)
+                return false;
+        } else {
+            size_t k = 0;
+            while (k < n && line[k] > 32 && line[k] < 127 && line[k] != ':')
+                k++;
+            if (k == 0 || k >= n || line[k] != ':') {
+                if (lines == 0)
+                    return false;
+                break; /* the body starts without a blank line */
+            }
+            for (size_t i = 0; known[i]; i++)
+                if (strlen(known[i]) == k && strncasecmp(line, known[i], k) == 0)
+                    any_known = true;
+        }
+        lines++;
+        pos = end + 1;
+    }
+    return any_known;
+}
+
+lx_sniff lx_sniff_data(const char *data, size_t len)
+{
+    if (len == 0)
+        return LX_SNIFF_EMPTY;
+    if (lx_mbox_looks_like(data, len)) {
+        const char *nl = memchr(data, '\n', len);
+        size_t first = nl ? (size_t)(nl - data) + 1 : len;
+        if (lx_mbox_is_separator(data, first) || header_block(data + first, len - first))
+            return LX_SNIFF_MBOX;
+        return LX_SNIFF_NOT_MAIL;
+    }
+    return header_block(data, len) ? LX_SNIFF_MESSAGE : LX_SNIFF_NOT_MAIL;
+}

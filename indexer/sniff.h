@@ -1,0 +1,24 @@
+/* sniff.h - what a source file holds, decided by its content, never its name. */
+#ifndef LX_SNIFF_H
+#define LX_SNIFF_H
+
+#include <stddef.h>
+
+typedef enum lx_sniff {
+    LX_SNIFF_EMPTY,    /* no bytes at all */
+    LX_SNIFF_NOT_MAIL, /* neither an mbox nor a message */
+    LX_SNIFF_MESSAGE,  /* one RFC 5322 message */
+    LX_SNIFF_MBOX,     /* an mbox: "From " separator lines and messages */
+} lx_sniff;
+
+/*
+ * An mbox starts with a "From " line that is a real separator (an address, a
+ * time and a year) or that is followed by a header block. A message starts
+ * with an RFC 5322 header block: a field line first, then fields or folded
+ * continuations, at least one of them a field mail carries (From, Date,
+ * Received...); the block ends at a blank line or at the first line that is
+ * not a field (some writers omit the blank line). A UTF-8 BOM is allowed.
+ */
+lx_sniff lx_sniff_data(const char *data, size_t len);
+
+#endif
