@@ -61,6 +61,9 @@ expect_ids "script text is not" "" scriptonly
 expect_ids "style text is not" "" styleonly
 expect_ids "multipart/alternative indexed once" "010.horizon@graphisme.example" tournesol
 expect_ids "mboxrd quoting undone" "203.horizon@$C" '"From the campaign office"'
+expect_ids "ISO-8859-1 body decoded" "008.horizon@$M" 'téléphonique délégation'
+expect_eq "no character of the sample needed repair" 0 \
+    "$(search --format ndjson | python3 -c 'import json,sys; print(sum(json.loads(l)["replaced_characters"] for l in sys.stdin))')"
 expect_ids "Received date fallback" "013.horizon@$P" date:2016-12-15
 
 expect_eq "--count, everything" 67 "$(search --count)"
