@@ -18,6 +18,13 @@
  * ignored (hostile messages nest thousands deep). */
 #define LX_MAX_MIME_DEPTH 64
 
+/* MIME leaves described per message; the rest are counted, not listed. */
+#define LX_MAX_PARTS 10000
+
+/* Bytes of an HTML part searched for a <meta charset> when MIME gives none
+ * (browsers look in the first 1024; some mailers put a long <head> first). */
+#define LX_META_CHARSET_SCAN 4096
+
 /* Addresses kept per recipient header; the rest are counted, not stored. */
 #define LX_MAX_ADDRESSES 10000
 

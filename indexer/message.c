@@ -3,12 +3,16 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gmime/gmime.h>
 #include <libxml/parser.h>
 
-#include "htmltext.h"
 #include "caps.h"
+#include "charset.h"
+#include "flowed.h"
+#include "htmltext.h"
+#include "textfold.h"
 #include "utf8.h"
 #include "banned.h"
 
@@ -24,12 +28,25 @@ void lx_message_library_shutdown(void)
     xmlCleanupParser();
 }
 
-/* A valid-UTF-8 heap copy of s (NULL taken as ""); NULL when out of memory. */
+/* Appends s[0..len) to out as valid UTF-8 in NFC, counting repairs. */
+static lx_status add_clean(lx_strbuf *out, const char *s, size_t len, size_t *replaced)
+{
+    lx_strbuf valid;
+    lx_strbuf_init(&valid);
+    lx_status st = lx_utf8_sanitize(&valid, s, len, replaced);
+    if (!st)
+        st = lx_textfold_nfc(out, valid.buf, valid.len);
+    lx_strbuf_release(&valid);
+    return st;
+}
+
+/* A valid-UTF-8, NFC heap copy of s (NULL taken as ""); NULL when out of
+ * memory. */
 static char *clean_dup(const char *s, size_t *replaced)
 {
     lx_strbuf sb;
     lx_strbuf_init(&sb);
-    if (s && lx_utf8_sanitize(&sb, s, strlen(s), replaced)) {
+    if (s && add_clean(&sb, s, strlen(s), replaced)) {
         lx_strbuf_release(&sb);
         return NULL;
     }
@@ -143,12 +160,55 @@ static bool newest_received(GMimeObject *obj, int64_t *out)
     return found;
 }
 
+/*
+ * Raw 8-bit bytes in headers are legal only as UTF-8 (RFC 6532); old clients
+ * wrote their local charset. GMime reads such bytes with the first fallback
+ * charset that fits, so the list is UTF-8, then uchardet's guess from the
+ * header bytes themselves, then windows-1252. The same list serves encoded
+ * words whose charset name iconv does not know.
+ */
+static GMimeParserOptions *options_for(const char *raw, size_t len)
+{
+    const char *end = NULL;
+    for (size_t i = 0; i + 3 < len && !end; i++)
+        if (raw[i] == '\r' && memcmp(raw + i, "\r\n\r\n", 4) == 0)
+            end = raw + i;
+    size_t hlen = end ? (size_t)(end - raw) : len;
+    char guess[LX_CHARSET_NAME_MAX] = "WINDOWS-1252";
+    bool eight_bit = false;
+    for (size_t i = 0; i < hlen && !eight_bit; i++)
+        eight_bit = (unsigned char)raw[i] >= 0x80;
+    if (eight_bit && !lx_utf8_valid(raw, hlen)) {
+        /* Only the 8-bit lines: ASCII field names would dilute the guess. */
+        lx_strbuf bytes;
+        lx_strbuf_init(&bytes);
+        size_t pos = 0;
+        while (pos < hlen) {
+            const char *nl = memchr(raw + pos, '\n', hlen - pos);
+            size_t e = nl ? (size_t)(nl - raw) + 1 : hlen;
+            bool hi = false;
+            for (size_t k = pos; k < e && !hi; k++)
+                hi = (unsigned char)raw[k] >= 0x80;
+            if (hi)
+                lx_strbuf_add(&bytes, raw + pos, e - pos);
+            pos = e;
+        }
+        lx_charset_guess(bytes.buf, bytes.len, guess);
+        lx_strbuf_release(&bytes);
+    }
+    GMimeParserOptions *opts = g_mime_parser_options_new();
+    const char *fallback[] = {"UTF-8", guess, "WINDOWS-1252", NULL};
+    g_mime_parser_options_set_fallback_charsets(opts, fallback);
+    g_mime_parser_options_set_rfc2047_compliance_mode(opts, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_address_compliance_mode(opts, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_parameter_compliance_mode(opts, GMIME_RFC_COMPLIANCE_LOOSE);
+    return opts;
+}
+
 typedef struct body_ctx {
+    lx_message *msg;
     lx_strbuf text;
-    bool want_html;
-    bool found;
     bool truncated;
-    size_t replaced;
     lx_status st;
 } body_ctx;
 
@@ -158,116 +218,226 @@ static bool is_attachment(GMimeObject *part)
     return cd && g_mime_content_disposition_is_attachment(cd);
 }
 
-static void add_body_text(body_ctx *b, const char *text, size_t len)
-{
-    lx_strbuf clean;
-    lx_strbuf_init(&clean);
-    if ((b->st = lx_utf8_sanitize(&clean, text, len, &b->replaced)))
-        goto out;
-    /* The message was parsed in its canonical CRLF form; text is stored with
-     * plain LF line ends, as a reader sees it. */
-    size_t w = 0;
-    for (size_t r = 0; r < clean.len; r++)
-        if (!(clean.buf[r] == '\r' && r + 1 < clean.len && clean.buf[r + 1] == '\n'))
-            clean.buf[w++] = clean.buf[r];
-    lx_strbuf_setlen(&clean, w);
-    if (b->text.len && (b->st = lx_strbuf_addstr(&b->text, "\n\n")))
-        goto out;
-    size_t room = LX_MAX_BODY_TEXT > b->text.len ? LX_MAX_BODY_TEXT - b->text.len : 0;
-    size_t n = lx_utf8_cut(clean.buf, clean.len, room);
-    if (n < clean.len)
-        b->truncated = true;
-    b->st = lx_strbuf_add(&b->text, clean.buf, n);
-out:
-    lx_strbuf_release(&clean);
-}
-
-/* The decoded content of a text part converted to UTF-8 from its declared
- * charset, with its length: unlike g_mime_text_part_get_text, NUL bytes in
- * the text do not cut it short. Without a charset GMime knows, the bytes are
- * returned as they are (the caller repairs invalid UTF-8). The caller frees
- * the array with g_byte_array_free(a, TRUE); NULL when the part is empty. */
-static GByteArray *part_text(GMimeObject *part)
+/* The bytes of a leaf after transfer decoding (base64, quoted-printable),
+ * charset untouched. NULL when the part has no content. Free with
+ * g_byte_array_free(a, TRUE). */
+static GByteArray *part_bytes(GMimeObject *part)
 {
     GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(part));
     if (!content)
         return NULL;
     GMimeStream *mem = g_mime_stream_mem_new();
-    const char *charset = g_mime_object_get_content_type_parameter(part, "charset");
-    GMimeFilter *filter = charset ? g_mime_filter_charset_new(charset, "UTF-8") : NULL;
-    if (filter) {
-        GMimeStream *filtered = g_mime_stream_filter_new(mem);
-        g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), filter);
-        g_object_unref(filter);
-        g_mime_data_wrapper_write_to_stream(content, filtered);
-        g_mime_stream_flush(filtered);
-        g_object_unref(filtered);
-    } else {
-        g_mime_data_wrapper_write_to_stream(content, mem);
-    }
+    g_mime_data_wrapper_write_to_stream(content, mem);
     GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
     g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
     g_object_unref(mem);
     return bytes;
 }
 
-/* Collects the text/plain (or, on the second pass, text/html) leaves that are
- * not attachments, in document order, down to LX_MAX_MIME_DEPTH. Attached
- * messages (message/rfc822) are attachments, not body. */
-static void collect_body(body_ctx *b, GMimeObject *obj, int depth)
+/* The label of <meta charset="X"> or <meta ... content="...; charset=X"> in
+ * the first bytes of an HTML part, written into label ("" when none). */
+static void meta_charset(const char *html, size_t len, char label[LX_CHARSET_NAME_MAX])
 {
-    if (b->st || depth > LX_MAX_MIME_DEPTH || !obj)
+    label[0] = '\0';
+    if (len > LX_META_CHARSET_SCAN)
+        len = LX_META_CHARSET_SCAN;
+    for (size_t i = 0; i + 5 < len; i++) {
+        if (html[i] != '<' || strncasecmp(html + i + 1, "meta", 4) != 0)
+            continue;
+        const char *gt = memchr(html + i, '>', len - i);
+        size_t end = gt ? (size_t)(gt - html) : len;
+        for (size_t k = i; k + 7 < end; k++) {
+            if (strncasecmp(html + k, "charset", 7) != 0)
+                continue;
+            size_t v = k + 7;
+            while (v < end && (html[v] == ' ' || html[v] == '='))
+                v++;
+            while (v < end && (html[v] == '"' || html[v] == '\''))
+                v++;
+            size_t n = 0;
+            while (v + n < end && n + 1 < LX_CHARSET_NAME_MAX &&
+                   (g_ascii_isalnum(html[v + n]) || strchr("-_.:", html[v + n])))
+                n++;
+            if (n) {
+                memcpy(label, html + v, n);
+                label[n] = '\0';
+                return;
+            }
+        }
+    }
+}
+
+/* Decodes one text leaf into the body: charset, format=flowed, HTML. */
+static void add_body_part(body_ctx *b, GMimeObject *obj, lx_part *info, bool html)
+{
+    GByteArray *bytes = part_bytes(obj);
+    if (!bytes)
         return;
+    const char *label = g_mime_object_get_content_type_parameter(obj, "charset");
+    char meta[LX_CHARSET_NAME_MAX];
+    if (html && (!label || !*label)) {
+        meta_charset((const char *)bytes->data, bytes->len, meta);
+        label = meta;
+    }
+    if (label && *label)
+        label = g_mime_charset_iconv_name(label);
+    lx_strbuf text, lf, flowed, plain;
+    lx_strbuf_init(&text);
+    lx_strbuf_init(&lf);
+    lx_strbuf_init(&flowed);
+    lx_strbuf_init(&plain);
+    lx_status st = lx_charset_decode(&text, label, (const char *)bytes->data, bytes->len,
+                                     &info->charset);
+    g_byte_array_free(bytes, TRUE);
+    info->decoded = true;
+    b->msg->replaced += info->charset.replaced;
+    /* The message was parsed in its canonical CRLF form; text is kept with
+     * plain LF line ends, as a reader sees it. */
+    for (size_t r = 0; r < text.len && !st; r++)
+        if (!(text.buf[r] == '\r' && r + 1 < text.len && text.buf[r + 1] == '\n'))
+            st = lx_strbuf_addch(&lf, text.buf[r]);
+    lx_strbuf *cur = &lf;
+    const char *format = g_mime_object_get_content_type_parameter(obj, "format");
+    if (!st && !html && format && g_ascii_strcasecmp(format, "flowed") == 0) {
+        const char *delsp = g_mime_object_get_content_type_parameter(obj, "delsp");
+        st = lx_flowed_decode(&flowed, lf.buf, lf.len,
+                              delsp && g_ascii_strcasecmp(delsp, "yes") == 0);
+        info->flowed = true;
+        cur = &flowed;
+    }
+    if (!st && html) {
+        st = lx_htmltext_extract(&plain, cur->buf, cur->len);
+        cur = &plain;
+    }
+    if (!st && b->text.len)
+        st = lx_strbuf_addstr(&b->text, "\n\n");
+    if (!st) {
+        size_t room = LX_MAX_BODY_TEXT > b->text.len ? LX_MAX_BODY_TEXT - b->text.len : 0;
+        size_t n = lx_utf8_cut(cur->buf, cur->len, room);
+        if (n < cur->len)
+            b->truncated = true;
+        st = lx_strbuf_add(&b->text, cur->buf, n);
+    }
+    lx_strbuf_release(&text);
+    lx_strbuf_release(&lf);
+    lx_strbuf_release(&flowed);
+    lx_strbuf_release(&plain);
+    if (st)
+        b->st = st;
+}
+
+static lx_status part_add(lx_message *m, GMimeObject *obj, lx_part_role role, lx_part **out)
+{
+    *out = NULL;
+    if (m->n_parts >= LX_MAX_PARTS) {
+        m->parts_dropped++;
+        return LX_OK;
+    }
+    lx_part *v = realloc(m->parts, (m->n_parts + 1) * sizeof *v);
+    if (!v)
+        return LX_E_NOMEM;
+    m->parts = v;
+    lx_part *p = &v[m->n_parts];
+    memset(p, 0, sizeof *p);
+    GMimeContentType *ct = g_mime_object_get_content_type(obj);
+    char *type = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+    p->content_type = clean_dup(type ? type : "application/octet-stream", NULL);
+    g_free(type);
+    for (char *c = p->content_type; c && *c; c++)
+        *c = g_ascii_tolower(*c);
+    const char *fn = GMIME_IS_PART(obj) ? g_mime_part_get_filename(GMIME_PART(obj)) : NULL;
+    p->filename = clean_dup(fn ? fn : "", &m->replaced);
+    p->role = role;
+    if (!p->content_type || !p->filename) {
+        free(p->content_type);
+        free(p->filename);
+        return LX_E_NOMEM;
+    }
+    if (GMIME_IS_PART(obj)) {
+        GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(obj));
+        if (content) {
+            GMimeStream *null = g_mime_stream_null_new();
+            g_mime_data_wrapper_write_to_stream(content, null);
+            p->size = (size_t)GMIME_STREAM_NULL(null)->written;
+            g_object_unref(null);
+        }
+    } else if (GMIME_IS_MESSAGE_PART(obj)) {
+        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+        if (inner) {
+            GMimeStream *null = g_mime_stream_null_new();
+            g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, null);
+            p->size = (size_t)GMIME_STREAM_NULL(null)->written;
+            g_object_unref(null);
+        }
+    }
+    m->n_parts++;
+    *out = p;
+    return LX_OK;
+}
+
+/* Walks the MIME tree in document order (iteratively bounded by
+ * LX_MAX_MIME_DEPTH) and lists every leaf; `kind` says which text leaves are
+ * the body: 1 text/plain, 2 text/html, 0 none (just count them). */
+static void walk_parts(body_ctx *b, GMimeObject *obj, int depth, int kind, int *plain,
+                       int *html)
+{
+    if (b->st || !obj)
+        return;
+    if (depth > LX_MAX_MIME_DEPTH) {
+        b->msg->parts_dropped++;
+        return;
+    }
     if (GMIME_IS_MULTIPART(obj)) {
         GMimeMultipart *mp = GMIME_MULTIPART(obj);
         int n = g_mime_multipart_get_count(mp);
         for (int i = 0; i < n; i++)
-            collect_body(b, g_mime_multipart_get_part(mp, i), depth + 1);
+            walk_parts(b, g_mime_multipart_get_part(mp, i), depth + 1, kind, plain, html);
         return;
     }
-    if (!GMIME_IS_TEXT_PART(obj) || is_attachment(obj))
-        return;
     GMimeContentType *ct = g_mime_object_get_content_type(obj);
-    if (!g_mime_content_type_is_type(ct, "text", b->want_html ? "html" : "plain"))
+    bool text = GMIME_IS_TEXT_PART(obj) && !is_attachment(obj);
+    bool is_plain = text && g_mime_content_type_is_type(ct, "text", "plain");
+    bool is_html = text && g_mime_content_type_is_type(ct, "text", "html");
+    if (kind == 0) {
+        *plain += is_plain;
+        *html += is_html;
         return;
-    GByteArray *text = part_text(obj);
-    b->found = true;
-    if (!text)
-        return;
-    if (b->want_html) {
-        lx_strbuf clean, plain;
-        lx_strbuf_init(&clean);
-        lx_strbuf_init(&plain);
-        /* libxml2 wants valid UTF-8; repair first, counting what was bad. */
-        b->st = lx_utf8_sanitize(&clean, (const char *)text->data, text->len, &b->replaced);
-        if (!b->st)
-            b->st = lx_htmltext_extract(&plain, clean.buf, clean.len);
-        if (!b->st)
-            add_body_text(b, plain.buf, plain.len);
-        lx_strbuf_release(&clean);
-        lx_strbuf_release(&plain);
-    } else {
-        add_body_text(b, (const char *)text->data, text->len);
     }
-    g_byte_array_free(text, TRUE);
+    lx_part_role role = LX_PART_ATTACHMENT;
+    if ((kind == 1 && is_plain) || (kind == 2 && is_html))
+        role = LX_PART_BODY;
+    else if (is_plain || is_html)
+        role = LX_PART_ALTERNATIVE;
+    lx_part *info;
+    if ((b->st = part_add(b->msg, obj, role, &info)))
+        return;
+    if (role == LX_PART_BODY) {
+        lx_part scratch;
+        memset(&scratch, 0, sizeof scratch);
+        add_body_part(b, obj, info ? info : &scratch, is_html);
+    }
 }
 
 static lx_status extract_body(lx_message *msg, GMimeMessage *gm)
 {
     GMimeObject *top = g_mime_message_get_mime_part(gm);
     body_ctx b;
-    for (int pass = 0; pass < 2; pass++) {
-        memset(&b, 0, sizeof b);
-        lx_strbuf_init(&b.text);
-        b.want_html = pass == 1;
-        collect_body(&b, top, 0);
-        if (b.st || b.found)
-            break;
-        lx_strbuf_release(&b.text);
-    }
-    msg->body_from_html = b.want_html && b.found;
+    memset(&b, 0, sizeof b);
+    b.msg = msg;
+    lx_strbuf_init(&b.text);
+    int plain = 0, html = 0;
+    walk_parts(&b, top, 0, 0, &plain, &html);
+    walk_parts(&b, top, 0, plain ? 1 : 2, &plain, &html);
+    msg->body_from_html = !plain && html;
     msg->body_truncated = b.truncated;
-    msg->replaced += b.replaced;
+    if (!b.st) {
+        /* Every text part was made valid UTF-8; normalize the whole once. */
+        lx_strbuf nfc;
+        lx_strbuf_init(&nfc);
+        b.st = lx_textfold_nfc(&nfc, b.text.buf, b.text.len);
+        lx_strbuf_release(&b.text);
+        b.text = nfc;
+    }
     if (b.st) {
         lx_strbuf_release(&b.text);
         return b.st;
@@ -317,13 +487,15 @@ lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strb
 {
     memset(msg, 0, sizeof *msg);
     lx_status st = LX_OK;
+    GMimeParserOptions *opts = options_for(raw, len);
     GMimeStream *stream = g_mime_stream_mem_new_with_buffer(raw, len);
     GMimeParser *parser = g_mime_parser_new_with_stream(stream);
     g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-    GMimeMessage *gm = g_mime_parser_construct_message(parser, NULL);
+    GMimeMessage *gm = g_mime_parser_construct_message(parser, opts);
     g_object_unref(parser);
     g_object_unref(stream);
     if (!gm) {
+        g_mime_parser_options_free(opts);
         if (why)
             lx_strbuf_addstr(why, "GMime found no message headers");
         return LX_E_PARSE;
@@ -380,9 +552,11 @@ lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strb
     if ((st = extract_body(msg, gm)))
         goto fail;
     g_object_unref(gm);
+    g_mime_parser_options_free(opts);
     return LX_OK;
 fail:
     g_object_unref(gm);
+    g_mime_parser_options_free(opts);
     lx_message_release(msg);
     if (why)
         lx_strbuf_addstr(why, lx_status_str(st));
@@ -404,5 +578,10 @@ void lx_message_release(lx_message *msg)
         free(msg->references[i]);
     free(msg->references);
     free(msg->body);
+    for (size_t i = 0; i < msg->n_parts; i++) {
+        free(msg->parts[i].content_type);
+        free(msg->parts[i].filename);
+    }
+    free(msg->parts);
     memset(msg, 0, sizeof *msg);
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "charset.h"
 #include "strbuf.h"
 
 typedef struct lx_address {
@@ -25,8 +26,25 @@ typedef enum lx_date_source {
     LX_DATE_RECEIVED, /* the newest Received header */
 } lx_date_source;
 
-/* Every string is NUL-terminated valid UTF-8 owned by the message (never
- * NULL once parsed); release with lx_message_release. */
+typedef enum lx_part_role {
+    LX_PART_BODY,        /* its text is the body */
+    LX_PART_ALTERNATIVE, /* a text part not chosen (the HTML beside a text/plain) */
+    LX_PART_ATTACHMENT,  /* anything else, attached messages included */
+} lx_part_role;
+
+/* One leaf of the MIME tree. */
+typedef struct lx_part {
+    lx_part_role role;
+    char *content_type;      /* "type/subtype", lowercased */
+    char *filename;          /* RFC 2231 / RFC 2047 decoded, "" when none */
+    size_t size;             /* bytes after transfer decoding */
+    bool decoded;            /* its text was decoded: charset says how */
+    bool flowed;             /* format=flowed was undone */
+    lx_charset_info charset; /* declared and used charset, replacements */
+} lx_part;
+
+/* Every string is NUL-terminated valid UTF-8 in NFC owned by the message
+ * (never NULL once parsed); release with lx_message_release. */
 typedef struct lx_message {
     lx_address from;
     lx_address_list to, cc, bcc, reply_to;
@@ -41,7 +59,10 @@ typedef struct lx_message {
     size_t body_len;
     bool body_from_html; /* no text/plain part: the text comes from HTML */
     bool body_truncated; /* cut at LX_MAX_BODY_TEXT */
-    size_t replaced;     /* invalid sequences replaced by U+FFFD */
+    size_t replaced;     /* invalid sequences replaced by U+FFFD, headers and body */
+    lx_part *parts;      /* every leaf, in document order */
+    size_t n_parts;
+    size_t parts_dropped; /* leaves past LX_MAX_PARTS, counted only */
 } lx_message;
 
 /* Process-wide set-up of GMime and libxml2; call once before any parse. */
