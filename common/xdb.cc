@@ -24,9 +24,14 @@ struct lx_db {
     std::string err;
 };
 
+// Text is indexed for French and English at once: the archive mixes both,
+// often in one message. `tg` writes the positional words (phrases use them)
+// and French stems; `tg_en` adds English stems. The query parser asks for
+// either language's stems (see build_query).
 struct lx_doc {
     Xapian::Document doc;
     Xapian::TermGenerator tg;
+    Xapian::TermGenerator tg_en;
     bool has_text = false;
 };
 
@@ -196,6 +201,39 @@ class BooleanProcessor : public Xapian::FieldProcessor {
     }
 };
 
+// Parses text with one language's stemmer: words are stemmed unless they are
+// capitalized or in a phrase (Xapian's STEM_SOME), so "Candidats" and
+// "candidats" in quotes match exactly.
+Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const char *language)
+{
+    ParseProblem problem;
+    Xapian::QueryParser qp;
+    qp.set_database(db);
+    qp.set_default_op(Xapian::Query::OP_AND);
+    for (int i = 0; i < LX_F_COUNT_; i++) {
+        const lx_field_def *d = lx_schema_field(static_cast<lx_field>(i));
+        if (!d->query_name)
+            continue;
+        if (d->kind == LX_KIND_TEXT)
+            qp.add_prefix(d->query_name, d->prefix);
+        else if (d->kind == LX_KIND_BOOLEAN)
+            qp.add_boolean_prefix(d->query_name,
+                                  (new BooleanProcessor(d->field, problem))->release());
+        else if (d->field == LX_F_DATE)
+            qp.add_boolean_prefix(d->query_name,
+                                  (new DateProcessor(d->slot, problem))->release());
+    }
+    qp.set_stemmer(Xapian::Stem(language));
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    unsigned flags = Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PHRASE |
+                     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+                     Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
+    Xapian::Query q = qp.parse_query(text, flags);
+    if (!problem.msg.empty())
+        throw Xapian::QueryParserError(problem.msg);
+    return q;
+}
+
 Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
 {
     Xapian::Query q = Xapian::Query::MatchAll;
@@ -204,29 +242,13 @@ Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
     size_t b = text.find_last_not_of(" \t\r\n");
     text = a == std::string::npos ? std::string() : text.substr(a, b - a + 1);
     if (!text.empty() && text != "*") {
-        ParseProblem problem;
-        Xapian::QueryParser qp;
-        qp.set_database(db);
-        qp.set_default_op(Xapian::Query::OP_AND);
-        for (int i = 0; i < LX_F_COUNT_; i++) {
-            const lx_field_def *d = lx_schema_field(static_cast<lx_field>(i));
-            if (!d->query_name)
-                continue;
-            if (d->kind == LX_KIND_TEXT)
-                qp.add_prefix(d->query_name, d->prefix);
-            else if (d->kind == LX_KIND_BOOLEAN)
-                qp.add_boolean_prefix(d->query_name,
-                                      (new BooleanProcessor(d->field, problem))->release());
-            else if (d->field == LX_F_DATE)
-                qp.add_boolean_prefix(d->query_name,
-                                      (new DateProcessor(d->slot, problem))->release());
-        }
-        unsigned flags = Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PHRASE |
-                         Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-                         Xapian::QueryParser::FLAG_PURE_NOT;
-        q = qp.parse_query(text, flags);
-        if (!problem.msg.empty())
-            throw Xapian::QueryParserError(problem.msg);
+        // Documents carry French and English stems; a word matches when
+        // either language's stem does.
+        Xapian::Query fr = parse_text(db, text, "french");
+        Xapian::Query en = parse_text(db, text, "english");
+        q = fr.get_description() == en.get_description()
+                ? fr
+                : Xapian::Query(Xapian::Query::OP_OR, fr, en);
         if (q.empty())
             q = Xapian::Query::MatchAll;
     }
@@ -494,6 +516,13 @@ lx_doc *lx_doc_new(void)
     try {
         lx_doc *d = new lx_doc;
         d->tg.set_document(d->doc);
+        d->tg.set_stemmer(Xapian::Stem("french"));
+        d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+        d->tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+        d->tg_en.set_document(d->doc);
+        d->tg_en.set_stemmer(Xapian::Stem("english"));
+        d->tg_en.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
+        d->tg_en.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
         return d;
     } catch (...) {
         return nullptr;
@@ -520,7 +549,9 @@ lx_status lx_doc_index_text(lx_doc *doc, const char *prefix, const char *text, s
     LX_GUARD_BEGIN
     if (doc->has_text)
         doc->tg.increase_termpos(100);
-    doc->tg.index_text(std::string(text, len), 1, prefix);
+    std::string t(text, len);
+    doc->tg.index_text(t, 1, prefix);
+    doc->tg_en.index_text_without_positions(t, 1, prefix);
     doc->has_text = true;
     return LX_OK;
     LX_GUARD_END(nullptr)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "inspect.h"
 #include "mbox.h"
 #include "message.h"
 #include "report.h"
@@ -29,6 +30,8 @@ typedef struct indexer {
     lx_db *db;
     lx_report report;
     bool quiet;
+    bool inspect;      /* --inspect: print what was parsed, write no index */
+    bool full;         /* --full: the whole body in --inspect output */
     size_t since_commit;
     lx_status fatal; /* a database error that ends the run */
     lx_strbuf canon;
@@ -68,8 +71,11 @@ static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data
     if ((st = lx_mbox_canonical(&ix->canon, data, len, from_mbox)) ||
         (st = lx_sha256_hex(ix->canon.buf, ix->canon.len, sha)))
         return st;
-    if ((st = lx_store_lookup(ix->db, sha, loc, &seen)))
+    if (ix->inspect) {
+        seen = LX_SEEN_NEW;
+    } else if ((st = lx_store_lookup(ix->db, sha, loc, &seen))) {
         return st;
+    }
     if (seen == LX_SEEN_KNOWN) {
         s->known++;
         return LX_OK;
@@ -94,7 +100,16 @@ static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data
             return LX_OK;
         }
         lx_strbuf_release(&why);
-        st = lx_store_add(ix->db, sha, ix->canon.len, loc, &msg);
+        if (ix->inspect) {
+            lx_strbuf json;
+            lx_strbuf_init(&json);
+            st = lx_inspect_json(&json, &msg, sha, ix->canon.len, loc, ix->full);
+            if (!st && (fwrite(json.buf, 1, json.len, stdout) != json.len || putchar('\n') == EOF))
+                st = LX_E_IO;
+            lx_strbuf_release(&json);
+        } else {
+            st = lx_store_add(ix->db, sha, ix->canon.len, loc, &msg);
+        }
         if (!st) {
             s->indexed++;
             if (msg.date_source == LX_DATE_NONE)
@@ -106,7 +121,7 @@ static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data
         if (st)
             return st;
     }
-    if (++ix->since_commit >= LX_COMMIT_BATCH) {
+    if (!ix->inspect && ++ix->since_commit >= LX_COMMIT_BATCH) {
         ix->since_commit = 0;
         return lx_db_commit(ix->db);
     }
@@ -199,6 +214,7 @@ static int on_file(void *ctx, const char *path, const char *source, lx_source_ki
 static void usage(FILE *out)
 {
     fputs("usage: leakdex-index [--db DIR] [--hidden] [--quiet] SOURCE...\n"
+          "       leakdex-index --inspect [--full] [--hidden] SOURCE...\n"
           "\n"
           "Indexes every message found under each SOURCE (a file, a directory\n"
           "tree, a Maildir or an mbox file) into the index at DIR. Running it\n"
@@ -207,6 +223,9 @@ static void usage(FILE *out)
           "  --db DIR     the index (default: $LEAKDEX_DB, else ./leakdex.db)\n"
           "  --hidden     also index hidden files and directories (names starting with '.')\n"
           "  --quiet      no warnings on stderr; the report is still printed\n"
+          "  --inspect    write no index: print each message as the indexer reads it,\n"
+          "               one JSON object per line (body cut at 4 KiB)\n"
+          "  --full       with --inspect, the whole body\n"
           "  --help       this text\n"
           "  --version    the version\n"
           "\n"
@@ -228,6 +247,7 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'}, {"hidden", no_argument, NULL, 'H'},
         {"quiet", no_argument, NULL, 'q'},    {"help", no_argument, NULL, 'h'},
+        {"inspect", no_argument, NULL, 'I'},  {"full", no_argument, NULL, 'F'},
         {"version", no_argument, NULL, 'V'},  {NULL, 0, NULL, 0}};
     const char *dbpath = getenv("LEAKDEX_DB");
     bool hidden = false;
@@ -245,6 +265,12 @@ int main(int argc, char **argv)
             break;
         case 'q':
             ix.quiet = true;
+            break;
+        case 'I':
+            ix.inspect = true;
+            break;
+        case 'F':
+            ix.full = true;
             break;
         case 'h':
             usage(stdout);
@@ -268,8 +294,12 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
 
+    if (ix.full && !ix.inspect) {
+        fputs("leakdex-index: --full goes with --inspect (try --help)\n", stderr);
+        return EXIT_USAGE;
+    }
     char *err = NULL;
-    lx_status st = lx_db_open(dbpath, LX_DB_WRITE, &ix.db, &err);
+    lx_status st = ix.inspect ? LX_OK : lx_db_open(dbpath, LX_DB_WRITE, &ix.db, &err);
     if (st) {
         fprintf(stderr, "leakdex-index: %s\n", err ? err : lx_status_str(st));
         free(err);
@@ -289,16 +319,21 @@ int main(int argc, char **argv)
     }
     int rc = missing ? EXIT_SOURCE : EXIT_OK;
     if (ix.fatal) {
-        fprintf(stderr, "leakdex-index: stopping: %s: %s\n", lx_status_str(ix.fatal),
-                lx_db_error(ix.db));
+        fprintf(stderr, "leakdex-index: stopping: %s%s%s\n", lx_status_str(ix.fatal),
+                ix.db ? ": " : "", ix.db ? lx_db_error(ix.db) : "");
         rc = EXIT_DB;
     }
-    lx_status cst = lx_db_close(ix.db);
-    if (cst) {
-        fprintf(stderr, "leakdex-index: cannot commit the index: %s\n", lx_status_str(cst));
-        rc = EXIT_DB;
+    if (ix.inspect) {
+        if (ix.fatal)
+            rc = ix.fatal == LX_E_IO ? EXIT_USAGE : EXIT_DB;
+    } else {
+        lx_status cst = lx_db_close(ix.db);
+        if (cst) {
+            fprintf(stderr, "leakdex-index: cannot commit the index: %s\n", lx_status_str(cst));
+            rc = EXIT_DB;
+        }
+        lx_report_print(&ix.report, stdout, now_seconds() - t0);
     }
-    lx_report_print(&ix.report, stdout, now_seconds() - t0);
     lx_report_release(&ix.report);
     lx_strbuf_release(&ix.canon);
     lx_message_library_shutdown();

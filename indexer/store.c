@@ -7,6 +7,7 @@
 #include "date.h"
 #include "record.h"
 #include "schema.h"
+#include "textfold.h"
 #include "utf8.h"
 #include "banned.h"
 
@@ -85,14 +86,27 @@ static lx_status add_address(lx_record *rec, const char *key, const lx_address *
     return st;
 }
 
+/* Indexes text in its search form (accents folded), so that élysée, Elysee
+ * and ELYSÉE are one word; the stored text keeps its accents. */
+static lx_status index_folded(lx_doc *doc, lx_field f, const char *text, size_t len)
+{
+    lx_strbuf folded;
+    lx_strbuf_init(&folded);
+    lx_status st = lx_textfold_search(&folded, text, len);
+    if (!st)
+        st = lx_doc_index_text(doc, lx_schema_prefix(f), folded.buf, folded.len);
+    lx_strbuf_release(&folded);
+    return st;
+}
+
 static lx_status index_address(lx_doc *doc, lx_strbuf *tmp, lx_field text, lx_field exact,
                                const lx_address *a)
 {
     lx_status st = LX_OK;
     if (*a->name)
-        st = lx_doc_index_text(doc, lx_schema_prefix(text), a->name, strlen(a->name));
+        st = index_folded(doc, text, a->name, strlen(a->name));
     if (!st && *a->addr)
-        st = lx_doc_index_text(doc, lx_schema_prefix(text), a->addr, strlen(a->addr));
+        st = index_folded(doc, text, a->addr, strlen(a->addr));
     if (!st && *a->addr) {
         lx_strbuf_reset(tmp);
         st = lx_utf8_add_ascii_lower(tmp, a->addr);
@@ -262,11 +276,9 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
         goto out;
 
     if ((st = lx_record_add_str(&rec, "subject", m->subject)) ||
-        (st = lx_doc_index_text(doc, lx_schema_prefix(LX_F_SUBJECT), m->subject,
-                                strlen(m->subject))) ||
-        (st = lx_doc_index_text(doc, lx_schema_prefix(LX_F_BODY), m->subject,
-                                strlen(m->subject))) ||
-        (st = lx_doc_index_text(doc, lx_schema_prefix(LX_F_BODY), m->body, m->body_len)))
+        (st = index_folded(doc, LX_F_SUBJECT, m->subject, strlen(m->subject))) ||
+        (st = index_folded(doc, LX_F_BODY, m->subject, strlen(m->subject))) ||
+        (st = index_folded(doc, LX_F_BODY, m->body, m->body_len)))
         goto out;
 
     if ((st = lx_record_add_str(&rec, "message_id", m->message_id)) ||

@@ -138,11 +138,20 @@ static int search_run(const options *o, lx_db *db, const char *text)
         lx_strbuf_release(&why);
         return rc;
     }
+    lx_strbuf folded;
+    lx_strbuf_init(&folded);
+    if (text && lx_query_fold(text, &folded, &why)) {
+        int rc = fail("malformed query: %s", why.buf);
+        lx_strbuf_release(&why);
+        lx_strbuf_release(&folded);
+        return rc;
+    }
     lx_strbuf_release(&why);
-    lx_query_opts q = {text,           o->from, o->n_from, o->has_after, o->after, o->has_before,
+    lx_query_opts q = {folded.buf,           o->from, o->n_from, o->has_after, o->after, o->has_before,
                        o->before,      o->sort, o->offset, o->limit,     o->count};
     lx_results res;
     lx_status st = lx_db_search(db, &q, &res);
+    lx_strbuf_release(&folded);
     if (st == LX_E_QUERY)
         return fail("malformed query: %s", lx_db_error(db));
     if (st)

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "schema.h"
+#include "textfold.h"
+#include "utf8.h"
 #include "banned.h"
 
 static bool is_name_char(char c)
@@ -61,4 +63,41 @@ lx_status lx_query_check(const char *q, lx_strbuf *why)
         return LX_E_QUERY;
     }
     return LX_OK;
+}
+
+lx_status lx_query_fold(const char *q, lx_strbuf *out, lx_strbuf *why)
+{
+    size_t len = strlen(q);
+    if (!lx_utf8_valid(q, len)) {
+        lx_strbuf_addstr(why, "the query is not valid UTF-8");
+        return LX_E_QUERY;
+    }
+    lx_status st = LX_OK;
+    size_t run = 0; /* start of the text not yet written */
+    bool in_quote = false;
+    for (size_t i = 0; i < len && !st; i++) {
+        if (q[i] == '"')
+            in_quote = !in_quote;
+        bool word_start = i == 0 || strchr(" \t(+-", q[i - 1]);
+        if (in_quote || !word_start || !is_name_char(q[i]))
+            continue;
+        size_t k = i;
+        while (is_name_char(q[k]))
+            k++;
+        const lx_field_def *f = q[k] == ':' ? lx_schema_by_query_name(q + i, k - i) : NULL;
+        if (!f || f->kind == LX_KIND_TEXT)
+            continue;
+        /* An exact field: fold what came before, copy "name:value" as is. */
+        size_t end = k + 1;
+        while (end < len && q[end] != ' ' && q[end] != '\t' && q[end] != ')')
+            end++;
+        st = lx_textfold_search(out, q + run, i - run);
+        if (!st)
+            st = lx_strbuf_add(out, q + i, end - i);
+        run = end;
+        i = end - 1;
+    }
+    if (!st)
+        st = lx_textfold_search(out, q + run, len - run);
+    return st;
 }

@@ -1,0 +1,215 @@
+/* inspect.c - one message as JSON, exactly as the indexer sees it (--inspect). */
+#include "inspect.h"
+
+#include <string.h>
+
+#include "date.h"
+#include "escape.h"
+#include "utf8.h"
+#include "banned.h"
+
+static lx_status key(lx_strbuf *o, const char *k, bool first)
+{
+    lx_status st = first ? LX_OK : lx_strbuf_addch(o, ',');
+    if (!st)
+        st = lx_escape_json(o, k, strlen(k));
+    return st ? st : lx_strbuf_addch(o, ':');
+}
+
+static lx_status str(lx_strbuf *o, const char *k, const char *v)
+{
+    lx_status st = key(o, k, false);
+    return st ? st : lx_escape_json(o, v, strlen(v));
+}
+
+static lx_status num(lx_strbuf *o, const char *k, size_t v)
+{
+    lx_status st = key(o, k, false);
+    return st ? st : lx_strbuf_addf(o, "%zu", v);
+}
+
+static lx_status boolean(lx_strbuf *o, const char *k, bool v)
+{
+    lx_status st = key(o, k, false);
+    return st ? st : lx_strbuf_addstr(o, v ? "true" : "false");
+}
+
+static lx_status address(lx_strbuf *o, const lx_address *a)
+{
+    lx_status st = lx_strbuf_addstr(o, "{\"name\":");
+    if (!st)
+        st = lx_escape_json(o, a->name, strlen(a->name));
+    if (!st)
+        st = lx_strbuf_addstr(o, ",\"address\":");
+    if (!st)
+        st = lx_escape_json(o, a->addr, strlen(a->addr));
+    return st ? st : lx_strbuf_addch(o, '}');
+}
+
+static lx_status addresses(lx_strbuf *o, const char *k, const lx_address_list *l)
+{
+    lx_status st = key(o, k, false);
+    if (!st)
+        st = lx_strbuf_addch(o, '[');
+    for (size_t i = 0; i < l->n && !st; i++) {
+        if (i)
+            st = lx_strbuf_addch(o, ',');
+        if (!st)
+            st = address(o, &l->v[i]);
+    }
+    return st ? st : lx_strbuf_addch(o, ']');
+}
+
+static const char *role_name(lx_part_role r)
+{
+    switch (r) {
+    case LX_PART_BODY:
+        return "body";
+    case LX_PART_ALTERNATIVE:
+        return "alternative";
+    case LX_PART_ATTACHMENT:
+        return "attachment";
+    }
+    return "?";
+}
+
+static const char *date_source_name(lx_date_source s)
+{
+    switch (s) {
+    case LX_DATE_NONE:
+        return "none";
+    case LX_DATE_HEADER:
+        return "header";
+    case LX_DATE_RECEIVED:
+        return "received";
+    }
+    return "none";
+}
+
+static lx_status parts(lx_strbuf *o, const lx_message *m, bool attachments_only)
+{
+    lx_status st = key(o, attachments_only ? "attachments" : "parts", false);
+    if (!st)
+        st = lx_strbuf_addch(o, '[');
+    bool first = true;
+    for (size_t i = 0; i < m->n_parts && !st; i++) {
+        const lx_part *p = &m->parts[i];
+        if (attachments_only && p->role != LX_PART_ATTACHMENT)
+            continue;
+        if (!first)
+            st = lx_strbuf_addch(o, ',');
+        first = false;
+        if (!st)
+            st = lx_strbuf_addch(o, '{');
+        if (!st && !attachments_only) {
+            st = key(o, "role", true);
+            if (!st)
+                st = lx_escape_json(o, role_name(p->role), strlen(role_name(p->role)));
+            if (!st)
+                st = str(o, "content_type", p->content_type);
+        } else if (!st) {
+            st = key(o, "content_type", true);
+            if (!st)
+                st = lx_escape_json(o, p->content_type, strlen(p->content_type));
+        }
+        if (!st)
+            st = str(o, "filename", p->filename);
+        if (!st)
+            st = num(o, "size", p->size);
+        if (!st && !attachments_only && p->decoded) {
+            st = str(o, "declared_charset", p->charset.declared);
+            if (!st)
+                st = str(o, "used_charset", p->charset.used);
+            if (!st)
+                st = boolean(o, "charset_guessed", p->charset.guessed);
+            if (!st)
+                st = num(o, "replaced", p->charset.replaced);
+            if (!st)
+                st = boolean(o, "flowed", p->flowed);
+        }
+        if (!st)
+            st = lx_strbuf_addch(o, '}');
+    }
+    return st ? st : lx_strbuf_addch(o, ']');
+}
+
+lx_status lx_inspect_json(lx_strbuf *o, const lx_message *m, const char *sha, size_t size,
+                          const lx_location *loc, bool full)
+{
+    lx_status st = lx_strbuf_addch(o, '{');
+    if (!st)
+        st = key(o, "path", true);
+    if (!st)
+        st = lx_escape_json(o, loc->path, strlen(loc->path));
+    if (!st && loc->in_mbox) {
+        st = num(o, "mbox_offset", loc->offset);
+        if (!st)
+            st = num(o, "mbox_length", loc->length);
+    }
+    if (!st)
+        st = str(o, "sha256", sha);
+    if (!st)
+        st = num(o, "size", size);
+    if (!st)
+        st = key(o, "from", false);
+    if (!st)
+        st = address(o, &m->from);
+    if (!st)
+        st = addresses(o, "to", &m->to);
+    if (!st)
+        st = addresses(o, "cc", &m->cc);
+    if (!st)
+        st = addresses(o, "bcc", &m->bcc);
+    if (!st)
+        st = addresses(o, "reply_to", &m->reply_to);
+    if (!st)
+        st = str(o, "subject", m->subject);
+    if (!st)
+        st = str(o, "message_id", m->message_id);
+    if (!st)
+        st = str(o, "in_reply_to", m->in_reply_to);
+    if (!st)
+        st = key(o, "references", false);
+    if (!st)
+        st = lx_strbuf_addch(o, '[');
+    for (size_t i = 0; i < m->n_references && !st; i++) {
+        if (i)
+            st = lx_strbuf_addch(o, ',');
+        if (!st)
+            st = lx_escape_json(o, m->references[i], strlen(m->references[i]));
+    }
+    if (!st)
+        st = lx_strbuf_addch(o, ']');
+    if (!st)
+        st = key(o, "date", false);
+    if (!st && m->date_source != LX_DATE_NONE) {
+        char iso[32];
+        lx_date_format_iso(m->date, iso);
+        st = lx_escape_json(o, iso, strlen(iso));
+    } else if (!st) {
+        st = lx_strbuf_addstr(o, "null");
+    }
+    if (!st)
+        st = str(o, "date_source", date_source_name(m->date_source));
+    if (!st)
+        st = str(o, "body_source", m->body_from_html ? "html" : "plain");
+    if (!st)
+        st = key(o, "body", false);
+    if (!st) {
+        size_t n = full ? m->body_len : lx_utf8_cut(m->body, m->body_len, LX_INSPECT_BODY_BYTES);
+        st = lx_escape_json(o, m->body, n);
+    }
+    if (!st)
+        st = num(o, "body_bytes", m->body_len);
+    if (!st)
+        st = boolean(o, "body_truncated", m->body_truncated);
+    if (!st)
+        st = num(o, "replaced_characters", m->replaced);
+    if (!st)
+        st = parts(o, m, false);
+    if (!st)
+        st = parts(o, m, true);
+    if (!st)
+        st = num(o, "parts_not_listed", m->parts_dropped);
+    return st ? st : lx_strbuf_addch(o, '}');
+}
