@@ -212,7 +212,13 @@ lx_status lx_charset_decode(lx_strbuf *out, const char *label, const char *data,
     if (want[0] && !(utf8_ok && has_8bit(data, len) && !is_utf8_name(want) &&
                      !is_multibyte_unicode(want)))
         bad = trial(&scratch, want, data, len, &st);
-    if (!st && (bad == (size_t)-1 || bad > 0)) {
+    /* A few bad bytes in text the label otherwise explains are damage, not a
+     * wrong label: keep the label's reading with U+FFFD for the damage. */
+    size_t high = 0;
+    for (size_t i = 0; i < len; i++)
+        high += (unsigned char)data[i] >= 0x80;
+    bool damaged = bad != (size_t)-1 && bad > 0 && bad * 20 < high;
+    if (!st && !damaged && (bad == (size_t)-1 || bad > 0)) {
         /* No label, an unknown one, or bytes it cannot explain: guess. */
         const char *g;
         if (utf8_ok) {

@@ -128,6 +128,38 @@ static void test_query_check(void **state)
     }
 }
 
+static void test_query_fold(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"élysée", "elysee"},
+        {"ÉLYSÉE AND NOT cœur", "ELYSEE AND NOT coeur"},
+        {"subject:réunion from:Lefèvre", "subject:reunion from:Lefevre"},
+        {"\"budget prévisionnel\"", "\"budget previsionnel\""},
+        {"id:<é@x> été", "id:<é@x> ete"},
+        {"(domain:café.example OR élu)", "(domain:café.example OR elu)"},
+        {"date:2017..2018 année", "date:2017..2018 annee"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lx_strbuf out, why;
+        lx_strbuf_init(&out);
+        lx_strbuf_init(&why);
+        assert_int_equal(lx_query_fold(cases[i].in, &out, &why), LX_OK);
+        assert_string_equal(out.buf, cases[i].out);
+        lx_strbuf_release(&out);
+        lx_strbuf_release(&why);
+    }
+    lx_strbuf out, why;
+    lx_strbuf_init(&out);
+    lx_strbuf_init(&why);
+    assert_int_equal(lx_query_fold("caf\xe9", &out, &why), LX_E_QUERY);
+    assert_string_equal(why.buf, "the query is not valid UTF-8");
+    lx_strbuf_release(&out);
+    lx_strbuf_release(&why);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -135,6 +167,7 @@ int main(void)
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_query_check),
+        cmocka_unit_test(test_query_fold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
