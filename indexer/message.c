@@ -1,6 +1,7 @@
 /* message.c - parsing one message with GMime into plain data. */
 #include "message.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -279,6 +280,7 @@ static void add_body_part(body_ctx *b, GMimeObject *obj, lx_part *info, bool htm
         meta_charset((const char *)bytes->data, bytes->len, meta);
         label = meta;
     }
+    const char *declared = label;
     if (label && *label)
         label = g_mime_charset_iconv_name(label);
     lx_strbuf text, lf, flowed, plain;
@@ -289,6 +291,9 @@ static void add_body_part(body_ctx *b, GMimeObject *obj, lx_part *info, bool htm
     lx_status st = lx_charset_decode(&text, label, (const char *)bytes->data, bytes->len,
                                      &info->charset);
     g_byte_array_free(bytes, TRUE);
+    /* Report the label as the message wrote it, not GMime's alias for it. */
+    snprintf(info->charset.declared, sizeof info->charset.declared, "%s",
+             declared ? declared : "");
     info->decoded = true;
     b->msg->replaced += info->charset.replaced;
     /* The message was parsed in its canonical CRLF form; text is kept with
