@@ -25,6 +25,10 @@
  * (browsers look in the first 1024; some mailers put a long <head> first). */
 #define LX_META_CHARSET_SCAN 4096
 
+/* 8-bit bytes handed to uchardet to guess the charset of raw 8-bit headers:
+ * plenty for a guess, bounded for a huge message. */
+#define LX_GUESS_SAMPLE_BYTES ((size_t)64 << 10)
+
 /* Addresses kept per recipient header; the rest are counted, not stored. */
 #define LX_MAX_ADDRESSES 10000
 

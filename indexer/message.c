@@ -1,6 +1,7 @@
 /* message.c - parsing one message with GMime into plain data. */
 #include "message.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,13 +181,16 @@ static GMimeParserOptions *options_for(const char *raw, size_t len)
     for (size_t i = 0; i < hlen && !eight_bit; i++)
         eight_bit = (unsigned char)raw[i] >= 0x80;
     if (eight_bit && !lx_utf8_valid(raw, hlen)) {
-        /* Only the 8-bit lines: ASCII field names would dilute the guess. */
+        /* The client that wrote 8-bit headers usually wrote an 8-bit body in
+         * the same charset: a header line alone is too short to guess from,
+         * so every 8-bit line of the message feeds the guess (the ASCII ones
+         * would only dilute it). */
         lx_strbuf bytes;
         lx_strbuf_init(&bytes);
         size_t pos = 0;
-        while (pos < hlen) {
-            const char *nl = memchr(raw + pos, '\n', hlen - pos);
-            size_t e = nl ? (size_t)(nl - raw) + 1 : hlen;
+        while (pos < len && bytes.len < LX_GUESS_SAMPLE_BYTES) {
+            const char *nl = memchr(raw + pos, '\n', len - pos);
+            size_t e = nl ? (size_t)(nl - raw) + 1 : len;
             bool hi = false;
             for (size_t k = pos; k < e && !hi; k++)
                 hi = (unsigned char)raw[k] >= 0x80;
@@ -204,6 +208,102 @@ static GMimeParserOptions *options_for(const char *raw, size_t len)
     g_mime_parser_options_set_address_compliance_mode(opts, GMIME_RFC_COMPLIANCE_LOOSE);
     g_mime_parser_options_set_parameter_compliance_mode(opts, GMIME_RFC_COMPLIANCE_LOOSE);
     return opts;
+}
+
+/*
+ * GMime joins adjacent encoded words of one charset before decoding, so that
+ * a character split across two words survives; but it joins base64 payloads
+ * as text, and padding in the first ("w6k=" "w6nD" "qQ==") ends the decoding
+ * there. Rewriting every B word as the equivalent Q word (its bytes as =XX)
+ * before GMime decodes makes the join byte-exact.
+ */
+static void rewrite_b_words(lx_strbuf *out, const char *v)
+{
+    const char *p = v;
+    while (*p) {
+        const char *start = strstr(p, "=?");
+        if (!start) {
+            lx_strbuf_addstr(out, p);
+            return;
+        }
+        const char *q1 = strchr(start + 2, '?');
+        const char *end = q1 && (q1[1] == 'B' || q1[1] == 'b') && q1[2] == '?'
+                              ? strstr(q1 + 3, "?=")
+                              : NULL;
+        if (!end || memchr(start, ' ', (size_t)(end - start))) {
+            lx_strbuf_add(out, p, (size_t)(start - p) + 2);
+            p = start + 2;
+            continue;
+        }
+        lx_strbuf_add(out, p, (size_t)(q1 - p));
+        lx_strbuf_addstr(out, "?Q?");
+        size_t n = (size_t)(end - (q1 + 3));
+        guchar *bytes = g_malloc(n * 3 / 4 + 3);
+        gint state = 0;
+        guint save = 0;
+        gsize got = g_base64_decode_step(q1 + 3, n, bytes, &state, &save);
+        for (gsize k = 0; k < got; k++) {
+            if (g_ascii_isalnum(bytes[k]))
+                lx_strbuf_addch(out, (char)bytes[k]);
+            else
+                lx_strbuf_addf(out, "=%02X", bytes[k]);
+        }
+        g_free(bytes);
+        lx_strbuf_addstr(out, "?=");
+        p = end + 2;
+    }
+}
+
+/* The raw values of every `name` header, unfolded, joined by sep and with B
+ * words rewritten (see above); NULL when there is none. Caller frees with free(). */
+static char *raw_header(GMimeObject *obj, const char *name, const char *sep)
+{
+    GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
+    int n = g_mime_header_list_get_count(hl);
+    lx_strbuf joined;
+    lx_strbuf_init(&joined);
+    bool found = false;
+    for (int i = 0; i < n; i++) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+        if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) != 0)
+            continue;
+        char *v = g_mime_utils_header_unfold(g_mime_header_get_raw_value(h));
+        if (found)
+            lx_strbuf_addstr(&joined, sep);
+        rewrite_b_words(&joined, v ? v : "");
+        g_free(v);
+        found = true;
+    }
+    if (!found) {
+        lx_strbuf_release(&joined);
+        return NULL;
+    }
+    return lx_strbuf_detach(&joined, NULL);
+}
+
+/* A decoded unstructured header (Subject); "" when absent. g_free it. */
+static char *header_text(GMimeObject *obj, const char *name, GMimeParserOptions *opts)
+{
+    char *raw = raw_header(obj, name, " ");
+    if (!raw)
+        return g_strdup("");
+    char *text = g_mime_utils_header_decode_text(opts, raw);
+    free(raw);
+    if (text)
+        g_strstrip(text);
+    return text ? text : g_strdup("");
+}
+
+/* The address list of every `name` header; NULL when absent. Unref it. */
+static InternetAddressList *header_addresses(GMimeObject *obj, const char *name,
+                                             GMimeParserOptions *opts)
+{
+    char *raw = raw_header(obj, name, ", ");
+    if (!raw)
+        return NULL;
+    InternetAddressList *l = internet_address_list_parse(opts, raw);
+    free(raw);
+    return l;
 }
 
 typedef struct body_ctx {
@@ -507,11 +607,17 @@ lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strb
     }
     GMimeObject *obj = GMIME_OBJECT(gm);
 
-    InternetAddressList *from = g_mime_message_get_from(gm);
-    if (!from || internet_address_list_length(from) == 0)
-        from = g_mime_message_get_sender(gm);
+    InternetAddressList *from = header_addresses(obj, "From", opts);
+    if (!from || internet_address_list_length(from) == 0) {
+        if (from)
+            g_object_unref(from);
+        from = header_addresses(obj, "Sender", opts);
+    }
     lx_address_list fl = {0};
-    if ((st = add_addresses(&fl, from, &msg->replaced, 0)))
+    st = add_addresses(&fl, from, &msg->replaced, 0);
+    if (from)
+        g_object_unref(from);
+    if (st)
         goto fail;
     if (fl.n > 0) {
         msg->from = fl.v[0];
@@ -529,13 +635,26 @@ lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strb
             goto fail;
         }
     }
-    if ((st = add_addresses(&msg->to, g_mime_message_get_to(gm), &msg->replaced, 0)) ||
-        (st = add_addresses(&msg->cc, g_mime_message_get_cc(gm), &msg->replaced, 0)) ||
-        (st = add_addresses(&msg->bcc, g_mime_message_get_bcc(gm), &msg->replaced, 0)) ||
-        (st = add_addresses(&msg->reply_to, g_mime_message_get_reply_to(gm), &msg->replaced, 0)))
+    static const struct {
+        const char *header;
+        size_t offset;
+    } lists[] = {{"To", offsetof(lx_message, to)},
+                 {"Cc", offsetof(lx_message, cc)},
+                 {"Bcc", offsetof(lx_message, bcc)},
+                 {"Reply-To", offsetof(lx_message, reply_to)}};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0] && !st; i++) {
+        InternetAddressList *l = header_addresses(obj, lists[i].header, opts);
+        lx_address_list *dst = (lx_address_list *)((char *)msg + lists[i].offset);
+        st = add_addresses(dst, l, &msg->replaced, 0);
+        if (l)
+            g_object_unref(l);
+    }
+    if (st)
         goto fail;
 
-    msg->subject = clean_dup(g_mime_message_get_subject(gm), &msg->replaced);
+    char *subject = header_text(obj, "Subject", opts);
+    msg->subject = clean_dup(subject, &msg->replaced);
+    g_free(subject);
     msg->message_id = strip_angles(g_mime_message_get_message_id(gm), &msg->replaced);
     if (!msg->subject || !msg->message_id) {
         st = LX_E_NOMEM;

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -50,6 +51,45 @@ static void test_headers(void **state)
     assert_int_equal(m.date, 1493069400); /* 2017-04-24T21:30:00Z */
     assert_string_equal(m.body, "Bonjour.\n");
     lx_message_release(&m);
+}
+
+static void test_broken_headers(void **state)
+{
+    static const struct {
+        const char *headers;
+        const char *subject, *from_name;
+    } cases[] = {
+        /* An encoded word inside a quoted display name. */
+        {"From: \"=?UTF-8?Q?Fran=C3=A7ois_Dupr=C3=A9?=\" <fd@x.example>\nSubject: x\n", "x",
+         "François Dupré"},
+        /* Adjacent encoded words without a space between them. */
+        {"From: a@x.example\nSubject: =?UTF-8?Q?Caf=C3=A9?==?UTF-8?Q?_cr=C3=A8me?=\n",
+         "Café crème", ""},
+        /* A character split across two B words, the first one padded. */
+        {"From: a@x.example\nSubject: =?UTF-8?B?w6k=?= =?UTF-8?B?w6nD?= =?UTF-8?B?qQ==?=\n",
+         "ééé", ""},
+        /* An unknown charset name on UTF-8 bytes. */
+        {"From: a@x.example\nSubject: =?x-unknown?Q?caf=C3=A9?=\n", "café", ""},
+        /* Raw UTF-8 (RFC 6532). */
+        {"From: Andr\xc3\xa9 <a@x.example>\nSubject: \xc3\xa9t\xc3\xa9\n", "été", "André"},
+        /* Raw windows-1252, guessed with the body's help. */
+        {"From: Andr\xe9 <a@x.example>\nSubject: Cet \xe9t\xe9 \xe0 la plage\n"
+         "\nNous avons pass\xe9 un \xe9t\xe9 formidable \xe0 la plage avec les enfants.\n",
+         "Cet été à la plage", "André"},
+        /* A folded subject. */
+        {"From: a@x.example\nSubject: one\n two\n", "one two", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char raw[1024];
+        snprintf(raw, sizeof raw, "%s%s", cases[i].headers,
+                 strstr(cases[i].headers, "\n\n") ? "" : "\nbody\n");
+        lx_message m = parse(raw);
+        if (strcmp(m.subject, cases[i].subject) != 0)
+            fail_msg("case %zu: subject [%s] want [%s]", i, m.subject, cases[i].subject);
+        if (strcmp(m.from.name, cases[i].from_name) != 0)
+            fail_msg("case %zu: name [%s] want [%s]", i, m.from.name, cases[i].from_name);
+        lx_message_release(&m);
+    }
 }
 
 static void test_date_fallbacks(void **state)
@@ -159,6 +199,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_headers),
+        cmocka_unit_test(test_broken_headers),
         cmocka_unit_test(test_date_fallbacks),
         cmocka_unit_test(test_body_choice),
         cmocka_unit_test(test_htmltext),
