@@ -121,6 +121,8 @@ static lx_status parts(lx_strbuf *o, const lx_message *m, bool attachments_only)
             if (!st)
                 st = str(o, "used_charset", p->charset.used);
             if (!st)
+                st = boolean(o, "charset_from_meta", p->charset_from_meta);
+            if (!st)
                 st = boolean(o, "charset_guessed", p->charset.guessed);
             if (!st)
                 st = num(o, "replaced", p->charset.replaced);

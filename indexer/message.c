@@ -375,12 +375,13 @@ static void add_body_part(body_ctx *b, GMimeObject *obj, lx_part *info, bool htm
     if (!bytes)
         return;
     const char *label = g_mime_object_get_content_type_parameter(obj, "charset");
+    const char *declared = label;
     char meta[LX_CHARSET_NAME_MAX];
     if (html && (!label || !*label)) {
         meta_charset((const char *)bytes->data, bytes->len, meta);
         label = meta;
+        info->charset_from_meta = meta[0] != '\0';
     }
-    const char *declared = label;
     if (label && *label)
         label = g_mime_charset_iconv_name(label);
     lx_strbuf text, lf, flowed, plain;

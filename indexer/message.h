@@ -40,6 +40,7 @@ typedef struct lx_part {
     size_t size;             /* bytes after transfer decoding */
     bool decoded;            /* its text was decoded: charset says how */
     bool flowed;             /* format=flowed was undone */
+    bool charset_from_meta;  /* no MIME label: the HTML's <meta charset> named it */
     lx_charset_info charset; /* declared and used charset, replacements */
 } lx_part;
 
