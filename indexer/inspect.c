@@ -73,19 +73,6 @@ static const char *role_name(lx_part_role r)
     return "?";
 }
 
-static const char *date_source_name(lx_date_source s)
-{
-    switch (s) {
-    case LX_DATE_NONE:
-        return "none";
-    case LX_DATE_HEADER:
-        return "header";
-    case LX_DATE_RECEIVED:
-        return "received";
-    }
-    return "none";
-}
-
 static lx_status parts(lx_strbuf *o, const lx_message *m, bool attachments_only)
 {
     lx_status st = key(o, attachments_only ? "attachments" : "parts", false);
@@ -192,7 +179,7 @@ lx_status lx_inspect_json(lx_strbuf *o, const lx_message *m, const char *sha, si
         st = lx_strbuf_addstr(o, "null");
     }
     if (!st)
-        st = str(o, "date_source", date_source_name(m->date_source));
+        st = str(o, "date_source", lx_message_date_source_name(m->date_source));
     if (!st)
         st = str(o, "body_source", m->body_from_html ? "html" : "plain");
     if (!st)

@@ -129,6 +129,19 @@ static void list_release(lx_address_list *l)
     memset(l, 0, sizeof *l);
 }
 
+const char *lx_message_date_source_name(lx_date_source s)
+{
+    switch (s) {
+    case LX_DATE_NONE:
+        return "none";
+    case LX_DATE_HEADER:
+        return "header";
+    case LX_DATE_RECEIVED:
+        return "received";
+    }
+    return "none";
+}
+
 bool lx_message_parse_date(const char *text, int64_t *out)
 {
     if (!text)

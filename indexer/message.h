@@ -76,6 +76,9 @@ void lx_message_library_shutdown(void);
 lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strbuf *why);
 void lx_message_release(lx_message *msg);
 
+/* "header", "received" or "none": the names the index and --inspect use. */
+const char *lx_message_date_source_name(lx_date_source s);
+
 /* Parses an RFC 5322 date (as in Date: and after the ';' of Received:) to
  * UTC seconds; false when it cannot be read. */
 bool lx_message_parse_date(const char *text, int64_t *out);

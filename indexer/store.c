@@ -151,19 +151,6 @@ static lx_status fingerprint(const lx_message *m, char hex[LX_SHA256_HEX_LEN + 1
     return st;
 }
 
-static const char *date_source_name(lx_date_source s)
-{
-    switch (s) {
-    case LX_DATE_NONE:
-        return "none";
-    case LX_DATE_HEADER:
-        return "header";
-    case LX_DATE_RECEIVED:
-        return "received";
-    }
-    return "none";
-}
-
 /* Links the new message with every stored copy that shares its Message-ID:
  * both sides learn of each other, as "copy" or as "conflict". */
 static lx_status link_copies(lx_db *db, lx_doc *doc, lx_record *rec, const char *sha,
@@ -255,7 +242,7 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
             goto out;
     }
     if ((st = lx_record_add_str(&rec, "date", iso)) ||
-        (st = lx_record_add_str(&rec, "date_source", date_source_name(m->date_source))))
+        (st = lx_record_add_str(&rec, "date_source", lx_message_date_source_name(m->date_source))))
         goto out;
 
     if ((st = lx_record_add_str(&rec, "from_name", m->from.name)) ||
