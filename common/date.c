@@ -112,8 +112,7 @@ lx_status lx_date_parse_query(const char *s, size_t len, int64_t *first, int64_t
                 1;
         return LX_OK;
     }
-    if (!expect(s, len, &i, '-') || !digits(s, len, &i, 2, &d) || d < 1 ||
-        d > month_days(y, m))
+    if (!expect(s, len, &i, '-') || !digits(s, len, &i, 2, &d) || d < 1 || d > month_days(y, m))
         return LX_E_INVALID;
     if (i == len) {
         *first = lx_date_from_civil(y, m, d, 0, 0, 0);
@@ -138,8 +137,7 @@ lx_status lx_date_parse_query(const char *s, size_t len, int64_t *first, int64_t
     return LX_OK;
 }
 
-lx_status lx_date_parse_range(const char *s, bool *has_lo, int64_t *lo, bool *has_hi,
-                              int64_t *hi)
+lx_status lx_date_parse_range(const char *s, bool *has_lo, int64_t *lo, bool *has_hi, int64_t *hi)
 {
     size_t len = strlen(s);
     const char *dots = strstr(s, "..");

@@ -17,8 +17,7 @@ extern "C" {
 int64_t lx_date_from_civil(int year, int month, int day, int hour, int min, int sec);
 
 /* Splits t into its UTC calendar fields. */
-void lx_date_to_civil(int64_t t, int *year, int *month, int *day, int *hour, int *min,
-                      int *sec);
+void lx_date_to_civil(int64_t t, int *year, int *month, int *day, int *hour, int *min, int *sec);
 
 /* Writes t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes; years
  * outside 0..9999 are clamped to the range). */
@@ -38,8 +37,7 @@ lx_status lx_date_parse_query(const char *s, size_t len, int64_t *first, int64_t
  * (the whole period A names). has_lo and has_hi say whether each end is
  * bounded; the bounds are inclusive.
  */
-lx_status lx_date_parse_range(const char *s, bool *has_lo, int64_t *lo, bool *has_hi,
-                              int64_t *hi);
+lx_status lx_date_parse_range(const char *s, bool *has_lo, int64_t *lo, bool *has_hi, int64_t *hi);
 
 #ifdef __cplusplus
 }

@@ -27,21 +27,11 @@ lx_status lx_escape_json(lx_strbuf *out, const char *s, size_t len)
         char esc[8];
         const char *rep = NULL;
         switch (c) {
-        case '"':
-            rep = "\\\"";
-            break;
-        case '\\':
-            rep = "\\\\";
-            break;
-        case '\n':
-            rep = "\\n";
-            break;
-        case '\r':
-            rep = "\\r";
-            break;
-        case '\t':
-            rep = "\\t";
-            break;
+        case '"': rep = "\\\""; break;
+        case '\\': rep = "\\\\"; break;
+        case '\n': rep = "\\n"; break;
+        case '\r': rep = "\\r"; break;
+        case '\t': rep = "\\t"; break;
         default:
             if (c < 0x20 || c == 0x7f) {
                 snprintf(esc, sizeof esc, "\\u%04x", c);

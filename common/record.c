@@ -93,20 +93,11 @@ lx_status lx_record_serialize(const lx_record *r, lx_strbuf *out)
         for (size_t k = 0; k < p->value_len && !st; k++) {
             const char *rep = NULL;
             switch (p->value[k]) {
-            case '\\':
-                rep = "\\\\";
-                break;
-            case '\n':
-                rep = "\\n";
-                break;
-            case '\r':
-                rep = "\\r";
-                break;
-            case '\0':
-                rep = "\\0";
-                break;
-            default:
-                continue;
+            case '\\': rep = "\\\\"; break;
+            case '\n': rep = "\\n"; break;
+            case '\r': rep = "\\r"; break;
+            case '\0': rep = "\\0"; break;
+            default: continue;
             }
             st = lx_strbuf_add(out, p->value + run, k - run);
             if (!st)

@@ -44,8 +44,8 @@ typedef struct lx_field_def {
     const char *prefix;     /* term prefix, or NULL for value-only fields */
     int slot;               /* explicit value slot, or -1 */
     lx_field_kind kind;
-    const char *help;       /* one line for --help-query and the README */
-    const char *example;    /* a query that uses it */
+    const char *help;    /* one line for --help-query and the README */
+    const char *example; /* a query that uses it */
 } lx_field_def;
 
 /* The row for a field; the table is static and lives as long as the program. */

@@ -35,7 +35,8 @@ struct lx_doc {
     bool has_text = false;
 };
 
-namespace {
+namespace
+{
 
 // Records the exception currently being handled on db (when there is one)
 // and returns its status. Called only from inside a catch block. Xapian's
@@ -151,7 +152,8 @@ struct ParseProblem {
 
 // date:VALUE where VALUE is a date or a range with ".."; the query parser hands
 // a boolean prefix's whole value (up to white space) to this processor.
-class DateProcessor : public Xapian::FieldProcessor {
+class DateProcessor : public Xapian::FieldProcessor
+{
     int slot;
     ParseProblem &problem;
 
@@ -172,7 +174,8 @@ class DateProcessor : public Xapian::FieldProcessor {
 };
 
 // Boolean fields whose values are normalized the way the indexer stores them.
-class BooleanProcessor : public Xapian::FieldProcessor {
+class BooleanProcessor : public Xapian::FieldProcessor
+{
     lx_field field;
     ParseProblem &problem;
 
@@ -188,9 +191,7 @@ class BooleanProcessor : public Xapian::FieldProcessor {
             if (v.size() >= 2 && v.front() == '<' && v.back() == '>')
                 v = v.substr(1, v.size() - 2);
             break;
-        default:
-            v = ascii_lower(v);
-            break;
+        default: v = ascii_lower(v); break;
         }
         if (v.empty()) {
             problem.note(std::string("empty value for ") + lx_schema_field(field)->query_name +
@@ -220,8 +221,7 @@ Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const ch
             qp.add_boolean_prefix(d->query_name,
                                   (new BooleanProcessor(d->field, problem))->release());
         else if (d->field == LX_F_DATE)
-            qp.add_boolean_prefix(d->query_name,
-                                  (new DateProcessor(d->slot, problem))->release());
+            qp.add_boolean_prefix(d->query_name, (new DateProcessor(d->slot, problem))->release());
     }
     qp.set_stemmer(Xapian::Stem(language));
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);

@@ -17,8 +17,8 @@ typedef struct lx_doc lx_doc;
 typedef unsigned lx_docid;
 
 typedef enum lx_db_mode {
-    LX_DB_READ,   /* open an existing database read-only */
-    LX_DB_WRITE,  /* open or create for writing (takes Xapian's write lock) */
+    LX_DB_READ,  /* open an existing database read-only */
+    LX_DB_WRITE, /* open or create for writing (takes Xapian's write lock) */
 } lx_db_mode;
 
 /*
@@ -94,17 +94,17 @@ typedef enum lx_sort {
 } lx_sort;
 
 typedef struct lx_query_opts {
-    const char *text;         /* query string; NULL, "" or "*" match everything */
-    const char *const *from_addrs;/* exact sender addresses, OR-ed; may be NULL */
+    const char *text;              /* query string; NULL, "" or "*" match everything */
+    const char *const *from_addrs; /* exact sender addresses, OR-ed; may be NULL */
     size_t n_from;
-    bool has_after;           /* date >= after (seconds, UTC) */
+    bool has_after; /* date >= after (seconds, UTC) */
     int64_t after;
-    bool has_before;          /* date <= before */
+    bool has_before; /* date <= before */
     int64_t before;
     lx_sort sort;
     size_t offset;
-    size_t limit;             /* 0: no limit */
-    bool count_only;          /* fill total only */
+    size_t limit;    /* 0: no limit */
+    bool count_only; /* fill total only */
 } lx_query_opts;
 
 typedef struct lx_hit {

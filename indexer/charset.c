@@ -19,25 +19,44 @@ static const struct {
     const char *label;
     const char *charset;
 } supersets[] = {
-    {"ISO-8859-1", "WINDOWS-1252"},  {"ISO8859-1", "WINDOWS-1252"},
-    {"ISO_8859-1", "WINDOWS-1252"},  {"LATIN1", "WINDOWS-1252"},
-    {"L1", "WINDOWS-1252"},          {"US-ASCII", "WINDOWS-1252"},
-    {"ASCII", "WINDOWS-1252"},       {"ANSI_X3.4-1968", "WINDOWS-1252"},
-    {"CP819", "WINDOWS-1252"},       {"IBM819", "WINDOWS-1252"},
-    {"ISO-IR-100", "WINDOWS-1252"},  {"CP1252", "WINDOWS-1252"},
-    {"X-CP1252", "WINDOWS-1252"},    {"ISO-8859-9", "WINDOWS-1254"},
-    {"LATIN5", "WINDOWS-1254"},      {"ISO-8859-11", "WINDOWS-874"},
-    {"TIS-620", "WINDOWS-874"},      {"GB2312", "GB18030"},
-    {"GBK", "GB18030"},              {"X-GBK", "GB18030"},
-    {"CP936", "GB18030"},            {"EUC-CN", "GB18030"},
-    {"EUC-KR", "CP949"},             {"KS_C_5601-1987", "CP949"},
-    {"SHIFT_JIS", "CP932"},          {"SHIFT-JIS", "CP932"},
-    {"SJIS", "CP932"},               {"X-SJIS", "CP932"},
-    {"MS_KANJI", "CP932"},           {"WINDOWS-31J", "CP932"},
-    {"BIG5", "BIG5-HKSCS"},          {"X-X-BIG5", "BIG5-HKSCS"},
-    {"ISO-2022-JP", "ISO-2022-JP-2"}, {"UNICODE-1-1-UTF-7", "UTF-7"},
-    {"UTF8", "UTF-8"},               {"ISO-8859-8-I", "ISO-8859-8"},
-    {"UTF-16", "UTF-16"},            {"UNICODE", "UTF-16"},
+    {"ISO-8859-1", "WINDOWS-1252"},
+    {"ISO8859-1", "WINDOWS-1252"},
+    {"ISO_8859-1", "WINDOWS-1252"},
+    {"LATIN1", "WINDOWS-1252"},
+    {"L1", "WINDOWS-1252"},
+    {"US-ASCII", "WINDOWS-1252"},
+    {"ASCII", "WINDOWS-1252"},
+    {"ANSI_X3.4-1968", "WINDOWS-1252"},
+    {"CP819", "WINDOWS-1252"},
+    {"IBM819", "WINDOWS-1252"},
+    {"ISO-IR-100", "WINDOWS-1252"},
+    {"CP1252", "WINDOWS-1252"},
+    {"X-CP1252", "WINDOWS-1252"},
+    {"ISO-8859-9", "WINDOWS-1254"},
+    {"LATIN5", "WINDOWS-1254"},
+    {"ISO-8859-11", "WINDOWS-874"},
+    {"TIS-620", "WINDOWS-874"},
+    {"GB2312", "GB18030"},
+    {"GBK", "GB18030"},
+    {"X-GBK", "GB18030"},
+    {"CP936", "GB18030"},
+    {"EUC-CN", "GB18030"},
+    {"EUC-KR", "CP949"},
+    {"KS_C_5601-1987", "CP949"},
+    {"SHIFT_JIS", "CP932"},
+    {"SHIFT-JIS", "CP932"},
+    {"SJIS", "CP932"},
+    {"X-SJIS", "CP932"},
+    {"MS_KANJI", "CP932"},
+    {"WINDOWS-31J", "CP932"},
+    {"BIG5", "BIG5-HKSCS"},
+    {"X-X-BIG5", "BIG5-HKSCS"},
+    {"ISO-2022-JP", "ISO-2022-JP-2"},
+    {"UNICODE-1-1-UTF-7", "UTF-7"},
+    {"UTF8", "UTF-8"},
+    {"ISO-8859-8-I", "ISO-8859-8"},
+    {"UTF-16", "UTF-16"},
+    {"UNICODE", "UTF-16"},
 };
 
 static void upper_copy(char dst[LX_CHARSET_NAME_MAX], const char *src)
@@ -162,9 +181,9 @@ static size_t trial(lx_strbuf *scratch, const char *charset, const char *data, s
  * code pages, which on short or noisy text are mostly wrong guesses. */
 static bool plausible_for_mail(const char *n)
 {
-    static const char *const prefixes[] = {"UTF-", "WINDOWS-", "ISO-8859-", "KOI8-",  "GB",
-                                           "BIG5", "CP932",    "SHIFT",     "EUC-",   "ISO-2022-",
-                                           "CP949", "UHC",     "TIS-620",   "CP874", NULL};
+    static const char *const prefixes[] = {"UTF-",  "WINDOWS-", "ISO-8859-", "KOI8-", "GB",
+                                           "BIG5",  "CP932",    "SHIFT",     "EUC-",  "ISO-2022-",
+                                           "CP949", "UHC",      "TIS-620",   "CP874", NULL};
     for (size_t i = 0; prefixes[i]; i++)
         if (strncmp(n, prefixes[i], strlen(prefixes[i])) == 0)
             return true;
@@ -209,8 +228,8 @@ lx_status lx_charset_decode(lx_strbuf *out, const char *label, const char *data,
     char guess[LX_CHARSET_NAME_MAX] = "";
     bool utf8_ok = lx_utf8_valid(data, len);
 
-    if (want[0] && !(utf8_ok && has_8bit(data, len) && !is_utf8_name(want) &&
-                     !is_multibyte_unicode(want)))
+    if (want[0] &&
+        !(utf8_ok && has_8bit(data, len) && !is_utf8_name(want) && !is_multibyte_unicode(want)))
         bad = trial(&scratch, want, data, len, &st);
     /* A few bad bytes in text the label otherwise explains are damage, not a
      * wrong label: keep the label's reading with U+FFFD for the damage. */

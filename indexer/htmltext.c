@@ -22,11 +22,10 @@ static bool is_skipped(const char *name)
 static bool is_block(const char *name)
 {
     static const char *const block[] = {
-        "p",       "div",     "br",      "tr",     "li",     "h1",         "h2",     "h3",
-        "h4",      "h5",      "h6",      "table",  "ul",     "ol",         "dl",     "dt",
-        "dd",      "pre",     "blockquote", "hr",  "section", "article",   "header", "footer",
-        "address", "center",  "form",    "fieldset", "nav",  "aside",      "figure", "main",
-        "tbody",   "thead",   "title",   NULL};
+        "p",          "div", "br",      "tr",      "li",     "h1",     "h2",      "h3",     "h4",
+        "h5",         "h6",  "table",   "ul",      "ol",     "dl",     "dt",      "dd",     "pre",
+        "blockquote", "hr",  "section", "article", "header", "footer", "address", "center", "form",
+        "fieldset",   "nav", "aside",   "figure",  "main",   "tbody",  "thead",   "title",  NULL};
     for (size_t i = 0; block[i]; i++)
         if (strcasecmp(name, block[i]) == 0)
             return true;
@@ -74,8 +73,8 @@ lx_status lx_htmltext_extract(lx_strbuf *out, const char *html, size_t len)
     if (len > INT_MAX)
         len = INT_MAX;
     htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-                                    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                                        HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+                                    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                        HTML_PARSE_NONET);
     if (!doc)
         return LX_OK; /* nothing a parser could read: no text */
     text_sink s = {out, 0, true, LX_OK};

@@ -63,12 +63,9 @@ static lx_status addresses(lx_strbuf *o, const char *k, const lx_address_list *l
 static const char *role_name(lx_part_role r)
 {
     switch (r) {
-    case LX_PART_BODY:
-        return "body";
-    case LX_PART_ALTERNATIVE:
-        return "alternative";
-    case LX_PART_ATTACHMENT:
-        return "attachment";
+    case LX_PART_BODY: return "body";
+    case LX_PART_ALTERNATIVE: return "alternative";
+    case LX_PART_ATTACHMENT: return "attachment";
     }
     return "?";
 }

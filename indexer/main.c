@@ -30,8 +30,8 @@ typedef struct indexer {
     lx_db *db;
     lx_report report;
     bool quiet;
-    bool inspect;      /* --inspect: print what was parsed, write no index */
-    bool full;         /* --full: the whole body in --inspect output */
+    bool inspect; /* --inspect: print what was parsed, write no index */
+    bool full;    /* --full: the whole body in --inspect output */
     size_t since_commit;
     lx_status fatal; /* a database error that ends the run */
     lx_strbuf canon;
@@ -257,30 +257,18 @@ int main(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
         switch (c) {
-        case 'd':
-            dbpath = optarg;
-            break;
-        case 'H':
-            hidden = true;
-            break;
-        case 'q':
-            ix.quiet = true;
-            break;
-        case 'I':
-            ix.inspect = true;
-            break;
-        case 'F':
-            ix.full = true;
-            break;
-        case 'h':
-            usage(stdout);
-            return EXIT_OK;
-        case 'V':
-            puts("leakdex-index " LEAKDEX_VERSION);
-            return EXIT_OK;
+        case 'd': dbpath = optarg; break;
+        case 'H': hidden = true; break;
+        case 'q': ix.quiet = true; break;
+        case 'I': ix.inspect = true; break;
+        case 'F': ix.full = true; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case 'V': puts("leakdex-index " LEAKDEX_VERSION); return EXIT_OK;
         default:
             if (optopt)
-                fprintf(stderr, "leakdex-index: option -%c: unknown or missing its value (try --help)\n", optopt);
+                fprintf(stderr,
+                        "leakdex-index: option -%c: unknown or missing its value (try --help)\n",
+                        optopt);
             else
                 fprintf(stderr, "leakdex-index: %s: unknown option or missing value (try --help)\n",
                         argv[optind - 1]);

@@ -65,14 +65,13 @@ static char *strip_angles(const char *s, size_t *replaced)
     if (!d)
         return NULL;
     size_t n = strlen(d);
-    while (n > 0 && (d[n - 1] == '>' || d[n - 1] == ' ' || d[n - 1] == '\t' ||
-                     d[n - 1] == '\r' || d[n - 1] == '\n'))
+    while (n > 0 && (d[n - 1] == '>' || d[n - 1] == ' ' || d[n - 1] == '\t' || d[n - 1] == '\r' ||
+                     d[n - 1] == '\n'))
         d[--n] = '\0';
     return d;
 }
 
-static lx_status list_add(lx_address_list *l, const char *name, const char *addr,
-                          size_t *replaced)
+static lx_status list_add(lx_address_list *l, const char *name, const char *addr, size_t *replaced)
 {
     if (l->n >= LX_MAX_ADDRESSES) {
         l->dropped++;
@@ -107,9 +106,9 @@ static lx_status add_addresses(lx_address_list *l, InternetAddressList *ial, siz
         InternetAddress *ia = internet_address_list_get_address(ial, i);
         lx_status st = LX_OK;
         if (INTERNET_ADDRESS_IS_MAILBOX(ia))
-            st = list_add(l, internet_address_get_name(ia),
-                          internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)),
-                          replaced);
+            st =
+                list_add(l, internet_address_get_name(ia),
+                         internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)), replaced);
         else if (INTERNET_ADDRESS_IS_GROUP(ia))
             st = add_addresses(l, internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
                                replaced, depth + 1);
@@ -132,12 +131,9 @@ static void list_release(lx_address_list *l)
 const char *lx_message_date_source_name(lx_date_source s)
 {
     switch (s) {
-    case LX_DATE_NONE:
-        return "none";
-    case LX_DATE_HEADER:
-        return "header";
-    case LX_DATE_RECEIVED:
-        return "received";
+    case LX_DATE_NONE: return "none";
+    case LX_DATE_HEADER: return "header";
+    case LX_DATE_RECEIVED: return "received";
     }
     return "none";
 }
@@ -240,9 +236,8 @@ static void rewrite_b_words(lx_strbuf *out, const char *v)
             return;
         }
         const char *q1 = strchr(start + 2, '?');
-        const char *end = q1 && (q1[1] == 'B' || q1[1] == 'b') && q1[2] == '?'
-                              ? strstr(q1 + 3, "?=")
-                              : NULL;
+        const char *end =
+            q1 && (q1[1] == 'B' || q1[1] == 'b') && q1[2] == '?' ? strstr(q1 + 3, "?=") : NULL;
         if (!end || memchr(start, ' ', (size_t)(end - start))) {
             lx_strbuf_add(out, p, (size_t)(start - p) + 2);
             p = start + 2;
@@ -402,12 +397,11 @@ static void add_body_part(body_ctx *b, GMimeObject *obj, lx_part *info, bool htm
     lx_strbuf_init(&lf);
     lx_strbuf_init(&flowed);
     lx_strbuf_init(&plain);
-    lx_status st = lx_charset_decode(&text, label, (const char *)bytes->data, bytes->len,
-                                     &info->charset);
+    lx_status st =
+        lx_charset_decode(&text, label, (const char *)bytes->data, bytes->len, &info->charset);
     g_byte_array_free(bytes, TRUE);
     /* Report the label as the message wrote it, not GMime's alias for it. */
-    snprintf(info->charset.declared, sizeof info->charset.declared, "%s",
-             declared ? declared : "");
+    snprintf(info->charset.declared, sizeof info->charset.declared, "%s", declared ? declared : "");
     info->decoded = true;
     b->msg->replaced += info->charset.replaced;
     /* The message was parsed in its canonical CRLF form; text is kept with
@@ -497,8 +491,7 @@ static lx_status part_add(lx_message *m, GMimeObject *obj, lx_part_role role, lx
 /* Walks the MIME tree in document order (iteratively bounded by
  * LX_MAX_MIME_DEPTH) and lists every leaf; `kind` says which text leaves are
  * the body: 1 text/plain, 2 text/html, 0 none (just count them). */
-static void walk_parts(body_ctx *b, GMimeObject *obj, int depth, int kind, int *plain,
-                       int *html)
+static void walk_parts(body_ctx *b, GMimeObject *obj, int depth, int kind, int *plain, int *html)
 {
     if (b->st || !obj)
         return;

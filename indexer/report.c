@@ -83,8 +83,7 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
                 s->found, s->indexed, s->duplicates, s->known, s->skipped, s->files_skipped,
                 s->path);
         for (size_t k = 0; k < s->n_reasons; k++)
-            fprintf(out, "%-7s   skipped %zu: %s\n", "", s->reasons[k].count,
-                    s->reasons[k].reason);
+            fprintf(out, "%-7s   skipped %zu: %s\n", "", s->reasons[k].count, s->reasons[k].reason);
         t.found += s->found;
         t.indexed += s->indexed;
         t.duplicates += s->duplicates;
@@ -99,7 +98,6 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
             "total: %zu messages found: %zu indexed, %zu duplicates, %zu already indexed, "
             "%zu skipped; %zu files skipped; %.2f s\n",
             t.found, t.indexed, t.duplicates, t.known, t.skipped, t.files_skipped, seconds);
-    fprintf(out,
-            "dates: %zu from the Received header (no usable Date), %zu without any date\n",
+    fprintf(out, "dates: %zu from the Received header (no usable Date), %zu without any date\n",
             t.date_from_received, t.no_date);
 }

@@ -14,13 +14,13 @@ typedef struct lx_reason_count {
 typedef struct lx_source_stats {
     char *path;
     lx_source_kind kind;
-    size_t found;      /* messages found */
-    size_t indexed;    /* new documents */
-    size_t duplicates; /* same bytes as a message already indexed, new location */
-    size_t known;      /* already indexed at this very location */
-    size_t skipped;    /* messages that could not be indexed */
+    size_t found;         /* messages found */
+    size_t indexed;       /* new documents */
+    size_t duplicates;    /* same bytes as a message already indexed, new location */
+    size_t known;         /* already indexed at this very location */
+    size_t skipped;       /* messages that could not be indexed */
     size_t files_skipped; /* files (or directories) that hold no message */
-    size_t no_date;    /* indexed without any date */
+    size_t no_date;       /* indexed without any date */
     size_t date_from_received;
     lx_reason_count *reasons;
     size_t n_reasons;

@@ -15,9 +15,9 @@
 static bool header_block(const char *d, size_t len)
 {
     static const char *const known[] = {
-        "from",         "to",       "subject",    "date",        "message-id", "received",
-        "return-path",  "mime-version", "sender", "delivered-to", "cc",        "reply-to",
-        "x-mailer",     "content-type", "references", "in-reply-to", NULL};
+        "from",        "to",           "subject",    "date",         "message-id", "received",
+        "return-path", "mime-version", "sender",     "delivered-to", "cc",         "reply-to",
+        "x-mailer",    "content-type", "references", "in-reply-to",  NULL};
     size_t pos = 0, lines = 0;
     bool any_known = false;
     if (len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)

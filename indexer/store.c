@@ -25,8 +25,7 @@ static lx_status term_of(lx_strbuf *t, lx_field f, const char *value)
     return st ? st : lx_strbuf_addstr(t, value);
 }
 
-lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc,
-                          lx_store_seen *seen)
+lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc, lx_store_seen *seen)
 {
     lx_strbuf term, where, data;
     lx_strbuf_init(&term);
@@ -141,7 +140,8 @@ static lx_status fingerprint(const lx_message *m, char hex[LX_SHA256_HEX_LEN + 1
     lx_strbuf_init(&sb);
     lx_status st = lx_utf8_add_ascii_lower(&sb, m->from.addr);
     if (!st)
-        st = lx_strbuf_addf(&sb, "\n%lld\n%s\n", m->date_source == LX_DATE_HEADER ? (long long)m->date : -1LL,
+        st = lx_strbuf_addf(&sb, "\n%lld\n%s\n",
+                            m->date_source == LX_DATE_HEADER ? (long long)m->date : -1LL,
                             m->subject);
     if (!st)
         st = lx_strbuf_add(&sb, m->body, m->body_len);
@@ -289,8 +289,7 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
         (st = lx_record_add_str(&rec, "body_truncated", m->body_truncated ? "yes" : "no")) ||
         (st = lx_record_add_str(&rec, "replaced_characters", tmp.buf)) ||
         (st = lx_record_add(&rec, "body", m->body, m->body_len)) ||
-        (st = lx_record_serialize(&rec, &data)) ||
-        (st = lx_doc_set_data(doc, data.buf, data.len)))
+        (st = lx_record_serialize(&rec, &data)) || (st = lx_doc_set_data(doc, data.buf, data.len)))
         goto out;
     st = lx_db_add_doc(db, doc, NULL);
 out:

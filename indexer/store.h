@@ -26,8 +26,7 @@ typedef enum lx_store_seen {
 
 /* Looks up the identity sha; records loc on the existing document when it
  * is new there. */
-lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc,
-                          lx_store_seen *seen);
+lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc, lx_store_seen *seen);
 
 /*
  * Adds the document for a message not yet in the index. Copies sharing its

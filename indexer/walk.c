@@ -16,14 +16,10 @@
 const char *lx_source_kind_name(lx_source_kind k)
 {
     switch (k) {
-    case LX_SOURCE_FILE:
-        return "file";
-    case LX_SOURCE_DIR:
-        return "dir";
-    case LX_SOURCE_MAILDIR:
-        return "maildir";
-    case LX_SOURCE_MBOX:
-        return "mbox";
+    case LX_SOURCE_FILE: return "file";
+    case LX_SOURCE_DIR: return "dir";
+    case LX_SOURCE_MAILDIR: return "maildir";
+    case LX_SOURCE_MBOX: return "mbox";
     }
     return "?";
 }
@@ -34,7 +30,7 @@ typedef struct dir_set {
     struct {
         dev_t dev;
         ino_t ino;
-    } *v;
+    } * v;
     size_t n, alloc;
 } dir_set;
 
@@ -236,8 +232,7 @@ static void walk_dir(walker *w, const char *dir, const struct stat *dst, int dep
             if (tmp)
                 free_names(tmp, m);
         } else {
-            visit(w, path.buf, names[i], dir, maildir ? LX_SOURCE_MAILDIR : LX_SOURCE_DIR,
-                  depth);
+            visit(w, path.buf, names[i], dir, maildir ? LX_SOURCE_MAILDIR : LX_SOURCE_DIR, depth);
         }
     }
     lx_strbuf_release(&path);

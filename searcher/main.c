@@ -147,8 +147,8 @@ static int search_run(const options *o, lx_db *db, const char *text)
         return rc;
     }
     lx_strbuf_release(&why);
-    lx_query_opts q = {folded.buf,           o->from, o->n_from, o->has_after, o->after, o->has_before,
-                       o->before,      o->sort, o->offset, o->limit,     o->count};
+    lx_query_opts q = {folded.buf, o->from, o->n_from, o->has_after, o->after, o->has_before,
+                       o->before,  o->sort, o->offset, o->limit,     o->count};
     lx_results res;
     lx_status st = lx_db_search(db, &q, &res);
     lx_strbuf_release(&folded);
@@ -276,16 +276,33 @@ static int cmd_show(const options *o, lx_db *db, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    enum { O_DB = 256, O_FROM, O_AFTER, O_BEFORE, O_SORT, O_LIMIT, O_OFFSET, O_FORMAT,
-           O_COUNT, O_HELP, O_HELP_QUERY, O_VERSION };
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, O_DB},         {"from", required_argument, NULL, O_FROM},
-        {"after", required_argument, NULL, O_AFTER},   {"before", required_argument, NULL, O_BEFORE},
-        {"sort", required_argument, NULL, O_SORT},     {"limit", required_argument, NULL, O_LIMIT},
-        {"offset", required_argument, NULL, O_OFFSET}, {"format", required_argument, NULL, O_FORMAT},
-        {"count", no_argument, NULL, O_COUNT},         {"help", no_argument, NULL, O_HELP},
-        {"help-query", no_argument, NULL, O_HELP_QUERY},
-        {"version", no_argument, NULL, O_VERSION},     {NULL, 0, NULL, 0}};
+    enum {
+        O_DB = 256,
+        O_FROM,
+        O_AFTER,
+        O_BEFORE,
+        O_SORT,
+        O_LIMIT,
+        O_OFFSET,
+        O_FORMAT,
+        O_COUNT,
+        O_HELP,
+        O_HELP_QUERY,
+        O_VERSION
+    };
+    static const struct option longopts[] = {{"db", required_argument, NULL, O_DB},
+                                             {"from", required_argument, NULL, O_FROM},
+                                             {"after", required_argument, NULL, O_AFTER},
+                                             {"before", required_argument, NULL, O_BEFORE},
+                                             {"sort", required_argument, NULL, O_SORT},
+                                             {"limit", required_argument, NULL, O_LIMIT},
+                                             {"offset", required_argument, NULL, O_OFFSET},
+                                             {"format", required_argument, NULL, O_FORMAT},
+                                             {"count", no_argument, NULL, O_COUNT},
+                                             {"help", no_argument, NULL, O_HELP},
+                                             {"help-query", no_argument, NULL, O_HELP_QUERY},
+                                             {"version", no_argument, NULL, O_VERSION},
+                                             {NULL, 0, NULL, 0}};
     options o;
     memset(&o, 0, sizeof o);
     o.db = getenv("LEAKDEX_DB");
@@ -296,9 +313,7 @@ int main(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
-        case O_DB:
-            o.db = optarg;
-            break;
+        case O_DB: o.db = optarg; break;
         case O_FROM:
             if (o.n_from == MAX_FROM)
                 return fail("--from: at most %d addresses", MAX_FROM);
@@ -341,18 +356,10 @@ int main(int argc, char **argv)
             if (!lx_output_format_parse(optarg, &o.format))
                 return fail("--format: '%s' is not text, json, ndjson or csv", optarg);
             break;
-        case O_COUNT:
-            o.count = true;
-            break;
-        case O_HELP:
-            usage(stdout);
-            return EXIT_HITS;
-        case O_HELP_QUERY:
-            help_query(stdout);
-            return EXIT_HITS;
-        case O_VERSION:
-            puts("leakdex-search " LEAKDEX_VERSION);
-            return EXIT_HITS;
+        case O_COUNT: o.count = true; break;
+        case O_HELP: usage(stdout); return EXIT_HITS;
+        case O_HELP_QUERY: help_query(stdout); return EXIT_HITS;
+        case O_VERSION: puts("leakdex-search " LEAKDEX_VERSION); return EXIT_HITS;
         default:
             if (optopt >= O_DB)
                 return fail("%s needs a value (try --help)", argv[optind - 1]);

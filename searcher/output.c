@@ -29,14 +29,14 @@ bool lx_output_format_parse(const char *s, lx_format *out)
 
 /* How a stored key is shown. */
 typedef enum col_kind {
-    COL_ID,        /* the short id, derived from sha256 */
-    COL_STR,       /* one string */
-    COL_NUM,       /* one number */
-    COL_DATE,      /* ISO 8601 or null */
-    COL_FROM,      /* from_name + from_address */
-    COL_ADDRS,     /* repeated "ADDRESS\tNAME" */
-    COL_STRS,      /* repeated strings */
-    COL_PATHS,     /* repeated "PATH" or "PATH\tOFFSET\tLENGTH" */
+    COL_ID,    /* the short id, derived from sha256 */
+    COL_STR,   /* one string */
+    COL_NUM,   /* one number */
+    COL_DATE,  /* ISO 8601 or null */
+    COL_FROM,  /* from_name + from_address */
+    COL_ADDRS, /* repeated "ADDRESS\tNAME" */
+    COL_STRS,  /* repeated strings */
+    COL_PATHS, /* repeated "PATH" or "PATH\tOFFSET\tLENGTH" */
 } col_kind;
 
 /* Every printed field, in order; JSON, NDJSON and CSV all walk this table. */
@@ -133,12 +133,9 @@ static lx_status json_column(lx_strbuf *sb, const lx_record *r, const struct col
     switch (c->kind) {
     case COL_ID:
         return lx_escape_json(sb, v, strlen(v) < LX_SHORT_ID_LEN ? strlen(v) : LX_SHORT_ID_LEN);
-    case COL_STR:
-        return json_str(sb, v);
-    case COL_NUM:
-        return lx_strbuf_addstr(sb, *v ? v : "0");
-    case COL_DATE:
-        return *v ? json_str(sb, v) : lx_strbuf_addstr(sb, "null");
+    case COL_STR: return json_str(sb, v);
+    case COL_NUM: return lx_strbuf_addstr(sb, *v ? v : "0");
+    case COL_DATE: return *v ? json_str(sb, v) : lx_strbuf_addstr(sb, "null");
     case COL_FROM: {
         const char *addr = get(r, "from_address");
         return json_address(sb, get(r, "from_name"), addr, strlen(addr));
@@ -169,8 +166,7 @@ static lx_status json_column(lx_strbuf *sb, const lx_record *r, const struct col
                 if (!st)
                     st = lx_escape_json(sb, pv, plen);
                 if (!st && mbox)
-                    st = lx_strbuf_addf(sb, ",\"mbox_offset\":%llu,\"mbox_length\":%llu", off,
-                                        len);
+                    st = lx_strbuf_addf(sb, ",\"mbox_offset\":%llu,\"mbox_length\":%llu", off, len);
                 if (!st)
                     st = lx_strbuf_addch(sb, '}');
             } else {
@@ -214,14 +210,11 @@ static lx_status plain_column(lx_strbuf *sb, const lx_record *r, const struct co
         return lx_strbuf_add(sb, v, strlen(v) < LX_SHORT_ID_LEN ? strlen(v) : LX_SHORT_ID_LEN);
     case COL_STR:
     case COL_NUM:
-    case COL_DATE:
-        return lx_strbuf_addstr(sb, v);
-    case COL_FROM:
-        return LX_OK; /* two CSV columns, written by the caller */
+    case COL_DATE: return lx_strbuf_addstr(sb, v);
+    case COL_FROM: return LX_OK; /* two CSV columns, written by the caller */
     case COL_ADDRS:
     case COL_STRS:
-    case COL_PATHS:
-        break;
+    case COL_PATHS: break;
     }
     lx_status st = LX_OK;
     bool first = true;
@@ -322,8 +315,7 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r)
     return st ? st : lx_strbuf_addch(line, '\n');
 }
 
-lx_status lx_output_begin(lx_output *o, FILE *out, lx_format format, size_t total,
-                          size_t offset)
+lx_status lx_output_begin(lx_output *o, FILE *out, lx_format format, size_t total, size_t offset)
 {
     o->out = out;
     o->format = format;
@@ -348,9 +340,7 @@ lx_status lx_output_hit(lx_output *o, const lx_record *rec)
     lx_strbuf_init(&sb);
     lx_status st = LX_OK;
     switch (o->format) {
-    case LX_FMT_TEXT:
-        st = text_hit(&sb, rec);
-        break;
+    case LX_FMT_TEXT: st = text_hit(&sb, rec); break;
     case LX_FMT_JSON:
         if (o->n)
             st = lx_strbuf_addch(&sb, ',');
@@ -364,9 +354,7 @@ lx_status lx_output_hit(lx_output *o, const lx_record *rec)
         if (!st)
             st = lx_strbuf_addch(&sb, '\n');
         break;
-    case LX_FMT_CSV:
-        st = csv_hit(&sb, rec);
-        break;
+    case LX_FMT_CSV: st = csv_hit(&sb, rec); break;
     }
     if (!st)
         fwrite(sb.buf, 1, sb.len, o->out);
@@ -387,13 +375,20 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r)
     static const struct {
         const char *label;
         const char *column;
-    } rows[] = {{"Id", "sha256"},       {"Date", "date"},
-                {"From", "from"},       {"To", "to"},
-                {"Cc", "cc"},           {"Bcc", "bcc"},
-                {"Reply-To", "reply_to"}, {"Subject", "subject"},
-                {"Message-ID", "message_id"}, {"In-Reply-To", "in_reply_to"},
-                {"References", "references"}, {"Path", "paths"},
-                {"Copies", "copies"},   {"Conflicts", "conflicts"}};
+    } rows[] = {{"Id", "sha256"},
+                {"Date", "date"},
+                {"From", "from"},
+                {"To", "to"},
+                {"Cc", "cc"},
+                {"Bcc", "bcc"},
+                {"Reply-To", "reply_to"},
+                {"Subject", "subject"},
+                {"Message-ID", "message_id"},
+                {"In-Reply-To", "in_reply_to"},
+                {"References", "references"},
+                {"Path", "paths"},
+                {"Copies", "copies"},
+                {"Conflicts", "conflicts"}};
     lx_strbuf cell;
     lx_strbuf_init(&cell);
     lx_status st = LX_OK;
@@ -405,14 +400,15 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r)
         lx_strbuf_reset(&cell);
         if (c->kind == COL_FROM) {
             const char *name = get(r, "from_name"), *addr = get(r, "from_address");
-            st = *name ? lx_strbuf_addf(&cell, "%s <%s>", name, addr) : lx_strbuf_addstr(&cell, addr);
+            st = *name ? lx_strbuf_addf(&cell, "%s <%s>", name, addr)
+                       : lx_strbuf_addstr(&cell, addr);
         } else {
             st = plain_column(&cell, r, c);
         }
         if (!st && c->kind == COL_DATE && cell.len)
             st = lx_strbuf_addf(&cell, " (from the %s)",
                                 strcmp(get(r, "date_source"), "received") == 0 ? "Received header"
-                                                                              : "Date header");
+                                                                               : "Date header");
         if (!st && c->kind == COL_DATE && !cell.len)
             st = lx_strbuf_addstr(&cell, "(none)");
         if (!st && (cell.len || strcmp(rows[i].column, "subject") == 0))
@@ -442,9 +438,7 @@ lx_status lx_output_message(FILE *out, lx_format format, const lx_record *rec)
             st = csv_hit(&sb, rec);
         break;
     case LX_FMT_TEXT:
-    default:
-        st = text_message(&sb, rec);
-        break;
+    default: st = text_message(&sb, rec); break;
     }
     if (!st)
         fwrite(sb.buf, 1, sb.len, out);

@@ -23,8 +23,7 @@ typedef struct lx_output {
 } lx_output;
 
 /* Starts a hit list of `total` matches (the JSON envelope, the CSV header). */
-lx_status lx_output_begin(lx_output *o, FILE *out, lx_format format, size_t total,
-                          size_t offset);
+lx_status lx_output_begin(lx_output *o, FILE *out, lx_format format, size_t total, size_t offset);
 /* One hit, from its stored document data. */
 lx_status lx_output_hit(lx_output *o, const lx_record *rec);
 lx_status lx_output_end(lx_output *o);

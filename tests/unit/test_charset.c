@@ -37,9 +37,15 @@ static void test_decode_table(void **state)
         {"ISO-2022-JP", "\x1b$BEl5~\x1b(B", 0, "東京", "ISO-2022-JP-2", 0},
         {"EUC-KR", "\xbc\xad\xbf\xef", 0, "서울", "CP949", 0},
         {"UTF-7", "caf+AOk-", 0, "café", "UTF-7", 0},
-        {"UTF-16", "\xff\xfe" "c\0a\0f\0\xe9\0", 10, "café", "UTF-16", 0},
+        {"UTF-16",
+         "\xff\xfe"
+         "c\0a\0f\0\xe9\0",
+         10, "café", "UTF-16", 0},
         {"UTF-16BE", "\0c\0a\0f\0\xe9", 8, "café", "UTF-16BE", 0},
-        {"UTF-16LE", "\xff\xfe" "c\0", 4, "c", "UTF-16LE", 0},
+        {"UTF-16LE",
+         "\xff\xfe"
+         "c\0",
+         4, "c", "UTF-16LE", 0},
         {"UTF-32LE", "c\0\0\0\xe9\0\0\0", 8, "cé", "UTF-32LE", 0},
         /* No label: UTF-8 when the bytes are UTF-8. */
         {"", "d\xc3\xa9j\xc3\xa0", 0, "déjà", "UTF-8", 0},
@@ -50,8 +56,11 @@ static void test_decode_table(void **state)
         {"ISO-8859-1", "caf\xc3\xa9", 0, "café", "UTF-8", 0},
         /* A UTF-8 label on bytes that are not UTF-8. */
         {"UTF-8",
-         "Le pr\xe9sident a d\xe9""clar\xe9 que la r\xe9""forme des retraites serait "
-         "pr\xe9sent\xe9""e au conseil des ministres en f\xe9vrier, apr\xe8s une "
+         "Le pr\xe9sident a d\xe9"
+         "clar\xe9 que la r\xe9"
+         "forme des retraites serait "
+         "pr\xe9sent\xe9"
+         "e au conseil des ministres en f\xe9vrier, apr\xe8s une "
          "concertation avec les syndicats et le patronat.",
          0,
          "Le président a déclaré que la réforme des retraites serait présentée au conseil "
@@ -59,13 +68,19 @@ static void test_decode_table(void **state)
          NULL, 0},
         /* Bytes no charset explains: replaced and counted. */
         {"windows-1252", "a\x81z", 0, "a\xEF\xBF\xBDz", "WINDOWS-1252", 1},
-        {"UTF-8", "D\xc3\xa9j\xc3\xa0 vu, l'\xc3\xa9t\xc3\xa9 \xc3\xa0 Orl\xc3\xa9""ans, \xff fini", 0,
-         "Déjà vu, l'été à Orléans, \xEF\xBF\xBD fini", "UTF-8", 1},
-        {"Shift_JIS", "\x93\x8c\x8b\x9e\x93\x8c\x8b\x9e\x93\x8c\x8b\x9e\x93\x8c\x8b\x9e"
-                      "\x93\x8c\x8b\x9e\x93\x8c\x8b\x9e\x93", 0,
-         "東京東京東京東京東京東京\xEF\xBF\xBD", "CP932", 1},
+        {"UTF-8",
+         "D\xc3\xa9j\xc3\xa0 vu, l'\xc3\xa9t\xc3\xa9 \xc3\xa0 Orl\xc3\xa9"
+         "ans, \xff fini",
+         0, "Déjà vu, l'été à Orléans, \xEF\xBF\xBD fini", "UTF-8", 1},
+        {"Shift_JIS",
+         "\x93\x8c\x8b\x9e\x93\x8c\x8b\x9e\x93\x8c\x8b\x9e\x93\x8c\x8b\x9e"
+         "\x93\x8c\x8b\x9e\x93\x8c\x8b\x9e\x93",
+         0, "東京東京東京東京東京東京\xEF\xBF\xBD", "CP932", 1},
         /* A NUL byte is replaced too. */
-        {"windows-1252", "a\0b", 3, "a\xEF\xBF\xBD" "b", "WINDOWS-1252", 1},
+        {"windows-1252", "a\0b", 3,
+         "a\xEF\xBF\xBD"
+         "b",
+         "WINDOWS-1252", 1},
         /* A BOM is dropped. */
         {"UTF-8", "\xef\xbb\xbfhi", 0, "hi", "UTF-8", 0},
     };
@@ -78,8 +93,7 @@ static void test_decode_table(void **state)
                          LX_OK);
         if (strcmp(out.buf, cases[i].text) != 0)
             fail_msg("case %zu (%s): got '%s' want '%s' (used %s)", i,
-                     cases[i].label ? cases[i].label : "(none)", out.buf, cases[i].text,
-                     info.used);
+                     cases[i].label ? cases[i].label : "(none)", out.buf, cases[i].text, info.used);
         if (cases[i].used && strcmp(info.used, cases[i].used) != 0)
             fail_msg("case %zu (%s): used %s, want %s", i, cases[i].label, info.used,
                      cases[i].used);
@@ -95,10 +109,10 @@ static void test_decode_table(void **state)
 static void test_arbitrary_bytes(void **state)
 {
     static const char *const labels[] = {
-        NULL,        "",          "UTF-8",      "UTF-16",     "UTF-16LE",   "UTF-32",
-        "UTF-7",     "ISO-8859-1", "ISO-8859-6", "ISO-8859-8", "windows-1252",
-        "windows-1258", "KOI8-U",  "GB18030",    "Big5",       "Shift_JIS",  "EUC-JP",
-        "ISO-2022-JP", "EUC-KR",   "x-nonsense", "\"utf-8\"",  "TIS-620"};
+        NULL,     "",           "UTF-8",      "UTF-16",     "UTF-16LE",     "UTF-32",
+        "UTF-7",  "ISO-8859-1", "ISO-8859-6", "ISO-8859-8", "windows-1252", "windows-1258",
+        "KOI8-U", "GB18030",    "Big5",       "Shift_JIS",  "EUC-JP",       "ISO-2022-JP",
+        "EUC-KR", "x-nonsense", "\"utf-8\"",  "TIS-620"};
     unsigned seed = 12345;
     char buf[512];
     for (int round = 0; round < 3000; round++) {
@@ -164,12 +178,14 @@ static void test_fold(void **state)
         const char *in, *nfc, *search;
     } cases[] = {
         {"Élysée", "Élysée", "Elysee"},
-        {"E\xcc\x81lyse\xcc\x81""e", "Élysée", "Elysee"}, /* NFD in */
+        {"E\xcc\x81lyse\xcc\x81"
+         "e",
+         "Élysée", "Elysee"}, /* NFD in */
         {"ELYSÉE", "ELYSÉE", "ELYSEE"},
         {"cœur Œuvre æ straße", "cœur Œuvre æ straße", "coeur OEuvre ae strasse"},
         {"Łódź Dvořák", "Łódź Dvořák", "Lodz Dvorak"},
         {"Ёлка ά", "Ёлка ά", "Елка α"},
-        {"がぎ", "がぎ", "がぎ"},           /* Japanese voicing marks are kept */
+        {"がぎ", "がぎ", "がぎ"}, /* Japanese voicing marks are kept */
         {"AND OR NOT", "AND OR NOT", "AND OR NOT"},
         {"", "", ""},
     };

@@ -64,10 +64,19 @@ static void test_query_periods(void **state)
         assert_int_equal(a, ok[i].first);
         assert_int_equal(b, ok[i].last);
     }
-    static const char *const bad[] = {"",          "17",         "2017-",     "2017-13",
-                                      "2017-00",   "2017-02-30", "2017-4-24", "2017/04/24",
-                                      "2017-04-24T25:00", "2017-04-24 10:00", "20170424",
-                                      "2017-04-24Tfoo", "yesterday"};
+    static const char *const bad[] = {"",
+                                      "17",
+                                      "2017-",
+                                      "2017-13",
+                                      "2017-00",
+                                      "2017-02-30",
+                                      "2017-4-24",
+                                      "2017/04/24",
+                                      "2017-04-24T25:00",
+                                      "2017-04-24 10:00",
+                                      "20170424",
+                                      "2017-04-24Tfoo",
+                                      "yesterday"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int64_t a, b;
         assert_int_equal(lx_date_parse_query(bad[i], strlen(bad[i]), &a, &b), LX_E_INVALID);
@@ -99,11 +108,9 @@ static void test_query_ranges(void **state)
     assert_int_equal(hi, 1493078399);
 
     assert_int_equal(lx_date_parse_range("..", &lo_set, &lo, &hi_set, &hi), LX_E_INVALID);
-    assert_int_equal(lx_date_parse_range("2017..2016", &lo_set, &lo, &hi_set, &hi),
-                     LX_E_INVALID);
+    assert_int_equal(lx_date_parse_range("2017..2016", &lo_set, &lo, &hi_set, &hi), LX_E_INVALID);
     assert_int_equal(lx_date_parse_range("2017..x", &lo_set, &lo, &hi_set, &hi), LX_E_INVALID);
-    assert_int_equal(lx_date_parse_range("2017...2018", &lo_set, &lo, &hi_set, &hi),
-                     LX_E_INVALID);
+    assert_int_equal(lx_date_parse_range("2017...2018", &lo_set, &lo, &hi_set, &hi), LX_E_INVALID);
 }
 
 int main(void)

@@ -41,10 +41,12 @@ static void test_split_cases(void **state)
         {"one message", "From a@b Mon Jan  1 00:00:00 2001\nSubject: x\n\nbody\n",
          "Subject: x\n\nbody\n"},
         {"two messages, blank line between",
-         "From a@b Mon Jan  1 00:00:00 2001\nS: 1\n\nb1\n\nFrom c@d Tue Jan  2 00:00:00 2001\nS: 2\n\nb2\n\n",
+         "From a@b Mon Jan  1 00:00:00 2001\nS: 1\n\nb1\n\nFrom c@d Tue Jan  2 00:00:00 2001\nS: "
+         "2\n\nb2\n\n",
          "S: 1\n\nb1\n|S: 2\n\nb2\n"},
         {"CRLF file",
-         "From a@b Mon Jan  1 00:00:00 2001\r\nS: 1\r\n\r\nb1\r\n\r\nFrom c@d Tue Jan  2 00:00:00 2001\r\nS: 2\r\n",
+         "From a@b Mon Jan  1 00:00:00 2001\r\nS: 1\r\n\r\nb1\r\n\r\nFrom c@d Tue Jan  2 00:00:00 "
+         "2001\r\nS: 2\r\n",
          "S: 1\r\n\r\nb1\r\n|S: 2\r\n"},
         {"From inside a paragraph is body text",
          "From a@b Mon Jan  1 00:00:00 2001\nS: 1\n\nline\nFrom the office, hello\nend\n",
@@ -56,8 +58,7 @@ static void test_split_cases(void **state)
          "From a@b Mon Jan  1 00:00:00 2001\nS: 1\n\n>From here\n\n>>From there\n",
          "S: 1\n\n>From here\n\n>>From there\n"},
         {"empty message between separators",
-         "From a@b Mon Jan  1 00:00:00 2001\nFrom c@d Tue Jan  2 00:00:00 2001\nS: 2\n",
-         "|S: 2\n"},
+         "From a@b Mon Jan  1 00:00:00 2001\nFrom c@d Tue Jan  2 00:00:00 2001\nS: 2\n", "|S: 2\n"},
         {"unquoted From after a blank line is body text (mboxo)",
          "From a@b Mon Jan  1 00:00:00 2001\nS: 1\n\nHello\n\nFrom time to time\n",
          "S: 1\n\nHello\n\nFrom time to time\n"},
@@ -66,7 +67,8 @@ static void test_split_cases(void **state)
          "S: 1\n|S: 2\n"},
         {"no final newline", "From a@b Mon Jan  1 00:00:00 2001\nS: 1\n\nb", "S: 1\n\nb"},
         {"Content-Length is not trusted",
-         "From a@b Mon Jan  1 00:00:00 2001\nContent-Length: 1\n\nlong body\n\nFrom c@d Tue Jan  2 00:00:00 2001\nS: 2\n",
+         "From a@b Mon Jan  1 00:00:00 2001\nContent-Length: 1\n\nlong body\n\nFrom c@d Tue Jan  2 "
+         "00:00:00 2001\nS: 2\n",
          "Content-Length: 1\n\nlong body\n|S: 2\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -107,8 +109,7 @@ static void test_canonical(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         lx_strbuf sb;
         lx_strbuf_init(&sb);
-        assert_int_equal(lx_mbox_canonical(&sb, cases[i].in, strlen(cases[i].in),
-                                           cases[i].unquote),
+        assert_int_equal(lx_mbox_canonical(&sb, cases[i].in, strlen(cases[i].in), cases[i].unquote),
                          LX_OK);
         assert_string_equal(sb.buf, cases[i].want);
         lx_strbuf_release(&sb);
@@ -124,12 +125,16 @@ static void test_sniff(void **state)
         {"empty", "", LX_SNIFF_EMPTY},
         {"message", "From: a@b.example\nSubject: x\n\nbody\n", LX_SNIFF_MESSAGE},
         {"message, CRLF, BOM", "\xEF\xBB\xBFReceived: by x\r\nDate: now\r\n\r\n", LX_SNIFF_MESSAGE},
-        {"headers run into the body", "From: a\nSubject: x\nno blank line here\n", LX_SNIFF_MESSAGE},
+        {"headers run into the body", "From: a\nSubject: x\nno blank line here\n",
+         LX_SNIFF_MESSAGE},
         {"folded header", "Subject: a\n long\nFrom: b\n\n", LX_SNIFF_MESSAGE},
         {"only unknown fields", "Note: hello\nX: y\n\n", LX_SNIFF_NOT_MAIL},
         {"prose", "Dear all,\nFrom: me\n", LX_SNIFF_NOT_MAIL},
         {"starts with a continuation", " From: a\n\n", LX_SNIFF_NOT_MAIL},
-        {"binary", "\x7f" "ELF\x02\x01", LX_SNIFF_NOT_MAIL},
+        {"binary",
+         "\x7f"
+         "ELF\x02\x01",
+         LX_SNIFF_NOT_MAIL},
         {"mbox", "From a@b Mon Jan  1 00:00:00 2001\nS: 1\n", LX_SNIFF_MBOX},
         {"mbox with a short From line", "From a@b\nFrom: a@b\nSubject: x\n\n", LX_SNIFF_MBOX},
         {"prose starting with From", "From the desk of the mayor\nDear all,\n", LX_SNIFF_NOT_MAIL},

@@ -63,11 +63,11 @@ static void test_broken_headers(void **state)
         {"From: \"=?UTF-8?Q?Fran=C3=A7ois_Dupr=C3=A9?=\" <fd@x.example>\nSubject: x\n", "x",
          "François Dupré"},
         /* Adjacent encoded words without a space between them. */
-        {"From: a@x.example\nSubject: =?UTF-8?Q?Caf=C3=A9?==?UTF-8?Q?_cr=C3=A8me?=\n",
-         "Café crème", ""},
+        {"From: a@x.example\nSubject: =?UTF-8?Q?Caf=C3=A9?==?UTF-8?Q?_cr=C3=A8me?=\n", "Café crème",
+         ""},
         /* A character split across two B words, the first one padded. */
-        {"From: a@x.example\nSubject: =?UTF-8?B?w6k=?= =?UTF-8?B?w6nD?= =?UTF-8?B?qQ==?=\n",
-         "ééé", ""},
+        {"From: a@x.example\nSubject: =?UTF-8?B?w6k=?= =?UTF-8?B?w6nD?= =?UTF-8?B?qQ==?=\n", "ééé",
+         ""},
         /* An unknown charset name on UTF-8 bytes. */
         {"From: a@x.example\nSubject: =?x-unknown?Q?caf=C3=A9?=\n", "café", ""},
         /* Raw UTF-8 (RFC 6532). */
@@ -138,7 +138,8 @@ static void test_body_choice(void **state)
                          "Content-Disposition: attachment; filename=notes.txt\n\n"
                          "attached words\n"
                          "--OUT--\n");
-    assert_string_equal(m.body, "Le tournesol décidé."); /* the CRLF before a boundary is the boundary's */
+    assert_string_equal(m.body,
+                        "Le tournesol décidé."); /* the CRLF before a boundary is the boundary's */
     assert_false(m.body_from_html);
     lx_message_release(&m);
 
@@ -198,10 +199,8 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_headers),
-        cmocka_unit_test(test_broken_headers),
-        cmocka_unit_test(test_date_fallbacks),
-        cmocka_unit_test(test_body_choice),
+        cmocka_unit_test(test_headers),        cmocka_unit_test(test_broken_headers),
+        cmocka_unit_test(test_date_fallbacks), cmocka_unit_test(test_body_choice),
         cmocka_unit_test(test_htmltext),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -49,12 +49,15 @@ static void test_utf8(void **state)
         size_t replaced;
     } cases[] = {
         {"élysée", 8, "élysée", 0},
-        {"a\xE9z", 3, "a\xEF\xBF\xBDz", 1},                  /* Latin-1 é */
-        {"\xC0\xAF", 2, "\xEF\xBF\xBD", 1},                  /* overlong, one run */
-        {"\xED\xA0\x80x", 4, "\xEF\xBF\xBDx", 1},            /* surrogate */
-        {"a\0b", 3, "a\xEF\xBF\xBD" "b", 1},                 /* NUL */
-        {"\xF0\x9F\x98\x80", 4, "\xF0\x9F\x98\x80", 0},      /* emoji */
-        {"\xE2\x82", 2, "\xEF\xBF\xBD", 1},                  /* truncated */
+        {"a\xE9z", 3, "a\xEF\xBF\xBDz", 1},       /* Latin-1 é */
+        {"\xC0\xAF", 2, "\xEF\xBF\xBD", 1},       /* overlong, one run */
+        {"\xED\xA0\x80x", 4, "\xEF\xBF\xBDx", 1}, /* surrogate */
+        {"a\0b", 3,
+         "a\xEF\xBF\xBD"
+         "b",
+         1},                                            /* NUL */
+        {"\xF0\x9F\x98\x80", 4, "\xF0\x9F\x98\x80", 0}, /* emoji */
+        {"\xE2\x82", 2, "\xEF\xBF\xBD", 1},             /* truncated */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         lx_strbuf sb;
@@ -82,9 +85,12 @@ static void test_escape(void **state)
     assert_string_equal(sb.buf, "\"x\xEF\xBF\xBD\"");
     static const struct {
         const char *in, *out;
-    } csv[] = {{"plain", "plain"},          {"a,b", "\"a,b\""},
-               {"say \"hi\"", "\"say \"\"hi\"\"\""}, {"two\nlines", "\"two\nlines\""},
-               {" lead", "\" lead\""},        {"", ""}};
+    } csv[] = {{"plain", "plain"},
+               {"a,b", "\"a,b\""},
+               {"say \"hi\"", "\"say \"\"hi\"\"\""},
+               {"two\nlines", "\"two\nlines\""},
+               {" lead", "\" lead\""},
+               {"", ""}};
     for (size_t i = 0; i < sizeof csv / sizeof csv[0]; i++) {
         lx_strbuf_reset(&sb);
         assert_int_equal(lx_escape_csv(&sb, csv[i].in, strlen(csv[i].in)), LX_OK);
@@ -96,10 +102,17 @@ static void test_escape(void **state)
 static void test_query_check(void **state)
 {
     static const char *const ok[] = {
-        "budget",          "\"budget prévisionnel\"", "from:alice subject:réunion",
-        "(a OR b) AND c",  "date:2016..2017",         "http://example.org/x",
-        "\"subjet:x\"",    "-word +other",            "id:<a@b>",
-        "",                "time 10:30",
+        "budget",
+        "\"budget prévisionnel\"",
+        "from:alice subject:réunion",
+        "(a OR b) AND c",
+        "date:2016..2017",
+        "http://example.org/x",
+        "\"subjet:x\"",
+        "-word +other",
+        "id:<a@b>",
+        "",
+        "time 10:30",
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         lx_strbuf why;

@@ -29,9 +29,8 @@ static void add_message(lx_db *db, const char *sha, const char *subject, double 
     assert_int_equal(lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_SHA256), sha), LX_OK);
     assert_int_equal(lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FROM_ADDR), from), LX_OK);
     assert_int_equal(lx_doc_index_text(doc, "", subject, strlen(subject)), LX_OK);
-    assert_int_equal(lx_doc_index_text(doc, lx_schema_prefix(LX_F_SUBJECT), subject,
-                                       strlen(subject)),
-                     LX_OK);
+    assert_int_equal(
+        lx_doc_index_text(doc, lx_schema_prefix(LX_F_SUBJECT), subject, strlen(subject)), LX_OK);
     assert_int_equal(lx_doc_set_number(doc, lx_schema_slot(LX_F_DATE), date), LX_OK);
     assert_int_equal(lx_doc_set_data(doc, sha, strlen(sha)), LX_OK);
     assert_int_equal(lx_db_add_doc(db, doc, NULL), LX_OK);
