@@ -51,6 +51,12 @@ for q in queries:
     got = hits(q["q"])
     check(got == sorted(q["hits"]), f"query {q['q']!r}\n   got  {got}\n   want {sorted(q['hits'])}")
 
+# Exact words: a capital or quotes turn stemming off; accents still fold.
+check(hits("candidat") == ["cs-074@charset.example"], "candidat (stemmed) finds candidats")
+check(hits("Candidat") == [], "Candidat (exact) does not find candidats")
+check(hits('"candidat"') == [], '"candidat" (exact) does not find candidats')
+check(hits("Candidats") == ["cs-074@charset.example"], "Candidats (exact) finds candidats")
+
 print(f"{checks - failures} passed, {failures} failed")
 sys.exit(1 if failures else 0)
 PY

@@ -4,11 +4,13 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "htmltext.h"
 #include "message.h"
+#include "utf8.h"
 
 static lx_message parse(const char *raw)
 {
@@ -184,6 +186,63 @@ static void test_htmltext(void **state)
     lx_strbuf_release(&sb);
 }
 
+static void assert_clean(const char *what, const char *s)
+{
+    if (!lx_utf8_valid(s, strlen(s)))
+        fail_msg("%s is not valid UTF-8", what);
+}
+
+/* Property: arbitrary bytes in a header or a body, under any declared
+ * charset and transfer encoding, parse into valid UTF-8 without a crash. A
+ * fixed seed keeps a failure reproducible. */
+static void test_arbitrary_messages(void **state)
+{
+    static const char *const labels[] = {"",
+                                         "; charset=utf-8",
+                                         "; charset=iso-8859-1",
+                                         "; charset=utf-16",
+                                         "; charset=x-bogus",
+                                         "; charset=gb2312",
+                                         "; charset=iso-2022-jp",
+                                         "; charset=\"utf-7\"",
+                                         "; charset=shift_jis; format=flowed; delsp=yes"};
+    static const char *const encodings[] = {"8bit", "base64", "quoted-printable", "binary",
+                                            "x-junk"};
+    static const char *const types[] = {"text/plain", "text/html"};
+    unsigned seed = 2024;
+    for (int round = 0; round < 400; round++) {
+        lx_strbuf raw;
+        lx_strbuf_init(&raw);
+        char junk[300];
+        size_t n = (size_t)(rand_r(&seed) % sizeof junk);
+        for (size_t k = 0; k < n; k++) {
+            junk[k] = (char)(rand_r(&seed) & 0xff);
+            if (junk[k] == '\n' || junk[k] == '\r' || junk[k] == '\0')
+                junk[k] = '=';
+        }
+        lx_strbuf_addstr(&raw, "From: ");
+        lx_strbuf_add(&raw, junk, n / 3);
+        lx_strbuf_addstr(&raw, " <a@b.example>\nSubject: =?utf-8?B?");
+        lx_strbuf_add(&raw, junk + n / 3, n / 3);
+        lx_strbuf_addstr(&raw, "?= ");
+        lx_strbuf_add(&raw, junk, n / 2);
+        lx_strbuf_addf(&raw, "\nContent-Type: %s%s\nContent-Transfer-Encoding: %s\n\n",
+                       types[round % 2], labels[round % (sizeof labels / sizeof labels[0])],
+                       encodings[round % (sizeof encodings / sizeof encodings[0])]);
+        for (size_t k = 0; k < n; k++)
+            junk[k] = (char)(rand_r(&seed) & 0xff);
+        lx_strbuf_add(&raw, junk, n);
+        lx_message m;
+        assert_int_equal(lx_message_parse(&m, raw.buf, raw.len, NULL), LX_OK);
+        assert_clean("subject", m.subject);
+        assert_clean("from name", m.from.name);
+        assert_clean("from address", m.from.addr);
+        assert_true(lx_utf8_valid(m.body, m.body_len));
+        lx_message_release(&m);
+        lx_strbuf_release(&raw);
+    }
+}
+
 static int setup(void **state)
 {
     lx_message_library_init();
@@ -201,7 +260,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_headers),        cmocka_unit_test(test_broken_headers),
         cmocka_unit_test(test_date_fallbacks), cmocka_unit_test(test_body_choice),
-        cmocka_unit_test(test_htmltext),
+        cmocka_unit_test(test_htmltext),       cmocka_unit_test(test_arbitrary_messages),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
