@@ -44,11 +44,30 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
     {LX_F_CONFLICT, "conflict", "conflict", "XC", -1, LX_KIND_BOOLEAN,
      "\"yes\" on copies that share a Message-ID but differ in From, Date, Subject or body",
      "conflict:yes"},
+    {LX_F_DKIM, "dkim", "dkim", "XV", -1, LX_KIND_BOOLEAN,
+     "DKIM verdict: pass, fail, nokey, invalid or none; also weak (RSA key under 1024 bits) "
+     "and sha1",
+     "dkim:fail or dkim:weak"},
+    {LX_F_VERIFIED, "verified", "verified", NULL, -1, LX_KIND_ALIAS,
+     "yes: DKIM verdict pass; no: anything else (the --verified option is verified:yes)",
+     "verified:yes"},
+    {LX_F_SIGNER, "signer", "signer", "XSD", -1, LX_KIND_BOOLEAN,
+     "domain (d=) of any DKIM signature on the message, lowercased", "signer:gmail.com"},
+    {LX_F_DKIMFAIL, "dkimfail", "dkimfail", "XDF", -1, LX_KIND_BOOLEAN,
+     "body: a signature's body hash no longer matches (the body was altered); header: the "
+     "signature no longer matches (signed headers were altered)",
+     "dkimfail:body"},
     {LX_F_DATE, "date", "date", NULL, 0, LX_KIND_VALUE,
      "UTC date: YYYY, YYYY-MM or YYYY-MM-DD, or a range A..B with either end open",
      "date:2016-01-01..2017-04-24 or date:2017 or date:..2010-06"},
     {LX_F_SIZE, "size", NULL, NULL, 1, LX_KIND_VALUE, "size of the raw message in bytes", NULL},
+    {LX_F_VERDICT, "verdict", NULL, NULL, 2, LX_KIND_VALUE,
+     "DKIM verdict as a number: 0 none, 1 pass, 2 fail, 3 nokey, 4 invalid", NULL},
 };
+
+const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS] = {
+    "domain",   "selector", "algorithm",  "canonicalization", "identity",       "result", "reason",
+    "key_bits", "weak",     "key_record", "key_source",       "unsigned_bytes", "t",      "x"};
 
 const lx_field_def *lx_schema_field(lx_field f)
 {

@@ -10,7 +10,7 @@ extern "C" {
 
 /* Bump when the meaning of any prefix, slot or document-data key changes. A
  * database built by another version is refused, never misread. */
-#define LX_SCHEMA_VERSION 1
+#define LX_SCHEMA_VERSION 2
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
 
 typedef enum lx_field {
@@ -26,8 +26,13 @@ typedef enum lx_field {
     LX_F_YEAR,        /* UTC year of the date, "2017" */
     LX_F_MONTH,       /* UTC year and month, "2017-04" */
     LX_F_CONFLICT,    /* "yes" on copies that share a Message-ID but differ */
+    LX_F_DKIM,        /* DKIM verdict, and the flags "weak" and "sha1" */
+    LX_F_VERIFIED,    /* "yes" (verdict pass) or "no": an alias over LX_F_DKIM */
+    LX_F_SIGNER,      /* the d= domain of every DKIM signature, lowercased */
+    LX_F_DKIMFAIL,    /* "body" or "header": what a failing signature says changed */
     LX_F_DATE,        /* UTC date, seconds since the epoch */
     LX_F_SIZE,        /* size in bytes of the canonical raw message */
+    LX_F_VERDICT,     /* DKIM verdict as a number (lx_dkim_result), for sorting */
     LX_F_COUNT_       /* number of fields; not a field */
 } lx_field;
 
@@ -35,6 +40,7 @@ typedef enum lx_field_kind {
     LX_KIND_BOOLEAN, /* exact terms that filter without weighting */
     LX_KIND_TEXT,    /* positional words, phrases work */
     LX_KIND_VALUE,   /* a value slot: ranges and sorting */
+    LX_KIND_ALIAS,   /* a query name answered from another field's terms */
 } lx_field_kind;
 
 typedef struct lx_field_def {
@@ -47,6 +53,12 @@ typedef struct lx_field_def {
     const char *help;    /* one line for --help-query and the README */
     const char *example; /* a query that uses it */
 } lx_field_def;
+
+/* The document data holds one "dkim_sig" line per DKIM signature: these
+ * fields, tab-separated, in this order (numbers in decimal, -1 or "" when
+ * absent, weak as "yes"/"no"). */
+enum { LX_DKIM_SIG_NFIELDS = 14 };
+extern const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS];
 
 /* The row for a field; the table is static and lives as long as the program. */
 const lx_field_def *lx_schema_field(lx_field f);

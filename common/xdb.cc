@@ -10,6 +10,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <vector>
 #include <sys/stat.h>
 
 #include "date.h"
@@ -202,6 +203,28 @@ class BooleanProcessor : public Xapian::FieldProcessor
     }
 };
 
+// verified:yes and verified:no, answered from the DKIM verdict terms.
+class VerifiedProcessor : public Xapian::FieldProcessor
+{
+    ParseProblem &problem;
+
+  public:
+    explicit VerifiedProcessor(ParseProblem &p) : problem(p)
+    {
+    }
+    Xapian::Query operator()(const std::string &str) override
+    {
+        Xapian::Query pass(std::string(lx_schema_prefix(LX_F_DKIM)) + "pass");
+        std::string v = ascii_lower(str);
+        if (v == "yes")
+            return pass;
+        if (v == "no")
+            return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, pass);
+        problem.note("verified: takes yes or no, not '" + str + "'");
+        return Xapian::Query::MatchNothing;
+    }
+};
+
 // Parses text with one language's stemmer: words are stemmed unless they are
 // capitalized or in a phrase (Xapian's STEM_SOME), so "Candidats" and
 // "candidats" in quotes match exactly.
@@ -222,6 +245,8 @@ Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const ch
                                   (new BooleanProcessor(d->field, problem))->release());
         else if (d->field == LX_F_DATE)
             qp.add_boolean_prefix(d->query_name, (new DateProcessor(d->slot, problem))->release());
+        else if (d->field == LX_F_VERIFIED)
+            qp.add_boolean_prefix(d->query_name, (new VerifiedProcessor(problem))->release());
     }
     qp.set_stemmer(Xapian::Stem(language));
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
@@ -261,6 +286,9 @@ Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
         }
         q = Xapian::Query(Xapian::Query::OP_FILTER, q, from);
     }
+    if (o->verified_only)
+        q = Xapian::Query(Xapian::Query::OP_FILTER, q,
+                          Xapian::Query(std::string(lx_schema_prefix(LX_F_DKIM)) + "pass"));
     if (o->has_after || o->has_before)
         q = Xapian::Query(Xapian::Query::OP_FILTER, q,
                           date_query(lx_schema_slot(LX_F_DATE), o->has_after, o->after,
@@ -507,6 +535,45 @@ lx_status lx_db_add_doc(lx_db *db, const lx_doc *doc, lx_docid *id)
     Xapian::docid d = db->wdb->add_document(doc->doc);
     if (id)
         *id = d;
+    return LX_OK;
+    LX_GUARD_END(db)
+}
+
+lx_status lx_db_all_docs(lx_db *db, lx_docid **ids, size_t *n)
+{
+    return lx_db_term_docs(db, "", ids, n);
+}
+
+lx_status lx_db_retag(lx_db *db, lx_docid id, const char *const *drop, size_t n_drop,
+                      const char *const *add, size_t n_add, int slot, double value,
+                      const char *data, size_t len)
+{
+    LX_GUARD_BEGIN
+    if (!db->wdb) {
+        db->err = "database is open read-only";
+        return LX_E_INVALID;
+    }
+    Xapian::Document doc = db->wdb->get_document(id);
+    for (size_t i = 0; i < n_drop; i++) {
+        std::vector<std::string> gone;
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+            t.skip_to(drop[i]);
+            if (t == doc.termlist_end())
+                break;
+            std::string term = *t;
+            if (term.compare(0, std::strlen(drop[i]), drop[i]) != 0)
+                break;
+            gone.push_back(term);
+        }
+        for (const auto &term : gone)
+            doc.remove_term(term);
+    }
+    for (size_t i = 0; i < n_add; i++)
+        doc.add_boolean_term(add[i]);
+    if (slot >= 0)
+        doc.add_value(static_cast<Xapian::valueno>(slot), Xapian::sortable_serialise(value));
+    doc.set_data(std::string(data, len));
+    db->wdb->replace_document(id, doc);
     return LX_OK;
     LX_GUARD_END(db)
 }

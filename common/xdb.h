@@ -63,6 +63,16 @@ lx_status lx_db_set_data(lx_db *db, lx_docid id, const char *data, size_t len);
 /* Adds one boolean term to a stored document. */
 lx_status lx_db_add_term(lx_db *db, lx_docid id, const char *term);
 
+/* Every document id, ascending. *ids is malloc'd; caller frees. */
+lx_status lx_db_all_docs(lx_db *db, lx_docid **ids, size_t *n);
+
+/* Rewrites a stored document's derived fields in one step: removes every
+ * term that starts with one of the drop prefixes, adds the add terms
+ * (boolean), sets value slot (when slot >= 0) and replaces the data. */
+lx_status lx_db_retag(lx_db *db, lx_docid id, const char *const *drop, size_t n_drop,
+                      const char *const *add, size_t n_add, int slot, double value,
+                      const char *data, size_t len);
+
 /* Adds a new document; *id receives its id when id is not NULL. */
 lx_status lx_db_add_doc(lx_db *db, const lx_doc *doc, lx_docid *id);
 
@@ -103,8 +113,9 @@ typedef struct lx_query_opts {
     int64_t before;
     lx_sort sort;
     size_t offset;
-    size_t limit;    /* 0: no limit */
-    bool count_only; /* fill total only */
+    size_t limit;       /* 0: no limit */
+    bool count_only;    /* fill total only */
+    bool verified_only; /* only messages whose DKIM verdict is pass */
 } lx_query_opts;
 
 typedef struct lx_hit {

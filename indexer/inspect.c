@@ -119,8 +119,75 @@ static lx_status parts(lx_strbuf *o, const lx_message *m, bool attachments_only)
     return st ? st : lx_strbuf_addch(o, ']');
 }
 
+static lx_status inum(lx_strbuf *o, const char *k, long long v, bool null_when_negative)
+{
+    lx_status st = key(o, k, false);
+    if (!st)
+        st = v < 0 && null_when_negative ? lx_strbuf_addstr(o, "null")
+                                         : lx_strbuf_addf(o, "%lld", v);
+    return st;
+}
+
+/* The verdict and one object per signature, with the keys the searcher's
+ * JSON uses for them (lx_dkim_sig_fields). */
+static lx_status dkim_json(lx_strbuf *o, const lx_dkim_verdict *v)
+{
+    lx_status st = key(o, "dkim", false);
+    if (!st)
+        st = lx_strbuf_addstr(o, "{\"verdict\":");
+    const char *verdict = v ? lx_dkim_result_name(v->verdict) : "unchecked";
+    if (!st)
+        st = lx_escape_json(o, verdict, strlen(verdict));
+    if (!st)
+        st = key(o, "signatures", false);
+    if (!st)
+        st = lx_strbuf_addch(o, '[');
+    for (size_t i = 0; v && i < v->n && !st; i++) {
+        const lx_dkim_sig *g = &v->sigs[i];
+        if (i)
+            st = lx_strbuf_addch(o, ',');
+        if (!st)
+            st = lx_strbuf_addch(o, '{');
+        if (!st)
+            st = key(o, "domain", true);
+        if (!st)
+            st = lx_escape_json(o, g->domain, strlen(g->domain));
+        if (!st)
+            st = str(o, "selector", g->selector);
+        if (!st)
+            st = str(o, "algorithm", g->algorithm);
+        if (!st)
+            st = str(o, "canonicalization", g->canon);
+        if (!st)
+            st = str(o, "identity", g->identity);
+        if (!st)
+            st = str(o, "result", lx_dkim_result_name(g->result));
+        if (!st)
+            st = str(o, "reason", g->reason);
+        if (!st)
+            st = inum(o, "key_bits", g->key_bits, false);
+        if (!st)
+            st = boolean(o, "weak", g->weak);
+        if (!st)
+            st = inum(o, "key_record", g->key_record, false);
+        if (!st)
+            st = str(o, "key_source", g->key_source);
+        if (!st)
+            st = inum(o, "unsigned_bytes", g->has_length ? (long long)g->unsigned_bytes : -1, true);
+        if (!st)
+            st = inum(o, "t", g->t, true);
+        if (!st)
+            st = inum(o, "x", g->x, true);
+        if (!st)
+            st = lx_strbuf_addch(o, '}');
+    }
+    if (!st)
+        st = lx_strbuf_addstr(o, "]}");
+    return st;
+}
+
 lx_status lx_inspect_json(lx_strbuf *o, const lx_message *m, const char *sha, size_t size,
-                          const lx_location *loc, bool full)
+                          const lx_location *loc, bool full, const lx_dkim_verdict *dkim)
 {
     lx_status st = lx_strbuf_addch(o, '{');
     if (!st)
@@ -197,5 +264,7 @@ lx_status lx_inspect_json(lx_strbuf *o, const lx_message *m, const char *sha, si
         st = parts(o, m, true);
     if (!st)
         st = num(o, "parts_not_listed", m->parts_dropped);
+    if (!st)
+        st = dkim_json(o, dkim);
     return st ? st : lx_strbuf_addch(o, '}');
 }

@@ -12,10 +12,12 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "dkim.h"
 #include "inspect.h"
 #include "mbox.h"
 #include "message.h"
 #include "report.h"
+#include "reverify.h"
 #include "sniff.h"
 #include "sha256.h"
 #include "store.h"
@@ -30,8 +32,10 @@ typedef struct indexer {
     lx_db *db;
     lx_report report;
     bool quiet;
-    bool inspect; /* --inspect: print what was parsed, write no index */
-    bool full;    /* --full: the whole body in --inspect output */
+    bool inspect;      /* --inspect: print what was parsed, write no index */
+    bool full;         /* --full: the whole body in --inspect output */
+    bool no_dkim;      /* --no-dkim: skip verification (benchmarks) */
+    lx_keystore *keys; /* --keys files; empty when none was given */
     size_t since_commit;
     lx_status fatal; /* a database error that ends the run */
     lx_strbuf canon;
@@ -100,16 +104,35 @@ static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data
             return LX_OK;
         }
         lx_strbuf_release(&why);
+        lx_dkim_verdict dkim = {0};
+        if (!ix->no_dkim) {
+            /* Verified on the canonical bytes: CRLF, no mbox separator,
+             * mboxrd quoting undone, as the message was sent. */
+            if ((st = lx_dkim_verify(ix->keys, ix->canon.buf, ix->canon.len, &dkim))) {
+                lx_message_release(&msg);
+                return st;
+            }
+        }
+        const lx_dkim_verdict *dk = ix->no_dkim ? NULL : &dkim;
         if (ix->inspect) {
             lx_strbuf json;
             lx_strbuf_init(&json);
-            st = lx_inspect_json(&json, &msg, sha, ix->canon.len, loc, ix->full);
+            st = lx_inspect_json(&json, &msg, sha, ix->canon.len, loc, ix->full, dk);
             if (!st && (fwrite(json.buf, 1, json.len, stdout) != json.len || putchar('\n') == EOF))
                 st = LX_E_IO;
             lx_strbuf_release(&json);
         } else {
-            st = lx_store_add(ix->db, sha, ix->canon.len, loc, &msg);
+            st = lx_store_add(ix->db, sha, ix->canon.len, loc, &msg, dk);
         }
+        if (!st && dk) {
+            ix->report.dkim[dk->verdict]++;
+            for (size_t i = 0; i < dk->n; i++)
+                if (dk->sigs[i].result == LX_DKIM_PASS && dk->sigs[i].weak) {
+                    ix->report.dkim_weak++;
+                    break;
+                }
+        }
+        lx_dkim_verdict_release(&dkim);
         if (!st) {
             s->indexed++;
             if (msg.date_source == LX_DATE_NONE)
@@ -211,16 +234,30 @@ static int on_file(void *ctx, const char *path, const char *source, lx_source_ki
     return 0;
 }
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void usage(FILE *out)
 {
-    fputs("usage: leakdex-index [--db DIR] [--hidden] [--quiet] SOURCE...\n"
-          "       leakdex-index --inspect [--full] [--hidden] SOURCE...\n"
+    fputs("usage: leakdex-index [--db DIR] [--keys FILE]... [--hidden] [--quiet] SOURCE...\n"
+          "       leakdex-index --db DIR --reverify --keys FILE...\n"
+          "       leakdex-index --inspect [--full] [--keys FILE]... [--hidden] SOURCE...\n"
           "\n"
           "Indexes every message found under each SOURCE (a file, a directory\n"
-          "tree, a Maildir or an mbox file) into the index at DIR. Running it\n"
-          "again adds only what is new. The sources are only ever read.\n"
+          "tree, a Maildir or an mbox file) into the index at DIR, with the verdict\n"
+          "of its DKIM signatures. Running it again adds only what is new. The\n"
+          "sources are only ever read.\n"
           "\n"
           "  --db DIR     the index (default: $LEAKDEX_DB, else ./leakdex.db)\n"
+          "  --keys FILE  DKIM key records, one per line: SELECTOR._domainkey.DOMAIN TXT\n"
+          "               (repeatable; without keys every signature is \"nokey\")\n"
+          "  --reverify   verify every indexed message again with the --keys given and\n"
+          "               update its verdict; nothing else is re-parsed\n"
+          "  --no-dkim    skip DKIM verification (verdicts recorded as unchecked)\n"
           "  --hidden     also index hidden files and directories (names starting with '.')\n"
           "  --quiet      no warnings on stderr; the report is still printed\n"
           "  --inspect    write no index: print each message as the indexer reads it,\n"
@@ -230,29 +267,60 @@ static void usage(FILE *out)
           "  --version    the version\n"
           "\n"
           "Exit status: 0 when it indexed what it could (skipped files are reported),\n"
-          "1 when the index could not be opened or written, 2 on a usage error,\n"
-          "3 when a SOURCE named on the command line could not be read.\n",
+          "1 when the index could not be opened or written, 2 on a usage error or an\n"
+          "unreadable key file, 3 when a SOURCE named on the command line could not be read.\n",
           out);
 }
 
-static double now_seconds(void)
+static void reverify_warn(void *ctx, const char *path, const char *reason)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    warn(ctx, path, reason);
+}
+
+/* --reverify: new verdicts for an existing index. */
+static int run_reverify(indexer *ix, double t0)
+{
+    lx_reverify_stats rs;
+    lx_status st = lx_reverify(ix->db, ix->keys, &rs, reverify_warn, ix);
+    int rc = EXIT_OK;
+    if (st) {
+        fprintf(stderr, "leakdex-index: stopping: %s: %s\n", lx_status_str(st),
+                lx_db_error(ix->db));
+        rc = EXIT_DB;
+    }
+    lx_status cst = lx_db_close(ix->db);
+    if (cst) {
+        fprintf(stderr, "leakdex-index: cannot commit the index: %s\n", lx_status_str(cst));
+        rc = EXIT_DB;
+    }
+    printf("reverify: %zu documents, %zu verified again (%zu verdicts changed), %zu could not "
+           "be read back (verdict kept); %.2f s\n",
+           rs.documents, rs.verified, rs.changed, rs.unreadable, now_seconds() - t0);
+    printf("dkim: %zu pass, %zu fail, %zu nokey, %zu invalid, %zu unsigned\n", rs.verdicts[1],
+           rs.verdicts[2], rs.verdicts[3], rs.verdicts[4], rs.verdicts[0]);
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'}, {"hidden", no_argument, NULL, 'H'},
-        {"quiet", no_argument, NULL, 'q'},    {"help", no_argument, NULL, 'h'},
-        {"inspect", no_argument, NULL, 'I'},  {"full", no_argument, NULL, 'F'},
-        {"version", no_argument, NULL, 'V'},  {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"hidden", no_argument, NULL, 'H'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"inspect", no_argument, NULL, 'I'},
+                                         {"full", no_argument, NULL, 'F'},
+                                         {"keys", required_argument, NULL, 'k'},
+                                         {"reverify", no_argument, NULL, 'R'},
+                                         {"no-dkim", no_argument, NULL, 'N'},
+                                         {"version", no_argument, NULL, 'V'},
+                                         {NULL, 0, NULL, 0}};
     const char *dbpath = getenv("LEAKDEX_DB");
-    bool hidden = false;
+    bool hidden = false, reverify = false;
     indexer ix;
     memset(&ix, 0, sizeof ix);
+    enum { MAX_KEY_FILES = 64 };
+    const char *keyfiles[MAX_KEY_FILES];
+    size_t n_keyfiles = 0;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -262,6 +330,15 @@ int main(int argc, char **argv)
         case 'q': ix.quiet = true; break;
         case 'I': ix.inspect = true; break;
         case 'F': ix.full = true; break;
+        case 'N': ix.no_dkim = true; break;
+        case 'R': reverify = true; break;
+        case 'k':
+            if (n_keyfiles == MAX_KEY_FILES) {
+                fprintf(stderr, "leakdex-index: at most %d --keys files\n", MAX_KEY_FILES);
+                return EXIT_USAGE;
+            }
+            keyfiles[n_keyfiles++] = optarg;
+            break;
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': puts("leakdex-index " LEAKDEX_VERSION); return EXIT_OK;
         default:
@@ -277,26 +354,57 @@ int main(int argc, char **argv)
     }
     if (!dbpath || !*dbpath)
         dbpath = "leakdex.db";
-    if (optind >= argc) {
+    if (reverify && (optind < argc || ix.inspect || ix.no_dkim)) {
+        fputs("leakdex-index: --reverify takes --db and --keys, no SOURCE (try --help)\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (!reverify && optind >= argc) {
         fputs("leakdex-index: no SOURCE given (try --help)\n", stderr);
         return EXIT_USAGE;
     }
-
     if (ix.full && !ix.inspect) {
         fputs("leakdex-index: --full goes with --inspect (try --help)\n", stderr);
         return EXIT_USAGE;
     }
+    if (ix.no_dkim && n_keyfiles) {
+        fputs("leakdex-index: --no-dkim and --keys contradict each other (try --help)\n", stderr);
+        return EXIT_USAGE;
+    }
+    ix.keys = lx_keystore_new();
+    if (!ix.keys) {
+        fputs("leakdex-index: out of memory\n", stderr);
+        return EXIT_DB;
+    }
+    for (size_t i = 0; i < n_keyfiles; i++) {
+        lx_strbuf why;
+        lx_strbuf_init(&why);
+        if (lx_keystore_load(ix.keys, keyfiles[i], &why)) {
+            fprintf(stderr, "leakdex-index: key file %s\n", why.buf);
+            lx_strbuf_release(&why);
+            lx_keystore_free(ix.keys);
+            return EXIT_USAGE;
+        }
+        lx_strbuf_release(&why);
+    }
+
     char *err = NULL;
     lx_status st = ix.inspect ? LX_OK : lx_db_open(dbpath, LX_DB_WRITE, &ix.db, &err);
     if (st) {
         fprintf(stderr, "leakdex-index: %s\n", err ? err : lx_status_str(st));
         free(err);
+        lx_keystore_free(ix.keys);
         return EXIT_DB;
+    }
+    double t0 = now_seconds();
+    if (reverify) {
+        int rrc = run_reverify(&ix, t0);
+        lx_keystore_free(ix.keys);
+        return rrc;
     }
     lx_message_library_init();
     lx_report_init(&ix.report);
+    ix.report.dkim_checked = !ix.no_dkim;
     lx_strbuf_init(&ix.canon);
-    double t0 = now_seconds();
     lx_walk_cb cb = {on_file, on_skip, &ix, hidden};
     bool missing = false;
     for (int i = optind; i < argc && !ix.fatal; i++) {
@@ -324,6 +432,7 @@ int main(int argc, char **argv)
     }
     lx_report_release(&ix.report);
     lx_strbuf_release(&ix.canon);
+    lx_keystore_free(ix.keys);
     lx_message_library_shutdown();
     return rc;
 }

@@ -100,4 +100,9 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
             t.found, t.indexed, t.duplicates, t.known, t.skipped, t.files_skipped, seconds);
     fprintf(out, "dates: %zu from the Received header (no usable Date), %zu without any date\n",
             t.date_from_received, t.no_date);
+    if (r->dkim_checked)
+        fprintf(out,
+                "dkim: %zu pass (%zu with a weak key), %zu fail, %zu nokey, %zu invalid, %zu "
+                "unsigned\n",
+                r->dkim[1], r->dkim_weak, r->dkim[2], r->dkim[3], r->dkim[4], r->dkim[0]);
 }

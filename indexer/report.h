@@ -2,6 +2,7 @@
 #ifndef LX_REPORT_H
 #define LX_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "walk.h"
@@ -29,6 +30,9 @@ typedef struct lx_source_stats {
 typedef struct lx_report {
     lx_source_stats *v;
     size_t n, alloc;
+    bool dkim_checked; /* print the DKIM line */
+    size_t dkim[5];    /* new documents by verdict (lx_dkim_result) */
+    size_t dkim_weak;  /* of which pass only with an RSA key under 1024 bits */
 } lx_report;
 
 void lx_report_init(lx_report *r);

@@ -1,6 +1,7 @@
 /* store.c - turning a parsed message into a Xapian document, once per identity. */
 #include "store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,8 +205,130 @@ out:
     return st;
 }
 
+/* A tab-free copy of s appended to sb (fields of dkim_sig are tab-separated). */
+static lx_status add_field(lx_strbuf *sb, const char *s, bool first)
+{
+    lx_status st = first ? LX_OK : lx_strbuf_addch(sb, '\t');
+    size_t start = sb->len;
+    if (!st)
+        st = lx_strbuf_addstr(sb, s ? s : "");
+    for (size_t i = start; i < sb->len; i++)
+        if (sb->buf[i] == '\t' || sb->buf[i] == '\n')
+            sb->buf[i] = ' ';
+    return st;
+}
+
+/* Collects the DKIM terms of a verdict into terms (each "PREFIX+value", NUL
+ * separated) and its record lines into rec. */
+static lx_status dkim_fields(const lx_dkim_verdict *v, lx_record *rec, lx_strbuf *terms,
+                             size_t *n_terms)
+{
+    const char *xv = lx_schema_prefix(LX_F_DKIM);
+    lx_strbuf line;
+    lx_strbuf_init(&line);
+    lx_status st = LX_OK;
+    *n_terms = 0;
+#define TERM(prefix, value)                                                                        \
+    do {                                                                                           \
+        if (!st)                                                                                   \
+            st = lx_strbuf_addf(terms, "%s%s", prefix, value);                                     \
+        if (!st)                                                                                   \
+            st = lx_strbuf_addch(terms, '\0');                                                     \
+        (*n_terms)++;                                                                              \
+    } while (0)
+    if (!v) {
+        st = lx_record_add_str(rec, "dkim", "unchecked");
+        lx_strbuf_release(&line);
+        return st;
+    }
+    const char *verdict = lx_dkim_result_name(v->verdict);
+    st = lx_record_add_str(rec, "dkim", verdict);
+    TERM(xv, verdict);
+    bool weak = false, sha1 = false, body = false, header = false;
+    for (size_t i = 0; i < v->n && !st; i++) {
+        const lx_dkim_sig *g = &v->sigs[i];
+        weak = weak || (g->result == LX_DKIM_PASS && g->weak);
+        sha1 = sha1 || g->sha1;
+        body = body || g->body_mismatch;
+        header = header || g->header_mismatch;
+        if (*g->domain)
+            TERM(lx_schema_prefix(LX_F_SIGNER), g->domain);
+        lx_strbuf_reset(&line);
+        char num[5][24];
+        snprintf(num[0], sizeof num[0], "%d", g->key_bits);
+        snprintf(num[1], sizeof num[1], "%d", g->key_record);
+        if (g->has_length)
+            snprintf(num[2], sizeof num[2], "%llu", (unsigned long long)g->unsigned_bytes);
+        else
+            snprintf(num[2], sizeof num[2], "-1");
+        snprintf(num[3], sizeof num[3], "%lld", (long long)g->t);
+        snprintf(num[4], sizeof num[4], "%lld", (long long)g->x);
+        const char *fields[LX_DKIM_SIG_NFIELDS] = {
+            g->domain, g->selector,   g->algorithm,
+            g->canon,  g->identity,   lx_dkim_result_name(g->result),
+            g->reason, num[0],        g->weak ? "yes" : "no",
+            num[1],    g->key_source, num[2],
+            num[3],    num[4]};
+        for (size_t k = 0; k < LX_DKIM_SIG_NFIELDS && !st; k++)
+            st = add_field(&line, fields[k], k == 0);
+        if (!st)
+            st = lx_record_add(rec, "dkim_sig", line.buf, line.len);
+    }
+    if (weak)
+        TERM(xv, "weak");
+    if (sha1)
+        TERM(xv, "sha1");
+    if (body)
+        TERM(lx_schema_prefix(LX_F_DKIMFAIL), "body");
+    if (header)
+        TERM(lx_schema_prefix(LX_F_DKIMFAIL), "header");
+#undef TERM
+    lx_strbuf_release(&line);
+    return st;
+}
+
+lx_status lx_store_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
+{
+    char *raw = NULL;
+    size_t len = 0;
+    lx_record rec;
+    lx_record_init(&rec);
+    lx_strbuf terms, data;
+    lx_strbuf_init(&terms);
+    lx_strbuf_init(&data);
+    const char **add = NULL;
+    size_t n_terms = 0;
+    lx_status st = lx_db_get_data(db, id, &raw, &len);
+    if (!st)
+        st = lx_record_parse(&rec, raw, len);
+    if (!st) {
+        lx_record_remove(&rec, "dkim");
+        lx_record_remove(&rec, "dkim_sig");
+        st = dkim_fields(dkim, &rec, &terms, &n_terms);
+    }
+    if (!st && !(add = calloc(n_terms ? n_terms : 1, sizeof *add)))
+        st = LX_E_NOMEM;
+    for (size_t i = 0, off = 0; !st && i < n_terms; i++) {
+        add[i] = terms.buf + off;
+        off += strlen(add[i]) + 1;
+    }
+    if (!st)
+        st = lx_record_serialize(&rec, &data);
+    const char *drop[] = {lx_schema_prefix(LX_F_DKIM), lx_schema_prefix(LX_F_SIGNER),
+                          lx_schema_prefix(LX_F_DKIMFAIL)};
+    if (!st)
+        st = lx_db_retag(db, id, drop, 3, add, n_terms, lx_schema_slot(LX_F_VERDICT),
+                         dkim ? (double)dkim->verdict : -1.0, data.buf, data.len);
+    free(add);
+    free(raw);
+    lx_record_release(&rec);
+    lx_strbuf_release(&terms);
+    lx_strbuf_release(&data);
+    return st;
+}
+
 lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_location *loc,
-                       const lx_message *m)
+                       const lx_message *m, const lx_dkim_verdict *dkim)
 {
     lx_doc *doc = lx_doc_new();
     if (!doc)
@@ -281,6 +404,20 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
         (st = lx_record_add_str(&rec, "fingerprint", fp)))
         goto out;
     if (*m->message_id && (st = link_copies(db, doc, &rec, sha, fp, m->message_id, &conflict)))
+        goto out;
+
+    lx_strbuf terms;
+    lx_strbuf_init(&terms);
+    size_t n_terms = 0;
+    st = dkim_fields(dkim, &rec, &terms, &n_terms);
+    for (size_t i = 0, off = 0; !st && i < n_terms; i++) {
+        const char *t = terms.buf + off;
+        off += strlen(t) + 1;
+        st = lx_doc_add_boolean(doc, "", t);
+    }
+    lx_strbuf_release(&terms);
+    if (st || (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_VERDICT),
+                                      dkim ? (double)dkim->verdict : -1.0)))
         goto out;
 
     lx_strbuf_reset(&tmp);

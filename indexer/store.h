@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dkim.h"
 #include "message.h"
 #include "sha256.h"
 #include "xdb.h"
@@ -29,13 +30,19 @@ typedef enum lx_store_seen {
 lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc, lx_store_seen *seen);
 
 /*
- * Adds the document for a message not yet in the index. Copies sharing its
+ * Adds the document for a message not yet in the index, with its DKIM
+ * verdict (NULL when verification was skipped: recorded as "unchecked"). Copies sharing its
  * Message-ID are linked: "copy" when From, Date, Subject and body agree
  * (transport headers may differ), "conflict" (and the conflict:yes term on
  * both) when they do not.
  */
 lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_location *loc,
-                       const lx_message *msg);
+                       const lx_message *msg, const lx_dkim_verdict *dkim);
+
+/* Replaces the DKIM verdict of stored document id (for --reverify): its
+ * verdict, signer and dkimfail terms, verdict slot and data. dkim NULL
+ * records that verification was skipped. */
+lx_status lx_store_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim);
 
 /* The location as stored in the document data: "PATH" or
  * "PATH\tOFFSET\tLENGTH" for a message inside an mbox. */

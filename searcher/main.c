@@ -31,6 +31,7 @@ typedef struct options {
     size_t limit, offset;
     lx_format format;
     bool count;
+    bool verified;
 } options;
 
 typedef int (*command_fn)(const options *o, lx_db *db, int argc, char **argv);
@@ -79,6 +80,7 @@ static void usage(FILE *out)
           "  --from ADDR          only mail sent by this exact address (repeatable: any of them)\n"
           "  --after DATE         only mail dated DATE or later (UTC; YYYY, YYYY-MM, YYYY-MM-DD)\n"
           "  --before DATE        only mail dated DATE or earlier (the whole day, month or year)\n"
+          "  --verified           only mail whose DKIM signature verifies (verified:yes)\n"
           "  --sort ORDER         relevance (default), date (oldest first) or -date\n"
           "  --limit N            print at most N hits\n"
           "  --offset N           skip the first N hits\n"
@@ -147,8 +149,18 @@ static int search_run(const options *o, lx_db *db, const char *text)
         return rc;
     }
     lx_strbuf_release(&why);
-    lx_query_opts q = {folded.buf, o->from, o->n_from, o->has_after, o->after, o->has_before,
-                       o->before,  o->sort, o->offset, o->limit,     o->count};
+    lx_query_opts q = {.text = folded.buf,
+                       .from_addrs = o->from,
+                       .n_from = o->n_from,
+                       .has_after = o->has_after,
+                       .after = o->after,
+                       .has_before = o->has_before,
+                       .before = o->before,
+                       .sort = o->sort,
+                       .offset = o->offset,
+                       .limit = o->limit,
+                       .count_only = o->count,
+                       .verified_only = o->verified};
     lx_results res;
     lx_status st = lx_db_search(db, &q, &res);
     lx_strbuf_release(&folded);
@@ -286,6 +298,7 @@ int main(int argc, char **argv)
         O_OFFSET,
         O_FORMAT,
         O_COUNT,
+        O_VERIFIED,
         O_HELP,
         O_HELP_QUERY,
         O_VERSION
@@ -299,6 +312,7 @@ int main(int argc, char **argv)
                                              {"offset", required_argument, NULL, O_OFFSET},
                                              {"format", required_argument, NULL, O_FORMAT},
                                              {"count", no_argument, NULL, O_COUNT},
+                                             {"verified", no_argument, NULL, O_VERIFIED},
                                              {"help", no_argument, NULL, O_HELP},
                                              {"help-query", no_argument, NULL, O_HELP_QUERY},
                                              {"version", no_argument, NULL, O_VERSION},
@@ -357,6 +371,7 @@ int main(int argc, char **argv)
                 return fail("--format: '%s' is not text, json, ndjson or csv", optarg);
             break;
         case O_COUNT: o.count = true; break;
+        case O_VERIFIED: o.verified = true; break;
         case O_HELP: usage(stdout); return EXIT_HITS;
         case O_HELP_QUERY: help_query(stdout); return EXIT_HITS;
         case O_VERSION: puts("leakdex-search " LEAKDEX_VERSION); return EXIT_HITS;

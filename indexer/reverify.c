@@ -1,0 +1,160 @@
+/* reverify.c - re-running DKIM verification over an existing index. */
+#include "reverify.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "mbox.h"
+#include "record.h"
+#include "sha256.h"
+#include "store.h"
+#include "banned.h"
+
+/* Reads [offset, offset+len) of path, or the whole file when len is 0. */
+static lx_status read_range(const char *path, size_t offset, size_t len, lx_strbuf *out,
+                            const char **why)
+{
+    int fd = open(path, O_RDONLY | O_NOATIME | O_CLOEXEC);
+    if (fd < 0 && errno == EPERM)
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        *why = fd < 0 ? strerror(errno) : "not a regular file";
+        if (fd >= 0)
+            close(fd);
+        return LX_E_IO;
+    }
+    if (!len)
+        len = (size_t)sb.st_size;
+    if (len > LX_MAX_MESSAGE_BYTES + 4096 || offset + len > (size_t)sb.st_size) {
+        close(fd);
+        *why = "the file is shorter than the indexed message";
+        return LX_E_IO;
+    }
+    lx_status st = lx_strbuf_grow(out, len);
+    size_t got = 0;
+    while (!st && got < len) {
+        ssize_t r = pread(fd, out->buf + out->len + got, len - got, (off_t)(offset + got));
+        if (r <= 0) {
+            *why = r < 0 ? strerror(errno) : "unexpected end of file";
+            st = LX_E_IO;
+            break;
+        }
+        got += (size_t)r;
+    }
+    close(fd);
+    if (!st)
+        lx_strbuf_setlen(out, out->len + len);
+    return st;
+}
+
+/* Reads the canonical bytes of a document back from one of its locations
+ * whose bytes still hash to sha. */
+static lx_status read_back(const lx_record *rec, const char *sha, lx_strbuf *canon,
+                           const char **first_path, const char **why)
+{
+    lx_strbuf raw, path;
+    lx_strbuf_init(&raw);
+    lx_strbuf_init(&path);
+    lx_status st = LX_E_NOT_FOUND;
+    *why = "no location recorded";
+    for (size_t i = 0; i < rec->n && st; i++) {
+        if (strcmp(rec->pairs[i].key, "path") != 0)
+            continue;
+        const char *v = rec->pairs[i].value;
+        if (!*first_path)
+            *first_path = v;
+        unsigned long long off = 0, len = 0;
+        const char *t2 = strrchr(v, '\t');
+        const char *t1 = t2 ? t2 - 1 : NULL;
+        while (t1 && t1 > v && *t1 != '\t')
+            t1--;
+        bool in_mbox = t1 && t1 != t2 && *t1 == '\t' && sscanf(t1 + 1, "%llu", &off) == 1 &&
+                       sscanf(t2 + 1, "%llu", &len) == 1;
+        lx_strbuf_reset(&path);
+        lx_strbuf_add(&path, v, in_mbox ? (size_t)(t1 - v) : strlen(v));
+        lx_strbuf_reset(&raw);
+        if (read_range(path.buf, (size_t)off, (size_t)len, &raw, why))
+            continue;
+        lx_strbuf_reset(canon);
+        char got[LX_SHA256_HEX_LEN + 1];
+        if ((st = lx_mbox_canonical(canon, raw.buf, raw.len, in_mbox)) ||
+            (st = lx_sha256_hex(canon->buf, canon->len, got)))
+            break;
+        if (strcmp(got, sha) == 0) {
+            st = LX_OK;
+        } else {
+            *why = "the bytes there no longer hash to the indexed SHA-256";
+            st = LX_E_NOT_FOUND;
+        }
+    }
+    lx_strbuf_release(&raw);
+    lx_strbuf_release(&path);
+    return st;
+}
+
+lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats,
+                      lx_reverify_warn warn, void *ctx)
+{
+    lx_docid *ids = NULL;
+    size_t n = 0, batch = 0;
+    memset(stats, 0, sizeof *stats);
+    lx_status st = lx_db_all_docs(db, &ids, &n);
+    lx_strbuf canon;
+    lx_strbuf_init(&canon);
+    for (size_t i = 0; i < n && !st; i++) {
+        char *data = NULL;
+        size_t len = 0;
+        lx_record rec;
+        lx_record_init(&rec);
+        stats->documents++;
+        if ((st = lx_db_get_data(db, ids[i], &data, &len)) ||
+            (st = lx_record_parse(&rec, data, len))) {
+            free(data);
+            lx_record_release(&rec);
+            break;
+        }
+        const char *sha = lx_record_get(&rec, "sha256");
+        const char *old = lx_record_get(&rec, "dkim");
+        const char *first = NULL, *why = NULL;
+        lx_status rs = sha ? read_back(&rec, sha, &canon, &first, &why) : LX_E_NOT_FOUND;
+        if (rs == LX_E_NOMEM) {
+            st = rs;
+        } else if (rs) {
+            stats->unreadable++;
+            char where[4096];
+            snprintf(where, sizeof where, "%s", first ? first : sha ? sha : "?");
+            char *tab = strchr(where, '\t');
+            if (tab)
+                *tab = '\0';
+            char reason[512];
+            snprintf(reason, sizeof reason, "cannot re-verify, verdict kept: %s", why);
+            warn(ctx, where, reason);
+        } else {
+            lx_dkim_verdict v;
+            if (!(st = lx_dkim_verify(ks, canon.buf, canon.len, &v))) {
+                stats->verified++;
+                stats->verdicts[v.verdict]++;
+                if (!old || strcmp(old, lx_dkim_result_name(v.verdict)) != 0)
+                    stats->changed++;
+                st = lx_store_set_dkim(db, ids[i], &v);
+                lx_dkim_verdict_release(&v);
+            }
+            if (!st && ++batch >= LX_COMMIT_BATCH) {
+                batch = 0;
+                st = lx_db_commit(db);
+            }
+        }
+        free(data);
+        lx_record_release(&rec);
+    }
+    lx_strbuf_release(&canon);
+    free(ids);
+    return st;
+}
