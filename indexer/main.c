@@ -405,7 +405,7 @@ int main(int argc, char **argv)
     lx_report_init(&ix.report);
     ix.report.dkim_checked = !ix.no_dkim;
     lx_strbuf_init(&ix.canon);
-    lx_walk_cb cb = {on_file, on_skip, &ix, hidden};
+    lx_walk_cb cb = {on_file, on_skip, &ix, hidden, ix.inspect ? NULL : dbpath};
     bool missing = false;
     for (int i = optind; i < argc && !ix.fatal; i++) {
         char *abs = realpath(argv[i], NULL);

@@ -59,6 +59,15 @@ typedef struct walker {
     int stopped;
 } walker;
 
+/* The index directory may sit inside a source tree; its files are not mail
+ * and it changes while we walk. */
+static bool excluded(const lx_walk_cb *cb, const struct stat *dst)
+{
+    struct stat ex;
+    return cb->exclude && stat(cb->exclude, &ex) == 0 && ex.st_dev == dst->st_dev &&
+           ex.st_ino == dst->st_ino;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -171,6 +180,10 @@ static void walk_dir(walker *w, const char *dir, const struct stat *dst, int dep
     char reason[256];
     if (depth > LX_MAX_WALK_DEPTH) {
         cb->skip(cb->ctx, dir, dir, LX_SOURCE_DIR, "directories nested too deep");
+        return;
+    }
+    if (excluded(cb, dst)) {
+        cb->skip(cb->ctx, dir, dir, LX_SOURCE_DIR, "the index itself, not walked");
         return;
     }
     int fresh = dir_set_add(&w->seen, dst);

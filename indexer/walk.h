@@ -25,6 +25,7 @@ typedef struct lx_walk_cb {
                  const char *reason);
     void *ctx;
     bool hidden; /* walk hidden files and directories too */
+    const char *exclude; /* a directory never walked (the index itself), or NULL */
 } lx_walk_cb;
 
 /* Walks root (a file or a directory tree, symlinks followed, each directory

@@ -6,6 +6,7 @@
 
 #include "caps.h"
 #include "escape.h"
+#include "schema.h"
 #include "strbuf.h"
 #include "banned.h"
 
@@ -37,6 +38,9 @@ typedef enum col_kind {
     COL_ADDRS, /* repeated "ADDRESS\tNAME" */
     COL_STRS,  /* repeated strings */
     COL_PATHS, /* repeated "PATH" or "PATH\tOFFSET\tLENGTH" */
+    COL_DKIM,  /* the verdict, "weak" added when it rests on a weak key */
+    COL_SIGNERS, /* the distinct d= domains of the dkim_sig lines */
+    COL_DKIM_SIGS, /* each dkim_sig line, as an object */
 } col_kind;
 
 /* Every printed field, in order; JSON, NDJSON and CSV all walk this table. */
@@ -55,6 +59,8 @@ static const struct column {
     {"bcc", "bcc", COL_ADDRS},
     {"reply_to", "reply_to", COL_ADDRS},
     {"subject", "subject", COL_STR},
+    {"dkim", "dkim", COL_DKIM},
+    {"signers", "dkim_sig", COL_SIGNERS},
     {"message_id", "message_id", COL_STR},
     {"in_reply_to", "in_reply_to", COL_STR},
     {"references", "references", COL_STRS},
@@ -65,6 +71,7 @@ static const struct column {
     {"body_source", "body_source", COL_STR},
     {"body_truncated", "body_truncated", COL_STR},
     {"replaced_characters", "replaced_characters", COL_NUM},
+    {"dkim_signatures", "dkim_sig", COL_DKIM_SIGS},
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
@@ -109,6 +116,135 @@ plain:
     return false;
 }
 
+/* Field k of a tab-separated dkim_sig value. */
+static void sig_field(const char *line, size_t k, const char **start, size_t *len)
+{
+    const char *p = line;
+    for (size_t i = 0; i < k && p; i++) {
+        p = strchr(p, '\t');
+        if (p)
+            p++;
+    }
+    if (!p) {
+        *start = "";
+        *len = 0;
+        return;
+    }
+    const char *t = strchr(p, '\t');
+    *start = p;
+    *len = t ? (size_t)(t - p) : strlen(p);
+}
+
+static bool sig_field_is(const char *line, size_t k, const char *want)
+{
+    const char *f;
+    size_t n;
+    sig_field(line, k, &f, &n);
+    return n == strlen(want) && memcmp(f, want, n) == 0;
+}
+
+/* Index of a dkim_sig field by name. */
+static size_t sig_index(const char *name)
+{
+    for (size_t k = 0; k < LX_DKIM_SIG_NFIELDS; k++)
+        if (strcmp(lx_dkim_sig_fields[k], name) == 0)
+            return k;
+    return 0;
+}
+
+/* "pass", "pass weak" (a weak key verified it), "fail", ..., "unchecked". */
+static lx_status verdict_label(lx_strbuf *sb, const lx_record *r)
+{
+    const char *v = lx_record_get(r, "dkim");
+    lx_status st = lx_strbuf_addstr(sb, v ? v : "unchecked");
+    bool weak = false;
+    for (size_t i = 0; i < r->n && !weak; i++)
+        weak = strcmp(r->pairs[i].key, "dkim_sig") == 0 &&
+               sig_field_is(r->pairs[i].value, sig_index("result"), "pass") &&
+               sig_field_is(r->pairs[i].value, sig_index("weak"), "yes");
+    return st || !weak ? st : lx_strbuf_addstr(sb, " weak");
+}
+
+/* True when the signer domain of dkim_sig pair i already appeared before i. */
+static bool signer_seen(const lx_record *r, size_t i)
+{
+    const char *d;
+    size_t n;
+    sig_field(r->pairs[i].value, 0, &d, &n);
+    if (n == 0)
+        return true;
+    for (size_t j = 0; j < i; j++) {
+        const char *e;
+        size_t m;
+        if (strcmp(r->pairs[j].key, "dkim_sig") != 0)
+            continue;
+        sig_field(r->pairs[j].value, 0, &e, &m);
+        if (m == n && memcmp(d, e, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+static lx_status json_sig(lx_strbuf *sb, const char *line)
+{
+    static const char *const numeric[] = {"key_bits", "key_record", "unsigned_bytes", "t", "x",
+                                          NULL};
+    lx_status st = lx_strbuf_addch(sb, '{');
+    for (size_t k = 0; k < LX_DKIM_SIG_NFIELDS && !st; k++) {
+        const char *f;
+        size_t n;
+        sig_field(line, k, &f, &n);
+        if (k)
+            st = lx_strbuf_addch(sb, ',');
+        if (!st)
+            st = lx_escape_json(sb, lx_dkim_sig_fields[k], strlen(lx_dkim_sig_fields[k]));
+        if (!st)
+            st = lx_strbuf_addch(sb, ':');
+        bool is_num = false;
+        for (size_t i = 0; numeric[i]; i++)
+            is_num = is_num || strcmp(numeric[i], lx_dkim_sig_fields[k]) == 0;
+        if (st) {
+        } else if (strcmp(lx_dkim_sig_fields[k], "weak") == 0) {
+            st = lx_strbuf_addstr(sb, n == 3 && memcmp(f, "yes", 3) == 0 ? "true" : "false");
+        } else if (is_num) {
+            bool digits = n > 0;
+            for (size_t i = 0; i < n; i++)
+                digits = digits && f[i] >= '0' && f[i] <= '9';
+            st = digits ? lx_strbuf_add(sb, f, n) : lx_strbuf_addstr(sb, "null");
+        } else {
+            st = lx_escape_json(sb, f, n);
+        }
+    }
+    return st ? st : lx_strbuf_addch(sb, '}');
+}
+
+/* "domain s=SEL a=ALG c=CANON: RESULT (reason), weak RSA key, key record N,
+ * source: X, N unsigned bytes" for CSV cells and `show`. */
+static lx_status plain_sig(lx_strbuf *sb, const char *line)
+{
+    const char *f[LX_DKIM_SIG_NFIELDS];
+    size_t n[LX_DKIM_SIG_NFIELDS];
+    for (size_t k = 0; k < LX_DKIM_SIG_NFIELDS; k++)
+        sig_field(line, k, &f[k], &n[k]);
+    size_t res = sig_index("result"), why = sig_index("reason"), rec = sig_index("key_record"),
+           src = sig_index("key_source"), ub = sig_index("unsigned_bytes"),
+           bits = sig_index("key_bits");
+    lx_status st = lx_strbuf_addf(sb, "%.*s s=%.*s a=%.*s c=%.*s: %.*s", (int)n[0], f[0],
+                                  (int)n[1], f[1], (int)n[2], f[2], (int)n[3], f[3], (int)n[res],
+                                  f[res]);
+    if (!st && n[why])
+        st = lx_strbuf_addf(sb, " (%.*s)", (int)n[why], f[why]);
+    if (!st && sig_field_is(line, sig_index("weak"), "yes"))
+        st = lx_strbuf_addf(sb, ", WEAK %.*s-bit RSA key", (int)n[bits], f[bits]);
+    if (!st && n[rec] && !(n[rec] == 1 && f[rec][0] == '0'))
+        st = lx_strbuf_addf(sb, ", key record %.*s", (int)n[rec], f[rec]);
+    if (!st && n[src])
+        st = lx_strbuf_addf(sb, ", key source: %.*s", (int)n[src], f[src]);
+    if (!st && n[ub] && f[ub][0] != '-' && !(n[ub] == 1 && f[ub][0] == '0'))
+        st = lx_strbuf_addf(sb, ", %.*s body bytes not signed (l=)", (int)n[ub], f[ub]);
+    return st;
+}
+
 static lx_status json_str(lx_strbuf *sb, const char *s)
 {
     return lx_escape_json(sb, s, strlen(s));
@@ -139,6 +275,41 @@ static lx_status json_column(lx_strbuf *sb, const lx_record *r, const struct col
     case COL_FROM: {
         const char *addr = get(r, "from_address");
         return json_address(sb, get(r, "from_name"), addr, strlen(addr));
+    }
+    case COL_DKIM: {
+        lx_strbuf label;
+        lx_strbuf_init(&label);
+        const char *dv = lx_record_get(r, "dkim");
+        st = lx_strbuf_addstr(&label, dv ? dv : "unchecked");
+        if (!st)
+            st = lx_escape_json(sb, label.buf, label.len);
+        lx_strbuf_release(&label);
+        return st;
+    }
+    case COL_SIGNERS:
+    case COL_DKIM_SIGS: {
+        bool first = true;
+        st = lx_strbuf_addch(sb, '[');
+        for (size_t i = 0; i < r->n && !st; i++) {
+            if (strcmp(r->pairs[i].key, "dkim_sig") != 0)
+                continue;
+            if (c->kind == COL_SIGNERS && signer_seen(r, i))
+                continue;
+            if (!first)
+                st = lx_strbuf_addch(sb, ',');
+            first = false;
+            if (st)
+                break;
+            if (c->kind == COL_DKIM_SIGS) {
+                st = json_sig(sb, r->pairs[i].value);
+            } else {
+                const char *d;
+                size_t dn;
+                sig_field(r->pairs[i].value, 0, &d, &dn);
+                st = lx_escape_json(sb, d, dn);
+            }
+        }
+        return st ? st : lx_strbuf_addch(sb, ']');
     }
     case COL_ADDRS:
     case COL_STRS:
@@ -212,20 +383,32 @@ static lx_status plain_column(lx_strbuf *sb, const lx_record *r, const struct co
     case COL_NUM:
     case COL_DATE: return lx_strbuf_addstr(sb, v);
     case COL_FROM: return LX_OK; /* two CSV columns, written by the caller */
+    case COL_DKIM: return verdict_label(sb, r);
     case COL_ADDRS:
     case COL_STRS:
-    case COL_PATHS: break;
+    case COL_PATHS:
+    case COL_SIGNERS:
+    case COL_DKIM_SIGS: break;
     }
     lx_status st = LX_OK;
     bool first = true;
     for (size_t i = 0; i < r->n && !st; i++) {
         if (strcmp(r->pairs[i].key, c->key) != 0)
             continue;
+        if (c->kind == COL_SIGNERS && signer_seen(r, i))
+            continue;
         if (!first)
             st = lx_strbuf_addstr(sb, "; ");
         first = false;
         const char *pv = r->pairs[i].value;
         if (st) {
+        } else if (c->kind == COL_SIGNERS) {
+            const char *d;
+            size_t dn;
+            sig_field(pv, 0, &d, &dn);
+            st = lx_strbuf_add(sb, d, dn);
+        } else if (c->kind == COL_DKIM_SIGS) {
+            st = plain_sig(sb, pv);
         } else if (c->kind == COL_ADDRS) {
             const char *a, *name;
             size_t alen;
@@ -306,6 +489,13 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r)
         st = lx_strbuf_addf(line, "%.10s %.5s  ", date, date + 11);
     else if (!st)
         st = lx_strbuf_addstr(line, "(no date)         ");
+    lx_strbuf verdict;
+    lx_strbuf_init(&verdict);
+    if (!st)
+        st = verdict_label(&verdict, r);
+    if (!st)
+        st = lx_strbuf_addf(line, "%-9s  ", verdict.buf);
+    lx_strbuf_release(&verdict);
     size_t start = line->len;
     if (!st)
         st = lx_strbuf_addf(line, "%s  %s", sender, *subject ? subject : "(no subject)");
@@ -383,6 +573,8 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r)
                 {"Bcc", "bcc"},
                 {"Reply-To", "reply_to"},
                 {"Subject", "subject"},
+                {"DKIM", "dkim"},
+                {"Signature", "dkim_signatures"},
                 {"Message-ID", "message_id"},
                 {"In-Reply-To", "in_reply_to"},
                 {"References", "references"},
@@ -398,6 +590,18 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r)
             if (strcmp(columns[k].name, rows[i].column) == 0)
                 c = &columns[k];
         lx_strbuf_reset(&cell);
+        if (c->kind == COL_DKIM_SIGS) {
+            /* One line per signature. */
+            for (size_t k = 0; k < r->n && !st; k++) {
+                if (strcmp(r->pairs[k].key, "dkim_sig") != 0)
+                    continue;
+                lx_strbuf_reset(&cell);
+                st = plain_sig(&cell, r->pairs[k].value);
+                if (!st)
+                    st = lx_strbuf_addf(sb, "%-12s %s\n", rows[i].label, cell.buf);
+            }
+            continue;
+        }
         if (c->kind == COL_FROM) {
             const char *name = get(r, "from_name"), *addr = get(r, "from_address");
             st = *name ? lx_strbuf_addf(&cell, "%s <%s>", name, addr)

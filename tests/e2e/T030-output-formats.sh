@@ -7,9 +7,9 @@ C=campagne-exemple.fr
 
 # text: one line per hit, ID DATE TIME SENDER SUBJECT.
 line=$(search id:014.horizon@$C)
-expect_eq "text line" "2017-04-24 21:30  Alice Martin  Premier tour : consignes pour demain" "${line:14}"
+expect_eq "text line" "2017-04-24 21:30  none       Alice Martin  Premier tour : consignes pour demain" "${line:14}"
 [[ ${line:0:12} =~ ^[0-9a-f]{12}$ ]] && ok || bad "text line starts with a 12-digit id: $line"
-expect_eq "text: no date" "(no date)         David Brown  Draft statement for the English-language press" \
+expect_eq "text: no date" "(no date)         none       David Brown  Draft statement for the English-language press" \
     "$(search id:031.horizon@example.org | cut -c15-)"
 
 # JSON: the envelope and every key of a hit, in order, with exact values.
@@ -20,8 +20,9 @@ d = json.load(open(sys.argv[1]))
 assert d["version"] == 1 and d["total"] == 7 and d["offset"] == 0, d
 assert len(d["hits"]) == 2
 keys = ["id", "sha256", "date", "date_source", "from", "to", "cc", "bcc", "reply_to",
-        "subject", "message_id", "in_reply_to", "references", "size", "paths", "copies",
-        "conflicts", "body_source", "body_truncated", "replaced_characters"]
+        "subject", "dkim", "signers", "message_id", "in_reply_to", "references", "size", "paths",
+        "copies", "conflicts", "body_source", "body_truncated", "replaced_characters",
+        "dkim_signatures"]
 for h in d["hits"]:
     assert list(h.keys()) == keys, list(h.keys())
     assert h["id"] == h["sha256"][:12]
@@ -31,6 +32,7 @@ assert h["date"] == "2009-11-05T18:40:00Z", h["date"]
 assert h["date_source"] == "header"
 assert h["body_source"] == "plain" and h["body_truncated"] == "no"
 assert h["replaced_characters"] == 0
+assert h["dkim"] == "none" and h["signers"] == [] and h["dkim_signatures"] == []
 assert isinstance(h["size"], int) and h["size"] > 0
 PY
 
@@ -71,20 +73,21 @@ raw = open(sys.argv[1], "rb").read()
 assert raw.count(b"\r\n") >= 68, "CRLF line ends"
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
 assert rows[0] == ["id", "sha256", "date", "date_source", "from_name", "from_address", "to",
-                   "cc", "bcc", "reply_to", "subject", "message_id", "in_reply_to", "references",
-                   "size", "paths", "copies", "conflicts", "body_source", "body_truncated",
-                   "replaced_characters"], rows[0]
+                   "cc", "bcc", "reply_to", "subject", "dkim", "signers", "message_id",
+                   "in_reply_to", "references", "size", "paths", "copies", "conflicts",
+                   "body_source", "body_truncated", "replaced_characters",
+                   "dkim_signatures"], rows[0]
 assert len(rows) == 68, len(rows)
-by_id = {r[11]: r for r in rows[1:]}
+by_id = {r[13]: r for r in rows[1:]}
 r = by_id["016.horizon@example.com"]
 assert len(r[10]) == 249 and r[10].startswith("Updated itinerary for the autumn regional tour: Lille, Rouen,"), r[10]
 r = by_id["dup.horizon@campagne-exemple.fr"]
-assert r[15].count("; ") == 2 and "presse.mbox@" in r[15], r[15]
+assert r[17].count("; ") == 2 and "presse.mbox@" in r[17], r[17]
 r = by_id["008.horizon@mairie-exemple.fr"]
 assert r[4] == "Bérénice Lefèvre" and r[5] == "b.lefevre@mairie-exemple.fr", r[4:6]
 r = by_id["003.horizon@campagne-exemple.fr"]
 assert r[6] == "paul@terrain.example; lina@terrain.example", r[6]
-assert rows[1][2] == "" and rows[1][11] == "031.horizon@example.org", "undated first in date order"
+assert rows[1][2] == "" and rows[1][13] == "031.horizon@example.org", "undated first in date order"
 assert rows[2][2] == "2009-03-12T09:15:00Z", rows[2][2]
 PY
 

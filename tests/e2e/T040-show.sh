@@ -14,6 +14,7 @@ Date         2017-04-24T21:30:00Z (from the Date header)
 From         Alice Martin <alice.martin@campagne-exemple.fr>
 To           Thomas Girard <thomas.girard@campagne-exemple.fr>; Sophie Nguyen <s.nguyen@campagne-exemple.fr>; Hélène Rousseau <helene.rousseau@campagne-exemple.fr>
 Subject      Premier tour : consignes pour demain
+DKIM         none
 Message-ID   014.horizon@campagne-exemple.fr
 Path         DATA/eml/014.eml
 
