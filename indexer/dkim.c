@@ -210,6 +210,7 @@ typedef struct keyrec {
 struct lx_keystore {
     keyrec *v;
     size_t n;
+    size_t next_seq; /* load order of the next record */
 };
 
 lx_keystore *lx_keystore_new(void)
@@ -340,6 +341,49 @@ static char *txt_value(const char *s, size_t len)
     return lx_strbuf_detach(&v, NULL);
 }
 
+/* Appends one record (name as written, TXT value, source note). */
+static lx_status key_append(lx_keystore *ks, const char *name_in, const char *txt, const char *src)
+{
+    char *name = strdup(name_in);
+    if (!name)
+        return LX_E_NOMEM;
+    lower(name);
+    size_t nl = strlen(name);
+    if (nl && name[nl - 1] == '.')
+        name[nl - 1] = '\0';
+    keyrec *v = realloc(ks->v, (ks->n + 1) * sizeof *v);
+    if (!v) {
+        free(name);
+        return LX_E_NOMEM;
+    }
+    ks->v = v;
+    keyrec *k = &v[ks->n];
+    memset(k, 0, sizeof *k);
+    k->name = name;
+    k->seq = ks->next_seq++;
+    k->source = strdup(src ? src : "");
+    ks->n++;
+    return k->source ? key_parse(k, txt) : LX_E_NOMEM;
+}
+
+static int keyrec_cmp(const void *a, const void *b);
+
+/* Sorted by name, file order kept within a name, numbered 1.. per name. */
+static void key_sort(lx_keystore *ks)
+{
+    qsort(ks->v, ks->n, sizeof *ks->v, keyrec_cmp);
+    for (size_t i = 0; i < ks->n; i++)
+        ks->v[i].ordinal =
+            i > 0 && strcmp(ks->v[i - 1].name, ks->v[i].name) == 0 ? ks->v[i - 1].ordinal + 1 : 1;
+}
+
+lx_status lx_keystore_add(lx_keystore *ks, const char *name, const char *txt, const char *source)
+{
+    lx_status st = key_append(ks, name, txt, source);
+    key_sort(ks);
+    return st;
+}
+
 static int keyrec_cmp(const void *a, const void *b)
 {
     const keyrec *x = a, *y = b;
@@ -413,34 +457,21 @@ lx_status lx_keystore_load(lx_keystore *ks, const char *path, lx_strbuf *why)
                 src = c;
             }
         }
-        keyrec *v = realloc(ks->v, (ks->n + 1) * sizeof *v);
-        if (!v || !txt || !comment) {
+        if (!txt || !comment) {
             free(name);
             free(txt);
             free(comment);
-            if (v)
-                ks->v = v;
             st = LX_E_NOMEM;
             break;
         }
-        ks->v = v;
-        keyrec *k = &v[ks->n];
-        memset(k, 0, sizeof *k);
-        k->name = name;
-        k->seq = ks->n;
-        k->source = strdup(src);
+        st = key_append(ks, name, txt, src);
+        free(name);
         free(comment);
-        ks->n++;
-        st = k->source ? key_parse(k, txt) : LX_E_NOMEM;
         free(txt);
     }
     free(line);
     fclose(f);
-    /* Sorted by name, file order kept within a name, numbered 1.. per name. */
-    qsort(ks->v, ks->n, sizeof *ks->v, keyrec_cmp);
-    for (size_t i = 0; i < ks->n; i++)
-        ks->v[i].ordinal =
-            i > 0 && strcmp(ks->v[i - 1].name, ks->v[i].name) == 0 ? ks->v[i - 1].ordinal + 1 : 1;
+    key_sort(ks);
     return st;
 }
 

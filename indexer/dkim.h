@@ -64,6 +64,10 @@ void lx_keystore_free(lx_keystore *ks);
 lx_status lx_keystore_load(lx_keystore *ks, const char *path, lx_strbuf *why);
 size_t lx_keystore_count(const lx_keystore *ks);
 
+/* Adds one record (as found in DNS, say): name "SELECTOR._domainkey.DOMAIN",
+ * its TXT value and a source note. */
+lx_status lx_keystore_add(lx_keystore *ks, const char *name, const char *txt, const char *source);
+
 /* Verifies every DKIM-Signature of a message in canonical form (CRLF line
  * ends, no mbox separator, mboxrd quoting undone). ks may be NULL: every
  * signature is then "nokey" (or invalid when malformed). Fills *out. */

@@ -13,6 +13,8 @@
 
 #include "caps.h"
 #include "dkim.h"
+#include "date.h"
+#include "dns.h"
 #include "inspect.h"
 #include "mbox.h"
 #include "message.h"
@@ -32,10 +34,13 @@ typedef struct indexer {
     lx_db *db;
     lx_report report;
     bool quiet;
-    bool inspect;      /* --inspect: print what was parsed, write no index */
-    bool full;         /* --full: the whole body in --inspect output */
-    bool no_dkim;      /* --no-dkim: skip verification (benchmarks) */
-    lx_keystore *keys; /* --keys files; empty when none was given */
+    bool inspect;        /* --inspect: print what was parsed, write no index */
+    bool full;           /* --full: the whole body in --inspect output */
+    bool no_dkim;        /* --no-dkim: skip verification (benchmarks) */
+    lx_keystore *keys;   /* --keys files; empty when none was given */
+    FILE *keys_out;      /* --dns: records found are appended here */
+    lx_strbuf dns_tried; /* names already asked, each followed by '\n' */
+    char today[16];      /* for the source note of records found in DNS */
     size_t since_commit;
     lx_status fatal; /* a database error that ends the run */
     lx_strbuf canon;
@@ -55,6 +60,68 @@ static void on_skip(void *ctx, const char *path, const char *source, lx_source_k
     if (s)
         lx_report_skip(s, reason, 1);
     warn(ix, path, reason);
+}
+
+/* --dns: asks DNS once per run for each selector no key file has, adds
+ * what it finds to the key store and appends it to --keys-out, so the run
+ * can be repeated offline. True when a record was added. */
+static bool dns_fetch(indexer *ix, const lx_dkim_verdict *v)
+{
+    bool added = false;
+    lx_strbuf name, txt, why;
+    lx_strbuf_init(&name);
+    lx_strbuf_init(&txt);
+    lx_strbuf_init(&why);
+    for (size_t i = 0; i < v->n; i++) {
+        const lx_dkim_sig *g = &v->sigs[i];
+        if (g->result != LX_DKIM_NOKEY || !*g->selector || !*g->domain)
+            continue;
+        lx_strbuf_reset(&name);
+        lx_strbuf_addf(&name, "%s._domainkey.%s\n", g->selector, g->domain);
+        for (size_t k = 0; k < name.len; k++)
+            if (name.buf[k] >= 'A' && name.buf[k] <= 'Z')
+                name.buf[k] = (char)(name.buf[k] - 'A' + 'a');
+        /* Tried already this run (found or not)? */
+        const char *hay = ix->dns_tried.buf;
+        bool seen = false;
+        for (const char *p = hay; (p = strstr(p, name.buf)); p++)
+            if (p == hay || p[-1] == '\n') {
+                seen = true;
+                break;
+            }
+        if (seen)
+            continue;
+        lx_strbuf_add(&ix->dns_tried, name.buf, name.len);
+        lx_strbuf_setlen(&name, name.len - 1);
+        lx_strbuf_reset(&txt);
+        lx_strbuf_reset(&why);
+        lx_status st = lx_dns_txt(name.buf, &txt, &why);
+        if (st == LX_E_NOT_FOUND)
+            continue;
+        if (st) {
+            warn(ix, name.buf, why.buf);
+            continue;
+        }
+        char source[64];
+        snprintf(source, sizeof source, "DNS %s", ix->today);
+        if (lx_keystore_add(ix->keys, name.buf, txt.buf, source))
+            continue;
+        added = true;
+        /* One line, the value as a quoted chunk so '#' and ';' stay in it. */
+        fprintf(ix->keys_out, "%s \"", name.buf);
+        for (size_t k = 0; k < txt.len; k++) {
+            char c = txt.buf[k];
+            if (c == '"' || c == '\\')
+                fputc('\\', ix->keys_out);
+            fputc(c == '\n' || c == '\r' ? ' ' : c, ix->keys_out);
+        }
+        fprintf(ix->keys_out, "\"  # source: %s\n", source);
+        fflush(ix->keys_out);
+    }
+    lx_strbuf_release(&name);
+    lx_strbuf_release(&txt);
+    lx_strbuf_release(&why);
+    return added;
 }
 
 static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data, size_t len,
@@ -108,6 +175,14 @@ static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data
         if (!ix->no_dkim) {
             /* Verified on the canonical bytes: CRLF, no mbox separator,
              * mboxrd quoting undone, as the message was sent. */
+            if ((st = lx_dkim_verify(ix->keys, ix->canon.buf, ix->canon.len, &dkim))) {
+                lx_message_release(&msg);
+                return st;
+            }
+        }
+        if (!ix->no_dkim && ix->keys_out && dns_fetch(ix, &dkim)) {
+            /* New records came from DNS: verify again with them. */
+            lx_dkim_verdict_release(&dkim);
             if ((st = lx_dkim_verify(ix->keys, ix->canon.buf, ix->canon.len, &dkim))) {
                 lx_message_release(&msg);
                 return st;
@@ -258,6 +333,8 @@ static void usage(FILE *out)
           "  --reverify   verify every indexed message again with the --keys given and\n"
           "               update its verdict; nothing else is re-parsed\n"
           "  --no-dkim    skip DKIM verification (verdicts recorded as unchecked)\n"
+          "  --dns        ask live DNS for key records no key file has (off by default)\n"
+          "  --keys-out FILE  with --dns: append the records found, for offline re-runs\n"
           "  --hidden     also index hidden files and directories (names starting with '.')\n"
           "  --quiet      no warnings on stderr; the report is still printed\n"
           "  --inspect    write no index: print each message as the indexer reads it,\n"
@@ -312,10 +389,13 @@ int main(int argc, char **argv)
                                          {"keys", required_argument, NULL, 'k'},
                                          {"reverify", no_argument, NULL, 'R'},
                                          {"no-dkim", no_argument, NULL, 'N'},
+                                         {"dns", no_argument, NULL, 'D'},
+                                         {"keys-out", required_argument, NULL, 'O'},
                                          {"version", no_argument, NULL, 'V'},
                                          {NULL, 0, NULL, 0}};
     const char *dbpath = getenv("LEAKDEX_DB");
-    bool hidden = false, reverify = false;
+    bool hidden = false, reverify = false, dns = false;
+    const char *keys_out = NULL;
     indexer ix;
     memset(&ix, 0, sizeof ix);
     enum { MAX_KEY_FILES = 64 };
@@ -331,6 +411,8 @@ int main(int argc, char **argv)
         case 'I': ix.inspect = true; break;
         case 'F': ix.full = true; break;
         case 'N': ix.no_dkim = true; break;
+        case 'D': dns = true; break;
+        case 'O': keys_out = optarg; break;
         case 'R': reverify = true; break;
         case 'k':
             if (n_keyfiles == MAX_KEY_FILES) {
@@ -366,6 +448,16 @@ int main(int argc, char **argv)
         fputs("leakdex-index: --full goes with --inspect (try --help)\n", stderr);
         return EXIT_USAGE;
     }
+    if (dns != (keys_out != NULL)) {
+        fputs("leakdex-index: --dns needs --keys-out FILE, where the records found are kept "
+              "(try --help)\n",
+              stderr);
+        return EXIT_USAGE;
+    }
+    if (dns && (ix.no_dkim || reverify)) {
+        fputs("leakdex-index: --dns goes with indexing, not --no-dkim or --reverify\n", stderr);
+        return EXIT_USAGE;
+    }
     if (ix.no_dkim && n_keyfiles) {
         fputs("leakdex-index: --no-dkim and --keys contradict each other (try --help)\n", stderr);
         return EXIT_USAGE;
@@ -387,12 +479,28 @@ int main(int argc, char **argv)
         lx_strbuf_release(&why);
     }
 
+    if (keys_out) {
+        ix.keys_out = fopen(keys_out, "ae");
+        if (!ix.keys_out) {
+            fprintf(stderr, "leakdex-index: --keys-out %s: %s\n", keys_out, strerror(errno));
+            lx_keystore_free(ix.keys);
+            return EXIT_USAGE;
+        }
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        int y, mo, d, h, mi, sec;
+        lx_date_to_civil(now.tv_sec, &y, &mo, &d, &h, &mi, &sec);
+        snprintf(ix.today, sizeof ix.today, "%04d-%02d-%02d", y, mo, d);
+    }
+    lx_strbuf_init(&ix.dns_tried);
     char *err = NULL;
     lx_status st = ix.inspect ? LX_OK : lx_db_open(dbpath, LX_DB_WRITE, &ix.db, &err);
     if (st) {
         fprintf(stderr, "leakdex-index: %s\n", err ? err : lx_status_str(st));
         free(err);
         lx_keystore_free(ix.keys);
+        if (ix.keys_out)
+            fclose(ix.keys_out);
         return EXIT_DB;
     }
     double t0 = now_seconds();
@@ -432,6 +540,9 @@ int main(int argc, char **argv)
     }
     lx_report_release(&ix.report);
     lx_strbuf_release(&ix.canon);
+    lx_strbuf_release(&ix.dns_tried);
+    if (ix.keys_out)
+        fclose(ix.keys_out);
     lx_keystore_free(ix.keys);
     lx_message_library_shutdown();
     return rc;

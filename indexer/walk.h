@@ -24,7 +24,7 @@ typedef struct lx_walk_cb {
     void (*skip)(void *ctx, const char *path, const char *source, lx_source_kind kind,
                  const char *reason);
     void *ctx;
-    bool hidden; /* walk hidden files and directories too */
+    bool hidden;         /* walk hidden files and directories too */
     const char *exclude; /* a directory never walked (the index itself), or NULL */
 } lx_walk_cb;
 
