@@ -45,6 +45,11 @@
 /* The shortest id prefix `show` accepts. */
 #define LX_MIN_ID_PREFIX 6
 
+/* Stored copies a new message sharing their Message-ID is compared with and
+ * linked to ("copy"/"conflict"): a Message-ID found thousands of times (list
+ * traffic, backups of backups) must not make indexing quadratic. */
+#define LX_MAX_COPY_LINKS 50
+
 /* Documents written between two commits of the index. */
 #define LX_COMMIT_BATCH 2000
 

@@ -44,6 +44,8 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
     {LX_F_CONFLICT, "conflict", "conflict", "XC", -1, LX_KIND_BOOLEAN,
      "\"yes\" on copies that share a Message-ID but differ in From, Date, Subject or body",
      "conflict:yes"},
+    {LX_F_FINGERPRINT, "fingerprint", NULL, "XFP", -1, LX_KIND_BOOLEAN,
+     "SHA-256 of sender, date, subject and body text: equal on copies of one message", NULL},
     {LX_F_DKIM, "dkim", "dkim", "XV", -1, LX_KIND_BOOLEAN,
      "DKIM verdict: pass, fail, nokey, invalid or none; also weak (RSA key under 1024 bits) "
      "and sha1",

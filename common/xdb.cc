@@ -511,6 +511,17 @@ lx_status lx_db_set_data(lx_db *db, lx_docid id, const char *data, size_t len)
     LX_GUARD_END(db)
 }
 
+lx_status lx_db_has_term(lx_db *db, lx_docid id, const char *term, bool *has)
+{
+    *has = false;
+    LX_GUARD_BEGIN
+    Xapian::TermIterator t = db->db->termlist_begin(id);
+    t.skip_to(term);
+    *has = t != db->db->termlist_end(id) && *t == term;
+    return LX_OK;
+    LX_GUARD_END(db)
+}
+
 lx_status lx_db_add_term(lx_db *db, lx_docid id, const char *term)
 {
     LX_GUARD_BEGIN

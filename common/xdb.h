@@ -60,6 +60,9 @@ lx_status lx_db_get_data(lx_db *db, lx_docid id, char **data, size_t *len);
 /* Replaces the stored data of a document, keeping its terms and values. */
 lx_status lx_db_set_data(lx_db *db, lx_docid id, const char *data, size_t len);
 
+/* Whether stored document id has term. */
+lx_status lx_db_has_term(lx_db *db, lx_docid id, const char *term, bool *has);
+
 /* Adds one boolean term to a stored document. */
 lx_status lx_db_add_term(lx_db *db, lx_docid id, const char *term);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "date.h"
 #include "record.h"
 #include "schema.h"
@@ -152,56 +153,44 @@ static lx_status fingerprint(const lx_message *m, char hex[LX_SHA256_HEX_LEN + 1
     return st;
 }
 
-/* Links the new message with every stored copy that shares its Message-ID:
- * both sides learn of each other, as "copy" or as "conflict". */
-static lx_status link_copies(lx_db *db, lx_doc *doc, lx_record *rec, const char *sha,
-                             const char *fp, const char *msgid, bool *conflict)
+/* Compares the new message with the stored copies sharing its Message-ID
+ * (up to LX_MAX_COPY_LINKS): when From, Date, Subject or body differ, both
+ * sides get conflict:yes. Nothing is written for identical copies: the
+ * searcher lists copies and conflicts from the Message-ID and fingerprint
+ * terms, so an older document is rewritten only when a conflict first
+ * appears. */
+static lx_status mark_conflicts(lx_db *db, lx_doc *doc, const char *fp, const char *msgid)
 {
-    lx_strbuf term, data;
+    lx_strbuf term, fpterm, xc;
     lx_strbuf_init(&term);
-    lx_strbuf_init(&data);
+    lx_strbuf_init(&fpterm);
+    lx_strbuf_init(&xc);
     lx_docid *ids = NULL;
     size_t n = 0;
+    bool conflict = false;
     lx_status st;
-    *conflict = false;
     if ((st = term_of(&term, LX_F_MESSAGE_ID, msgid)) ||
+        (st = term_of(&fpterm, LX_F_FINGERPRINT, fp)) ||
+        (st = term_of(&xc, LX_F_CONFLICT, "yes")) ||
         (st = lx_db_term_docs(db, term.buf, &ids, &n)))
         goto out;
+    if (n > LX_MAX_COPY_LINKS)
+        n = LX_MAX_COPY_LINKS;
     for (size_t i = 0; i < n && !st; i++) {
-        char *raw = NULL;
-        size_t len = 0;
-        lx_record other;
-        lx_record_init(&other);
-        if (!(st = lx_db_get_data(db, ids[i], &raw, &len)) &&
-            !(st = lx_record_parse(&other, raw, len))) {
-            const char *ofp = lx_record_get(&other, "fingerprint");
-            const char *osha = lx_record_get(&other, "sha256");
-            bool same = ofp && strcmp(ofp, fp) == 0;
-            const char *key = same ? "copy" : "conflict";
-            if (osha)
-                st = lx_record_add_str(rec, key, osha);
-            if (!st)
-                st = lx_record_add_str(&other, key, sha);
-            lx_strbuf_reset(&data);
-            if (!st)
-                st = lx_record_serialize(&other, &data);
-            if (!st)
-                st = lx_db_set_data(db, ids[i], data.buf, data.len);
-            if (!st && !same) {
-                *conflict = true;
-                if (!(st = term_of(&term, LX_F_CONFLICT, "yes")))
-                    st = lx_db_add_term(db, ids[i], term.buf);
-            }
-        }
-        free(raw);
-        lx_record_release(&other);
+        bool same = false, marked = false;
+        if ((st = lx_db_has_term(db, ids[i], fpterm.buf, &same)) || same)
+            continue;
+        conflict = true;
+        if (!(st = lx_db_has_term(db, ids[i], xc.buf, &marked)) && !marked)
+            st = lx_db_add_term(db, ids[i], xc.buf);
     }
-    if (!st && *conflict)
+    if (!st && conflict)
         st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_CONFLICT), "yes");
 out:
     free(ids);
     lx_strbuf_release(&term);
-    lx_strbuf_release(&data);
+    lx_strbuf_release(&fpterm);
+    lx_strbuf_release(&xc);
     return st;
 }
 
@@ -341,7 +330,6 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
     char fp[LX_SHA256_HEX_LEN + 1];
     char iso[32] = "";
     lx_status st;
-    bool conflict = false;
 
     if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_SHA256), sha)) ||
         (st = lx_record_add_str(&rec, "sha256", sha)))
@@ -403,7 +391,8 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
         (st = lx_record_add(&rec, "path", tmp.buf, tmp.len)) || (st = fingerprint(m, fp)) ||
         (st = lx_record_add_str(&rec, "fingerprint", fp)))
         goto out;
-    if (*m->message_id && (st = link_copies(db, doc, &rec, sha, fp, m->message_id, &conflict)))
+    if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FINGERPRINT), fp)) ||
+        (*m->message_id && (st = mark_conflicts(db, doc, fp, m->message_id))))
         goto out;
 
     lx_strbuf terms;

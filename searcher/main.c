@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "caps.h"
+#include "copies.h"
 #include "date.h"
 #include "output.h"
 #include "query.h"
@@ -181,6 +182,8 @@ static int search_run(const options *o, lx_db *db, const char *text)
         lx_record_init(&rec);
         st = lx_record_parse(&rec, res.hits[i].data, res.hits[i].len);
         if (!st)
+            st = lx_copies_add(db, &rec);
+        if (!st)
             st = lx_output_hit(&out, &rec);
         lx_record_release(&rec);
     }
@@ -273,6 +276,8 @@ static int cmd_show(const options *o, lx_db *db, int argc, char **argv)
         lx_record rec;
         lx_record_init(&rec);
         st = lx_record_parse(&rec, data, len);
+        if (!st)
+            st = lx_copies_add(db, &rec);
         if (!st) {
             if (i && o->format == LX_FMT_TEXT)
                 fputs("\n", stdout);

@@ -1,0 +1,55 @@
+/* copies.c - the copies and conflicting copies of a message, found at display time. */
+#include "copies.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "schema.h"
+#include "banned.h"
+
+lx_status lx_copies_add(lx_db *db, lx_record *rec)
+{
+    const char *msgid = lx_record_get(rec, "message_id");
+    const char *sha = lx_record_get(rec, "sha256");
+    const char *fp = lx_record_get(rec, "fingerprint");
+    if (!msgid || !*msgid || !sha || !fp)
+        return LX_OK;
+    lx_strbuf term;
+    lx_strbuf_init(&term);
+    lx_docid *ids = NULL;
+    size_t n = 0;
+    lx_status st = lx_strbuf_addstr(&term, lx_schema_prefix(LX_F_MESSAGE_ID));
+    if (!st)
+        st = lx_strbuf_addstr(&term, msgid);
+    if (!st)
+        st = lx_db_term_docs(db, term.buf, &ids, &n);
+    if (n > LX_MAX_COPY_LINKS)
+        n = LX_MAX_COPY_LINKS;
+    /* The pairs are added after the walk: rec's strings must stay put. */
+    lx_record found;
+    lx_record_init(&found);
+    for (size_t i = 0; i < n && !st; i++) {
+        char *data = NULL;
+        size_t len = 0;
+        lx_record other;
+        lx_record_init(&other);
+        if (!(st = lx_db_get_data(db, ids[i], &data, &len)) &&
+            !(st = lx_record_parse(&other, data, len))) {
+            const char *osha = lx_record_get(&other, "sha256");
+            const char *ofp = lx_record_get(&other, "fingerprint");
+            if (osha && strcmp(osha, sha) != 0)
+                st = lx_record_add_str(&found, ofp && strcmp(ofp, fp) == 0 ? "copy" : "conflict",
+                                       osha);
+        }
+        free(data);
+        lx_record_release(&other);
+    }
+    for (size_t i = 0; i < found.n && !st; i++)
+        st = lx_record_add(rec, found.pairs[i].key, found.pairs[i].value,
+                           found.pairs[i].value_len);
+    lx_record_release(&found);
+    free(ids);
+    lx_strbuf_release(&term);
+    return st;
+}

@@ -1,0 +1,18 @@
+/* copies.h - the copies and conflicting copies of a message, found at display time. */
+#ifndef LX_COPIES_H
+#define LX_COPIES_H
+
+#include "record.h"
+#include "xdb.h"
+
+/*
+ * Adds to rec (a document's data) one "copy" pair per other document that
+ * shares its Message-ID and its fingerprint (the same message, transport
+ * headers aside) and one "conflict" pair per other document that shares the
+ * Message-ID but not the fingerprint, each with that document's SHA-256; at
+ * most LX_MAX_COPY_LINKS are looked at. The indexer stores only the terms,
+ * so copies found later never rewrite earlier documents.
+ */
+lx_status lx_copies_add(lx_db *db, lx_record *rec);
+
+#endif
