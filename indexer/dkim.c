@@ -371,6 +371,8 @@ static int keyrec_cmp(const void *a, const void *b);
 /* Sorted by name, file order kept within a name, numbered 1.. per name. */
 static void key_sort(lx_keystore *ks)
 {
+    if (ks->n == 0)
+        return; /* qsort's base must not be NULL */
     qsort(ks->v, ks->n, sizeof *ks->v, keyrec_cmp);
     for (size_t i = 0; i < ks->n; i++)
         ks->v[i].ordinal =
