@@ -1,0 +1,219 @@
+/* test_dkim.c - DKIM tag lists, key files and verdicts that need no signer. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "dkim.h"
+
+static void test_tags(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } ok[] = {
+        {"v=1; a=rsa-sha256", "v=1\na=rsa-sha256\n"},
+        {" v = 1 ;a=x;", "v=1\na=x\n"},
+        {"b=abc\r\n def; bh=xyz", "b=abc\r\n def\nbh=xyz\n"},
+        {"h=from : to : subject", "h=from : to : subject\n"},
+        {"x=", "x=\n"},
+        {";;v=1;;", "v=1\n"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        lx_strbuf out, why;
+        lx_strbuf_init(&out);
+        lx_strbuf_init(&why);
+        if (lx_dkim_parse_tags(ok[i].in, strlen(ok[i].in), &out, &why) != LX_OK)
+            fail_msg("'%s' refused: %s", ok[i].in, why.buf);
+        assert_string_equal(out.buf, ok[i].out);
+        lx_strbuf_release(&out);
+        lx_strbuf_release(&why);
+    }
+    static const struct {
+        const char *in, *why;
+    } bad[] = {
+        {"v=1; v=2", "tag v= given twice"},
+        {"1v=1", "bad tag name at '1v=1'"},
+        {"v", "tag 'v' has no '='"},
+        {"v=1; a", "tag 'a' has no '='"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        lx_strbuf out, why;
+        lx_strbuf_init(&out);
+        lx_strbuf_init(&why);
+        assert_int_equal(lx_dkim_parse_tags(bad[i].in, strlen(bad[i].in), &out, &why), LX_E_PARSE);
+        assert_string_equal(why.buf, bad[i].why);
+        lx_strbuf_release(&out);
+        lx_strbuf_release(&why);
+    }
+}
+
+static const char *write_file(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "%s", "/tmp/leakdex-test-keys-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static lx_dkim_verdict verify(const lx_keystore *ks, const char *msg)
+{
+    lx_dkim_verdict v;
+    assert_int_equal(lx_dkim_verify(ks, msg, strlen(msg), &v), LX_OK);
+    return v;
+}
+
+static void test_keyfile_and_verdicts(void **state)
+{
+    lx_keystore *ks = lx_keystore_new();
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    const char *path =
+        write_file("# comment\n"
+                   "\n"
+                   "rev._domainkey.Example.ORG.  v=DKIM1; k=rsa; p=   # source: old\n"
+                   "bad._domainkey.example.org \"v=DKIM1; \" \"p=!!!\"\n");
+    assert_int_equal(lx_keystore_load(ks, path, &why), LX_OK);
+    assert_int_equal(lx_keystore_count(ks), 2);
+    unlink(path);
+
+    /* Unsigned. */
+    lx_dkim_verdict v = verify(ks, "From: a@example.org\r\n\r\nbody\r\n");
+    assert_int_equal(v.verdict, LX_DKIM_NONE);
+    assert_int_equal(v.n, 0);
+    lx_dkim_verdict_release(&v);
+
+    static const struct {
+        const char *sig;
+        lx_dkim_result result;
+        const char *reason;
+    } cases[] = {
+        {"v=1; a=rsa-sha256; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+         "key revoked"},
+        {"v=1; a=rsa-sha256; d=example.org; s=bad; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+         "malformed key"},
+        {"v=1; a=rsa-sha256; d=example.org; s=none; h=from; bh=AAAA; b=AAAA", LX_DKIM_NOKEY,
+         "no key for none._domainkey.example.org"},
+        {"v=1; a=rsa-sha256; d=example.org; s=rev; h=to; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+         "From is not signed"},
+        {"v=1; a=rsa-sha256; d=example.org; s=rev; h=from; b=AAAA", LX_DKIM_INVALID,
+         "malformed signature: no bh= tag"},
+        {"v=1; a=rsa-md5; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+         "unsupported algorithm rsa-md5"},
+        {"v=1; a=rsa-sha256; d=example.org; i=@evil.example; s=rev; h=from; bh=AAAA; b=AAAA",
+         LX_DKIM_INVALID, "i= not within d="},
+        {"v=1; a=rsa-sha256; d=example.org; i=@mail.example.org; s=none; h=from; bh=AAAA; b=AAAA",
+         LX_DKIM_NOKEY, "no key for none._domainkey.example.org"},
+        {"v=1; a=rsa-sha256; c=loose; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA",
+         LX_DKIM_INVALID, "unsupported canonicalization loose/simple"},
+        {"v=2; a=rsa-sha256; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+         "unsupported version v=2"},
+        {"v=1; v=1", LX_DKIM_INVALID, "malformed signature: tag v= given twice"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "DKIM-Signature: %s\r\nFrom: a@example.org\r\n\r\nbody\r\n",
+                 cases[i].sig);
+        v = verify(ks, msg);
+        assert_int_equal(v.n, 1);
+        if (v.sigs[0].result != cases[i].result || strcmp(v.sigs[0].reason, cases[i].reason))
+            fail_msg("case %zu: %s (%s), want %s (%s)", i, lx_dkim_result_name(v.sigs[0].result),
+                     v.sigs[0].reason, lx_dkim_result_name(cases[i].result), cases[i].reason);
+        assert_int_equal(v.verdict, cases[i].result);
+        lx_dkim_verdict_release(&v);
+    }
+
+    /* The best result wins: nokey over invalid. */
+    v = verify(ks, "DKIM-Signature: v=1; a=rsa-md5; d=example.org; s=rev; h=from; bh=A; b=A\r\n"
+                   "DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=x; h=from; bh=A; b=A\r\n"
+                   "From: a@example.org\r\n\r\n");
+    assert_int_equal(v.n, 2);
+    assert_int_equal(v.verdict, LX_DKIM_NOKEY);
+    lx_dkim_verdict_release(&v);
+
+    /* A line that is no record names its file and line. */
+    path = write_file("ok._domainkey.example.org v=DKIM1; p=\nnot-a-record v=DKIM1; p=abc\n");
+    lx_strbuf_reset(&why);
+    assert_int_equal(lx_keystore_load(ks, path, &why), LX_E_PARSE);
+    assert_non_null(strstr(why.buf, ":2: expected SELECTOR._domainkey.DOMAIN"));
+    unlink(path);
+    lx_strbuf_release(&why);
+    lx_keystore_free(ks);
+}
+
+/* Property: any bytes in DKIM-Signature headers and the body give a
+ * verdict, never a crash (fixed seed). */
+static void test_arbitrary_signatures(void **state)
+{
+    static const char *const pieces[] = {"v=1",
+                                         "a=rsa-sha256",
+                                         "a=ed25519-sha256",
+                                         "d=example.org",
+                                         "s=rev",
+                                         "h=from:to",
+                                         "bh=",
+                                         "b=",
+                                         "l=",
+                                         "l=99999",
+                                         "c=relaxed/relaxed",
+                                         "i=",
+                                         ";",
+                                         "=",
+                                         " ",
+                                         "\r\n ",
+                                         "\t",
+                                         "x=-1",
+                                         "AAAA",
+                                         "@"};
+    lx_keystore *ks = lx_keystore_new();
+    unsigned seed = 77;
+    for (int round = 0; round < 2000; round++) {
+        lx_strbuf msg;
+        lx_strbuf_init(&msg);
+        int sigs = rand_r(&seed) % 3;
+        for (int k = 0; k < sigs; k++) {
+            lx_strbuf_addstr(&msg, "DKIM-Signature:");
+            int parts = rand_r(&seed) % 12;
+            for (int p = 0; p < parts; p++) {
+                if (rand_r(&seed) % 5 == 0) {
+                    lx_strbuf_addch(&msg, (char)(rand_r(&seed) % 256));
+                } else {
+                    lx_strbuf_addstr(&msg,
+                                     pieces[rand_r(&seed) % (sizeof pieces / sizeof pieces[0])]);
+                    lx_strbuf_addch(&msg, ';');
+                }
+            }
+            lx_strbuf_addstr(&msg, "\r\n");
+        }
+        lx_strbuf_addstr(&msg, "From: a@example.org\r\n\r\n");
+        int body = rand_r(&seed) % 64;
+        for (int k = 0; k < body; k++)
+            lx_strbuf_addch(&msg, (char)(rand_r(&seed) % 256));
+        lx_dkim_verdict v;
+        assert_int_equal(lx_dkim_verify(ks, msg.buf, msg.len, &v), LX_OK);
+        assert_true(v.n <= (size_t)sigs);
+        assert_true(v.n > 0 ? v.verdict != LX_DKIM_NONE && v.verdict != LX_DKIM_PASS
+                            : v.verdict == LX_DKIM_NONE);
+        lx_dkim_verdict_release(&v);
+        lx_strbuf_release(&msg);
+    }
+    lx_keystore_free(ks);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tags),
+        cmocka_unit_test(test_keyfile_and_verdicts),
+        cmocka_unit_test(test_arbitrary_signatures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
