@@ -10,6 +10,11 @@
  * skipped: no real mail is that large, and GMime holds it in memory. */
 #define LX_MAX_MESSAGE_BYTES ((size_t)256 << 20)
 
+/* Bytes of one header field (folded lines included) given to the MIME
+ * parser; the rest is cut and noted. A 100 MB Subject or a million
+ * recipients must not cost gigabytes. Identity and DKIM use the full bytes. */
+#define LX_MAX_HEADER_FIELD ((size_t)1 << 20)
+
 /* Body text kept per message, in bytes: enough for any letter, bounded so
  * that a binary blob mislabelled text/plain cannot bloat the index. */
 #define LX_MAX_BODY_TEXT ((size_t)8 << 20)

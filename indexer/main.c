@@ -199,6 +199,21 @@ static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data
         } else {
             st = lx_store_add(ix->db, sha, ix->canon.len, loc, &msg, dk);
         }
+        for (unsigned bit = 0; !st && !ix->inspect && bit < LX_NOTE_COUNT_; bit++) {
+            if (!(msg.notes & (1u << bit)))
+                continue;
+            const char *what = lx_message_note_text(1u << bit);
+            lx_report_note(s, what);
+            lx_strbuf_reset(&where);
+            lx_store_format_location(&where, loc);
+            for (size_t k = 0; k < where.len; k++)
+                if (where.buf[k] == '\t')
+                    where.buf[k] = k == strcspn(where.buf, "\t") ? '@' : '+';
+            char line[300];
+            snprintf(line, sizeof line, "indexed, but %s", what);
+            warn(ix, where.buf, line);
+        }
+        lx_strbuf_release(&where);
         if (!st && dk) {
             ix->report.dkim[dk->verdict]++;
             for (size_t i = 0; i < dk->n; i++)

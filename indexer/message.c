@@ -128,6 +128,56 @@ static void list_release(lx_address_list *l)
     memset(l, 0, sizeof *l);
 }
 
+const char *lx_message_note_text(unsigned note)
+{
+    switch (note) {
+    case LX_NOTE_HEADER_CUT: return "a header field longer than 1 MiB was cut";
+    case LX_NOTE_DEEP_MIME: return "MIME parts nested deeper than 64 levels were not read";
+    case LX_NOTE_MANY_PARTS: return "MIME parts past 10,000 were not listed";
+    case LX_NOTE_ADDRESSES: return "addresses past 10,000 in a header were not kept";
+    case LX_NOTE_BODY_CUT: return "body text cut at 8 MiB";
+    case LX_NOTE_REPLACED: return "undecodable bytes replaced by U+FFFD";
+    default: return "?";
+    }
+}
+
+/* A copy of raw whose header fields are cut to LX_MAX_HEADER_FIELD bytes,
+ * or NULL when none is that long (then raw is parsed as it is). */
+static char *cut_long_headers(const char *raw, size_t len, size_t *out_len)
+{
+    size_t pos = 0, field = 0;
+    bool any = false;
+    lx_strbuf out;
+    lx_strbuf_init(&out);
+    while (pos < len) {
+        const char *nl = memchr(raw + pos, '\n', len - pos);
+        size_t e = nl ? (size_t)(nl - raw) + 1 : len;
+        size_t n = e - pos;
+        if (n <= 2 && (raw[pos] == '\n' || raw[pos] == '\r'))
+            break; /* the blank line: the body follows untouched */
+        bool cont = raw[pos] == ' ' || raw[pos] == '\t';
+        field = cont ? field + n : n;
+        if (field > LX_MAX_HEADER_FIELD) {
+            if (!any) {
+                any = true;
+                lx_strbuf_add(&out, raw, pos);
+            }
+            size_t keep = n - (field - LX_MAX_HEADER_FIELD);
+            if (keep > 0 && (field - n) < LX_MAX_HEADER_FIELD) {
+                lx_strbuf_add(&out, raw + pos, keep);
+                lx_strbuf_addstr(&out, "\r\n");
+            }
+        } else if (any) {
+            lx_strbuf_add(&out, raw + pos, n);
+        }
+        pos = e;
+    }
+    if (!any)
+        return NULL;
+    lx_strbuf_add(&out, raw + pos, len - pos);
+    return lx_strbuf_detach(&out, out_len);
+}
+
 const char *lx_message_date_source_name(lx_date_source s)
 {
     switch (s) {
@@ -444,6 +494,7 @@ static lx_status part_add(lx_message *m, GMimeObject *obj, lx_part_role role, lx
     *out = NULL;
     if (m->n_parts >= LX_MAX_PARTS) {
         m->parts_dropped++;
+        m->notes |= LX_NOTE_MANY_PARTS;
         return LX_OK;
     }
     lx_part *v = realloc(m->parts, (m->n_parts + 1) * sizeof *v);
@@ -497,6 +548,7 @@ static void walk_parts(body_ctx *b, GMimeObject *obj, int depth, int kind, int *
         return;
     if (depth > LX_MAX_MIME_DEPTH) {
         b->msg->parts_dropped++;
+        b->msg->notes |= LX_NOTE_DEEP_MIME;
         return;
     }
     if (GMIME_IS_MULTIPART(obj)) {
@@ -599,6 +651,13 @@ lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strb
 {
     memset(msg, 0, sizeof *msg);
     lx_status st = LX_OK;
+    size_t cut_len = 0;
+    char *cut = cut_long_headers(raw, len, &cut_len);
+    if (cut) {
+        raw = cut;
+        len = cut_len;
+        msg->notes |= LX_NOTE_HEADER_CUT;
+    }
     GMimeParserOptions *opts = options_for(raw, len);
     GMimeStream *stream = g_mime_stream_mem_new_with_buffer(raw, len);
     GMimeParser *parser = g_mime_parser_new_with_stream(stream);
@@ -608,6 +667,7 @@ lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strb
     g_object_unref(stream);
     if (!gm) {
         g_mime_parser_options_free(opts);
+        free(cut);
         if (why)
             lx_strbuf_addstr(why, "GMime found no message headers");
         return LX_E_PARSE;
@@ -684,10 +744,18 @@ lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strb
         goto fail;
     g_object_unref(gm);
     g_mime_parser_options_free(opts);
+    free(cut);
+    if (msg->to.dropped || msg->cc.dropped || msg->bcc.dropped || msg->reply_to.dropped)
+        msg->notes |= LX_NOTE_ADDRESSES;
+    if (msg->body_truncated)
+        msg->notes |= LX_NOTE_BODY_CUT;
+    if (msg->replaced)
+        msg->notes |= LX_NOTE_REPLACED;
     return LX_OK;
 fail:
     g_object_unref(gm);
     g_mime_parser_options_free(opts);
+    free(cut);
     lx_message_release(msg);
     if (why)
         lx_strbuf_addstr(why, lx_status_str(st));

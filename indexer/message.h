@@ -44,6 +44,20 @@ typedef struct lx_part {
     lx_charset_info charset; /* declared and used charset, replacements */
 } lx_part;
 
+/* Things a message was indexed despite, reported with its path. */
+enum {
+    LX_NOTE_HEADER_CUT = 1 << 0, /* a header field longer than LX_MAX_HEADER_FIELD was cut */
+    LX_NOTE_DEEP_MIME = 1 << 1,  /* parts nested deeper than LX_MAX_MIME_DEPTH not read */
+    LX_NOTE_MANY_PARTS = 1 << 2, /* parts past LX_MAX_PARTS not listed */
+    LX_NOTE_ADDRESSES = 1 << 3,  /* addresses past LX_MAX_ADDRESSES not kept */
+    LX_NOTE_BODY_CUT = 1 << 4,   /* body text cut at LX_MAX_BODY_TEXT */
+    LX_NOTE_REPLACED = 1 << 5,   /* bytes that could not be decoded became U+FFFD */
+    LX_NOTE_COUNT_ = 6
+};
+
+/* A sentence for one LX_NOTE_* bit. */
+const char *lx_message_note_text(unsigned note);
+
 /* Every string is NUL-terminated valid UTF-8 in NFC owned by the message
  * (never NULL once parsed); release with lx_message_release. */
 typedef struct lx_message {
@@ -64,6 +78,7 @@ typedef struct lx_message {
     lx_part *parts;      /* every leaf, in document order */
     size_t n_parts;
     size_t parts_dropped; /* leaves past LX_MAX_PARTS, counted only */
+    unsigned notes;       /* LX_NOTE_* bits: what was cut or repaired */
 } lx_message;
 
 /* Process-wide set-up of GMime and libxml2; call once before any parse. */

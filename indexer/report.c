@@ -1,6 +1,8 @@
 /* report.c - the completeness report printed at the end of every run. */
 #include "report.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,12 +48,29 @@ lx_source_stats *lx_report_source(lx_report *r, const char *path, lx_source_kind
     return s;
 }
 
+/* Reasons and notes share one list; a note's text starts with this. */
+#define NOTE_MARK "\001"
+
+static void count_reason(lx_source_stats *s, const char *reason);
+
+void lx_report_note(lx_source_stats *s, const char *what)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, NOTE_MARK "%s", what);
+    count_reason(s, buf);
+}
+
 void lx_report_skip(lx_source_stats *s, const char *reason, int file)
 {
     if (file)
         s->files_skipped++;
     else
         s->skipped++;
+    count_reason(s, reason);
+}
+
+static void count_reason(lx_source_stats *s, const char *reason)
+{
     for (size_t i = 0; i < s->n_reasons; i++) {
         if (strcmp(s->reasons[i].reason, reason) == 0) {
             s->reasons[i].count++;
@@ -82,8 +101,12 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
         fprintf(out, "%-7s %7zu %7zu %9zu %7zu %7zu %6zu  %s\n", lx_source_kind_name(s->kind),
                 s->found, s->indexed, s->duplicates, s->known, s->skipped, s->files_skipped,
                 s->path);
-        for (size_t k = 0; k < s->n_reasons; k++)
-            fprintf(out, "%-7s   skipped %zu: %s\n", "", s->reasons[k].count, s->reasons[k].reason);
+        for (size_t k = 0; k < s->n_reasons; k++) {
+            const char *why = s->reasons[k].reason;
+            bool note = why[0] == NOTE_MARK[0];
+            fprintf(out, "%-7s   %s %zu: %s\n", "", note ? "noted" : "skipped", s->reasons[k].count,
+                    note ? why + 1 : why);
+        }
         t.found += s->found;
         t.indexed += s->indexed;
         t.duplicates += s->duplicates;

@@ -45,6 +45,10 @@ lx_source_stats *lx_report_source(lx_report *r, const char *path, lx_source_kind
 /* Counts one skipped message (file == 0) or file (file == 1) under reason. */
 void lx_report_skip(lx_source_stats *s, const char *reason, int file);
 
+/* Counts one message indexed despite a problem (a cut header, deep MIME...):
+ * listed under its source as "noted", not counted as skipped. */
+void lx_report_note(lx_source_stats *s, const char *what);
+
 /* Prints the per-source table, the reasons, and the totals. */
 void lx_report_print(const lx_report *r, FILE *out, double seconds);
 

@@ -171,8 +171,7 @@ static lx_status mark_conflicts(lx_db *db, lx_doc *doc, const char *fp, const ch
     lx_status st;
     if ((st = term_of(&term, LX_F_MESSAGE_ID, msgid)) ||
         (st = term_of(&fpterm, LX_F_FINGERPRINT, fp)) ||
-        (st = term_of(&xc, LX_F_CONFLICT, "yes")) ||
-        (st = lx_db_term_docs(db, term.buf, &ids, &n)))
+        (st = term_of(&xc, LX_F_CONFLICT, "yes")) || (st = lx_db_term_docs(db, term.buf, &ids, &n)))
         goto out;
     if (n > LX_MAX_COPY_LINKS)
         n = LX_MAX_COPY_LINKS;

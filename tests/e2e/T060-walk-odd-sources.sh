@@ -36,6 +36,7 @@ sed "s|$S|SRC|g" "$WORK/err" | sort >"$WORK/warnings"
 cat >"$WORK/want" <<'TXT'
 leakdex-index: SRC/.cache: hidden (use --hidden to include it)
 leakdex-index: SRC/mail/.hidden.eml: hidden (use --hidden to include it)
+leakdex-index: SRC/mail/bad.eml: indexed, but undecodable bytes replaced by U+FFFD
 leakdex-index: SRC/mail/blob.bin: not a mail message (no header block), skipped
 leakdex-index: SRC/mail/box.mbox: empty message at byte 0 of the mbox
 leakdex-index: SRC/mail/broken: broken symbolic link
