@@ -30,7 +30,8 @@ lx_status lx_strbuf_add(lx_strbuf *sb, const void *data, size_t len);
 lx_status lx_strbuf_addstr(lx_strbuf *sb, const char *s);
 lx_status lx_strbuf_addch(lx_strbuf *sb, char c);
 lx_status lx_strbuf_addf(lx_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-lx_status lx_strbuf_vaddf(lx_strbuf *sb, const char *fmt, va_list ap);
+lx_status lx_strbuf_vaddf(lx_strbuf *sb, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 void lx_strbuf_setlen(lx_strbuf *sb, size_t len);
 
 /* Hands the buffer to the caller, who frees it with free(); the strbuf is

@@ -53,6 +53,8 @@ bool lx_utf8_valid(const char *s, size_t len)
 lx_status lx_utf8_sanitize(lx_strbuf *out, const char *s, size_t len, size_t *replaced)
 {
     static const char fffd[] = "\xEF\xBF\xBD";
+    if (len == 0)
+        return LX_OK; /* s may be NULL then (an empty GByteArray) */
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, run = 0, bad = 0;
     lx_status st = lx_strbuf_grow(out, len);

@@ -82,7 +82,7 @@ static lx_status tags_parse(const char *s, size_t len, taglist *out, lx_strbuf *
             break;
         size_t n0 = i;
         if (!is_alpha(s[i])) {
-            lx_strbuf_addf(why, "bad tag name at '%.10s'", s + i);
+            lx_strbuf_addf(why, "bad tag name at '%.*s'", (int)(len - i < 10 ? len - i : 10), s + i);
             goto bad;
         }
         while (i < len && is_alnumpunc(s[i]))

@@ -1,0 +1,47 @@
+/* fuzz_message.c - the whole path --inspect runs, on arbitrary bytes as one
+ * message: canonical form, identity hash, GMime parse, charsets, HTML,
+ * DKIM verification, JSON. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "dkim.h"
+#include "inspect.h"
+#include "mbox.h"
+#include "message.h"
+#include "sha256.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    lx_message_library_init();
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    lx_strbuf canon, json;
+    lx_strbuf_init(&canon);
+    lx_strbuf_init(&json);
+    char sha[LX_SHA256_HEX_LEN + 1];
+    bool mbox = size > 0 && (data[0] & 1);
+    if (lx_mbox_canonical(&canon, (const char *)data, size, mbox) == LX_OK &&
+        lx_sha256_hex(canon.buf, canon.len, sha) == LX_OK) {
+        lx_message msg;
+        if (lx_message_parse(&msg, canon.buf, canon.len, NULL) == LX_OK) {
+            lx_dkim_verdict v;
+            if (lx_dkim_verify(NULL, canon.buf, canon.len, &v) == LX_OK) {
+                lx_location loc = {"fuzz", mbox, 0, size};
+                if (lx_inspect_json(&json, &msg, sha, canon.len, &loc, true, &v) != LX_OK)
+                    abort();
+                lx_dkim_verdict_release(&v);
+            }
+            lx_message_release(&msg);
+        }
+    }
+    lx_strbuf_release(&canon);
+    lx_strbuf_release(&json);
+    return 0;
+}
