@@ -141,8 +141,47 @@ const char *lx_message_note_text(unsigned note)
     }
 }
 
+static char *cut_long_headers(const char *raw, size_t len, size_t *out_len);
+
+/* A copy of raw for the MIME parser whose header fields are cut to
+ * LX_MAX_HEADER_FIELD bytes and whose header NUL bytes (which would end
+ * every C string GMime hands back) are U+FFFD, counted in *nuls; NULL when
+ * neither happens (then raw is parsed as it is). */
+static char *parse_copy(const char *raw, size_t len, size_t *out_len, bool *cut, size_t *nuls)
+{
+    size_t hlen = len;
+    for (size_t i = 0; i + 3 < len; i++)
+        if (raw[i] == '\r' && memcmp(raw + i, "\r\n\r\n", 4) == 0) {
+            hlen = i;
+            break;
+        }
+    *nuls = 0;
+    for (size_t i = 0; i < hlen; i++)
+        *nuls += raw[i] == '\0';
+    size_t clen = 0;
+    char *copy = cut_long_headers(raw, len, &clen);
+    *cut = copy != NULL;
+    if (!*nuls)
+        return copy;
+    const char *src = copy ? copy : raw;
+    size_t slen = copy ? clen : len;
+    lx_strbuf out;
+    lx_strbuf_init(&out);
+    bool in_headers = true;
+    for (size_t i = 0; i < slen; i++) {
+        if (in_headers && i + 3 < slen && memcmp(src + i, "\r\n\r\n", 4) == 0)
+            in_headers = false;
+        if (in_headers && src[i] == '\0')
+            lx_strbuf_addstr(&out, "\xEF\xBF\xBD");
+        else
+            lx_strbuf_addch(&out, src[i]);
+    }
+    free(copy);
+    return lx_strbuf_detach(&out, out_len);
+}
+
 /* A copy of raw whose header fields are cut to LX_MAX_HEADER_FIELD bytes,
- * or NULL when none is that long (then raw is parsed as it is). */
+ * or NULL when none is that long. */
 static char *cut_long_headers(const char *raw, size_t len, size_t *out_len)
 {
     size_t pos = 0, field = 0;
@@ -352,6 +391,31 @@ static char *header_text(GMimeObject *obj, const char *name, GMimeParserOptions 
     return text ? text : g_strdup("");
 }
 
+/* When GMime finds no address in a header that plainly holds some (a stray
+ * "(" opening a comment that never ends, say), every token with an "@" is
+ * taken as an address rather than losing them. */
+static InternetAddressList *salvage_addresses(const char *raw)
+{
+    InternetAddressList *l = internet_address_list_new();
+    const char *p = raw;
+    while (*p) {
+        while (*p && (strchr(" \t\r\n,;<>()\"", *p)))
+            p++;
+        const char *e = p;
+        while (*e && !strchr(" \t\r\n,;<>()\"", *e))
+            e++;
+        if (e > p && memchr(p, '@', (size_t)(e - p))) {
+            char *addr = g_strndup(p, (gsize)(e - p));
+            InternetAddress *ia = internet_address_mailbox_new(NULL, addr);
+            internet_address_list_add(l, ia);
+            g_object_unref(ia);
+            g_free(addr);
+        }
+        p = e;
+    }
+    return l;
+}
+
 /* The address list of every `name` header; NULL when absent. Unref it. */
 static InternetAddressList *header_addresses(GMimeObject *obj, const char *name,
                                              GMimeParserOptions *opts)
@@ -360,6 +424,11 @@ static InternetAddressList *header_addresses(GMimeObject *obj, const char *name,
     if (!raw)
         return NULL;
     InternetAddressList *l = internet_address_list_parse(opts, raw);
+    if ((!l || internet_address_list_length(l) == 0) && strchr(raw, '@')) {
+        if (l)
+            g_object_unref(l);
+        l = salvage_addresses(raw);
+    }
     free(raw);
     return l;
 }
@@ -651,13 +720,16 @@ lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strb
 {
     memset(msg, 0, sizeof *msg);
     lx_status st = LX_OK;
-    size_t cut_len = 0;
-    char *cut = cut_long_headers(raw, len, &cut_len);
+    size_t cut_len = 0, nuls = 0;
+    bool was_cut = false;
+    char *cut = parse_copy(raw, len, &cut_len, &was_cut, &nuls);
     if (cut) {
         raw = cut;
         len = cut_len;
-        msg->notes |= LX_NOTE_HEADER_CUT;
     }
+    if (was_cut)
+        msg->notes |= LX_NOTE_HEADER_CUT;
+    msg->replaced += nuls;
     GMimeParserOptions *opts = options_for(raw, len);
     GMimeStream *stream = g_mime_stream_mem_new_with_buffer(raw, len);
     GMimeParser *parser = g_mime_parser_new_with_stream(stream);
