@@ -60,8 +60,9 @@ import json, sys
 print("|".join(sorted(json.loads(l)["subject"] for l in sys.stdin)))')"
 # Raw 8-bit header bytes and an unlabelled body that is not UTF-8 are read
 # as windows-1252 (nothing better can be guessed from so little text); the
-# NUL byte becomes U+FFFD, counted, and the text after it is kept.
-expect_eq "invalid bytes are counted, text is valid UTF-8" "bad@example.org 1" \
+# NUL bytes (one in From, one in the body) become U+FFFD, counted, and the
+# text after them is kept.
+expect_eq "invalid bytes are counted, text is valid UTF-8" "bad@example.org 2" \
     "$(search --db "$WORK/db" --format ndjson id:bad@example.org | python3 -c '
 import json, sys
 h = json.loads(sys.stdin.read())
