@@ -42,6 +42,7 @@ typedef struct indexer {
     lx_strbuf dns_tried; /* names already asked, each followed by '\n' */
     char today[16];      /* for the source note of records found in DNS */
     size_t since_commit;
+    size_t commit_every;  /* --commit-every: documents per commit */
     lx_status fatal; /* a database error that ends the run */
     lx_strbuf canon;
 } indexer;
@@ -234,7 +235,7 @@ static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data
         if (st)
             return st;
     }
-    if (!ix->inspect && ++ix->since_commit >= LX_COMMIT_BATCH) {
+    if (!ix->inspect && ++ix->since_commit >= ix->commit_every) {
         ix->since_commit = 0;
         return lx_db_commit(ix->db);
     }
@@ -350,6 +351,8 @@ static void usage(FILE *out)
           "  --no-dkim    skip DKIM verification (verdicts recorded as unchecked)\n"
           "  --dns        ask live DNS for key records no key file has (off by default)\n"
           "  --keys-out FILE  with --dns: append the records found, for offline re-runs\n"
+          "  --commit-every N  commit the index every N new documents (default 2000); a run\n"
+          "               killed at any moment keeps what was committed, the next completes it\n"
           "  --hidden     also index hidden files and directories (names starting with '.')\n"
           "  --quiet      no warnings on stderr; the report is still printed\n"
           "  --inspect    write no index: print each message as the indexer reads it,\n"
@@ -406,6 +409,7 @@ int main(int argc, char **argv)
                                          {"no-dkim", no_argument, NULL, 'N'},
                                          {"dns", no_argument, NULL, 'D'},
                                          {"keys-out", required_argument, NULL, 'O'},
+        {"commit-every", required_argument, NULL, 'C'},
                                          {"version", no_argument, NULL, 'V'},
                                          {NULL, 0, NULL, 0}};
     const char *dbpath = getenv("LEAKDEX_DB");
@@ -413,6 +417,7 @@ int main(int argc, char **argv)
     const char *keys_out = NULL;
     indexer ix;
     memset(&ix, 0, sizeof ix);
+    ix.commit_every = LX_COMMIT_BATCH;
     enum { MAX_KEY_FILES = 64 };
     const char *keyfiles[MAX_KEY_FILES];
     size_t n_keyfiles = 0;
@@ -428,6 +433,18 @@ int main(int argc, char **argv)
         case 'N': ix.no_dkim = true; break;
         case 'D': dns = true; break;
         case 'O': keys_out = optarg; break;
+        case 'C': {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (errno || *end || v == 0 || optarg[0] == '-') {
+                fprintf(stderr, "leakdex-index: --commit-every: '%s' is not a positive number\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
+            ix.commit_every = (size_t)v;
+            break;
+        }
         case 'R': reverify = true; break;
         case 'k':
             if (n_keyfiles == MAX_KEY_FILES) {
