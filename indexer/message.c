@@ -161,8 +161,10 @@ static char *parse_copy(const char *raw, size_t len, size_t *out_len, bool *cut,
     size_t clen = 0;
     char *copy = cut_long_headers(raw, len, &clen);
     *cut = copy != NULL;
-    if (!*nuls)
+    if (!*nuls) {
+        *out_len = clen;
         return copy;
+    }
     const char *src = copy ? copy : raw;
     size_t slen = copy ? clen : len;
     lx_strbuf out;
