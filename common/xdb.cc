@@ -329,6 +329,10 @@ lx_status check_schema(lx_db *db, bool writable)
         db->wdb->commit();
         return LX_OK;
     }
+    // An empty database without the stamp is one an indexer has just created
+    // and not yet committed: nothing in it can be misread.
+    if (have.empty() && !writable && db->db->get_doccount() == 0)
+        return LX_OK;
     if (have.empty())
         db->err = "'" + db->path + "' is a Xapian database but not a leakdex index";
     else
