@@ -65,6 +65,10 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
     {LX_F_SIZE, "size", NULL, NULL, 1, LX_KIND_VALUE, "size of the raw message in bytes", NULL},
     {LX_F_VERDICT, "verdict", NULL, NULL, 2, LX_KIND_VALUE,
      "DKIM verdict as a number: 0 none, 1 pass, 2 fail, 3 nokey, 4 invalid", NULL},
+    {LX_F_SENDER, "sender", NULL, NULL, 3, LX_KIND_VALUE,
+     "sender as \"address<TAB>name\", address lowercased (senders, stats)", NULL},
+    {LX_F_RECIPIENTS, "recipients", NULL, NULL, 4, LX_KIND_VALUE,
+     "To and Cc as \"address<TAB>name\" lines, addresses lowercased (recipients)", NULL},
 };
 
 const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS] = {

@@ -10,7 +10,7 @@ extern "C" {
 
 /* Bump when the meaning of any prefix, slot or document-data key changes. A
  * database built by another version is refused, never misread. */
-#define LX_SCHEMA_VERSION 2
+#define LX_SCHEMA_VERSION 3
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
 
 typedef enum lx_field {
@@ -34,6 +34,8 @@ typedef enum lx_field {
     LX_F_DATE,        /* UTC date, seconds since the epoch */
     LX_F_SIZE,        /* size in bytes of the canonical raw message */
     LX_F_VERDICT,     /* DKIM verdict as a number (lx_dkim_result), for sorting */
+    LX_F_SENDER,      /* "address<TAB>name" of the sender, address lowercased */
+    LX_F_RECIPIENTS,  /* "address<TAB>name" lines of To and Cc, addresses lowercased */
     LX_F_COUNT_       /* number of fields; not a field */
 } lx_field;
 

@@ -647,6 +647,14 @@ lx_status lx_doc_set_number(lx_doc *doc, int slot, double number)
     LX_GUARD_END(nullptr)
 }
 
+lx_status lx_doc_set_value(lx_doc *doc, int slot, const char *bytes, size_t len)
+{
+    LX_GUARD_BEGIN
+    doc->doc.add_value(static_cast<Xapian::valueno>(slot), std::string(bytes, len));
+    return LX_OK;
+    LX_GUARD_END(nullptr)
+}
+
 lx_status lx_doc_set_data(lx_doc *doc, const char *data, size_t len)
 {
     LX_GUARD_BEGIN
@@ -707,6 +715,49 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
             }
         } catch (...) {
             lx_results_release(out);
+            return fail_current(db);
+        }
+    }
+}
+
+lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t n,
+                     int (*cb)(void *ctx, const lx_scan_row *row), void *ctx)
+{
+    for (int attempt = 0;; attempt++) {
+        try {
+            Xapian::Enquire enq(*db->db);
+            enq.set_query(build_query(*db->db, o));
+            enq.set_weighting_scheme(Xapian::BoolWeight());
+            enq.set_docid_order(Xapian::Enquire::ASCENDING);
+            Xapian::MSet ms = enq.get_mset(0, db->db->get_doccount(), db->db->get_doccount());
+            std::vector<std::string> vals(n);
+            std::vector<const char *> ptrs(n);
+            std::vector<size_t> lens(n);
+            std::vector<double> nums(n);
+            for (auto it = ms.begin(); it != ms.end(); ++it) {
+                Xapian::Document doc = it.get_document();
+                for (size_t i = 0; i < n; i++) {
+                    vals[i] = doc.get_value(static_cast<Xapian::valueno>(slots[i]));
+                    ptrs[i] = vals[i].c_str();
+                    lens[i] = vals[i].size();
+                    nums[i] =
+                        vals[i].empty() ? __builtin_nan("") : Xapian::sortable_unserialise(vals[i]);
+                }
+                lx_scan_row row = {ptrs.data(), lens.data(), nums.data()};
+                if (cb(ctx, &row))
+                    break;
+            }
+            return LX_OK;
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (attempt >= 3)
+                return fail_current(db);
+            try {
+                db->db->reopen();
+            } catch (...) {
+                return fail_current(db);
+            }
+            cb(ctx, nullptr); // start over: forget the rows seen so far
+        } catch (...) {
             return fail_current(db);
         }
     }

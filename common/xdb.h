@@ -98,6 +98,9 @@ lx_status lx_doc_set_number(lx_doc *doc, int slot, double number);
 
 lx_status lx_doc_set_data(lx_doc *doc, const char *data, size_t len);
 
+/* Stores bytes in a value slot. */
+lx_status lx_doc_set_value(lx_doc *doc, int slot, const char *bytes, size_t len);
+
 /* --- queries ------------------------------------------------------------ */
 
 typedef enum lx_sort {
@@ -137,6 +140,22 @@ typedef struct lx_results {
 } lx_results;
 
 lx_status lx_db_search(lx_db *db, const lx_query_opts *opts, lx_results *out);
+
+/* One matching document's values for lx_db_scan: vals[i] holds slot
+ * slots[i] (lens[i] bytes; numbers already unserialised into nums[i]). */
+typedef struct lx_scan_row {
+    const char *const *vals;
+    const size_t *lens;
+    const double *nums; /* sortable_unserialise of each value; NaN when empty */
+} lx_scan_row;
+
+/* Calls cb once per document matching opts (offset, limit and sort
+ * ignored: every match), with the values of the given slots; cb returns
+ * non-zero to stop. A NULL row means the database changed under the scan:
+ * forget every row so far, they come again. For aggregates (senders, stats)
+ * that must count every match without loading document data. */
+lx_status lx_db_scan(lx_db *db, const lx_query_opts *opts, const int *slots, size_t n,
+                     int (*cb)(void *ctx, const lx_scan_row *row), void *ctx);
 void lx_results_release(lx_results *res);
 
 #ifdef __cplusplus

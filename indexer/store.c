@@ -407,6 +407,38 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
     if (st || (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_VERDICT),
                                       dkim ? (double)dkim->verdict : -1.0)))
         goto out;
+    /* Sender and recipients as values: senders, recipients and stats count
+     * every match from these without loading document data. */
+    lx_strbuf_reset(&tmp);
+    if ((st = lx_utf8_add_ascii_lower(&tmp, m->from.addr)) || (st = lx_strbuf_addch(&tmp, '\t')) ||
+        (st = lx_strbuf_addstr(&tmp, m->from.name)) ||
+        (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_SENDER), tmp.buf, tmp.len)))
+        goto out;
+    lx_strbuf_reset(&tmp);
+    for (int list = 0; list < 2 && !st; list++) {
+        const lx_address_list *l = list ? &m->cc : &m->to;
+        for (size_t i = 0; i < l->n && !st; i++) {
+            if (!*l->v[i].addr)
+                continue;
+            size_t start = tmp.len;
+            st = lx_utf8_add_ascii_lower(&tmp, l->v[i].addr);
+            for (size_t k = start; k < tmp.len; k++)
+                if (tmp.buf[k] == '\t' || tmp.buf[k] == '\n')
+                    tmp.buf[k] = ' ';
+            if (!st)
+                st = lx_strbuf_addch(&tmp, '\t');
+            start = tmp.len;
+            if (!st)
+                st = lx_strbuf_addstr(&tmp, l->v[i].name);
+            for (size_t k = start; k < tmp.len; k++)
+                if (tmp.buf[k] == '\t' || tmp.buf[k] == '\n')
+                    tmp.buf[k] = ' ';
+            if (!st)
+                st = lx_strbuf_addch(&tmp, '\n');
+        }
+    }
+    if (st || (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_RECIPIENTS), tmp.buf, tmp.len)))
+        goto out;
 
     lx_strbuf_reset(&tmp);
     lx_strbuf_addf(&tmp, "%zu", m->replaced);

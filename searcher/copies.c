@@ -46,8 +46,7 @@ lx_status lx_copies_add(lx_db *db, lx_record *rec)
         lx_record_release(&other);
     }
     for (size_t i = 0; i < found.n && !st; i++)
-        st = lx_record_add(rec, found.pairs[i].key, found.pairs[i].value,
-                           found.pairs[i].value_len);
+        st = lx_record_add(rec, found.pairs[i].key, found.pairs[i].value, found.pairs[i].value_len);
     lx_record_release(&found);
     free(ids);
     lx_strbuf_release(&term);

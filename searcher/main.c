@@ -10,6 +10,7 @@
 #include "copies.h"
 #include "date.h"
 #include "output.h"
+#include "people.h"
 #include "query.h"
 #include "record.h"
 #include "schema.h"
@@ -28,7 +29,7 @@ typedef struct options {
     size_t n_from;
     bool has_after, has_before;
     int64_t after, before;
-    lx_sort sort;
+    const char *sort_name; /* as given; commands other than search read it their way */
     size_t limit, offset;
     lx_format format;
     bool count;
@@ -39,6 +40,9 @@ typedef int (*command_fn)(const options *o, lx_db *db, int argc, char **argv);
 
 static int cmd_search(const options *o, lx_db *db, int argc, char **argv);
 static int cmd_show(const options *o, lx_db *db, int argc, char **argv);
+static int cmd_senders(const options *o, lx_db *db, int argc, char **argv);
+static int cmd_recipients(const options *o, lx_db *db, int argc, char **argv);
+static int cmd_stats(const options *o, lx_db *db, int argc, char **argv);
 
 /* The subcommands; the first word after the options may name one. */
 static const struct command {
@@ -49,6 +53,10 @@ static const struct command {
 } commands[] = {
     {"search", cmd_search, "[QUERY]", "list the messages that match (the default)"},
     {"show", cmd_show, "ID...", "print a message's headers and body text"},
+    {"senders", cmd_senders, "[QUERY]",
+     "every sender of the matches: names, messages, verified, first and last date"},
+    {"recipients", cmd_recipients, "[QUERY]", "every To/Cc recipient of the matches, likewise"},
+    {"stats", cmd_stats, "[QUERY]", "summary: messages, senders, verified, by year, top domains"},
 };
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -82,7 +90,8 @@ static void usage(FILE *out)
           "  --after DATE         only mail dated DATE or later (UTC; YYYY, YYYY-MM, YYYY-MM-DD)\n"
           "  --before DATE        only mail dated DATE or earlier (the whole day, month or year)\n"
           "  --verified           only mail whose DKIM signature verifies (verified:yes)\n"
-          "  --sort ORDER         relevance (default), date (oldest first) or -date\n"
+          "  --sort ORDER         relevance (default), date (oldest first) or -date;\n"
+          "                       senders/recipients: count (default), address, first, last\n"
           "  --limit N            print at most N hits\n"
           "  --offset N           skip the first N hits\n"
           "  --format FORMAT      text (default), json, ndjson or csv\n"
@@ -132,36 +141,131 @@ static bool parse_size(const char *s, size_t *out)
     return true;
 }
 
-static int search_run(const options *o, lx_db *db, const char *text)
+/* The search order named by --sort (relevance, date, -date). */
+static bool search_sort(const options *o, lx_sort *out)
+{
+    const char *n = o->sort_name ? o->sort_name : "relevance";
+    if (strcmp(n, "relevance") == 0)
+        *out = LX_SORT_RELEVANCE;
+    else if (strcmp(n, "date") == 0)
+        *out = LX_SORT_DATE;
+    else if (strcmp(n, "-date") == 0)
+        *out = LX_SORT_DATE_DESC;
+    else
+        return false;
+    return true;
+}
+
+/* Checks and folds a query for the query options; returns an exit status
+ * on error (after printing it), -1 when q->text is ready. */
+static int prepare_query(const options *o, const char *text, lx_strbuf *folded, lx_query_opts *q)
 {
     lx_strbuf why;
     lx_strbuf_init(&why);
-    if (text && lx_query_check(text, &why)) {
-        int rc = fail("malformed query: %s", why.buf);
-        lx_strbuf_release(&why);
-        return rc;
+    int rc = -1;
+    if (text && (lx_query_check(text, &why) || lx_query_fold(text, folded, &why)))
+        rc = fail("malformed query: %s", why.buf);
+    lx_strbuf_release(&why);
+    *q = (lx_query_opts){.text = folded->buf,
+                         .from_addrs = o->from,
+                         .n_from = o->n_from,
+                         .has_after = o->has_after,
+                         .after = o->after,
+                         .has_before = o->has_before,
+                         .before = o->before,
+                         .offset = o->offset,
+                         .limit = o->limit,
+                         .count_only = o->count,
+                         .verified_only = o->verified};
+    return rc;
+}
+
+/* The words after a command, joined: the query. Caller releases q. */
+static void join_words(lx_strbuf *q, int argc, char **argv)
+{
+    lx_strbuf_init(q);
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            lx_strbuf_addch(q, ' ');
+        lx_strbuf_addstr(q, argv[i]);
     }
+}
+
+static int people_run(const options *o, lx_db *db, int argc, char **argv, lx_people_kind kind)
+{
+    lx_people_sort sort = LX_PEOPLE_BY_COUNT;
+    if (o->sort_name && !lx_people_sort_parse(o->sort_name, &sort))
+        return fail("--sort: '%s' is not count, address, first or last", o->sort_name);
+    lx_strbuf text, folded;
+    join_words(&text, argc, argv);
+    lx_strbuf_init(&folded);
+    lx_query_opts q;
+    int rc = prepare_query(o, text.buf, &folded, &q);
+    if (rc < 0) {
+        size_t n = 0;
+        lx_status st = lx_people_print(db, &q, kind, sort, o->format, stdout, &n);
+        if (st == LX_E_QUERY)
+            rc = fail("malformed query: %s", lx_db_error(db));
+        else if (st)
+            rc = fail("%s: %s", lx_status_str(st), lx_db_error(db));
+        else
+            rc = n ? EXIT_HITS : EXIT_NO_HITS;
+    }
+    lx_strbuf_release(&text);
+    lx_strbuf_release(&folded);
+    return rc;
+}
+
+static int cmd_senders(const options *o, lx_db *db, int argc, char **argv)
+{
+    return people_run(o, db, argc, argv, LX_PEOPLE_SENDERS);
+}
+
+static int cmd_recipients(const options *o, lx_db *db, int argc, char **argv)
+{
+    return people_run(o, db, argc, argv, LX_PEOPLE_RECIPIENTS);
+}
+
+static int cmd_stats(const options *o, lx_db *db, int argc, char **argv)
+{
+    if (o->sort_name)
+        return fail("--sort does not apply to stats");
+    if (o->format == LX_FMT_CSV)
+        return fail("stats prints text or JSON");
+    lx_strbuf text, folded;
+    join_words(&text, argc, argv);
+    lx_strbuf_init(&folded);
+    lx_query_opts q;
+    int rc = prepare_query(o, text.buf, &folded, &q);
+    if (rc < 0) {
+        size_t n = 0;
+        lx_status st = lx_stats_print(db, &q, o->format, stdout, &n);
+        if (st == LX_E_QUERY)
+            rc = fail("malformed query: %s", lx_db_error(db));
+        else if (st)
+            rc = fail("%s: %s", lx_status_str(st), lx_db_error(db));
+        else
+            rc = n ? EXIT_HITS : EXIT_NO_HITS;
+    }
+    lx_strbuf_release(&text);
+    lx_strbuf_release(&folded);
+    return rc;
+}
+
+static int search_run(const options *o, lx_db *db, const char *text)
+{
+    lx_sort sort;
+    if (!search_sort(o, &sort))
+        return fail("--sort: '%s' is not relevance, date or -date", o->sort_name);
     lx_strbuf folded;
     lx_strbuf_init(&folded);
-    if (text && lx_query_fold(text, &folded, &why)) {
-        int rc = fail("malformed query: %s", why.buf);
-        lx_strbuf_release(&why);
+    lx_query_opts q;
+    int prc = prepare_query(o, text, &folded, &q);
+    if (prc >= 0) {
         lx_strbuf_release(&folded);
-        return rc;
+        return prc;
     }
-    lx_strbuf_release(&why);
-    lx_query_opts q = {.text = folded.buf,
-                       .from_addrs = o->from,
-                       .n_from = o->n_from,
-                       .has_after = o->has_after,
-                       .after = o->after,
-                       .has_before = o->has_before,
-                       .before = o->before,
-                       .sort = o->sort,
-                       .offset = o->offset,
-                       .limit = o->limit,
-                       .count_only = o->count,
-                       .verified_only = o->verified};
+    q.sort = sort;
     lx_results res;
     lx_status st = lx_db_search(db, &q, &res);
     lx_strbuf_release(&folded);
@@ -325,7 +429,6 @@ int main(int argc, char **argv)
     options o;
     memset(&o, 0, sizeof o);
     o.db = getenv("LEAKDEX_DB");
-    o.sort = LX_SORT_RELEVANCE;
     o.format = LX_FMT_TEXT;
     int c;
     int64_t lo, hi;
@@ -353,16 +456,7 @@ int main(int argc, char **argv)
                 o.before = hi;
             }
             break;
-        case O_SORT:
-            if (strcmp(optarg, "relevance") == 0)
-                o.sort = LX_SORT_RELEVANCE;
-            else if (strcmp(optarg, "date") == 0)
-                o.sort = LX_SORT_DATE;
-            else if (strcmp(optarg, "-date") == 0)
-                o.sort = LX_SORT_DATE_DESC;
-            else
-                return fail("--sort: '%s' is not relevance, date or -date", optarg);
-            break;
+        case O_SORT: o.sort_name = optarg; break;
         case O_LIMIT:
         case O_OFFSET:
             if (!parse_size(optarg, c == O_LIMIT ? &o.limit : &o.offset))

@@ -30,16 +30,16 @@ bool lx_output_format_parse(const char *s, lx_format *out)
 
 /* How a stored key is shown. */
 typedef enum col_kind {
-    COL_ID,    /* the short id, derived from sha256 */
-    COL_STR,   /* one string */
-    COL_NUM,   /* one number */
-    COL_DATE,  /* ISO 8601 or null */
-    COL_FROM,  /* from_name + from_address */
-    COL_ADDRS, /* repeated "ADDRESS\tNAME" */
-    COL_STRS,  /* repeated strings */
-    COL_PATHS, /* repeated "PATH" or "PATH\tOFFSET\tLENGTH" */
-    COL_DKIM,  /* the verdict, "weak" added when it rests on a weak key */
-    COL_SIGNERS, /* the distinct d= domains of the dkim_sig lines */
+    COL_ID,        /* the short id, derived from sha256 */
+    COL_STR,       /* one string */
+    COL_NUM,       /* one number */
+    COL_DATE,      /* ISO 8601 or null */
+    COL_FROM,      /* from_name + from_address */
+    COL_ADDRS,     /* repeated "ADDRESS\tNAME" */
+    COL_STRS,      /* repeated strings */
+    COL_PATHS,     /* repeated "PATH" or "PATH\tOFFSET\tLENGTH" */
+    COL_DKIM,      /* the verdict, "weak" added when it rests on a weak key */
+    COL_SIGNERS,   /* the distinct d= domains of the dkim_sig lines */
     COL_DKIM_SIGS, /* each dkim_sig line, as an object */
 } col_kind;
 
@@ -187,8 +187,8 @@ static bool signer_seen(const lx_record *r, size_t i)
 
 static lx_status json_sig(lx_strbuf *sb, const char *line)
 {
-    static const char *const numeric[] = {"key_bits", "key_record", "unsigned_bytes", "t", "x",
-                                          NULL};
+    static const char *const numeric[] = {"key_bits", "key_record", "unsigned_bytes",
+                                          "t",        "x",          NULL};
     lx_status st = lx_strbuf_addch(sb, '{');
     for (size_t k = 0; k < LX_DKIM_SIG_NFIELDS && !st; k++) {
         const char *f;
@@ -229,9 +229,8 @@ static lx_status plain_sig(lx_strbuf *sb, const char *line)
     size_t res = sig_index("result"), why = sig_index("reason"), rec = sig_index("key_record"),
            src = sig_index("key_source"), ub = sig_index("unsigned_bytes"),
            bits = sig_index("key_bits");
-    lx_status st = lx_strbuf_addf(sb, "%.*s s=%.*s a=%.*s c=%.*s: %.*s", (int)n[0], f[0],
-                                  (int)n[1], f[1], (int)n[2], f[2], (int)n[3], f[3], (int)n[res],
-                                  f[res]);
+    lx_status st = lx_strbuf_addf(sb, "%.*s s=%.*s a=%.*s c=%.*s: %.*s", (int)n[0], f[0], (int)n[1],
+                                  f[1], (int)n[2], f[2], (int)n[3], f[3], (int)n[res], f[res]);
     if (!st && n[why])
         st = lx_strbuf_addf(sb, " (%.*s)", (int)n[why], f[why]);
     if (!st && sig_field_is(line, sig_index("weak"), "yes"))
