@@ -46,6 +46,10 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "conflict:yes"},
     {LX_F_FINGERPRINT, "fingerprint", NULL, "XFP", -1, LX_KIND_BOOLEAN,
      "SHA-256 of sender, date, subject and body text: equal on copies of one message", NULL},
+    {LX_F_HAS, "has", "has", "XHAS", -1, LX_KIND_BOOLEAN,
+     "attachment: the message has a MIME part that is not body text (the --has-attachment "
+     "option)",
+     "has:attachment"},
     {LX_F_DKIM, "dkim", "dkim", "XV", -1, LX_KIND_BOOLEAN,
      "DKIM verdict: pass, fail, nokey, invalid or none; also weak (RSA key under 1024 bits) "
      "and sha1",

@@ -27,6 +27,7 @@ typedef enum lx_field {
     LX_F_MONTH,       /* UTC year and month, "2017-04" */
     LX_F_CONFLICT,    /* "yes" on copies that share a Message-ID but differ */
     LX_F_FINGERPRINT, /* SHA-256 of sender, date, subject, body: what copies share */
+    LX_F_HAS,         /* "attachment" when a MIME leaf is not body text */
     LX_F_DKIM,        /* DKIM verdict, and the flags "weak" and "sha1" */
     LX_F_VERIFIED,    /* "yes" (verdict pass) or "no": an alias over LX_F_DKIM */
     LX_F_SIGNER,      /* the d= domain of every DKIM signature, lowercased */

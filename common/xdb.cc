@@ -277,15 +277,28 @@ Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
         if (q.empty())
             q = Xapian::Query::MatchAll;
     }
-    if (o->n_from) {
-        std::string prefix = lx_schema_prefix(LX_F_FROM_ADDR);
-        Xapian::Query from;
-        for (size_t i = 0; i < o->n_from; i++) {
-            Xapian::Query t(cut_term(prefix, ascii_lower(o->from_addrs[i])));
-            from = from.empty() ? t : Xapian::Query(Xapian::Query::OP_OR, from, t);
+    // The option filters: any of the values of each, all of the options.
+    const struct {
+        lx_field field;
+        const char *const *values;
+        size_t n;
+    } filters[] = {{LX_F_FROM_ADDR, o->from_addrs, o->n_from},
+                   {LX_F_TO_ADDR, o->to_addrs, o->n_to},
+                   {LX_F_FROM_DOMAIN, o->domains, o->n_domains}};
+    for (const auto &f : filters) {
+        if (!f.n)
+            continue;
+        std::string prefix = lx_schema_prefix(f.field);
+        Xapian::Query any;
+        for (size_t i = 0; i < f.n; i++) {
+            Xapian::Query t(cut_term(prefix, ascii_lower(f.values[i])));
+            any = any.empty() ? t : Xapian::Query(Xapian::Query::OP_OR, any, t);
         }
-        q = Xapian::Query(Xapian::Query::OP_FILTER, q, from);
+        q = Xapian::Query(Xapian::Query::OP_FILTER, q, any);
     }
+    if (o->has_attachment)
+        q = Xapian::Query(Xapian::Query::OP_FILTER, q,
+                          Xapian::Query(std::string(lx_schema_prefix(LX_F_HAS)) + "attachment"));
     if (o->verified_only)
         q = Xapian::Query(Xapian::Query::OP_FILTER, q,
                           Xapian::Query(std::string(lx_schema_prefix(LX_F_DKIM)) + "pass"));

@@ -113,6 +113,11 @@ typedef struct lx_query_opts {
     const char *text;              /* query string; NULL, "" or "*" match everything */
     const char *const *from_addrs; /* exact sender addresses, OR-ed; may be NULL */
     size_t n_from;
+    const char *const *to_addrs; /* exact To/Cc/Bcc addresses, OR-ed; may be NULL */
+    size_t n_to;
+    const char *const *domains; /* exact sender domains, OR-ed; may be NULL */
+    size_t n_domains;
+    bool has_attachment;        /* only messages with an attachment */
     bool has_after; /* date >= after (seconds, UTC) */
     int64_t after;
     bool has_before; /* date <= before */

@@ -390,6 +390,25 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
         (st = lx_record_add(&rec, "path", tmp.buf, tmp.len)) || (st = fingerprint(m, fp)) ||
         (st = lx_record_add_str(&rec, "fingerprint", fp)))
         goto out;
+    /* Attachments: every MIME leaf that is not body text; their names go in
+     * the data for hit lists and exports. */
+    bool attached = false;
+    for (size_t i = 0; i < m->n_parts && !st; i++) {
+        const lx_part *p = &m->parts[i];
+        if (p->role != LX_PART_ATTACHMENT)
+            continue;
+        attached = true;
+        lx_strbuf_reset(&tmp);
+        if (*p->filename)
+            st = lx_strbuf_addstr(&tmp, p->filename);
+        else
+            st = lx_strbuf_addf(&tmp, "(unnamed %s)", p->content_type);
+        if (!st)
+            st = lx_record_add(&rec, "attachment", tmp.buf, tmp.len);
+    }
+    if (st ||
+        (attached && (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS), "attachment"))))
+        goto out;
     if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FINGERPRINT), fp)) ||
         (*m->message_id && (st = mark_conflicts(db, doc, fp, m->message_id))))
         goto out;

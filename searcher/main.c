@@ -27,6 +27,11 @@ typedef struct options {
     const char *db;
     const char *from[MAX_FROM];
     size_t n_from;
+    const char *to[MAX_FROM];
+    size_t n_to;
+    const char *domains[MAX_FROM];
+    size_t n_domains;
+    bool has_attachment;
     bool has_after, has_before;
     int64_t after, before;
     const char *sort_name; /* as given; commands other than search read it their way */
@@ -90,6 +95,9 @@ static void usage(FILE *out)
           "  --after DATE         only mail dated DATE or later (UTC; YYYY, YYYY-MM, YYYY-MM-DD)\n"
           "  --before DATE        only mail dated DATE or earlier (the whole day, month or year)\n"
           "  --verified           only mail whose DKIM signature verifies (verified:yes)\n"
+          "  --to ADDR            only mail to this exact To/Cc/Bcc address (repeatable)\n"
+          "  --domain DOMAIN      only mail from this sender domain (repeatable)\n"
+          "  --has-attachment     only mail with an attachment (has:attachment)\n"
           "  --sort ORDER         relevance (default), date (oldest first) or -date;\n"
           "                       senders/recipients: count (default), address, first, last\n"
           "  --limit N            print at most N hits\n"
@@ -169,6 +177,11 @@ static int prepare_query(const options *o, const char *text, lx_strbuf *folded, 
     *q = (lx_query_opts){.text = folded->buf,
                          .from_addrs = o->from,
                          .n_from = o->n_from,
+                         .to_addrs = o->to,
+                         .n_to = o->n_to,
+                         .domains = o->domains,
+                         .n_domains = o->n_domains,
+                         .has_attachment = o->has_attachment,
                          .has_after = o->has_after,
                          .after = o->after,
                          .has_before = o->has_before,
@@ -408,24 +421,31 @@ int main(int argc, char **argv)
         O_FORMAT,
         O_COUNT,
         O_VERIFIED,
+        O_TO,
+        O_DOMAIN,
+        O_HAS_ATTACHMENT,
         O_HELP,
         O_HELP_QUERY,
         O_VERSION
     };
-    static const struct option longopts[] = {{"db", required_argument, NULL, O_DB},
-                                             {"from", required_argument, NULL, O_FROM},
-                                             {"after", required_argument, NULL, O_AFTER},
-                                             {"before", required_argument, NULL, O_BEFORE},
-                                             {"sort", required_argument, NULL, O_SORT},
-                                             {"limit", required_argument, NULL, O_LIMIT},
-                                             {"offset", required_argument, NULL, O_OFFSET},
-                                             {"format", required_argument, NULL, O_FORMAT},
-                                             {"count", no_argument, NULL, O_COUNT},
-                                             {"verified", no_argument, NULL, O_VERIFIED},
-                                             {"help", no_argument, NULL, O_HELP},
-                                             {"help-query", no_argument, NULL, O_HELP_QUERY},
-                                             {"version", no_argument, NULL, O_VERSION},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, O_DB},
+        {"from", required_argument, NULL, O_FROM},
+        {"after", required_argument, NULL, O_AFTER},
+        {"before", required_argument, NULL, O_BEFORE},
+        {"sort", required_argument, NULL, O_SORT},
+        {"limit", required_argument, NULL, O_LIMIT},
+        {"offset", required_argument, NULL, O_OFFSET},
+        {"format", required_argument, NULL, O_FORMAT},
+        {"count", no_argument, NULL, O_COUNT},
+        {"verified", no_argument, NULL, O_VERIFIED},
+        {"to", required_argument, NULL, O_TO},
+        {"domain", required_argument, NULL, O_DOMAIN},
+        {"has-attachment", no_argument, NULL, O_HAS_ATTACHMENT},
+        {"help", no_argument, NULL, O_HELP},
+        {"help-query", no_argument, NULL, O_HELP_QUERY},
+        {"version", no_argument, NULL, O_VERSION},
+        {NULL, 0, NULL, 0}};
     options o;
     memset(&o, 0, sizeof o);
     o.db = getenv("LEAKDEX_DB");
@@ -437,12 +457,19 @@ int main(int argc, char **argv)
         switch (c) {
         case O_DB: o.db = optarg; break;
         case O_FROM:
-            if (o.n_from == MAX_FROM)
-                return fail("--from: at most %d addresses", MAX_FROM);
+        case O_TO:
+        case O_DOMAIN: {
+            const char *name = c == O_FROM ? "--from" : c == O_TO ? "--to" : "--domain";
+            const char **list = c == O_FROM ? o.from : c == O_TO ? o.to : o.domains;
+            size_t *n = c == O_FROM ? &o.n_from : c == O_TO ? &o.n_to : &o.n_domains;
+            if (*n == MAX_FROM)
+                return fail("%s: at most %d values", name, MAX_FROM);
             if (!*optarg)
-                return fail("--from: empty address");
-            o.from[o.n_from++] = optarg;
+                return fail("%s: empty value", name);
+            list[(*n)++] = optarg;
             break;
+        }
+        case O_HAS_ATTACHMENT: o.has_attachment = true; break;
         case O_AFTER:
         case O_BEFORE:
             if (lx_date_parse_query(optarg, strlen(optarg), &lo, &hi))

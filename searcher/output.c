@@ -72,6 +72,7 @@ static const struct column {
     {"body_truncated", "body_truncated", COL_STR},
     {"replaced_characters", "replaced_characters", COL_NUM},
     {"dkim_signatures", "dkim_sig", COL_DKIM_SIGS},
+    {"attachments", "attachment", COL_STRS},
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
@@ -577,6 +578,7 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r)
                 {"Message-ID", "message_id"},
                 {"In-Reply-To", "in_reply_to"},
                 {"References", "references"},
+                {"Attachments", "attachments"},
                 {"Path", "paths"},
                 {"Copies", "copies"},
                 {"Conflicts", "conflicts"}};
