@@ -10,58 +10,20 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "evidence.h"
 #include "mbox.h"
 #include "record.h"
 #include "sha256.h"
 #include "store.h"
 #include "banned.h"
 
-/* Reads [offset, offset+len) of path, or the whole file when len is 0. */
-static lx_status read_range(const char *path, size_t offset, size_t len, lx_strbuf *out,
-                            const char **why)
-{
-    int fd = open(path, O_RDONLY | O_NOATIME | O_CLOEXEC);
-    if (fd < 0 && errno == EPERM)
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        *why = fd < 0 ? strerror(errno) : "not a regular file";
-        if (fd >= 0)
-            close(fd);
-        return LX_E_IO;
-    }
-    if (!len)
-        len = (size_t)sb.st_size;
-    if (len > LX_MAX_MESSAGE_BYTES + 4096 || offset + len > (size_t)sb.st_size) {
-        close(fd);
-        *why = "the file is shorter than the indexed message";
-        return LX_E_IO;
-    }
-    lx_status st = lx_strbuf_grow(out, len);
-    size_t got = 0;
-    while (!st && got < len) {
-        ssize_t r = pread(fd, out->buf + out->len + got, len - got, (off_t)(offset + got));
-        if (r <= 0) {
-            *why = r < 0 ? strerror(errno) : "unexpected end of file";
-            st = LX_E_IO;
-            break;
-        }
-        got += (size_t)r;
-    }
-    close(fd);
-    if (!st)
-        lx_strbuf_setlen(out, out->len + len);
-    return st;
-}
-
 /* Reads the canonical bytes of a document back from one of its locations
  * whose bytes still hash to sha. */
 static lx_status read_back(const lx_record *rec, const char *sha, lx_strbuf *canon,
                            const char **first_path, const char **why)
 {
-    lx_strbuf raw, path;
+    lx_strbuf raw;
     lx_strbuf_init(&raw);
-    lx_strbuf_init(&path);
     lx_status st = LX_E_NOT_FOUND;
     *why = "no location recorded";
     for (size_t i = 0; i < rec->n && st; i++) {
@@ -70,18 +32,19 @@ static lx_status read_back(const lx_record *rec, const char *sha, lx_strbuf *can
         const char *v = rec->pairs[i].value;
         if (!*first_path)
             *first_path = v;
-        unsigned long long off = 0, len = 0;
-        const char *t2 = strrchr(v, '\t');
-        const char *t1 = t2 ? t2 - 1 : NULL;
-        while (t1 && t1 > v && *t1 != '\t')
-            t1--;
-        bool in_mbox = t1 && t1 != t2 && *t1 == '\t' && sscanf(t1 + 1, "%llu", &off) == 1 &&
-                       sscanf(t2 + 1, "%llu", &len) == 1;
-        lx_strbuf_reset(&path);
-        lx_strbuf_add(&path, v, in_mbox ? (size_t)(t1 - v) : strlen(v));
+        lx_evidence_loc loc;
+        if ((st = lx_evidence_parse(&loc, v)))
+            break;
         lx_strbuf_reset(&raw);
-        if (read_range(path.buf, (size_t)off, (size_t)len, &raw, why))
+        bool in_mbox = loc.in_mbox;
+        st = lx_evidence_read(&loc, &raw, why);
+        lx_strbuf_release(&loc.path);
+        if (st == LX_E_NOMEM)
+            break;
+        if (st) {
+            st = LX_E_NOT_FOUND;
             continue;
+        }
         lx_strbuf_reset(canon);
         char got[LX_SHA256_HEX_LEN + 1];
         if ((st = lx_mbox_canonical(canon, raw.buf, raw.len, in_mbox)) ||
@@ -95,7 +58,6 @@ static lx_status read_back(const lx_record *rec, const char *sha, lx_strbuf *can
         }
     }
     lx_strbuf_release(&raw);
-    lx_strbuf_release(&path);
     return st;
 }
 
