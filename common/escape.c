@@ -52,9 +52,8 @@ out:
     return st;
 }
 
-lx_status lx_escape_csv(lx_strbuf *out, const char *s, size_t len)
+static lx_status csv_field(lx_strbuf *out, const char *s, size_t len, bool quote)
 {
-    bool quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
     for (size_t i = 0; i < len && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
     if (!quote)
@@ -67,4 +66,14 @@ lx_status lx_escape_csv(lx_strbuf *out, const char *s, size_t len)
             st = lx_strbuf_addch(out, s[i]);
     }
     return st ? st : lx_strbuf_addch(out, '"');
+}
+
+lx_status lx_escape_csv(lx_strbuf *out, const char *s, size_t len)
+{
+    return csv_field(out, s, len, len > 0 && (s[0] == ' ' || s[len - 1] == ' '));
+}
+
+lx_status lx_escape_csv_quoted(lx_strbuf *out, const char *s, size_t len)
+{
+    return csv_field(out, s, len, true);
 }

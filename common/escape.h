@@ -14,4 +14,8 @@ lx_status lx_escape_json(lx_strbuf *out, const char *s, size_t len);
  * or LF, or starts with a space; quotes doubled. */
 lx_status lx_escape_csv(lx_strbuf *out, const char *s, size_t len);
 
+/* The same field, always quoted: for identifiers that a spreadsheet would
+ * otherwise read as numbers (171e42724376 is 1.71e+53 to it). */
+lx_status lx_escape_csv_quoted(lx_strbuf *out, const char *s, size_t len);
+
 #endif

@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <cerrno>
+#include <ctime>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -339,6 +340,9 @@ lx_status check_schema(lx_db *db, bool writable)
         return LX_OK;
     if (have.empty() && writable && db->db->get_doccount() == 0) {
         db->wdb->set_metadata(LX_SCHEMA_METADATA_KEY, want);
+        char now[32];
+        lx_date_format_iso(static_cast<int64_t>(std::time(nullptr)), now);
+        db->wdb->set_metadata("leakdex.created", now);
         db->wdb->commit();
         return LX_OK;
     }

@@ -563,6 +563,13 @@ int main(int argc, char **argv)
         if (ix.fatal)
             rc = ix.fatal == LX_E_IO ? EXIT_USAGE : EXIT_DB;
     } else {
+        /* When the index last changed, for exports that describe themselves. */
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        char iso[32];
+        lx_date_format_iso(now.tv_sec, iso);
+        if (!ix.fatal)
+            lx_db_set_metadata(ix.db, "leakdex.updated", iso);
         lx_status cst = lx_db_close(ix.db);
         if (cst) {
             fprintf(stderr, "leakdex-index: cannot commit the index: %s\n", lx_status_str(cst));

@@ -1,5 +1,6 @@
 /* main.c - leakdex-search: ask the index, show a message. */
 #include <errno.h>
+#include <time.h>
 #include <stdarg.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -8,6 +9,8 @@
 
 #include "caps.h"
 #include "copies.h"
+#include "escape.h"
+#include "export.h"
 #include "date.h"
 #include "output.h"
 #include "people.h"
@@ -39,6 +42,10 @@ typedef struct options {
     lx_format format;
     bool count;
     bool verified;
+    const char *export_file; /* --export */
+    const char *export_dir;  /* --export-dir */
+    bool excel;              /* --excel: a BOM before CSV */
+    const char *query;       /* the query as typed, for an export's description */
 } options;
 
 typedef int (*command_fn)(const options *o, lx_db *db, int argc, char **argv);
@@ -98,6 +105,11 @@ static void usage(FILE *out)
           "  --to ADDR            only mail to this exact To/Cc/Bcc address (repeatable)\n"
           "  --domain DOMAIN      only mail from this sender domain (repeatable)\n"
           "  --has-attachment     only mail with an attachment (has:attachment)\n"
+          "  --export FILE        write every hit to FILE (.csv, .json or .ndjson), described\n"
+          "                       (CSV and NDJSON: in FILE.meta.json)\n"
+          "  --excel              with a CSV export: a byte-order mark, for Excel\n"
+          "  --export-dir DIR     copy the original of every hit into DIR, with manifest.csv\n"
+          "                       and SHA256SUMS\n"
           "  --sort ORDER         relevance (default), date (oldest first) or -date;\n"
           "                       senders/recipients: count (default), address, first, last\n"
           "  --limit N            print at most N hits\n"
@@ -265,6 +277,98 @@ static int cmd_stats(const options *o, lx_db *db, int argc, char **argv)
     return rc;
 }
 
+static void json_list(lx_strbuf *m, const char *key, const char *const *v, size_t n)
+{
+    lx_strbuf_addf(m, ",\"%s\":[", key);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            lx_strbuf_addch(m, ',');
+        lx_escape_json(m, v[i], strlen(v[i]));
+    }
+    lx_strbuf_addch(m, ']');
+}
+
+static void json_str_or_null(lx_strbuf *m, const char *s)
+{
+    if (s && *s)
+        lx_escape_json(m, s, strlen(s));
+    else
+        lx_strbuf_addstr(m, "null");
+}
+
+/* What an export says about itself: the query and filters, the index, the
+ * leakdex that wrote it, when, and how many hits. */
+static void export_meta(const options *o, lx_db *db, size_t total, lx_strbuf *m)
+{
+    char now[32], after[32] = "", before[32] = "";
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    lx_date_format_iso(ts.tv_sec, now);
+    if (o->has_after)
+        lx_date_format_iso(o->after, after);
+    if (o->has_before)
+        lx_date_format_iso(o->before, before);
+    char *abs = realpath(o->db, NULL);
+    char *created = NULL, *updated = NULL;
+    lx_db_get_metadata(db, "leakdex.created", &created);
+    lx_db_get_metadata(db, "leakdex.updated", &updated);
+    lx_strbuf_addstr(m, "{\"leakdex_version\":\"" LEAKDEX_VERSION "\",\"exported_at\":");
+    json_str_or_null(m, now);
+    lx_strbuf_addstr(m, ",\"database\":{\"path\":");
+    json_str_or_null(m, abs ? abs : o->db);
+    lx_strbuf_addstr(m, ",\"created\":");
+    json_str_or_null(m, created);
+    lx_strbuf_addstr(m, ",\"updated\":");
+    json_str_or_null(m, updated);
+    lx_strbuf_addf(m, ",\"documents\":%u},\"query\":{\"text\":", lx_db_doccount(db));
+    json_str_or_null(m, o->query);
+    json_list(m, "from", o->from, o->n_from);
+    json_list(m, "to", o->to, o->n_to);
+    json_list(m, "domain", o->domains, o->n_domains);
+    lx_strbuf_addstr(m, ",\"after\":");
+    json_str_or_null(m, after);
+    lx_strbuf_addstr(m, ",\"before\":");
+    json_str_or_null(m, before);
+    lx_strbuf_addf(m, ",\"verified\":%s,\"has_attachment\":%s,\"sort\":",
+                   o->verified ? "true" : "false", o->has_attachment ? "true" : "false");
+    json_str_or_null(m, o->sort_name ? o->sort_name : "relevance");
+    lx_strbuf_addf(m, "},\"hits\":%zu}", total);
+    free(abs);
+    free(created);
+    free(updated);
+}
+
+/* --export and --export-dir: every hit, not a page. */
+static int export_run(const options *o, lx_db *db, const lx_results *res)
+{
+    lx_strbuf meta, why;
+    lx_strbuf_init(&meta);
+    lx_strbuf_init(&why);
+    export_meta(o, db, res->total, &meta);
+    int rc = res->total ? EXIT_HITS : EXIT_NO_HITS;
+    if (o->export_file) {
+        if (lx_export_file(db, res, o->export_file, o->excel, meta.buf, &why))
+            rc = fail("--export: %s", why.buf);
+        else
+            printf("exported %zu hits to %s\n", res->total, o->export_file);
+    }
+    if (o->export_dir && rc != EXIT_ERROR) {
+        size_t copied = 0;
+        lx_strbuf_reset(&why);
+        lx_status st = lx_export_dir(db, res, o->export_dir, meta.buf, &copied, &why);
+        if (st && st != LX_E_NOT_FOUND)
+            rc = fail("--export-dir: %s", why.buf);
+        else {
+            if (st)
+                fprintf(stderr, "leakdex-search: --export-dir: %s\n", why.buf);
+            printf("copied %zu originals of %zu hits to %s\n", copied, res->total, o->export_dir);
+        }
+    }
+    lx_strbuf_release(&meta);
+    lx_strbuf_release(&why);
+    return rc;
+}
+
 static int search_run(const options *o, lx_db *db, const char *text)
 {
     lx_sort sort;
@@ -279,6 +383,11 @@ static int search_run(const options *o, lx_db *db, const char *text)
         return prc;
     }
     q.sort = sort;
+    bool exporting = o->export_file || o->export_dir;
+    if (exporting) {
+        q.offset = q.limit = 0; /* an export holds every hit, never a page */
+        q.count_only = false;
+    }
     lx_results res;
     lx_status st = lx_db_search(db, &q, &res);
     lx_strbuf_release(&folded);
@@ -287,6 +396,11 @@ static int search_run(const options *o, lx_db *db, const char *text)
     if (st)
         return fail("%s: %s", lx_status_str(st), lx_db_error(db));
     int rc = res.total ? EXIT_HITS : EXIT_NO_HITS;
+    if (exporting) {
+        rc = export_run(o, db, &res);
+        lx_results_release(&res);
+        return rc;
+    }
     if (o->count) {
         printf("%zu\n", res.total);
         lx_results_release(&res);
@@ -315,13 +429,10 @@ static int search_run(const options *o, lx_db *db, const char *text)
 static int cmd_search(const options *o, lx_db *db, int argc, char **argv)
 {
     lx_strbuf q;
-    lx_strbuf_init(&q);
-    for (int i = 0; i < argc; i++) {
-        if (i)
-            lx_strbuf_addch(&q, ' ');
-        lx_strbuf_addstr(&q, argv[i]);
-    }
-    int rc = search_run(o, db, q.buf);
+    join_words(&q, argc, argv);
+    options with_query = *o;
+    with_query.query = q.buf;
+    int rc = search_run(&with_query, db, q.buf);
     lx_strbuf_release(&q);
     return rc;
 }
@@ -424,6 +535,9 @@ int main(int argc, char **argv)
         O_TO,
         O_DOMAIN,
         O_HAS_ATTACHMENT,
+        O_EXPORT,
+        O_EXPORT_DIR,
+        O_EXCEL,
         O_HELP,
         O_HELP_QUERY,
         O_VERSION
@@ -442,6 +556,9 @@ int main(int argc, char **argv)
         {"to", required_argument, NULL, O_TO},
         {"domain", required_argument, NULL, O_DOMAIN},
         {"has-attachment", no_argument, NULL, O_HAS_ATTACHMENT},
+        {"export", required_argument, NULL, O_EXPORT},
+        {"export-dir", required_argument, NULL, O_EXPORT_DIR},
+        {"excel", no_argument, NULL, O_EXCEL},
         {"help", no_argument, NULL, O_HELP},
         {"help-query", no_argument, NULL, O_HELP_QUERY},
         {"version", no_argument, NULL, O_VERSION},
@@ -470,6 +587,19 @@ int main(int argc, char **argv)
             break;
         }
         case O_HAS_ATTACHMENT: o.has_attachment = true; break;
+        case O_EXPORT: {
+            lx_format f;
+            if (!lx_export_format(optarg, &f))
+                return fail("--export %s: name the file .csv, .json or .ndjson", optarg);
+            o.export_file = optarg;
+            break;
+        }
+        case O_EXPORT_DIR:
+            if (!*optarg)
+                return fail("--export-dir: empty name");
+            o.export_dir = optarg;
+            break;
+        case O_EXCEL: o.excel = true; break;
         case O_AFTER:
         case O_BEFORE:
             if (lx_date_parse_query(optarg, strlen(optarg), &lo, &hi))
@@ -507,6 +637,9 @@ int main(int argc, char **argv)
             return fail("unknown option '%s' (try --help)", argv[optind - 1]);
         }
     }
+    if (o.excel && !(o.export_file && strlen(o.export_file) >= 4 &&
+                     strcasecmp(o.export_file + strlen(o.export_file) - 4, ".csv") == 0))
+        return fail("--excel goes with --export FILE.csv");
     if (o.has_after && o.has_before && o.after > o.before)
         return fail("--after is later than --before");
     if (!o.db || !*o.db)
@@ -523,6 +656,8 @@ int main(int argc, char **argv)
             }
         }
     }
+    if ((o.export_file || o.export_dir) && cmd->fn != cmd_search)
+        return fail("--export and --export-dir go with search, not %s", cmd->name);
     lx_db *db = NULL;
     char *err = NULL;
     lx_status st = lx_db_open(o.db, LX_DB_READ, &db, &err);

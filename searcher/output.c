@@ -437,6 +437,14 @@ static lx_status csv_field(lx_strbuf *line, bool first, const char *s, size_t le
     return st ? st : lx_escape_csv(line, s, len);
 }
 
+/* Identifier columns are always quoted, so that a spreadsheet told to read
+ * quoted fields as text keeps them as written. */
+static bool is_identifier(const struct column *c)
+{
+    return c->kind == COL_ID || c->kind == COL_STRS || strcmp(c->name, "sha256") == 0 ||
+           strcmp(c->name, "message_id") == 0 || strcmp(c->name, "in_reply_to") == 0;
+}
+
 static lx_status csv_header(lx_strbuf *line)
 {
     lx_status st = LX_OK;
@@ -467,8 +475,11 @@ static lx_status csv_hit(lx_strbuf *line, const lx_record *r)
         }
         lx_strbuf_reset(&cell);
         st = plain_column(&cell, r, &columns[i]);
+        if (!st && i)
+            st = lx_strbuf_addch(line, ',');
         if (!st)
-            st = csv_field(line, i == 0, cell.buf, cell.len);
+            st = is_identifier(&columns[i]) ? lx_escape_csv_quoted(line, cell.buf, cell.len)
+                                            : lx_escape_csv(line, cell.buf, cell.len);
     }
     lx_strbuf_release(&cell);
     return st ? st : lx_strbuf_addstr(line, "\r\n");
@@ -522,6 +533,57 @@ lx_status lx_output_begin(lx_output *o, FILE *out, lx_format format, size_t tota
         fwrite(sb.buf, 1, sb.len, out);
     lx_strbuf_release(&sb);
     return st;
+}
+
+lx_status lx_output_begin_export(lx_output *o, FILE *out, lx_format format, size_t total,
+                                 const char *meta, bool bom)
+{
+    o->out = out;
+    o->format = format;
+    o->n = 0;
+    lx_strbuf sb;
+    lx_strbuf_init(&sb);
+    lx_status st = LX_OK;
+    if (format == LX_FMT_JSON)
+        st = lx_strbuf_addf(&sb,
+                            "{\"version\":%d,\"export\":%s,\"total\":%zu,\"offset\":0,\"hits\":[",
+                            LX_OUTPUT_VERSION, meta ? meta : "null", total);
+    else if (format == LX_FMT_CSV) {
+        if (bom)
+            st = lx_strbuf_addstr(&sb, "\xEF\xBB\xBF");
+        if (!st)
+            st = csv_header(&sb);
+    }
+    if (!st)
+        fwrite(sb.buf, 1, sb.len, out);
+    lx_strbuf_release(&sb);
+    return st;
+}
+
+/* Replaces a line's final CRLF by ",extra CRLF". */
+static lx_status plus_column(lx_strbuf *sb, size_t start, const char *extra)
+{
+    if (sb->len < start + 2)
+        return LX_E_INVALID;
+    lx_strbuf_setlen(sb, sb->len - 2);
+    lx_status st = lx_strbuf_addch(sb, ',');
+    if (!st)
+        st = lx_escape_csv(sb, extra, strlen(extra));
+    return st ? st : lx_strbuf_addstr(sb, "\r\n");
+}
+
+lx_status lx_output_csv_header_plus(lx_strbuf *sb, const char *column)
+{
+    size_t start = sb->len;
+    lx_status st = csv_header(sb);
+    return st ? st : plus_column(sb, start, column);
+}
+
+lx_status lx_output_csv_row_plus(lx_strbuf *sb, const lx_record *rec, const char *value)
+{
+    size_t start = sb->len;
+    lx_status st = csv_hit(sb, rec);
+    return st ? st : plus_column(sb, start, value);
 }
 
 lx_status lx_output_hit(lx_output *o, const lx_record *rec)

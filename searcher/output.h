@@ -24,6 +24,17 @@ typedef struct lx_output {
 
 /* Starts a hit list of `total` matches (the JSON envelope, the CSV header). */
 lx_status lx_output_begin(lx_output *o, FILE *out, lx_format format, size_t total, size_t offset);
+
+/* As lx_output_begin, for an export: a JSON envelope also carries meta (a
+ * JSON object) as "export"; bom starts a CSV with a UTF-8 byte-order mark
+ * (for Excel). */
+lx_status lx_output_begin_export(lx_output *o, FILE *out, lx_format format, size_t total,
+                                 const char *meta, bool bom);
+
+/* One CSV header line / row (CRLF-terminated) with one more column at the
+ * end: for an export directory's manifest. */
+lx_status lx_output_csv_header_plus(lx_strbuf *sb, const char *column);
+lx_status lx_output_csv_row_plus(lx_strbuf *sb, const lx_record *rec, const char *value);
 /* One hit, from its stored document data. */
 lx_status lx_output_hit(lx_output *o, const lx_record *rec);
 lx_status lx_output_end(lx_output *o);

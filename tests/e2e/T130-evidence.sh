@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # T130: the sources are evidence. Every file of data/ keeps its bytes and its
-# mtime through indexing, re-indexing, --inspect, --reverify, searching and
-# show; the searcher changes nothing in the index either.
+# mtime through indexing, re-indexing, --inspect, --reverify, searching,
+# show and exports (hit lists and copies of the originals); the searcher
+# changes nothing in the index either.
 source "$(dirname "$0")/lib.sh"
 
 snapshot() { # path, size, mtime (ns) and SHA-256 of every file under $1
@@ -17,6 +18,9 @@ search --format csv >/dev/null
 search --format json 'élysée OR verified:yes' >/dev/null
 for id in $(search --limit 20 | cut -c1-12); do search show "$id" >/dev/null; done
 search --format json show "$(search --limit 1 | cut -c1-12)" >/dev/null
+search --export "$WORK/all.csv" >/dev/null
+search --export "$WORK/all.json" --verified >/dev/null
+search --export-dir "$WORK/originals" >/dev/null
 snapshot "$DATA" >"$WORK/after"
 snapshot "$LEAKDEX_DB" >"$WORK/db-after"
 if diff -q "$WORK/before" "$WORK/after" >/dev/null; then ok; else bad "sources changed: $(diff "$WORK/before" "$WORK/after" | head)"; fi

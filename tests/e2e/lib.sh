@@ -1,6 +1,7 @@
 # lib.sh - shared helpers for the end-to-end tests; sourced by every T*.sh.
 # ctest sets LEAKDEX_INDEX, LEAKDEX_SEARCH and LEAKDEX_SRC.
 set -uo pipefail
+export LC_ALL=C.UTF-8
 
 : "${LEAKDEX_INDEX:?run through ctest}" "${LEAKDEX_SEARCH:?run through ctest}"
 : "${LEAKDEX_SRC:?run through ctest}"
