@@ -1,5 +1,6 @@
 /* main.c - leakdex-search: ask the index, show a message. */
 #include <errno.h>
+#include <unistd.h>
 #include <time.h>
 #include <stdarg.h>
 #include <getopt.h>
@@ -55,6 +56,7 @@ static int cmd_show(const options *o, lx_db *db, int argc, char **argv);
 static int cmd_senders(const options *o, lx_db *db, int argc, char **argv);
 static int cmd_recipients(const options *o, lx_db *db, int argc, char **argv);
 static int cmd_stats(const options *o, lx_db *db, int argc, char **argv);
+static int cmd_batch(const options *o, lx_db *db, int argc, char **argv);
 
 /* The subcommands; the first word after the options may name one. */
 static const struct command {
@@ -69,6 +71,8 @@ static const struct command {
      "every sender of the matches: names, messages, verified, first and last date"},
     {"recipients", cmd_recipients, "[QUERY]", "every To/Cc recipient of the matches, likewise"},
     {"stats", cmd_stats, "[QUERY]", "summary: messages, senders, verified, by year, top domains"},
+    {"batch", cmd_batch, "FILE",
+     "one query per line of FILE: hits and verified hits of each (--export: every hit)"},
 };
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -369,6 +373,135 @@ static int export_run(const options *o, lx_db *db, const lx_results *res)
     return rc;
 }
 
+/* batch QUERIES.txt: one query per line (blank lines and lines starting
+ * with '#' skipped); a table of hits and verified hits per query; with
+ * --export FILE (.csv or .ndjson) every hit with the query that found it. */
+static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
+{
+    if (argc != 1)
+        return fail("batch takes one file of queries, one per line");
+    if (o->export_dir)
+        return fail("batch: --export-dir is for a single search");
+    lx_format ef = LX_FMT_CSV;
+    if (o->export_file && (!lx_export_format(o->export_file, &ef) || ef == LX_FMT_JSON))
+        return fail("batch --export: name the file .csv or .ndjson");
+    FILE *in = fopen(argv[0], "re");
+    if (!in)
+        return fail("%s: %s", argv[0], strerror(errno));
+    FILE *ex = NULL;
+    lx_strbuf tmp;
+    lx_strbuf_init(&tmp);
+    if (o->export_file) {
+        lx_strbuf_addf(&tmp, "%s.tmp", o->export_file);
+        if (!(ex = fopen(tmp.buf, "we"))) {
+            int e = errno;
+            fclose(in);
+            lx_strbuf_release(&tmp);
+            return fail("--export %s: %s", o->export_file, strerror(e));
+        }
+    }
+    lx_strbuf out, why;
+    lx_strbuf_init(&out);
+    lx_strbuf_init(&why);
+    if (ex && ef == LX_FMT_CSV) {
+        if (o->excel)
+            fputs("\xEF\xBB\xBF", ex);
+        lx_output_csv_header_plus(&out, "query");
+        fwrite(out.buf, 1, out.len, ex);
+        lx_strbuf_reset(&out);
+    }
+    if (o->format == LX_FMT_CSV)
+        fputs("query,hits,verified\r\n", stdout);
+    else if (o->format == LX_FMT_TEXT)
+        printf("%8s %8s  %s\n", "HITS", "VERIFIED", "QUERY");
+    char *line = NULL;
+    size_t cap = 0, lineno = 0, any = 0;
+    ssize_t got;
+    int rc = EXIT_NO_HITS;
+    while (rc != EXIT_ERROR && (got = getline(&line, &cap, in)) >= 0) {
+        lineno++;
+        while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
+            line[--got] = '\0';
+        const char *qtext = line + strspn(line, " \t");
+        if (!*qtext || *qtext == '#')
+            continue;
+        lx_strbuf folded;
+        lx_strbuf_init(&folded);
+        lx_query_opts q;
+        lx_strbuf_reset(&why);
+        if (lx_query_check(qtext, &why) || lx_query_fold(qtext, &folded, &why)) {
+            rc = fail("%s:%zu: malformed query: %s", argv[0], lineno, why.buf);
+            lx_strbuf_release(&folded);
+            break;
+        }
+        prepare_query(o, NULL, &folded, &q); /* the options' filters */
+        q.text = folded.buf;
+        q.offset = q.limit = 0;
+        q.count_only = !ex;
+        lx_results res, ver;
+        lx_status st = lx_db_search(db, &q, &res);
+        lx_query_opts qv = q;
+        qv.verified_only = true;
+        qv.count_only = true;
+        if (!st)
+            st = lx_db_search(db, &qv, &ver);
+        lx_strbuf_release(&folded);
+        if (st) {
+            rc = fail("%s:%zu: %s: %s", argv[0], lineno,
+                      st == LX_E_QUERY ? "malformed query" : lx_status_str(st), lx_db_error(db));
+            break;
+        }
+        any += res.total;
+        lx_strbuf_reset(&out);
+        if (o->format == LX_FMT_CSV) {
+            lx_escape_csv(&out, qtext, strlen(qtext));
+            lx_strbuf_addf(&out, ",%zu,%zu\r\n", res.total, ver.total);
+        } else if (o->format == LX_FMT_TEXT) {
+            lx_strbuf_addf(&out, "%8zu %8zu  %s\n", res.total, ver.total, qtext);
+        } else {
+            lx_strbuf_addstr(&out, "{\"query\":");
+            lx_escape_json(&out, qtext, strlen(qtext));
+            lx_strbuf_addf(&out, ",\"hits\":%zu,\"verified\":%zu}\n", res.total, ver.total);
+        }
+        fwrite(out.buf, 1, out.len, stdout);
+        for (size_t i = 0; ex && i < res.n; i++) {
+            lx_record rec;
+            lx_record_init(&rec);
+            lx_strbuf_reset(&out);
+            st = lx_record_parse(&rec, res.hits[i].data, res.hits[i].len);
+            if (!st)
+                st = lx_copies_add(db, &rec);
+            if (!st && ef == LX_FMT_CSV)
+                st = lx_output_csv_row_plus(&out, &rec, qtext);
+            else if (!st) {
+                st = lx_output_json_hit_plus(&out, &rec, "query", qtext);
+                if (!st)
+                    st = lx_strbuf_addch(&out, '\n');
+            }
+            if (!st)
+                fwrite(out.buf, 1, out.len, ex);
+            lx_record_release(&rec);
+        }
+        lx_results_release(&res);
+        lx_results_release(&ver);
+        if (rc == EXIT_NO_HITS && any)
+            rc = EXIT_HITS;
+    }
+    free(line);
+    fclose(in);
+    if (ex) {
+        bool bad = fclose(ex) != 0;
+        if (rc != EXIT_ERROR && (bad || rename(tmp.buf, o->export_file) != 0))
+            rc = fail("--export %s: %s", o->export_file, strerror(errno));
+        if (rc == EXIT_ERROR)
+            unlink(tmp.buf);
+    }
+    lx_strbuf_release(&tmp);
+    lx_strbuf_release(&out);
+    lx_strbuf_release(&why);
+    return rc;
+}
+
 static int search_run(const options *o, lx_db *db, const char *text)
 {
     lx_sort sort;
@@ -656,7 +789,7 @@ int main(int argc, char **argv)
             }
         }
     }
-    if ((o.export_file || o.export_dir) && cmd->fn != cmd_search)
+    if ((o.export_file || o.export_dir) && cmd->fn != cmd_search && cmd->fn != cmd_batch)
         return fail("--export and --export-dir go with search, not %s", cmd->name);
     lx_db *db = NULL;
     char *err = NULL;

@@ -586,6 +586,23 @@ lx_status lx_output_csv_row_plus(lx_strbuf *sb, const lx_record *rec, const char
     return st ? st : plus_column(sb, start, value);
 }
 
+lx_status lx_output_json_hit_plus(lx_strbuf *sb, const lx_record *rec, const char *key,
+                                  const char *value)
+{
+    lx_status st = json_hit(sb, rec, false);
+    if (st)
+        return st;
+    lx_strbuf_setlen(sb, sb->len - 1); /* the closing brace */
+    st = lx_strbuf_addch(sb, ',');
+    if (!st)
+        st = json_str(sb, key);
+    if (!st)
+        st = lx_strbuf_addch(sb, ':');
+    if (!st)
+        st = json_str(sb, value);
+    return st ? st : lx_strbuf_addch(sb, '}');
+}
+
 lx_status lx_output_hit(lx_output *o, const lx_record *rec)
 {
     lx_strbuf sb;

@@ -35,6 +35,10 @@ lx_status lx_output_begin_export(lx_output *o, FILE *out, lx_format format, size
  * end: for an export directory's manifest. */
 lx_status lx_output_csv_header_plus(lx_strbuf *sb, const char *column);
 lx_status lx_output_csv_row_plus(lx_strbuf *sb, const lx_record *rec, const char *value);
+
+/* One hit as a JSON object with one more key at the end (no newline). */
+lx_status lx_output_json_hit_plus(lx_strbuf *sb, const lx_record *rec, const char *key,
+                                  const char *value);
 /* One hit, from its stored document data. */
 lx_status lx_output_hit(lx_output *o, const lx_record *rec);
 lx_status lx_output_end(lx_output *o);
