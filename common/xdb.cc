@@ -780,4 +780,74 @@ lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t
     }
 }
 
+static char **dup_list(const std::vector<std::string> &v)
+{
+    char **out = static_cast<char **>(std::calloc(v.size() ? v.size() : 1, sizeof(char *)));
+    if (!out)
+        throw std::bad_alloc();
+    for (size_t i = 0; i < v.size(); i++) {
+        try {
+            out[i] = dup_bytes(v[i], nullptr);
+        } catch (...) {
+            for (size_t k = 0; k < i; k++)
+                std::free(out[k]);
+            std::free(out);
+            throw;
+        }
+    }
+    return out;
+}
+
+lx_status lx_db_query_words(lx_db *db, const lx_query_opts *o, char ***plain, size_t *n_plain,
+                            char ***stems, size_t *n_stems)
+{
+    *plain = *stems = nullptr;
+    *n_plain = *n_stems = 0;
+    LX_GUARD_BEGIN
+    std::vector<std::string> p, z;
+    Xapian::Query q = build_query(*db->db, o);
+    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
+        const std::string &term = *t;
+        if (term.empty())
+            continue;
+        // Free-text terms have no prefix: they start with a lowercase letter
+        // or a non-ASCII byte; stems add "Z" in front.
+        unsigned char c0 = static_cast<unsigned char>(term[0]);
+        if (c0 == 'Z' && term.size() > 1 && !(term[1] >= 'A' && term[1] <= 'Z'))
+            z.push_back(term.substr(1));
+        else if (!(c0 >= 'A' && c0 <= 'Z'))
+            p.push_back(term);
+    }
+    char **pp = dup_list(p);
+    try {
+        *stems = dup_list(z);
+    } catch (...) {
+        for (size_t i = 0; i < p.size(); i++)
+            std::free(pp[i]);
+        std::free(pp);
+        throw;
+    }
+    *plain = pp;
+    *n_plain = p.size();
+    *n_stems = z.size();
+    return LX_OK;
+    LX_GUARD_END(db)
+}
+
+void lx_stem(const char *lang, const char *word, char *out, size_t size)
+{
+    if (!size)
+        return;
+    out[0] = '\0';
+    try {
+        static thread_local Xapian::Stem fr("french"), en("english");
+        std::string s = (std::strcmp(lang, "fr") == 0 ? fr : en)(word);
+        size_t n = s.size() < size - 1 ? s.size() : size - 1;
+        std::memcpy(out, s.data(), n);
+        out[n] = '\0';
+    } catch (...) {
+        out[0] = '\0';
+    }
+}
+
 } // extern "C"

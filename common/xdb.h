@@ -146,6 +146,17 @@ typedef struct lx_results {
 
 lx_status lx_db_search(lx_db *db, const lx_query_opts *opts, lx_results *out);
 
+/* The words a query looks for in free text, for marking matches: *plain
+ * gets the unstemmed terms (lowercased, accents folded), *stems the stems
+ * (French and English, without their "Z"). Both arrays and their strings
+ * are malloc'd; free each and the arrays. */
+lx_status lx_db_query_words(lx_db *db, const lx_query_opts *opts, char ***plain, size_t *n_plain,
+                            char ***stems, size_t *n_stems);
+
+/* The French ("fr") or English ("en") stem of a lowercased word, written
+ * into out (NUL-terminated, cut to size). */
+void lx_stem(const char *lang, const char *word, char *out, size_t size);
+
 /* One matching document's values for lx_db_scan: vals[i] holds slot
  * slots[i] (lens[i] bytes; numbers already unserialised into nums[i]). */
 typedef struct lx_scan_row {

@@ -16,6 +16,7 @@
 #include "output.h"
 #include "people.h"
 #include "query.h"
+#include "snippet.h"
 #include "record.h"
 #include "schema.h"
 #include "strbuf.h"
@@ -373,6 +374,34 @@ static int export_run(const options *o, lx_db *db, const lx_results *res)
     return rc;
 }
 
+/* Adds the hit's snippet to its record ("snippet", "snippet_matches"; and
+ * "snippet_words" when the query had words, "snippet_bold" for a terminal). */
+static lx_status add_snippet(lx_record *rec, const lx_snippet_words *w, bool bold)
+{
+    const char *body = lx_record_get(rec, "body");
+    const char *subject = lx_record_get(rec, "subject");
+    lx_strbuf text, snip, ranges;
+    lx_strbuf_init(&text);
+    lx_strbuf_init(&snip);
+    lx_strbuf_init(&ranges);
+    /* The subject first: a match there shows when the body has none. */
+    lx_status st = lx_strbuf_addf(&text, "%s\n%s", subject ? subject : "", body ? body : "");
+    if (!st)
+        st = lx_snippet_make(text.buf, text.len, w, &snip, &ranges);
+    if (!st)
+        st = lx_record_add(rec, "snippet", snip.buf, snip.len);
+    if (!st)
+        st = lx_record_add(rec, "snippet_matches", ranges.buf, ranges.len);
+    if (!st && (w->n_plain || w->n_stems))
+        st = lx_record_add_str(rec, "snippet_words", "yes");
+    if (!st && bold)
+        st = lx_record_add_str(rec, "snippet_bold", "yes");
+    lx_strbuf_release(&text);
+    lx_strbuf_release(&snip);
+    lx_strbuf_release(&ranges);
+    return st;
+}
+
 /* batch QUERIES.txt: one query per line (blank lines and lines starting
  * with '#' skipped); a table of hits and verified hits per query; with
  * --export FILE (.csv or .ndjson) every hit with the query that found it. */
@@ -522,7 +551,10 @@ static int search_run(const options *o, lx_db *db, const char *text)
         q.count_only = false;
     }
     lx_results res;
+    lx_snippet_words words = {0};
     lx_status st = lx_db_search(db, &q, &res);
+    if (!st && !exporting && !o->count)
+        st = lx_db_query_words(db, &q, &words.plain, &words.n_plain, &words.stems, &words.n_stems);
     lx_strbuf_release(&folded);
     if (st == LX_E_QUERY)
         return fail("malformed query: %s", lx_db_error(db));
@@ -548,12 +580,15 @@ static int search_run(const options *o, lx_db *db, const char *text)
         if (!st)
             st = lx_copies_add(db, &rec);
         if (!st)
+            st = add_snippet(&rec, &words, isatty(STDOUT_FILENO));
+        if (!st)
             st = lx_output_hit(&out, &rec);
         lx_record_release(&rec);
     }
     if (!st)
         st = lx_output_end(&out);
     lx_results_release(&res);
+    lx_snippet_words_release(&words);
     if (st)
         return fail("cannot print results: %s", lx_status_str(st));
     return rc;

@@ -41,6 +41,7 @@ typedef enum col_kind {
     COL_DKIM,      /* the verdict, "weak" added when it rests on a weak key */
     COL_SIGNERS,   /* the distinct d= domains of the dkim_sig lines */
     COL_DKIM_SIGS, /* each dkim_sig line, as an object */
+    COL_SNIPPET,   /* "snippet" text and "snippet_matches" ranges */
 } col_kind;
 
 /* Every printed field, in order; JSON, NDJSON and CSV all walk this table. */
@@ -73,6 +74,7 @@ static const struct column {
     {"replaced_characters", "replaced_characters", COL_NUM},
     {"dkim_signatures", "dkim_sig", COL_DKIM_SIGS},
     {"attachments", "attachment", COL_STRS},
+    {"snippet", "snippet", COL_SNIPPET},
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
@@ -286,6 +288,26 @@ static lx_status json_column(lx_strbuf *sb, const lx_record *r, const struct col
         lx_strbuf_release(&label);
         return st;
     }
+    case COL_SNIPPET: {
+        st = lx_strbuf_addstr(sb, "{\"text\":");
+        if (!st)
+            st = json_str(sb, v);
+        if (!st)
+            st = lx_strbuf_addstr(sb, ",\"matches\":[");
+        const char *m = get(r, "snippet_matches");
+        for (bool first = true; !st && *m;) {
+            unsigned long a0, b0;
+            int used = 0;
+            if (sscanf(m, "%lu-%lu%n", &a0, &b0, &used) != 2)
+                break;
+            st = lx_strbuf_addf(sb, "%s[%lu,%lu]", first ? "" : ",", a0, b0);
+            first = false;
+            m += used;
+            while (*m == ' ')
+                m++;
+        }
+        return st ? st : lx_strbuf_addstr(sb, "]}");
+    }
     case COL_SIGNERS:
     case COL_DKIM_SIGS: {
         bool first = true;
@@ -384,6 +406,7 @@ static lx_status plain_column(lx_strbuf *sb, const lx_record *r, const struct co
     case COL_DATE: return lx_strbuf_addstr(sb, v);
     case COL_FROM: return LX_OK; /* two CSV columns, written by the caller */
     case COL_DKIM: return verdict_label(sb, r);
+    case COL_SNIPPET: return lx_strbuf_addstr(sb, v);
     case COL_ADDRS:
     case COL_STRS:
     case COL_PATHS:
@@ -513,7 +536,42 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r)
     for (size_t i = start; i < line->len; i++)
         if ((unsigned char)line->buf[i] < 32)
             line->buf[i] = ' ';
-    return st ? st : lx_strbuf_addch(line, '\n');
+    if (!st)
+        st = lx_strbuf_addch(line, '\n');
+    /* The snippet, when the query had words to show: on a second line,
+     * matches in bold on a terminal. */
+    const char *snip = get(r, "snippet"), *m = get(r, "snippet_matches");
+    if (!st && *snip && lx_record_get(r, "snippet_words")) {
+        bool bold = lx_record_get(r, "snippet_bold") != NULL;
+        st = lx_strbuf_addstr(line, "    ");
+        size_t cp = 0;
+        const char *p = snip;
+        unsigned long a0 = 0, b0 = 0;
+        int used = 0;
+        bool have = bold && sscanf(m, "%lu-%lu%n", &a0, &b0, &used) == 2;
+        while (*p && !st) {
+            if (have && cp == a0)
+                st = lx_strbuf_addstr(line, "\033[1m");
+            size_t cl = 1;
+            while ((p[cl] & 0xC0) == 0x80)
+                cl++;
+            if (!st)
+                st = lx_strbuf_add(line, (unsigned char)*p < 32 ? " " : p,
+                                   (unsigned char)*p < 32 ? 1 : cl);
+            p += cl;
+            cp++;
+            if (have && cp == b0) {
+                st = st ? st : lx_strbuf_addstr(line, "\033[0m");
+                m += used;
+                while (*m == ' ')
+                    m++;
+                have = sscanf(m, "%lu-%lu%n", &a0, &b0, &used) == 2;
+            }
+        }
+        if (!st)
+            st = lx_strbuf_addch(line, '\n');
+    }
+    return st;
 }
 
 lx_status lx_output_begin(lx_output *o, FILE *out, lx_format format, size_t total, size_t offset)

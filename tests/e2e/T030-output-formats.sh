@@ -22,7 +22,7 @@ assert len(d["hits"]) == 2
 keys = ["id", "sha256", "date", "date_source", "from", "to", "cc", "bcc", "reply_to",
         "subject", "dkim", "signers", "message_id", "in_reply_to", "references", "size", "paths",
         "copies", "conflicts", "body_source", "body_truncated", "replaced_characters",
-        "dkim_signatures", "attachments"]
+        "dkim_signatures", "attachments", "snippet"]
 for h in d["hits"]:
     assert list(h.keys()) == keys, list(h.keys())
     assert h["id"] == h["sha256"][:12]
@@ -76,7 +76,7 @@ assert rows[0] == ["id", "sha256", "date", "date_source", "from_name", "from_add
                    "cc", "bcc", "reply_to", "subject", "dkim", "signers", "message_id",
                    "in_reply_to", "references", "size", "paths", "copies", "conflicts",
                    "body_source", "body_truncated", "replaced_characters",
-                   "dkim_signatures", "attachments"], rows[0]
+                   "dkim_signatures", "attachments", "snippet"], rows[0]
 assert len(rows) == 68, len(rows)
 by_id = {r[13]: r for r in rows[1:]}
 r = by_id["016.horizon@example.com"]
