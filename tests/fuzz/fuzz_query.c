@@ -15,12 +15,23 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static lx_db *db;
+static char dir[] = "/tmp/leakdex-fuzz-query-XXXXXX";
+
+/* The small index goes when the run ends. */
+static void remove_index(void)
+{
+    char cmd[128];
+    lx_db_close(db);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    char dir[] = "/tmp/leakdex-fuzz-query-XXXXXX";
     if (!mkdtemp(dir))
         abort();
+    atexit(remove_index);
     lx_db *w = NULL;
     if (lx_db_open(dir, LX_DB_WRITE, &w, NULL))
         abort();
