@@ -73,6 +73,8 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "sender as \"address<TAB>name\", address lowercased (senders, stats)", NULL},
     {LX_F_RECIPIENTS, "recipients", NULL, NULL, 4, LX_KIND_VALUE,
      "To and Cc as \"address<TAB>name\" lines, addresses lowercased (recipients)", NULL},
+    {LX_F_IDENTITY, "identity", NULL, NULL, 5, LX_KIND_VALUE,
+     "\"sha256<TAB>fingerprint\" (copies and conflicts are listed from it)", NULL},
 };
 
 const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS] = {

@@ -37,6 +37,7 @@ typedef enum lx_field {
     LX_F_VERDICT,     /* DKIM verdict as a number (lx_dkim_result), for sorting */
     LX_F_SENDER,      /* "address<TAB>name" of the sender, address lowercased */
     LX_F_RECIPIENTS,  /* "address<TAB>name" lines of To and Cc, addresses lowercased */
+    LX_F_IDENTITY,    /* "sha256<TAB>fingerprint": copies are told apart without the data */
     LX_F_COUNT_       /* number of fields; not a field */
 } lx_field;
 

@@ -518,6 +518,15 @@ lx_status lx_db_get_data(lx_db *db, lx_docid id, char **data, size_t *len)
     LX_GUARD_END(db)
 }
 
+lx_status lx_db_get_value(lx_db *db, lx_docid id, int slot, char **value, size_t *len)
+{
+    *value = nullptr;
+    LX_GUARD_BEGIN
+    *value = dup_bytes(db->db->get_document(id).get_value(static_cast<Xapian::valueno>(slot)), len);
+    return LX_OK;
+    LX_GUARD_END(db)
+}
+
 lx_status lx_db_set_data(lx_db *db, lx_docid id, const char *data, size_t len)
 {
     LX_GUARD_BEGIN

@@ -57,6 +57,9 @@ lx_status lx_db_terms_with_prefix(lx_db *db, const char *prefix, size_t max, cha
 /* A document's data; *data is malloc'd and NUL-terminated, caller frees. */
 lx_status lx_db_get_data(lx_db *db, lx_docid id, char **data, size_t *len);
 
+/* A document's value in slot; *value is malloc'd ("" when unset). */
+lx_status lx_db_get_value(lx_db *db, lx_docid id, int slot, char **value, size_t *len);
+
 /* Replaces the stored data of a document, keeping its terms and values. */
 lx_status lx_db_set_data(lx_db *db, lx_docid id, const char *data, size_t len);
 

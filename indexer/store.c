@@ -409,6 +409,10 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
     if (st ||
         (attached && (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS), "attachment"))))
         goto out;
+    lx_strbuf_reset(&tmp);
+    if ((st = lx_strbuf_addf(&tmp, "%s\t%s", sha, fp)) ||
+        (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_IDENTITY), tmp.buf, tmp.len)))
+        goto out;
     if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FINGERPRINT), fp)) ||
         (*m->message_id && (st = mark_conflicts(db, doc, fp, m->message_id))))
         goto out;

@@ -1,6 +1,7 @@
 /* copies.c - the copies and conflicting copies of a message, found at display time. */
 #include "copies.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,20 +31,20 @@ lx_status lx_copies_add(lx_db *db, lx_record *rec)
     lx_record found;
     lx_record_init(&found);
     for (size_t i = 0; i < n && !st; i++) {
-        char *data = NULL;
+        /* "sha256<TAB>fingerprint" from a value slot: no document data. */
+        char *v = NULL;
         size_t len = 0;
-        lx_record other;
-        lx_record_init(&other);
-        if (!(st = lx_db_get_data(db, ids[i], &data, &len)) &&
-            !(st = lx_record_parse(&other, data, len))) {
-            const char *osha = lx_record_get(&other, "sha256");
-            const char *ofp = lx_record_get(&other, "fingerprint");
-            if (osha && strcmp(osha, sha) != 0)
-                st = lx_record_add_str(&found, ofp && strcmp(ofp, fp) == 0 ? "copy" : "conflict",
-                                       osha);
+        if ((st = lx_db_get_value(db, ids[i], lx_schema_slot(LX_F_IDENTITY), &v, &len)))
+            break;
+        char *tab = memchr(v, '\t', len);
+        if (tab) {
+            size_t sl = (size_t)(tab - v);
+            bool self = sl == strlen(sha) && memcmp(v, sha, sl) == 0;
+            *tab = '\0';
+            if (!self)
+                st = lx_record_add_str(&found, strcmp(tab + 1, fp) == 0 ? "copy" : "conflict", v);
         }
-        free(data);
-        lx_record_release(&other);
+        free(v);
     }
     for (size_t i = 0; i < found.n && !st; i++)
         st = lx_record_add(rec, found.pairs[i].key, found.pairs[i].value, found.pairs[i].value_len);
