@@ -210,6 +210,17 @@ static int prepare_query(const options *o, const char *text, lx_strbuf *folded, 
     return rc;
 }
 
+/* The exit status of a command that asked the index: an error (printed),
+ * or whether anything matched. */
+static int outcome(lx_db *db, lx_status st, size_t matches)
+{
+    if (st == LX_E_QUERY)
+        return fail("malformed query: %s", lx_db_error(db));
+    if (st)
+        return fail("%s: %s", lx_status_str(st), lx_db_error(db));
+    return matches ? EXIT_HITS : EXIT_NO_HITS;
+}
+
 /* The words after a command, joined: the query. Caller releases q. */
 static void join_words(lx_strbuf *q, int argc, char **argv)
 {
@@ -234,12 +245,7 @@ static int people_run(const options *o, lx_db *db, int argc, char **argv, lx_peo
     if (rc < 0) {
         size_t n = 0;
         lx_status st = lx_people_print(db, &q, kind, sort, o->format, stdout, &n);
-        if (st == LX_E_QUERY)
-            rc = fail("malformed query: %s", lx_db_error(db));
-        else if (st)
-            rc = fail("%s: %s", lx_status_str(st), lx_db_error(db));
-        else
-            rc = n ? EXIT_HITS : EXIT_NO_HITS;
+        rc = outcome(db, st, n);
     }
     lx_strbuf_release(&text);
     lx_strbuf_release(&folded);
@@ -270,12 +276,7 @@ static int cmd_stats(const options *o, lx_db *db, int argc, char **argv)
     if (rc < 0) {
         size_t n = 0;
         lx_status st = lx_stats_print(db, &q, o->format, stdout, &n);
-        if (st == LX_E_QUERY)
-            rc = fail("malformed query: %s", lx_db_error(db));
-        else if (st)
-            rc = fail("%s: %s", lx_status_str(st), lx_db_error(db));
-        else
-            rc = n ? EXIT_HITS : EXIT_NO_HITS;
+        rc = outcome(db, st, n);
     }
     lx_strbuf_release(&text);
     lx_strbuf_release(&folded);
@@ -556,11 +557,9 @@ static int search_run(const options *o, lx_db *db, const char *text)
     if (!st && !exporting && !o->count)
         st = lx_db_query_words(db, &q, &words.plain, &words.n_plain, &words.stems, &words.n_stems);
     lx_strbuf_release(&folded);
-    if (st == LX_E_QUERY)
-        return fail("malformed query: %s", lx_db_error(db));
+    int rc = outcome(db, st, st ? 0 : res.total);
     if (st)
-        return fail("%s: %s", lx_status_str(st), lx_db_error(db));
-    int rc = res.total ? EXIT_HITS : EXIT_NO_HITS;
+        return rc;
     if (exporting) {
         rc = export_run(o, db, &res);
         lx_results_release(&res);
