@@ -574,7 +574,10 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r)
     return st;
 }
 
-lx_status lx_output_begin(lx_output *o, FILE *out, lx_format format, size_t total, size_t offset)
+/* Starts a hit list: the JSON envelope (with an export's description when
+ * meta is not NULL), or the CSV header (after a BOM when asked). */
+static lx_status begin(lx_output *o, FILE *out, lx_format format, size_t total, size_t offset,
+                       const char *meta, bool bom)
 {
     o->out = out;
     o->format = format;
@@ -582,31 +585,13 @@ lx_status lx_output_begin(lx_output *o, FILE *out, lx_format format, size_t tota
     lx_strbuf sb;
     lx_strbuf_init(&sb);
     lx_status st = LX_OK;
-    if (format == LX_FMT_JSON)
-        st = lx_strbuf_addf(&sb, "{\"version\":%d,\"total\":%zu,\"offset\":%zu,\"hits\":[",
-                            LX_OUTPUT_VERSION, total, offset);
-    else if (format == LX_FMT_CSV)
-        st = csv_header(&sb);
-    if (!st)
-        fwrite(sb.buf, 1, sb.len, out);
-    lx_strbuf_release(&sb);
-    return st;
-}
-
-lx_status lx_output_begin_export(lx_output *o, FILE *out, lx_format format, size_t total,
-                                 const char *meta, bool bom)
-{
-    o->out = out;
-    o->format = format;
-    o->n = 0;
-    lx_strbuf sb;
-    lx_strbuf_init(&sb);
-    lx_status st = LX_OK;
-    if (format == LX_FMT_JSON)
-        st = lx_strbuf_addf(&sb,
-                            "{\"version\":%d,\"export\":%s,\"total\":%zu,\"offset\":0,\"hits\":[",
-                            LX_OUTPUT_VERSION, meta ? meta : "null", total);
-    else if (format == LX_FMT_CSV) {
+    if (format == LX_FMT_JSON) {
+        st = lx_strbuf_addf(&sb, "{\"version\":%d,", LX_OUTPUT_VERSION);
+        if (!st && meta)
+            st = lx_strbuf_addf(&sb, "\"export\":%s,", meta);
+        if (!st)
+            st = lx_strbuf_addf(&sb, "\"total\":%zu,\"offset\":%zu,\"hits\":[", total, offset);
+    } else if (format == LX_FMT_CSV) {
         if (bom)
             st = lx_strbuf_addstr(&sb, "\xEF\xBB\xBF");
         if (!st)
@@ -616,6 +601,17 @@ lx_status lx_output_begin_export(lx_output *o, FILE *out, lx_format format, size
         fwrite(sb.buf, 1, sb.len, out);
     lx_strbuf_release(&sb);
     return st;
+}
+
+lx_status lx_output_begin(lx_output *o, FILE *out, lx_format format, size_t total, size_t offset)
+{
+    return begin(o, out, format, total, offset, NULL, false);
+}
+
+lx_status lx_output_begin_export(lx_output *o, FILE *out, lx_format format, size_t total,
+                                 const char *meta, bool bom)
+{
+    return begin(o, out, format, total, 0, meta ? meta : "null", bom);
 }
 
 /* Replaces a line's final CRLF by ",extra CRLF". */
