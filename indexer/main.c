@@ -42,8 +42,8 @@ typedef struct indexer {
     lx_strbuf dns_tried; /* names already asked, each followed by '\n' */
     char today[16];      /* for the source note of records found in DNS */
     size_t since_commit;
-    size_t commit_every;  /* --commit-every: documents per commit */
-    lx_status fatal; /* a database error that ends the run */
+    size_t commit_every; /* --commit-every: documents per commit */
+    lx_status fatal;     /* a database error that ends the run */
     lx_strbuf canon;
 } indexer;
 
@@ -398,20 +398,14 @@ static int run_reverify(indexer *ix, double t0)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                         {"hidden", no_argument, NULL, 'H'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {"inspect", no_argument, NULL, 'I'},
-                                         {"full", no_argument, NULL, 'F'},
-                                         {"keys", required_argument, NULL, 'k'},
-                                         {"reverify", no_argument, NULL, 'R'},
-                                         {"no-dkim", no_argument, NULL, 'N'},
-                                         {"dns", no_argument, NULL, 'D'},
-                                         {"keys-out", required_argument, NULL, 'O'},
-        {"commit-every", required_argument, NULL, 'C'},
-                                         {"version", no_argument, NULL, 'V'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},       {"hidden", no_argument, NULL, 'H'},
+        {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+        {"inspect", no_argument, NULL, 'I'},        {"full", no_argument, NULL, 'F'},
+        {"keys", required_argument, NULL, 'k'},     {"reverify", no_argument, NULL, 'R'},
+        {"no-dkim", no_argument, NULL, 'N'},        {"dns", no_argument, NULL, 'D'},
+        {"keys-out", required_argument, NULL, 'O'}, {"commit-every", required_argument, NULL, 'C'},
+        {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
     const char *dbpath = getenv("LEAKDEX_DB");
     bool hidden = false, reverify = false, dns = false;
     const char *keys_out = NULL;

@@ -232,10 +232,17 @@ static void join_words(lx_strbuf *q, int argc, char **argv)
     }
 }
 
-static int people_run(const options *o, lx_db *db, int argc, char **argv, lx_people_kind kind)
+/* senders, recipients and stats: the words are the query; each prints an
+ * aggregate over every match. stats is asked for with stats true. */
+static int aggregate_run(const options *o, lx_db *db, int argc, char **argv, lx_people_kind kind,
+                         bool stats)
 {
     lx_people_sort sort = LX_PEOPLE_BY_COUNT;
-    if (o->sort_name && !lx_people_sort_parse(o->sort_name, &sort))
+    if (stats && o->sort_name)
+        return fail("--sort does not apply to stats");
+    if (stats && o->format == LX_FMT_CSV)
+        return fail("stats prints text or JSON");
+    if (!stats && o->sort_name && !lx_people_sort_parse(o->sort_name, &sort))
         return fail("--sort: '%s' is not count, address, first or last", o->sort_name);
     lx_strbuf text, folded;
     join_words(&text, argc, argv);
@@ -244,7 +251,8 @@ static int people_run(const options *o, lx_db *db, int argc, char **argv, lx_peo
     int rc = prepare_query(o, text.buf, &folded, &q);
     if (rc < 0) {
         size_t n = 0;
-        lx_status st = lx_people_print(db, &q, kind, sort, o->format, stdout, &n);
+        lx_status st = stats ? lx_stats_print(db, &q, o->format, stdout, &n)
+                             : lx_people_print(db, &q, kind, sort, o->format, stdout, &n);
         rc = outcome(db, st, n);
     }
     lx_strbuf_release(&text);
@@ -254,33 +262,17 @@ static int people_run(const options *o, lx_db *db, int argc, char **argv, lx_peo
 
 static int cmd_senders(const options *o, lx_db *db, int argc, char **argv)
 {
-    return people_run(o, db, argc, argv, LX_PEOPLE_SENDERS);
+    return aggregate_run(o, db, argc, argv, LX_PEOPLE_SENDERS, false);
 }
 
 static int cmd_recipients(const options *o, lx_db *db, int argc, char **argv)
 {
-    return people_run(o, db, argc, argv, LX_PEOPLE_RECIPIENTS);
+    return aggregate_run(o, db, argc, argv, LX_PEOPLE_RECIPIENTS, false);
 }
 
 static int cmd_stats(const options *o, lx_db *db, int argc, char **argv)
 {
-    if (o->sort_name)
-        return fail("--sort does not apply to stats");
-    if (o->format == LX_FMT_CSV)
-        return fail("stats prints text or JSON");
-    lx_strbuf text, folded;
-    join_words(&text, argc, argv);
-    lx_strbuf_init(&folded);
-    lx_query_opts q;
-    int rc = prepare_query(o, text.buf, &folded, &q);
-    if (rc < 0) {
-        size_t n = 0;
-        lx_status st = lx_stats_print(db, &q, o->format, stdout, &n);
-        rc = outcome(db, st, n);
-    }
-    lx_strbuf_release(&text);
-    lx_strbuf_release(&folded);
-    return rc;
+    return aggregate_run(o, db, argc, argv, LX_PEOPLE_SENDERS, true);
 }
 
 static void json_list(lx_strbuf *m, const char *key, const char *const *v, size_t n)
