@@ -58,4 +58,23 @@
 /* Documents written between two commits of the index. */
 #define LX_COMMIT_BATCH 2000
 
+/* References kept per message for threading: the first (the thread's root)
+ * and the last ones (the nearest ancestors). Hostile headers list thousands. */
+#define LX_MAX_THREAD_REFS 100
+
+/* A reply without In-Reply-To or References ("Re: ..." from a broken client)
+ * joins the thread of the latest earlier message with the same subject and a
+ * shared correspondent sent at most this many days before it... */
+#define LX_THREAD_SUBJECT_DAYS 30
+
+/* ...among at most this many earlier messages with that subject, so that a
+ * subject shared by thousands of messages cannot make threading quadratic. */
+#define LX_THREAD_SUBJECT_LOOKBACK 200
+
+/* A thread id: 16 hex digits of SHA-256, as the index stores them. */
+#define LX_THREAD_HEX 16
+
+/* Reply levels the thread command indents; deeper replies line up there. */
+#define LX_MAX_THREAD_INDENT 16
+
 #endif

@@ -75,6 +75,14 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "To and Cc as \"address<TAB>name\" lines, addresses lowercased (recipients)", NULL},
     {LX_F_IDENTITY, "identity", NULL, NULL, 5, LX_KIND_VALUE,
      "\"sha256<TAB>fingerprint\" (copies and conflicts are listed from it)", NULL},
+    {LX_F_THREAD, "thread", "thread", "XTH", -1, LX_KIND_BOOLEAN,
+     "thread id, 16 hex digits (the thread column of a hit list; the thread command)",
+     "thread:5f2c0e8a9b1d3c47"},
+    {LX_F_THREAD_ID, "thread_id", NULL, NULL, 6, LX_KIND_VALUE,
+     "thread id, 16 hex digits (--collapse thread)", NULL},
+    {LX_F_THREAD_LINKS, "thread_links", NULL, NULL, 7, LX_KIND_VALUE,
+     "lines: Message-ID, In-Reply-To, reply flag, base subject, then References (threading)",
+     NULL},
 };
 
 const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS] = {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <unordered_map>
 #include <vector>
 #include <sys/stat.h>
 
@@ -619,6 +620,41 @@ lx_status lx_db_retag(lx_db *db, lx_docid id, const char *const *drop, size_t n_
     LX_GUARD_END(db)
 }
 
+lx_status lx_db_set_tag(lx_db *db, lx_docid id, const char *prefix, const char *value, int slot)
+{
+    LX_GUARD_BEGIN
+    if (!db->wdb) {
+        db->err = "database is open read-only";
+        return LX_E_INVALID;
+    }
+    Xapian::Document doc = db->wdb->get_document(id);
+    std::string want = std::string(prefix) + value;
+    size_t plen = std::strlen(prefix);
+    std::vector<std::string> gone;
+    bool has = false;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        t.skip_to(prefix);
+        if (t == doc.termlist_end())
+            break;
+        std::string term = *t;
+        if (term.compare(0, plen, prefix) != 0)
+            break;
+        if (term == want)
+            has = true;
+        else
+            gone.push_back(term);
+    }
+    for (const auto &term : gone)
+        doc.remove_term(term);
+    if (!has)
+        doc.add_boolean_term(want);
+    if (slot >= 0)
+        doc.add_value(static_cast<Xapian::valueno>(slot), value);
+    db->wdb->replace_document(id, doc);
+    return LX_OK;
+    LX_GUARD_END(db)
+}
+
 lx_doc *lx_doc_new(void)
 {
     try {
@@ -715,8 +751,25 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
                 enq.set_sort_by_value(static_cast<Xapian::valueno>(slot), true);
             Xapian::doccount all = db->db->get_doccount();
             Xapian::doccount want = o->count_only ? 0 : (o->limit ? o->limit : all);
+            // Collapsing keeps each thread's best hit; the spy sees every
+            // match (check_at_least is the whole database), so the counts
+            // per thread, and the number of threads, are exact.
+            auto thread_slot = static_cast<Xapian::valueno>(lx_schema_slot(LX_F_THREAD_ID));
+            Xapian::ValueCountMatchSpy spy(thread_slot);
+            if (o->collapse_thread) {
+                enq.set_collapse_key(thread_slot);
+                enq.add_matchspy(&spy);
+            }
             Xapian::MSet ms = enq.get_mset(o->offset, want, all);
             out->total = ms.get_matches_estimated();
+            std::unordered_map<std::string, Xapian::doccount> per_thread;
+            if (o->collapse_thread) {
+                out->total = 0;
+                for (auto v = spy.values_begin(); v != spy.values_end(); ++v) {
+                    per_thread[*v] = v.get_termfreq();
+                    out->total++;
+                }
+            }
             if (ms.size()) {
                 out->hits = static_cast<lx_hit *>(std::calloc(ms.size(), sizeof(lx_hit)));
                 if (!out->hits)
@@ -726,7 +779,10 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
                 lx_hit *h = &out->hits[out->n];
                 h->id = *it;
                 h->weight = it.get_weight();
-                h->data = dup_bytes(it.get_document().get_data(), &h->len);
+                Xapian::Document doc = it.get_document();
+                h->data = dup_bytes(doc.get_data(), &h->len);
+                if (o->collapse_thread)
+                    h->thread_hits = per_thread[doc.get_value(thread_slot)];
                 out->n++;
             }
             return LX_OK;
@@ -769,7 +825,7 @@ lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t
                     nums[i] =
                         vals[i].empty() ? __builtin_nan("") : Xapian::sortable_unserialise(vals[i]);
                 }
-                lx_scan_row row = {ptrs.data(), lens.data(), nums.data()};
+                lx_scan_row row = {*it, ptrs.data(), lens.data(), nums.data()};
                 if (cb(ctx, &row))
                     break;
             }

@@ -79,6 +79,11 @@ lx_status lx_db_retag(lx_db *db, lx_docid id, const char *const *drop, size_t n_
                       const char *const *add, size_t n_add, int slot, double value,
                       const char *data, size_t len);
 
+/* Gives a stored document the one term prefix+value among the terms that
+ * start with prefix (the others are removed) and, when slot >= 0, stores
+ * value in that slot too. */
+lx_status lx_db_set_tag(lx_db *db, lx_docid id, const char *prefix, const char *value, int slot);
+
 /* Adds a new document; *id receives its id when id is not NULL. */
 lx_status lx_db_add_doc(lx_db *db, const lx_doc *doc, lx_docid *id);
 
@@ -120,16 +125,17 @@ typedef struct lx_query_opts {
     size_t n_to;
     const char *const *domains; /* exact sender domains, OR-ed; may be NULL */
     size_t n_domains;
-    bool has_attachment;        /* only messages with an attachment */
-    bool has_after; /* date >= after (seconds, UTC) */
+    bool has_attachment; /* only messages with an attachment */
+    bool has_after;      /* date >= after (seconds, UTC) */
     int64_t after;
     bool has_before; /* date <= before */
     int64_t before;
     lx_sort sort;
     size_t offset;
-    size_t limit;       /* 0: no limit */
-    bool count_only;    /* fill total only */
-    bool verified_only; /* only messages whose DKIM verdict is pass */
+    size_t limit;         /* 0: no limit */
+    bool count_only;      /* fill total only */
+    bool verified_only;   /* only messages whose DKIM verdict is pass */
+    bool collapse_thread; /* one hit per thread (its best); total counts threads */
 } lx_query_opts;
 
 typedef struct lx_hit {
@@ -137,6 +143,7 @@ typedef struct lx_hit {
     double weight;
     char *data; /* the document data, NUL-terminated */
     size_t len;
+    size_t thread_hits; /* collapse_thread: matches in this hit's thread, exact */
 } lx_hit;
 
 /* Results own their hits; release with lx_results_release. `total` is the
@@ -163,6 +170,7 @@ void lx_stem(const char *lang, const char *word, char *out, size_t size);
 /* One matching document's values for lx_db_scan: vals[i] holds slot
  * slots[i] (lens[i] bytes; numbers already unserialised into nums[i]). */
 typedef struct lx_scan_row {
+    lx_docid id;
     const char *const *vals;
     const size_t *lens;
     const double *nums; /* sortable_unserialise of each value; NaN when empty */

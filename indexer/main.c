@@ -23,6 +23,7 @@
 #include "sniff.h"
 #include "sha256.h"
 #include "store.h"
+#include "thread.h"
 #include "walk.h"
 #include "xdb.h"
 #include "banned.h"
@@ -562,8 +563,24 @@ int main(int argc, char **argv)
         clock_gettime(CLOCK_REALTIME, &now);
         char iso[32];
         lx_date_format_iso(now.tv_sec, iso);
-        if (!ix.fatal)
+        if (!ix.fatal) {
+            lx_thread_stats ts;
+            lx_status tst = lx_db_commit(ix.db);
+            if (!tst)
+                tst = lx_thread_pass(ix.db, &ts);
+            if (tst) {
+                fprintf(stderr, "leakdex-index: threading: %s: %s\n", lx_status_str(tst),
+                        lx_db_error(ix.db));
+                rc = EXIT_DB;
+            } else {
+                ix.report.threaded = true;
+                ix.report.threads = ts.threads;
+                ix.report.thread_messages = ts.messages;
+                ix.report.relinked = ts.relinked;
+                ix.report.by_subject = ts.by_subject;
+            }
             lx_db_set_metadata(ix.db, "leakdex.updated", iso);
+        }
         lx_status cst = lx_db_close(ix.db);
         if (cst) {
             fprintf(stderr, "leakdex-index: cannot commit the index: %s\n", lx_status_str(cst));

@@ -128,4 +128,9 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
                 "dkim: %zu pass (%zu with a weak key), %zu fail, %zu nokey, %zu invalid, %zu "
                 "unsigned\n",
                 r->dkim[1], r->dkim_weak, r->dkim[2], r->dkim[3], r->dkim[4], r->dkim[0]);
+    if (r->threaded)
+        fprintf(out,
+                "threads: %zu conversations in %zu messages (%zu replies joined by subject "
+                "alone); %zu messages moved to another thread\n",
+                r->threads, r->thread_messages, r->by_subject, r->relinked);
 }

@@ -33,6 +33,9 @@ typedef struct lx_report {
     bool dkim_checked; /* print the DKIM line */
     size_t dkim[5];    /* new documents by verdict (lx_dkim_result) */
     size_t dkim_weak;  /* of which pass only with an RSA key under 1024 bits */
+    bool threaded;     /* print the thread line */
+    size_t threads;    /* conversations in the whole index */
+    size_t thread_messages, relinked, by_subject;
 } lx_report;
 
 void lx_report_init(lx_report *r);

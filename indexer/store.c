@@ -10,6 +10,7 @@
 #include "record.h"
 #include "schema.h"
 #include "textfold.h"
+#include "thread.h"
 #include "utf8.h"
 #include "banned.h"
 
@@ -412,6 +413,16 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
     lx_strbuf_reset(&tmp);
     if ((st = lx_strbuf_addf(&tmp, "%s\t%s", sha, fp)) ||
         (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_IDENTITY), tmp.buf, tmp.len)))
+        goto out;
+    /* Threads: the links the thread pass reads, and the id the message
+     * starts with (final at once for a well-formed thread). */
+    lx_strbuf_reset(&tmp);
+    char thread[LX_THREAD_ID_LEN + 1];
+    if ((st = lx_thread_links(&tmp, m)) ||
+        (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_THREAD_LINKS), tmp.buf, tmp.len)) ||
+        (st = lx_thread_initial_id(tmp.buf, tmp.len, sha, thread)) ||
+        (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_THREAD), thread)) ||
+        (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_THREAD_ID), thread, LX_THREAD_ID_LEN)))
         goto out;
     if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FINGERPRINT), fp)) ||
         (*m->message_id && (st = mark_conflicts(db, doc, fp, m->message_id))))

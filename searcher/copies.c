@@ -2,6 +2,7 @@
 #include "copies.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,8 +10,23 @@
 #include "schema.h"
 #include "banned.h"
 
-lx_status lx_copies_add(lx_db *db, lx_record *rec)
+/* The document's thread id, from its value slot. */
+static lx_status add_thread(lx_db *db, lx_docid id, lx_record *rec)
 {
+    char *v = NULL;
+    size_t len = 0;
+    lx_status st = lx_db_get_value(db, id, lx_schema_slot(LX_F_THREAD_ID), &v, &len);
+    if (!st)
+        st = lx_record_add(rec, "thread", v, len);
+    free(v);
+    return st;
+}
+
+lx_status lx_copies_add(lx_db *db, lx_docid id, lx_record *rec)
+{
+    lx_status st0 = add_thread(db, id, rec);
+    if (st0)
+        return st0;
     const char *msgid = lx_record_get(rec, "message_id");
     const char *sha = lx_record_get(rec, "sha256");
     const char *fp = lx_record_get(rec, "fingerprint");
@@ -51,5 +67,19 @@ lx_status lx_copies_add(lx_db *db, lx_record *rec)
     lx_record_release(&found);
     free(ids);
     lx_strbuf_release(&term);
+    return st;
+}
+
+lx_status lx_hit_record(lx_db *db, const lx_hit *h, lx_record *rec)
+{
+    lx_record_init(rec);
+    lx_status st = lx_record_parse(rec, h->data, h->len);
+    if (!st)
+        st = lx_copies_add(db, h->id, rec);
+    if (!st && h->thread_hits) {
+        char num[24];
+        snprintf(num, sizeof num, "%zu", h->thread_hits);
+        st = lx_record_add_str(rec, "thread_hits", num);
+    }
     return st;
 }

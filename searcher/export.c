@@ -36,14 +36,6 @@ bool lx_export_format(const char *path, lx_format *out)
     return true;
 }
 
-/* A hit's record, with its copies and conflicts found. */
-static lx_status hit_record(lx_db *db, const lx_hit *h, lx_record *rec)
-{
-    lx_record_init(rec);
-    lx_status st = lx_record_parse(rec, h->data, h->len);
-    return st ? st : lx_copies_add(db, rec);
-}
-
 static lx_status write_all(const char *path, const char *data, size_t len, bool exclusive,
                            lx_strbuf *why)
 {
@@ -90,7 +82,7 @@ lx_status lx_export_file(lx_db *db, const lx_results *res, const char *path, boo
     lx_status st = lx_output_begin_export(&out, f, fmt, res->total, meta, bom);
     for (size_t i = 0; i < res->n && !st; i++) {
         lx_record rec;
-        st = hit_record(db, &res->hits[i], &rec);
+        st = lx_hit_record(db, &res->hits[i], &rec);
         if (!st)
             st = lx_output_hit(&out, &rec);
         lx_record_release(&rec);
@@ -176,7 +168,7 @@ lx_status lx_export_dir(lx_db *db, const lx_results *res, const char *dir, const
     lx_status st = lx_output_csv_header_plus(&manifest, "file");
     for (size_t i = 0; i < res->n && !st; i++) {
         lx_record rec;
-        if ((st = hit_record(db, &res->hits[i], &rec))) {
+        if ((st = lx_hit_record(db, &res->hits[i], &rec))) {
             lx_record_release(&rec);
             break;
         }

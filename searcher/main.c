@@ -48,6 +48,7 @@ typedef struct options {
     const char *export_dir;  /* --export-dir */
     bool excel;              /* --excel: a BOM before CSV */
     const char *query;       /* the query as typed, for an export's description */
+    bool collapse;           /* --collapse thread */
 } options;
 
 typedef int (*command_fn)(const options *o, lx_db *db, int argc, char **argv);
@@ -58,6 +59,7 @@ static int cmd_senders(const options *o, lx_db *db, int argc, char **argv);
 static int cmd_recipients(const options *o, lx_db *db, int argc, char **argv);
 static int cmd_stats(const options *o, lx_db *db, int argc, char **argv);
 static int cmd_batch(const options *o, lx_db *db, int argc, char **argv);
+static int cmd_thread(const options *o, lx_db *db, int argc, char **argv);
 
 /* The subcommands; the first word after the options may name one. */
 static const struct command {
@@ -68,6 +70,8 @@ static const struct command {
 } commands[] = {
     {"search", cmd_search, "[QUERY]", "list the messages that match (the default)"},
     {"show", cmd_show, "ID...", "print a message's headers and body text"},
+    {"thread", cmd_thread, "ID",
+     "the conversation of a thread id or message id, in date order, replies indented"},
     {"senders", cmd_senders, "[QUERY]",
      "every sender of the matches: names, messages, verified, first and last date"},
     {"recipients", cmd_recipients, "[QUERY]", "every To/Cc recipient of the matches, likewise"},
@@ -121,6 +125,8 @@ static void usage(FILE *out)
           "  --offset N           skip the first N hits\n"
           "  --format FORMAT      text (default), json, ndjson or csv\n"
           "  --count              print the exact number of matches only\n"
+          "  --collapse thread    one hit per thread, with the thread's number of hits;\n"
+          "                       --count then counts threads\n"
           "  --help-query         the query syntax, with an example of each field\n"
           "  --help, --version\n"
           "\nA query is words, \"phrases\", AND, OR, NOT, parentheses and fields;\n"
@@ -206,7 +212,8 @@ static int prepare_query(const options *o, const char *text, lx_strbuf *folded, 
                          .offset = o->offset,
                          .limit = o->limit,
                          .count_only = o->count,
-                         .verified_only = o->verified};
+                         .verified_only = o->verified,
+                         .collapse_thread = o->collapse};
     return rc;
 }
 
@@ -488,11 +495,8 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         fwrite(out.buf, 1, out.len, stdout);
         for (size_t i = 0; ex && i < res.n; i++) {
             lx_record rec;
-            lx_record_init(&rec);
             lx_strbuf_reset(&out);
-            st = lx_record_parse(&rec, res.hits[i].data, res.hits[i].len);
-            if (!st)
-                st = lx_copies_add(db, &rec);
+            st = lx_hit_record(db, &res.hits[i], &rec);
             if (!st && ef == LX_FMT_CSV)
                 st = lx_output_csv_row_plus(&out, &rec, qtext);
             else if (!st) {
@@ -524,7 +528,55 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
     return rc;
 }
 
-static int search_run(const options *o, lx_db *db, const char *text)
+/* Marks each record with its "thread_depth": how many of its ancestors are
+ * among the records (In-Reply-To first, else the nearest of References). */
+static lx_status thread_depths(lx_record *recs, size_t n)
+{
+    size_t *parent = malloc((n ? n : 1) * sizeof *parent);
+    if (!parent)
+        return LX_E_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        parent[i] = SIZE_MAX;
+        const char *irt = lx_record_get(&recs[i], "in_reply_to");
+        /* Candidates: In-Reply-To, then References from the nearest. */
+        const char *want[1 + LX_MAX_THREAD_REFS];
+        size_t nw = 0;
+        if (irt && *irt)
+            want[nw++] = irt;
+        for (size_t k = recs[i].n; k-- > 0 && nw < sizeof want / sizeof want[0];)
+            if (strcmp(recs[i].pairs[k].key, "references") == 0 && *recs[i].pairs[k].value)
+                want[nw++] = recs[i].pairs[k].value;
+        for (size_t w = 0; w < nw && parent[i] == SIZE_MAX; w++) {
+            for (size_t j = 0; j < n; j++) {
+                const char *mid = lx_record_get(&recs[j], "message_id");
+                if (j != i && mid && strcmp(mid, want[w]) == 0) {
+                    parent[i] = j;
+                    break;
+                }
+            }
+        }
+    }
+    lx_status st = LX_OK;
+    for (size_t i = 0; i < n && !st; i++) {
+        size_t depth = 0;
+        /* A loop of references ends the walk: at most n steps. */
+        for (size_t j = parent[i]; j != SIZE_MAX && depth < n; j = parent[j])
+            depth++;
+        if (depth >= n)
+            depth = 0;
+        if (depth > LX_MAX_THREAD_INDENT)
+            depth = LX_MAX_THREAD_INDENT;
+        char num[24];
+        snprintf(num, sizeof num, "%zu", depth);
+        st = lx_record_add_str(&recs[i], "thread_depth", num);
+    }
+    free(parent);
+    return st;
+}
+
+/* Prints a search: hits, a count, or an export. tree: the thread command's
+ * hit list, replies indented under their parents, no snippets. */
+static int search_run(const options *o, lx_db *db, const char *text, bool tree)
 {
     lx_sort sort;
     if (!search_sort(o, &sort))
@@ -546,7 +598,7 @@ static int search_run(const options *o, lx_db *db, const char *text)
     lx_results res;
     lx_snippet_words words = {0};
     lx_status st = lx_db_search(db, &q, &res);
-    if (!st && !exporting && !o->count)
+    if (!st && !exporting && !o->count && !tree)
         st = lx_db_query_words(db, &q, &words.plain, &words.n_plain, &words.stems, &words.n_stems);
     lx_strbuf_release(&folded);
     int rc = outcome(db, st, st ? 0 : res.total);
@@ -562,22 +614,27 @@ static int search_run(const options *o, lx_db *db, const char *text)
         lx_results_release(&res);
         return rc;
     }
-    lx_output out;
-    st = lx_output_begin(&out, stdout, o->format, res.total, o->offset);
-    for (size_t i = 0; i < res.n && !st; i++) {
-        lx_record rec;
-        lx_record_init(&rec);
-        st = lx_record_parse(&rec, res.hits[i].data, res.hits[i].len);
-        if (!st)
-            st = lx_copies_add(db, &rec);
-        if (!st)
-            st = add_snippet(&rec, &words, isatty(STDOUT_FILENO));
-        if (!st)
-            st = lx_output_hit(&out, &rec);
-        lx_record_release(&rec);
+    lx_record *recs = calloc(res.n ? res.n : 1, sizeof *recs);
+    if (!recs)
+        st = LX_E_NOMEM;
+    size_t made = 0;
+    for (; recs && made < res.n && !st; made++) {
+        st = lx_hit_record(db, &res.hits[made], &recs[made]);
+        if (!st && !tree)
+            st = add_snippet(&recs[made], &words, isatty(STDOUT_FILENO));
     }
+    if (!st && tree)
+        st = thread_depths(recs, res.n);
+    lx_output out;
+    if (!st)
+        st = lx_output_begin(&out, stdout, o->format, res.total, o->offset);
+    for (size_t i = 0; i < res.n && !st; i++)
+        st = lx_output_hit(&out, &recs[i]);
     if (!st)
         st = lx_output_end(&out);
+    for (size_t i = 0; i < made; i++)
+        lx_record_release(&recs[i]);
+    free(recs);
     lx_results_release(&res);
     lx_snippet_words_release(&words);
     if (st)
@@ -591,7 +648,7 @@ static int cmd_search(const options *o, lx_db *db, int argc, char **argv)
     join_words(&q, argc, argv);
     options with_query = *o;
     with_query.query = q.buf;
-    int rc = search_run(&with_query, db, q.buf);
+    int rc = search_run(&with_query, db, q.buf, false);
     lx_strbuf_release(&q);
     return rc;
 }
@@ -640,6 +697,70 @@ static int resolve_id(lx_db *db, const char *id, lx_docid *out)
     return rc;
 }
 
+/* Whether s is a thread id: 16 hex digits (any case; *lower gets them). */
+static bool thread_id_form(const char *s, char lower[LX_THREAD_HEX + 1])
+{
+    if (strlen(s) != LX_THREAD_HEX)
+        return false;
+    for (size_t i = 0; i < LX_THREAD_HEX; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'F')
+            c = (char)(c - 'A' + 'a');
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+        lower[i] = c;
+    }
+    lower[LX_THREAD_HEX] = '\0';
+    return true;
+}
+
+/* thread ID: the messages of a thread, named by its id or by the id of
+ * any of its messages, oldest first (--sort may say otherwise). */
+static int cmd_thread(const options *o, lx_db *db, int argc, char **argv)
+{
+    if (argc != 1)
+        return fail("thread: which thread? (thread ID, with a thread id or a message id)");
+    if (o->collapse)
+        return fail("--collapse does not apply to thread");
+    char tid[LX_THREAD_HEX + 1] = "";
+    bool known = false;
+    if (thread_id_form(argv[0], tid)) {
+        char term[64];
+        snprintf(term, sizeof term, "%s%s", lx_schema_prefix(LX_F_THREAD), tid);
+        lx_docid *ids = NULL;
+        size_t n = 0;
+        lx_status st = lx_db_term_docs(db, term, &ids, &n);
+        free(ids);
+        if (st)
+            return fail("%s: %s", lx_status_str(st), lx_db_error(db));
+        known = n > 0;
+    }
+    if (!known) {
+        lx_docid id = 0;
+        int r = resolve_id(db, argv[0], &id);
+        if (r != EXIT_HITS)
+            return r;
+        char *v = NULL;
+        size_t len = 0;
+        lx_status st = lx_db_get_value(db, id, lx_schema_slot(LX_F_THREAD_ID), &v, &len);
+        if (st || len != LX_THREAD_HEX) {
+            free(v);
+            return st ? fail("%s: %s", lx_status_str(st), lx_db_error(db))
+                      : fail("message %s has no thread id: index it again", argv[0]);
+        }
+        memcpy(tid, v, LX_THREAD_HEX);
+        tid[LX_THREAD_HEX] = '\0';
+        free(v);
+    }
+    char text[64];
+    snprintf(text, sizeof text, "thread:%s", tid);
+    options in_thread = *o;
+    in_thread.query = text;
+    if (!in_thread.sort_name)
+        in_thread.sort_name = "date";
+    return search_run(&in_thread, db, text, true);
+}
+
 static int cmd_show(const options *o, lx_db *db, int argc, char **argv)
 {
     if (argc == 0)
@@ -664,7 +785,7 @@ static int cmd_show(const options *o, lx_db *db, int argc, char **argv)
         lx_record_init(&rec);
         st = lx_record_parse(&rec, data, len);
         if (!st)
-            st = lx_copies_add(db, &rec);
+            st = lx_copies_add(db, id, &rec);
         if (!st) {
             if (i && o->format == LX_FMT_TEXT)
                 fputs("\n", stdout);
@@ -699,6 +820,7 @@ int main(int argc, char **argv)
         O_EXCEL,
         O_HELP,
         O_HELP_QUERY,
+        O_COLLAPSE,
         O_VERSION
     };
     static const struct option longopts[] = {
@@ -720,6 +842,7 @@ int main(int argc, char **argv)
         {"excel", no_argument, NULL, O_EXCEL},
         {"help", no_argument, NULL, O_HELP},
         {"help-query", no_argument, NULL, O_HELP_QUERY},
+        {"collapse", required_argument, NULL, O_COLLAPSE},
         {"version", no_argument, NULL, O_VERSION},
         {NULL, 0, NULL, 0}};
     options o;
@@ -786,6 +909,11 @@ int main(int argc, char **argv)
                 return fail("--format: '%s' is not text, json, ndjson or csv", optarg);
             break;
         case O_COUNT: o.count = true; break;
+        case O_COLLAPSE:
+            if (strcmp(optarg, "thread") != 0)
+                return fail("--collapse: '%s' is not thread", optarg);
+            o.collapse = true;
+            break;
         case O_VERIFIED: o.verified = true; break;
         case O_HELP: usage(stdout); return EXIT_HITS;
         case O_HELP_QUERY: help_query(stdout); return EXIT_HITS;
@@ -815,7 +943,8 @@ int main(int argc, char **argv)
             }
         }
     }
-    if ((o.export_file || o.export_dir) && cmd->fn != cmd_search && cmd->fn != cmd_batch)
+    if ((o.export_file || o.export_dir) && cmd->fn != cmd_search && cmd->fn != cmd_batch &&
+        cmd->fn != cmd_thread)
         return fail("--export and --export-dir go with search, not %s", cmd->name);
     lx_db *db = NULL;
     char *err = NULL;

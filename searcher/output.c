@@ -33,6 +33,7 @@ typedef enum col_kind {
     COL_ID,        /* the short id, derived from sha256 */
     COL_STR,       /* one string */
     COL_NUM,       /* one number */
+    COL_COUNT,     /* one number, or null (CSV: empty) when absent */
     COL_DATE,      /* ISO 8601 or null */
     COL_FROM,      /* from_name + from_address */
     COL_ADDRS,     /* repeated "ADDRESS\tNAME" */
@@ -65,6 +66,8 @@ static const struct column {
     {"message_id", "message_id", COL_STR},
     {"in_reply_to", "in_reply_to", COL_STR},
     {"references", "references", COL_STRS},
+    {"thread", "thread", COL_STR},
+    {"thread_hits", "thread_hits", COL_COUNT},
     {"size", "size", COL_NUM},
     {"paths", "path", COL_PATHS},
     {"copies", "copy", COL_STRS},
@@ -273,6 +276,7 @@ static lx_status json_column(lx_strbuf *sb, const lx_record *r, const struct col
         return lx_escape_json(sb, v, strlen(v) < LX_SHORT_ID_LEN ? strlen(v) : LX_SHORT_ID_LEN);
     case COL_STR: return json_str(sb, v);
     case COL_NUM: return lx_strbuf_addstr(sb, *v ? v : "0");
+    case COL_COUNT: return lx_strbuf_addstr(sb, *v ? v : "null");
     case COL_DATE: return *v ? json_str(sb, v) : lx_strbuf_addstr(sb, "null");
     case COL_FROM: {
         const char *addr = get(r, "from_address");
@@ -403,6 +407,7 @@ static lx_status plain_column(lx_strbuf *sb, const lx_record *r, const struct co
         return lx_strbuf_add(sb, v, strlen(v) < LX_SHORT_ID_LEN ? strlen(v) : LX_SHORT_ID_LEN);
     case COL_STR:
     case COL_NUM:
+    case COL_COUNT:
     case COL_DATE: return lx_strbuf_addstr(sb, v);
     case COL_FROM: return LX_OK; /* two CSV columns, written by the caller */
     case COL_DKIM: return verdict_label(sb, r);
@@ -465,7 +470,8 @@ static lx_status csv_field(lx_strbuf *line, bool first, const char *s, size_t le
 static bool is_identifier(const struct column *c)
 {
     return c->kind == COL_ID || c->kind == COL_STRS || strcmp(c->name, "sha256") == 0 ||
-           strcmp(c->name, "message_id") == 0 || strcmp(c->name, "in_reply_to") == 0;
+           strcmp(c->name, "message_id") == 0 || strcmp(c->name, "in_reply_to") == 0 ||
+           strcmp(c->name, "thread") == 0;
 }
 
 static lx_status csv_header(lx_strbuf *line)
@@ -531,8 +537,16 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r)
         st = lx_strbuf_addf(line, "%-9s  ", verdict.buf);
     lx_strbuf_release(&verdict);
     size_t start = line->len;
+    /* The thread command indents replies under what they answer. */
+    unsigned long depth = strtoul(get(r, "thread_depth"), NULL, 10);
+    for (unsigned long i = 0; i < depth && !st; i++)
+        st = lx_strbuf_addstr(line, "  ");
     if (!st)
         st = lx_strbuf_addf(line, "%s  %s", sender, *subject ? subject : "(no subject)");
+    /* --collapse thread: how many hits the thread holds. */
+    const char *th = get(r, "thread_hits");
+    if (!st && *th && strcmp(th, "1") != 0)
+        st = lx_strbuf_addf(line, "  [%s hits in thread]", th);
     for (size_t i = start; i < line->len; i++)
         if ((unsigned char)line->buf[i] < 32)
             line->buf[i] = ' ';
@@ -711,6 +725,7 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r)
                 {"Message-ID", "message_id"},
                 {"In-Reply-To", "in_reply_to"},
                 {"References", "references"},
+                {"Thread", "thread"},
                 {"Attachments", "attachments"},
                 {"Path", "paths"},
                 {"Copies", "copies"},

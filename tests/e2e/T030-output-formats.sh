@@ -20,7 +20,8 @@ d = json.load(open(sys.argv[1]))
 assert d["version"] == 1 and d["total"] == 7 and d["offset"] == 0, d
 assert len(d["hits"]) == 2
 keys = ["id", "sha256", "date", "date_source", "from", "to", "cc", "bcc", "reply_to",
-        "subject", "dkim", "signers", "message_id", "in_reply_to", "references", "size", "paths",
+        "subject", "dkim", "signers", "message_id", "in_reply_to", "references", "thread",
+        "thread_hits", "size", "paths",
         "copies", "conflicts", "body_source", "body_truncated", "replaced_characters",
         "dkim_signatures", "attachments", "snippet"]
 for h in d["hits"]:
@@ -74,7 +75,8 @@ assert raw.count(b"\r\n") >= 68, "CRLF line ends"
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
 assert rows[0] == ["id", "sha256", "date", "date_source", "from_name", "from_address", "to",
                    "cc", "bcc", "reply_to", "subject", "dkim", "signers", "message_id",
-                   "in_reply_to", "references", "size", "paths", "copies", "conflicts",
+                   "in_reply_to", "references", "thread", "thread_hits", "size", "paths",
+                   "copies", "conflicts",
                    "body_source", "body_truncated", "replaced_characters",
                    "dkim_signatures", "attachments", "snippet"], rows[0]
 assert len(rows) == 68, len(rows)
@@ -82,7 +84,7 @@ by_id = {r[13]: r for r in rows[1:]}
 r = by_id["016.horizon@example.com"]
 assert len(r[10]) == 249 and r[10].startswith("Updated itinerary for the autumn regional tour: Lille, Rouen,"), r[10]
 r = by_id["dup.horizon@campagne-exemple.fr"]
-assert r[17].count("; ") == 2 and "presse.mbox@" in r[17], r[17]
+assert r[19].count("; ") == 2 and "presse.mbox@" in r[19], r[19]
 r = by_id["008.horizon@mairie-exemple.fr"]
 assert r[4] == "Bérénice Lefèvre" and r[5] == "b.lefevre@mairie-exemple.fr", r[4:6]
 r = by_id["003.horizon@campagne-exemple.fr"]

@@ -16,6 +16,7 @@ To           Thomas Girard <thomas.girard@campagne-exemple.fr>; Sophie Nguyen <s
 Subject      Premier tour : consignes pour demain
 DKIM         none
 Message-ID   014.horizon@campagne-exemple.fr
+Thread       $(printf '%s' 014.horizon@$C | sha256sum | cut -c1-16)
 Path         DATA/eml/014.eml
 
 Chères toutes, chers tous,

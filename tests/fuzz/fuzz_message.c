@@ -1,6 +1,6 @@
 /* fuzz_message.c - the whole path --inspect runs, on arbitrary bytes as one
  * message: canonical form, identity hash, GMime parse, charsets, HTML,
- * DKIM verification, JSON. */
+ * DKIM verification, JSON, and the thread links the indexer stores. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include "mbox.h"
 #include "message.h"
 #include "sha256.h"
+#include "thread.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -31,6 +32,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         lx_sha256_hex(canon.buf, canon.len, sha) == LX_OK) {
         lx_message msg;
         if (lx_message_parse(&msg, canon.buf, canon.len, NULL) == LX_OK) {
+            lx_strbuf links;
+            lx_strbuf_init(&links);
+            char tid[LX_THREAD_ID_LEN + 1];
+            if (lx_thread_links(&links, &msg) != LX_OK ||
+                lx_thread_initial_id(links.buf, links.len, sha, tid) != LX_OK)
+                abort();
+            lx_strbuf_release(&links);
             lx_dkim_verdict v;
             if (lx_dkim_verify(NULL, canon.buf, canon.len, &v) == LX_OK) {
                 lx_location loc = {"fuzz", mbox, 0, size};

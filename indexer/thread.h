@@ -1,0 +1,63 @@
+/* thread.h - conversations: which messages belong together, and their thread id. */
+#ifndef LX_THREAD_H
+#define LX_THREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "caps.h"
+#include "message.h"
+#include "strbuf.h"
+#include "xdb.h"
+
+/* A thread id: 16 lowercase hex digits and a NUL. */
+enum { LX_THREAD_ID_LEN = LX_THREAD_HEX };
+
+/*
+ * Appends the subject with its reply and forward prefixes ("Re:", "RE :",
+ * "Fwd:", "TR:", "AW:", "Réf. :", "Re[2]:", list tags such as "[team]")
+ * removed, accents folded, ASCII letters lowercased and white space
+ * collapsed. *reply is set when a reply prefix (not a forward) was removed.
+ */
+lx_status lx_thread_base_subject(lx_strbuf *out, const char *subject, bool *reply);
+
+/*
+ * Appends the message's thread links, the value the thread pass reads (the
+ * LX_F_THREAD_LINKS slot): lines Message-ID, In-Reply-To, "r" when the
+ * subject has a reply prefix (else empty), the base subject, then the
+ * References (the first and the last, LX_MAX_THREAD_REFS in all). Each id is
+ * cut as the XMID term is cut.
+ */
+lx_status lx_thread_links(lx_strbuf *out, const lx_message *m);
+
+/*
+ * The thread id a message is indexed with, from its links and SHA-256: the
+ * first 16 hex digits of the SHA-256 of its thread's root Message-ID (the
+ * first reference, else In-Reply-To, else its own Message-ID), or of its own
+ * SHA-256 when it has none. Messages of a well-formed thread agree on it at
+ * once; the thread pass fixes the others.
+ */
+lx_status lx_thread_initial_id(const char *links, size_t len, const char *sha,
+                               char id[LX_THREAD_ID_LEN + 1]);
+
+typedef struct lx_thread_stats {
+    size_t messages;   /* documents read */
+    size_t threads;    /* conversations found */
+    size_t relinked;   /* documents whose thread id changed */
+    size_t by_subject; /* replies joined to a thread by their subject alone */
+} lx_thread_stats;
+
+/*
+ * The thread pass, run after every indexing run: reads the links of every
+ * document, joins messages that reference each other (directly, through
+ * References, or through a common ancestor missing from the archive), joins
+ * a reply that carries no references to the latest earlier message with the
+ * same base subject and a shared correspondent (within LX_THREAD_SUBJECT_DAYS
+ * days), and gives every member of a conversation the initial id of its
+ * earliest message (by date, then SHA-256). Only documents whose id changes
+ * are rewritten; the result does not depend on the order messages were
+ * indexed in.
+ */
+lx_status lx_thread_pass(lx_db *db, lx_thread_stats *stats);
+
+#endif
