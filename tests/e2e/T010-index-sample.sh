@@ -18,6 +18,9 @@ expect_eq "dkim row: the LF and CRLF copies are one message" "dir 48 47 1 0 0 0"
 expect_eq "dkim mbox row" "mbox 4 3 1 0 0 0" "$(row dkim/mbox/signed.mbox)"
 expect_eq "dkim line" "dkim: 33 pass (1 with a weak key), 8 fail, 1 nokey, 7 invalid, 171 unsigned" \
     "$(grep '^dkim:' "$WORK/out")"
+expect_eq "threads line" \
+    "threads: 201 conversations in 220 messages (2 replies joined by subject alone); 5 messages moved to another thread" \
+    "$(grep '^threads:' "$WORK/out")"
 expect_eq "threads row" "dir 25 25 0 0 0 0" "$(row threads)"
 expect_eq "maildir row" "maildir 17 16 1 0 0 0" "$(row maildir)"
 expect_eq "campagne mbox row" "mbox 13 13 0 0 0 0" "$(row mbox/campagne-2016.mbox)"
