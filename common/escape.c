@@ -59,12 +59,18 @@ static lx_status csv_field(lx_strbuf *out, const char *s, size_t len, bool quote
     if (!quote)
         return lx_strbuf_add(out, s, len);
     lx_status st = lx_strbuf_addch(out, '"');
+    /* Runs up to and including each quote, the quote then doubled. */
+    size_t run = 0;
     for (size_t i = 0; i < len && !st; i++) {
-        if (s[i] == '"')
-            st = lx_strbuf_addch(out, '"');
+        if (s[i] != '"')
+            continue;
+        st = lx_strbuf_add(out, s + run, i + 1 - run);
         if (!st)
-            st = lx_strbuf_addch(out, s[i]);
+            st = lx_strbuf_addch(out, '"');
+        run = i + 1;
     }
+    if (!st)
+        st = lx_strbuf_add(out, s + run, len - run);
     return st ? st : lx_strbuf_addch(out, '"');
 }
 

@@ -71,7 +71,7 @@ static const struct command {
     {"search", cmd_search, "[QUERY]", "list the messages that match (the default)"},
     {"show", cmd_show, "ID...", "print a message's headers and body text"},
     {"thread", cmd_thread, "ID",
-     "the conversation of a thread id or message id, in date order, replies indented"},
+     "a conversation, by thread id or message id: oldest first, replies indented"},
     {"senders", cmd_senders, "[QUERY]",
      "every sender of the matches: names, messages, verified, first and last date"},
     {"recipients", cmd_recipients, "[QUERY]", "every To/Cc recipient of the matches, likewise"},

@@ -90,6 +90,8 @@ static void test_escape(void **state)
                {"say \"hi\"", "\"say \"\"hi\"\"\""},
                {"two\nlines", "\"two\nlines\""},
                {" lead", "\" lead\""},
+               {"\"", "\"\"\"\""},
+               {"\"edge\"", "\"\"\"edge\"\"\""},
                {"", ""}};
     for (size_t i = 0; i < sizeof csv / sizeof csv[0]; i++) {
         lx_strbuf_reset(&sb);
