@@ -93,7 +93,7 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "chain:corroborated or chain:mismatch"},
     {LX_F_CORROBORATION, "corroboration", NULL, NULL, 9, LX_KIND_VALUE,
      "lines \"corroborated<TAB>SHA256<TAB>COVERAGE<TAB>SIGNER<TAB>HEADER\" and "
-     "\"mismatch<TAB>SHA256<TAB>REASON\" (chain corroboration)",
+     "\"mismatch<TAB>SHA256<TAB>SIGNER<TAB>REASON\" (chain corroboration)",
      NULL},
 };
 

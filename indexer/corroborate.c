@@ -1454,7 +1454,7 @@ static lx_status add_finding(pass *p, size_t doc, const lx_corroborate_result *r
         st = lx_strbuf_addf(&line, "corroborated\t%s\t%u\t%s\t%s", v->sha, r->coverage, signer,
                             r->detail);
     else
-        st = lx_strbuf_addf(&line, "mismatch\t%s\t%s", v->sha, r->detail);
+        st = lx_strbuf_addf(&line, "mismatch\t%s\t%s\t%s", v->sha, signer, r->detail);
     if (st) {
         lx_strbuf_release(&line);
         return st;
