@@ -480,11 +480,12 @@ static lx_status classify(qline *ls, size_t n, pending *pb)
     return st;
 }
 
-/* The first line after i that is not blank, or n. */
+/* The first line after i that is neither blank nor part of the same
+ * attribution, or n. */
 static size_t next_nonblank(const qline *ls, size_t n, size_t i)
 {
     for (size_t j = i + 1; j < n; j++)
-        if (ls[j].kind != L_BLANK)
+        if (ls[j].kind != L_BLANK && !(ls[j].kind == L_ATTRIBUTION && ls[j].block < 0))
             return j;
     return n;
 }
