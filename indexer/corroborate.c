@@ -270,7 +270,8 @@ static bool is_separator(const char *s, size_t len)
     lx_strbuf f;
     lx_strbuf_init(&f);
     bool yes = false;
-    if (len < 80 && fold(&f, s, len) == LX_OK)
+    /* Folding costs an allocation: only for lines that may match. */
+    if (len < 80 && (*s == 'B' || *s == 'b' || *s == 'D' || *s == 'd') && fold(&f, s, len) == LX_OK)
         yes = starts_with(f.buf, f.len, "begin forwarded message") ||
               starts_with(f.buf, f.len, "debut du message reexpedie");
     lx_strbuf_release(&f);
