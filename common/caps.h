@@ -77,4 +77,45 @@
 /* Reply levels the thread command indents; deeper replies line up there. */
 #define LX_MAX_THREAD_INDENT 16
 
+/* Chain corroboration. Words of one message compared with a quote (and
+ * words of one quoted part): a message longer than this is not compared at
+ * all, so that corroboration never rests on part of a text; a longer quoted
+ * part is cut. Lines of one body scanned for quotes: bounds hostile bodies
+ * of millions of empty lines. */
+#define LX_CHAIN_MAX_WORDS 20000
+#define LX_CHAIN_MAX_LINES 100000
+
+/* Fewer words than this are never corroborated: "OK." or "Merci !" is
+ * found in any quote. */
+#define LX_CHAIN_MIN_WORDS 5
+
+/* Default share of a message's words that must be found quoted (percent):
+ * room for a trimmed greeting or signature, never for changed words. */
+#define LX_CHAIN_THRESHOLD 90
+
+/* Candidates for one verified quoting message: the unverified messages of
+ * its thread (the latest this many)... */
+#define LX_CHAIN_THREAD_CANDIDATES 50
+
+/* ...and the best matches of a search for the rarest words of its quote
+ * (this many words, this many matches): a forward rarely keeps thread
+ * links. Bounded so the pass stays linear in the archive's size. */
+#define LX_CHAIN_RARE_TERMS 8
+#define LX_CHAIN_TERM_CANDIDATES 10
+
+/* Distinct words of one quote whose frequency is looked up to find its
+ * rarest: enough to find rare names and numbers, bounded for long quotes. */
+#define LX_CHAIN_LOOKUP_WORDS 300
+
+/* Verified messages recorded per corroborated message (the best first): a
+ * message quoted by thousands must not grow its document without bound. */
+#define LX_CHAIN_MAX_FINDINGS 50
+
+/* Header blocks and attributions kept per quoted part. */
+#define LX_CHAIN_MAX_BLOCKS 256
+
+/* Occurrences of one 4-word sequence tried when aligning: repeated
+ * boilerplate must not make alignment quadratic. */
+#define LX_CHAIN_MAX_TRIES 32
+
 #endif

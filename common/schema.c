@@ -55,8 +55,10 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "and sha1",
      "dkim:fail or dkim:weak"},
     {LX_F_VERIFIED, "verified", "verified", NULL, -1, LX_KIND_ALIAS,
-     "yes: DKIM verdict pass; no: anything else (the --verified option is verified:yes)",
-     "verified:yes"},
+     "yes: DKIM verdict pass; no: anything else (the --verified option is verified:yes); "
+     "chain: not verified but corroborated by verified messages that quote it; any: yes or "
+     "chain",
+     "verified:yes or verified:any"},
     {LX_F_SIGNER, "signer", "signer", "XSD", -1, LX_KIND_BOOLEAN,
      "domain (d=) of any DKIM signature on the message, lowercased", "signer:gmail.com"},
     {LX_F_DKIMFAIL, "dkimfail", "dkimfail", "XDF", -1, LX_KIND_BOOLEAN,
@@ -81,7 +83,17 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
     {LX_F_THREAD_ID, "thread_id", NULL, NULL, 6, LX_KIND_VALUE,
      "thread id, 16 hex digits (--collapse thread)", NULL},
     {LX_F_THREAD_LINKS, "thread_links", NULL, NULL, 7, LX_KIND_VALUE,
-     "lines: Message-ID, In-Reply-To, reply flag, base subject, then References (threading)",
+     "lines: Message-ID, In-Reply-To, reply flag, base subject, then References (threading)", NULL},
+    /* Chain corroboration. The prefix is XQC, not XC...: "XC" is the
+     * conflict prefix, and dropping a prefix's terms drops every term that
+     * starts with it. */
+    {LX_F_CHAIN, "chain", "chain", "XQC", -1, LX_KIND_BOOLEAN,
+     "corroborated: quoted by a verified message (never counted as verified); mismatch: a "
+     "verified message quotes it with words or header changed",
+     "chain:corroborated or chain:mismatch"},
+    {LX_F_CORROBORATION, "corroboration", NULL, NULL, 9, LX_KIND_VALUE,
+     "lines \"corroborated<TAB>SHA256<TAB>COVERAGE<TAB>SIGNER<TAB>HEADER\" and "
+     "\"mismatch<TAB>SHA256<TAB>SIGNER<TAB>REASON\" (chain corroboration)",
      NULL},
 };
 

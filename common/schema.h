@@ -10,38 +10,40 @@ extern "C" {
 
 /* Bump when the meaning of any prefix, slot or document-data key changes. A
  * database built by another version is refused, never misread. */
-#define LX_SCHEMA_VERSION 4
+#define LX_SCHEMA_VERSION 5
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
 
 typedef enum lx_field {
-    LX_F_SHA256,       /* identity: SHA-256 of the canonical raw message */
-    LX_F_MESSAGE_ID,   /* Message-ID, without angle brackets */
-    LX_F_FROM,         /* sender name and address, as words */
-    LX_F_FROM_ADDR,    /* sender address, exact, lowercased */
-    LX_F_FROM_DOMAIN,  /* sender domain, lowercased */
-    LX_F_TO,           /* To, Cc and Bcc names and addresses, as words */
-    LX_F_TO_ADDR,      /* To, Cc and Bcc addresses, exact, lowercased */
-    LX_F_SUBJECT,      /* subject words */
-    LX_F_BODY,         /* free text: subject and body */
-    LX_F_YEAR,         /* UTC year of the date, "2017" */
-    LX_F_MONTH,        /* UTC year and month, "2017-04" */
-    LX_F_CONFLICT,     /* "yes" on copies that share a Message-ID but differ */
-    LX_F_FINGERPRINT,  /* SHA-256 of sender, date, subject, body: what copies share */
-    LX_F_HAS,          /* "attachment" when a MIME leaf is not body text */
-    LX_F_DKIM,         /* DKIM verdict, and the flags "weak" and "sha1" */
-    LX_F_VERIFIED,     /* "yes" (verdict pass) or "no": an alias over LX_F_DKIM */
-    LX_F_SIGNER,       /* the d= domain of every DKIM signature, lowercased */
-    LX_F_DKIMFAIL,     /* "body" or "header": what a failing signature says changed */
-    LX_F_DATE,         /* UTC date, seconds since the epoch */
-    LX_F_SIZE,         /* size in bytes of the canonical raw message */
-    LX_F_VERDICT,      /* DKIM verdict as a number (lx_dkim_result), for sorting */
-    LX_F_SENDER,       /* "address<TAB>name" of the sender, address lowercased */
-    LX_F_RECIPIENTS,   /* "address<TAB>name" lines of To and Cc, addresses lowercased */
-    LX_F_IDENTITY,     /* "sha256<TAB>fingerprint": copies are told apart without the data */
-    LX_F_THREAD,       /* thread id (16 hex digits) as a boolean term: thread:ID */
-    LX_F_THREAD_ID,    /* the same thread id in a value slot: collapsing and display */
-    LX_F_THREAD_LINKS, /* what threading reads: Message-ID, In-Reply-To, subject, References */
-    LX_F_COUNT_        /* number of fields; not a field */
+    LX_F_SHA256,        /* identity: SHA-256 of the canonical raw message */
+    LX_F_MESSAGE_ID,    /* Message-ID, without angle brackets */
+    LX_F_FROM,          /* sender name and address, as words */
+    LX_F_FROM_ADDR,     /* sender address, exact, lowercased */
+    LX_F_FROM_DOMAIN,   /* sender domain, lowercased */
+    LX_F_TO,            /* To, Cc and Bcc names and addresses, as words */
+    LX_F_TO_ADDR,       /* To, Cc and Bcc addresses, exact, lowercased */
+    LX_F_SUBJECT,       /* subject words */
+    LX_F_BODY,          /* free text: subject and body */
+    LX_F_YEAR,          /* UTC year of the date, "2017" */
+    LX_F_MONTH,         /* UTC year and month, "2017-04" */
+    LX_F_CONFLICT,      /* "yes" on copies that share a Message-ID but differ */
+    LX_F_FINGERPRINT,   /* SHA-256 of sender, date, subject, body: what copies share */
+    LX_F_HAS,           /* "attachment" when a MIME leaf is not body text */
+    LX_F_DKIM,          /* DKIM verdict, and the flags "weak" and "sha1" */
+    LX_F_VERIFIED,      /* "yes" (verdict pass) or "no": an alias over LX_F_DKIM */
+    LX_F_SIGNER,        /* the d= domain of every DKIM signature, lowercased */
+    LX_F_DKIMFAIL,      /* "body" or "header": what a failing signature says changed */
+    LX_F_DATE,          /* UTC date, seconds since the epoch */
+    LX_F_SIZE,          /* size in bytes of the canonical raw message */
+    LX_F_VERDICT,       /* DKIM verdict as a number (lx_dkim_result), for sorting */
+    LX_F_SENDER,        /* "address<TAB>name" of the sender, address lowercased */
+    LX_F_RECIPIENTS,    /* "address<TAB>name" lines of To and Cc, addresses lowercased */
+    LX_F_IDENTITY,      /* "sha256<TAB>fingerprint": copies are told apart without the data */
+    LX_F_THREAD,        /* thread id (16 hex digits) as a boolean term: thread:ID */
+    LX_F_THREAD_ID,     /* the same thread id in a value slot: collapsing and display */
+    LX_F_THREAD_LINKS,  /* what threading reads: Message-ID, In-Reply-To, subject, References */
+    LX_F_CHAIN,         /* "corroborated" or "mismatch": what verified messages quoting it say */
+    LX_F_CORROBORATION, /* lines: each verified message that corroborates it, each mismatch */
+    LX_F_COUNT_         /* number of fields; not a field */
 } lx_field;
 
 typedef enum lx_field_kind {

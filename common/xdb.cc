@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 #include <cstdlib>
@@ -205,7 +206,7 @@ class BooleanProcessor : public Xapian::FieldProcessor
     }
 };
 
-// verified:yes and verified:no, answered from the DKIM verdict terms.
+// verified:yes, no, chain and any, answered from the DKIM verdict and chain terms.
 class VerifiedProcessor : public Xapian::FieldProcessor
 {
     ParseProblem &problem;
@@ -222,7 +223,14 @@ class VerifiedProcessor : public Xapian::FieldProcessor
             return pass;
         if (v == "no")
             return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, pass);
-        problem.note("verified: takes yes or no, not '" + str + "'");
+        // Corroborated messages are not verified: verified:chain names them
+        // alone, verified:any adds them to the verified ones.
+        Xapian::Query chain(std::string(lx_schema_prefix(LX_F_CHAIN)) + "corroborated");
+        if (v == "chain")
+            return Xapian::Query(Xapian::Query::OP_AND_NOT, chain, pass);
+        if (v == "any")
+            return Xapian::Query(Xapian::Query::OP_OR, pass, chain);
+        problem.note("verified: takes yes, no, chain or any, not '" + str + "'");
         return Xapian::Query::MatchNothing;
     }
 };
@@ -651,6 +659,87 @@ lx_status lx_db_set_tag(lx_db *db, lx_docid id, const char *prefix, const char *
     if (slot >= 0)
         doc.add_value(static_cast<Xapian::valueno>(slot), value);
     db->wdb->replace_document(id, doc);
+    return LX_OK;
+    LX_GUARD_END(db)
+}
+
+lx_status lx_db_set_terms_value(lx_db *db, lx_docid id, const char *prefix,
+                                const char *const *add, size_t n_add, int slot, const char *bytes,
+                                size_t len)
+{
+    LX_GUARD_BEGIN
+    if (!db->wdb) {
+        db->err = "database is open read-only";
+        return LX_E_INVALID;
+    }
+    Xapian::Document doc = db->wdb->get_document(id);
+    size_t plen = std::strlen(prefix);
+    std::vector<std::string> gone;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        t.skip_to(prefix);
+        if (t == doc.termlist_end())
+            break;
+        std::string term = *t;
+        if (term.compare(0, plen, prefix) != 0)
+            break;
+        gone.push_back(term);
+    }
+    for (const auto &term : gone)
+        doc.remove_term(term);
+    for (size_t i = 0; i < n_add; i++)
+        doc.add_boolean_term(add[i]);
+    if (len)
+        doc.add_value(static_cast<Xapian::valueno>(slot), std::string(bytes, len));
+    else
+        doc.remove_value(static_cast<Xapian::valueno>(slot));
+    db->wdb->replace_document(id, doc);
+    return LX_OK;
+    LX_GUARD_END(db)
+}
+
+lx_status lx_db_match(lx_db *db, const lx_match_opts *o, lx_docid **ids, size_t *n)
+{
+    *ids = nullptr;
+    *n = 0;
+    LX_GUARD_BEGIN
+    Xapian::Query q = Xapian::Query::MatchAll;
+    if (o->n_any) {
+        std::vector<std::pair<Xapian::doccount, std::string>> terms;
+        for (size_t i = 0; i < o->n_any; i++) {
+            Xapian::doccount f = db->db->get_termfreq(o->any[i]);
+            if (f)
+                terms.emplace_back(f, o->any[i]);
+        }
+        std::sort(terms.begin(), terms.end());
+        terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+        if (o->rarest && terms.size() > o->rarest)
+            terms.resize(o->rarest);
+        if (terms.empty())
+            return LX_OK;
+        std::vector<Xapian::Query> qs;
+        for (const auto &t : terms)
+            qs.emplace_back(t.second);
+        q = Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end());
+    }
+    for (size_t i = 0; i < o->n_all; i++)
+        q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(o->all[i]));
+    for (size_t i = 0; i < o->n_none; i++)
+        q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(o->none[i]));
+    Xapian::Enquire enq(*db->db);
+    enq.set_query(q);
+    if (o->newest_first)
+        enq.set_sort_by_value_then_relevance(
+            static_cast<Xapian::valueno>(lx_schema_slot(LX_F_DATE)), true);
+    else if (!o->n_any)
+        enq.set_weighting_scheme(Xapian::BoolWeight());
+    Xapian::MSet ms = enq.get_mset(0, static_cast<Xapian::doccount>(o->max));
+    if (ms.empty())
+        return LX_OK;
+    *ids = static_cast<lx_docid *>(std::malloc(ms.size() * sizeof **ids));
+    if (!*ids)
+        throw std::bad_alloc();
+    for (auto it = ms.begin(); it != ms.end(); ++it)
+        (*ids)[(*n)++] = *it;
     return LX_OK;
     LX_GUARD_END(db)
 }

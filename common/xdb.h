@@ -84,6 +84,30 @@ lx_status lx_db_retag(lx_db *db, lx_docid id, const char *const *drop, size_t n_
  * value in that slot too. */
 lx_status lx_db_set_tag(lx_db *db, lx_docid id, const char *prefix, const char *value, int slot);
 
+/* Gives a stored document exactly the terms add[] (full terms, each starting
+ * with prefix) among those that start with prefix, and bytes[0..len) in
+ * value slot (the value is removed when len is 0). */
+lx_status lx_db_set_terms_value(lx_db *db, lx_docid id, const char *prefix, const char *const *add,
+                                size_t n_add, int slot, const char *bytes, size_t len);
+
+/* A search by exact terms, for passes that look for related documents. */
+typedef struct lx_match_opts {
+    const char *const *all; /* every one of these terms (a filter) */
+    size_t n_all;
+    const char *const *any; /* at least one of these, ranked by them (BM25) */
+    size_t n_any;
+    size_t rarest;           /* > 0: use only this many of any[], those in fewest documents */
+    const char *const *none; /* none of these terms */
+    size_t n_none;
+    bool newest_first; /* order by date, newest first, instead of rank */
+    size_t max;        /* at most this many ids */
+} lx_match_opts;
+
+/* The ids of the documents that match o, best (or newest) first; *ids is
+ * malloc'd (NULL when *n is 0), caller frees. Terms of any[] that no
+ * document has are ignored; when none is left, nothing matches. */
+lx_status lx_db_match(lx_db *db, const lx_match_opts *o, lx_docid **ids, size_t *n);
+
 /* Adds a new document; *id receives its id when id is not NULL. */
 lx_status lx_db_add_doc(lx_db *db, const lx_doc *doc, lx_docid *id);
 

@@ -19,6 +19,7 @@
 #include "mbox.h"
 #include "message.h"
 #include "report.h"
+#include "corroborate.h"
 #include "reverify.h"
 #include "sniff.h"
 #include "sha256.h"
@@ -46,6 +47,7 @@ typedef struct indexer {
     size_t commit_every; /* --commit-every: documents per commit */
     lx_status fatal;     /* a database error that ends the run */
     lx_strbuf canon;
+    unsigned threshold; /* --corroborate-threshold, percent */
 } indexer;
 
 static void warn(const indexer *ix, const char *path, const char *reason)
@@ -352,6 +354,9 @@ static void usage(FILE *out)
           "  --no-dkim    skip DKIM verification (verdicts recorded as unchecked)\n"
           "  --dns        ask live DNS for key records no key file has (off by default)\n"
           "  --keys-out FILE  with --dns: append the records found, for offline re-runs\n"
+          "  --corroborate-threshold P  share of an unverified message's text (percent,\n"
+          "               default 90) that a verified message must quote, unchanged, for\n"
+          "               it to count as corroborated (never as verified)\n"
           "  --commit-every N  commit the index every N new documents (default 2000); a run\n"
           "               killed at any moment keeps what was committed, the next completes it\n"
           "  --hidden     also index hidden files and directories (names starting with '.')\n"
@@ -373,6 +378,31 @@ static void reverify_warn(void *ctx, const char *path, const char *reason)
     warn(ctx, path, reason);
 }
 
+/* The corroboration pass, its figures into the report; false on a database
+ * error (reported). */
+static bool run_chains(indexer *ix)
+{
+    lx_corroborate_stats cs;
+    double t0 = now_seconds();
+    lx_status st = lx_corroborate_pass(ix->db, ix->threshold, &cs);
+    if (st) {
+        fprintf(stderr, "leakdex-index: chain corroboration: %s: %s\n", lx_status_str(st),
+                lx_db_error(ix->db));
+        return false;
+    }
+    char thr[16];
+    snprintf(thr, sizeof thr, "%u", ix->threshold);
+    lx_db_set_metadata(ix->db, "leakdex.corroborate_threshold", thr);
+    ix->report.chained = true;
+    ix->report.chain_quoting = cs.quoting;
+    ix->report.chain_pairs = cs.pairs;
+    ix->report.chain_corroborated = cs.corroborated;
+    ix->report.chain_mismatched = cs.mismatched;
+    ix->report.chain_rewritten = cs.rewritten;
+    ix->report.chain_seconds = now_seconds() - t0;
+    return true;
+}
+
 /* --reverify: new verdicts for an existing index. */
 static int run_reverify(indexer *ix, double t0)
 {
@@ -384,6 +414,9 @@ static int run_reverify(indexer *ix, double t0)
                 lx_db_error(ix->db));
         rc = EXIT_DB;
     }
+    /* New verdicts change what corroborates what. */
+    if (!st && ((st = lx_db_commit(ix->db)) || !run_chains(ix)))
+        rc = EXIT_DB;
     lx_status cst = lx_db_close(ix->db);
     if (cst) {
         fprintf(stderr, "leakdex-index: cannot commit the index: %s\n", lx_status_str(cst));
@@ -394,25 +427,35 @@ static int run_reverify(indexer *ix, double t0)
            rs.documents, rs.verified, rs.changed, rs.unreadable, now_seconds() - t0);
     printf("dkim: %zu pass, %zu fail, %zu nokey, %zu invalid, %zu unsigned\n", rs.verdicts[1],
            rs.verdicts[2], rs.verdicts[3], rs.verdicts[4], rs.verdicts[0]);
+    if (ix->report.chained)
+        lx_report_print_chains(&ix->report, stdout);
     return rc;
 }
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},       {"hidden", no_argument, NULL, 'H'},
-        {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
-        {"inspect", no_argument, NULL, 'I'},        {"full", no_argument, NULL, 'F'},
-        {"keys", required_argument, NULL, 'k'},     {"reverify", no_argument, NULL, 'R'},
-        {"no-dkim", no_argument, NULL, 'N'},        {"dns", no_argument, NULL, 'D'},
-        {"keys-out", required_argument, NULL, 'O'}, {"commit-every", required_argument, NULL, 'C'},
-        {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"hidden", no_argument, NULL, 'H'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"inspect", no_argument, NULL, 'I'},
+                                         {"full", no_argument, NULL, 'F'},
+                                         {"keys", required_argument, NULL, 'k'},
+                                         {"reverify", no_argument, NULL, 'R'},
+                                         {"no-dkim", no_argument, NULL, 'N'},
+                                         {"dns", no_argument, NULL, 'D'},
+                                         {"keys-out", required_argument, NULL, 'O'},
+                                         {"commit-every", required_argument, NULL, 'C'},
+                                         {"version", no_argument, NULL, 'V'},
+                                         {"corroborate-threshold", required_argument, NULL, 'T'},
+                                         {NULL, 0, NULL, 0}};
     const char *dbpath = getenv("LEAKDEX_DB");
     bool hidden = false, reverify = false, dns = false;
     const char *keys_out = NULL;
     indexer ix;
     memset(&ix, 0, sizeof ix);
     ix.commit_every = LX_COMMIT_BATCH;
+    ix.threshold = LX_CHAIN_THRESHOLD;
     enum { MAX_KEY_FILES = 64 };
     const char *keyfiles[MAX_KEY_FILES];
     size_t n_keyfiles = 0;
@@ -438,6 +481,21 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             ix.commit_every = (size_t)v;
+            break;
+        }
+        case 'T': {
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (errno || end == optarg || (*end && strcmp(end, "%") != 0) || v < 1 || v > 100 ||
+                optarg[0] == '-') {
+                fprintf(stderr,
+                        "leakdex-index: --corroborate-threshold: '%s' is not a percentage from 1 "
+                        "to 100\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
+            ix.threshold = (unsigned)v;
             break;
         }
         case 'R': reverify = true; break;
@@ -578,6 +636,8 @@ int main(int argc, char **argv)
                 ix.report.thread_messages = ts.messages;
                 ix.report.relinked = ts.relinked;
                 ix.report.by_subject = ts.by_subject;
+                if (!run_chains(&ix))
+                    rc = EXIT_DB;
             }
             lx_db_set_metadata(ix.db, "leakdex.updated", iso);
         }

@@ -133,4 +133,16 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
                 "threads: %zu conversations in %zu messages (%zu replies joined by subject "
                 "alone); %zu messages moved to another thread\n",
                 r->threads, r->thread_messages, r->by_subject, r->relinked);
+    if (r->chained)
+        lx_report_print_chains(r, out);
+}
+
+void lx_report_print_chains(const lx_report *r, FILE *out)
+{
+    fprintf(out,
+            "chains: %zu messages corroborated by verified messages that quote them (not "
+            "verified themselves), %zu with a mismatch; %zu verified messages quote, %zu pairs "
+            "compared, %zu documents updated; %.2f s\n",
+            r->chain_corroborated, r->chain_mismatched, r->chain_quoting, r->chain_pairs,
+            r->chain_rewritten, r->chain_seconds);
 }

@@ -36,7 +36,14 @@ typedef struct lx_report {
     bool threaded;     /* print the thread line */
     size_t threads;    /* conversations in the whole index */
     size_t thread_messages, relinked, by_subject;
+    bool chained; /* print the chains line (lx_corroborate_pass ran) */
+    size_t chain_quoting, chain_pairs, chain_corroborated, chain_mismatched, chain_rewritten;
+    double chain_seconds;
 } lx_report;
+
+/* Prints the chains line: corroborated and mismatched messages in the whole
+ * index, what the pass compared and rewrote, its time. */
+void lx_report_print_chains(const lx_report *r, FILE *out);
 
 void lx_report_init(lx_report *r);
 void lx_report_release(lx_report *r);

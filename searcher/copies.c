@@ -22,9 +22,29 @@ static lx_status add_thread(lx_db *db, lx_docid id, lx_record *rec)
     return st;
 }
 
+/* The document's chain corroboration lines, from their value slot: one
+ * "chain" pair per line (the pass rewrites them after the data). */
+static lx_status add_chain(lx_db *db, lx_docid id, lx_record *rec)
+{
+    char *v = NULL;
+    size_t len = 0;
+    lx_status st = lx_db_get_value(db, id, lx_schema_slot(LX_F_CORROBORATION), &v, &len);
+    for (size_t i = 0; !st && i < len;) {
+        const char *nl = memchr(v + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - v) : len;
+        if (e > i)
+            st = lx_record_add(rec, "chain", v + i, e - i);
+        i = e + 1;
+    }
+    free(v);
+    return st;
+}
+
 lx_status lx_copies_add(lx_db *db, lx_docid id, lx_record *rec)
 {
     lx_status st0 = add_thread(db, id, rec);
+    if (!st0)
+        st0 = add_chain(db, id, rec);
     if (st0)
         return st0;
     const char *msgid = lx_record_get(rec, "message_id");

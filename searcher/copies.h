@@ -8,7 +8,8 @@
 /*
  * Adds to rec (the data of document id) what is known only at display time:
  * its "thread" id (from a value slot: the thread pass may have changed it
- * after the data was written), one "copy" pair per other document that
+ * after the data was written), one "chain" pair per line of its chain
+ * corroboration (the LX_F_CORROBORATION slot), one "copy" pair per other document that
  * shares its Message-ID and its fingerprint (the same message, transport
  * headers aside) and one "conflict" pair per other document that shares the
  * Message-ID but not the fingerprint, each with that document's SHA-256; at

@@ -43,6 +43,7 @@ typedef enum col_kind {
     COL_SIGNERS,   /* the distinct d= domains of the dkim_sig lines */
     COL_DKIM_SIGS, /* each dkim_sig line, as an object */
     COL_SNIPPET,   /* "snippet" text and "snippet_matches" ranges */
+    COL_CHAIN,     /* "chain" lines: corroborations and mismatches */
 } col_kind;
 
 /* Every printed field, in order; JSON, NDJSON and CSV all walk this table. */
@@ -63,6 +64,7 @@ static const struct column {
     {"subject", "subject", COL_STR},
     {"dkim", "dkim", COL_DKIM},
     {"signers", "dkim_sig", COL_SIGNERS},
+    {"corroboration", "chain", COL_CHAIN},
     {"message_id", "message_id", COL_STR},
     {"in_reply_to", "in_reply_to", COL_STR},
     {"references", "references", COL_STRS},
@@ -267,6 +269,228 @@ static lx_status json_address(lx_strbuf *sb, const char *name, const char *addr,
     return st ? st : lx_strbuf_addch(sb, '}');
 }
 
+/* --- chain corroboration ---------------------------------------------------
+ * "chain" lines: "corroborated<TAB>SHA256<TAB>COVERAGE<TAB>SIGNER<TAB>HEADER"
+ * and "mismatch<TAB>SHA256<TAB>SIGNER<TAB>REASON"; HEADER is "none" or a
+ * comma-separated list of "from", "date", "subject", where "date?" (or
+ * "from?") could not be checked. */
+
+static bool chain_is(const char *line, const char *status)
+{
+    size_t n = strlen(status);
+    return strncmp(line, status, n) == 0 && line[n] == '\t';
+}
+
+/* "corroborated", "mismatch" or "none": corroborated wins. */
+static const char *chain_status(const lx_record *r)
+{
+    const char *s = "none";
+    for (size_t i = 0; i < r->n; i++) {
+        if (strcmp(r->pairs[i].key, "chain") != 0)
+            continue;
+        if (chain_is(r->pairs[i].value, "corroborated"))
+            return "corroborated";
+        if (chain_is(r->pairs[i].value, "mismatch"))
+            s = "mismatch";
+    }
+    return s;
+}
+
+/* JSON: the header items of a corroboration, checked (want_unchecked
+ * false) or not checkable (true), as an array of names. */
+static lx_status json_header_items(lx_strbuf *sb, const char *h, size_t len, bool want_unchecked)
+{
+    lx_status st = lx_strbuf_addch(sb, '[');
+    bool first = true;
+    for (size_t i = 0; i < len && !st;) {
+        const char *comma = memchr(h + i, ',', len - i);
+        size_t e = comma ? (size_t)(comma - h) : len;
+        size_t n = e - i;
+        bool unchecked = n && h[e - 1] == '?';
+        if (n && unchecked == want_unchecked) {
+            st = first ? LX_OK : lx_strbuf_addch(sb, ',');
+            if (!st)
+                st = lx_escape_json(sb, h + i, unchecked ? n - 1 : n);
+            first = false;
+        }
+        i = e + 1;
+    }
+    return st ? st : lx_strbuf_addch(sb, ']');
+}
+
+static lx_status json_chain(lx_strbuf *sb, const lx_record *r)
+{
+    lx_status st = lx_strbuf_addstr(sb, "{\"status\":");
+    if (!st)
+        st = json_str(sb, chain_status(r));
+    for (int pass = 0; pass < 2 && !st; pass++) {
+        st = lx_strbuf_addstr(sb, pass ? "],\"mismatches\":[" : ",\"corroborated_by\":[");
+        bool first = true;
+        for (size_t i = 0; i < r->n && !st; i++) {
+            const char *v = r->pairs[i].value;
+            if (strcmp(r->pairs[i].key, "chain") != 0 ||
+                !chain_is(v, pass ? "mismatch" : "corroborated"))
+                continue;
+            const char *sha, *f2, *f3, *f4;
+            size_t sha_n, n2, n3, n4;
+            sig_field(v, 1, &sha, &sha_n);
+            sig_field(v, 2, &f2, &n2);
+            sig_field(v, 3, &f3, &n3);
+            sig_field(v, 4, &f4, &n4);
+            st = lx_strbuf_addstr(sb, first ? "{\"id\":" : ",{\"id\":");
+            first = false;
+            if (!st)
+                st = lx_escape_json(sb, sha, sha_n < LX_SHORT_ID_LEN ? sha_n : LX_SHORT_ID_LEN);
+            if (!st)
+                st = lx_strbuf_addstr(sb, ",\"sha256\":");
+            if (!st)
+                st = lx_escape_json(sb, sha, sha_n);
+            if (!st && !pass) {
+                st = lx_strbuf_addf(sb, ",\"coverage\":%d,\"signer\":", (int)strtol(f2, NULL, 10));
+                if (!st)
+                    st = lx_escape_json(sb, f3, n3);
+                if (!st && n4 == 4 && memcmp(f4, "none", 4) == 0)
+                    st = lx_strbuf_addstr(sb, ",\"header\":null}");
+                else if (!st) {
+                    st = lx_strbuf_addstr(sb, ",\"header\":{\"agrees\":");
+                    if (!st)
+                        st = json_header_items(sb, f4, n4, false);
+                    if (!st)
+                        st = lx_strbuf_addstr(sb, ",\"unchecked\":");
+                    if (!st)
+                        st = json_header_items(sb, f4, n4, true);
+                    if (!st)
+                        st = lx_strbuf_addstr(sb, "}}");
+                }
+            } else if (!st) {
+                st = lx_strbuf_addstr(sb, ",\"signer\":");
+                if (!st)
+                    st = lx_escape_json(sb, f2, n2);
+                if (!st)
+                    st = lx_strbuf_addstr(sb, ",\"reason\":");
+                if (!st)
+                    st = lx_escape_json(sb, f3, strlen(f3));
+                if (!st)
+                    st = lx_strbuf_addch(sb, '}');
+            }
+        }
+    }
+    return st ? st : lx_strbuf_addstr(sb, "]}");
+}
+
+/* CSV and text: "corroborated by ID (91%, signed by DOMAIN); quote differs
+ * in ID: REASON". */
+static lx_status plain_chain(lx_strbuf *sb, const lx_record *r)
+{
+    lx_status st = LX_OK;
+    bool first = true;
+    for (int pass = 0; pass < 2 && !st; pass++)
+        for (size_t i = 0; i < r->n && !st; i++) {
+            const char *v = r->pairs[i].value;
+            if (strcmp(r->pairs[i].key, "chain") != 0 ||
+                !chain_is(v, pass ? "mismatch" : "corroborated"))
+                continue;
+            const char *sha, *f2, *f3;
+            size_t sha_n, n2, n3;
+            sig_field(v, 1, &sha, &sha_n);
+            sig_field(v, 2, &f2, &n2);
+            sig_field(v, 3, &f3, &n3);
+            if (!first)
+                st = lx_strbuf_addstr(sb, "; ");
+            first = false;
+            int idn = (int)(sha_n < LX_SHORT_ID_LEN ? sha_n : LX_SHORT_ID_LEN);
+            if (st) {
+            } else if (!pass) {
+                st = lx_strbuf_addf(sb, "corroborated by %.*s (%d%%, signed by %.*s)", idn, sha,
+                                    (int)strtol(f2, NULL, 10), (int)n3, f3);
+            } else {
+                st = lx_strbuf_addf(sb, "quote differs in %.*s: %s", idn, sha, f3);
+            }
+        }
+    return st;
+}
+
+/* show: what the quoted header block confirmed, in words. */
+static lx_status header_words(lx_strbuf *sb, const char *h, size_t len)
+{
+    if (len == 4 && memcmp(h, "none", 4) == 0)
+        return lx_strbuf_addstr(sb, "no header block was quoted with it");
+    static const struct {
+        const char *item, *agrees, *unchecked;
+    } items[] = {{"from", "sender", "its sender could not be checked"},
+                 {"date", "date", "its date could not be read"},
+                 {"subject", "subject", NULL}};
+    const char *agreed[3];
+    const char *unchecked[3];
+    size_t na = 0, nu = 0;
+    for (size_t k = 0; k < 3; k++) {
+        size_t n = strlen(items[k].item);
+        for (size_t i = 0; i < len;) {
+            const char *comma = memchr(h + i, ',', len - i);
+            size_t e = comma ? (size_t)(comma - h) : len;
+            if (e - i == n && memcmp(h + i, items[k].item, n) == 0)
+                agreed[na++] = items[k].agrees;
+            else if (e - i == n + 1 && memcmp(h + i, items[k].item, n) == 0 && h[e - 1] == '?' &&
+                     items[k].unchecked)
+                unchecked[nu++] = items[k].unchecked;
+            i = e + 1;
+        }
+    }
+    lx_status st = lx_strbuf_addstr(sb, "the quoted header");
+    if (!st && na) {
+        st = lx_strbuf_addstr(sb, " agrees on its ");
+        for (size_t i = 0; i < na && !st; i++)
+            st = lx_strbuf_addf(sb, "%s%s", i == 0 ? "" : i + 1 == na ? " and " : ", ", agreed[i]);
+    }
+    for (size_t i = 0; i < nu && !st; i++)
+        st = lx_strbuf_addf(sb, "%s%s", na || i ? "; " : ": ", unchecked[i]);
+    return st;
+}
+
+/* show: one sentence per corroborating message and per mismatch. */
+static lx_status text_chain(lx_strbuf *sb, const lx_record *r)
+{
+    lx_status st = LX_OK;
+    bool any = false;
+    for (int pass = 0; pass < 2 && !st; pass++)
+        for (size_t i = 0; i < r->n && !st; i++) {
+            const char *v = r->pairs[i].value;
+            if (strcmp(r->pairs[i].key, "chain") != 0 ||
+                !chain_is(v, pass ? "mismatch" : "corroborated"))
+                continue;
+            const char *sha, *f2, *f3, *f4;
+            size_t sha_n, n2, n3, n4;
+            sig_field(v, 1, &sha, &sha_n);
+            sig_field(v, 2, &f2, &n2);
+            sig_field(v, 3, &f3, &n3);
+            sig_field(v, 4, &f4, &n4);
+            int idn = (int)(sha_n < LX_SHORT_ID_LEN ? sha_n : LX_SHORT_ID_LEN);
+            if (!pass) {
+                any = true;
+                st = lx_strbuf_addf(sb,
+                                    "%-12s %d%% of this message's text appears, quoted, in message "
+                                    "%.*s, which carries a valid DKIM signature from %.*s; ",
+                                    "Corroborated", (int)strtol(f2, NULL, 10), idn, sha, (int)n3,
+                                    f3);
+                if (!st)
+                    st = header_words(sb, f4, n4);
+                if (!st)
+                    st = lx_strbuf_addstr(sb, ".\n");
+            } else {
+                st = lx_strbuf_addf(sb,
+                                    "%-12s message %.*s, which carries a valid DKIM signature "
+                                    "from %.*s, quotes this message with a difference: %s.\n",
+                                    "Mismatch", idn, sha, (int)n2, f2, f3);
+            }
+        }
+    if (!st && any)
+        st = lx_strbuf_addf(sb,
+                            "%-12s corroborated is not verified: the signature is the quoting "
+                            "message's, not this message's.\n",
+                            "");
+    return st;
+}
+
 static lx_status json_column(lx_strbuf *sb, const lx_record *r, const struct column *c)
 {
     lx_status st = LX_OK;
@@ -275,6 +499,7 @@ static lx_status json_column(lx_strbuf *sb, const lx_record *r, const struct col
     case COL_ID:
         return lx_escape_json(sb, v, strlen(v) < LX_SHORT_ID_LEN ? strlen(v) : LX_SHORT_ID_LEN);
     case COL_STR: return json_str(sb, v);
+    case COL_CHAIN: return json_chain(sb, r);
     case COL_NUM: return lx_strbuf_addstr(sb, *v ? v : "0");
     case COL_COUNT: return lx_strbuf_addstr(sb, *v ? v : "null");
     case COL_DATE: return *v ? json_str(sb, v) : lx_strbuf_addstr(sb, "null");
@@ -412,6 +637,7 @@ static lx_status plain_column(lx_strbuf *sb, const lx_record *r, const struct co
     case COL_FROM: return LX_OK; /* two CSV columns, written by the caller */
     case COL_DKIM: return verdict_label(sb, r);
     case COL_SNIPPET: return lx_strbuf_addstr(sb, v);
+    case COL_CHAIN: return plain_chain(sb, r);
     case COL_ADDRS:
     case COL_STRS:
     case COL_PATHS:
@@ -547,6 +773,14 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r)
     const char *th = get(r, "thread_hits");
     if (!st && *th && strcmp(th, "1") != 0)
         st = lx_strbuf_addf(line, "  [%s hits in thread]", th);
+    /* Chain corroboration, apart from the verdict: it is not verification. */
+    if (!st && strcmp(chain_status(r), "none") != 0) {
+        st = lx_strbuf_addstr(line, "  [");
+        if (!st)
+            st = plain_chain(line, r);
+        if (!st)
+            st = lx_strbuf_addch(line, ']');
+    }
     for (size_t i = start; i < line->len; i++)
         if ((unsigned char)line->buf[i] < 32)
             line->buf[i] = ' ';
@@ -726,6 +960,7 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r)
                 {"In-Reply-To", "in_reply_to"},
                 {"References", "references"},
                 {"Thread", "thread"},
+                {"Corroboration", "corroboration"},
                 {"Attachments", "attachments"},
                 {"Path", "paths"},
                 {"Copies", "copies"},
@@ -749,6 +984,10 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r)
                 if (!st)
                     st = lx_strbuf_addf(sb, "%-12s %s\n", rows[i].label, cell.buf);
             }
+            continue;
+        }
+        if (c->kind == COL_CHAIN) {
+            st = text_chain(sb, r);
             continue;
         }
         if (c->kind == COL_FROM) {

@@ -340,6 +340,7 @@ lx_status lx_people_print(lx_db *db, const lx_query_opts *opts, lx_people_kind k
 typedef struct stats {
     size_t messages, verdicts[6]; /* lx_dkim_result 0..4, then unchecked */
     size_t years[10000], undated;
+    size_t corroborated, mismatched; /* chain corroboration, apart from the verdicts */
     people senders, domains;
     size_t row;
     lx_status st;
@@ -353,10 +354,17 @@ static int on_stats_row(void *ctx, const lx_scan_row *row)
         people_clear(&s->domains);
         memset(s->verdicts, 0, sizeof s->verdicts);
         memset(s->years, 0, sizeof s->years);
-        s->messages = s->undated = 0;
+        s->messages = s->undated = s->corroborated = s->mismatched = 0;
         return 0;
     }
     s->messages++;
+    /* Corroboration lines, corroborations first; a verified message is
+     * never counted as corroborated. */
+    const char *chain = row->vals[3];
+    if (row->nums[2] != (double)1 && strncmp(chain, "corroborated\t", 13) == 0)
+        s->corroborated++;
+    if (strncmp(chain, "mismatch\t", 9) == 0 || strstr(chain, "\nmismatch\t"))
+        s->mismatched++;
     double verdict = row->nums[2];
     int vi = isnan(verdict) || verdict < 0 || verdict > 4 ? 5 : (int)verdict;
     s->verdicts[vi]++;
@@ -395,9 +403,9 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
     if (!s)
         return LX_E_NOMEM;
     s->senders.kind = s->domains.kind = LX_PEOPLE_SENDERS;
-    int slots[3] = {lx_schema_slot(LX_F_SENDER), lx_schema_slot(LX_F_DATE),
-                    lx_schema_slot(LX_F_VERDICT)};
-    lx_status st = lx_db_scan(db, opts, slots, 3, on_stats_row, s);
+    int slots[4] = {lx_schema_slot(LX_F_SENDER), lx_schema_slot(LX_F_DATE),
+                    lx_schema_slot(LX_F_VERDICT), lx_schema_slot(LX_F_CORROBORATION)};
+    lx_status st = lx_db_scan(db, opts, slots, 4, on_stats_row, s);
     if (!st)
         st = s->st;
     *n_out = s->messages;
@@ -418,6 +426,10 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
         if (s->verdicts[5])
             lx_strbuf_addf(&o, ", %zu unchecked", s->verdicts[5]);
         lx_strbuf_addch(&o, '\n');
+        lx_strbuf_addf(&o,
+                       "chains: %zu corroborated (quoted by verified messages; not counted as "
+                       "verified), %zu with a quote that differs\n",
+                       s->corroborated, s->mismatched);
         lx_strbuf_addstr(&o, "by year:");
         for (int y = 0; y < 10000; y++)
             if (s->years[y])
@@ -435,7 +447,8 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
                        LX_OUTPUT_VERSION, s->messages, s->senders.n, s->verdicts[1]);
         for (int i = 0; i < 6; i++)
             lx_strbuf_addf(&o, "%s\"%s\":%zu", i ? "," : "", vnames[i], s->verdicts[i]);
-        lx_strbuf_addstr(&o, "},\"years\":{");
+        lx_strbuf_addf(&o, "},\"corroborated\":%zu,\"chain_mismatches\":%zu,\"years\":{",
+                       s->corroborated, s->mismatched);
         bool first = true;
         for (int y = 0; y < 10000; y++)
             if (s->years[y]) {

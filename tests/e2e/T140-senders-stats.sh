@@ -36,6 +36,7 @@ expect_eq "senders by count: every row counted once" 67 \
 search stats >"$WORK/stats"
 expect_eq "stats, text" "67 emails from 12 unique senders; 0 DKIM verified
 dkim: 0 pass, 0 fail, 0 nokey, 0 invalid, 67 unsigned
+chains: 0 corroborated (quoted by verified messages; not counted as verified), 0 with a quote that differs
 by year: 2009: 5, 2010: 1, 2011: 3, 2012: 3, 2013: 5, 2014: 4, 2015: 7, 2016: 26, 2017: 12, no date: 1
 top sender domains: campagne-exemple.fr 39, presse-exemple.fr 11, example.org 6, mairie-exemple.fr 6, example.com 4, graphisme.example 1" \
     "$(cat "$WORK/stats")"

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# T200: chain corroboration. data/chains (tests/tools/gen-chains.py) holds
+# unsigned messages and the DKIM-verified replies and forwards that quote
+# them: fully, half, with a word changed, Outlook-style in English and
+# French, under an attribution naming someone else, two levels deep, and
+# from a reply whose signature fails. Every message must end as the
+# generator declares; corroborated is never counted as verified.
+source "$(dirname "$0")/lib.sh"
+
+C=$DATA/chains
+index --keys "$DATA/dkim-keys.txt" "$C" >"$WORK/index.out" 2>"$WORK/index.err"
+expect_eq "index exits 0" 0 $?
+chains_line() { grep '^chains:' "$1" | sed 's/; [0-9.]* s$//'; }
+expect_eq "the report's chains line" \
+    "chains: 5 messages corroborated by verified messages that quote them (not verified themselves), 2 with a mismatch; 7 verified messages quote, 8 pairs compared, 7 documents updated" \
+    "$(chains_line "$WORK/index.out")"
+
+# NAME VERDICT RESULT per message, as the generator declares it: RESULT is
+# "corroborated BY COVERAGE", "mismatch BY" or "-".
+results() {
+    search --db "$1" --format ndjson | python3 -c '
+import json, os, sys
+hits = [json.loads(line) for line in sys.stdin]
+name = {h["sha256"]: os.path.basename(h["paths"][0]["path"])[:-4] for h in hits}
+for h in hits:
+    c = h["corroboration"]
+    parts = ["corroborated %s %d" % (name[x["sha256"]], x["coverage"]) for x in c["corroborated_by"]]
+    parts += ["mismatch %s" % name[x["sha256"]] for x in c["mismatches"]]
+    want = "corroborated" if c["corroborated_by"] else "mismatch" if c["mismatches"] else "none"
+    assert c["status"] == want, (name[h["sha256"]], c)
+    print(name[h["sha256"]], h["dkim"], "; ".join(parts) or "-")' | sort
+}
+expect_eq "every message as gen-chains.py declares it" \
+    "$(python3 "$LEAKDEX_SRC/tests/tools/gen-chains.py" --expected | sort)" \
+    "$(results "$LEAKDEX_DB")"
+
+# The filters: corroborated is its own status, never verified.
+expect_ids "verified:chain" \
+    "g7@chains.example o1@chains.example o4@chains.example o5@chains.example p7@chains.example" \
+    verified:chain
+expect_ids "verified:yes is DKIM pass alone" \
+    "c7@chains.example r1@chains.example r2@chains.example r3@chains.example r4@chains.example r5@chains.example r6@chains.example" \
+    verified:yes
+expect_eq "verified:any is pass or corroborated" 12 "$(search --count verified:any)"
+expect_eq "--verified is pass alone" 7 "$(search --count --verified)"
+expect_ids "chain:mismatch" "o3@chains.example o6@chains.example" chain:mismatch
+expect_ids "a corroborated message is not verified:no-less" \
+    "g7@chains.example o1@chains.example o2@chains.example o3@chains.example o4@chains.example o5@chains.example o6@chains.example o8@chains.example p7@chains.example r8@chains.example" \
+    verified:no
+expect_status "verified: takes yes, no, chain or any" 2 search verified:maybe
+
+id_of() { search --format ndjson "id:$1@chains.example" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["id"])'; }
+O1=$(id_of o1)
+R1=$(id_of r1)
+R3=$(id_of r3)
+R6=$(id_of r6)
+
+# show explains it in a sentence, and says it is not verification.
+search show "$O1" >"$WORK/show"
+expect_eq "show: the corroboration sentence" \
+    "Corroborated 92% of this message's text appears, quoted, in message $R1, which carries a valid DKIM signature from other.example; the quoted header agrees on its sender and date.
+             corroborated is not verified: the signature is the quoting message's, not this message's." \
+    "$(grep -A1 '^Corroborated' "$WORK/show")"
+expect_eq "show: the verdict stays none" "DKIM         none" "$(grep '^DKIM' "$WORK/show")"
+expect_eq "show: a changed word is named" \
+    "Mismatch     message $R3, which carries a valid DKIM signature from other.example, quotes this message with a difference: words changed: «jeudi» quoted as «vendredi»." \
+    "$(search show "$(id_of o3)" | grep '^Mismatch')"
+expect_eq "show: a header naming another sender" \
+    "Mismatch     message $R6, which carries a valid DKIM signature from other.example, quotes this message with a difference: the quoted header names another sender: «On Fri, Mar 17, 2017 at 11:00 AM, Paul Dubreuil <p.dubreuil@valbois-exemple.fr> wrote:»." \
+    "$(search show "$(id_of o6)" | grep '^Mismatch')"
+
+# Text, CSV and JSON carry it too.
+expect_eq "text hit line" \
+    "$O1  2017-03-07 09:30  none       Hélène Garnier  Programme de la fête du canal  [corroborated by $R1 (92%, signed by other.example)]" \
+    "$(search id:o1@chains.example)"
+expect_eq "CSV cell" "corroborated by $R1 (92%, signed by other.example)" \
+    "$(search --format csv id:o1@chains.example | python3 -c 'import csv,sys; print(next(csv.DictReader(sys.stdin))["corroboration"])')"
+expect_eq "JSON: the header block of the French forward agrees on all three" \
+    '{"status": "corroborated", "coverage": 100, "signer": "other.example", "header": {"agrees": ["from", "date", "subject"], "unchecked": []}}' \
+    "$(search --format json id:o5@chains.example | python3 -c '
+import json, sys
+c = json.load(sys.stdin)["hits"][0]["corroboration"]
+b = c["corroborated_by"][0]
+print(json.dumps({"status": c["status"], "coverage": b["coverage"], "signer": b["signer"], "header": b["header"]}))')"
+expect_eq "JSON: nothing for a verified message" \
+    '{"status": "none", "corroborated_by": [], "mismatches": []}' \
+    "$(search --format json id:r1@chains.example | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["hits"][0]["corroboration"]))')"
+
+# stats counts it apart from verified.
+search stats >"$WORK/stats"
+expect_eq "stats: verified stays 7" "17 emails from 5 unique senders; 7 DKIM verified" "$(head -1 "$WORK/stats")"
+expect_eq "stats: the chains line" \
+    "chains: 5 corroborated (quoted by verified messages; not counted as verified), 2 with a quote that differs" \
+    "$(grep '^chains:' "$WORK/stats")"
+expect_eq "stats JSON" "5 2 7" \
+    "$(search --format json stats | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["corroborated"], d["chain_mismatches"], d["verified"])')"
+
+# A second run rewrites nothing.
+index "$C" >"$WORK/again.out" 2>&1
+expect_eq "second run: nothing updated" \
+    "chains: 5 messages corroborated by verified messages that quote them (not verified themselves), 2 with a mismatch; 7 verified messages quote, 8 pairs compared, 0 documents updated" \
+    "$(chains_line "$WORK/again.out")"
+
+# The threshold: o1 has 92% of its text quoted.
+index --corroborate-threshold 95 "$C" >"$WORK/t95.out" 2>&1
+expect_ids "threshold 95: o1 no longer corroborated" \
+    "g7@chains.example o4@chains.example o5@chains.example p7@chains.example" verified:chain
+index --corroborate-threshold 92 "$C" >"$WORK/t92.out" 2>&1
+expect_eq "threshold 92: o1 again" 5 "$(search --count verified:chain)"
+expect_status "a threshold over 100 is refused" 2 index --corroborate-threshold 101 "$C"
+expect_status "a threshold that is no number is refused" 2 index --corroborate-threshold x "$C"
+
+# --reverify recomputes: without the keys nothing verifies, so nothing is
+# corroborated; with them, everything comes back.
+: >"$WORK/nokeys.txt"
+index --reverify --keys "$WORK/nokeys.txt" >"$WORK/rv.out" 2>&1
+expect_eq "reverify without keys: no corroboration left" 0 "$(search --count verified:any)"
+expect_eq "reverify: the chains line" \
+    "chains: 0 messages corroborated by verified messages that quote them (not verified themselves), 0 with a mismatch; 0 verified messages quote, 0 pairs compared, 7 documents updated" \
+    "$(chains_line "$WORK/rv.out")"
+index --reverify --keys "$DATA/dkim-keys.txt" >/dev/null 2>&1
+expect_eq "every message as declared after reverify" \
+    "$(python3 "$LEAKDEX_SRC/tests/tools/gen-chains.py" --expected | sort)" \
+    "$(results "$LEAKDEX_DB")"
+
+finish
