@@ -30,9 +30,18 @@ typedef struct lx_source_stats {
 typedef struct lx_report {
     lx_source_stats *v;
     size_t n, alloc;
-    bool dkim_checked; /* print the DKIM line */
-    size_t dkim[5];    /* new documents by verdict (lx_dkim_result) */
-    size_t dkim_weak;  /* of which pass only with an RSA key under 1024 bits */
+    bool dkim_checked;            /* print the DKIM line */
+    size_t dkim[5];               /* new documents by verdict (lx_dkim_result) */
+    size_t dkim_weak;             /* of which pass only with an RSA key under 1024 bits */
+    size_t att_total;             /* attachment files of new documents, nested ones included */
+    size_t att_text;              /* of which text was extracted */
+    size_t att_truncated;         /* text cut at the limit */
+    size_t att_skipped;           /* not read: a limit, or a type without text */
+    size_t att_failed;            /* damaged, crashed, timed out */
+    size_t att_cached;            /* identical to a file extracted earlier in the run */
+    size_t att_dropped;           /* past LX_ATTACH_MAX_PER_MESSAGE, not listed */
+    lx_reason_count *att_reasons; /* statuses other than ok, counted */
+    size_t n_att_reasons;
 } lx_report;
 
 void lx_report_init(lx_report *r);
@@ -48,6 +57,10 @@ void lx_report_skip(lx_source_stats *s, const char *reason, int file);
 /* Counts one message indexed despite a problem (a cut header, deep MIME...):
  * listed under its source as "noted", not counted as skipped. */
 void lx_report_note(lx_source_stats *s, const char *what);
+
+/* Counts one attachment status line ("truncated", "skipped: ...",
+ * "failed: ...") for the summary. */
+void lx_report_attachment(lx_report *r, const char *status);
 
 /* Prints the per-source table, the reasons, and the totals. */
 void lx_report_print(const lx_report *r, FILE *out, double seconds);
