@@ -111,7 +111,6 @@ lx_status lx_doctext_xml(const char *xml, size_t len, size_t max, lx_strbuf *out
             bool shared = t && strcmp((const char *)t, "s") == 0;
             xmlFree(t);
             if (shared) {
-                st = lx_strbuf_addch(out, '\t');
                 if (!xmlTextReaderIsEmptyElement(r))
                     skip_depth = depth;
                 continue;
