@@ -145,7 +145,7 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
     fprintf(out, "dates: %zu from the Received header (no usable Date), %zu without any date\n",
             t.date_from_received, t.no_date);
     fprintf(out,
-            "attachments: %zu files (nested ones included): %zu with text, %zu truncated, %zu "
+            "attachments: %zu (nested ones included): %zu with text, %zu truncated, %zu "
             "skipped, %zu failed; %zu identical to one read earlier",
             r->att_total, r->att_text, r->att_truncated, r->att_skipped, r->att_failed,
             r->att_cached);

@@ -430,7 +430,7 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
                 lx_strbuf_addf(&o, " %d: %zu,", y, s->years[y]);
         lx_strbuf_addf(&o, " no date: %zu\n", s->undated);
         lx_strbuf_addf(&o,
-                       "attachments: %zu files (one per attached file, nested ones included), "
+                       "attachments: %zu (one per attached file, nested ones included), "
                        "%zu with text extracted\n",
                        s->attachments, s->attachments_text);
         lx_strbuf_addstr(&o, "top sender domains:");
