@@ -16,6 +16,17 @@
 
 #include "banned.h"
 
+/* AddressSanitizer reserves terabytes of address space at start-up: under a
+ * sanitizer build the helper gets no address-space limit (CPU and time
+ * limits still apply). */
+#if defined(__SANITIZE_ADDRESS__)
+#define LX_SANDBOX_NO_AS_LIMIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LX_SANDBOX_NO_AS_LIMIT 1
+#endif
+#endif
+
 /* An unlinked in-memory file holding data, positioned at 0; -1 on failure. */
 static int memfile(const char *name, const char *data, size_t len)
 {
@@ -101,10 +112,12 @@ lx_sandbox_result lx_sandbox_run(const char *const *argv, const char *input, siz
         /* The child: only async-signal-safe calls until exec. */
         struct rlimit cpu = {lim->seconds, lim->seconds + 1};
         setrlimit(RLIMIT_CPU, &cpu);
+#ifndef LX_SANDBOX_NO_AS_LIMIT
         if (lim->memory) {
             struct rlimit as = {lim->memory, lim->memory};
             setrlimit(RLIMIT_AS, &as);
         }
+#endif
         struct rlimit core = {0, 0};
         setrlimit(RLIMIT_CORE, &core);
         if (dup2(in, 0) < 0 || dup2(pipefd[1], 1) < 0 || dup2(err, 2) < 0)
