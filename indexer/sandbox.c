@@ -93,9 +93,41 @@ static void helper_reason(int fd, lx_strbuf *why)
     lx_strbuf_release(&all);
 }
 
+/* The program argv0 names: itself when it holds a '/', else the first
+ * executable of that name in PATH. Found before fork, so that the child
+ * only has async-signal-safe work to do before exec. */
+static lx_status find_program(const char *argv0, lx_strbuf *path)
+{
+    if (strchr(argv0, '/'))
+        return lx_strbuf_addstr(path, argv0);
+    const char *dirs = getenv("PATH");
+    if (!dirs || !*dirs)
+        dirs = "/usr/bin:/bin";
+    while (*dirs) {
+        size_t n = strcspn(dirs, ":");
+        lx_strbuf_reset(path);
+        lx_strbuf_add(path, n ? dirs : ".", n ? n : 1);
+        lx_strbuf_addch(path, '/');
+        lx_status st = lx_strbuf_addstr(path, argv0);
+        if (st)
+            return st;
+        if (access(path->buf, X_OK) == 0)
+            return LX_OK;
+        dirs += n + (dirs[n] == ':');
+    }
+    return LX_E_NOT_FOUND;
+}
+
 lx_sandbox_result lx_sandbox_run(const char *const *argv, const char *input, size_t len,
                                  const lx_sandbox_limits *lim, lx_strbuf *out, lx_strbuf *why)
 {
+    lx_strbuf program;
+    lx_strbuf_init(&program);
+    if (find_program(argv[0], &program)) {
+        lx_strbuf_addf(why, "%s is not installed", argv[0]);
+        lx_strbuf_release(&program);
+        return LX_SANDBOX_FAILED;
+    }
     int in = memfile("leakdex-input", input, len);
     int err = memfile("leakdex-stderr", "", 0);
     int pipefd[2] = {-1, -1};
@@ -105,6 +137,7 @@ lx_sandbox_result lx_sandbox_run(const char *const *argv, const char *input, siz
             close(in);
         if (err >= 0)
             close(err);
+        lx_strbuf_release(&program);
         return LX_SANDBOX_FAILED;
     }
     pid_t pid = fork();
@@ -123,7 +156,7 @@ lx_sandbox_result lx_sandbox_run(const char *const *argv, const char *input, siz
         if (dup2(in, 0) < 0 || dup2(pipefd[1], 1) < 0 || dup2(err, 2) < 0)
             _exit(126);
         signal(SIGPIPE, SIG_DFL);
-        execvp(argv[0], (char *const *)argv);
+        execv(program.buf, (char *const *)argv);
         static const char msg[] = "leakdex-extract: the extraction program cannot be run\n";
         if (write(2, msg, sizeof msg - 1) < 0)
             _exit(127);
@@ -131,6 +164,7 @@ lx_sandbox_result lx_sandbox_run(const char *const *argv, const char *input, siz
     }
     close(in);
     close(pipefd[1]);
+    lx_strbuf_release(&program);
     if (pid < 0) {
         lx_strbuf_addf(why, "cannot start the extraction helper: %s", strerror(errno));
         close(pipefd[0]);

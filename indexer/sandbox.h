@@ -20,7 +20,7 @@ typedef enum lx_sandbox_result {
 } lx_sandbox_result;
 
 /*
- * Runs argv[0] (searched in PATH when it has no '/') with argv, the bytes
+ * Runs argv[0] (searched in PATH, before the fork, when it has no '/') with argv, the bytes
  * input[0..len) as its standard input (a sealed in-memory file, so the helper
  * may seek), its standard output collected into out, CPU and address-space
  * limits set and a wall-clock timeout enforced (the helper is killed). On

@@ -31,6 +31,8 @@ expect_eq "show lists attachments" "Attachment   #1 été 2018.pdf (application/
     "$(search --db "$WORK/att" show "$(search --db "$WORK/att" id:cs-066@charset.example | cut -c1-12)" | grep '^Attachment' | sed 's/sha256 [0-9a-f]\{64\}/sha256 SHA/')"
 expect_eq "CSV attachments column" "#1 Compte rendu été.pdf (application/pdf, 142 bytes, sha256 4878ec192d1ebf20c048d6529c06990dcd2b9b6f932fdfa5a0bc21cda31071fa, ok)" \
     "$(search --db "$WORK/att" --format csv id:cs-067@charset.example | python3 -c 'import csv,sys; print(next(csv.DictReader(sys.stdin))["attachments"])')"
+expect_ids "filename: quoted, with spaces and accents" "cs-067@charset.example" --db "$WORK/att" \
+    'filename:"Compte rendu été.pdf"'
 expect_status "--to needs a value" 2 search --to
 expect_status "--domain empty" 2 search --domain ''
 
