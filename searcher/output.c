@@ -622,6 +622,20 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r)
             line->buf[i] = ' ';
     if (!st)
         st = lx_strbuf_addch(line, '\n');
+    /* Each attachment file on a line of its own. */
+    for (size_t i = 0; i < r->n && !st; i++) {
+        if (strcmp(r->pairs[i].key, "attachment") != 0)
+            continue;
+        size_t start_att = line->len;
+        st = lx_strbuf_addstr(line, "    attachment ");
+        if (!st)
+            st = plain_attachment(line, r->pairs[i].value);
+        for (size_t k = start_att; k < line->len; k++)
+            if ((unsigned char)line->buf[k] < 32)
+                line->buf[k] = ' ';
+        if (!st)
+            st = lx_strbuf_addch(line, '\n');
+    }
     /* The snippet, when the query had words to show: on a second line,
      * matches in bold on a terminal. */
     const char *snip = get(r, "snippet"), *m = get(r, "snippet_matches");

@@ -100,6 +100,12 @@ expect_eq "show: one line per attachment" \
     "Attachment   #1 scan.bin (application/octet-stream, content application/pdf, 647 bytes, sha256 $(search --format ndjson xylophone | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["attachments"][0]["sha256"])'), ok)" \
     "$(search show "$id11" | grep '^Attachment')"
 
+expect_eq "text: one line per attachment under the hit" \
+    "    attachment #1 rapport.zip (application/zip, 1122 bytes, sha256 609174e6dd1334c1e04584595da71e806d137b09d9277234eae6a1e5e8f729fb, ok)
+    attachment #2 in #1 rapport/funiculaire.docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document, 986 bytes, sha256 6ffc1cab40bf979db83ab82672cdccfad23f0d374806fea1e2b40a1c71a8f3b8, ok)
+    attachment #3 in #1 rapport/lisez-moi.txt (text/plain, 26 bytes, sha256 5d5a13213b03522cc3cf24a6bed2055bf521210e4d37e60808e96f4257e0faeb, ok)" \
+    "$(search funiculaire | grep '^    attachment')"
+
 # stats counts every attachment file, nested ones included.
 expect_eq "stats" "attachments: 26 (one per attached file, nested ones included), 15 with text extracted" \
     "$(search stats | grep '^attachments:')"
