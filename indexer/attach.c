@@ -220,9 +220,44 @@ static bool vague_sniff(const char *t)
            strcmp(t, "application/x-ole-storage") == 0 || strncmp(t, "text/", 5) == 0;
 }
 
+/* The office type a ZIP's name says it is (libmagic tells an office
+ * document from a plain ZIP only when its first member is the expected
+ * one), or NULL. */
+static const char *office_by_name(const char *name)
+{
+    static const struct {
+        const char *ext, *mime;
+    } ext[] = {
+        {".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+        {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+        {".pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+        {".odt", "application/vnd.oasis.opendocument.text"},
+        {".ods", "application/vnd.oasis.opendocument.spreadsheet"},
+        {".odp", "application/vnd.oasis.opendocument.presentation"},
+    };
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        size_t e = strlen(ext[i].ext);
+        if (n > e && strcasecmp(name + n - e, ext[i].ext) == 0)
+            return ext[i].mime;
+    }
+    return NULL;
+}
+
+static const char *effective_type_of(const char *declared, const char *sniffed, const char *name);
+
 /* The type extraction follows: the declared one, unless it is generic or
- * the content plainly contradicts it. */
+ * the content plainly contradicts it; a ZIP named as an office document is
+ * read as one. */
 static const char *effective_type(const char *declared, const char *sniffed, const char *name)
+{
+    const char *t = effective_type_of(declared, sniffed, name);
+    if (strcmp(t, "application/zip") == 0 && office_by_name(name))
+        return office_by_name(name);
+    return t;
+}
+
+static const char *effective_type_of(const char *declared, const char *sniffed, const char *name)
 {
     if (generic_type(declared)) {
         /* Outlook's winmail.dat is often sent as octet-stream. */
