@@ -94,9 +94,9 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "an attachment's file type from its content: pdf, docx, xlsx, pptx, odt, ods, odp, rtf, "
      "doc, xls, ppt, html, text, zip, tar, gzip, eml, tnef, image...",
      "filetype:pdf"},
-    {LX_F_ATTACH_COUNT, "attachments", NULL, NULL, 6, LX_KIND_VALUE,
+    {LX_F_ATTACH_COUNT, "attachments", NULL, NULL, 8, LX_KIND_VALUE,
      "number of attachment files, nested ones included (stats)", NULL},
-    {LX_F_ATTACH_TEXTS, "attachments_with_text", NULL, NULL, 7, LX_KIND_VALUE,
+    {LX_F_ATTACH_TEXTS, "attachments_with_text", NULL, NULL, 9, LX_KIND_VALUE,
      "number of attachment files whose text was extracted (stats)", NULL},
 };
 
