@@ -614,7 +614,8 @@ static lx_status part_add(lx_message *m, GMimeObject *obj, lx_part_role role, lx
             free(p->filename);
             return LX_E_NOMEM;
         }
-        memcpy(p->data, bytes->data, bytes->len);
+        if (bytes->len)
+            memcpy(p->data, bytes->data, bytes->len);
         p->data_len = bytes->len;
     } else {
         p->size = (size_t)GMIME_STREAM_NULL(sink)->written;
