@@ -117,5 +117,53 @@
 /* Occurrences of one 4-word sequence tried when aligning: repeated
  * boilerplate must not make alignment quadratic. */
 #define LX_CHAIN_MAX_TRIES 32
+/* ---- attachments (defaults; each is also an indexer option) ---------------- */
+
+/* Bytes of one attachment (or archive member) examined: larger ones are
+ * listed with their hash but their text is not extracted
+ * (--attach-max-bytes). */
+#define LX_ATTACH_MAX_BYTES ((size_t)64 << 20)
+
+/* Extracted text kept per attachment; the rest is cut and the attachment
+ * marked "truncated" (--attach-max-text): a 2,000-page PDF must not bloat
+ * the index. */
+#define LX_ATTACH_MAX_TEXT ((size_t)4 << 20)
+
+/* Containers opened inside containers (a ZIP in a forwarded message in a
+ * winmail.dat...); deeper ones are listed, not opened (--attach-max-depth). */
+#define LX_ATTACH_MAX_DEPTH 6
+
+/* Members read from one archive; the rest are not listed
+ * (--attach-max-members): a ZIP of a million empty files is an attack. */
+#define LX_ATTACH_MAX_MEMBERS 1000
+
+/* Bytes an archive may unpack to per byte of itself (--attach-max-ratio):
+ * a zip bomb unpacks to thousands of times its size; real archives of
+ * documents rarely reach 20. Archives unpacking to less than
+ * LX_ATTACH_RATIO_FLOOR are never stopped by the ratio. */
+#define LX_ATTACH_MAX_RATIO 100
+#define LX_ATTACH_RATIO_FLOOR ((size_t)1 << 20)
+
+/* Seconds one extraction may take in its helper process
+ * (--attach-timeout); the helper's CPU limit is the same. */
+#define LX_ATTACH_TIMEOUT 30
+
+/* Address space of an extraction helper process: a PDF that asks poppler
+ * for 50 GB fails alone instead of swapping the machine. */
+#define LX_ATTACH_HELPER_MEMORY ((size_t)2 << 30)
+
+/* Attachments (nested ones included) listed per message; the rest are
+ * counted, not listed. */
+#define LX_ATTACH_MAX_PER_MESSAGE 10000
+
+/* Extracted texts kept in memory for attachments seen again in the same run
+ * (same SHA-256, extracted once): past this, new texts are not cached. */
+#define LX_ATTACH_CACHE_BYTES ((size_t)256 << 20)
+
+/* Bytes of each extracted text that --inspect prints. */
+#define LX_ATTACH_PREVIEW_BYTES 1024
+
+/* RTF group nesting followed; deeper groups are read as plain text. */
+#define LX_RTF_MAX_DEPTH 256
 
 #endif

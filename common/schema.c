@@ -91,15 +91,41 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "corroborated: quoted by a verified message (never counted as verified); mismatch: a "
      "verified message quotes it with words or header changed",
      "chain:corroborated or chain:mismatch"},
-    {LX_F_CORROBORATION, "corroboration", NULL, NULL, 9, LX_KIND_VALUE,
+    {LX_F_CORROBORATION, "corroboration", NULL, NULL, 10, LX_KIND_VALUE,
      "lines \"corroborated<TAB>SHA256<TAB>COVERAGE<TAB>SIGNER<TAB>HEADER\" and "
      "\"mismatch<TAB>SHA256<TAB>SIGNER<TAB>REASON\" (chain corroboration)",
      NULL},
+    {LX_F_BODY_TEXT, "body_text", NULL, "XBT", -1, LX_KIND_TEXT,
+     "words of the body alone (searched by in:body)", NULL},
+    {LX_F_ATTACH_TEXT, "attachment_text", NULL, "XAT", -1, LX_KIND_TEXT,
+     "words of the text extracted from attachments (searched by in:attachment)", NULL},
+    {LX_F_IN, "in", "in", NULL, -1, LX_KIND_ALIAS,
+     "attachment or body: the free-text words of the query only in attachment text, or only "
+     "in the body",
+     "in:attachment budget"},
+    {LX_F_ATTACH_NAME, "attachment", "attachment", "XAN", -1, LX_KIND_TEXT,
+     "words of an attachment's file name", "attachment:budget"},
+    {LX_F_FILENAME, "filename", "filename", "XFN", -1, LX_KIND_BOOLEAN,
+     "an attachment's file name, exact (ASCII letters in any case)",
+     "filename:budget-2017.pdf or filename:\"note de frais.docx\""},
+    {LX_F_MIMETYPE, "mimetype", "mimetype", "XMT", -1, LX_KIND_BOOLEAN,
+     "an attachment's MIME type, declared or sniffed from its content", "mimetype:application/pdf"},
+    {LX_F_FILETYPE, "filetype", "filetype", "XFT", -1, LX_KIND_BOOLEAN,
+     "an attachment's file type from its content: pdf, docx, xlsx, pptx, odt, ods, odp, rtf, "
+     "doc, xls, ppt, html, text, zip, tar, gzip, eml, tnef, image...",
+     "filetype:pdf"},
+    {LX_F_ATTACH_COUNT, "attachments", NULL, NULL, 8, LX_KIND_VALUE,
+     "number of attachment files, nested ones included (stats)", NULL},
+    {LX_F_ATTACH_TEXTS, "attachments_with_text", NULL, NULL, 9, LX_KIND_VALUE,
+     "number of attachment files whose text was extracted (stats)", NULL},
 };
 
 const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS] = {
     "domain",   "selector", "algorithm",  "canonicalization", "identity",       "result", "reason",
     "key_bits", "weak",     "key_record", "key_source",       "unsigned_bytes", "t",      "x"};
+
+const char *const lx_attach_fields[LX_ATTACH_NFIELDS] = {
+    "n", "parent", "name", "type", "sniffed_type", "size", "sha256", "status", "text_bytes"};
 
 const lx_field_def *lx_schema_field(lx_field f)
 {

@@ -10,7 +10,7 @@ extern "C" {
 
 /* Bump when the meaning of any prefix, slot or document-data key changes. A
  * database built by another version is refused, never misread. */
-#define LX_SCHEMA_VERSION 5
+#define LX_SCHEMA_VERSION 6
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
 
 typedef enum lx_field {
@@ -43,6 +43,15 @@ typedef enum lx_field {
     LX_F_THREAD_LINKS,  /* what threading reads: Message-ID, In-Reply-To, subject, References */
     LX_F_CHAIN,         /* "corroborated" or "mismatch": what verified messages quoting it say */
     LX_F_CORROBORATION, /* lines: each verified message that corroborates it, each mismatch */
+    LX_F_BODY_TEXT,    /* body text alone (in:body) */
+    LX_F_ATTACH_TEXT,  /* text extracted from attachments (in:attachment) */
+    LX_F_IN,           /* in:body, in:attachment: where free-text words must be */
+    LX_F_ATTACH_NAME,  /* words of attachment file names */
+    LX_F_FILENAME,     /* attachment file name, exact, ASCII-lowercased */
+    LX_F_MIMETYPE,     /* declared and sniffed MIME types of attachments */
+    LX_F_FILETYPE,     /* short file type from the sniffed MIME type: pdf, docx... */
+    LX_F_ATTACH_COUNT, /* attachments of the message, nested ones included */
+    LX_F_ATTACH_TEXTS, /* of which text was extracted */
     LX_F_COUNT_         /* number of fields; not a field */
 } lx_field;
 
@@ -69,6 +78,13 @@ typedef struct lx_field_def {
  * absent, weak as "yes"/"no"). */
 enum { LX_DKIM_SIG_NFIELDS = 14 };
 extern const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS];
+
+/* The document data holds one "attachment" line per attachment file (nested
+ * ones included, in the order they were found): these fields, tab-separated,
+ * in this order. n is 1-based, parent is the n of the container (0 at the top);
+ * tabs and newlines in names are spaces. */
+enum { LX_ATTACH_NFIELDS = 9 };
+extern const char *const lx_attach_fields[LX_ATTACH_NFIELDS];
 
 /* The row for a field; the table is static and lives as long as the program. */
 const lx_field_def *lx_schema_field(lx_field f);

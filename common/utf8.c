@@ -105,3 +105,28 @@ lx_status lx_utf8_add_ascii_lower(lx_strbuf *out, const char *s)
     }
     return LX_OK;
 }
+
+lx_status lx_utf8_add_code_point(lx_strbuf *out, unsigned cp)
+{
+    char b[4];
+    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        cp = 0xFFFD;
+    if (cp < 0x80)
+        return lx_strbuf_addch(out, (char)cp);
+    if (cp < 0x800) {
+        b[0] = (char)(0xC0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3F));
+        return lx_strbuf_add(out, b, 2);
+    }
+    if (cp < 0x10000) {
+        b[0] = (char)(0xE0 | (cp >> 12));
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (char)(0x80 | (cp & 0x3F));
+        return lx_strbuf_add(out, b, 3);
+    }
+    b[0] = (char)(0xF0 | (cp >> 18));
+    b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    b[3] = (char)(0x80 | (cp & 0x3F));
+    return lx_strbuf_add(out, b, 4);
+}

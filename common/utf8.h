@@ -26,6 +26,9 @@ size_t lx_utf8_cut(const char *s, size_t len, size_t max);
 /* Appends the ASCII-lowercased s to out (non-ASCII bytes are copied). */
 lx_status lx_utf8_add_ascii_lower(lx_strbuf *out, const char *s);
 
+/* Appends code point cp as UTF-8 (U+FFFD for a surrogate or past U+10FFFF). */
+lx_status lx_utf8_add_code_point(lx_strbuf *out, unsigned cp);
+
 #ifdef __cplusplus
 }
 #endif

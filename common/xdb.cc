@@ -238,7 +238,8 @@ class VerifiedProcessor : public Xapian::FieldProcessor
 // Parses text with one language's stemmer: words are stemmed unless they are
 // capitalized or in a phrase (Xapian's STEM_SOME), so "Candidats" and
 // "candidats" in quotes match exactly.
-Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const char *language)
+Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const char *language,
+                         const std::string &default_prefix)
 {
     ParseProblem problem;
     Xapian::QueryParser qp;
@@ -263,24 +264,65 @@ Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const ch
     unsigned flags = Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PHRASE |
                      Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                      Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
-    Xapian::Query q = qp.parse_query(text, flags);
+    Xapian::Query q = qp.parse_query(text, flags, default_prefix);
     if (!problem.msg.empty())
         throw Xapian::QueryParserError(problem.msg);
     return q;
+}
+
+// in:attachment and in:body say where the query's free-text words must be:
+// they are taken out of the text, and the free text is parsed with the
+// prefix of that field as its default. Returns the prefix ("" for both).
+std::string take_in_field(std::string &text)
+{
+    std::string prefix, kept;
+    bool quoted = false;
+    size_t i = 0;
+    while (i < text.size()) {
+        char c = text[i];
+        bool start = i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '(';
+        if (c == '"')
+            quoted = !quoted;
+        if (!quoted && start && text.compare(i, 3, "in:") == 0) {
+            size_t e = text.find_first_of(" \t)", i);
+            if (e == std::string::npos)
+                e = text.size();
+            std::string v = ascii_lower(text.substr(i + 3, e - i - 3));
+            lx_field f;
+            if (v == "attachment" || v == "attachments")
+                f = LX_F_ATTACH_TEXT;
+            else if (v == "body")
+                f = LX_F_BODY_TEXT;
+            else
+                throw Xapian::QueryParserError("in: takes attachment or body, not '" +
+                                               text.substr(i + 3, e - i - 3) + "'");
+            std::string p = lx_schema_prefix(f);
+            if (!prefix.empty() && prefix != p)
+                throw Xapian::QueryParserError("in:attachment and in:body exclude each other");
+            prefix = p;
+            i = e;
+            continue;
+        }
+        kept += c;
+        i++;
+    }
+    text = kept;
+    return prefix;
 }
 
 Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
 {
     Xapian::Query q = Xapian::Query::MatchAll;
     std::string text = o->text ? o->text : "";
+    std::string in_prefix = take_in_field(text);
     size_t a = text.find_first_not_of(" \t\r\n");
     size_t b = text.find_last_not_of(" \t\r\n");
     text = a == std::string::npos ? std::string() : text.substr(a, b - a + 1);
     if (!text.empty() && text != "*") {
         // Documents carry French and English stems; a word matches when
         // either language's stem does.
-        Xapian::Query fr = parse_text(db, text, "french");
-        Xapian::Query en = parse_text(db, text, "english");
+        Xapian::Query fr = parse_text(db, text, "french", in_prefix);
+        Xapian::Query en = parse_text(db, text, "english", in_prefix);
         q = fr.get_description() == en.get_description()
                 ? fr
                 : Xapian::Query(Xapian::Query::OP_OR, fr, en);
@@ -966,6 +1008,24 @@ lx_status lx_db_query_words(lx_db *db, const lx_query_opts *o, char ***plain, si
             continue;
         // Free-text terms have no prefix: they start with a lowercase letter
         // or a non-ASCII byte; stems add "Z" in front.
+        // Words limited by in:body or in:attachment carry that field's prefix.
+        bool fielded = false;
+        for (lx_field f : {LX_F_BODY_TEXT, LX_F_ATTACH_TEXT}) {
+            std::string fp = lx_schema_prefix(f);
+            if (fielded)
+                break;
+            if (term.compare(0, fp.size(), fp) == 0 && term.size() > fp.size() &&
+                !(term[fp.size()] >= 'A' && term[fp.size()] <= 'Z')) {
+                p.push_back(term.substr(fp.size()));
+                fielded = true;
+            } else if (term.size() > fp.size() + 1 && term[0] == 'Z' &&
+                       term.compare(1, fp.size(), fp) == 0) {
+                z.push_back(term.substr(fp.size() + 1));
+                fielded = true;
+            }
+        }
+        if (fielded)
+            continue;
         unsigned char c0 = static_cast<unsigned char>(term[0]);
         if (c0 == 'Z' && term.size() > 1 && !(term[1] >= 'A' && term[1] <= 'Z'))
             z.push_back(term.substr(1));

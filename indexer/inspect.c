@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "caps.h"
 #include "date.h"
 #include "escape.h"
 #include "utf8.h"
@@ -186,8 +187,66 @@ static lx_status dkim_json(lx_strbuf *o, const lx_dkim_verdict *v)
     return st;
 }
 
-lx_status lx_inspect_json(lx_strbuf *o, const lx_message *m, const char *sha, size_t size,
-                          const lx_location *loc, bool full, const lx_dkim_verdict *dkim)
+/* The attachment files, each with the first part of its text. */
+static lx_status attachment_files(lx_strbuf *o, const lx_attach_list *att)
+{
+    lx_status st = key(o, "attachment_files", false);
+    if (!st)
+        st = lx_strbuf_addch(o, '[');
+    lx_strbuf line;
+    lx_strbuf_init(&line);
+    for (size_t i = 0; att && i < att->n && !st; i++) {
+        const lx_attachment *a = &att->v[i];
+        if (i)
+            st = lx_strbuf_addch(o, ',');
+        if (!st)
+            st = lx_strbuf_addch(o, '{');
+        if (!st)
+            st = key(o, "n", true);
+        if (!st)
+            st = lx_strbuf_addf(o, "%zu", a->n);
+        if (!st)
+            st = num(o, "parent", a->parent);
+        if (!st)
+            st = str(o, "name", a->name);
+        if (!st)
+            st = str(o, "type", a->type);
+        if (!st)
+            st = str(o, "sniffed_type", a->sniffed);
+        if (!st)
+            st = str(o, "filetype", a->filetype);
+        if (!st)
+            st = num(o, "size", a->size);
+        if (!st)
+            st = str(o, "sha256", a->sha256);
+        lx_strbuf_reset(&line);
+        if (!st)
+            st = lx_attach_status_line(a, &line);
+        if (!st)
+            st = str(o, "status", line.buf);
+        if (!st)
+            st = boolean(o, "identical_to_earlier", a->from_cache);
+        if (!st)
+            st = num(o, "text_bytes", a->text_len);
+        if (!st)
+            st = key(o, "text", false);
+        if (!st)
+            st = lx_escape_json(o, a->text,
+                                lx_utf8_cut(a->text, a->text_len, LX_ATTACH_PREVIEW_BYTES));
+        if (!st)
+            st = lx_strbuf_addch(o, '}');
+    }
+    lx_strbuf_release(&line);
+    if (!st)
+        st = lx_strbuf_addch(o, ']');
+    if (!st)
+        st = num(o, "attachment_files_not_listed", att ? att->dropped : 0);
+    return st;
+}
+
+lx_status lx_inspect_json(lx_strbuf *o, const lx_message *m, const lx_attach_list *att,
+                          const char *sha, size_t size, const lx_location *loc, bool full,
+                          const lx_dkim_verdict *dkim)
 {
     lx_status st = lx_strbuf_addch(o, '{');
     if (!st)
@@ -264,6 +323,8 @@ lx_status lx_inspect_json(lx_strbuf *o, const lx_message *m, const char *sha, si
         st = parts(o, m, true);
     if (!st)
         st = num(o, "parts_not_listed", m->parts_dropped);
+    if (!st)
+        st = attachment_files(o, att);
     if (!st)
         st = dkim_json(o, dkim);
     return st ? st : lx_strbuf_addch(o, '}');

@@ -11,10 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "caps.h"
 #include "dkim.h"
 #include "date.h"
 #include "dns.h"
+#include "doctext.h"
 #include "inspect.h"
 #include "mbox.h"
 #include "message.h"
@@ -48,6 +50,7 @@ typedef struct indexer {
     lx_status fatal;     /* a database error that ends the run */
     lx_strbuf canon;
     unsigned threshold; /* --corroborate-threshold, percent */
+    lx_attach_ctx *attach; /* attachment limits, libmagic, texts already extracted */
 } indexer;
 
 static void warn(const indexer *ix, const char *path, const char *reason)
@@ -128,6 +131,50 @@ static bool dns_fetch(indexer *ix, const lx_dkim_verdict *v)
     return added;
 }
 
+/* Counts a message's attachments in the report and warns about those a
+ * limit or damage stopped. */
+static void report_attachments(indexer *ix, const lx_location *loc, const lx_attach_list *att)
+{
+    lx_report *r = &ix->report;
+    lx_strbuf where, line;
+    lx_strbuf_init(&where);
+    lx_strbuf_init(&line);
+    r->att_dropped += att->dropped;
+    for (size_t i = 0; i < att->n; i++) {
+        const lx_attachment *a = &att->v[i];
+        r->att_total++;
+        r->att_cached += a->from_cache;
+        if ((a->status == LX_ATT_OK || a->status == LX_ATT_TRUNCATED) && a->text_len)
+            r->att_text++;
+        bool quiet_skip = a->status == LX_ATT_SKIPPED && strncmp(a->reason, "no text in ", 11) == 0;
+        switch (a->status) {
+        case LX_ATT_OK: break;
+        case LX_ATT_TRUNCATED: r->att_truncated++; break;
+        case LX_ATT_SKIPPED: r->att_skipped++; break;
+        case LX_ATT_FAILED: r->att_failed++; break;
+        }
+        if (a->status == LX_ATT_OK || quiet_skip)
+            continue;
+        lx_strbuf_reset(&line);
+        lx_attach_status_line(a, &line);
+        lx_report_attachment(r, line.buf);
+        lx_strbuf_reset(&where);
+        lx_store_format_location(&where, loc);
+        for (size_t k = 0; k < where.len; k++)
+            if (where.buf[k] == '\t')
+                where.buf[k] = k == strcspn(where.buf, "\t") ? '@' : '+';
+        lx_strbuf_addf(&where, ": attachment %zu \"%s\"", a->n, a->name);
+        warn(ix, where.buf, line.buf);
+    }
+    if (att->dropped) {
+        lx_strbuf_reset(&line);
+        lx_strbuf_addf(&line, "attachments past %d not listed", LX_ATTACH_MAX_PER_MESSAGE);
+        lx_report_attachment(r, line.buf);
+    }
+    lx_strbuf_release(&where);
+    lx_strbuf_release(&line);
+}
+
 static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data, size_t len,
                                bool from_mbox, const lx_location *loc)
 {
@@ -175,11 +222,19 @@ static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data
             return LX_OK;
         }
         lx_strbuf_release(&why);
+        lx_attach_list att;
+        lx_attach_list_init(&att);
+        if ((st = lx_attach_extract(ix->attach, &msg, &att))) {
+            lx_attach_list_release(&att);
+            lx_message_release(&msg);
+            return st;
+        }
         lx_dkim_verdict dkim = {0};
         if (!ix->no_dkim) {
             /* Verified on the canonical bytes: CRLF, no mbox separator,
              * mboxrd quoting undone, as the message was sent. */
             if ((st = lx_dkim_verify(ix->keys, ix->canon.buf, ix->canon.len, &dkim))) {
+                lx_attach_list_release(&att);
                 lx_message_release(&msg);
                 return st;
             }
@@ -188,6 +243,7 @@ static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data
             /* New records came from DNS: verify again with them. */
             lx_dkim_verdict_release(&dkim);
             if ((st = lx_dkim_verify(ix->keys, ix->canon.buf, ix->canon.len, &dkim))) {
+                lx_attach_list_release(&att);
                 lx_message_release(&msg);
                 return st;
             }
@@ -196,12 +252,12 @@ static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data
         if (ix->inspect) {
             lx_strbuf json;
             lx_strbuf_init(&json);
-            st = lx_inspect_json(&json, &msg, sha, ix->canon.len, loc, ix->full, dk);
+            st = lx_inspect_json(&json, &msg, &att, sha, ix->canon.len, loc, ix->full, dk);
             if (!st && (fwrite(json.buf, 1, json.len, stdout) != json.len || putchar('\n') == EOF))
                 st = LX_E_IO;
             lx_strbuf_release(&json);
         } else {
-            st = lx_store_add(ix->db, sha, ix->canon.len, loc, &msg, dk);
+            st = lx_store_add(ix->db, sha, ix->canon.len, loc, &msg, &att, dk);
         }
         for (unsigned bit = 0; !st && !ix->inspect && bit < LX_NOTE_COUNT_; bit++) {
             if (!(msg.notes & (1u << bit)))
@@ -217,6 +273,9 @@ static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data
             snprintf(line, sizeof line, "indexed, but %s", what);
             warn(ix, where.buf, line);
         }
+        if (!st && !ix->inspect)
+            report_attachments(ix, loc, &att);
+        lx_attach_list_release(&att);
         lx_strbuf_release(&where);
         if (!st && dk) {
             ix->report.dkim[dk->verdict]++;
@@ -360,6 +419,12 @@ static void usage(FILE *out)
           "  --commit-every N  commit the index every N new documents (default 2000); a run\n"
           "               killed at any moment keeps what was committed, the next completes it\n"
           "  --hidden     also index hidden files and directories (names starting with '.')\n"
+          "  --attach-max-bytes N    bytes of one attachment read for text (default 64 MiB)\n"
+          "  --attach-max-text N     extracted text kept per attachment (default 4 MiB)\n"
+          "  --attach-max-depth N    containers opened inside containers (default 6)\n"
+          "  --attach-max-members N  files read from one archive (default 1000)\n"
+          "  --attach-max-ratio N    unpacked bytes per archive byte (default 100)\n"
+          "  --attach-timeout S      seconds per extraction in a helper process (default 30)\n"
           "  --quiet      no warnings on stderr; the report is still printed\n"
           "  --inspect    write no index: print each message as the indexer reads it,\n"
           "               one JSON object per line (body cut at 4 KiB)\n"
@@ -447,8 +512,18 @@ int main(int argc, char **argv)
                                          {"keys-out", required_argument, NULL, 'O'},
                                          {"commit-every", required_argument, NULL, 'C'},
                                          {"version", no_argument, NULL, 'V'},
-                                         {"corroborate-threshold", required_argument, NULL, 'T'},
+                                         {"corroborate-threshold", required_argument, NULL, 'S'},
+                                         {"attach-max-bytes", required_argument, NULL, 'B'},
+                                         {"attach-max-text", required_argument, NULL, 'T'},
+                                         {"attach-max-depth", required_argument, NULL, 'P'},
+                                         {"attach-max-members", required_argument, NULL, 'M'},
+                                         {"attach-max-ratio", required_argument, NULL, 'X'},
+                                         {"attach-timeout", required_argument, NULL, 'W'},
                                          {NULL, 0, NULL, 0}};
+    if (argc == 3 && strcmp(argv[1], "--extract-helper") == 0)
+        return lx_doctext_helper_main(argv[2]);
+    lx_attach_limits limits;
+    lx_attach_limits_default(&limits);
     const char *dbpath = getenv("LEAKDEX_DB");
     bool hidden = false, reverify = false, dns = false;
     const char *keys_out = NULL;
@@ -483,7 +558,7 @@ int main(int argc, char **argv)
             ix.commit_every = (size_t)v;
             break;
         }
-        case 'T': {
+        case 'S': {
             char *end;
             errno = 0;
             unsigned long v = strtoul(optarg, &end, 10);
@@ -496,6 +571,44 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             ix.threshold = (unsigned)v;
+            break;
+        }
+        case 'B':
+        case 'T':
+        case 'P':
+        case 'M':
+        case 'X':
+        case 'W': {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (errno || *end || v == 0 || optarg[0] == '-' || (c == 'P' && v > 64) ||
+                (c == 'W' && v > 86400)) {
+                const char *oname = c == 'B'   ? "--attach-max-bytes"
+                                    : c == 'T' ? "--attach-max-text"
+                                    : c == 'P' ? "--attach-max-depth"
+                                    : c == 'M' ? "--attach-max-members"
+                                    : c == 'X' ? "--attach-max-ratio"
+                                               : "--attach-timeout";
+                fprintf(stderr, "leakdex-index: %s: '%s' is not a positive number%s\n", oname,
+                        optarg,
+                        c == 'P'   ? " up to 64"
+                        : c == 'W' ? " of seconds up to 86400"
+                                   : "");
+                return EXIT_USAGE;
+            }
+            if (c == 'B')
+                limits.max_bytes = (size_t)v;
+            else if (c == 'T')
+                limits.max_text = (size_t)v;
+            else if (c == 'P')
+                limits.max_depth = (unsigned)v;
+            else if (c == 'M')
+                limits.max_members = (size_t)v;
+            else if (c == 'X')
+                limits.max_ratio = (size_t)v;
+            else
+                limits.timeout = (unsigned)v;
             break;
         }
         case 'R': reverify = true; break;
@@ -595,6 +708,24 @@ int main(int argc, char **argv)
         return rrc;
     }
     lx_message_library_init();
+    /* PDF and office documents are read by this very program, run again as
+     * a helper process with limits. */
+    char self[4096];
+    ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[sl > 0 ? sl : 0] = '\0';
+    lx_strbuf awhy;
+    lx_strbuf_init(&awhy);
+    ix.attach = lx_attach_ctx_new(&limits, sl > 0 ? self : NULL, &awhy);
+    if (!ix.attach) {
+        fprintf(stderr, "leakdex-index: %s\n", awhy.buf);
+        lx_strbuf_release(&awhy);
+        if (ix.db)
+            lx_db_close(ix.db);
+        lx_keystore_free(ix.keys);
+        lx_message_library_shutdown();
+        return EXIT_DB;
+    }
+    lx_strbuf_release(&awhy);
     lx_report_init(&ix.report);
     ix.report.dkim_checked = !ix.no_dkim;
     lx_strbuf_init(&ix.canon);
@@ -649,6 +780,7 @@ int main(int argc, char **argv)
         lx_report_print(&ix.report, stdout, now_seconds() - t0);
     }
     lx_report_release(&ix.report);
+    lx_attach_ctx_free(ix.attach);
     lx_strbuf_release(&ix.canon);
     lx_strbuf_release(&ix.dns_tried);
     if (ix.keys_out)

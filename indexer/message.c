@@ -588,23 +588,39 @@ static lx_status part_add(lx_message *m, GMimeObject *obj, lx_part_role role, lx
         free(p->filename);
         return LX_E_NOMEM;
     }
+    const char *label = g_mime_object_get_content_type_parameter(obj, "charset");
+    if (label && *label)
+        snprintf(p->charset_label, sizeof p->charset_label, "%s", g_mime_charset_iconv_name(label));
+    /* Attachments keep their bytes for the attachment stage; other leaves
+     * are only measured. */
+    GMimeStream *sink =
+        role == LX_PART_ATTACHMENT ? g_mime_stream_mem_new() : g_mime_stream_null_new();
     if (GMIME_IS_PART(obj)) {
         GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(obj));
-        if (content) {
-            GMimeStream *null = g_mime_stream_null_new();
-            g_mime_data_wrapper_write_to_stream(content, null);
-            p->size = (size_t)GMIME_STREAM_NULL(null)->written;
-            g_object_unref(null);
-        }
+        if (content)
+            g_mime_data_wrapper_write_to_stream(content, sink);
     } else if (GMIME_IS_MESSAGE_PART(obj)) {
         GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
-        if (inner) {
-            GMimeStream *null = g_mime_stream_null_new();
-            g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, null);
-            p->size = (size_t)GMIME_STREAM_NULL(null)->written;
-            g_object_unref(null);
-        }
+        if (inner)
+            g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, sink);
     }
+    if (role == LX_PART_ATTACHMENT) {
+        GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(sink));
+        p->size = bytes->len;
+        p->data = malloc(bytes->len ? bytes->len : 1);
+        if (!p->data) {
+            g_object_unref(sink);
+            free(p->content_type);
+            free(p->filename);
+            return LX_E_NOMEM;
+        }
+        if (bytes->len)
+            memcpy(p->data, bytes->data, bytes->len);
+        p->data_len = bytes->len;
+    } else {
+        p->size = (size_t)GMIME_STREAM_NULL(sink)->written;
+    }
+    g_object_unref(sink);
     m->n_parts++;
     *out = p;
     return LX_OK;
@@ -854,6 +870,7 @@ void lx_message_release(lx_message *msg)
     for (size_t i = 0; i < msg->n_parts; i++) {
         free(msg->parts[i].content_type);
         free(msg->parts[i].filename);
+        free(msg->parts[i].data);
     }
     free(msg->parts);
     memset(msg, 0, sizeof *msg);

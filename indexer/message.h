@@ -42,6 +42,10 @@ typedef struct lx_part {
     bool flowed;             /* format=flowed was undone */
     bool charset_from_meta;  /* no MIME label: the HTML's <meta charset> named it */
     lx_charset_info charset; /* declared and used charset, replacements */
+    char *data;              /* attachments only: the bytes after transfer decoding (an
+                                attached message: the message); NULL otherwise */
+    size_t data_len;
+    char charset_label[LX_CHARSET_NAME_MAX]; /* the charset parameter as iconv names it, or "" */
 } lx_part;
 
 /* Things a message was indexed despite, reported with its path. */

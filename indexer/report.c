@@ -22,6 +22,9 @@ void lx_report_release(lx_report *r)
         free(r->v[i].path);
     }
     free(r->v);
+    for (size_t k = 0; k < r->n_att_reasons; k++)
+        free(r->att_reasons[k].reason);
+    free(r->att_reasons);
     lx_report_init(r);
 }
 
@@ -87,6 +90,24 @@ static void count_reason(lx_source_stats *s, const char *reason)
         s->n_reasons++;
 }
 
+void lx_report_attachment(lx_report *r, const char *status)
+{
+    for (size_t i = 0; i < r->n_att_reasons; i++) {
+        if (strcmp(r->att_reasons[i].reason, status) == 0) {
+            r->att_reasons[i].count++;
+            return;
+        }
+    }
+    lx_reason_count *v = realloc(r->att_reasons, (r->n_att_reasons + 1) * sizeof *v);
+    if (!v)
+        return;
+    r->att_reasons = v;
+    v[r->n_att_reasons].reason = strdup(status);
+    v[r->n_att_reasons].count = 1;
+    if (v[r->n_att_reasons].reason)
+        r->n_att_reasons++;
+}
+
 void lx_report_print(const lx_report *r, FILE *out, double seconds)
 {
     lx_source_stats t;
@@ -123,6 +144,16 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
             t.found, t.indexed, t.duplicates, t.known, t.skipped, t.files_skipped, seconds);
     fprintf(out, "dates: %zu from the Received header (no usable Date), %zu without any date\n",
             t.date_from_received, t.no_date);
+    fprintf(out,
+            "attachments: %zu (nested ones included): %zu with text, %zu truncated, %zu "
+            "skipped, %zu failed; %zu identical to one read earlier",
+            r->att_total, r->att_text, r->att_truncated, r->att_skipped, r->att_failed,
+            r->att_cached);
+    if (r->att_dropped)
+        fprintf(out, "; %zu past the per-message limit, not listed", r->att_dropped);
+    fputc('\n', out);
+    for (size_t k = 0; k < r->n_att_reasons; k++)
+        fprintf(out, "%-7s   %zu: %s\n", "", r->att_reasons[k].count, r->att_reasons[k].reason);
     if (r->dkim_checked)
         fprintf(out,
                 "dkim: %zu pass (%zu with a weak key), %zu fail, %zu nokey, %zu invalid, %zu "

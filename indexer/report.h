@@ -39,6 +39,15 @@ typedef struct lx_report {
     bool chained; /* print the chains line (lx_corroborate_pass ran) */
     size_t chain_quoting, chain_pairs, chain_corroborated, chain_mismatched, chain_rewritten;
     double chain_seconds;
+    size_t att_total;             /* attachment files of new documents, nested ones included */
+    size_t att_text;              /* of which text was extracted */
+    size_t att_truncated;         /* text cut at the limit */
+    size_t att_skipped;           /* not read: a limit, or a type without text */
+    size_t att_failed;            /* damaged, crashed, timed out */
+    size_t att_cached;            /* identical to a file extracted earlier in the run */
+    size_t att_dropped;           /* past LX_ATTACH_MAX_PER_MESSAGE, not listed */
+    lx_reason_count *att_reasons; /* statuses other than ok, counted */
+    size_t n_att_reasons;
 } lx_report;
 
 /* Prints the chains line: corroborated and mismatched messages in the whole
@@ -58,6 +67,10 @@ void lx_report_skip(lx_source_stats *s, const char *reason, int file);
 /* Counts one message indexed despite a problem (a cut header, deep MIME...):
  * listed under its source as "noted", not counted as skipped. */
 void lx_report_note(lx_source_stats *s, const char *what);
+
+/* Counts one attachment status line ("truncated", "skipped: ...",
+ * "failed: ...") for the summary. */
+void lx_report_attachment(lx_report *r, const char *status);
 
 /* Prints the per-source table, the reasons, and the totals. */
 void lx_report_print(const lx_report *r, FILE *out, double seconds);

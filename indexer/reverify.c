@@ -17,10 +17,8 @@
 #include "store.h"
 #include "banned.h"
 
-/* Reads the canonical bytes of a document back from one of its locations
- * whose bytes still hash to sha. */
-static lx_status read_back(const lx_record *rec, const char *sha, lx_strbuf *canon,
-                           const char **first_path, const char **why)
+lx_status lx_reverify_read_original(const lx_record *rec, const char *sha, lx_strbuf *canon,
+                                    const char **first_path, const char **why)
 {
     lx_strbuf raw;
     lx_strbuf_init(&raw);
@@ -85,7 +83,8 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
         const char *sha = lx_record_get(&rec, "sha256");
         const char *old = lx_record_get(&rec, "dkim");
         const char *first = NULL, *why = NULL;
-        lx_status rs = sha ? read_back(&rec, sha, &canon, &first, &why) : LX_E_NOT_FOUND;
+        lx_status rs =
+            sha ? lx_reverify_read_original(&rec, sha, &canon, &first, &why) : LX_E_NOT_FOUND;
         if (rs == LX_E_NOMEM) {
             st = rs;
         } else if (rs) {

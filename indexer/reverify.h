@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "dkim.h"
+#include "record.h"
 #include "xdb.h"
 
 typedef struct lx_reverify_stats {
@@ -23,6 +24,13 @@ typedef void (*lx_reverify_warn)(void *ctx, const char *path, const char *reason
  * location whose bytes still hash to the document's identity (sources are
  * opened read-only), verifies its DKIM signatures against ks, and replaces
  * the stored verdict. Nothing else is re-parsed. Commits in batches. */
+/* Reads the canonical bytes of a stored message (its record rec) into canon
+ * from the first of its locations whose bytes still hash to sha; *first_path
+ * gets the first location recorded. LX_E_NOT_FOUND (with *why) when none
+ * does. */
+lx_status lx_reverify_read_original(const lx_record *rec, const char *sha, lx_strbuf *canon,
+                                    const char **first_path, const char **why);
+
 lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats,
                       lx_reverify_warn warn, void *ctx);
 

@@ -316,8 +316,59 @@ lx_status lx_store_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
     return st;
 }
 
+/* One "attachment" data line (the fields of lx_attach_fields) and the
+ * attachment's terms: its text (free text and in:attachment), the words and
+ * the exact form of its name, its MIME types and file type. */
+static lx_status store_attachment(lx_doc *doc, lx_record *rec, lx_strbuf *tmp,
+                                  const lx_attachment *a)
+{
+    lx_strbuf status;
+    lx_strbuf_init(&status);
+    lx_status st = lx_attach_status_line(a, &status);
+    char num[3][24];
+    snprintf(num[0], sizeof num[0], "%zu", a->n);
+    snprintf(num[1], sizeof num[1], "%zu", a->parent);
+    snprintf(num[2], sizeof num[2], "%zu", a->size);
+    char tlen[24];
+    snprintf(tlen, sizeof tlen, "%zu", a->text_len);
+    const char *fields[LX_ATTACH_NFIELDS] = {num[0], num[1],    a->name,    a->type, a->sniffed,
+                                             num[2], a->sha256, status.buf, tlen};
+    lx_strbuf_reset(tmp);
+    for (size_t k = 0; k < LX_ATTACH_NFIELDS && !st; k++)
+        st = add_field(tmp, fields[k], k == 0);
+    if (!st)
+        st = lx_record_add(rec, "attachment", tmp->buf, tmp->len);
+    lx_strbuf_release(&status);
+    if (!st && a->text_len)
+        st = index_folded(doc, LX_F_BODY, a->text, a->text_len);
+    if (!st && a->text_len)
+        st = index_folded(doc, LX_F_ATTACH_TEXT, a->text, a->text_len);
+    if (!st && *a->name) {
+        /* Words of the name: "budget-2017_v2.pdf" is budget 2017 v2 pdf. */
+        lx_strbuf_reset(tmp);
+        st = lx_strbuf_addstr(tmp, a->name);
+        for (size_t i = 0; i < tmp->len; i++)
+            if (strchr("._-+~()[]{}", tmp->buf[i]))
+                tmp->buf[i] = ' ';
+        if (!st)
+            st = index_folded(doc, LX_F_ATTACH_NAME, tmp->buf, tmp->len);
+        lx_strbuf_reset(tmp);
+        if (!st)
+            st = lx_utf8_add_ascii_lower(tmp, a->name);
+        if (!st)
+            st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FILENAME), tmp->buf);
+    }
+    if (!st && *a->type)
+        st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_MIMETYPE), a->type);
+    if (!st && *a->sniffed)
+        st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_MIMETYPE), a->sniffed);
+    if (!st && *a->filetype)
+        st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FILETYPE), a->filetype);
+    return st;
+}
+
 lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_location *loc,
-                       const lx_message *m, const lx_dkim_verdict *dkim)
+                       const lx_message *m, const lx_attach_list *att, const lx_dkim_verdict *dkim)
 {
     lx_doc *doc = lx_doc_new();
     if (!doc)
@@ -376,7 +427,8 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
     if ((st = lx_record_add_str(&rec, "subject", m->subject)) ||
         (st = index_folded(doc, LX_F_SUBJECT, m->subject, strlen(m->subject))) ||
         (st = index_folded(doc, LX_F_BODY, m->subject, strlen(m->subject))) ||
-        (st = index_folded(doc, LX_F_BODY, m->body, m->body_len)))
+        (st = index_folded(doc, LX_F_BODY, m->body, m->body_len)) ||
+        (st = index_folded(doc, LX_F_BODY_TEXT, m->body, m->body_len)))
         goto out;
 
     if ((st = lx_record_add_str(&rec, "message_id", m->message_id)) ||
@@ -391,24 +443,22 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
         (st = lx_record_add(&rec, "path", tmp.buf, tmp.len)) || (st = fingerprint(m, fp)) ||
         (st = lx_record_add_str(&rec, "fingerprint", fp)))
         goto out;
-    /* Attachments: every MIME leaf that is not body text; their names go in
-     * the data for hit lists and exports. */
+    /* Attachments: every MIME leaf that is not body text, and the files
+     * inside them; one data line each, for hit lists and exports. */
     bool attached = false;
-    for (size_t i = 0; i < m->n_parts && !st; i++) {
-        const lx_part *p = &m->parts[i];
-        if (p->role != LX_PART_ATTACHMENT)
-            continue;
-        attached = true;
-        lx_strbuf_reset(&tmp);
-        if (*p->filename)
-            st = lx_strbuf_addstr(&tmp, p->filename);
-        else
-            st = lx_strbuf_addf(&tmp, "(unnamed %s)", p->content_type);
-        if (!st)
-            st = lx_record_add(&rec, "attachment", tmp.buf, tmp.len);
+    size_t with_text = 0;
+    for (size_t i = 0; i < m->n_parts && !attached; i++)
+        attached = m->parts[i].role == LX_PART_ATTACHMENT;
+    for (size_t i = 0; att && i < att->n && !st; i++) {
+        st = store_attachment(doc, &rec, &tmp, &att->v[i]);
+        with_text += att->v[i].text_len > 0 &&
+                     (att->v[i].status == LX_ATT_OK || att->v[i].status == LX_ATT_TRUNCATED);
     }
     if (st ||
-        (attached && (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS), "attachment"))))
+        (attached && (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS), "attachment"))) ||
+        (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_ATTACH_COUNT),
+                                (double)(att ? att->n + att->dropped : 0))) ||
+        (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_ATTACH_TEXTS), (double)with_text)))
         goto out;
     lx_strbuf_reset(&tmp);
     if ((st = lx_strbuf_addf(&tmp, "%s\t%s", sha, fp)) ||

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "attach.h"
 #include "dkim.h"
 #include "message.h"
 #include "sha256.h"
@@ -31,13 +32,15 @@ lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc, lx
 
 /*
  * Adds the document for a message not yet in the index, with its DKIM
- * verdict (NULL when verification was skipped: recorded as "unchecked"). Copies sharing its
+ * verdict (NULL when verification was skipped: recorded as "unchecked") and
+ * its attachment files (att, from lx_attach_extract). Copies sharing its
  * Message-ID are linked: "copy" when From, Date, Subject and body agree
  * (transport headers may differ), "conflict" (and the conflict:yes term on
  * both) when they do not.
  */
 lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_location *loc,
-                       const lx_message *msg, const lx_dkim_verdict *dkim);
+                       const lx_message *msg, const lx_attach_list *att,
+                       const lx_dkim_verdict *dkim);
 
 /* Replaces the DKIM verdict of stored document id (for --reverify): its
  * verdict, signer and dkimfail terms, verdict slot and data. dkim NULL

@@ -1,5 +1,7 @@
 /* main.c - leakdex-search: ask the index, show a message. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <time.h>
 #include <stdarg.h>
@@ -8,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attach.h"
 #include "caps.h"
 #include "copies.h"
 #include "escape.h"
@@ -16,6 +19,7 @@
 #include "output.h"
 #include "people.h"
 #include "query.h"
+#include "reverify.h"
 #include "snippet.h"
 #include "record.h"
 #include "schema.h"
@@ -49,6 +53,7 @@ typedef struct options {
     bool excel;              /* --excel: a BOM before CSV */
     const char *query;       /* the query as typed, for an export's description */
     bool collapse;           /* --collapse thread */
+    const char *out;         /* --out: where `attachment` writes */
 } options;
 
 typedef int (*command_fn)(const options *o, lx_db *db, int argc, char **argv);
@@ -60,6 +65,7 @@ static int cmd_recipients(const options *o, lx_db *db, int argc, char **argv);
 static int cmd_stats(const options *o, lx_db *db, int argc, char **argv);
 static int cmd_batch(const options *o, lx_db *db, int argc, char **argv);
 static int cmd_thread(const options *o, lx_db *db, int argc, char **argv);
+static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv);
 
 /* The subcommands; the first word after the options may name one. */
 static const struct command {
@@ -78,6 +84,8 @@ static const struct command {
     {"stats", cmd_stats, "[QUERY]", "summary: messages, senders, verified, by year, top domains"},
     {"batch", cmd_batch, "FILE",
      "one query per line of FILE: hits and verified hits of each (--export: every hit)"},
+    {"attachment", cmd_attachment, "ID N --out FILE",
+     "write the original bytes of attachment N of a message (never over a file)"},
 };
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -127,6 +135,7 @@ static void usage(FILE *out)
           "  --count              print the exact number of matches only\n"
           "  --collapse thread    one hit per thread, with the thread's number of hits;\n"
           "                       --count then counts threads\n"
+          "  --out FILE           attachment: the new file to write the attachment to\n"
           "  --help-query         the query syntax, with an example of each field\n"
           "  --help, --version\n"
           "\nA query is words, \"phrases\", AND, OR, NOT, parentheses and fields;\n"
@@ -799,6 +808,141 @@ static int cmd_show(const options *o, lx_db *db, int argc, char **argv)
     return rc;
 }
 
+/* The stored attachment line numbered n in rec, or NULL. */
+static const char *attachment_line(const lx_record *rec, size_t n)
+{
+    for (size_t i = 0; i < rec->n; i++) {
+        if (strcmp(rec->pairs[i].key, "attachment") != 0)
+            continue;
+        char *end;
+        unsigned long long k = strtoull(rec->pairs[i].value, &end, 10);
+        if (*end == '\t' && k == n)
+            return rec->pairs[i].value;
+    }
+    return NULL;
+}
+
+/* attachment ID N --out FILE: the original is read again from its source
+ * (only where it still hashes to the message's SHA-256), parsed again and
+ * attachment N decoded; its SHA-256 must match the indexed one. */
+static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
+{
+    if (argc != 2)
+        return fail("attachment: give a message id and an attachment number (attachment ID N "
+                    "--out FILE)");
+    size_t n = 0;
+    if (!parse_size(argv[1], &n) || n == 0)
+        return fail("attachment: '%s' is not an attachment number (1, 2, ...)", argv[1]);
+    if (!o->out)
+        return fail("attachment: --out FILE names the file to write");
+    struct stat sb;
+    if (lstat(o->out, &sb) == 0)
+        return fail("--out %s: the file exists; it is never overwritten", o->out);
+    lx_docid id = 0;
+    int rc = resolve_id(db, argv[0], &id);
+    if (rc != EXIT_HITS)
+        return rc;
+    char *data = NULL;
+    size_t len = 0;
+    lx_status st = lx_db_get_data(db, id, &data, &len);
+    if (st) {
+        free(data);
+        return fail("%s: %s", lx_status_str(st), lx_db_error(db));
+    }
+    lx_record rec;
+    lx_record_init(&rec);
+    lx_strbuf canon, bytes, name, why;
+    lx_strbuf_init(&canon);
+    lx_strbuf_init(&bytes);
+    lx_strbuf_init(&name);
+    lx_strbuf_init(&why);
+    lx_message msg;
+    bool parsed = false, gmime = false;
+    lx_attach_ctx *ctx = NULL;
+    const char *line = NULL, *sha = NULL, *first = NULL, *rwhy = "";
+    if ((st = lx_record_parse(&rec, data, len))) {
+        rc = fail("%s", lx_status_str(st));
+        goto out;
+    }
+    sha = lx_record_get(&rec, "sha256");
+    if (!(line = attachment_line(&rec, n))) {
+        fprintf(stderr, "leakdex-search: message %s has no attachment %zu\n", argv[0], n);
+        rc = EXIT_NO_HITS;
+        goto out;
+    }
+    st = sha ? lx_reverify_read_original(&rec, sha, &canon, &first, &rwhy) : LX_E_NOT_FOUND;
+    if (st) {
+        rc = fail("message %s: the original cannot be read back (%s%s%s)", argv[0],
+                  first ? first : "", first ? ": " : "", rwhy);
+        goto out;
+    }
+    lx_message_library_init();
+    gmime = true;
+    if (lx_message_parse(&msg, canon.buf, canon.len, &why)) {
+        rc = fail("message %s: %s", argv[0], why.buf);
+        goto out;
+    }
+    parsed = true;
+    lx_attach_limits lim;
+    lx_attach_limits_default(&lim);
+    if (!(ctx = lx_attach_ctx_new(&lim, NULL, &why))) {
+        rc = fail("%s", why.buf);
+        goto out;
+    }
+    st = lx_attach_fetch(ctx, &msg, n, &bytes, &name);
+    char got[LX_SHA256_HEX_LEN + 1] = "";
+    if (!st)
+        st = lx_sha256_hex(bytes.buf, bytes.len, got);
+    /* The sha256 field of the stored line: what was indexed. */
+    const char *want = line;
+    for (size_t k = 0; k < 6 && want; k++) {
+        want = strchr(want, '\t');
+        if (want)
+            want++;
+    }
+    if (st || !want || strncmp(want, got, LX_SHA256_HEX_LEN) != 0) {
+        rc = fail("message %s: attachment %zu cannot be recovered from the original (%s)", argv[0],
+                  n, st ? lx_status_str(st) : "its bytes differ from the indexed ones");
+        goto out;
+    }
+    int fd = open(o->out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        rc = fail("--out %s: %s", o->out,
+                  errno == EEXIST ? "the file exists; it is never overwritten" : strerror(errno));
+        goto out;
+    }
+    size_t done = 0;
+    while (done < bytes.len) {
+        ssize_t w = write(fd, bytes.buf + done, bytes.len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    if (close(fd) != 0 || done < bytes.len) {
+        rc = fail("--out %s: %s", o->out, strerror(errno));
+        unlink(o->out);
+        goto out;
+    }
+    printf("wrote %zu bytes (%s, sha256 %s) to %s\n", bytes.len, name.len ? name.buf : "unnamed",
+           got, o->out);
+    rc = EXIT_HITS;
+out:
+    if (parsed)
+        lx_message_release(&msg);
+    lx_attach_ctx_free(ctx);
+    if (gmime)
+        lx_message_library_shutdown();
+    lx_record_release(&rec);
+    lx_strbuf_release(&canon);
+    lx_strbuf_release(&bytes);
+    lx_strbuf_release(&name);
+    lx_strbuf_release(&why);
+    free(data);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     enum {
@@ -821,7 +965,8 @@ int main(int argc, char **argv)
         O_HELP,
         O_HELP_QUERY,
         O_COLLAPSE,
-        O_VERSION
+        O_VERSION,
+        O_OUT
     };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
@@ -844,6 +989,7 @@ int main(int argc, char **argv)
         {"help-query", no_argument, NULL, O_HELP_QUERY},
         {"collapse", required_argument, NULL, O_COLLAPSE},
         {"version", no_argument, NULL, O_VERSION},
+        {"out", required_argument, NULL, O_OUT},
         {NULL, 0, NULL, 0}};
     options o;
     memset(&o, 0, sizeof o);
@@ -914,6 +1060,11 @@ int main(int argc, char **argv)
                 return fail("--collapse: '%s' is not thread", optarg);
             o.collapse = true;
             break;
+        case O_OUT:
+            if (!*optarg)
+                return fail("--out: empty name");
+            o.out = optarg;
+            break;
         case O_VERIFIED: o.verified = true; break;
         case O_HELP: usage(stdout); return EXIT_HITS;
         case O_HELP_QUERY: help_query(stdout); return EXIT_HITS;
@@ -943,6 +1094,8 @@ int main(int argc, char **argv)
             }
         }
     }
+    if (o.out && cmd->fn != cmd_attachment)
+        return fail("--out goes with the attachment command");
     if ((o.export_file || o.export_dir) && cmd->fn != cmd_search && cmd->fn != cmd_batch &&
         cmd->fn != cmd_thread)
         return fail("--export and --export-dir go with search, not %s", cmd->name);

@@ -44,6 +44,7 @@ typedef enum col_kind {
     COL_DKIM_SIGS, /* each dkim_sig line, as an object */
     COL_SNIPPET,   /* "snippet" text and "snippet_matches" ranges */
     COL_CHAIN,     /* "chain" lines: corroborations and mismatches */
+    COL_ATTACH,    /* each "attachment" line (lx_attach_fields), as an object */
 } col_kind;
 
 /* Every printed field, in order; JSON, NDJSON and CSV all walk this table. */
@@ -78,7 +79,7 @@ static const struct column {
     {"body_truncated", "body_truncated", COL_STR},
     {"replaced_characters", "replaced_characters", COL_NUM},
     {"dkim_signatures", "dkim_sig", COL_DKIM_SIGS},
-    {"attachments", "attachment", COL_STRS},
+    {"attachments", "attachment", COL_ATTACH},
     {"snippet", "snippet", COL_SNIPPET},
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
@@ -158,6 +159,82 @@ static size_t sig_index(const char *name)
         if (strcmp(lx_dkim_sig_fields[k], name) == 0)
             return k;
     return 0;
+}
+
+/* Index of an attachment field by name. */
+static size_t att_index(const char *name)
+{
+    for (size_t k = 0; k < LX_ATTACH_NFIELDS; k++)
+        if (strcmp(lx_attach_fields[k], name) == 0)
+            return k;
+    return 0;
+}
+
+/* One attachment line as a JSON object: numbers for n, parent, size and
+ * text_bytes, strings for the rest. */
+static lx_status json_attachment(lx_strbuf *sb, const char *line)
+{
+    static const char *const numeric[] = {"n", "parent", "size", "text_bytes", NULL};
+    lx_status st = lx_strbuf_addch(sb, '{');
+    for (size_t k = 0; k < LX_ATTACH_NFIELDS && !st; k++) {
+        const char *f;
+        size_t n;
+        sig_field(line, k, &f, &n);
+        if (k)
+            st = lx_strbuf_addch(sb, ',');
+        if (!st)
+            st = lx_escape_json(sb, lx_attach_fields[k], strlen(lx_attach_fields[k]));
+        if (!st)
+            st = lx_strbuf_addch(sb, ':');
+        bool is_num = false;
+        for (size_t i = 0; numeric[i]; i++)
+            is_num = is_num || strcmp(numeric[i], lx_attach_fields[k]) == 0;
+        if (st) {
+        } else if (is_num) {
+            bool digits = n > 0;
+            for (size_t i = 0; i < n; i++)
+                digits = digits && f[i] >= '0' && f[i] <= '9';
+            st = digits ? lx_strbuf_add(sb, f, n) : lx_strbuf_addstr(sb, "null");
+        } else {
+            st = lx_escape_json(sb, f, n);
+        }
+    }
+    return st ? st : lx_strbuf_addch(sb, '}');
+}
+
+/* "#N NAME (TYPE, SIZE bytes, sha256 HEX, STATUS)", "#N in #P ..." for a
+ * file inside another, the content's type added when it differs from the
+ * declared one; for CSV cells and `show`. */
+static lx_status plain_attachment(lx_strbuf *sb, const char *line)
+{
+    const char *f[LX_ATTACH_NFIELDS];
+    size_t n[LX_ATTACH_NFIELDS];
+    for (size_t k = 0; k < LX_ATTACH_NFIELDS; k++)
+        sig_field(line, k, &f[k], &n[k]);
+    size_t num = att_index("n"), parent = att_index("parent"), name = att_index("name"),
+           type = att_index("type"), sniffed = att_index("sniffed_type"), size = att_index("size"),
+           sha = att_index("sha256"), status = att_index("status");
+    lx_status st = lx_strbuf_addf(sb, "#%.*s ", (int)n[num], f[num]);
+    if (!st && !(n[parent] == 1 && f[parent][0] == '0'))
+        st = lx_strbuf_addf(sb, "in #%.*s ", (int)n[parent], f[parent]);
+    size_t tn = n[type] ? n[type] : n[sniffed];
+    const char *t = n[type] ? f[type] : f[sniffed];
+    if (!st && n[name])
+        st = lx_strbuf_add(sb, f[name], n[name]);
+    else if (!st)
+        st = lx_strbuf_addf(sb, "(unnamed %.*s)", (int)tn, t);
+    if (!st)
+        st = lx_strbuf_addf(sb, " (%.*s", (int)tn, t);
+    if (!st && n[type] && n[sniffed] &&
+        !(n[type] == n[sniffed] && memcmp(f[type], f[sniffed], n[type]) == 0))
+        st = lx_strbuf_addf(sb, ", content %.*s", (int)n[sniffed], f[sniffed]);
+    if (!st)
+        st = lx_strbuf_addf(sb, ", %.*s bytes", (int)n[size], f[size]);
+    if (!st && n[sha])
+        st = lx_strbuf_addf(sb, ", sha256 %.*s", (int)n[sha], f[sha]);
+    if (!st)
+        st = lx_strbuf_addf(sb, ", %.*s)", (int)n[status], f[status]);
+    return st;
 }
 
 /* "pass", "pass weak" (a weak key verified it), "fail", ..., "unchecked". */
@@ -537,12 +614,13 @@ static lx_status json_column(lx_strbuf *sb, const lx_record *r, const struct col
         }
         return st ? st : lx_strbuf_addstr(sb, "]}");
     }
+    case COL_ATTACH:
     case COL_SIGNERS:
     case COL_DKIM_SIGS: {
         bool first = true;
         st = lx_strbuf_addch(sb, '[');
         for (size_t i = 0; i < r->n && !st; i++) {
-            if (strcmp(r->pairs[i].key, "dkim_sig") != 0)
+            if (strcmp(r->pairs[i].key, c->key) != 0)
                 continue;
             if (c->kind == COL_SIGNERS && signer_seen(r, i))
                 continue;
@@ -553,6 +631,8 @@ static lx_status json_column(lx_strbuf *sb, const lx_record *r, const struct col
                 break;
             if (c->kind == COL_DKIM_SIGS) {
                 st = json_sig(sb, r->pairs[i].value);
+            } else if (c->kind == COL_ATTACH) {
+                st = json_attachment(sb, r->pairs[i].value);
             } else {
                 const char *d;
                 size_t dn;
@@ -642,6 +722,7 @@ static lx_status plain_column(lx_strbuf *sb, const lx_record *r, const struct co
     case COL_STRS:
     case COL_PATHS:
     case COL_SIGNERS:
+    case COL_ATTACH:
     case COL_DKIM_SIGS: break;
     }
     lx_status st = LX_OK;
@@ -663,6 +744,8 @@ static lx_status plain_column(lx_strbuf *sb, const lx_record *r, const struct co
             st = lx_strbuf_add(sb, d, dn);
         } else if (c->kind == COL_DKIM_SIGS) {
             st = plain_sig(sb, pv);
+        } else if (c->kind == COL_ATTACH) {
+            st = plain_attachment(sb, pv);
         } else if (c->kind == COL_ADDRS) {
             const char *a, *name;
             size_t alen;
@@ -695,9 +778,9 @@ static lx_status csv_field(lx_strbuf *line, bool first, const char *s, size_t le
  * quoted fields as text keeps them as written. */
 static bool is_identifier(const struct column *c)
 {
-    return c->kind == COL_ID || c->kind == COL_STRS || strcmp(c->name, "sha256") == 0 ||
-           strcmp(c->name, "message_id") == 0 || strcmp(c->name, "in_reply_to") == 0 ||
-           strcmp(c->name, "thread") == 0;
+    return c->kind == COL_ID || c->kind == COL_STRS || c->kind == COL_ATTACH ||
+           strcmp(c->name, "sha256") == 0 || strcmp(c->name, "message_id") == 0 ||
+           strcmp(c->name, "in_reply_to") == 0 || strcmp(c->name, "thread") == 0;
 }
 
 static lx_status csv_header(lx_strbuf *line)
@@ -786,6 +869,20 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r)
             line->buf[i] = ' ';
     if (!st)
         st = lx_strbuf_addch(line, '\n');
+    /* Each attachment file on a line of its own. */
+    for (size_t i = 0; i < r->n && !st; i++) {
+        if (strcmp(r->pairs[i].key, "attachment") != 0)
+            continue;
+        size_t start_att = line->len;
+        st = lx_strbuf_addstr(line, "    attachment ");
+        if (!st)
+            st = plain_attachment(line, r->pairs[i].value);
+        for (size_t k = start_att; k < line->len; k++)
+            if ((unsigned char)line->buf[k] < 32)
+                line->buf[k] = ' ';
+        if (!st)
+            st = lx_strbuf_addch(line, '\n');
+    }
     /* The snippet, when the query had words to show: on a second line,
      * matches in bold on a terminal. */
     const char *snip = get(r, "snippet"), *m = get(r, "snippet_matches");
@@ -961,7 +1058,7 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r)
                 {"References", "references"},
                 {"Thread", "thread"},
                 {"Corroboration", "corroboration"},
-                {"Attachments", "attachments"},
+                {"Attachment", "attachments"},
                 {"Path", "paths"},
                 {"Copies", "copies"},
                 {"Conflicts", "conflicts"}};
@@ -974,13 +1071,14 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r)
             if (strcmp(columns[k].name, rows[i].column) == 0)
                 c = &columns[k];
         lx_strbuf_reset(&cell);
-        if (c->kind == COL_DKIM_SIGS) {
-            /* One line per signature. */
+        if (c->kind == COL_DKIM_SIGS || c->kind == COL_ATTACH) {
+            /* One line per signature, per attachment. */
             for (size_t k = 0; k < r->n && !st; k++) {
-                if (strcmp(r->pairs[k].key, "dkim_sig") != 0)
+                if (strcmp(r->pairs[k].key, c->key) != 0)
                     continue;
                 lx_strbuf_reset(&cell);
-                st = plain_sig(&cell, r->pairs[k].value);
+                st = c->kind == COL_ATTACH ? plain_attachment(&cell, r->pairs[k].value)
+                                           : plain_sig(&cell, r->pairs[k].value);
                 if (!st)
                     st = lx_strbuf_addf(sb, "%-12s %s\n", rows[i].label, cell.buf);
             }

@@ -341,6 +341,7 @@ typedef struct stats {
     size_t messages, verdicts[6]; /* lx_dkim_result 0..4, then unchecked */
     size_t years[10000], undated;
     size_t corroborated, mismatched; /* chain corroboration, apart from the verdicts */
+    size_t attachments, attachments_text; /* attachment files, nested included; with text */
     people senders, domains;
     size_t row;
     lx_status st;
@@ -355,6 +356,7 @@ static int on_stats_row(void *ctx, const lx_scan_row *row)
         memset(s->verdicts, 0, sizeof s->verdicts);
         memset(s->years, 0, sizeof s->years);
         s->messages = s->undated = s->corroborated = s->mismatched = 0;
+        s->attachments = s->attachments_text = 0;
         return 0;
     }
     s->messages++;
@@ -365,6 +367,10 @@ static int on_stats_row(void *ctx, const lx_scan_row *row)
         s->corroborated++;
     if (strncmp(chain, "mismatch\t", 9) == 0 || strstr(chain, "\nmismatch\t"))
         s->mismatched++;
+    if (!isnan(row->nums[4]) && row->nums[4] > 0)
+        s->attachments += (size_t)row->nums[4];
+    if (!isnan(row->nums[5]) && row->nums[5] > 0)
+        s->attachments_text += (size_t)row->nums[5];
     double verdict = row->nums[2];
     int vi = isnan(verdict) || verdict < 0 || verdict > 4 ? 5 : (int)verdict;
     s->verdicts[vi]++;
@@ -403,9 +409,10 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
     if (!s)
         return LX_E_NOMEM;
     s->senders.kind = s->domains.kind = LX_PEOPLE_SENDERS;
-    int slots[4] = {lx_schema_slot(LX_F_SENDER), lx_schema_slot(LX_F_DATE),
-                    lx_schema_slot(LX_F_VERDICT), lx_schema_slot(LX_F_CORROBORATION)};
-    lx_status st = lx_db_scan(db, opts, slots, 4, on_stats_row, s);
+    int slots[6] = {lx_schema_slot(LX_F_SENDER),        lx_schema_slot(LX_F_DATE),
+                    lx_schema_slot(LX_F_VERDICT),       lx_schema_slot(LX_F_CORROBORATION),
+                    lx_schema_slot(LX_F_ATTACH_COUNT), lx_schema_slot(LX_F_ATTACH_TEXTS)};
+    lx_status st = lx_db_scan(db, opts, slots, 6, on_stats_row, s);
     if (!st)
         st = s->st;
     *n_out = s->messages;
@@ -435,6 +442,10 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
             if (s->years[y])
                 lx_strbuf_addf(&o, " %d: %zu,", y, s->years[y]);
         lx_strbuf_addf(&o, " no date: %zu\n", s->undated);
+        lx_strbuf_addf(&o,
+                       "attachments: %zu (one per attached file, nested ones included), "
+                       "%zu with text extracted\n",
+                       s->attachments, s->attachments_text);
         lx_strbuf_addstr(&o, "top sender domains:");
         for (size_t i = 0; i < top; i++)
             lx_strbuf_addf(&o, "%s %s %zu", i ? "," : "", s->domains.v[i].addr,
@@ -455,7 +466,10 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
                 lx_strbuf_addf(&o, "%s\"%d\":%zu", first ? "" : ",", y, s->years[y]);
                 first = false;
             }
-        lx_strbuf_addf(&o, "},\"undated\":%zu,\"top_domains\":[", s->undated);
+        lx_strbuf_addf(&o,
+                       "},\"undated\":%zu,\"attachments\":%zu,\"attachments_with_text\":%zu,"
+                       "\"top_domains\":[",
+                       s->undated, s->attachments, s->attachments_text);
         for (size_t i = 0; i < top; i++) {
             lx_strbuf_addf(&o, "%s{\"domain\":", i ? "," : "");
             lx_escape_json(&o, s->domains.v[i].addr, strlen(s->domains.v[i].addr));

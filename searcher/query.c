@@ -87,10 +87,19 @@ lx_status lx_query_fold(const char *q, lx_strbuf *out, lx_strbuf *why)
         const lx_field_def *f = q[k] == ':' ? lx_schema_by_query_name(q + i, k - i) : NULL;
         if (!f || f->kind == LX_KIND_TEXT)
             continue;
-        /* An exact field: fold what came before, copy "name:value" as is. */
+        /* An exact field: fold what came before, copy "name:value" as is
+         * (a quoted value to its closing quote: filename:"été 2018.pdf"). */
         size_t end = k + 1;
-        while (end < len && q[end] != ' ' && q[end] != '\t' && q[end] != ')')
+        if (end < len && q[end] == '"') {
             end++;
+            while (end < len && q[end] != '"')
+                end++;
+            if (end < len)
+                end++;
+        } else {
+            while (end < len && q[end] != ' ' && q[end] != '\t' && q[end] != ')')
+                end++;
+        }
         st = lx_textfold_search(out, q + run, i - run);
         if (!st)
             st = lx_strbuf_add(out, q + i, end - i);

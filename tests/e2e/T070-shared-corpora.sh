@@ -18,8 +18,14 @@ expect_eq "totals" \
 expect_eq "what is not mail, by name" \
     "README.md: not a mail message (no header block), skipped
 cpython-email/msg_19.txt: not a mail message (no header block), skipped
-notmuch/README: not a mail message (no header block), skipped" \
+notmuch/README: not a mail message (no header block), skipped
+notmuch/broken/empty-part: attachment 1 \"\": failed: message: GMime found no message headers
+notmuch/indexing/fake-pdf:2,S: attachment 1 \"fake.pdf\": failed: PDF: PDF document is damaged" \
     "$(sed "s|^leakdex-index: $(cd "$CORPORA" && pwd)/||" "$WORK/err" | sort)"
+
+expect_eq "attachments" \
+    "attachments: 108 (nested ones included): 29 with text, 0 truncated, 76 skipped, 2 failed; 29 identical to one read earlier" \
+    "$(grep '^attachments:' "$WORK/out")"
 
 # The mbox whose body has an unquoted "From time to time" is one message.
 expect_eq "mailbox_01.mbox: one message" "mbox 1 1 0 0 0 0" \

@@ -38,6 +38,7 @@ expect_eq "stats, text" "67 emails from 12 unique senders; 0 DKIM verified
 dkim: 0 pass, 0 fail, 0 nokey, 0 invalid, 67 unsigned
 chains: 0 corroborated (quoted by verified messages; not counted as verified), 0 with a quote that differs
 by year: 2009: 5, 2010: 1, 2011: 3, 2012: 3, 2013: 5, 2014: 4, 2015: 7, 2016: 26, 2017: 12, no date: 1
+attachments: 1 (one per attached file, nested ones included), 1 with text extracted
 top sender domains: campagne-exemple.fr 39, presse-exemple.fr 11, example.org 6, mairie-exemple.fr 6, example.com 4, graphisme.example 1" \
     "$(cat "$WORK/stats")"
 expect_eq "stats of a query, JSON" "7 1 {'2009': 1, '2012': 1, '2013': 1, '2016': 2, '2017': 2}" \

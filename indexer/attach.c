@@ -1,0 +1,846 @@
+/* attach.c - every attachment file of a message: type, hash and text.
+ *
+ * A message's attachments are walked in order; a container (archive,
+ * winmail.dat, attached message) is listed before the files it holds, which
+ * are walked in turn, up to the depth limit. The same walk serves the
+ * indexer (extracting text) and the searcher's `attachment ID N` (fetching
+ * bytes), so both number the files alike. Text from large, hostile formats
+ * (PDF, office documents, legacy Word/Excel/PowerPoint) is extracted in a
+ * helper process (sandbox.c); RTF, TNEF and plain text are read here by
+ * small, fuzzed readers.
+ */
+#include "attach.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <glib.h>
+#include <magic.h>
+
+#include "unpack.h"
+#include "caps.h"
+#include "charset.h"
+#include "date.h"
+#include "doctext.h"
+#include "htmltext.h"
+#include "mbox.h"
+#include "rtf.h"
+#include "sandbox.h"
+#include "textfold.h"
+#include "tnef.h"
+#include "utf8.h"
+#include "banned.h"
+
+/* A text extracted earlier in the run, by SHA-256. */
+typedef struct cached {
+    char *text;
+    size_t len;
+    lx_attach_status status;
+    char *reason;
+} cached;
+
+struct lx_attach_ctx {
+    lx_attach_limits lim;
+    magic_t magic;
+    char *helper;
+    GHashTable *cache; /* sha256 hex -> cached */
+    size_t cache_bytes;
+};
+
+void lx_attach_limits_default(lx_attach_limits *lim)
+{
+    lim->max_bytes = LX_ATTACH_MAX_BYTES;
+    lim->max_text = LX_ATTACH_MAX_TEXT;
+    lim->max_depth = LX_ATTACH_MAX_DEPTH;
+    lim->max_members = LX_ATTACH_MAX_MEMBERS;
+    lim->max_ratio = LX_ATTACH_MAX_RATIO;
+    lim->timeout = LX_ATTACH_TIMEOUT;
+}
+
+static void cached_free(gpointer p)
+{
+    cached *c = p;
+    free(c->text);
+    free(c->reason);
+    free(c);
+}
+
+lx_attach_ctx *lx_attach_ctx_new(const lx_attach_limits *lim, const char *helper, lx_strbuf *why)
+{
+    lx_attach_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx) {
+        lx_strbuf_addstr(why, "out of memory");
+        return NULL;
+    }
+    ctx->lim = *lim;
+    ctx->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
+    if (!ctx->magic || magic_load(ctx->magic, NULL) != 0) {
+        lx_strbuf_addf(why, "libmagic: %s",
+                       ctx->magic && magic_error(ctx->magic) ? magic_error(ctx->magic)
+                                                             : "cannot load its database");
+        lx_attach_ctx_free(ctx);
+        return NULL;
+    }
+    ctx->helper = helper ? strdup(helper) : NULL;
+    ctx->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_free);
+    return ctx;
+}
+
+void lx_attach_ctx_free(lx_attach_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    if (ctx->magic)
+        magic_close(ctx->magic);
+    if (ctx->cache)
+        g_hash_table_destroy(ctx->cache);
+    free(ctx->helper);
+    free(ctx);
+}
+
+void lx_attach_list_init(lx_attach_list *l)
+{
+    memset(l, 0, sizeof *l);
+}
+
+void lx_attach_list_release(lx_attach_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        lx_attachment *a = &l->v[i];
+        free(a->name);
+        free(a->type);
+        free(a->sniffed);
+        free(a->filetype);
+        free(a->text);
+        free(a->reason);
+    }
+    free(l->v);
+    lx_attach_list_init(l);
+}
+
+lx_status lx_attach_status_line(const lx_attachment *a, lx_strbuf *out)
+{
+    switch (a->status) {
+    case LX_ATT_OK: return lx_strbuf_addstr(out, "ok");
+    case LX_ATT_TRUNCATED: return lx_strbuf_addstr(out, "truncated");
+    case LX_ATT_SKIPPED: return lx_strbuf_addf(out, "skipped: %s", a->reason);
+    case LX_ATT_FAILED: return lx_strbuf_addf(out, "failed: %s", a->reason);
+    }
+    return LX_OK;
+}
+
+/* ---- types ---------------------------------------------------------------- */
+
+/* How a file's text is read. */
+typedef enum handler {
+    H_NONE,    /* no text */
+    H_TEXT,    /* any text type: charset normalization */
+    H_HTML,    /* HTML: charset, then htmltext */
+    H_RTF,     /* rtf.c */
+    H_PDF,     /* helper: poppler */
+    H_OOXML,   /* helper: libarchive + libxml2 */
+    H_ODF,     /* helper: libarchive + libxml2 */
+    H_DOC,     /* catdoc */
+    H_XLS,     /* xls2csv */
+    H_PPT,     /* catppt */
+    H_ARCHIVE, /* members are attachments */
+    H_TNEF,    /* files inside are attachments */
+    H_MESSAGE, /* an e-mail: its text, and its attachments */
+} handler;
+
+static const struct type_row {
+    const char *mime;
+    const char *filetype;
+    handler h;
+} types[] = {
+    {"application/pdf", "pdf", H_PDF},
+    {"application/x-pdf", "pdf", H_PDF},
+    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", H_OOXML},
+    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", H_OOXML},
+    {"application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx", H_OOXML},
+    {"application/vnd.oasis.opendocument.text", "odt", H_ODF},
+    {"application/vnd.oasis.opendocument.spreadsheet", "ods", H_ODF},
+    {"application/vnd.oasis.opendocument.presentation", "odp", H_ODF},
+    {"text/rtf", "rtf", H_RTF},
+    {"application/rtf", "rtf", H_RTF},
+    {"application/msword", "doc", H_DOC},
+    {"application/vnd.ms-excel", "xls", H_XLS},
+    {"application/vnd.ms-powerpoint", "ppt", H_PPT},
+    {"text/html", "html", H_HTML},
+    {"application/xhtml+xml", "html", H_HTML},
+    {"text/csv", "csv", H_TEXT},
+    {"text/plain", "text", H_TEXT},
+    {"application/zip", "zip", H_ARCHIVE},
+    {"application/x-zip-compressed", "zip", H_ARCHIVE},
+    {"application/x-tar", "tar", H_ARCHIVE},
+    {"application/gzip", "gzip", H_ARCHIVE},
+    {"application/x-gzip", "gzip", H_ARCHIVE},
+    {"application/x-bzip2", "bzip2", H_ARCHIVE},
+    {"application/x-xz", "xz", H_ARCHIVE},
+    {"application/x-7z-compressed", "7z", H_ARCHIVE},
+    {"message/rfc822", "eml", H_MESSAGE},
+    {"application/vnd.ms-tnef", "tnef", H_TNEF},
+    {"application/ms-tnef", "tnef", H_TNEF},
+};
+
+static const struct type_row *type_row(const char *mime)
+{
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(types[i].mime, mime) == 0)
+            return &types[i];
+    return NULL;
+}
+
+/* Types that say nothing about the content: the sniffed type decides. */
+static bool generic_type(const char *t)
+{
+    static const char *const g[] = {"",
+                                    "application/octet-stream",
+                                    "binary/octet-stream",
+                                    "application/x-download",
+                                    "application/download",
+                                    "application/unknown",
+                                    "application/force-download",
+                                    "application/x-msdownload",
+                                    NULL};
+    for (size_t i = 0; g[i]; i++)
+        if (strcmp(t, g[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Sniffed types too vague to overrule a declared one. */
+static bool vague_sniff(const char *t)
+{
+    return generic_type(t) || strcmp(t, "application/x-empty") == 0 ||
+           strcmp(t, "inode/x-empty") == 0 || strcmp(t, "application/cdfv2") == 0 ||
+           strcmp(t, "application/x-ole-storage") == 0 || strncmp(t, "text/", 5) == 0;
+}
+
+/* The office type a ZIP's name says it is (libmagic tells an office
+ * document from a plain ZIP only when its first member is the expected
+ * one), or NULL. */
+static const char *office_by_name(const char *name)
+{
+    static const struct {
+        const char *ext, *mime;
+    } ext[] = {
+        {".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+        {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+        {".pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+        {".odt", "application/vnd.oasis.opendocument.text"},
+        {".ods", "application/vnd.oasis.opendocument.spreadsheet"},
+        {".odp", "application/vnd.oasis.opendocument.presentation"},
+    };
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        size_t e = strlen(ext[i].ext);
+        if (n > e && strcasecmp(name + n - e, ext[i].ext) == 0)
+            return ext[i].mime;
+    }
+    return NULL;
+}
+
+static const char *effective_type_of(const char *declared, const char *sniffed, const char *name);
+
+/* The type extraction follows: the declared one, unless it is generic or
+ * the content plainly contradicts it; a ZIP named as an office document is
+ * read as one. */
+static const char *effective_type(const char *declared, const char *sniffed, const char *name)
+{
+    const char *t = effective_type_of(declared, sniffed, name);
+    if (strcmp(t, "application/zip") == 0 && office_by_name(name))
+        return office_by_name(name);
+    return t;
+}
+
+static const char *effective_type_of(const char *declared, const char *sniffed, const char *name)
+{
+    if (generic_type(declared)) {
+        /* Outlook's winmail.dat is often sent as octet-stream. */
+        if (strcasecmp(name, "winmail.dat") == 0 && !strcmp(sniffed, "application/octet-stream"))
+            return "application/vnd.ms-tnef";
+        return sniffed;
+    }
+    if (vague_sniff(sniffed) || strcmp(declared, sniffed) == 0)
+        return declared;
+    const struct type_row *d = type_row(declared), *s = type_row(sniffed);
+    /* An office document is a ZIP: declared as one, it is one. */
+    if (s && s->h == H_ARCHIVE && d && (d->h == H_OOXML || d->h == H_ODF))
+        return declared;
+    if (strncmp(declared, "text/", 5) == 0 && strncmp(sniffed, "text/", 5) == 0)
+        return declared;
+    return sniffed;
+}
+
+static const char *short_type(const char *mime)
+{
+    const struct type_row *r = type_row(mime);
+    if (r)
+        return r->filetype;
+    if (strncmp(mime, "text/", 5) == 0)
+        return "text";
+    if (strncmp(mime, "image/", 6) == 0)
+        return "image";
+    if (strncmp(mime, "audio/", 6) == 0)
+        return "audio";
+    if (strncmp(mime, "video/", 6) == 0)
+        return "video";
+    return "other";
+}
+
+static handler handler_of(const char *mime)
+{
+    const struct type_row *r = type_row(mime);
+    if (r)
+        return r->h;
+    if (strncmp(mime, "text/", 5) == 0)
+        return H_TEXT;
+    return H_NONE;
+}
+
+/* ---- the walk --------------------------------------------------------------- */
+
+typedef struct walk {
+    lx_attach_ctx *ctx;
+    lx_attach_list *out; /* extracting; NULL when fetching */
+    size_t want;         /* fetching: the n wanted */
+    lx_strbuf *bytes, *name;
+    bool found;
+    size_t next_n;
+    lx_status st;
+} walk;
+
+static void visit(walk *w, const char *name, const char *declared, const char *label,
+                  const char *data, size_t len, bool not_read, size_t parent, unsigned depth);
+
+/* A heap copy of s[0..len) as valid UTF-8 in NFC, tabs and new lines kept. */
+static char *clean(const char *s, size_t len)
+{
+    lx_strbuf valid, nfc;
+    lx_strbuf_init(&valid);
+    lx_strbuf_init(&nfc);
+    char *r = NULL;
+    if (!lx_utf8_sanitize(&valid, s, len, NULL) && !lx_textfold_nfc(&nfc, valid.buf, valid.len))
+        r = lx_strbuf_detach(&nfc, NULL);
+    lx_strbuf_release(&valid);
+    lx_strbuf_release(&nfc);
+    return r;
+}
+
+static char *lower_dup(const char *s)
+{
+    char *d = strdup(s ? s : "");
+    for (char *c = d; c && *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    return d;
+}
+
+static void set_reason(lx_attachment *a, lx_attach_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_reason(lx_attachment *a, lx_attach_status st, const char *fmt, ...)
+{
+    lx_strbuf sb;
+    lx_strbuf_init(&sb);
+    va_list ap;
+    va_start(ap, fmt);
+    lx_strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < sb.len; i++)
+        if (sb.buf[i] == '\n' || sb.buf[i] == '\r' || sb.buf[i] == '\t')
+            sb.buf[i] = ' ';
+    char *r = clean(sb.buf, sb.len);
+    lx_strbuf_release(&sb);
+    if (r) {
+        free(a->reason);
+        a->reason = r;
+    }
+    a->status = st;
+}
+
+/* Sets the attachment's text from raw extracted bytes: valid UTF-8, NFC,
+ * LF line ends, cut at the text limit. */
+static lx_status set_text(walk *w, size_t idx, const char *s, size_t len, bool cut)
+{
+    lx_strbuf lf;
+    lx_strbuf_init(&lf);
+    lx_status st = LX_OK;
+    for (size_t i = 0; i < len && !st; i++)
+        if (!(s[i] == '\r' && i + 1 < len && s[i + 1] == '\n') && s[i] != '\0')
+            st = lx_strbuf_addch(&lf, s[i] == '\r' ? '\n' : s[i]);
+    char *text = st ? NULL : clean(lf.buf, lf.len);
+    lx_strbuf_release(&lf);
+    if (!text)
+        return LX_E_NOMEM;
+    size_t n = strlen(text);
+    size_t keep = lx_utf8_cut(text, n, w->ctx->lim.max_text);
+    lx_attachment *a = &w->out->v[idx];
+    if (keep < n) {
+        text[keep] = '\0';
+        cut = true;
+    }
+    free(a->text);
+    a->text = text;
+    a->text_len = keep;
+    if (cut && a->status == LX_ATT_OK)
+        a->status = LX_ATT_TRUNCATED;
+    return LX_OK;
+}
+
+/* Runs a helper over the bytes and records its text or failure. */
+static lx_status run_helper(walk *w, size_t idx, const char *const *argv, const char *data,
+                            size_t len)
+{
+    lx_sandbox_limits lim = {w->ctx->lim.timeout, LX_ATTACH_HELPER_MEMORY,
+                             w->ctx->lim.max_text + 4};
+    lx_strbuf out, why;
+    lx_strbuf_init(&out);
+    lx_strbuf_init(&why);
+    lx_sandbox_result r = lx_sandbox_run(argv, data, len, &lim, &out, &why);
+    lx_status st = LX_OK;
+    if (r == LX_SANDBOX_FAILED)
+        set_reason(&w->out->v[idx], LX_ATT_FAILED, "%s", why.len ? why.buf : "extraction failed");
+    else
+        st = set_text(w, idx, out.buf, out.len, r == LX_SANDBOX_TRUNCATED);
+    lx_strbuf_release(&out);
+    lx_strbuf_release(&why);
+    return st;
+}
+
+/* Text of a leaf, by its handler; records status and reason. */
+static lx_status extract_leaf(walk *w, size_t idx, handler h, const char *label, const char *data,
+                              size_t len)
+{
+    lx_strbuf text, plain;
+    lx_strbuf_init(&text);
+    lx_strbuf_init(&plain);
+    lx_status st = LX_OK;
+    const char *override = getenv("LEAKDEX_EXTRACT_HELPER");
+    switch (h) {
+    case H_TEXT:
+    case H_HTML: {
+        lx_charset_info info;
+        memset(&info, 0, sizeof info);
+        st = lx_charset_decode(&text, label && *label ? label : NULL, data, len, &info);
+        if (!st && h == H_HTML) {
+            st = lx_htmltext_extract(&plain, text.buf, text.len);
+            if (!st)
+                st = set_text(w, idx, plain.buf, plain.len, false);
+        } else if (!st) {
+            st = set_text(w, idx, text.buf, text.len, false);
+        }
+        break;
+    }
+    case H_RTF:
+        st = lx_rtf_text(data, len, w->ctx->lim.max_text, &text);
+        if (!st)
+            st = set_text(w, idx, text.buf, text.len, false);
+        break;
+    case H_PDF:
+    case H_OOXML:
+    case H_ODF: {
+        const char *helper = override && *override ? override : w->ctx->helper;
+        if (!helper) {
+            set_reason(&w->out->v[idx], LX_ATT_SKIPPED, "no extraction helper in this program");
+            break;
+        }
+        const char *kind = lx_doctext_kind_name(h == H_PDF     ? LX_DOCTEXT_PDF
+                                                : h == H_OOXML ? LX_DOCTEXT_OOXML
+                                                               : LX_DOCTEXT_ODF);
+        const char *argv[] = {helper, "--extract-helper", kind, NULL};
+        st = run_helper(w, idx, argv, data, len);
+        break;
+    }
+    case H_DOC:
+    case H_XLS:
+    case H_PPT: {
+        /* catdoc's filters read the legacy binary formats; they run under
+         * the same limits as the helper. */
+        const char *prog = h == H_DOC ? "catdoc" : h == H_XLS ? "xls2csv" : "catppt";
+        const char *doc_argv[] = {prog, "-d", "utf-8", "-w", "/dev/stdin", NULL};
+        const char *other_argv[] = {prog, "-d", "utf-8", "/dev/stdin", NULL};
+        st = run_helper(w, idx, h == H_DOC ? doc_argv : other_argv, data, len);
+        break;
+    }
+    default: {
+        lx_attachment *a = &w->out->v[idx];
+        set_reason(a, LX_ATT_SKIPPED, "no text in %s", a->filetype);
+        break;
+    }
+    }
+    lx_strbuf_release(&text);
+    lx_strbuf_release(&plain);
+    return st;
+}
+
+/* ---- containers ------------------------------------------------------------ */
+
+typedef struct member_ctx {
+    walk *w;
+    size_t parent;
+    unsigned depth;
+    const char *outer_name;
+    bool raw;
+} member_ctx;
+
+static int on_member(void *p, const char *name, const char *data, size_t len, bool too_big)
+{
+    member_ctx *m = p;
+    char stripped[256] = "";
+    if (m->raw) {
+        /* A compressed single file: its name without the compression suffix. */
+        snprintf(stripped, sizeof stripped, "%s", m->outer_name);
+        char *dot = strrchr(stripped, '.');
+        if (dot && dot != stripped)
+            *dot = '\0';
+        name = stripped;
+    }
+    visit(m->w, name, "", NULL, data, len, too_big, m->parent, m->depth);
+    return m->w->st != LX_OK || m->w->found;
+}
+
+static void open_archive(walk *w, size_t idx, size_t n, const char *name, bool compressed,
+                         const char *data, size_t len, unsigned depth)
+{
+    lx_unpack_limits lim = {w->ctx->lim.max_bytes, w->ctx->lim.max_members, w->ctx->lim.max_ratio,
+                            LX_ATTACH_RATIO_FLOOR};
+    member_ctx m = {w, n, depth + 1, name, false};
+    lx_unpack_end end;
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    size_t before = w->next_n;
+    lx_status st = lx_unpack_each(data, len, false, &lim, on_member, &m, &end, &why);
+    if (!st && end == LX_UNPACK_DAMAGED && compressed && w->next_n == before) {
+        /* A gzip, bzip2 or xz file of one file rather than of a TAR. */
+        lx_strbuf_reset(&why);
+        m.raw = true;
+        st = lx_unpack_each(data, len, true, &lim, on_member, &m, &end, &why);
+    }
+    if (st) {
+        w->st = st;
+    } else if (w->out && !w->found) {
+        lx_attachment *a = &w->out->v[idx];
+        if (end == LX_UNPACK_MEMBERS)
+            set_reason(a, LX_ATT_SKIPPED, "members past %zu not read", w->ctx->lim.max_members);
+        else if (end == LX_UNPACK_RATIO)
+            set_reason(a, LX_ATT_SKIPPED,
+                       "unpacks to more than %zu times its size (a zip bomb?); the rest not read",
+                       w->ctx->lim.max_ratio);
+        else if (end == LX_UNPACK_DAMAGED)
+            set_reason(a, LX_ATT_FAILED, "archive: %s", why.len ? why.buf : "damaged");
+    }
+    lx_strbuf_release(&why);
+}
+
+typedef struct tnef_ctx {
+    walk *w;
+    size_t parent;
+    unsigned depth;
+} tnef_ctx;
+
+static int on_tnef_file(void *p, const char *title, const char *data, size_t len)
+{
+    tnef_ctx *t = p;
+    lx_strbuf name;
+    lx_strbuf_init(&name);
+    lx_charset_info info;
+    memset(&info, 0, sizeof info);
+    /* Outlook writes titles in the sender's ANSI code page. */
+    if (lx_charset_decode(&name, lx_utf8_valid(title, strlen(title)) ? "UTF-8" : "WINDOWS-1252",
+                          title, strlen(title), &info))
+        t->w->st = LX_E_NOMEM;
+    else
+        visit(t->w, name.buf, "", NULL, data, len, false, t->parent, t->depth);
+    lx_strbuf_release(&name);
+    return t->w->st != LX_OK || t->w->found;
+}
+
+static void open_tnef(walk *w, size_t idx, size_t n, const char *data, size_t len, unsigned depth)
+{
+    tnef_ctx t = {w, n, depth + 1};
+    lx_strbuf body, why;
+    lx_strbuf_init(&body);
+    lx_strbuf_init(&why);
+    size_t before = w->next_n;
+    lx_status st = lx_tnef_each(data, len, on_tnef_file, &t, &body, &why);
+    if (st == LX_E_NOMEM) {
+        w->st = st;
+    } else if (w->out && !w->found && !w->st) {
+        lx_charset_info info;
+        memset(&info, 0, sizeof info);
+        lx_strbuf text;
+        lx_strbuf_init(&text);
+        if (body.len && !lx_charset_decode(&text, "WINDOWS-1252", body.buf, body.len, &info))
+            w->st = set_text(w, idx, text.buf, text.len, false);
+        lx_strbuf_release(&text);
+        if (st)
+            set_reason(&w->out->v[idx], LX_ATT_FAILED, "%s%s", why.buf,
+                       w->next_n > before ? " (the files before the damage were read)" : "");
+    }
+    lx_strbuf_release(&body);
+    lx_strbuf_release(&why);
+}
+
+static void add_address_line(lx_strbuf *sb, const char *label, const lx_address *a, bool *first)
+{
+    if (!*a->name && !*a->addr)
+        return;
+    if (*first)
+        lx_strbuf_addf(sb, "%s: ", label);
+    else
+        lx_strbuf_addstr(sb, ", ");
+    *first = false;
+    if (*a->name)
+        lx_strbuf_addf(sb, "%s <%s>", a->name, a->addr);
+    else
+        lx_strbuf_addstr(sb, a->addr);
+}
+
+static void open_message(walk *w, size_t idx, size_t n, const char *data, size_t len,
+                         unsigned depth)
+{
+    lx_strbuf canon, why, text;
+    lx_strbuf_init(&canon);
+    lx_strbuf_init(&why);
+    lx_strbuf_init(&text);
+    lx_message inner;
+    lx_status st = lx_mbox_canonical(&canon, data, len, false);
+    if (st) {
+        w->st = st;
+        goto out;
+    }
+    st = lx_message_parse(&inner, canon.buf, canon.len, &why);
+    if (st == LX_E_NOMEM) {
+        w->st = st;
+        goto out;
+    }
+    if (st) {
+        if (w->out)
+            set_reason(&w->out->v[idx], LX_ATT_FAILED, "message: %s", why.buf);
+        goto out;
+    }
+    if (w->out) {
+        /* The attached message's headers and text, searchable with the
+         * message that carries it. */
+        bool first = true;
+        add_address_line(&text, "From", &inner.from, &first);
+        if (!first)
+            lx_strbuf_addch(&text, '\n');
+        const lx_address_list *lists[] = {&inner.to, &inner.cc};
+        const char *labels[] = {"To", "Cc"};
+        for (size_t l = 0; l < 2; l++) {
+            first = true;
+            for (size_t i = 0; i < lists[l]->n; i++)
+                add_address_line(&text, labels[l], &lists[l]->v[i], &first);
+            if (!first)
+                lx_strbuf_addch(&text, '\n');
+        }
+        if (inner.date_source != LX_DATE_NONE) {
+            char iso[32];
+            lx_date_format_iso(inner.date, iso);
+            lx_strbuf_addf(&text, "Date: %s\n", iso);
+        }
+        lx_strbuf_addf(&text, "Subject: %s\n\n", inner.subject);
+        lx_strbuf_add(&text, inner.body, inner.body_len);
+        w->st = set_text(w, idx, text.buf, text.len, false);
+    }
+    for (size_t i = 0; i < inner.n_parts && !w->st && !w->found; i++) {
+        const lx_part *p = &inner.parts[i];
+        if (p->role == LX_PART_ATTACHMENT)
+            visit(w, p->filename, p->content_type, p->charset_label, p->data, p->data_len, false, n,
+                  depth + 1);
+    }
+    lx_message_release(&inner);
+out:
+    lx_strbuf_release(&canon);
+    lx_strbuf_release(&why);
+    lx_strbuf_release(&text);
+}
+
+/* ---- one file ------------------------------------------------------------------ */
+
+static void visit(walk *w, const char *name, const char *declared, const char *label,
+                  const char *data, size_t len, bool not_read, size_t parent, unsigned depth)
+{
+    if (w->st || w->found)
+        return;
+    size_t n = ++w->next_n;
+    const lx_attach_limits *lim = &w->ctx->lim;
+    if (!w->out && n == w->want) {
+        w->found = true;
+        if (not_read || !data) {
+            w->st = LX_E_NOT_FOUND;
+            return;
+        }
+        if ((w->st = lx_strbuf_add(w->bytes, data, len)))
+            return;
+        w->st = lx_strbuf_addstr(w->name, name);
+        return;
+    }
+    size_t idx = 0;
+    if (w->out) {
+        lx_attach_list *l = w->out;
+        if (l->n >= LX_ATTACH_MAX_PER_MESSAGE) {
+            l->dropped++;
+            return;
+        }
+        if (l->n == l->alloc) {
+            size_t na = l->alloc ? l->alloc * 2 : 8;
+            lx_attachment *v = realloc(l->v, na * sizeof *v);
+            if (!v) {
+                w->st = LX_E_NOMEM;
+                return;
+            }
+            l->v = v;
+            l->alloc = na;
+        }
+        idx = l->n++;
+        lx_attachment *a = &l->v[idx];
+        memset(a, 0, sizeof *a);
+        a->n = n;
+        a->parent = parent;
+        a->depth = depth;
+        a->size = len;
+        a->name = clean(name, strlen(name));
+        for (char *c = a->name; c && *c; c++)
+            if (*c == '\t' || *c == '\n' || *c == '\r')
+                *c = ' ';
+        a->type = lower_dup(declared);
+        a->reason = strdup("");
+        a->text = strdup("");
+        if (!a->name || !a->type || !a->reason || !a->text) {
+            w->st = LX_E_NOMEM;
+            return;
+        }
+    }
+    if (not_read || !data || len > lim->max_bytes) {
+        if (w->out) {
+            lx_attachment *a = &w->out->v[idx];
+            a->sniffed = strdup("");
+            a->filetype = strdup(short_type(a->type));
+            if (!a->sniffed || !a->filetype)
+                w->st = LX_E_NOMEM;
+            set_reason(a, LX_ATT_SKIPPED, "larger than %zu bytes", lim->max_bytes);
+        }
+        return;
+    }
+    const char *magic =
+        magic_buffer(w->ctx->magic, data, len < ((size_t)4 << 20) ? len : (size_t)4 << 20);
+    char *sniffed = lower_dup(magic ? magic : "application/octet-stream");
+    char *decl = lower_dup(declared);
+    if (!sniffed || !decl) {
+        free(sniffed);
+        free(decl);
+        w->st = LX_E_NOMEM;
+        return;
+    }
+    const char *eff = effective_type(decl, sniffed, name);
+    handler h = handler_of(eff);
+    const char *ft = short_type(eff);
+    if (w->out) {
+        lx_attachment *a = &w->out->v[idx];
+        a->sniffed = strdup(sniffed);
+        a->filetype = strdup(ft);
+        if (!a->sniffed || !a->filetype)
+            w->st = LX_E_NOMEM;
+        else
+            w->st = lx_sha256_hex(data, len, a->sha256);
+    }
+    free(decl);
+    free(sniffed);
+    if (w->st)
+        return;
+    bool container = h == H_ARCHIVE || h == H_TNEF || h == H_MESSAGE;
+    if (container) {
+        if (depth >= lim->max_depth) {
+            if (w->out)
+                set_reason(&w->out->v[idx], LX_ATT_SKIPPED, "nested deeper than %u levels",
+                           lim->max_depth);
+            return;
+        }
+        if (h == H_ARCHIVE)
+            open_archive(w, idx, n, name,
+                         strcmp(ft, "gzip") == 0 || strcmp(ft, "bzip2") == 0 ||
+                             strcmp(ft, "xz") == 0,
+                         data, len, depth);
+        else if (h == H_TNEF)
+            open_tnef(w, idx, n, data, len, depth);
+        else
+            open_message(w, idx, n, data, len, depth);
+        return;
+    }
+    if (!w->out)
+        return;
+    /* A leaf: its text, once per run for identical files. */
+    lx_attachment *a = &w->out->v[idx];
+    cached *c = g_hash_table_lookup(w->ctx->cache, a->sha256);
+    if (c) {
+        char *text = malloc(c->len + 1), *reason = strdup(c->reason);
+        if (!text || !reason) {
+            free(text);
+            free(reason);
+            w->st = LX_E_NOMEM;
+            return;
+        }
+        memcpy(text, c->text, c->len + 1);
+        free(a->text);
+        free(a->reason);
+        a->text = text;
+        a->text_len = c->len;
+        a->reason = reason;
+        a->status = c->status;
+        a->from_cache = true;
+        return;
+    }
+    if ((w->st = extract_leaf(w, idx, h, label, data, len)))
+        return;
+    a = &w->out->v[idx];
+    if (w->ctx->cache_bytes + a->text_len < LX_ATTACH_CACHE_BYTES) {
+        c = calloc(1, sizeof *c);
+        if (c) {
+            c->text = malloc(a->text_len + 1);
+            c->reason = strdup(a->reason);
+            if (c->text && c->reason) {
+                memcpy(c->text, a->text, a->text_len + 1);
+                c->len = a->text_len;
+                c->status = a->status;
+                g_hash_table_insert(w->ctx->cache, g_strdup(a->sha256), c);
+                w->ctx->cache_bytes += a->text_len + 64;
+            } else {
+                cached_free(c);
+            }
+        }
+    }
+}
+
+lx_status lx_attach_extract(lx_attach_ctx *ctx, const lx_message *m, lx_attach_list *out)
+{
+    walk w = {ctx, out, 0, NULL, NULL, false, 0, LX_OK};
+    for (size_t i = 0; i < m->n_parts && !w.st; i++) {
+        const lx_part *p = &m->parts[i];
+        if (p->role == LX_PART_ATTACHMENT)
+            visit(&w, p->filename, p->content_type, p->charset_label, p->data, p->data_len, false,
+                  0, 0);
+    }
+    return w.st;
+}
+
+lx_status lx_attach_fetch(lx_attach_ctx *ctx, const lx_message *m, size_t n, lx_strbuf *bytes,
+                          lx_strbuf *name)
+{
+    walk w = {ctx, NULL, n, bytes, name, false, 0, LX_OK};
+    for (size_t i = 0; i < m->n_parts && !w.st && !w.found; i++) {
+        const lx_part *p = &m->parts[i];
+        if (p->role == LX_PART_ATTACHMENT)
+            visit(&w, p->filename, p->content_type, p->charset_label, p->data, p->data_len, false,
+                  0, 0);
+    }
+    if (!w.st && !w.found)
+        return LX_E_NOT_FOUND;
+    return w.st;
+}

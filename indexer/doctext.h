@@ -1,0 +1,39 @@
+/* doctext.h - text of PDF and office documents, run inside a helper process. */
+#ifndef LX_DOCTEXT_H
+#define LX_DOCTEXT_H
+
+#include <stddef.h>
+
+#include "strbuf.h"
+
+/* Document kinds the helper reads. */
+typedef enum lx_doctext_kind {
+    LX_DOCTEXT_PDF,   /* poppler-glib */
+    LX_DOCTEXT_OOXML, /* DOCX, XLSX, PPTX: a ZIP of XML parts */
+    LX_DOCTEXT_ODF,   /* ODT, ODS, ODP: a ZIP with content.xml */
+} lx_doctext_kind;
+
+/* The name used on the helper's command line ("pdf", "ooxml", "odf"). */
+const char *lx_doctext_kind_name(lx_doctext_kind k);
+
+/*
+ * Appends the text of document data[0..len) to out (UTF-8, not yet
+ * normalized), at most max bytes. On failure why gets a reason. These parse
+ * hostile files with large libraries: the indexer runs them in a helper
+ * process (lx_doctext_helper_main), never in itself.
+ */
+lx_status lx_doctext_extract(lx_doctext_kind kind, const char *data, size_t len, size_t max,
+                             lx_strbuf *out, lx_strbuf *why);
+
+/* The text of one OOXML or ODF XML part (word/document.xml, content.xml...):
+ * text nodes in order, paragraphs, rows and breaks as new lines, cells and
+ * tabs as tabs, field instructions left out. Never fails on bad XML: what was
+ * read before the error is kept. Fuzzed in-process (tests/fuzz/fuzz_doctext). */
+lx_status lx_doctext_xml(const char *xml, size_t len, size_t max, lx_strbuf *out);
+
+/* `leakdex-index --extract-helper KIND`: reads the document on standard
+ * input, writes its text on standard output; exit 0, or 1 with a
+ * "leakdex-extract: REASON" line on standard error. */
+int lx_doctext_helper_main(const char *kind);
+
+#endif

@@ -1,0 +1,25 @@
+/* tnef.h - the files and text inside a TNEF (winmail.dat) attachment. */
+#ifndef LX_TNEF_H
+#define LX_TNEF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strbuf.h"
+
+/* Called for each attached file, in order: its title (bytes as stored,
+ * usually windows-1252; "" when none) and its bytes, which live until the
+ * callback returns. Return non-zero to stop. */
+typedef int (*lx_tnef_cb)(void *ctx, const char *title, const char *data, size_t len);
+
+/*
+ * Reads TNEF data[0..len): every attachment (attAttachRenddata starts one,
+ * attAttachTitle names it, attAttachData holds it) is passed to cb, and the
+ * plain-text body (attBody) is appended to body. Returns LX_E_PARSE (why
+ * says how) when data is not TNEF or is cut short; attachments read before
+ * the damage have been passed on. Bounds-checked on every read; fuzzed.
+ */
+lx_status lx_tnef_each(const char *data, size_t len, lx_tnef_cb cb, void *ctx, lx_strbuf *body,
+                       lx_strbuf *why);
+
+#endif

@@ -1,0 +1,40 @@
+/* unpack.h - the members of ZIP, TAR and compressed files, read with limits. */
+#ifndef LX_UNPACK_H
+#define LX_UNPACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strbuf.h"
+
+typedef struct lx_unpack_limits {
+    size_t max_member_bytes; /* a larger member is announced with too_big, not read */
+    size_t max_members;      /* members past this are not read */
+    size_t max_ratio;        /* unpacked bytes per archive byte (0: no check) */
+    size_t ratio_floor;      /* unpacked bytes never stopped by the ratio */
+} lx_unpack_limits;
+
+/* Called for each regular file in the archive, in archive order: its path
+ * inside the archive and its bytes (NULL and the declared size when too_big).
+ * Return non-zero to stop. The bytes live until the callback returns. */
+typedef int (*lx_unpack_cb)(void *ctx, const char *name, const char *data, size_t len,
+                            bool too_big);
+
+typedef enum lx_unpack_end {
+    LX_UNPACK_COMPLETE, /* every member was read */
+    LX_UNPACK_STOPPED,  /* the callback asked to stop */
+    LX_UNPACK_MEMBERS,  /* stopped at max_members */
+    LX_UNPACK_RATIO,    /* stopped: the archive unpacks past max_ratio (a zip bomb) */
+    LX_UNPACK_DAMAGED,  /* not an archive, or damaged: why says how */
+} lx_unpack_end;
+
+/*
+ * Reads the archive data[0..len) (ZIP, TAR, 7z, cpio..., optionally gzip,
+ * bzip2 or xz compressed; a compressed single file when raw is true) in
+ * memory. *end says how the walk ended; members read before a limit or
+ * damage was met have been passed to cb. Returns LX_E_NOMEM only.
+ */
+lx_status lx_unpack_each(const char *data, size_t len, bool raw, const lx_unpack_limits *lim,
+                         lx_unpack_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why);
+
+#endif
