@@ -19,7 +19,7 @@ expect_eq "dkim mbox row" "mbox 4 3 1 0 0 0" "$(row dkim/mbox/signed.mbox)"
 expect_eq "dkim line" "dkim: 40 pass (1 with a weak key), 9 fail, 1 nokey, 7 invalid, 195 unsigned" \
     "$(grep '^dkim:' "$WORK/out")"
 expect_eq "threads line" \
-    "threads: 211 conversations in 237 messages (2 replies joined by subject alone); 5 messages moved to another thread" \
+    "threads: 226 conversations in 252 messages (2 replies joined by subject alone); 5 messages moved to another thread" \
     "$(grep '^threads:' "$WORK/out")"
 expect_eq "chains line" \
     "chains: 5 messages corroborated by verified messages that quote them (not verified themselves), 2 with a mismatch; 9 verified messages quote, 29 pairs compared, 7 documents updated" \
