@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# T190: attachments (data/attach, see data/README.md): the text of every
+# T210: attachments (data/attach, see data/README.md): the text of every
 # document type is found, with the message and on its own; damaged files and
 # limits are recorded and reported; every format lists attachments; one can
 # be written back from the original.

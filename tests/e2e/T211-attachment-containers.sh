@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# T191: more containers and office formats, built here with Python's standard
+# T211: more containers and office formats, built here with Python's standard
 # library: a .tar.gz holding a text file and a DOCX, a single gzipped file,
 # a PPTX and an ODS. Each one's word finds exactly its message.
 source "$(dirname "$0")/lib.sh"
