@@ -382,6 +382,65 @@ char **dup_list(const std::vector<std::string> &v)
     return out;
 }
 
+// One hit of a search, before its data is read.
+struct Row {
+    Xapian::docid id;
+    double weight;
+    std::string key;      // the sort key (the date value)
+    std::string identity; // read only for ties
+};
+
+// The hits offset..offset+want of a search sorted by date (enq is set up),
+// ties ordered by identity. Xapian orders ties by document id, and the
+// remote backend takes no KeyMaker, so the tie groups are reordered here:
+// the hits are read from the first, and the group at the end of the page
+// is read to its end, so that a page never cuts a group unsorted.
+std::vector<Row> date_sorted(Xapian::Enquire &enq, Xapian::Database &db, Xapian::doccount offset,
+                             Xapian::doccount want, Xapian::doccount all, size_t *total)
+{
+    std::vector<Row> rows;
+    Xapian::doccount end = want ? offset + want : 0;
+    if (want && end < offset)
+        end = all; // overflow: every hit
+    Xapian::MSet ms = enq.get_mset(0, end, all);
+    *total = ms.get_matches_estimated();
+    for (auto it = ms.begin(); it != ms.end(); ++it)
+        rows.push_back(Row{*it, it.get_weight(), it.get_sort_key(), std::string()});
+    const Xapian::doccount step = 100;
+    bool more = end && rows.size() == end;
+    while (more) {
+        Xapian::MSet next = enq.get_mset(static_cast<Xapian::doccount>(rows.size()), step, all);
+        more = next.size() == step;
+        for (auto it = next.begin(); it != next.end(); ++it) {
+            if (it.get_sort_key() != rows.back().key) {
+                more = false;
+                break;
+            }
+            rows.push_back(Row{*it, it.get_weight(), it.get_sort_key(), std::string()});
+        }
+    }
+    auto identity = static_cast<Xapian::valueno>(lx_schema_slot(LX_F_IDENTITY));
+    for (size_t a = 0; a < rows.size();) {
+        size_t b = a + 1;
+        while (b < rows.size() && rows[b].key == rows[a].key)
+            b++;
+        // Groups wholly before the page keep their place: not read.
+        if (b - a > 1 && b > offset) {
+            for (size_t i = a; i < b; i++)
+                rows[i].identity = db.get_document(rows[i].id).get_value(identity);
+            std::stable_sort(rows.begin() + static_cast<std::ptrdiff_t>(a),
+                             rows.begin() + static_cast<std::ptrdiff_t>(b),
+                             [](const Row &x, const Row &y) { return x.identity < y.identity; });
+        }
+        a = b;
+    }
+    if (rows.size() > end)
+        rows.resize(end);
+    if (offset >= rows.size())
+        return std::vector<Row>();
+    return std::vector<Row>(rows.begin() + static_cast<std::ptrdiff_t>(offset), rows.end());
+}
+
 // Why a database cannot be read as a leakdex index ("" when it can): no
 // schema version, or another one. label names it in the message.
 std::string schema_problem(Xapian::Database &d, const std::string &label)
@@ -1150,32 +1209,35 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
             enq.set_query(q);
             // Ties go by identity, never by document id: ids differ
             // between one database and shards of it.
-            auto date = static_cast<Xapian::valueno>(lx_schema_slot(LX_F_DATE));
             auto identity = static_cast<Xapian::valueno>(lx_schema_slot(LX_F_IDENTITY));
-            Xapian::MultiValueKeyMaker by_date;
-            if (o->sort == LX_SORT_RELEVANCE) {
+            if (o->sort == LX_SORT_RELEVANCE)
                 enq.set_sort_by_relevance_then_value(identity, false);
-            } else {
-                by_date.add_value(date, o->sort == LX_SORT_DATE_DESC);
-                by_date.add_value(identity);
-                enq.set_sort_by_key(&by_date, false);
-            }
+            else
+                enq.set_sort_by_value(static_cast<Xapian::valueno>(lx_schema_slot(LX_F_DATE)),
+                                      o->sort == LX_SORT_DATE_DESC);
             if (db->collapse)
                 enq.set_collapse_key(identity);
             Xapian::doccount all = db->db->get_doccount();
             Xapian::doccount want = o->count_only ? 0 : (o->limit ? o->limit : all);
-            Xapian::MSet ms = enq.get_mset(o->offset, want, all);
-            out->total = ms.get_matches_estimated();
-            if (ms.size()) {
-                out->hits = static_cast<lx_hit *>(std::calloc(ms.size(), sizeof(lx_hit)));
+            std::vector<Row> rows;
+            if (o->sort == LX_SORT_RELEVANCE) {
+                Xapian::MSet ms = enq.get_mset(o->offset, want, all);
+                out->total = ms.get_matches_estimated();
+                for (auto it = ms.begin(); it != ms.end(); ++it)
+                    rows.push_back(Row{*it, it.get_weight(), std::string(), std::string()});
+            } else {
+                rows = date_sorted(enq, *db->db, o->offset, want, all, &out->total);
+            }
+            if (!rows.empty()) {
+                out->hits = static_cast<lx_hit *>(std::calloc(rows.size(), sizeof(lx_hit)));
                 if (!out->hits)
                     throw std::bad_alloc();
             }
-            for (auto it = ms.begin(); it != ms.end(); ++it) {
+            for (const Row &r : rows) {
                 lx_hit *h = &out->hits[out->n];
-                h->id = *it;
-                h->weight = it.get_weight();
-                h->data = dup_bytes(it.get_document().get_data(), &h->len);
+                h->id = r.id;
+                h->weight = r.weight;
+                h->data = dup_bytes(db->db->get_document(r.id).get_data(), &h->len);
                 out->n++;
             }
             return LX_OK;
