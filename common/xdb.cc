@@ -524,6 +524,8 @@ class Opener
     const lx_db_open_opts &o;
     lx_db *db;
     unsigned timeout;
+    std::vector<std::string> missing_why;
+    lx_status first_missing = LX_E_DB_OPEN;
 
     void warn(const std::string &msg)
     {
@@ -537,7 +539,10 @@ class Opener
         if (!o.allow_partial)
             throw OpenFailure{st, msg};
         part.missing = true;
-        warn(msg + "; searching without it (--allow-partial)");
+        // Told in finish(), once it is known that something is left.
+        if (missing_why.empty())
+            first_missing = st;
+        missing_why.push_back(msg);
         db->parts.push_back(part);
     }
 
@@ -702,7 +707,12 @@ class Opener
             if (!p.missing)
                 present.push_back(&p);
         if (present.empty())
-            throw OpenFailure{LX_E_DB_OPEN, "no database could be opened"};
+            throw OpenFailure{first_missing,
+                              missing_why.empty()
+                                  ? std::string("no database could be opened")
+                                  : "no database could be opened: " + missing_why[0]};
+        for (const auto &m : missing_why)
+            warn(m + "; searching without it (--allow-partial)");
         std::vector<lx_shard> all;
         bool whole = false, one_count = true;
         for (const auto *p : present) {

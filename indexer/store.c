@@ -506,9 +506,9 @@ lx_status lx_store_check_shard(lx_db *db, const char *dbpath, const lx_shard *wa
     if (st) {
     } else if (!want && !whole) {
         lx_strbuf_addf(why,
-                       "index '%s' holds shard %s only: index into it with --shard %s, or into "
+                       "index '%s' holds shard%s %s only: index into it with --shard %s, or into "
                        "another --db",
-                       dbpath, held.buf, n == 1 ? held.buf : "I/N");
+                       dbpath, n > 1 ? "s" : "", held.buf, n == 1 ? held.buf : "I/N");
         st = LX_E_INVALID;
     } else if (want && n == 1 && have[0].index == want->index && have[0].count == want->count) {
     } else if (want && n == 0 && lx_db_doccount(db) == 0) {
@@ -526,9 +526,9 @@ lx_status lx_store_check_shard(lx_db *db, const char *dbpath, const lx_shard *wa
                            dbpath, want->index, want->count);
         else
             lx_strbuf_addf(why,
-                           "index '%s' holds shard %s, not %u/%u (index the shard into another "
+                           "index '%s' holds shard%s %s, not %u/%u (index the shard into another "
                            "--db)",
-                           dbpath, held.buf, want->index, want->count);
+                           dbpath, n > 1 ? "s" : "", held.buf, want->index, want->count);
         st = LX_E_INVALID;
     }
     lx_strbuf_release(&held);
