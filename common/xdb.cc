@@ -388,6 +388,8 @@ struct Row {
     double weight;
     std::string key;      // the sort key (the date value)
     std::string identity; // read only for ties
+    Xapian::Document doc; // fetched with its MSet (one round trip to a remote)
+    bool has_doc;
 };
 
 // The hits offset..offset+want of a search sorted by date (enq is set up),
@@ -404,8 +406,14 @@ std::vector<Row> date_sorted(Xapian::Enquire &enq, Xapian::Database &db, Xapian:
         end = all; // overflow: every hit
     Xapian::MSet ms = enq.get_mset(0, end, all);
     *total = ms.get_matches_estimated();
-    for (auto it = ms.begin(); it != ms.end(); ++it)
-        rows.push_back(Row{*it, it.get_weight(), it.get_sort_key(), std::string()});
+    // Only the page's documents are fetched (all at once).
+    if (offset < ms.size())
+        ms.fetch(ms[offset], ms.end());
+    for (auto it = ms.begin(); it != ms.end(); ++it) {
+        bool in_page = rows.size() >= offset;
+        rows.push_back(Row{*it, it.get_weight(), it.get_sort_key(), std::string(),
+                           in_page ? it.get_document() : Xapian::Document(), in_page});
+    }
     const Xapian::doccount step = 100;
     bool more = end && rows.size() == end;
     while (more) {
@@ -416,7 +424,8 @@ std::vector<Row> date_sorted(Xapian::Enquire &enq, Xapian::Database &db, Xapian:
                 more = false;
                 break;
             }
-            rows.push_back(Row{*it, it.get_weight(), it.get_sort_key(), std::string()});
+            rows.push_back(Row{*it, it.get_weight(), it.get_sort_key(), std::string(),
+                               Xapian::Document(), false});
         }
     }
     auto identity = static_cast<Xapian::valueno>(lx_schema_slot(LX_F_IDENTITY));
@@ -426,8 +435,13 @@ std::vector<Row> date_sorted(Xapian::Enquire &enq, Xapian::Database &db, Xapian:
             b++;
         // Groups wholly before the page keep their place: not read.
         if (b - a > 1 && b > offset) {
-            for (size_t i = a; i < b; i++)
-                rows[i].identity = db.get_document(rows[i].id).get_value(identity);
+            for (size_t i = a; i < b; i++) {
+                if (!rows[i].has_doc) {
+                    rows[i].doc = db.get_document(rows[i].id);
+                    rows[i].has_doc = true;
+                }
+                rows[i].identity = rows[i].doc.get_value(identity);
+            }
             std::stable_sort(rows.begin() + static_cast<std::ptrdiff_t>(a),
                              rows.begin() + static_cast<std::ptrdiff_t>(b),
                              [](const Row &x, const Row &y) { return x.identity < y.identity; });
@@ -1228,15 +1242,29 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
             if (db->collapse)
                 enq.set_collapse_key(identity);
             Xapian::doccount all = db->db->get_doccount();
-            Xapian::doccount want = o->count_only ? 0 : (o->limit ? o->limit : all);
+            Xapian::doccount want =
+                o->count_only
+                    ? 0
+                    : static_cast<Xapian::doccount>(o->limit && o->limit < all ? o->limit : all);
+            // Past the last document there is nothing: offsets stay in range.
+            auto offset = static_cast<Xapian::doccount>(o->offset < all ? o->offset : all);
             std::vector<Row> rows;
             if (o->sort == LX_SORT_RELEVANCE) {
-                Xapian::MSet ms = enq.get_mset(o->offset, want, all);
+                // From the first hit: Xapian 1.4's MSet::fetch() crashes on
+                // an MSet that starts further on.
+                Xapian::doccount end = want ? offset + want : 0;
+                if (want && end < offset)
+                    end = all;
+                Xapian::MSet ms = enq.get_mset(0, end, all);
                 out->total = ms.get_matches_estimated();
-                for (auto it = ms.begin(); it != ms.end(); ++it)
-                    rows.push_back(Row{*it, it.get_weight(), std::string(), std::string()});
+                if (offset < ms.size()) {
+                    ms.fetch(ms[offset], ms.end());
+                    for (auto it = ms[offset]; it != ms.end(); ++it)
+                        rows.push_back(Row{*it, it.get_weight(), std::string(), std::string(),
+                                           it.get_document(), true});
+                }
             } else {
-                rows = date_sorted(enq, *db->db, o->offset, want, all, &out->total);
+                rows = date_sorted(enq, *db->db, offset, want, all, &out->total);
             }
             if (!rows.empty()) {
                 out->hits = static_cast<lx_hit *>(std::calloc(rows.size(), sizeof(lx_hit)));
@@ -1247,7 +1275,8 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
                 lx_hit *h = &out->hits[out->n];
                 h->id = r.id;
                 h->weight = r.weight;
-                h->data = dup_bytes(db->db->get_document(r.id).get_data(), &h->len);
+                h->data =
+                    dup_bytes((r.has_doc ? r.doc : db->db->get_document(r.id)).get_data(), &h->len);
                 out->n++;
             }
             return LX_OK;
