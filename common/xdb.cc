@@ -40,6 +40,9 @@ struct lx_db {
     // The databases may hold the same message twice (not disjoint shards):
     // matches are collapsed on the identity slot.
     bool collapse = false;
+    // Some database is remote: documents are fetched in batches (one round
+    // trip each); locally, fetching would only read what may not be needed.
+    bool remote = false;
 };
 
 // Text is indexed for French and English at once: the archive mixes both,
@@ -382,6 +385,25 @@ char **dup_list(const std::vector<std::string> &v)
     return out;
 }
 
+// Hands values to a C caller as lx_db_term_values describes.
+lx_status term_values_out(const std::vector<std::string> &v, char ***vals, size_t **lens, size_t *n)
+{
+    size_t *l = static_cast<size_t *>(std::calloc(v.size() ? v.size() : 1, sizeof *l));
+    if (!l)
+        throw std::bad_alloc();
+    for (size_t i = 0; i < v.size(); i++)
+        l[i] = v[i].size();
+    try {
+        *vals = dup_list(v);
+    } catch (...) {
+        std::free(l);
+        throw;
+    }
+    *lens = l;
+    *n = v.size();
+    return LX_OK;
+}
+
 // One hit of a search, before its data is read.
 struct Row {
     Xapian::docid id;
@@ -397,8 +419,9 @@ struct Row {
 // remote backend takes no KeyMaker, so the tie groups are reordered here:
 // the hits are read from the first, and the group at the end of the page
 // is read to its end, so that a page never cuts a group unsorted.
-std::vector<Row> date_sorted(Xapian::Enquire &enq, Xapian::Database &db, Xapian::doccount offset,
-                             Xapian::doccount want, Xapian::doccount all, size_t *total)
+std::vector<Row> date_sorted(Xapian::Enquire &enq, Xapian::Database &db, bool remote,
+                             Xapian::doccount offset, Xapian::doccount want, Xapian::doccount all,
+                             size_t *total)
 {
     std::vector<Row> rows;
     Xapian::doccount end = want ? offset + want : 0;
@@ -407,7 +430,7 @@ std::vector<Row> date_sorted(Xapian::Enquire &enq, Xapian::Database &db, Xapian:
     Xapian::MSet ms = enq.get_mset(0, end, all);
     *total = ms.get_matches_estimated();
     // Only the page's documents are fetched (all at once).
-    if (offset < ms.size())
+    if (remote && offset < ms.size())
         ms.fetch(ms[offset], ms.end());
     for (auto it = ms.begin(); it != ms.end(); ++it) {
         bool in_page = rows.size() >= offset;
@@ -657,6 +680,7 @@ class Opener
                 std::string args = a == std::string::npos ? std::string() : trim(cmd.substr(a));
                 if (prog.empty())
                     throw OpenFailure{LX_E_DB_OPEN, "no program in " + where};
+                db->remote = true;
                 add_part("remote :" + cmd, where,
                          [&] { return Xapian::Remote::open(prog, args, timeout); });
             } else if ((type == "remote" || type == "tcp") && !rest.empty()) {
@@ -676,6 +700,7 @@ class Opener
                 if (host.empty() || !parse_port(port_s, &port))
                     throw OpenFailure{LX_E_DB_OPEN, "bad host or port in '" + l + "' (" + where +
                                                         "; write remote HOST:PORT)"};
+                db->remote = true;
                 add_part("remote " + host + ":" + std::to_string(port), where,
                          [&] { return Xapian::Remote::open(host, port, timeout, timeout); });
             } else {
@@ -961,29 +986,27 @@ lx_status lx_db_term_values(lx_db *db, const char *term, int slot, size_t max, c
     *lens = nullptr;
     *n = 0;
     try {
+        std::vector<std::string> v;
+        auto vslot = static_cast<Xapian::valueno>(slot);
+        // Locally, a short posting list is read directly (the usual case:
+        // a Message-ID found once or twice); a long one, or a remote
+        // database, goes through a match sorted by the value.
+        if (!db->remote && db->db->get_termfreq(term) <= max) {
+            for (auto it = db->db->postlist_begin(term); it != db->db->postlist_end(term); ++it)
+                v.push_back(db->db->get_document(*it).get_value(vslot));
+            std::sort(v.begin(), v.end());
+            return term_values_out(v, vals, lens, n);
+        }
         Xapian::Enquire enq(*db->db);
         enq.set_query(Xapian::Query(term));
         enq.set_weighting_scheme(Xapian::BoolWeight());
-        enq.set_sort_by_value(static_cast<Xapian::valueno>(slot), false);
+        enq.set_sort_by_value(vslot, false);
         Xapian::MSet ms = enq.get_mset(0, static_cast<Xapian::doccount>(max));
-        ms.fetch();
-        std::vector<std::string> v;
+        // The sort key is the value: no document is read (nor sent by a
+        // remote database).
         for (auto it = ms.begin(); it != ms.end(); ++it)
-            v.push_back(it.get_document().get_value(static_cast<Xapian::valueno>(slot)));
-        size_t *l = static_cast<size_t *>(std::calloc(v.size() ? v.size() : 1, sizeof *l));
-        if (!l)
-            throw std::bad_alloc();
-        for (size_t i = 0; i < v.size(); i++)
-            l[i] = v[i].size();
-        try {
-            *vals = dup_list(v);
-        } catch (...) {
-            std::free(l);
-            throw;
-        }
-        *lens = l;
-        *n = v.size();
-        return LX_OK;
+            v.push_back(it.get_sort_key());
+        return term_values_out(v, vals, lens, n);
     } catch (...) {
         return fail_current(db);
     }
@@ -1258,13 +1281,14 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
                 Xapian::MSet ms = enq.get_mset(0, end, all);
                 out->total = ms.get_matches_estimated();
                 if (offset < ms.size()) {
-                    ms.fetch(ms[offset], ms.end());
+                    if (db->remote)
+                        ms.fetch(ms[offset], ms.end());
                     for (auto it = ms[offset]; it != ms.end(); ++it)
                         rows.push_back(Row{*it, it.get_weight(), std::string(), std::string(),
                                            it.get_document(), true});
                 }
             } else {
-                rows = date_sorted(enq, *db->db, offset, want, all, &out->total);
+                rows = date_sorted(enq, *db->db, db->remote, offset, want, all, &out->total);
             }
             if (!rows.empty()) {
                 out->hits = static_cast<lx_hit *>(std::calloc(rows.size(), sizeof(lx_hit)));
@@ -1317,7 +1341,7 @@ lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t
             const Xapian::doccount batch = 1000;
             Xapian::doccount done = 0;
             for (auto it = ms.begin(); it != ms.end(); ++it, ++done) {
-                if (done % batch == 0) {
+                if (db->remote && done % batch == 0) {
                     auto end = it;
                     for (Xapian::doccount k = 0; k < batch && end != ms.end(); k++)
                         ++end;
