@@ -417,54 +417,53 @@ struct Row {
 // The hits offset..offset+want of a search sorted by date (enq is set up),
 // ties ordered by identity. Xapian orders ties by document id, and the
 // remote backend takes no KeyMaker, so the tie groups are reordered here:
-// the hits are read from the first, and the group at the end of the page
-// is read to its end, so that a page never cuts a group unsorted.
-std::vector<Row> date_sorted(Xapian::Enquire &enq, Xapian::Database &db, bool remote,
-                             Xapian::doccount offset, Xapian::doccount want, Xapian::doccount all,
-                             size_t *total)
+// the hits are read from the first (Xapian 1.4's MSet::fetch crashes on an
+// MSet that starts further on), and past the page until the last tie group
+// ends, so that a page never cuts a group unsorted.
+std::vector<Row> date_sorted(Xapian::Enquire &enq, bool remote, Xapian::doccount offset,
+                             Xapian::doccount want, Xapian::doccount all, size_t *total)
 {
-    std::vector<Row> rows;
     Xapian::doccount end = want ? offset + want : 0;
     if (want && end < offset)
         end = all; // overflow: every hit
-    Xapian::MSet ms = enq.get_mset(0, end, all);
-    *total = ms.get_matches_estimated();
-    // Only the page's documents are fetched (all at once).
-    if (remote && offset < ms.size())
-        ms.fetch(ms[offset], ms.end());
-    for (auto it = ms.begin(); it != ms.end(); ++it) {
-        bool in_page = rows.size() >= offset;
-        rows.push_back(Row{*it, it.get_weight(), it.get_sort_key(), std::string(),
-                           in_page ? it.get_document() : Xapian::Document(), in_page});
+    Xapian::doccount size = end;
+    Xapian::MSet ms = enq.get_mset(0, size, all);
+    while (end && ms.size() == size && size < all &&
+           ms[size - 1].get_sort_key() == ms[end - 1].get_sort_key()) {
+        size = size > all - size ? all : size * 2;
+        ms = enq.get_mset(0, size, all);
     }
-    const Xapian::doccount step = 100;
-    bool more = end && rows.size() == end;
-    while (more) {
-        Xapian::MSet next = enq.get_mset(static_cast<Xapian::doccount>(rows.size()), step, all);
-        more = next.size() == step;
-        for (auto it = next.begin(); it != next.end(); ++it) {
-            if (it.get_sort_key() != rows.back().key) {
-                more = false;
-                break;
-            }
-            rows.push_back(Row{*it, it.get_weight(), it.get_sort_key(), std::string(),
-                               Xapian::Document(), false});
+    *total = ms.get_matches_estimated();
+    std::vector<Row> rows;
+    for (auto it = ms.begin(); it != ms.end(); ++it)
+        rows.push_back(
+            Row{*it, it.get_weight(), it.get_sort_key(), std::string(), Xapian::Document(), false});
+    // The last group of the page ends here; the rest is not needed.
+    Xapian::doccount last =
+        std::min<Xapian::doccount>(end, static_cast<Xapian::doccount>(rows.size()));
+    while (last > 0 && last < rows.size() && rows[last].key == rows[last - 1].key)
+        last++;
+    // The documents of the page's groups are read (fetched at once from
+    // remote databases).
+    Xapian::doccount first = offset;
+    while (first > 0 && first < rows.size() && rows[first - 1].key == rows[first].key)
+        first--;
+    if (first < last) {
+        if (remote)
+            ms.fetch(ms[first], ms[last]);
+        for (Xapian::doccount i = first; i < last; i++) {
+            rows[i].doc = ms[i].get_document();
+            rows[i].has_doc = true;
         }
     }
     auto identity = static_cast<Xapian::valueno>(lx_schema_slot(LX_F_IDENTITY));
-    for (size_t a = 0; a < rows.size();) {
+    for (size_t a = first; a < last;) {
         size_t b = a + 1;
-        while (b < rows.size() && rows[b].key == rows[a].key)
+        while (b < last && rows[b].key == rows[a].key)
             b++;
-        // Groups wholly before the page keep their place: not read.
-        if (b - a > 1 && b > offset) {
-            for (size_t i = a; i < b; i++) {
-                if (!rows[i].has_doc) {
-                    rows[i].doc = db.get_document(rows[i].id);
-                    rows[i].has_doc = true;
-                }
+        if (b - a > 1) {
+            for (size_t i = a; i < b; i++)
                 rows[i].identity = rows[i].doc.get_value(identity);
-            }
             std::stable_sort(rows.begin() + static_cast<std::ptrdiff_t>(a),
                              rows.begin() + static_cast<std::ptrdiff_t>(b),
                              [](const Row &x, const Row &y) { return x.identity < y.identity; });
@@ -1288,7 +1287,7 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
                                            it.get_document(), true});
                 }
             } else {
-                rows = date_sorted(enq, *db->db, db->remote, offset, want, all, &out->total);
+                rows = date_sorted(enq, db->remote, offset, want, all, &out->total);
             }
             if (!rows.empty()) {
                 out->hits = static_cast<lx_hit *>(std::calloc(rows.size(), sizeof(lx_hit)));

@@ -32,7 +32,6 @@ enum { EXIT_HITS = 0, EXIT_NO_HITS = 1, EXIT_ERROR = 2 };
 #define MAX_DB 64
 
 typedef struct options {
-    const char *db;          /* the first --db */
     const char *dbs[MAX_DB]; /* every --db: directories or stub files */
     size_t n_db;
     bool allow_partial;  /* --allow-partial */
@@ -823,7 +822,6 @@ int main(int argc, char **argv)
         const char *env = getenv("LEAKDEX_DB");
         o.dbs[o.n_db++] = env && *env ? env : "leakdex.db";
     }
-    o.db = o.dbs[0];
 
     const struct command *cmd = &commands[0];
     int first = optind;
