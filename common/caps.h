@@ -55,6 +55,22 @@
  * traffic, backups of backups) must not make indexing quadratic. */
 #define LX_MAX_COPY_LINKS 50
 
+/* Shards an index can be split into (leakdex-index --shard I/N): far more
+ * machines than anyone runs, small enough that a typo is caught. */
+#define LX_MAX_SHARDS 4096
+
+/* Bytes of a Message-ID read to choose a message's shard; a longer one is
+ * cut (the same way every time, so the shard is stable). */
+#define LX_SHARD_MAX_ID 1024
+
+/* Databases one search may combine (--db given several times, the lines of
+ * stub files): one per shard, with room to spare. */
+#define LX_MAX_DATABASES 4096
+
+/* Stub files naming stub files: deeper nesting is refused (a stub naming
+ * itself would otherwise never end). */
+#define LX_MAX_STUB_DEPTH 8
+
 /* Documents written between two commits of the index. */
 #define LX_COMMIT_BATCH 2000
 

@@ -22,6 +22,7 @@ const char *lx_status_str(lx_status st)
     case LX_E_PARSE: return "message could not be parsed";
     case LX_E_AMBIGUOUS: return "ambiguous id";
     case LX_E_DB_WRITE: return "cannot write database";
+    case LX_E_DB_NETWORK: return "cannot reach a remote database";
     }
     return "unknown status";
 }

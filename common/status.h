@@ -28,6 +28,7 @@ typedef enum lx_status {
     LX_E_PARSE,       /* a message could not be parsed */
     LX_E_AMBIGUOUS,   /* a short id matches more than one message */
     LX_E_DB_WRITE,    /* writing to the database failed (disk full, read-only) */
+    LX_E_DB_NETWORK,  /* a remote database could not be reached, or timed out */
 } lx_status;
 
 /* Returns a static, human-readable description of a status. */

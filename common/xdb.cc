@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <ctime>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <new>
 #include <string>
 #include <unordered_map>
@@ -19,13 +21,29 @@
 #include "date.h"
 #include "caps.h"
 #include "schema.h"
+#include "shard.h"
 #include "utf8.h"
+
+// One database of a handle opened over several (shards, stub file lines).
+struct lx_part {
+    std::string label, created, updated, shards;
+    std::vector<lx_shard> specs;
+    unsigned documents = 0;
+    bool missing = false;
+};
 
 struct lx_db {
     Xapian::Database *db = nullptr;          // the reader (== wdb when writable)
     Xapian::WritableDatabase *wdb = nullptr; // non-null when opened for writing
     std::string path;
     std::string err;
+    std::vector<lx_part> parts; // read-only handles: every database, in order
+    // The databases may hold the same message twice (not disjoint shards):
+    // matches are collapsed on the identity slot.
+    bool collapse = false;
+    // Some database is remote: documents are fetched in batches (one round
+    // trip each); locally, fetching would only read what may not be needed.
+    bool remote = false;
 };
 
 // Text is indexed for French and English at once: the archive mixes both,
@@ -52,6 +70,12 @@ lx_status fail_current(lx_db *db)
     lx_status st = LX_E_XAPIAN;
     try {
         try {
+            throw;
+        } catch (const Xapian::NetworkTimeoutError &e) {
+            st = LX_E_DB_NETWORK;
+            throw;
+        } catch (const Xapian::NetworkError &e) {
+            st = LX_E_DB_NETWORK;
             throw;
         } catch (const Xapian::DatabaseLockError &e) {
             st = LX_E_DB_LOCKED;
@@ -88,6 +112,17 @@ lx_status fail_current(lx_db *db)
         msg = e.get_msg();
         if (msg.empty())
             msg = e.get_type();
+        // A network error's cause is in its system error ("Connection
+        // refused"); a time-out says so.
+        if (st == LX_E_DB_NETWORK) {
+            const char *why = e.get_error_string();
+            if (why && *why)
+                msg += std::string(" (") + why + ")";
+            if (std::strcmp(e.get_type(), "NetworkTimeoutError") == 0 &&
+                msg.find("imeout") == std::string::npos &&
+                msg.find("imed out") == std::string::npos)
+                msg += " (timed out)";
+        }
     } catch (const std::bad_alloc &) {
         st = LX_E_NOMEM;
         msg = "out of memory";
@@ -382,14 +417,140 @@ void set_errmsg(char **errmsg, const std::string &msg)
         std::memcpy(*errmsg, msg.c_str(), msg.size() + 1);
 }
 
-// Checks (reading) or stamps (writing an empty database) the schema version.
-lx_status check_schema(lx_db *db, bool writable)
+char **dup_list(const std::vector<std::string> &v)
+{
+    char **out = static_cast<char **>(std::calloc(v.size() ? v.size() : 1, sizeof(char *)));
+    if (!out)
+        throw std::bad_alloc();
+    for (size_t i = 0; i < v.size(); i++) {
+        try {
+            out[i] = dup_bytes(v[i], nullptr);
+        } catch (...) {
+            for (size_t k = 0; k < i; k++)
+                std::free(out[k]);
+            std::free(out);
+            throw;
+        }
+    }
+    return out;
+}
+
+// Hands values to a C caller as lx_db_term_values describes.
+lx_status term_values_out(const std::vector<std::string> &v, char ***vals, size_t **lens, size_t *n)
+{
+    size_t *l = static_cast<size_t *>(std::calloc(v.size() ? v.size() : 1, sizeof *l));
+    if (!l)
+        throw std::bad_alloc();
+    for (size_t i = 0; i < v.size(); i++)
+        l[i] = v[i].size();
+    try {
+        *vals = dup_list(v);
+    } catch (...) {
+        std::free(l);
+        throw;
+    }
+    *lens = l;
+    *n = v.size();
+    return LX_OK;
+}
+
+// One hit of a search, before its data is read.
+struct Row {
+    Xapian::docid id;
+    double weight;
+    std::string key;      // the sort key (the date value)
+    std::string identity; // read only for ties
+    Xapian::Document doc; // fetched with its MSet (one round trip to a remote)
+    bool has_doc;
+};
+
+// The hits offset..offset+want of a search sorted by date (enq is set up),
+// ties ordered by identity. Xapian orders ties by document id, and the
+// remote backend takes no KeyMaker, so the tie groups are reordered here:
+// the hits are read from the first (Xapian 1.4's MSet::fetch crashes on an
+// MSet that starts further on), and past the page until the last tie group
+// ends, so that a page never cuts a group unsorted.
+std::vector<Row> date_sorted(Xapian::Enquire &enq, bool remote, Xapian::doccount offset,
+                             Xapian::doccount want, Xapian::doccount all, size_t *total)
+{
+    Xapian::doccount end = want ? offset + want : 0;
+    if (want && end < offset)
+        end = all; // overflow: every hit
+    Xapian::doccount size = end;
+    Xapian::MSet ms = enq.get_mset(0, size, all);
+    while (end && ms.size() == size && size < all &&
+           ms[size - 1].get_sort_key() == ms[end - 1].get_sort_key()) {
+        size = size > all - size ? all : size * 2;
+        ms = enq.get_mset(0, size, all);
+    }
+    *total = ms.get_matches_estimated();
+    std::vector<Row> rows;
+    for (auto it = ms.begin(); it != ms.end(); ++it)
+        rows.push_back(
+            Row{*it, it.get_weight(), it.get_sort_key(), std::string(), Xapian::Document(), false});
+    // The last group of the page ends here; the rest is not needed.
+    Xapian::doccount last =
+        std::min<Xapian::doccount>(end, static_cast<Xapian::doccount>(rows.size()));
+    while (last > 0 && last < rows.size() && rows[last].key == rows[last - 1].key)
+        last++;
+    // The documents of the page's groups are read (fetched at once from
+    // remote databases).
+    Xapian::doccount first = offset;
+    while (first > 0 && first < rows.size() && rows[first - 1].key == rows[first].key)
+        first--;
+    if (first < last) {
+        if (remote)
+            ms.fetch(ms[first], ms[last]);
+        for (Xapian::doccount i = first; i < last; i++) {
+            rows[i].doc = ms[i].get_document();
+            rows[i].has_doc = true;
+        }
+    }
+    auto identity = static_cast<Xapian::valueno>(lx_schema_slot(LX_F_IDENTITY));
+    for (size_t a = first; a < last;) {
+        size_t b = a + 1;
+        while (b < last && rows[b].key == rows[a].key)
+            b++;
+        if (b - a > 1) {
+            for (size_t i = a; i < b; i++)
+                rows[i].identity = rows[i].doc.get_value(identity);
+            std::stable_sort(rows.begin() + static_cast<std::ptrdiff_t>(a),
+                             rows.begin() + static_cast<std::ptrdiff_t>(b),
+                             [](const Row &x, const Row &y) { return x.identity < y.identity; });
+        }
+        a = b;
+    }
+    if (rows.size() > end)
+        rows.resize(end);
+    if (offset >= rows.size())
+        return std::vector<Row>();
+    return std::vector<Row>(rows.begin() + static_cast<std::ptrdiff_t>(offset), rows.end());
+}
+
+// Why a database cannot be read as a leakdex index ("" when it can): no
+// schema version, or another one. label names it in the message.
+std::string schema_problem(Xapian::Database &d, const std::string &label)
+{
+    std::string want = std::to_string(LX_SCHEMA_VERSION);
+    std::string have = d.get_metadata(LX_SCHEMA_METADATA_KEY);
+    if (have == want)
+        return std::string();
+    // An empty database without the stamp is one an indexer has just created
+    // and not yet committed: nothing in it can be misread.
+    if (have.empty() && d.get_doccount() == 0)
+        return std::string();
+    if (have.empty())
+        return "'" + label + "' is a Xapian database but not a leakdex index";
+    return "index '" + label + "' was built with schema version " + have +
+           "; this leakdex reads version " + want + " (re-index the sources)";
+}
+
+// Checks the schema version of a writable database, stamping an empty one.
+lx_status check_schema(lx_db *db)
 {
     std::string want = std::to_string(LX_SCHEMA_VERSION);
     std::string have = db->db->get_metadata(LX_SCHEMA_METADATA_KEY);
-    if (have == want)
-        return LX_OK;
-    if (have.empty() && writable && db->db->get_doccount() == 0) {
+    if (have.empty() && db->db->get_doccount() == 0) {
         db->wdb->set_metadata(LX_SCHEMA_METADATA_KEY, want);
         char now[32];
         lx_date_format_iso(static_cast<int64_t>(std::time(nullptr)), now);
@@ -397,17 +558,294 @@ lx_status check_schema(lx_db *db, bool writable)
         db->wdb->commit();
         return LX_OK;
     }
-    // An empty database without the stamp is one an indexer has just created
-    // and not yet committed: nothing in it can be misread.
-    if (have.empty() && !writable && db->db->get_doccount() == 0)
-        return LX_OK;
-    if (have.empty())
-        db->err = "'" + db->path + "' is a Xapian database but not a leakdex index";
-    else
-        db->err = "index '" + db->path + "' was built with schema version " + have +
-                  "; this leakdex reads version " + want + " (re-index the sources)";
-    return LX_E_DB_SCHEMA;
+    db->err = schema_problem(*db->db, db->path);
+    return db->err.empty() ? LX_OK : LX_E_DB_SCHEMA;
 }
+
+// A failure that ends an open, with its one-line message.
+struct OpenFailure {
+    lx_status st;
+    std::string msg;
+};
+
+std::string trim(const std::string &s)
+{
+    size_t a = s.find_first_not_of(" \t\r\n");
+    if (a == std::string::npos)
+        return std::string();
+    return s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1);
+}
+
+// Whether a file is text (a stub file) rather than a single-file database,
+// whose header holds control bytes.
+bool looks_like_text(const std::string &path)
+{
+    FILE *f = std::fopen(path.c_str(), "rbe");
+    if (!f)
+        return true; // reading it as a stub reports why it cannot be read
+    unsigned char buf[4096];
+    size_t n = std::fread(buf, 1, sizeof buf, f);
+    std::fclose(f);
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] < 0x20 && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\r')
+            return false;
+    return true;
+}
+
+bool parse_port(const std::string &s, unsigned *port)
+{
+    if (s.empty() || s.size() > 5 || s.find_first_not_of("0123456789") != std::string::npos)
+        return false;
+    unsigned long v = std::strtoul(s.c_str(), nullptr, 10);
+    if (v < 1 || v > 65535)
+        return false;
+    *port = static_cast<unsigned>(v);
+    return true;
+}
+
+// Opens the databases of an lx_db_open_opts one by one into one
+// Xapian::Database, recording each in db->parts.
+class Opener
+{
+    const lx_db_open_opts &o;
+    lx_db *db;
+    unsigned timeout;
+    std::vector<std::string> missing_why;
+    lx_status first_missing = LX_E_DB_OPEN;
+
+    void warn(const std::string &msg)
+    {
+        if (o.warn)
+            o.warn(o.warn_ctx, msg.c_str());
+    }
+
+    // Records a database that could not be reached, or ends the open.
+    void unreachable(lx_part &part, lx_status st, const std::string &msg)
+    {
+        if (!o.allow_partial)
+            throw OpenFailure{st, msg};
+        part.missing = true;
+        // Told in finish(), once it is known that something is left.
+        if (missing_why.empty())
+            first_missing = st;
+        missing_why.push_back(msg);
+        db->parts.push_back(part);
+    }
+
+    // Opens one database alone: its failure names it, its schema is checked,
+    // its metadata read (a combined database reads only the first's).
+    void add_part(const std::string &label, const std::string &where,
+                  const std::function<Xapian::Database()> &open)
+    {
+        lx_part part;
+        part.label = label;
+        std::string named = "'" + label + "'" + (where.empty() ? "" : " (" + where + ")");
+        Xapian::Database one;
+        try {
+            one = open();
+            std::string why = schema_problem(one, label);
+            if (!why.empty())
+                throw OpenFailure{LX_E_DB_SCHEMA, why + (where.empty() ? "" : " (" + where + ")")};
+            part.created = one.get_metadata("leakdex.created");
+            part.updated = one.get_metadata("leakdex.updated");
+            part.documents = one.get_doccount();
+            for (auto k = one.metadata_keys_begin(LX_SHARD_METADATA_PREFIX);
+                 k != one.metadata_keys_end(LX_SHARD_METADATA_PREFIX); ++k) {
+                lx_shard sh;
+                std::string spec = (*k).substr(std::strlen(LX_SHARD_METADATA_PREFIX));
+                if (!lx_shard_parse(spec.c_str(), &sh))
+                    throw OpenFailure{LX_E_DB_SCHEMA,
+                                      "index " + named + " records a bad shard '" + spec + "'"};
+                part.specs.push_back(sh);
+            }
+        } catch (const OpenFailure &) {
+            throw;
+        } catch (...) {
+            lx_status st = fail_current(db);
+            if (st == LX_E_DB_NETWORK)
+                return unreachable(part, st, "cannot reach " + named + ": " + db->err);
+            if (st == LX_E_DB_OPEN)
+                return unreachable(part, st, "cannot open index " + named + ": " + db->err);
+            throw OpenFailure{st, "cannot open index " + named + ": " + db->err};
+        }
+        if (!lx_shard_set_whole(part.specs.data(), part.specs.size())) {
+            lx_strbuf sb;
+            lx_strbuf_init(&sb);
+            lx_shard_set_format(part.specs.data(), part.specs.size(), &sb);
+            part.shards = sb.buf;
+            lx_strbuf_release(&sb);
+        }
+        db->db->add_database(one);
+        db->parts.push_back(part);
+    }
+
+    void add_stub(const std::string &stub, int depth)
+    {
+        if (depth > LX_MAX_STUB_DEPTH)
+            throw OpenFailure{LX_E_DB_OPEN, "stub file '" + stub +
+                                                "': stub files nested more than " +
+                                                std::to_string(LX_MAX_STUB_DEPTH) + " deep"};
+        FILE *f = std::fopen(stub.c_str(), "re");
+        if (!f)
+            throw OpenFailure{LX_E_DB_OPEN,
+                              "cannot read stub file '" + stub + "': " + std::strerror(errno)};
+        std::vector<std::string> lines;
+        std::string line;
+        int c;
+        while ((c = std::fgetc(f)) != EOF) {
+            if (c == '\n') {
+                lines.push_back(line);
+                line.clear();
+            } else {
+                line += static_cast<char>(c);
+            }
+            if (line.size() > 4096 || lines.size() > LX_MAX_DATABASES) {
+                std::fclose(f);
+                throw OpenFailure{LX_E_DB_OPEN, "'" + stub + "' is not a stub file (too long)"};
+            }
+        }
+        std::fclose(f);
+        if (!line.empty())
+            lines.push_back(line);
+        std::string dir = stub.find('/') == std::string::npos
+                              ? std::string(".")
+                              : stub.substr(0, stub.rfind('/') ? stub.rfind('/') : 1);
+        size_t before = db->parts.size();
+        for (size_t i = 0; i < lines.size(); i++) {
+            std::string l = trim(lines[i]);
+            if (l.empty() || l[0] == '#')
+                continue;
+            std::string where = "line " + std::to_string(i + 1) + " of " + stub;
+            size_t sp = l.find_first_of(" \t");
+            std::string type = l.substr(0, sp);
+            std::string rest = sp == std::string::npos ? std::string() : trim(l.substr(sp));
+            if ((type == "auto" || type == "glass" || type == "chert") && !rest.empty()) {
+                add_path(rest[0] == '/' ? rest : dir + "/" + rest, where, depth + 1);
+            } else if ((type == "remote" && !rest.empty() && rest[0] == ':') ||
+                       (type == "prog" && !rest.empty())) {
+                std::string cmd = type == "prog" ? rest : trim(rest.substr(1));
+                size_t a = cmd.find_first_of(" \t");
+                std::string prog = cmd.substr(0, a);
+                std::string args = a == std::string::npos ? std::string() : trim(cmd.substr(a));
+                if (prog.empty())
+                    throw OpenFailure{LX_E_DB_OPEN, "no program in " + where};
+                db->remote = true;
+                add_part("remote :" + cmd, where,
+                         [&] { return Xapian::Remote::open(prog, args, timeout); });
+            } else if ((type == "remote" || type == "tcp") && !rest.empty()) {
+                std::string host, port_s;
+                if (type == "tcp") {
+                    size_t a = rest.find_first_of(" \t");
+                    host = rest.substr(0, a);
+                    port_s = a == std::string::npos ? std::string() : trim(rest.substr(a));
+                } else {
+                    size_t colon = rest.rfind(':');
+                    host = colon == std::string::npos ? rest : rest.substr(0, colon);
+                    port_s = colon == std::string::npos ? std::string() : rest.substr(colon + 1);
+                }
+                if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+                    host = host.substr(1, host.size() - 2);
+                unsigned port = 0;
+                if (host.empty() || !parse_port(port_s, &port))
+                    throw OpenFailure{LX_E_DB_OPEN, "bad host or port in '" + l + "' (" + where +
+                                                        "; write remote HOST:PORT)"};
+                db->remote = true;
+                add_part("remote " + host + ":" + std::to_string(port), where,
+                         [&] { return Xapian::Remote::open(host, port, timeout, timeout); });
+            } else {
+                throw OpenFailure{LX_E_DB_OPEN, "cannot read '" + l + "' (" + where +
+                                                    "; lines are auto PATH, remote HOST:PORT, "
+                                                    "tcp HOST PORT or prog PROGRAM ARGS)"};
+            }
+        }
+        if (db->parts.size() == before)
+            throw OpenFailure{LX_E_DB_OPEN, "stub file '" + stub + "' names no database"};
+    }
+
+  public:
+    Opener(const lx_db_open_opts &o_, lx_db *db_)
+        : o(o_), db(db_), timeout(o_.timeout_ms ? o_.timeout_ms : 10000)
+    {
+    }
+
+    // A --db value (where is empty) or a stub file's auto line.
+    void add_path(const std::string &path, const std::string &where, int depth)
+    {
+        struct stat sb;
+        if (stat(path.c_str(), &sb) != 0) {
+            lx_part part;
+            part.label = path;
+            return unreachable(part, LX_E_DB_OPEN,
+                               where.empty() ? "no leakdex index at '" + path +
+                                                   "' (build one with leakdex-index --db " + path +
+                                                   " SOURCE...)"
+                                             : "no index at '" + path + "' (" + where + ")");
+        }
+        if (S_ISREG(sb.st_mode) && looks_like_text(path))
+            return add_stub(path, depth);
+        add_part(path, where, [&] { return Xapian::Database(path); });
+    }
+
+    // After every database: which combinations may hold a message twice,
+    // and which leave shards out.
+    void finish()
+    {
+        std::vector<const lx_part *> present;
+        for (const auto &p : db->parts)
+            if (!p.missing)
+                present.push_back(&p);
+        if (present.empty())
+            throw OpenFailure{first_missing,
+                              missing_why.empty()
+                                  ? std::string("no database could be opened")
+                                  : "no database could be opened: " + missing_why[0]};
+        for (const auto &m : missing_why)
+            warn(m + "; searching without it (--allow-partial)");
+        std::vector<lx_shard> all;
+        bool whole = false, one_count = true;
+        for (const auto *p : present) {
+            if (p->shards.empty())
+                whole = true;
+            for (const auto &sh : p->specs) {
+                if (!all.empty() && sh.count != all[0].count)
+                    one_count = false;
+                all.push_back(sh);
+            }
+        }
+        auto by_index = [](const lx_shard &a, const lx_shard &b) {
+            return a.count != b.count ? a.count < b.count : a.index < b.index;
+        };
+        std::sort(all.begin(), all.end(), by_index);
+        bool repeated = false;
+        for (size_t i = 1; i < all.size(); i++)
+            if (all[i].count == all[i - 1].count && all[i].index == all[i - 1].index)
+                repeated = true;
+        db->collapse = present.size() > 1 && (whole || !one_count || repeated);
+        if (whole || all.empty())
+            return;
+        if (!one_count) {
+            warn("the databases are shards of different splits: a message may be missing "
+                 "(one found twice is shown once)");
+            return;
+        }
+        // Which shards of the one split are not searched.
+        std::string missing;
+        size_t n_missing = 0;
+        for (unsigned i = 1, k = 0; i <= all[0].count; i++) {
+            while (k < all.size() && all[k].index < i)
+                k++;
+            if (k < all.size() && all[k].index == i)
+                continue;
+            if (n_missing++ < 10)
+                missing += (missing.empty() ? "" : ", ") + std::to_string(i) + "/" +
+                           std::to_string(all[0].count);
+        }
+        if (n_missing)
+            warn("shard" + std::string(n_missing > 1 ? "s " : " ") + missing +
+                 (n_missing > 10 ? ", ..." : "") +
+                 " not searched: results cover part of the archive");
+    }
+};
 
 } // namespace
 
@@ -415,6 +853,12 @@ extern "C" {
 
 lx_status lx_db_open(const char *path, lx_db_mode mode, lx_db **out, char **errmsg)
 {
+    if (mode == LX_DB_READ) {
+        lx_db_open_opts o = {};
+        o.paths = &path;
+        o.n_paths = 1;
+        return lx_db_open_many(&o, out, errmsg);
+    }
     *out = nullptr;
     if (errmsg)
         *errmsg = nullptr;
@@ -424,19 +868,9 @@ lx_status lx_db_open(const char *path, lx_db_mode mode, lx_db **out, char **errm
     lx_status st = LX_OK;
     try {
         db->path = path;
-        struct stat sb;
-        if (mode == LX_DB_READ && stat(path, &sb) != 0) {
-            db->err = std::string("no leakdex index at '") + path +
-                      "' (build one with leakdex-index --db " + path + " SOURCE...)";
-            st = LX_E_DB_OPEN;
-        } else if (mode == LX_DB_WRITE) {
-            db->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
-            db->db = db->wdb;
-        } else {
-            db->db = new Xapian::Database(path);
-        }
-        if (st == LX_OK)
-            st = check_schema(db, mode == LX_DB_WRITE);
+        db->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+        db->db = db->wdb;
+        st = check_schema(db);
     } catch (...) {
         st = fail_current(db);
         if (st != LX_E_NOMEM)
@@ -453,6 +887,66 @@ lx_status lx_db_open(const char *path, lx_db_mode mode, lx_db **out, char **errm
     }
     *out = db;
     return LX_OK;
+}
+
+lx_status lx_db_open_many(const lx_db_open_opts *o, lx_db **out, char **errmsg)
+{
+    *out = nullptr;
+    if (errmsg)
+        *errmsg = nullptr;
+    lx_db *db = new (std::nothrow) lx_db;
+    if (!db)
+        return LX_E_NOMEM;
+    lx_status st = LX_OK;
+    try {
+        if (o->n_paths == 0 || o->n_paths > LX_MAX_DATABASES)
+            throw OpenFailure{LX_E_INVALID,
+                              "give from 1 to " + std::to_string(LX_MAX_DATABASES) + " databases"};
+        db->path = o->paths[0];
+        db->db = new Xapian::Database();
+        Opener op(*o, db);
+        for (size_t i = 0; i < o->n_paths; i++)
+            op.add_path(o->paths[i], "", 0);
+        if (db->parts.size() > LX_MAX_DATABASES)
+            throw OpenFailure{LX_E_INVALID,
+                              "more than " + std::to_string(LX_MAX_DATABASES) + " databases"};
+        op.finish();
+    } catch (const OpenFailure &f) {
+        st = f.st;
+        try {
+            db->err = f.msg;
+        } catch (...) {
+        }
+    } catch (...) {
+        st = fail_current(db);
+    }
+    if (st != LX_OK) {
+        try {
+            set_errmsg(errmsg, db->err);
+        } catch (...) {
+        }
+        delete db->db;
+        delete db;
+        return st;
+    }
+    *out = db;
+    return LX_OK;
+}
+
+size_t lx_db_parts(const lx_db *db)
+{
+    return db->parts.size();
+}
+
+void lx_db_part(const lx_db *db, size_t i, lx_db_part_info *out)
+{
+    const lx_part &p = db->parts[i];
+    out->label = p.label.c_str();
+    out->created = p.created.c_str();
+    out->updated = p.updated.c_str();
+    out->shards = p.shards.c_str();
+    out->documents = p.documents;
+    out->missing = p.missing;
 }
 
 lx_status lx_db_close(lx_db *db)
@@ -515,6 +1009,56 @@ lx_status lx_db_set_metadata(lx_db *db, const char *key, const char *value)
     db->wdb->set_metadata(key, value);
     return LX_OK;
     LX_GUARD_END(db)
+}
+
+lx_status lx_db_metadata_keys(lx_db *db, const char *prefix, char ***keys, size_t *n)
+{
+    *keys = nullptr;
+    *n = 0;
+    try {
+        std::vector<std::string> v;
+        for (auto k = db->db->metadata_keys_begin(prefix); k != db->db->metadata_keys_end(prefix);
+             ++k)
+            v.push_back(*k);
+        *keys = dup_list(v);
+        *n = v.size();
+        return LX_OK;
+    } catch (...) {
+        return fail_current(db);
+    }
+}
+
+lx_status lx_db_term_values(lx_db *db, const char *term, int slot, size_t max, char ***vals,
+                            size_t **lens, size_t *n)
+{
+    *vals = nullptr;
+    *lens = nullptr;
+    *n = 0;
+    try {
+        std::vector<std::string> v;
+        auto vslot = static_cast<Xapian::valueno>(slot);
+        // Locally, a short posting list is read directly (the usual case:
+        // a Message-ID found once or twice); a long one, or a remote
+        // database, goes through a match sorted by the value.
+        if (!db->remote && db->db->get_termfreq(term) <= max) {
+            for (auto it = db->db->postlist_begin(term); it != db->db->postlist_end(term); ++it)
+                v.push_back(db->db->get_document(*it).get_value(vslot));
+            std::sort(v.begin(), v.end());
+            return term_values_out(v, vals, lens, n);
+        }
+        Xapian::Enquire enq(*db->db);
+        enq.set_query(Xapian::Query(term));
+        enq.set_weighting_scheme(Xapian::BoolWeight());
+        enq.set_sort_by_value(vslot, false);
+        Xapian::MSet ms = enq.get_mset(0, static_cast<Xapian::doccount>(max));
+        // The sort key is the value: no document is read (nor sent by a
+        // remote database).
+        for (auto it = ms.begin(); it != ms.end(); ++it)
+            v.push_back(it.get_sort_key());
+        return term_values_out(v, vals, lens, n);
+    } catch (...) {
+        return fail_current(db);
+    }
 }
 
 lx_status lx_db_term_docs(lx_db *db, const char *term, lx_docid **ids, size_t *n)
@@ -875,42 +1419,70 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
             Xapian::Query q = build_query(*db->db, o);
             Xapian::Enquire enq(*db->db);
             enq.set_query(q);
-            int slot = lx_schema_slot(LX_F_DATE);
-            if (o->sort == LX_SORT_DATE)
-                enq.set_sort_by_value(static_cast<Xapian::valueno>(slot), false);
-            else if (o->sort == LX_SORT_DATE_DESC)
-                enq.set_sort_by_value(static_cast<Xapian::valueno>(slot), true);
+            // Ties go by identity, never by document id: ids differ
+            // between one database and shards of it.
+            auto identity = static_cast<Xapian::valueno>(lx_schema_slot(LX_F_IDENTITY));
+            if (o->sort == LX_SORT_RELEVANCE)
+                enq.set_sort_by_relevance_then_value(identity, false);
+            else
+                enq.set_sort_by_value(static_cast<Xapian::valueno>(lx_schema_slot(LX_F_DATE)),
+                                      o->sort == LX_SORT_DATE_DESC);
+            if (db->collapse && !o->collapse_thread)
+                enq.set_collapse_key(identity);
             Xapian::doccount all = db->db->get_doccount();
-            Xapian::doccount want = o->count_only ? 0 : (o->limit ? o->limit : all);
-            // Collapsing keeps each thread's best hit; the spy sees every
-            // match (check_at_least is the whole database), so the counts
-            // per thread, and the number of threads, are exact.
+            Xapian::doccount want =
+                o->count_only
+                    ? 0
+                    : static_cast<Xapian::doccount>(o->limit && o->limit < all ? o->limit : all);
+            // Past the last document there is nothing: offsets stay in range.
+            auto offset = static_cast<Xapian::doccount>(o->offset < all ? o->offset : all);
+            // --collapse thread: one hit per thread, and exact counts per
+            // thread (and of threads) from a spy over every match, in a
+            // pass of its own (the pages below may ask Xapian twice).
             auto thread_slot = static_cast<Xapian::valueno>(lx_schema_slot(LX_F_THREAD_ID));
-            Xapian::ValueCountMatchSpy spy(thread_slot);
-            if (o->collapse_thread) {
-                enq.set_collapse_key(thread_slot);
-                enq.add_matchspy(&spy);
-            }
-            Xapian::MSet ms = enq.get_mset(o->offset, want, all);
-            out->total = ms.get_matches_estimated();
             std::unordered_map<std::string, Xapian::doccount> per_thread;
             if (o->collapse_thread) {
-                out->total = 0;
-                for (auto v = spy.values_begin(); v != spy.values_end(); ++v) {
+                enq.set_collapse_key(thread_slot);
+                Xapian::Enquire counter(*db->db);
+                counter.set_query(q);
+                counter.set_weighting_scheme(Xapian::BoolWeight());
+                Xapian::ValueCountMatchSpy spy(thread_slot);
+                counter.add_matchspy(&spy);
+                counter.get_mset(0, 0, all);
+                for (auto v = spy.values_begin(); v != spy.values_end(); ++v)
                     per_thread[*v] = v.get_termfreq();
-                    out->total++;
-                }
             }
-            if (ms.size()) {
-                out->hits = static_cast<lx_hit *>(std::calloc(ms.size(), sizeof(lx_hit)));
+            std::vector<Row> rows;
+            if (o->sort == LX_SORT_RELEVANCE) {
+                // From the first hit: Xapian 1.4's MSet::fetch() crashes on
+                // an MSet that starts further on.
+                Xapian::doccount end = want ? offset + want : 0;
+                if (want && end < offset)
+                    end = all;
+                Xapian::MSet ms = enq.get_mset(0, end, all);
+                out->total = ms.get_matches_estimated();
+                if (offset < ms.size()) {
+                    if (db->remote)
+                        ms.fetch(ms[offset], ms.end());
+                    for (auto it = ms[offset]; it != ms.end(); ++it)
+                        rows.push_back(Row{*it, it.get_weight(), std::string(), std::string(),
+                                           it.get_document(), true});
+                }
+            } else {
+                rows = date_sorted(enq, db->remote, offset, want, all, &out->total);
+            }
+            if (o->collapse_thread)
+                out->total = per_thread.size();
+            if (!rows.empty()) {
+                out->hits = static_cast<lx_hit *>(std::calloc(rows.size(), sizeof(lx_hit)));
                 if (!out->hits)
                     throw std::bad_alloc();
             }
-            for (auto it = ms.begin(); it != ms.end(); ++it) {
+            for (const Row &r : rows) {
                 lx_hit *h = &out->hits[out->n];
-                h->id = *it;
-                h->weight = it.get_weight();
-                Xapian::Document doc = it.get_document();
+                h->id = r.id;
+                h->weight = r.weight;
+                Xapian::Document doc = r.has_doc ? r.doc : db->db->get_document(r.id);
                 h->data = dup_bytes(doc.get_data(), &h->len);
                 if (o->collapse_thread)
                     h->thread_hits = per_thread[doc.get_value(thread_slot)];
@@ -942,12 +1514,24 @@ lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t
             enq.set_query(build_query(*db->db, o));
             enq.set_weighting_scheme(Xapian::BoolWeight());
             enq.set_docid_order(Xapian::Enquire::ASCENDING);
+            if (db->collapse)
+                enq.set_collapse_key(static_cast<Xapian::valueno>(lx_schema_slot(LX_F_IDENTITY)));
             Xapian::MSet ms = enq.get_mset(0, db->db->get_doccount(), db->db->get_doccount());
             std::vector<std::string> vals(n);
             std::vector<const char *> ptrs(n);
             std::vector<size_t> lens(n);
             std::vector<double> nums(n);
-            for (auto it = ms.begin(); it != ms.end(); ++it) {
+            // Documents are fetched in batches: a remote database then sends
+            // many per round trip, and memory stays bounded.
+            const Xapian::doccount batch = 1000;
+            Xapian::doccount done = 0;
+            for (auto it = ms.begin(); it != ms.end(); ++it, ++done) {
+                if (db->remote && done % batch == 0) {
+                    auto end = it;
+                    for (Xapian::doccount k = 0; k < batch && end != ms.end(); k++)
+                        ++end;
+                    ms.fetch(it, end);
+                }
                 Xapian::Document doc = it.get_document();
                 for (size_t i = 0; i < n; i++) {
                     vals[i] = doc.get_value(static_cast<Xapian::valueno>(slots[i]));
@@ -974,24 +1558,6 @@ lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t
             return fail_current(db);
         }
     }
-}
-
-static char **dup_list(const std::vector<std::string> &v)
-{
-    char **out = static_cast<char **>(std::calloc(v.size() ? v.size() : 1, sizeof(char *)));
-    if (!out)
-        throw std::bad_alloc();
-    for (size_t i = 0; i < v.size(); i++) {
-        try {
-            out[i] = dup_bytes(v[i], nullptr);
-        } catch (...) {
-            for (size_t k = 0; k < i; k++)
-                std::free(out[k]);
-            std::free(out);
-            throw;
-        }
-    }
-    return out;
 }
 
 lx_status lx_db_query_words(lx_db *db, const lx_query_opts *o, char ***plain, size_t *n_plain,

@@ -30,6 +30,52 @@ typedef enum lx_db_mode {
  */
 lx_status lx_db_open(const char *path, lx_db_mode mode, lx_db **out, char **errmsg);
 
+/*
+ * Opens several databases read-only as one (Xapian combines them: one
+ * query, one ranking, one count). Each of paths is an index directory or a
+ * stub file, whose lines name more: `auto PATH` (also `glass`, `chert`;
+ * relative to the stub's directory; a PATH that is a file is a stub again),
+ * `remote HOST:PORT` or `tcp HOST PORT` (a database served by xapian-tcpsrv),
+ * `remote :PROGRAM ARGS` or `prog PROGRAM ARGS` (xapian-progsrv); blank lines
+ * and lines starting with '#' are skipped. Each database is opened on its
+ * own first, so a failure names it, and its schema version is checked.
+ *
+ * A database that cannot be reached (no such directory, connection refused,
+ * time-out) fails the open with LX_E_DB_OPEN or LX_E_DB_NETWORK, unless
+ * allow_partial is set: then it is left out, warn is called with a one-line
+ * message naming it, and the open fails only when nothing is left. warn is
+ * also told when the databases hold only some shards of a sharded archive.
+ *
+ * Databases built as disjoint shards (leakdex-index --shard I/N, distinct I,
+ * one N) are searched as they are. Any other combination may hold the same
+ * message twice: searches and scans then keep one document per identity.
+ */
+typedef struct lx_db_open_opts {
+    const char *const *paths;
+    size_t n_paths;
+    unsigned timeout_ms; /* remote databases: connect time-out and per-operation time-out */
+    bool allow_partial;
+    void (*warn)(void *ctx, const char *msg);
+    void *warn_ctx;
+} lx_db_open_opts;
+
+lx_status lx_db_open_many(const lx_db_open_opts *opts, lx_db **out, char **errmsg);
+
+/* One database of a handle, as lx_db_part describes it. Strings are owned
+ * by the handle and live as long as it. */
+typedef struct lx_db_part_info {
+    const char *label;   /* the path, or "remote HOST:PORT" */
+    const char *created; /* leakdex.created, "" when unknown */
+    const char *updated; /* leakdex.updated, "" when unknown */
+    const char *shards;  /* "1/3" (several: "1/3, 2/3"), "" for a whole archive */
+    unsigned documents;
+    bool missing; /* left out (allow_partial); the other fields but label are empty */
+} lx_db_part_info;
+
+/* How many databases the handle was opened over (missing ones included). */
+size_t lx_db_parts(const lx_db *db);
+void lx_db_part(const lx_db *db, size_t i, lx_db_part_info *out);
+
 /* Commits pending changes (writable databases) and frees the handle. Returns
  * the status of that final commit. */
 lx_status lx_db_close(lx_db *db);
@@ -44,6 +90,17 @@ unsigned lx_db_doccount(lx_db *db);
 /* *value is a malloc'd NUL-terminated copy (empty when unset); caller frees. */
 lx_status lx_db_get_metadata(lx_db *db, const char *key, char **value);
 lx_status lx_db_set_metadata(lx_db *db, const char *key, const char *value);
+
+/* The metadata keys that start with prefix, in order. *keys is a malloc'd
+ * array of malloc'd strings; free each and the array. */
+lx_status lx_db_metadata_keys(lx_db *db, const char *prefix, char ***keys, size_t *n);
+
+/* The values in slot of up to max documents indexed by term, the smallest
+ * values first (the same whatever the shard layout). *vals is a malloc'd
+ * array of malloc'd NUL-terminated strings, *lens their lengths; free each
+ * string and both arrays. */
+lx_status lx_db_term_values(lx_db *db, const char *term, int slot, size_t max, char ***vals,
+                            size_t **lens, size_t *n);
 
 /* The ids of the documents indexed by term, ascending. *ids is malloc'd
  * (NULL when *n is 0); caller frees. */
@@ -135,6 +192,8 @@ lx_status lx_doc_set_value(lx_doc *doc, int slot, const char *bytes, size_t len)
 
 /* --- queries ------------------------------------------------------------ */
 
+/* Ties (same weight, same date) are broken by identity (SHA-256), so an
+ * order never depends on document ids, which differ between shard layouts. */
 typedef enum lx_sort {
     LX_SORT_RELEVANCE,
     LX_SORT_DATE,      /* oldest first */

@@ -48,6 +48,8 @@ typedef struct indexer {
     size_t since_commit;
     size_t commit_every; /* --commit-every: documents per commit */
     lx_status fatal;     /* a database error that ends the run */
+    bool sharded;        /* --shard I/N: only the messages of that shard */
+    lx_shard shard;
     lx_strbuf canon;
     unsigned threshold; /* --corroborate-threshold, percent */
     lx_attach_ctx *attach; /* attachment limits, libmagic, texts already extracted */
@@ -193,6 +195,11 @@ static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data
     if ((st = lx_mbox_canonical(&ix->canon, data, len, from_mbox)) ||
         (st = lx_sha256_hex(ix->canon.buf, ix->canon.len, sha)))
         return st;
+    if (ix->sharded &&
+        lx_shard_of(ix->canon.buf, ix->canon.len, sha, ix->shard.count) != ix->shard.index) {
+        s->other_shard++;
+        return LX_OK;
+    }
     if (ix->inspect) {
         seen = LX_SEEN_NEW;
     } else if ((st = lx_store_lookup(ix->db, sha, loc, &seen))) {
@@ -396,7 +403,8 @@ static double now_seconds(void)
 
 static void usage(FILE *out)
 {
-    fputs("usage: leakdex-index [--db DIR] [--keys FILE]... [--hidden] [--quiet] SOURCE...\n"
+    fputs("usage: leakdex-index [--db DIR] [--keys FILE]... [--shard I/N] [--hidden] [--quiet] "
+          "SOURCE...\n"
           "       leakdex-index --db DIR --reverify --keys FILE...\n"
           "       leakdex-index --inspect [--full] [--keys FILE]... [--hidden] SOURCE...\n"
           "\n"
@@ -418,6 +426,9 @@ static void usage(FILE *out)
           "               it to count as corroborated (never as verified)\n"
           "  --commit-every N  commit the index every N new documents (default 2000); a run\n"
           "               killed at any moment keeps what was committed, the next completes it\n"
+          "  --shard I/N  index only the messages of shard I of N (by Message-ID, else\n"
+          "               identity); the others are counted as \"other\". Run it once per\n"
+          "               shard, on as many machines, each into its own --db\n"
           "  --hidden     also index hidden files and directories (names starting with '.')\n"
           "  --attach-max-bytes N    bytes of one attachment read for text (default 64 MiB)\n"
           "  --attach-max-text N     extracted text kept per attachment (default 4 MiB)\n"
@@ -512,13 +523,14 @@ int main(int argc, char **argv)
                                          {"keys-out", required_argument, NULL, 'O'},
                                          {"commit-every", required_argument, NULL, 'C'},
                                          {"version", no_argument, NULL, 'V'},
-                                         {"corroborate-threshold", required_argument, NULL, 'S'},
+                                         {"corroborate-threshold", required_argument, NULL, 'Y'},
                                          {"attach-max-bytes", required_argument, NULL, 'B'},
                                          {"attach-max-text", required_argument, NULL, 'T'},
                                          {"attach-max-depth", required_argument, NULL, 'P'},
                                          {"attach-max-members", required_argument, NULL, 'M'},
                                          {"attach-max-ratio", required_argument, NULL, 'X'},
                                          {"attach-timeout", required_argument, NULL, 'W'},
+                                         {"shard", required_argument, NULL, 'S'},
                                          {NULL, 0, NULL, 0}};
     if (argc == 3 && strcmp(argv[1], "--extract-helper") == 0)
         return lx_doctext_helper_main(argv[2]);
@@ -558,7 +570,7 @@ int main(int argc, char **argv)
             ix.commit_every = (size_t)v;
             break;
         }
-        case 'S': {
+        case 'Y': {
             char *end;
             errno = 0;
             unsigned long v = strtoul(optarg, &end, 10);
@@ -611,6 +623,15 @@ int main(int argc, char **argv)
                 limits.timeout = (unsigned)v;
             break;
         }
+        case 'S':
+            if (!lx_shard_parse(optarg, &ix.shard)) {
+                fprintf(stderr,
+                        "leakdex-index: --shard: '%s' is not I/N (1 <= I <= N <= %d; e.g. 2/3)\n",
+                        optarg, LX_MAX_SHARDS);
+                return EXIT_USAGE;
+            }
+            ix.sharded = true;
+            break;
         case 'R': reverify = true; break;
         case 'k':
             if (n_keyfiles == MAX_KEY_FILES) {
@@ -640,6 +661,10 @@ int main(int argc, char **argv)
     }
     if (!reverify && optind >= argc) {
         fputs("leakdex-index: no SOURCE given (try --help)\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (ix.sharded && (reverify || ix.inspect)) {
+        fputs("leakdex-index: --shard goes with indexing, not --reverify or --inspect\n", stderr);
         return EXIT_USAGE;
     }
     if (ix.full && !ix.inspect) {
@@ -701,6 +726,21 @@ int main(int argc, char **argv)
             fclose(ix.keys_out);
         return EXIT_DB;
     }
+    if (!ix.inspect && !reverify) {
+        lx_strbuf why;
+        lx_strbuf_init(&why);
+        st = lx_store_check_shard(ix.db, dbpath, ix.sharded ? &ix.shard : NULL, &why);
+        if (st) {
+            fprintf(stderr, "leakdex-index: %s\n", why.len ? why.buf : lx_status_str(st));
+            lx_strbuf_release(&why);
+            lx_db_close(ix.db);
+            lx_keystore_free(ix.keys);
+            if (ix.keys_out)
+                fclose(ix.keys_out);
+            return st == LX_E_INVALID ? EXIT_USAGE : EXIT_DB;
+        }
+        lx_strbuf_release(&why);
+    }
     double t0 = now_seconds();
     if (reverify) {
         int rrc = run_reverify(&ix, t0);
@@ -727,6 +767,8 @@ int main(int argc, char **argv)
     }
     lx_strbuf_release(&awhy);
     lx_report_init(&ix.report);
+    if (ix.sharded)
+        snprintf(ix.report.shard, sizeof ix.report.shard, "%u/%u", ix.shard.index, ix.shard.count);
     ix.report.dkim_checked = !ix.no_dkim;
     lx_strbuf_init(&ix.canon);
     lx_walk_cb cb = {on_file, on_skip, &ix, hidden, ix.inspect ? NULL : dbpath};

@@ -112,15 +112,19 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
 {
     lx_source_stats t;
     memset(&t, 0, sizeof t);
-    fprintf(out, "%-7s %7s %7s %9s %7s %7s %6s  %s\n", "kind", "found", "indexed", "duplicate",
-            "already", "skipped", "files*", "source");
+    bool sharded = r->shard[0] != '\0';
+    fprintf(out, "%-7s %7s %7s %9s %7s %7s %6s  %s%s\n", "kind", "found", "indexed", "duplicate",
+            "already", "skipped", "files*", sharded ? "  other  " : "", "source");
     for (size_t i = 0; i < r->n; i++) {
         const lx_source_stats *s = &r->v[i];
         /* A directory whose only files were mbox files has nothing of its own. */
         if (!s->found && !s->files_skipped)
             continue;
-        fprintf(out, "%-7s %7zu %7zu %9zu %7zu %7zu %6zu  %s\n", lx_source_kind_name(s->kind),
-                s->found, s->indexed, s->duplicates, s->known, s->skipped, s->files_skipped,
+        char other[32] = "";
+        if (sharded)
+            snprintf(other, sizeof other, "%7zu  ", s->other_shard);
+        fprintf(out, "%-7s %7zu %7zu %9zu %7zu %7zu %6zu  %s%s\n", lx_source_kind_name(s->kind),
+                s->found, s->indexed, s->duplicates, s->known, s->skipped, s->files_skipped, other,
                 s->path);
         for (size_t k = 0; k < s->n_reasons; k++) {
             const char *why = s->reasons[k].reason;
@@ -132,12 +136,16 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
         t.indexed += s->indexed;
         t.duplicates += s->duplicates;
         t.known += s->known;
+        t.other_shard += s->other_shard;
         t.skipped += s->skipped;
         t.files_skipped += s->files_skipped;
         t.no_date += s->no_date;
         t.date_from_received += s->date_from_received;
     }
     fprintf(out, "(files*: files or folders that hold no message and were not indexed)\n");
+    if (sharded)
+        fprintf(out, "shard %s: %zu messages belong to other shards (other), not indexed here\n",
+                r->shard, t.other_shard);
     fprintf(out,
             "total: %zu messages found: %zu indexed, %zu duplicates, %zu already indexed, "
             "%zu skipped; %zu files skipped; %.2f s\n",

@@ -19,6 +19,7 @@ typedef struct lx_source_stats {
     size_t indexed;       /* new documents */
     size_t duplicates;    /* same bytes as a message already indexed, new location */
     size_t known;         /* already indexed at this very location */
+    size_t other_shard;   /* belongs to another shard (--shard): not indexed, not an error */
     size_t skipped;       /* messages that could not be indexed */
     size_t files_skipped; /* files (or directories) that hold no message */
     size_t no_date;       /* indexed without any date */
@@ -31,6 +32,7 @@ typedef struct lx_report {
     lx_source_stats *v;
     size_t n, alloc;
     bool dkim_checked; /* print the DKIM line */
+    char shard[32];    /* --shard "I/N", "" when not sharding: the other-shard column */
     size_t dkim[5];    /* new documents by verdict (lx_dkim_result) */
     size_t dkim_weak;  /* of which pass only with an RSA key under 1024 bits */
     bool threaded;     /* print the thread line */

@@ -540,3 +540,62 @@ out:
     lx_strbuf_release(&data);
     return st;
 }
+
+lx_status lx_store_check_shard(lx_db *db, const char *dbpath, const lx_shard *want, lx_strbuf *why)
+{
+    char **keys = NULL;
+    size_t n = 0;
+    lx_status st = lx_db_metadata_keys(db, LX_SHARD_METADATA_PREFIX, &keys, &n);
+    if (st) {
+        lx_strbuf_addstr(why, lx_db_error(db));
+        return st;
+    }
+    lx_shard *have = calloc(n ? n : 1, sizeof *have);
+    if (!have)
+        st = LX_E_NOMEM;
+    for (size_t i = 0; i < n && !st; i++) {
+        if (!lx_shard_parse(keys[i] + strlen(LX_SHARD_METADATA_PREFIX), &have[i])) {
+            lx_strbuf_addf(why, "index '%s' records a bad shard '%s'", dbpath, keys[i]);
+            st = LX_E_INVALID;
+        }
+    }
+    lx_strbuf held;
+    lx_strbuf_init(&held);
+    if (!st)
+        st = lx_shard_set_format(have, n, &held);
+    bool whole = !st && lx_shard_set_whole(have, n);
+    if (st) {
+    } else if (!want && !whole) {
+        lx_strbuf_addf(why,
+                       "index '%s' holds shard%s %s only: index into it with --shard %s, or into "
+                       "another --db",
+                       dbpath, n > 1 ? "s" : "", held.buf, n == 1 ? held.buf : "I/N");
+        st = LX_E_INVALID;
+    } else if (want && n == 1 && have[0].index == want->index && have[0].count == want->count) {
+    } else if (want && n == 0 && lx_db_doccount(db) == 0) {
+        char key[64], value[32];
+        snprintf(value, sizeof value, "%u/%u", want->index, want->count);
+        snprintf(key, sizeof key, "%s%s", LX_SHARD_METADATA_PREFIX, value);
+        st = lx_db_set_metadata(db, key, value);
+        if (st)
+            lx_strbuf_addstr(why, lx_db_error(db));
+    } else if (want) {
+        if (n == 0)
+            lx_strbuf_addf(why,
+                           "index '%s' was built without --shard: --shard %u/%u cannot add to it "
+                           "(index the shard into another --db)",
+                           dbpath, want->index, want->count);
+        else
+            lx_strbuf_addf(why,
+                           "index '%s' holds shard%s %s, not %u/%u (index the shard into another "
+                           "--db)",
+                           dbpath, n > 1 ? "s" : "", held.buf, want->index, want->count);
+        st = LX_E_INVALID;
+    }
+    lx_strbuf_release(&held);
+    for (size_t i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
+    free(have);
+    return st;
+}

@@ -9,6 +9,7 @@
 #include "dkim.h"
 #include "message.h"
 #include "sha256.h"
+#include "shard.h"
 #include "xdb.h"
 
 /* Where a message was found: a file of its own, or a byte range of an mbox
@@ -41,6 +42,13 @@ lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc, lx
 lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_location *loc,
                        const lx_message *msg, const lx_attach_list *att,
                        const lx_dkim_verdict *dkim);
+
+/* Checks that the index may take the messages of shard want (NULL: every
+ * message, no --shard), and records want in an empty index. An index takes
+ * only what it was built for: the same single shard, or (without --shard)
+ * the whole archive (an index built without --shard, or every shard of one
+ * split merged). Otherwise LX_E_INVALID with a one-line reason in why. */
+lx_status lx_store_check_shard(lx_db *db, const char *dbpath, const lx_shard *want, lx_strbuf *why);
 
 /* Replaces the DKIM verdict of stored document id (for --reverify): its
  * verdict, signer and dkimfail terms, verdict slot and data. dkim NULL

@@ -54,38 +54,41 @@ lx_status lx_copies_add(lx_db *db, lx_docid id, lx_record *rec)
         return LX_OK;
     lx_strbuf term;
     lx_strbuf_init(&term);
-    lx_docid *ids = NULL;
-    size_t n = 0;
+    char **vals = NULL;
+    size_t *lens = NULL, n = 0;
     lx_status st = lx_strbuf_addstr(&term, lx_schema_prefix(LX_F_MESSAGE_ID));
     if (!st)
         st = lx_strbuf_addstr(&term, msgid);
+    /* "sha256<TAB>fingerprint" from a value slot (no document data), the
+     * smallest first: the same list whatever the shard layout. */
     if (!st)
-        st = lx_db_term_docs(db, term.buf, &ids, &n);
-    if (n > LX_MAX_COPY_LINKS)
-        n = LX_MAX_COPY_LINKS;
+        st = lx_db_term_values(db, term.buf, lx_schema_slot(LX_F_IDENTITY), LX_MAX_COPY_LINKS,
+                               &vals, &lens, &n);
     /* The pairs are added after the walk: rec's strings must stay put. */
     lx_record found;
     lx_record_init(&found);
     for (size_t i = 0; i < n && !st; i++) {
-        /* "sha256<TAB>fingerprint" from a value slot: no document data. */
-        char *v = NULL;
-        size_t len = 0;
-        if ((st = lx_db_get_value(db, ids[i], lx_schema_slot(LX_F_IDENTITY), &v, &len)))
-            break;
-        char *tab = memchr(v, '\t', len);
-        if (tab) {
-            size_t sl = (size_t)(tab - v);
-            bool self = sl == strlen(sha) && memcmp(v, sha, sl) == 0;
-            *tab = '\0';
-            if (!self)
-                st = lx_record_add_str(&found, strcmp(tab + 1, fp) == 0 ? "copy" : "conflict", v);
-        }
-        free(v);
+        char *v = vals[i];
+        char *tab = memchr(v, '\t', lens[i]);
+        /* Databases given twice may hold a message twice: list it once. */
+        if (!tab || (i && strcmp(vals[i - 1], v) == 0))
+            continue;
+        size_t sl = (size_t)(tab - v);
+        bool self = sl == strlen(sha) && memcmp(v, sha, sl) == 0;
+        if (self)
+            continue;
+        char *fpv = tab + 1;
+        *tab = '\0';
+        st = lx_record_add_str(&found, strcmp(fpv, fp) == 0 ? "copy" : "conflict", v);
+        *tab = '\t';
     }
     for (size_t i = 0; i < found.n && !st; i++)
         st = lx_record_add(rec, found.pairs[i].key, found.pairs[i].value, found.pairs[i].value_len);
     lx_record_release(&found);
-    free(ids);
+    for (size_t i = 0; i < n; i++)
+        free(vals[i]);
+    free(vals);
+    free(lens);
     lx_strbuf_release(&term);
     return st;
 }

@@ -13,6 +13,7 @@
 #include "attach.h"
 #include "caps.h"
 #include "copies.h"
+#include "databases.h"
 #include "escape.h"
 #include "export.h"
 #include "date.h"
@@ -32,8 +33,13 @@ enum { EXIT_HITS = 0, EXIT_NO_HITS = 1, EXIT_ERROR = 2 };
 
 #define MAX_FROM 64
 
+#define MAX_DB 64
+
 typedef struct options {
-    const char *db;
+    const char *dbs[MAX_DB]; /* every --db: directories or stub files */
+    size_t n_db;
+    bool allow_partial;  /* --allow-partial */
+    unsigned timeout_ms; /* --remote-timeout */
     const char *from[MAX_FROM];
     size_t n_from;
     const char *to[MAX_FROM];
@@ -114,7 +120,11 @@ static void usage(FILE *out)
         fprintf(out, "  %-20s %s\n", left, commands[i].help);
     }
     fputs("\noptions:\n"
-          "  --db DIR             the index (default: $LEAKDEX_DB, else ./leakdex.db)\n"
+          "  --db DIR             the index (default: $LEAKDEX_DB, else ./leakdex.db); a stub\n"
+          "                       file (lines auto PATH, remote HOST:PORT) names shards; give\n"
+          "                       --db several times to search several indexes as one\n"
+          "  --allow-partial      when a database cannot be reached: warn, search the rest\n"
+          "  --remote-timeout S   seconds to wait for a remote database (default 10)\n"
           "  --from ADDR          only mail sent by this exact address (repeatable: any of them)\n"
           "  --after DATE         only mail dated DATE or later (UTC; YYYY, YYYY-MM, YYYY-MM-DD)\n"
           "  --before DATE        only mail dated DATE or earlier (the whole day, month or year)\n"
@@ -322,19 +332,11 @@ static void export_meta(const options *o, lx_db *db, size_t total, lx_strbuf *m)
         lx_date_format_iso(o->after, after);
     if (o->has_before)
         lx_date_format_iso(o->before, before);
-    char *abs = realpath(o->db, NULL);
-    char *created = NULL, *updated = NULL;
-    lx_db_get_metadata(db, "leakdex.created", &created);
-    lx_db_get_metadata(db, "leakdex.updated", &updated);
     lx_strbuf_addstr(m, "{\"leakdex_version\":\"" LEAKDEX_VERSION "\",\"exported_at\":");
     json_str_or_null(m, now);
-    lx_strbuf_addstr(m, ",\"database\":{\"path\":");
-    json_str_or_null(m, abs ? abs : o->db);
-    lx_strbuf_addstr(m, ",\"created\":");
-    json_str_or_null(m, created);
-    lx_strbuf_addstr(m, ",\"updated\":");
-    json_str_or_null(m, updated);
-    lx_strbuf_addf(m, ",\"documents\":%u},\"query\":{\"text\":", lx_db_doccount(db));
+    lx_strbuf_addstr(m, ",\"database\":");
+    lx_databases_json(db, o->dbs, o->n_db, m);
+    lx_strbuf_addstr(m, ",\"query\":{\"text\":");
     json_str_or_null(m, o->query);
     json_list(m, "from", o->from, o->n_from);
     json_list(m, "to", o->to, o->n_to);
@@ -347,9 +349,6 @@ static void export_meta(const options *o, lx_db *db, size_t total, lx_strbuf *m)
                    o->verified ? "true" : "false", o->has_attachment ? "true" : "false");
     json_str_or_null(m, o->sort_name ? o->sort_name : "relevance");
     lx_strbuf_addf(m, "},\"hits\":%zu}", total);
-    free(abs);
-    free(created);
-    free(updated);
 }
 
 /* --export and --export-dir: every hit, not a page. */
@@ -966,7 +965,9 @@ int main(int argc, char **argv)
         O_HELP_QUERY,
         O_COLLAPSE,
         O_VERSION,
-        O_OUT
+        O_OUT,
+        O_ALLOW_PARTIAL,
+        O_REMOTE_TIMEOUT
     };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
@@ -990,17 +991,33 @@ int main(int argc, char **argv)
         {"collapse", required_argument, NULL, O_COLLAPSE},
         {"version", no_argument, NULL, O_VERSION},
         {"out", required_argument, NULL, O_OUT},
+        {"allow-partial", no_argument, NULL, O_ALLOW_PARTIAL},
+        {"remote-timeout", required_argument, NULL, O_REMOTE_TIMEOUT},
         {NULL, 0, NULL, 0}};
     options o;
     memset(&o, 0, sizeof o);
-    o.db = getenv("LEAKDEX_DB");
     o.format = LX_FMT_TEXT;
     int c;
     int64_t lo, hi;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
-        case O_DB: o.db = optarg; break;
+        case O_DB:
+            if (o.n_db == MAX_DB)
+                return fail("--db: at most %d (a stub file can name more)", MAX_DB);
+            if (!*optarg)
+                return fail("--db: empty name");
+            o.dbs[o.n_db++] = optarg;
+            break;
+        case O_ALLOW_PARTIAL: o.allow_partial = true; break;
+        case O_REMOTE_TIMEOUT: {
+            size_t secs;
+            if (!parse_size(optarg, &secs) || secs < 1 || secs > 3600)
+                return fail("--remote-timeout: '%s' is not a number of seconds (1 to 3600)",
+                            optarg);
+            o.timeout_ms = (unsigned)secs * 1000;
+            break;
+        }
         case O_FROM:
         case O_TO:
         case O_DOMAIN: {
@@ -1080,8 +1097,10 @@ int main(int argc, char **argv)
         return fail("--excel goes with --export FILE.csv");
     if (o.has_after && o.has_before && o.after > o.before)
         return fail("--after is later than --before");
-    if (!o.db || !*o.db)
-        o.db = "leakdex.db";
+    if (o.n_db == 0) {
+        const char *env = getenv("LEAKDEX_DB");
+        o.dbs[o.n_db++] = env && *env ? env : "leakdex.db";
+    }
 
     const struct command *cmd = &commands[0];
     int first = optind;
@@ -1101,7 +1120,12 @@ int main(int argc, char **argv)
         return fail("--export and --export-dir go with search, not %s", cmd->name);
     lx_db *db = NULL;
     char *err = NULL;
-    lx_status st = lx_db_open(o.db, LX_DB_READ, &db, &err);
+    lx_db_open_opts oo = {.paths = o.dbs,
+                          .n_paths = o.n_db,
+                          .timeout_ms = o.timeout_ms,
+                          .allow_partial = o.allow_partial,
+                          .warn = lx_databases_warn};
+    lx_status st = lx_db_open_many(&oo, &db, &err);
     if (st) {
         int rc = fail("%s", err ? err : lx_status_str(st));
         free(err);

@@ -1,6 +1,7 @@
 /* fuzz_message.c - the whole path --inspect runs, on arbitrary bytes as one
  * message: canonical form, identity hash, GMime parse, charsets, HTML,
- * DKIM verification, JSON, and the thread links the indexer stores. */
+ * DKIM verification, JSON, the thread links the indexer stores and the shard
+ * a message goes to. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "message.h"
 #include "sha256.h"
 #include "thread.h"
+#include "shard.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,6 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool mbox = size > 0 && (data[0] & 1);
     if (lx_mbox_canonical(&canon, (const char *)data, size, mbox) == LX_OK &&
         lx_sha256_hex(canon.buf, canon.len, sha) == LX_OK) {
+        unsigned n = size ? (unsigned)data[size - 1] % 7 + 1 : 1;
+        unsigned shard = lx_shard_of(canon.buf, canon.len, sha, n);
+        if (shard < 1 || shard > n)
+            abort();
         lx_message msg;
         if (lx_message_parse(&msg, canon.buf, canon.len, NULL) == LX_OK) {
             lx_strbuf links;

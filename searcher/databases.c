@@ -1,0 +1,71 @@
+/* databases.c - describing the databases a search ran over (exports, warnings). */
+#include "databases.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "banned.h"
+
+static void str_or_null(lx_strbuf *m, const char *s)
+{
+    if (s && *s)
+        lx_escape_json(m, s, strlen(s));
+    else
+        lx_strbuf_addstr(m, "null");
+}
+
+lx_status lx_databases_json(lx_db *db, const char *const *paths, size_t n_paths, lx_strbuf *m)
+{
+    size_t n = lx_db_parts(db);
+    const char *created = NULL, *updated = NULL;
+    unsigned long long documents = 0;
+    for (size_t i = 0; i < n; i++) {
+        lx_db_part_info p;
+        lx_db_part(db, i, &p);
+        /* ISO 8601 UTC strings compare as the times they name. */
+        if (*p.created && (!created || strcmp(p.created, created) < 0))
+            created = p.created;
+        if (*p.updated && (!updated || strcmp(p.updated, updated) > 0))
+            updated = p.updated;
+        documents += p.documents;
+    }
+    char *abs = n_paths == 1 ? realpath(paths[0], NULL) : NULL;
+    lx_strbuf_addstr(m, "{\"path\":");
+    str_or_null(m, n_paths == 1 ? (abs ? abs : paths[0]) : NULL);
+    free(abs);
+    lx_strbuf_addstr(m, ",\"created\":");
+    str_or_null(m, created);
+    lx_strbuf_addstr(m, ",\"updated\":");
+    str_or_null(m, updated);
+    lx_strbuf_addf(m, ",\"documents\":%llu", documents);
+    if (n > 1) {
+        lx_strbuf_addstr(m, ",\"databases\":[");
+        for (size_t i = 0; i < n; i++) {
+            lx_db_part_info p;
+            lx_db_part(db, i, &p);
+            char *pabs = p.label[0] == '/' || strncmp(p.label, "remote ", 7) == 0
+                             ? NULL
+                             : realpath(p.label, NULL);
+            lx_strbuf_addstr(m, i ? ",{\"path\":" : "{\"path\":");
+            str_or_null(m, pabs ? pabs : p.label);
+            free(pabs);
+            lx_strbuf_addstr(m, ",\"created\":");
+            str_or_null(m, p.created);
+            lx_strbuf_addstr(m, ",\"updated\":");
+            str_or_null(m, p.updated);
+            lx_strbuf_addf(m, ",\"documents\":%u,\"shards\":", p.documents);
+            str_or_null(m, p.shards);
+            lx_strbuf_addf(m, ",\"missing\":%s}", p.missing ? "true" : "false");
+        }
+        lx_strbuf_addch(m, ']');
+    }
+    return lx_strbuf_addch(m, '}');
+}
+
+void lx_databases_warn(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "leakdex-search: warning: %s\n", msg);
+}
