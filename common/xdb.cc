@@ -1249,9 +1249,8 @@ lx_status lx_db_set_tag(lx_db *db, lx_docid id, const char *prefix, const char *
     LX_GUARD_END(db)
 }
 
-lx_status lx_db_set_terms_value(lx_db *db, lx_docid id, const char *prefix,
-                                const char *const *add, size_t n_add, int slot, const char *bytes,
-                                size_t len)
+lx_status lx_db_set_terms_value(lx_db *db, lx_docid id, const char *prefix, const char *const *add,
+                                size_t n_add, int slot, const char *bytes, size_t len)
 {
     LX_GUARD_BEGIN
     if (!db->wdb) {

@@ -51,7 +51,7 @@ typedef struct indexer {
     bool sharded;        /* --shard I/N: only the messages of that shard */
     lx_shard shard;
     lx_strbuf canon;
-    unsigned threshold; /* --corroborate-threshold, percent */
+    unsigned threshold;    /* --corroborate-threshold, percent */
     lx_attach_ctx *attach; /* attachment limits, libmagic, texts already extracted */
 } indexer;
 
