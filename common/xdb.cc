@@ -1214,6 +1214,18 @@ lx_status lx_db_retag(lx_db *db, lx_docid id, const char *const *drop, size_t n_
     LX_GUARD_END(db)
 }
 
+lx_status lx_db_docid_of(lx_db *db, const char *sha, lx_docid *id)
+{
+    LX_GUARD_BEGIN
+    std::string term = std::string(lx_schema_prefix(LX_F_SHA256)) + sha;
+    Xapian::PostingIterator p = db->db->postlist_begin(term);
+    if (p == db->db->postlist_end(term))
+        return LX_E_NOT_FOUND;
+    *id = *p;
+    return LX_OK;
+    LX_GUARD_END(db)
+}
+
 lx_status lx_db_set_tag(lx_db *db, lx_docid id, const char *prefix, const char *value, int slot)
 {
     LX_GUARD_BEGIN

@@ -136,6 +136,10 @@ lx_status lx_db_retag(lx_db *db, lx_docid id, const char *const *drop, size_t n_
                       const char *const *add, size_t n_add, int slot, double value,
                       const char *data, size_t len);
 
+/* The id, in this database, of the document whose SHA-256 is sha (64 hex
+ * digits): LX_E_NOT_FOUND when it holds none. */
+lx_status lx_db_docid_of(lx_db *db, const char *sha, lx_docid *id);
+
 /* Gives a stored document the one term prefix+value among the terms that
  * start with prefix (the others are removed) and, when slot >= 0, stores
  * value in that slot too. */

@@ -1549,7 +1549,7 @@ static int by_doc(const void *x, const void *y)
 }
 
 /* Stores the findings of docs[doc] (found[from..to)) when they changed. */
-static lx_status store(lx_db *db, pass *p, size_t doc, size_t from, size_t to,
+static lx_status store(lx_db *read, lx_db *write, pass *p, size_t doc, size_t from, size_t to,
                        lx_corroborate_stats *stats)
 {
     lx_strbuf value;
@@ -1575,16 +1575,27 @@ static lx_status store(lx_db *db, pass *p, size_t doc, size_t from, size_t to,
             terms[nt++] = t1;
         if (mismatch)
             terms[nt++] = t2;
-        st = lx_db_set_terms_value(db, p->docs[doc].id, prefix, terms, nt,
-                                   lx_schema_slot(LX_F_CORROBORATION), value.buf, value.len);
+        /* Over shards, this shard's documents only, found by SHA-256. */
+        lx_docid id = p->docs[doc].id;
+        if (read != write)
+            st = lx_db_docid_of(write, p->docs[doc].sha, &id);
+        if (st == LX_E_NOT_FOUND) {
+            lx_strbuf_release(&value);
+            return LX_OK;
+        }
+        if (!st)
+            st = lx_db_set_terms_value(write, id, prefix, terms, nt,
+                                       lx_schema_slot(LX_F_CORROBORATION), value.buf, value.len);
         stats->rewritten++;
     }
     lx_strbuf_release(&value);
     return st;
 }
 
-lx_status lx_corroborate_pass(lx_db *db, unsigned threshold, lx_corroborate_stats *stats)
+lx_status lx_corroborate_pass(lx_db *read, lx_db *write, unsigned threshold,
+                              lx_corroborate_stats *stats)
 {
+    lx_db *db = read;
     memset(stats, 0, sizeof *stats);
     pass p;
     memset(&p, 0, sizeof p);
@@ -1612,7 +1623,7 @@ lx_status lx_corroborate_pass(lx_db *db, unsigned threshold, lx_corroborate_stat
             k++;
         if (from == k && !p.docs[i].current)
             continue;
-        st = store(db, &p, i, from, k, stats);
+        st = store(read, write, &p, i, from, k, stats);
     }
     for (size_t i = 0; i < p.n_found; i++)
         free(p.found[i].line);

@@ -134,6 +134,7 @@ typedef struct lx_corroborate_stats {
  * threshold given (percent); only documents whose result changed are
  * rewritten.
  */
-lx_status lx_corroborate_pass(lx_db *db, unsigned threshold, lx_corroborate_stats *stats);
+lx_status lx_corroborate_pass(lx_db *read, lx_db *write, unsigned threshold,
+                              lx_corroborate_stats *stats);
 
 #endif

@@ -460,7 +460,7 @@ static bool run_chains(indexer *ix)
 {
     lx_corroborate_stats cs;
     double t0 = now_seconds();
-    lx_status st = lx_corroborate_pass(ix->db, ix->threshold, &cs);
+    lx_status st = lx_corroborate_pass(ix->db, ix->db, ix->threshold, &cs);
     if (st) {
         fprintf(stderr, "leakdex-index: chain corroboration: %s: %s\n", lx_status_str(st),
                 lx_db_error(ix->db));
@@ -798,7 +798,7 @@ int main(int argc, char **argv)
             lx_thread_stats ts;
             lx_status tst = lx_db_commit(ix.db);
             if (!tst)
-                tst = lx_thread_pass(ix.db, &ts);
+                tst = lx_thread_pass(ix.db, ix.db, &ts);
             if (tst) {
                 fprintf(stderr, "leakdex-index: threading: %s: %s\n", lx_status_str(tst),
                         lx_db_error(ix.db));

@@ -236,13 +236,14 @@ lx_status lx_thread_initial_id(const char *links, size_t len, const char *sha,
 
 typedef struct tdoc {
     lx_docid id;
-    double date;      /* +inf when undated: dated messages start threads first */
-    uint64_t sha;     /* first 16 hex digits of the identity: ties */
-    uint64_t current; /* the stored thread id; 0 when unset or unreadable */
-    uint64_t initial; /* lx_thread_initial_id */
-    uint64_t subject; /* hash of the base subject; 0 when empty */
-    uint64_t sender;  /* hash of the sender address; 0 when none */
-    size_t rcpt_at;   /* first of its recipients' hashes in pass.rcpt */
+    double date;  /* +inf when undated: dated messages start threads first */
+    uint64_t sha; /* first 16 hex digits of the identity: ties */
+    char identity[LX_SHA256_HEX_LEN + 1]; /* the whole SHA-256, to find it in another index */
+    uint64_t current;                     /* the stored thread id; 0 when unset or unreadable */
+    uint64_t initial;                     /* lx_thread_initial_id */
+    uint64_t subject;                     /* hash of the base subject; 0 when empty */
+    uint64_t sender;                      /* hash of the sender address; 0 when none */
+    size_t rcpt_at;                       /* first of its recipients' hashes in pass.rcpt */
     uint32_t n_rcpt;
     uint32_t node;     /* its Message-ID's node, or a node of its own */
     bool orphan_reply; /* reply prefix, no In-Reply-To and no References */
@@ -416,6 +417,11 @@ static int on_row(void *ctx, const lx_scan_row *row)
     d->id = row->id;
     d->date = isnan(row->nums[S_DATE]) ? INFINITY : row->nums[S_DATE];
     d->sha = parse_hex16(row->vals[S_IDENTITY], row->lens[S_IDENTITY]);
+    size_t il = strcspn(row->vals[S_IDENTITY], "\t");
+    if (il > LX_SHA256_HEX_LEN)
+        il = LX_SHA256_HEX_LEN;
+    memcpy(d->identity, row->vals[S_IDENTITY], il);
+    d->identity[il] = '\0';
     d->current = row->lens[S_THREAD] == LX_THREAD_ID_LEN
                      ? parse_hex16(row->vals[S_THREAD], row->lens[S_THREAD])
                      : 0;
@@ -558,7 +564,7 @@ static bool first_of(const tdoc *a, const tdoc *b)
     return a->id < b->id;
 }
 
-lx_status lx_thread_pass(lx_db *db, lx_thread_stats *stats)
+lx_status lx_thread_pass(lx_db *read, lx_db *write, lx_thread_stats *stats)
 {
     memset(stats, 0, sizeof *stats);
     pass p;
@@ -572,7 +578,7 @@ lx_status lx_thread_pass(lx_db *db, lx_thread_stats *stats)
     slots[S_RECIPIENTS] = lx_schema_slot(LX_F_RECIPIENTS);
     lx_query_opts all;
     memset(&all, 0, sizeof all);
-    lx_status st = lx_db_scan(db, &all, slots, S_COUNT, on_row, &p);
+    lx_status st = lx_db_scan(read, &all, slots, S_COUNT, on_row, &p);
     if (!st)
         st = p.st;
     if (!st)
@@ -603,7 +609,16 @@ lx_status lx_thread_pass(lx_db *db, lx_thread_stats *stats)
                 continue;
             char hex[LX_THREAD_ID_LEN + 1];
             snprintf(hex, sizeof hex, "%016" PRIx64, want);
-            st = lx_db_set_tag(db, d->id, prefix, hex, slot);
+            lx_docid id = d->id;
+            if (read != write) {
+                st = lx_db_docid_of(write, d->identity, &id);
+                if (st == LX_E_NOT_FOUND) {
+                    st = LX_OK; /* another shard's: rewritten there */
+                    continue;
+                }
+            }
+            if (!st)
+                st = lx_db_set_tag(write, id, prefix, hex, slot);
             stats->relinked++;
         }
     }

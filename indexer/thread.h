@@ -48,7 +48,10 @@ typedef struct lx_thread_stats {
 } lx_thread_stats;
 
 /*
- * The thread pass, run after every indexing run: reads the links of every
+ * The thread pass, run after every indexing run (read and write the same
+ * index), or over every shard of a sharded index (read: all shards as one
+ * database; write: this shard, whose documents alone are rewritten, found by
+ * their SHA-256): reads the links of every
  * document, joins messages that reference each other (directly, through
  * References, or through a common ancestor missing from the archive), joins
  * a reply that carries no references to the latest earlier message with the
@@ -58,6 +61,6 @@ typedef struct lx_thread_stats {
  * are rewritten; the result does not depend on the order messages were
  * indexed in.
  */
-lx_status lx_thread_pass(lx_db *db, lx_thread_stats *stats);
+lx_status lx_thread_pass(lx_db *read, lx_db *write, lx_thread_stats *stats);
 
 #endif
