@@ -36,6 +36,7 @@ enum { EXIT_OK = 0, EXIT_DB = 1, EXIT_USAGE = 2, EXIT_SOURCE = 3 };
 
 typedef struct indexer {
     lx_db *db;
+    lx_db *all; /* what the thread and chain passes read: db, or every shard (--link-with) */
     lx_report report;
     bool quiet;
     bool inspect;        /* --inspect: print what was parsed, write no index */
@@ -406,6 +407,7 @@ static void usage(FILE *out)
     fputs("usage: leakdex-index [--db DIR] [--keys FILE]... [--shard I/N] [--hidden] [--quiet] "
           "SOURCE...\n"
           "       leakdex-index --db DIR --reverify --keys FILE...\n"
+          "       leakdex-index --db SHARD --link-with ALL [--corroborate-threshold P]\n"
           "       leakdex-index --inspect [--full] [--keys FILE]... [--hidden] SOURCE...\n"
           "\n"
           "Indexes every message found under each SOURCE (a file, a directory\n"
@@ -418,6 +420,9 @@ static void usage(FILE *out)
           "               (repeatable; without keys every signature is \"nokey\")\n"
           "  --reverify   verify every indexed message again with the --keys given and\n"
           "               update its verdict; nothing else is re-parsed\n"
+          "  --link-with ALL  once every shard is indexed: this shard's threads and\n"
+          "               chain corroboration computed over ALL (a stub file, or a\n"
+          "               directory, naming every shard), as one index would have them\n"
           "  --no-dkim    skip DKIM verification (verdicts recorded as unchecked)\n"
           "  --dns        ask live DNS for key records no key file has (off by default)\n"
           "  --keys-out FILE  with --dns: append the records found, for offline re-runs\n"
@@ -460,7 +465,7 @@ static bool run_chains(indexer *ix)
 {
     lx_corroborate_stats cs;
     double t0 = now_seconds();
-    lx_status st = lx_corroborate_pass(ix->db, ix->db, ix->threshold, &cs);
+    lx_status st = lx_corroborate_pass(ix->all ? ix->all : ix->db, ix->db, ix->threshold, &cs);
     if (st) {
         fprintf(stderr, "leakdex-index: chain corroboration: %s: %s\n", lx_status_str(st),
                 lx_db_error(ix->db));
@@ -477,6 +482,53 @@ static bool run_chains(indexer *ix)
     ix->report.chain_rewritten = cs.rewritten;
     ix->report.chain_seconds = now_seconds() - t0;
     return true;
+}
+
+/* The thread pass, then the chain pass; false (after saying why) on error. */
+static bool run_passes(indexer *ix)
+{
+    lx_thread_stats ts;
+    lx_status st = lx_db_commit(ix->db);
+    if (!st)
+        st = lx_thread_pass(ix->all ? ix->all : ix->db, ix->db, &ts);
+    if (st) {
+        fprintf(stderr, "leakdex-index: threading: %s: %s\n", lx_status_str(st),
+                lx_db_error(ix->db));
+        return false;
+    }
+    ix->report.threaded = true;
+    ix->report.threads = ts.threads;
+    ix->report.thread_messages = ts.messages;
+    ix->report.relinked = ts.relinked;
+    ix->report.by_subject = ts.by_subject;
+    return run_chains(ix);
+}
+
+/* --link-with ALL: this shard's threads and chains, computed over every
+ * shard read together (ALL: a stub file or a directory list), so that
+ * conversations and quotes that cross shards are found as in one index. */
+static int run_link(indexer *ix, const char *all_path)
+{
+    char *err = NULL;
+    lx_status st = lx_db_open(all_path, LX_DB_READ, &ix->all, &err);
+    if (st) {
+        fprintf(stderr, "leakdex-index: --link-with: %s\n", err ? err : lx_status_str(st));
+        free(err);
+        lx_db_close(ix->db);
+        return EXIT_DB;
+    }
+    double t0 = now_seconds();
+    bool ok = run_passes(ix);
+    lx_db_close(ix->all);
+    ix->all = NULL;
+    lx_status cst = lx_db_close(ix->db);
+    if (cst)
+        fprintf(stderr, "leakdex-index: cannot commit the index: %s\n", lx_status_str(cst));
+    if (ok && !cst) {
+        lx_report_print_passes(&ix->report, stdout);
+        printf("linked with %s in %.2f s\n", all_path, now_seconds() - t0);
+    }
+    return ok && !cst ? EXIT_OK : EXIT_DB;
 }
 
 /* --reverify: new verdicts for an existing index. */
@@ -531,6 +583,7 @@ int main(int argc, char **argv)
                                          {"attach-max-ratio", required_argument, NULL, 'X'},
                                          {"attach-timeout", required_argument, NULL, 'W'},
                                          {"shard", required_argument, NULL, 'S'},
+                                         {"link-with", required_argument, NULL, 'L'},
                                          {NULL, 0, NULL, 0}};
     if (argc == 3 && strcmp(argv[1], "--extract-helper") == 0)
         return lx_doctext_helper_main(argv[2]);
@@ -539,6 +592,7 @@ int main(int argc, char **argv)
     const char *dbpath = getenv("LEAKDEX_DB");
     bool hidden = false, reverify = false, dns = false;
     const char *keys_out = NULL;
+    const char *link_with = NULL;
     indexer ix;
     memset(&ix, 0, sizeof ix);
     ix.commit_every = LX_COMMIT_BATCH;
@@ -633,6 +687,13 @@ int main(int argc, char **argv)
             ix.sharded = true;
             break;
         case 'R': reverify = true; break;
+        case 'L':
+            if (!*optarg) {
+                fputs("leakdex-index: --link-with: empty name\n", stderr);
+                return EXIT_USAGE;
+            }
+            link_with = optarg;
+            break;
         case 'k':
             if (n_keyfiles == MAX_KEY_FILES) {
                 fprintf(stderr, "leakdex-index: at most %d --keys files\n", MAX_KEY_FILES);
@@ -659,7 +720,12 @@ int main(int argc, char **argv)
         fputs("leakdex-index: --reverify takes --db and --keys, no SOURCE (try --help)\n", stderr);
         return EXIT_USAGE;
     }
-    if (!reverify && optind >= argc) {
+    if (link_with && (optind < argc || reverify || ix.inspect || ix.sharded || dns)) {
+        fputs("leakdex-index: --link-with takes --db (a shard) and ALL, no SOURCE (try --help)\n",
+              stderr);
+        return EXIT_USAGE;
+    }
+    if (!reverify && !link_with && optind >= argc) {
         fputs("leakdex-index: no SOURCE given (try --help)\n", stderr);
         return EXIT_USAGE;
     }
@@ -725,6 +791,11 @@ int main(int argc, char **argv)
         if (ix.keys_out)
             fclose(ix.keys_out);
         return EXIT_DB;
+    }
+    if (link_with) {
+        int lrc = run_link(&ix, link_with);
+        lx_keystore_free(ix.keys);
+        return lrc;
     }
     if (!ix.inspect && !reverify) {
         lx_strbuf why;
@@ -795,23 +866,8 @@ int main(int argc, char **argv)
         char iso[32];
         lx_date_format_iso(now.tv_sec, iso);
         if (!ix.fatal) {
-            lx_thread_stats ts;
-            lx_status tst = lx_db_commit(ix.db);
-            if (!tst)
-                tst = lx_thread_pass(ix.db, ix.db, &ts);
-            if (tst) {
-                fprintf(stderr, "leakdex-index: threading: %s: %s\n", lx_status_str(tst),
-                        lx_db_error(ix.db));
+            if (!run_passes(&ix))
                 rc = EXIT_DB;
-            } else {
-                ix.report.threaded = true;
-                ix.report.threads = ts.threads;
-                ix.report.thread_messages = ts.messages;
-                ix.report.relinked = ts.relinked;
-                ix.report.by_subject = ts.by_subject;
-                if (!run_chains(&ix))
-                    rc = EXIT_DB;
-            }
             lx_db_set_metadata(ix.db, "leakdex.updated", iso);
         }
         lx_status cst = lx_db_close(ix.db);

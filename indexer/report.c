@@ -167,6 +167,11 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
                 "dkim: %zu pass (%zu with a weak key), %zu fail, %zu nokey, %zu invalid, %zu "
                 "unsigned\n",
                 r->dkim[1], r->dkim_weak, r->dkim[2], r->dkim[3], r->dkim[4], r->dkim[0]);
+    lx_report_print_passes(r, out);
+}
+
+void lx_report_print_passes(const lx_report *r, FILE *out)
+{
     if (r->threaded)
         fprintf(out,
                 "threads: %zu conversations in %zu messages (%zu replies joined by subject "

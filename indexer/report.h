@@ -56,6 +56,9 @@ typedef struct lx_report {
  * index, what the pass compared and rewrote, its time. */
 void lx_report_print_chains(const lx_report *r, FILE *out);
 
+/* Prints the threads and chains lines alone (leakdex-index --link-with). */
+void lx_report_print_passes(const lx_report *r, FILE *out);
+
 void lx_report_init(lx_report *r);
 void lx_report_release(lx_report *r);
 

@@ -90,6 +90,22 @@ expect_status "no --shard into a shard's index" 2 index --db "$WORK/s1" "$DATA/e
 expect_status "--shard into a whole index" 2 index --db "$ONE" --shard 1/3 "$DATA/eml"
 expect_status "--shard with --inspect" 2 index --inspect --shard 1/3 "$DATA/eml"
 
+# --- threads and chains across shards ---------------------------------------
+# A conversation or a quote may cross shards: once every shard is indexed,
+# each is linked with all of them (their threads and corroborations computed
+# over the three read as one), as the README's procedure says.
+printf 'auto %s\n' s1 s2 s3 >"$WORK/all.stub"
+for i in 1 2 3; do
+    index --db "$WORK/s$i" --link-with "$WORK/all.stub" >"$WORK/link$i.out" 2>&1
+    expect_eq "shard $i/3 linked with all three" 0 $?
+    expect_eq "shard $i/3 linked: the conversations and chains of one index" \
+        "$(grep -E '^(threads|chains):' "$WORK/one.out" | sed 's/;.*//')" \
+        "$(grep -E '^(threads|chains):' "$WORK/link$i.out" | sed 's/;.*//')"
+done
+expect_status "--link-with and a SOURCE" 2 index --db "$WORK/s1" --link-with "$WORK/all.stub" "$DATA/eml"
+expect_status "--link-with and --shard" 2 index --db "$WORK/s1" --shard 1/3 --link-with "$WORK/all.stub"
+expect_status "--link-with an index that is not there" 1 index --db "$WORK/s1" --link-with "$WORK/nosuch"
+
 # --- one database, three local shards, a stub file with remote shards ------
 serve "$WORK/s2"
 P2=$PORT
