@@ -538,7 +538,7 @@ def address(pidx, charset):
 
 # ---------------------------------------------------------------- attachments
 
-def pdf_bytes(rng, lang, lines, image_bytes):
+def pdf_bytes(rng, lines, image_bytes):
     """A small valid PDF: pages of Helvetica text, optionally a grey image
     (random pixels, as a scan weighs) on the first page."""
     def esc(t):
@@ -620,7 +620,7 @@ ATTACH_NAMES = {"fr": ["note", "compte-rendu", "programme", "budget-prévisionne
                        "schedule", "contract", "invoice", "summary"]}
 
 
-def attachment_part(rng, s, kind, k):
+def attachment_part(rng, s, kind):
     """(headers, encoded body) of one attachment."""
     base = "%s-%d" % (rng.choice(ATTACH_NAMES[s.lang]), rng.randint(1, 99))
     nwords = max(20, min(20000, int(rng.lognormvariate(math.log(400), 1.0))))
@@ -628,7 +628,7 @@ def attachment_part(rng, s, kind, k):
     if kind == "pdf":
         lines = [x for p in pars for x in wrap(p, 90)]
         scan = int(rng.lognormvariate(math.log(30000), 1.3)) if rng.random() < 0.5 else 0
-        data, ctype, name = pdf_bytes(rng, s.lang, lines, min(scan, 4 << 20)), "application/pdf", base + ".pdf"
+        data, ctype, name = pdf_bytes(rng, lines, min(scan, 4 << 20)), "application/pdf", base + ".pdf"
     elif kind == "docx":
         data, name = docx_bytes(pars), base + ".docx"
         ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -676,14 +676,15 @@ def boundary(rng):
 
 
 def multipart(rng, subtype, parts):
-    b = boundary(rng)
-    out = [b"Content-Type: multipart/%s;\n\tboundary=\"%s\"\n" % (subtype.encode(), b.encode()),
-           b"This is a multi-part message in MIME format.\n"]
+    """(Content-Type header, body) of a multipart of `parts`, each a
+    (headers, encoded body) pair."""
+    b = boundary(rng).encode()
+    head = b"Content-Type: multipart/%s;\n\tboundary=\"%s\"\n" % (subtype.encode(), b)
     body = [b""]
-    for head, payload in parts:
-        body.append(b"--" + b.encode() + b"\n" + head + b"\n" + payload)
-    body.append(b"--" + b.encode() + b"--\n")
-    return out[0], out[1] + b"\n".join(body)
+    for part_head, payload in parts:
+        body.append(b"--" + b + b"\n" + part_head + b"\n" + payload)
+    body.append(b"--" + b + b"--\n")
+    return head, b"This is a multi-part message in MIME format.\n" + b"\n".join(body)
 
 
 def build_message(i):
@@ -700,8 +701,8 @@ def build_message(i):
         head, body = plain
     if s.attach:
         parts = [(head, body)]
-        for k, kind in enumerate(s.attach):
-            parts.append(attachment_part(rng, s, kind, k))
+        for kind in s.attach:
+            parts.append(attachment_part(rng, s, kind))
         head, body = multipart(rng, "mixed", parts)
     sender = PEOPLE[s.sender]
     date = email.utils.format_datetime(local_date(s))
