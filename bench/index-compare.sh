@@ -33,7 +33,7 @@ while (($#)); do
     --seed) seed=$2; shift 2 ;;
     compare | incremental | rss) modes+=("$1"); shift ;;
     all) modes+=(compare incremental rss); shift ;;
-    -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
     *) echo "index-compare.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
