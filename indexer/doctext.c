@@ -14,16 +14,6 @@
 #include "caps.h"
 #include "banned.h"
 
-const char *lx_doctext_kind_name(lx_doctext_kind k)
-{
-    switch (k) {
-    case LX_DOCTEXT_PDF: return "pdf";
-    case LX_DOCTEXT_OOXML: return "ooxml";
-    case LX_DOCTEXT_ODF: return "odf";
-    }
-    return "pdf";
-}
-
 static lx_status pdf_text(const char *data, size_t len, size_t max, lx_strbuf *out, lx_strbuf *why)
 {
     GBytes *bytes = g_bytes_new_static(data, len);

@@ -14,7 +14,17 @@ typedef enum lx_doctext_kind {
 } lx_doctext_kind;
 
 /* The name used on the helper's command line ("pdf", "ooxml", "odf"). */
-const char *lx_doctext_kind_name(lx_doctext_kind k);
+/* Inline, so that code naming a kind (the attachment walk, which the
+ * searcher links) does not pull in poppler with the rest of this module. */
+static inline const char *lx_doctext_kind_name(lx_doctext_kind k)
+{
+    switch (k) {
+    case LX_DOCTEXT_PDF: return "pdf";
+    case LX_DOCTEXT_OOXML: return "ooxml";
+    case LX_DOCTEXT_ODF: return "odf";
+    }
+    return "pdf";
+}
 
 /*
  * Appends the text of document data[0..len) to out (UTF-8, not yet
