@@ -164,17 +164,61 @@ std::string cut_term(const std::string &prefix, const std::string &value)
     return prefix + value.substr(0, n);
 }
 
-Xapian::Query date_query(int slot, bool has_lo, int64_t lo, bool has_hi, int64_t hi)
+Xapian::Query date_query(Xapian::Database &db, int slot, bool has_lo, int64_t lo, bool has_hi,
+                         int64_t hi)
 {
+    if (!has_lo && !has_hi)
+        return Xapian::Query::MatchAll;
     std::string a = Xapian::sortable_serialise(static_cast<double>(lo));
     std::string b = Xapian::sortable_serialise(static_cast<double>(hi));
-    if (has_lo && has_hi)
-        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, a, b);
-    if (has_lo)
-        return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, a);
-    if (has_hi)
-        return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, b);
-    return Xapian::Query::MatchAll;
+    Xapian::Query range = has_lo && has_hi
+                              ? Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, a, b)
+                          : has_lo ? Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, a)
+                                   : Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, b);
+    // A value range reads the date of every document. Every dated message
+    // also has year and month terms: the months that hold mail are listed
+    // (a few hundred terms at most), a whole year inside the range matches by
+    // its year term, a whole month by its month term, and only the months
+    // cut by an end of the range read dates, of their own messages alone.
+    const std::string month_prefix = lx_schema_prefix(LX_F_MONTH);
+    const std::string year_prefix = lx_schema_prefix(LX_F_YEAR);
+    auto inside = [&](int64_t first, int64_t last) {
+        return (!has_lo || first >= lo) && (!has_hi || last <= hi);
+    };
+    std::vector<Xapian::Query> parts;
+    std::string last_year;
+    for (auto t = db.allterms_begin(month_prefix); t != db.allterms_end(month_prefix); ++t) {
+        const std::string term = *t;
+        const std::string v = term.substr(month_prefix.size());
+        // Month terms are "YYYY-MM"; other fields' terms share the prefix
+        // (XMID...) and start with a letter.
+        int y, m;
+        char tail;
+        if (v.empty() || !(v[0] == '-' || (v[0] >= '0' && v[0] <= '9')))
+            break;
+        if (std::sscanf(v.c_str(), "%d-%d%c", &y, &m, &tail) != 2 || m < 1 || m > 12)
+            return range; // not a month term as the indexer writes them
+        int64_t first = lx_date_from_civil(y, m, 1, 0, 0, 0);
+        int64_t last = (m == 12 ? lx_date_from_civil(y + 1, 1, 1, 0, 0, 0)
+                                : lx_date_from_civil(y, m + 1, 1, 0, 0, 0)) -
+                       1;
+        if ((has_hi && first > hi) || (has_lo && last < lo))
+            continue;
+        std::string year = v.substr(0, v.rfind('-'));
+        if (inside(lx_date_from_civil(y, 1, 1, 0, 0, 0),
+                   lx_date_from_civil(y + 1, 1, 1, 0, 0, 0) - 1)) {
+            if (year != last_year)
+                parts.emplace_back(year_prefix + year);
+            last_year = year;
+        } else if (inside(first, last)) {
+            parts.emplace_back(term);
+        } else {
+            parts.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(term), range);
+        }
+    }
+    if (parts.empty())
+        return Xapian::Query::MatchNothing;
+    return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 }
 
 // Xapian's query parser leaks memory when a field processor throws, so the
@@ -193,11 +237,13 @@ struct ParseProblem {
 // a boolean prefix's whole value (up to white space) to this processor.
 class DateProcessor : public Xapian::FieldProcessor
 {
+    Xapian::Database &db;
     int slot;
     ParseProblem &problem;
 
   public:
-    DateProcessor(int slot_, ParseProblem &p) : slot(slot_), problem(p)
+    DateProcessor(Xapian::Database &db_, int slot_, ParseProblem &p)
+        : db(db_), slot(slot_), problem(p)
     {
     }
     Xapian::Query operator()(const std::string &str) override
@@ -208,7 +254,7 @@ class DateProcessor : public Xapian::FieldProcessor
             problem.note("bad date '" + str + "' (use YYYY, YYYY-MM, YYYY-MM-DD or A..B)");
             return Xapian::Query::MatchNothing;
         }
-        return date_query(slot, has_lo, lo, has_hi, hi);
+        return date_query(db, slot, has_lo, lo, has_hi, hi);
     }
 };
 
@@ -290,7 +336,8 @@ Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const ch
             qp.add_boolean_prefix(d->query_name,
                                   (new BooleanProcessor(d->field, problem))->release());
         else if (d->field == LX_F_DATE)
-            qp.add_boolean_prefix(d->query_name, (new DateProcessor(d->slot, problem))->release());
+            qp.add_boolean_prefix(d->query_name,
+                                  (new DateProcessor(db, d->slot, problem))->release());
         else if (d->field == LX_F_VERIFIED)
             qp.add_boolean_prefix(d->query_name, (new VerifiedProcessor(problem))->release());
     }
@@ -391,7 +438,7 @@ Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
                           Xapian::Query(std::string(lx_schema_prefix(LX_F_DKIM)) + "pass"));
     if (o->has_after || o->has_before)
         q = Xapian::Query(Xapian::Query::OP_FILTER, q,
-                          date_query(lx_schema_slot(LX_F_DATE), o->has_after, o->after,
+                          date_query(db, lx_schema_slot(LX_F_DATE), o->has_after, o->after,
                                      o->has_before, o->before));
     return q;
 }
