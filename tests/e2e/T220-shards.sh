@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# T190: shards. data/ indexed as one database and as three shards
+# T220: shards. data/ indexed as one database and as three shards
 # (--shard 1/3, 2/3, 3/3 of the same sources); two shards served by
 # xapian-tcpsrv on loopback and named, with the third, in a stub file. Every
 # command gives the same bytes through the stub file, through three local
