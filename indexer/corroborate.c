@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "caps.h"
+#include "grow.h"
 #include "date.h"
 #include "record.h"
 #include "schema.h"
@@ -70,31 +71,6 @@ static lx_status fold(lx_strbuf *out, const char *s, size_t len)
     return st;
 }
 
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3u;
-    }
-    return h;
-}
-
-static bool grow(void **v, size_t *alloc, size_t need, size_t size)
-{
-    if (need <= *alloc)
-        return true;
-    size_t a = *alloc ? *alloc : 16;
-    while (a < need)
-        a *= 2;
-    void *nv = realloc(*v, a * size);
-    if (!nv)
-        return false;
-    *v = nv;
-    *alloc = a;
-    return true;
-}
-
 static bool starts_with(const char *s, size_t len, const char *prefix)
 {
     size_t n = strlen(prefix);
@@ -130,14 +106,14 @@ static lx_status add_word(lx_corroborate_words *w, const char *s, size_t len)
         return LX_OK;
     }
     size_t alloc = w->alloc;
-    if (!grow((void **)&w->off, &alloc, w->n + 1, sizeof *w->off))
+    if (!lx_grow((void **)&w->off, &alloc, w->n + 1, sizeof *w->off))
         return LX_E_NOMEM;
     size_t alloc2 = w->alloc;
-    if (!grow((void **)&w->hash, &alloc2, w->n + 1, sizeof *w->hash))
+    if (!lx_grow((void **)&w->hash, &alloc2, w->n + 1, sizeof *w->hash))
         return LX_E_NOMEM;
     w->alloc = alloc < alloc2 ? alloc : alloc2;
     w->off[w->n] = w->text.len;
-    w->hash[w->n] = hash_bytes(s, len);
+    w->hash[w->n] = lx_hash64(s, len);
     lx_status st = lx_strbuf_add(&w->text, s, len);
     if (!st)
         st = lx_strbuf_addch(&w->text, '\0');
@@ -343,7 +319,7 @@ static lx_status split_lines(const char *body, size_t len, qline **out, size_t *
         }
         size_t cl = (size_t)(e - c);
         trim(&c, &cl);
-        if (!grow((void **)&v, &alloc, cnt + 1, sizeof *v)) {
+        if (!lx_grow((void **)&v, &alloc, cnt + 1, sizeof *v)) {
             free(v);
             return LX_E_NOMEM;
         }
@@ -390,7 +366,7 @@ static lx_status pending_add(pending *pb, bool attribution, const char *from, si
     *index = -1;
     if (pb->n >= LX_CHAIN_MAX_BLOCKS)
         return LX_OK;
-    if (!grow((void **)&pb->v, &pb->alloc, pb->n + 1, sizeof *pb->v))
+    if (!lx_grow((void **)&pb->v, &pb->alloc, pb->n + 1, sizeof *pb->v))
         return LX_E_NOMEM;
     lx_corroborate_block *b = &pb->v[pb->n];
     b->pos = 0;
@@ -519,7 +495,8 @@ static lx_status walk(const char *body, size_t len, bool html, lx_corroborate_wo
                 below = true;
         }
         if (quoted && !was_quoted) {
-            if (!grow((void **)&q->starts, &q->alloc_starts, q->n_starts + 1, sizeof *q->starts)) {
+            if (!lx_grow((void **)&q->starts, &q->alloc_starts, q->n_starts + 1,
+                         sizeof *q->starts)) {
                 st = LX_E_NOMEM;
                 break;
             }
@@ -532,8 +509,8 @@ static lx_status walk(const char *body, size_t len, bool html, lx_corroborate_wo
                         (l->kind == L_ATTRIBUTION && next_nonblank(ls, n, i) < n &&
                          ls[next_nonblank(ls, n, i)].depth > 0);
             if (keep) {
-                if (!grow((void **)&q->blocks, &q->alloc_blocks, q->n_blocks + 1,
-                          sizeof *q->blocks)) {
+                if (!lx_grow((void **)&q->blocks, &q->alloc_blocks, q->n_blocks + 1,
+                             sizeof *q->blocks)) {
                     st = LX_E_NOMEM;
                     break;
                 }
@@ -892,7 +869,7 @@ static lx_status align(const lx_corroborate_words *a, const lx_corroborate_words
             i++;
             continue;
         }
-        if (!grow((void **)&v, &alloc, nv + 1, sizeof *v)) {
+        if (!lx_grow((void **)&v, &alloc, nv + 1, sizeof *v)) {
             st = LX_E_NOMEM;
             goto done;
         }
@@ -1266,7 +1243,7 @@ static int on_row(void *ctx, const lx_scan_row *row)
         p->n = 0;
         return 0;
     }
-    if (!grow((void **)&p->docs, &p->alloc, p->n + 1, sizeof *p->docs)) {
+    if (!lx_grow((void **)&p->docs, &p->alloc, p->n + 1, sizeof *p->docs)) {
         p->st = LX_E_NOMEM;
         return 1;
     }
@@ -1282,7 +1259,7 @@ static int on_row(void *ctx, const lx_scan_row *row)
     size_t tl = row->lens[S_THREAD] < LX_THREAD_HEX ? row->lens[S_THREAD] : LX_THREAD_HEX;
     memcpy(d->thread, row->vals[S_THREAD], tl);
     d->current = row->lens[S_CORROBORATION]
-                     ? hash_bytes(row->vals[S_CORROBORATION], row->lens[S_CORROBORATION]) | 1
+                     ? lx_hash64(row->vals[S_CORROBORATION], row->lens[S_CORROBORATION]) | 1
                      : 0;
     return 0;
 }
@@ -1363,7 +1340,7 @@ static lx_status search_words(const lx_corroborate_words *w, lx_strbuf *terms, s
         }
         if (!plain)
             continue;
-        uint64_t h = hash_bytes(f.buf, f.len) | 1;
+        uint64_t h = lx_hash64(f.buf, f.len) | 1;
         size_t slot = (size_t)(h & (SET - 1));
         while (seen[slot] && seen[slot] != h)
             slot = (slot + 1) & (SET - 1);
@@ -1447,7 +1424,7 @@ static lx_status candidates(lx_db *db, const cdoc *v, const lx_corroborate_quote
 static lx_status add_finding(pass *p, size_t doc, const lx_corroborate_result *r, const cdoc *v,
                              const char *signer)
 {
-    if (!grow((void **)&p->found, &p->alloc_found, p->n_found + 1, sizeof *p->found))
+    if (!lx_grow((void **)&p->found, &p->alloc_found, p->n_found + 1, sizeof *p->found))
         return LX_E_NOMEM;
     lx_strbuf line;
     lx_strbuf_init(&line);
@@ -1563,7 +1540,7 @@ static lx_status store(lx_db *read, lx_db *write, pass *p, size_t doc, size_t fr
     }
     stats->corroborated += corroborated;
     stats->mismatched += mismatch;
-    uint64_t want = value.len ? hash_bytes(value.buf, value.len) | 1 : 0;
+    uint64_t want = value.len ? lx_hash64(value.buf, value.len) | 1 : 0;
     if (!st && want != p->docs[doc].current) {
         const char *prefix = lx_schema_prefix(LX_F_CHAIN);
         char t1[32], t2[32];

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "caps.h"
+#include "grow.h"
 #include "schema.h"
 #include "sha256.h"
 #include "textfold.h"
@@ -263,13 +264,10 @@ typedef struct pass {
     lx_status st;
 } pass;
 
-static uint64_t hash_bytes(const char *s, size_t len)
+/* A key for the node and subject tables: never 0, which marks a free slot. */
+static uint64_t hash_id(const char *s, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3u;
-    }
+    uint64_t h = lx_hash64(s, len);
     return h ? h : 1;
 }
 
@@ -292,24 +290,9 @@ static uint64_t parse_hex16(const char *s, size_t len)
     return v;
 }
 
-static bool grow(void **v, size_t *alloc, size_t need, size_t size)
-{
-    if (need <= *alloc)
-        return true;
-    size_t a = *alloc ? *alloc : 256;
-    while (a < need)
-        a *= 2;
-    void *nv = realloc(*v, a * size);
-    if (!nv)
-        return false;
-    *v = nv;
-    *alloc = a;
-    return true;
-}
-
 static uint32_t new_node(pass *p)
 {
-    if (!grow((void **)&p->parent, &p->alloc_nodes, p->n_nodes + 1, sizeof *p->parent)) {
+    if (!lx_grow((void **)&p->parent, &p->alloc_nodes, p->n_nodes + 1, sizeof *p->parent)) {
         p->st = LX_E_NOMEM;
         return 0;
     }
@@ -408,7 +391,7 @@ static int on_row(void *ctx, const lx_scan_row *row)
         pass_reset(p);
         return 0;
     }
-    if (!grow((void **)&p->docs, &p->alloc, p->n + 1, sizeof *p->docs)) {
+    if (!lx_grow((void **)&p->docs, &p->alloc, p->n + 1, sizeof *p->docs)) {
         p->st = LX_E_NOMEM;
         return 1;
     }
@@ -438,7 +421,7 @@ static int on_row(void *ctx, const lx_scan_row *row)
 
     size_t l;
     const char *mid = links_line(links, links_len, 0, &l);
-    d->node = mid && l ? node_of(p, hash_bytes(mid, l)) : new_node(p);
+    d->node = mid && l ? node_of(p, hash_id(mid, l)) : new_node(p);
     bool linked = false;
     for (size_t k = 1;; k++) {
         if (k == 2 || k == 3)
@@ -449,7 +432,7 @@ static int on_row(void *ctx, const lx_scan_row *row)
         if (!l)
             continue;
         linked = true;
-        uint32_t other = node_of(p, hash_bytes(ref, l));
+        uint32_t other = node_of(p, hash_id(ref, l));
         if (p->st)
             return 1;
         unite(p, d->node, other);
@@ -457,12 +440,12 @@ static int on_row(void *ctx, const lx_scan_row *row)
     const char *flag = links_line(links, links_len, 2, &l);
     const char *subj = links_line(links, links_len, 3, &l);
     d->orphan_reply = !linked && flag && *flag == 'r';
-    d->subject = subj && l ? hash_bytes(subj, l) : 0;
+    d->subject = subj && l ? hash_id(subj, l) : 0;
 
     const char *s = row->vals[S_SENDER];
     const char *tab = memchr(s, '\t', row->lens[S_SENDER]);
     size_t alen = tab ? (size_t)(tab - s) : row->lens[S_SENDER];
-    d->sender = alen ? hash_bytes(s, alen) : 0;
+    d->sender = alen ? hash_id(s, alen) : 0;
     d->rcpt_at = p->n_rcpt;
     const char *r = row->vals[S_RECIPIENTS], *rend = r + row->lens[S_RECIPIENTS];
     while (r < rend) {
@@ -471,11 +454,11 @@ static int on_row(void *ctx, const lx_scan_row *row)
         const char *t = memchr(r, '\t', (size_t)(e - r));
         size_t a = t ? (size_t)(t - r) : (size_t)(e - r);
         if (a) {
-            if (!grow((void **)&p->rcpt, &p->alloc_rcpt, p->n_rcpt + 1, sizeof *p->rcpt)) {
+            if (!lx_grow((void **)&p->rcpt, &p->alloc_rcpt, p->n_rcpt + 1, sizeof *p->rcpt)) {
                 p->st = LX_E_NOMEM;
                 return 1;
             }
-            p->rcpt[p->n_rcpt++] = hash_bytes(r, a);
+            p->rcpt[p->n_rcpt++] = hash_id(r, a);
             d->n_rcpt++;
         }
         r = nl ? nl + 1 : rend;
