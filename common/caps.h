@@ -74,6 +74,13 @@
 /* Documents written between two commits of the index. */
 #define LX_COMMIT_BATCH 2000
 
+/* Messages in flight between the indexer's main thread and its workers:
+ * this many per worker, and their canonical bytes under LX_INFLIGHT_BYTES
+ * (one message is always let through, up to LX_MAX_MESSAGE_BYTES). The
+ * indexer's memory does not grow with the archive. */
+#define LX_INFLIGHT_PER_WORKER 8
+#define LX_INFLIGHT_BYTES ((size_t)128 << 20)
+
 /* References kept per message for threading: the first (the thread's root)
  * and the last ones (the nearest ancestors). Hostile headers list thousands. */
 #define LX_MAX_THREAD_REFS 100

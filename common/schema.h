@@ -13,6 +13,12 @@ extern "C" {
 #define LX_SCHEMA_VERSION 6
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
 
+/* One metadata key per source file indexed completely, this prefix and the
+ * SHA-256 of its path: "1 SIZE MTIME_SEC MTIME_NSEC KIND MESSAGES OTHER\nPATH"
+ * (KIND m: mbox, f: one message; OTHER: messages of other shards). A later
+ * run skips a file whose path, size and modification time match. */
+#define LX_FILE_METADATA_PREFIX "leakdex.file."
+
 typedef enum lx_field {
     LX_F_SHA256,        /* identity: SHA-256 of the canonical raw message */
     LX_F_MESSAGE_ID,    /* Message-ID, without angle brackets */

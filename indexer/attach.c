@@ -19,6 +19,7 @@
 
 #include <glib.h>
 #include <magic.h>
+#include <pthread.h>
 
 #include "unpack.h"
 #include "caps.h"
@@ -42,12 +43,19 @@ typedef struct cached {
     char *reason;
 } cached;
 
+/* Texts extracted earlier in the run, shared by every worker's context. */
+typedef struct text_cache {
+    pthread_mutex_t mu;
+    GHashTable *map; /* sha256 hex -> cached */
+    size_t bytes;
+    unsigned refs; /* contexts sharing it (changed by the main thread only) */
+} text_cache;
+
 struct lx_attach_ctx {
     lx_attach_limits lim;
-    magic_t magic;
+    magic_t magic; /* one per thread: libmagic handles are not shared */
     char *helper;
-    GHashTable *cache; /* sha256 hex -> cached */
-    size_t cache_bytes;
+    text_cache *cache;
 };
 
 void lx_attach_limits_default(lx_attach_limits *lim)
@@ -68,7 +76,10 @@ static void cached_free(gpointer p)
     free(c);
 }
 
-lx_attach_ctx *lx_attach_ctx_new(const lx_attach_limits *lim, const char *helper, lx_strbuf *why)
+/* A context with limits, helper and cache of its own, or (parent given)
+ * those of parent, shared; a libmagic handle of its own either way. */
+static lx_attach_ctx *ctx_new(const lx_attach_limits *lim, const char *helper,
+                              const lx_attach_ctx *parent, lx_strbuf *why)
 {
     lx_attach_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx) {
@@ -84,9 +95,31 @@ lx_attach_ctx *lx_attach_ctx_new(const lx_attach_limits *lim, const char *helper
         lx_attach_ctx_free(ctx);
         return NULL;
     }
+    if (parent) {
+        ctx->cache = parent->cache;
+        ctx->cache->refs++;
+    } else if ((ctx->cache = calloc(1, sizeof *ctx->cache))) {
+        pthread_mutex_init(&ctx->cache->mu, NULL);
+        ctx->cache->map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_free);
+        ctx->cache->refs = 1;
+    }
     ctx->helper = helper ? strdup(helper) : NULL;
-    ctx->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_free);
+    if (!ctx->cache || (helper && !ctx->helper)) {
+        lx_strbuf_addstr(why, "out of memory");
+        lx_attach_ctx_free(ctx);
+        return NULL;
+    }
     return ctx;
+}
+
+lx_attach_ctx *lx_attach_ctx_new(const lx_attach_limits *lim, const char *helper, lx_strbuf *why)
+{
+    return ctx_new(lim, helper, NULL, why);
+}
+
+lx_attach_ctx *lx_attach_ctx_clone(const lx_attach_ctx *ctx, lx_strbuf *why)
+{
+    return ctx_new(&ctx->lim, ctx->helper, ctx, why);
 }
 
 void lx_attach_ctx_free(lx_attach_ctx *ctx)
@@ -95,8 +128,11 @@ void lx_attach_ctx_free(lx_attach_ctx *ctx)
         return;
     if (ctx->magic)
         magic_close(ctx->magic);
-    if (ctx->cache)
-        g_hash_table_destroy(ctx->cache);
+    if (ctx->cache && --ctx->cache->refs == 0) {
+        g_hash_table_destroy(ctx->cache->map);
+        pthread_mutex_destroy(&ctx->cache->mu);
+        free(ctx->cache);
+    }
     free(ctx->helper);
     free(ctx);
 }
@@ -778,44 +814,58 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
         return;
     /* A leaf: its text, once per run for identical files. */
     lx_attachment *a = &w->out->v[idx];
-    cached *c = g_hash_table_lookup(w->ctx->cache, a->sha256);
+    text_cache *tc = w->ctx->cache;
+    pthread_mutex_lock(&tc->mu);
+    cached *c = g_hash_table_lookup(tc->map, a->sha256);
     if (c) {
         char *text = malloc(c->len + 1), *reason = strdup(c->reason);
+        if (text && reason)
+            memcpy(text, c->text, c->len + 1);
+        size_t clen = c->len;
+        lx_attach_status status = c->status;
+        pthread_mutex_unlock(&tc->mu);
         if (!text || !reason) {
             free(text);
             free(reason);
             w->st = LX_E_NOMEM;
             return;
         }
-        memcpy(text, c->text, c->len + 1);
         free(a->text);
         free(a->reason);
         a->text = text;
-        a->text_len = c->len;
+        a->text_len = clen;
         a->reason = reason;
-        a->status = c->status;
+        a->status = status;
         a->from_cache = true;
         return;
     }
+    pthread_mutex_unlock(&tc->mu);
     if ((w->st = extract_leaf(w, idx, h, label, data, len)))
         return;
     a = &w->out->v[idx];
-    if (w->ctx->cache_bytes + a->text_len < LX_ATTACH_CACHE_BYTES) {
-        c = calloc(1, sizeof *c);
-        if (c) {
-            c->text = malloc(a->text_len + 1);
-            c->reason = strdup(a->reason);
-            if (c->text && c->reason) {
-                memcpy(c->text, a->text, a->text_len + 1);
-                c->len = a->text_len;
-                c->status = a->status;
-                g_hash_table_insert(w->ctx->cache, g_strdup(a->sha256), c);
-                w->ctx->cache_bytes += a->text_len + 64;
-            } else {
-                cached_free(c);
-            }
-        }
+    c = calloc(1, sizeof *c);
+    if (!c)
+        return;
+    c->text = malloc(a->text_len + 1);
+    c->reason = strdup(a->reason);
+    if (!c->text || !c->reason) {
+        cached_free(c);
+        return;
     }
+    memcpy(c->text, a->text, a->text_len + 1);
+    c->len = a->text_len;
+    c->status = a->status;
+    /* Another worker may have read the same file meanwhile: first one kept. */
+    pthread_mutex_lock(&tc->mu);
+    if (tc->bytes + a->text_len < LX_ATTACH_CACHE_BYTES &&
+        !g_hash_table_contains(tc->map, a->sha256)) {
+        g_hash_table_insert(tc->map, g_strdup(a->sha256), c);
+        tc->bytes += a->text_len + 64;
+        c = NULL;
+    }
+    pthread_mutex_unlock(&tc->mu);
+    if (c)
+        cached_free(c);
 }
 
 lx_status lx_attach_extract(lx_attach_ctx *ctx, const lx_message *m, lx_attach_list *out)

@@ -67,6 +67,11 @@ typedef struct lx_attach_ctx lx_attach_ctx;
 lx_attach_ctx *lx_attach_ctx_new(const lx_attach_limits *lim, const char *helper, lx_strbuf *why);
 void lx_attach_ctx_free(lx_attach_ctx *ctx);
 
+/* Another context for another thread: the same limits and helper, and the
+ * same cache of texts already extracted (shared under a lock); a libmagic
+ * handle of its own. Created and freed by the thread that made ctx. */
+lx_attach_ctx *lx_attach_ctx_clone(const lx_attach_ctx *ctx, lx_strbuf *why);
+
 void lx_attach_list_init(lx_attach_list *l);
 void lx_attach_list_release(lx_attach_list *l);
 

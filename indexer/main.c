@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -27,9 +28,13 @@
 #include "sha256.h"
 #include "store.h"
 #include "thread.h"
+#include "pool.h"
+#include "schema.h"
 #include "walk.h"
 #include "xdb.h"
 #include "banned.h"
+
+#include <glib.h>
 
 /* Exit codes, as documented in the README. */
 enum { EXIT_OK = 0, EXIT_DB = 1, EXIT_USAGE = 2, EXIT_SOURCE = 3 };
@@ -51,15 +56,77 @@ typedef struct indexer {
     lx_status fatal;     /* a database error that ends the run */
     bool sharded;        /* --shard I/N: only the messages of that shard */
     lx_shard shard;
-    lx_strbuf canon;
     unsigned threshold;    /* --corroborate-threshold, percent */
     lx_attach_ctx *attach; /* attachment limits, libmagic, texts already extracted */
+    /* The pipeline (see dispatch, work, retire). */
+    unsigned jobs; /* --jobs: 1 = no worker threads */
+    lx_pool *pool;
+    struct worker **workers; /* n_workers threads' contexts, then the main thread's */
+    unsigned n_workers;
+    struct worker *main_worker; /* for work done in the main thread */
+    struct job **inflight;      /* submitted, not yet retired, oldest first */
+    size_t n_inflight, window;
+    size_t inflight_bytes;
+    GHashTable *att_seen; /* SHA-256 of every attachment file written this run */
+    /* Progress, on a terminal. */
+    bool show_progress, drawn;
+    double t0, last_draw;
+    size_t done_files, total_files, done_messages;
+    uint64_t done_bytes, total_bytes;
 } indexer;
 
-static void warn(const indexer *ix, const char *path, const char *reason)
+static double now_seconds(void);
+static void stop_pipeline(struct indexer *ix);
+
+/* Clears the progress line, if one is shown, before other output. */
+static void clear_progress(indexer *ix)
 {
-    if (!ix->quiet)
-        fprintf(stderr, "leakdex-index: %s: %s\n", path, reason);
+    if (ix->drawn) {
+        fputs("\r\033[K", stderr);
+        ix->drawn = false;
+    }
+}
+
+static void warn(indexer *ix, const char *path, const char *reason)
+{
+    if (ix->quiet)
+        return;
+    clear_progress(ix);
+    fprintf(stderr, "leakdex-index: %s: %s\n", path, reason);
+}
+
+/* "3 h 05 min", "12 min 40 s", "35 s". */
+static void format_duration(char *out, size_t n, double seconds)
+{
+    long t = seconds > 0 && seconds < 1e9 ? (long)(seconds + 0.5) : 0;
+    if (t >= 3600)
+        snprintf(out, n, "%ld h %02ld min", t / 3600, t / 60 % 60);
+    else if (t >= 60)
+        snprintf(out, n, "%ld min %02ld s", t / 60, t % 60);
+    else
+        snprintf(out, n, "%ld s", t);
+}
+
+/* The progress line on stderr, a terminal: files done of the total counted
+ * first, messages and bytes per second, and the time left (from the bytes
+ * still to read); at most four times a second. */
+static void progress(indexer *ix, bool force)
+{
+    if (!ix->show_progress)
+        return;
+    double now = now_seconds();
+    if (!force && now - ix->last_draw < 0.25)
+        return;
+    ix->last_draw = now;
+    double el = now - ix->t0 > 0.001 ? now - ix->t0 : 0.001;
+    double rate = (double)ix->done_bytes / el;
+    char left[32] = "?";
+    if (ix->done_bytes && ix->total_bytes >= ix->done_bytes && el > 1)
+        format_duration(left, sizeof left, (double)(ix->total_bytes - ix->done_bytes) / rate);
+    fprintf(stderr, "\r\033[K%zu/%zu files, %zu messages, %.0f msg/s, %.1f MB/s, %s left",
+            ix->done_files, ix->total_files, ix->done_messages, (double)ix->done_messages / el,
+            rate / 1e6, left);
+    ix->drawn = true;
 }
 
 static void on_skip(void *ctx, const char *path, const char *source, lx_source_kind kind,
@@ -134,9 +201,127 @@ static bool dns_fetch(indexer *ix, const lx_dkim_verdict *v)
     return added;
 }
 
+/* A source file while its messages are on their way: its identity record
+ * (path, size, modification time) is written once the last one is in the
+ * index, so that the next run recognizes the file without reading it. */
+typedef struct filerec {
+    char *path;
+    off_t size;
+    struct timespec mtime;
+    bool mbox;
+    size_t messages; /* found in it */
+    size_t other;    /* of which belong to another shard */
+    size_t skipped;  /* could not be indexed: no record, read again next time */
+    size_t pending;  /* jobs not yet retired */
+    bool walked;     /* every message of it dispatched */
+} filerec;
+
+/* One message on its way through the pipeline: read, hashed and looked up
+ * by the main thread (dispatch), parsed, verified and turned into a
+ * document by a worker (work), written by the main thread in the order the
+ * messages were found (retire). */
+typedef struct job {
+    size_t source; /* its source in ix->report (an index: pointers move) */
+    lx_location loc;
+    char sha[LX_SHA256_HEX_LEN + 1];
+    lx_strbuf canon; /* canonical bytes */
+    filerec *file;
+    bool deferred; /* an identical message was still in flight: decided at retire */
+    /* What the worker found. */
+    lx_status st;  /* out of memory, I/O: ends the run */
+    lx_strbuf why; /* not empty: the message could not be parsed */
+    lx_doc *doc;
+    char fp[LX_SHA256_HEX_LEN + 1];
+    char *message_id;
+    unsigned notes;
+    lx_date_source date_source;
+    lx_attach_list att;
+    lx_dkim_verdict dkim;
+    lx_strbuf json; /* --inspect */
+} job;
+
+/* What a worker owns: its attachment context (libmagic is per thread). */
+typedef struct worker {
+    indexer *ix;
+    lx_attach_ctx *attach;
+    bool dns; /* may ask DNS (the main thread's context, --dns) */
+} worker;
+
+static void job_free(job *j)
+{
+    if (!j)
+        return;
+    free((char *)j->loc.path);
+    lx_strbuf_release(&j->canon);
+    lx_strbuf_release(&j->why);
+    lx_doc_free(j->doc);
+    free(j->message_id);
+    lx_attach_list_release(&j->att);
+    lx_dkim_verdict_release(&j->dkim);
+    lx_strbuf_release(&j->json);
+    free(j);
+}
+
+/* Parse, attachments, DKIM, document: everything that needs no database.
+ * Runs in a worker thread (or in the main thread with --jobs 1). */
+static void work(void *wctx, void *item)
+{
+    worker *w = wctx;
+    indexer *ix = w->ix;
+    job *j = item;
+    if (j->deferred)
+        return;
+    lx_message msg;
+    lx_status st = lx_message_parse(&msg, j->canon.buf, j->canon.len, &j->why);
+    if (st) {
+        if (st == LX_E_NOMEM)
+            j->st = st;
+        else if (!j->why.len)
+            lx_strbuf_addstr(&j->why, lx_status_str(st));
+        return;
+    }
+    lx_strbuf_reset(&j->why);
+    if ((st = lx_attach_extract(w->attach, &msg, &j->att)))
+        goto out;
+    if (!ix->no_dkim) {
+        /* Verified on the canonical bytes: CRLF, no mbox separator, mboxrd
+         * quoting undone, as the message was sent. */
+        if ((st = lx_dkim_verify(ix->keys, j->canon.buf, j->canon.len, &j->dkim)))
+            goto out;
+        if (w->dns && ix->keys_out && dns_fetch(ix, &j->dkim)) {
+            /* New records came from DNS: verify again with them. */
+            lx_dkim_verdict_release(&j->dkim);
+            if ((st = lx_dkim_verify(ix->keys, j->canon.buf, j->canon.len, &j->dkim)))
+                goto out;
+        }
+    }
+    const lx_dkim_verdict *dk = ix->no_dkim ? NULL : &j->dkim;
+    if (ix->inspect)
+        st = lx_inspect_json(&j->json, &msg, &j->att, j->sha, j->canon.len, &j->loc, ix->full, dk);
+    else
+        st = lx_store_build(j->sha, j->canon.len, &j->loc, &msg, &j->att, dk, &j->doc, j->fp);
+    if (!st && !(j->message_id = strdup(msg.message_id)))
+        st = LX_E_NOMEM;
+    j->notes = msg.notes;
+    j->date_source = msg.date_source;
+out:
+    j->st = st;
+    lx_message_release(&msg);
+}
+
+/* "PATH@OFFSET+LENGTH" for a message in an mbox, else PATH: for warnings. */
+static void where_of(lx_strbuf *where, const lx_location *loc)
+{
+    lx_strbuf_reset(where);
+    lx_store_format_location(where, loc);
+    for (size_t k = 0; k < where->len; k++)
+        if (where->buf[k] == '\t')
+            where->buf[k] = k == strcspn(where->buf, "\t") ? '@' : '+';
+}
+
 /* Counts a message's attachments in the report and warns about those a
  * limit or damage stopped. */
-static void report_attachments(indexer *ix, const lx_location *loc, const lx_attach_list *att)
+static lx_status report_attachments(indexer *ix, const lx_location *loc, const lx_attach_list *att)
 {
     lx_report *r = &ix->report;
     lx_strbuf where, line;
@@ -146,7 +331,12 @@ static void report_attachments(indexer *ix, const lx_location *loc, const lx_att
     for (size_t i = 0; i < att->n; i++) {
         const lx_attachment *a = &att->v[i];
         r->att_total++;
-        r->att_cached += a->from_cache;
+        /* Counted here, in order, so the figure does not depend on which
+         * worker read which copy first. */
+        if (g_hash_table_contains(ix->att_seen, a->sha256))
+            r->att_cached++;
+        else
+            g_hash_table_add(ix->att_seen, g_strdup(a->sha256));
         if ((a->status == LX_ATT_OK || a->status == LX_ATT_TRUNCATED) && a->text_len)
             r->att_text++;
         bool quiet_skip = a->status == LX_ATT_SKIPPED && strncmp(a->reason, "no text in ", 11) == 0;
@@ -161,11 +351,7 @@ static void report_attachments(indexer *ix, const lx_location *loc, const lx_att
         lx_strbuf_reset(&line);
         lx_attach_status_line(a, &line);
         lx_report_attachment(r, line.buf);
-        lx_strbuf_reset(&where);
-        lx_store_format_location(&where, loc);
-        for (size_t k = 0; k < where.len; k++)
-            if (where.buf[k] == '\t')
-                where.buf[k] = k == strcspn(where.buf, "\t") ? '@' : '+';
+        where_of(&where, loc);
         lx_strbuf_addf(&where, ": attachment %zu \"%s\"", a->n, a->name);
         warn(ix, where.buf, line.buf);
     }
@@ -176,140 +362,227 @@ static void report_attachments(indexer *ix, const lx_location *loc, const lx_att
     }
     lx_strbuf_release(&where);
     lx_strbuf_release(&line);
+    return LX_OK;
 }
 
-static lx_status index_message(indexer *ix, lx_source_stats *s, const char *data, size_t len,
-                               bool from_mbox, const lx_location *loc)
+static lx_status commit_batch(indexer *ix)
 {
-    char sha[LX_SHA256_HEX_LEN + 1];
-    lx_store_seen seen;
+    if (ix->inspect || ++ix->since_commit < ix->commit_every)
+        return LX_OK;
+    ix->since_commit = 0;
+    return lx_db_commit(ix->db);
+}
+
+/* The metadata key of a source file's identity record. */
+static void file_key(const char *path, char key[80])
+{
+    char hex[LX_SHA256_HEX_LEN + 1];
+    if (lx_sha256_hex(path, strlen(path), hex))
+        hex[0] = '\0';
+    snprintf(key, 80, "%s%s", LX_FILE_METADATA_PREFIX, hex);
+}
+
+/* The record's value: "1 SIZE SEC NSEC KIND MESSAGES OTHER\nPATH" (KIND m
+ * for an mbox, f for a one-message file). */
+static void file_value(lx_strbuf *v, const char *path, off_t size, const struct timespec *mt,
+                       bool mbox, size_t messages, size_t other)
+{
+    lx_strbuf_reset(v);
+    lx_strbuf_addf(v, "1 %lld %lld %ld %c %zu %zu\n%s", (long long)size, (long long)mt->tv_sec,
+                   mt->tv_nsec, mbox ? 'm' : 'f', messages, other, path);
+}
+
+/* Writes a finished file's identity record, then frees it: only when every
+ * message of it is in the index (none skipped, the run not failing). */
+static lx_status file_done(indexer *ix, filerec *f)
+{
+    lx_status st = LX_OK;
+    if (!ix->fatal && !f->skipped && !ix->inspect) {
+        char key[80];
+        lx_strbuf v;
+        lx_strbuf_init(&v);
+        file_key(f->path, key);
+        file_value(&v, f->path, f->size, &f->mtime, f->mbox, f->messages, f->other);
+        st = lx_db_set_metadata(ix->db, key, v.buf);
+        lx_strbuf_release(&v);
+    }
+    free(f->path);
+    free(f);
+    return st;
+}
+
+/* Writes one finished job to the index, in order, with its report lines. */
+static lx_status retire(indexer *ix, job *j)
+{
     lx_status st;
     lx_strbuf where;
     lx_strbuf_init(&where);
-    s->found++;
-    if (len > LX_MAX_MESSAGE_BYTES) {
-        lx_report_skip(s, "message larger than 256 MiB", 0);
-        warn(ix, loc->path, "message larger than 256 MiB, skipped");
-        return LX_OK;
+    if (j->deferred) {
+        /* An identical message was in flight when this one was found: it
+         * is in the index now, unless it could not be parsed. */
+        lx_store_seen seen;
+        if ((st = lx_store_lookup(ix->db, j->sha, &j->loc, &seen)))
+            goto out;
+        if (seen != LX_SEEN_NEW) {
+            lx_source_stats *s = &ix->report.v[j->source];
+            if (seen == LX_SEEN_KNOWN)
+                s->known++;
+            else
+                s->duplicates++;
+            ix->done_messages++;
+            st = commit_batch(ix);
+            goto out;
+        }
+        j->deferred = false;
+        work(ix->main_worker, j);
     }
-    lx_strbuf_reset(&ix->canon);
-    if ((st = lx_mbox_canonical(&ix->canon, data, len, from_mbox)) ||
-        (st = lx_sha256_hex(ix->canon.buf, ix->canon.len, sha)))
-        return st;
-    if (ix->sharded &&
-        lx_shard_of(ix->canon.buf, ix->canon.len, sha, ix->shard.count) != ix->shard.index) {
-        s->other_shard++;
-        return LX_OK;
+    if ((st = j->st))
+        goto out;
+    lx_source_stats *s = &ix->report.v[j->source];
+    ix->done_messages++;
+    if (j->why.len) {
+        lx_report_skip(s, j->why.buf, 0);
+        if (j->file)
+            j->file->skipped++;
+        where_of(&where, &j->loc);
+        warn(ix, where.buf, j->why.buf);
+        goto out;
     }
     if (ix->inspect) {
-        seen = LX_SEEN_NEW;
-    } else if ((st = lx_store_lookup(ix->db, sha, loc, &seen))) {
-        return st;
+        if (fwrite(j->json.buf, 1, j->json.len, stdout) != j->json.len || putchar('\n') == EOF)
+            st = LX_E_IO;
+    } else {
+        st = lx_store_put(ix->db, j->doc, j->fp, j->message_id);
     }
-    if (seen == LX_SEEN_KNOWN) {
-        s->known++;
+    if (st)
+        goto out;
+    for (unsigned bit = 0; !ix->inspect && bit < LX_NOTE_COUNT_; bit++) {
+        if (!(j->notes & (1u << bit)))
+            continue;
+        const char *what = lx_message_note_text(1u << bit);
+        lx_report_note(s, what);
+        where_of(&where, &j->loc);
+        char line[300];
+        snprintf(line, sizeof line, "indexed, but %s", what);
+        warn(ix, where.buf, line);
+    }
+    if (!ix->inspect && (st = report_attachments(ix, &j->loc, &j->att)))
+        goto out;
+    if (!ix->no_dkim) {
+        ix->report.dkim[j->dkim.verdict]++;
+        for (size_t i = 0; i < j->dkim.n; i++)
+            if (j->dkim.sigs[i].result == LX_DKIM_PASS && j->dkim.sigs[i].weak) {
+                ix->report.dkim_weak++;
+                break;
+            }
+    }
+    s->indexed++;
+    if (j->date_source == LX_DATE_NONE)
+        s->no_date++;
+    else if (j->date_source == LX_DATE_RECEIVED)
+        s->date_from_received++;
+    st = commit_batch(ix);
+out:
+    lx_strbuf_release(&where);
+    return st;
+}
+
+/* Takes finished jobs back, oldest first, and writes them, until at most
+ * `keep` are in flight (and their bytes under the limit). */
+static lx_status drain(indexer *ix, size_t keep)
+{
+    lx_status st = LX_OK;
+    while (lx_pool_outstanding(ix->pool) > keep ||
+           (ix->inflight_bytes > LX_INFLIGHT_BYTES && lx_pool_outstanding(ix->pool))) {
+        job *j = lx_pool_take(ix->pool);
+        ix->inflight_bytes -= j->canon.len;
+        memmove(ix->inflight, ix->inflight + 1, --ix->n_inflight * sizeof *ix->inflight);
+        if (!st && !ix->fatal && (st = retire(ix, j)))
+            ix->fatal = st; /* before file_done: no record for a file not written whole */
+        filerec *f = j->file;
+        job_free(j);
+        if (f && --f->pending == 0 && f->walked) {
+            lx_status fst = file_done(ix, f);
+            if (!st)
+                st = fst;
+        }
+        progress(ix, false);
+    }
+    return st;
+}
+
+/* The main thread's part for one message found: size limit, identity,
+ * shard, already indexed? Then on to a worker. */
+static lx_status dispatch(indexer *ix, size_t src, filerec *f, const char *data, size_t len,
+                          bool from_mbox, const lx_location *loc)
+{
+    lx_source_stats *s = &ix->report.v[src];
+    lx_status st;
+    s->found++;
+    if (f)
+        f->messages++;
+    if (len > LX_MAX_MESSAGE_BYTES) {
+        lx_report_skip(s, "message larger than 256 MiB", 0);
+        if (f)
+            f->skipped++;
+        warn(ix, loc->path, "message larger than 256 MiB, skipped");
+        ix->done_messages++;
         return LX_OK;
     }
-    if (seen == LX_SEEN_DUPLICATE) {
-        s->duplicates++;
-    } else {
-        lx_message msg;
-        lx_strbuf why;
-        lx_strbuf_init(&why);
-        st = lx_message_parse(&msg, ix->canon.buf, ix->canon.len, &why);
-        if (st == LX_E_NOMEM) {
-            lx_strbuf_release(&why);
-            return st;
-        }
-        if (st) {
-            lx_report_skip(s, why.buf, 0);
-            lx_store_format_location(&where, loc);
-            warn(ix, where.buf, why.buf);
-            lx_strbuf_release(&where);
-            lx_strbuf_release(&why);
-            return LX_OK;
-        }
-        lx_strbuf_release(&why);
-        lx_attach_list att;
-        lx_attach_list_init(&att);
-        if ((st = lx_attach_extract(ix->attach, &msg, &att))) {
-            lx_attach_list_release(&att);
-            lx_message_release(&msg);
-            return st;
-        }
-        lx_dkim_verdict dkim = {0};
-        if (!ix->no_dkim) {
-            /* Verified on the canonical bytes: CRLF, no mbox separator,
-             * mboxrd quoting undone, as the message was sent. */
-            if ((st = lx_dkim_verify(ix->keys, ix->canon.buf, ix->canon.len, &dkim))) {
-                lx_attach_list_release(&att);
-                lx_message_release(&msg);
-                return st;
-            }
-        }
-        if (!ix->no_dkim && ix->keys_out && dns_fetch(ix, &dkim)) {
-            /* New records came from DNS: verify again with them. */
-            lx_dkim_verdict_release(&dkim);
-            if ((st = lx_dkim_verify(ix->keys, ix->canon.buf, ix->canon.len, &dkim))) {
-                lx_attach_list_release(&att);
-                lx_message_release(&msg);
-                return st;
-            }
-        }
-        const lx_dkim_verdict *dk = ix->no_dkim ? NULL : &dkim;
-        if (ix->inspect) {
-            lx_strbuf json;
-            lx_strbuf_init(&json);
-            st = lx_inspect_json(&json, &msg, &att, sha, ix->canon.len, loc, ix->full, dk);
-            if (!st && (fwrite(json.buf, 1, json.len, stdout) != json.len || putchar('\n') == EOF))
-                st = LX_E_IO;
-            lx_strbuf_release(&json);
-        } else {
-            st = lx_store_add(ix->db, sha, ix->canon.len, loc, &msg, &att, dk);
-        }
-        for (unsigned bit = 0; !st && !ix->inspect && bit < LX_NOTE_COUNT_; bit++) {
-            if (!(msg.notes & (1u << bit)))
-                continue;
-            const char *what = lx_message_note_text(1u << bit);
-            lx_report_note(s, what);
-            lx_strbuf_reset(&where);
-            lx_store_format_location(&where, loc);
-            for (size_t k = 0; k < where.len; k++)
-                if (where.buf[k] == '\t')
-                    where.buf[k] = k == strcspn(where.buf, "\t") ? '@' : '+';
-            char line[300];
-            snprintf(line, sizeof line, "indexed, but %s", what);
-            warn(ix, where.buf, line);
-        }
-        if (!st && !ix->inspect)
-            report_attachments(ix, loc, &att);
-        lx_attach_list_release(&att);
-        lx_strbuf_release(&where);
-        if (!st && dk) {
-            ix->report.dkim[dk->verdict]++;
-            for (size_t i = 0; i < dk->n; i++)
-                if (dk->sigs[i].result == LX_DKIM_PASS && dk->sigs[i].weak) {
-                    ix->report.dkim_weak++;
-                    break;
-                }
-        }
-        lx_dkim_verdict_release(&dkim);
-        if (!st) {
-            s->indexed++;
-            if (msg.date_source == LX_DATE_NONE)
-                s->no_date++;
-            else if (msg.date_source == LX_DATE_RECEIVED)
-                s->date_from_received++;
-        }
-        lx_message_release(&msg);
-        if (st)
-            return st;
+    job *j = calloc(1, sizeof *j);
+    if (!j)
+        return LX_E_NOMEM;
+    lx_strbuf_init(&j->canon);
+    lx_strbuf_init(&j->why);
+    lx_strbuf_init(&j->json);
+    lx_attach_list_init(&j->att);
+    j->source = src;
+    j->loc = *loc;
+    if (!(j->loc.path = strdup(loc->path)) ||
+        (st = lx_mbox_canonical(&j->canon, data, len, from_mbox)) ||
+        (st = lx_sha256_hex(j->canon.buf, j->canon.len, j->sha))) {
+        job_free(j);
+        return LX_E_NOMEM;
     }
-    if (!ix->inspect && ++ix->since_commit >= ix->commit_every) {
-        ix->since_commit = 0;
-        return lx_db_commit(ix->db);
+    if (ix->sharded &&
+        lx_shard_of(j->canon.buf, j->canon.len, j->sha, ix->shard.count) != ix->shard.index) {
+        s->other_shard++;
+        if (f)
+            f->other++;
+        ix->done_messages++;
+        job_free(j);
+        return LX_OK;
     }
-    return LX_OK;
+    if (!ix->inspect) {
+        lx_store_seen seen;
+        if ((st = lx_store_lookup(ix->db, j->sha, &j->loc, &seen))) {
+            job_free(j);
+            return st;
+        }
+        if (seen != LX_SEEN_NEW) {
+            if (seen == LX_SEEN_KNOWN)
+                s->known++;
+            else
+                s->duplicates++;
+            ix->done_messages++;
+            job_free(j);
+            return commit_batch(ix);
+        }
+        for (size_t i = 0; i < ix->n_inflight && !j->deferred; i++)
+            j->deferred = strcmp(ix->inflight[i]->sha, j->sha) == 0;
+    }
+    j->file = f;
+    if (f)
+        f->pending++;
+    if ((st = lx_pool_submit(ix->pool, j))) {
+        if (f)
+            f->pending--;
+        job_free(j);
+        return st;
+    }
+    ix->inflight[ix->n_inflight++] = j;
+    ix->inflight_bytes += j->canon.len;
+    return drain(ix, ix->window - 1);
 }
 
 /* Opens a source file read-only without updating its access time when the
@@ -322,6 +595,45 @@ static int open_evidence(const char *path)
     return fd;
 }
 
+/* True when the file is the one a previous run indexed completely (same
+ * path, size and modification time): its messages are counted as already
+ * indexed without reading it. */
+static bool unchanged(indexer *ix, const char *path, const struct stat *sb, size_t src)
+{
+    if (ix->inspect)
+        return false;
+    char key[80];
+    char *have = NULL;
+    file_key(path, key);
+    if (lx_db_get_metadata(ix->db, key, &have) || !have || !*have) {
+        free(have);
+        return false;
+    }
+    long long size, sec;
+    long nsec;
+    char kind;
+    size_t messages, other;
+    int used = 0;
+    bool same = sscanf(have, "1 %lld %lld %ld %c %zu %zu\n%n", &size, &sec, &nsec, &kind, &messages,
+                       &other, &used) == 6 &&
+                used > 0 && strcmp(have + used, path) == 0 && size == (long long)sb->st_size &&
+                sec == (long long)sb->st_mtim.tv_sec && nsec == sb->st_mtim.tv_nsec &&
+                other <= messages;
+    free(have);
+    if (!same)
+        return false;
+    lx_source_stats *s = &ix->report.v[src];
+    if (kind == 'm' && !(s = lx_report_source(&ix->report, path, LX_SOURCE_MBOX)))
+        return false;
+    s->found += messages;
+    s->known += messages - other;
+    s->other_shard += other;
+    ix->report.files_unchanged++;
+    ix->report.messages_unchanged += messages;
+    ix->done_messages += messages;
+    return true;
+}
+
 static int on_file(void *ctx, const char *path, const char *source, lx_source_kind kind)
 {
     indexer *ix = ctx;
@@ -331,6 +643,7 @@ static int on_file(void *ctx, const char *path, const char *source, lx_source_ki
         ix->fatal = LX_E_NOMEM;
         return 1;
     }
+    size_t src = (size_t)(s - ix->report.v);
     int fd = open_evidence(path);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) != 0) {
@@ -339,6 +652,7 @@ static int on_file(void *ctx, const char *path, const char *source, lx_source_ki
         warn(ix, path, reason);
         if (fd >= 0)
             close(fd);
+        ix->done_files++;
         return 0;
     }
     if (!S_ISREG(sb.st_mode) || sb.st_size == 0 || (size_t)sb.st_size > LX_MAX_SOURCE_BYTES) {
@@ -348,51 +662,84 @@ static int on_file(void *ctx, const char *path, const char *source, lx_source_ki
         lx_report_skip(s, why, 1);
         warn(ix, path, why);
         close(fd);
+        ix->done_files++;
         return 0;
     }
     size_t len = (size_t)sb.st_size;
+    if (unchanged(ix, path, &sb, src)) {
+        close(fd);
+        ix->done_files++;
+        ix->done_bytes += len;
+        progress(ix, false);
+        return 0;
+    }
     char *data = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (data == MAP_FAILED) {
         snprintf(reason, sizeof reason, "cannot map: %s", strerror(errno));
         lx_report_skip(s, reason, 1);
         warn(ix, path, reason);
+        ix->done_files++;
         return 0;
     }
     lx_status st = LX_OK;
+    filerec *f = calloc(1, sizeof *f);
+    if (f && !(f->path = strdup(path))) {
+        free(f);
+        f = NULL;
+    }
+    if (!f) {
+        munmap(data, len);
+        ix->fatal = LX_E_NOMEM;
+        return 1;
+    }
+    f->size = sb.st_size;
+    f->mtime = sb.st_mtim;
     lx_sniff kind_of = lx_sniff_data(data, len);
     if (kind_of == LX_SNIFF_MBOX) {
+        f->mbox = true;
         lx_source_stats *ms = lx_report_source(&ix->report, path, LX_SOURCE_MBOX);
+        size_t msrc = ms ? (size_t)(ms - ix->report.v) : 0;
         lx_mbox_iter it;
         lx_mbox_msg m;
         lx_mbox_iter_init(&it, data, len);
         while (ms && !st && lx_mbox_next(&it, &m)) {
             lx_location loc = {path, true, m.from_line, m.end - m.from_line};
             if (m.end == m.start) {
+                ms = &ix->report.v[msrc];
                 ms->found++;
+                f->messages++;
+                f->skipped++;
+                ix->done_messages++;
                 lx_report_skip(ms, "empty message in mbox", 0);
                 snprintf(reason, sizeof reason, "empty message at byte %zu of the mbox",
                          m.from_line);
                 warn(ix, path, reason);
                 continue;
             }
-            st = index_message(ix, ms, data + m.start, m.end - m.start, true, &loc);
+            st = dispatch(ix, msrc, f, data + m.start, m.end - m.start, true, &loc);
+            progress(ix, false);
         }
         if (!ms)
             st = LX_E_NOMEM;
     } else if (kind_of == LX_SNIFF_MESSAGE) {
         lx_location loc = {path, false, 0, len};
-        st = index_message(ix, s, data, len, false, &loc);
+        st = dispatch(ix, src, f, data, len, false, &loc);
     } else {
-        lx_report_skip(s, "not a mail message (no header block)", 1);
+        lx_report_skip(&ix->report.v[src], "not a mail message (no header block)", 1);
         warn(ix, path, "not a mail message (no header block), skipped");
+        f->skipped++;
     }
     munmap(data, len);
-    if (st) {
+    ix->done_files++;
+    ix->done_bytes += len;
+    f->walked = true;
+    if (st)
         ix->fatal = st;
-        return 1;
-    }
-    return 0;
+    if (f->pending == 0 && (st = file_done(ix, f)) && !ix->fatal)
+        ix->fatal = st;
+    progress(ix, false);
+    return ix->fatal ? 1 : 0;
 }
 
 static double now_seconds(void)
@@ -400,6 +747,121 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Counting walk for the progress line: files and bytes, nothing read. */
+static int count_file(void *ctx, const char *path, const char *source, lx_source_kind kind)
+{
+    (void)source;
+    (void)kind;
+    indexer *ix = ctx;
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        ix->total_files++;
+        ix->total_bytes += (uint64_t)sb.st_size;
+    } else {
+        ix->total_files++;
+    }
+    return 0;
+}
+
+static void count_skip(void *ctx, const char *path, const char *source, lx_source_kind kind,
+                       const char *reason)
+{
+    (void)ctx;
+    (void)path;
+    (void)source;
+    (void)kind;
+    (void)reason;
+}
+
+/* The worker threads (--jobs, default one per processor) and, on a
+ * terminal, the counting walk for the progress line. */
+static int start_pipeline(indexer *ix, const lx_walk_cb *cb, int n_sources, char **sources)
+{
+    /* DNS answers change the key store and --inspect reports which
+     * attachments were read before: both run in the main thread alone. */
+    if (ix->keys_out || ix->inspect)
+        ix->jobs = 1;
+    if (!ix->jobs)
+        ix->jobs = lx_pool_default_workers();
+    unsigned workers = ix->jobs > 1 ? ix->jobs : 0;
+    worker **w = calloc(workers + 1, sizeof *w);
+    ix->window = (workers ? workers : 1) * LX_INFLIGHT_PER_WORKER;
+    ix->inflight = calloc(ix->window + 1, sizeof *ix->inflight);
+    ix->att_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (!w || !ix->inflight) {
+        free(w);
+        fputs("leakdex-index: out of memory\n", stderr);
+        return EXIT_DB;
+    }
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    for (unsigned i = 0; i <= workers; i++) {
+        /* Slot `workers` is the main thread's, with the original context. */
+        w[i] = calloc(1, sizeof **w);
+        if (w[i]) {
+            w[i]->ix = ix;
+            w[i]->attach = i == workers ? ix->attach : lx_attach_ctx_clone(ix->attach, &why);
+            w[i]->dns = i == workers;
+        }
+        if (!w[i] || !w[i]->attach) {
+            fprintf(stderr, "leakdex-index: %s\n", why.len ? why.buf : "out of memory");
+            lx_strbuf_release(&why);
+            for (unsigned k = 0; k <= i && k <= workers; k++) {
+                if (w[k] && k != workers)
+                    lx_attach_ctx_free(w[k]->attach);
+                free(w[k]);
+            }
+            free(w);
+            return EXIT_DB;
+        }
+    }
+    lx_strbuf_release(&why);
+    ix->main_worker = w[workers];
+    ix->pool = lx_pool_new(workers, work, workers ? (void *const *)w : (void *const *)&w[workers]);
+    ix->workers = w;
+    ix->n_workers = workers;
+    if (!ix->pool) {
+        fputs("leakdex-index: cannot start the worker threads\n", stderr);
+        stop_pipeline(ix);
+        return EXIT_DB;
+    }
+    ix->show_progress = !ix->quiet && !ix->inspect && isatty(STDERR_FILENO);
+    ix->t0 = now_seconds();
+    if (ix->show_progress) {
+        lx_walk_cb count = *cb;
+        count.file = count_file;
+        count.skip = count_skip;
+        for (int i = 0; i < n_sources; i++) {
+            char *abs = realpath(sources[i], NULL);
+            lx_walk(abs ? abs : sources[i], &count);
+            free(abs);
+        }
+        fprintf(stderr, "leakdex-index: %zu files to read (%.1f MB), %u %s\n", ix->total_files,
+                (double)ix->total_bytes / 1e6, ix->jobs, ix->jobs > 1 ? "jobs" : "job");
+        progress(ix, true);
+    }
+    return EXIT_OK;
+}
+
+static void stop_pipeline(indexer *ix)
+{
+    lx_pool_free(ix->pool);
+    ix->pool = NULL;
+    for (unsigned i = 0; ix->workers && i <= ix->n_workers; i++) {
+        if (ix->workers[i] && i != ix->n_workers)
+            lx_attach_ctx_free(ix->workers[i]->attach);
+        free(ix->workers[i]);
+    }
+    free(ix->workers);
+    ix->workers = NULL;
+    ix->main_worker = NULL;
+    free(ix->inflight);
+    ix->inflight = NULL;
+    if (ix->att_seen)
+        g_hash_table_destroy(ix->att_seen);
+    ix->att_seen = NULL;
 }
 
 static void usage(FILE *out)
@@ -584,6 +1046,7 @@ int main(int argc, char **argv)
                                          {"attach-timeout", required_argument, NULL, 'W'},
                                          {"shard", required_argument, NULL, 'S'},
                                          {"link-with", required_argument, NULL, 'L'},
+                                         {"jobs", required_argument, NULL, 'j'},
                                          {NULL, 0, NULL, 0}};
     if (argc == 3 && strcmp(argv[1], "--extract-helper") == 0)
         return lx_doctext_helper_main(argv[2]);
@@ -686,6 +1149,18 @@ int main(int argc, char **argv)
             }
             ix.sharded = true;
             break;
+        case 'j': {
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (errno || *end || end == optarg || v == 0 || v > 256 || optarg[0] == '-') {
+                fprintf(stderr, "leakdex-index: --jobs: '%s' is not a number from 1 to 256\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
+            ix.jobs = (unsigned)v;
+            break;
+        }
         case 'R': reverify = true; break;
         case 'L':
             if (!*optarg) {
@@ -838,11 +1313,21 @@ int main(int argc, char **argv)
     }
     lx_strbuf_release(&awhy);
     lx_report_init(&ix.report);
+    lx_walk_cb cb = {on_file, on_skip, &ix, hidden, ix.inspect ? NULL : dbpath};
+    int rc = start_pipeline(&ix, &cb, argc - optind, argv + optind);
+    if (rc != EXIT_OK) {
+        lx_report_release(&ix.report);
+        lx_attach_ctx_free(ix.attach);
+        if (ix.db)
+            lx_db_close(ix.db);
+        lx_keystore_free(ix.keys);
+        lx_message_library_shutdown();
+        return rc;
+    }
+    ix.report.jobs = ix.jobs;
     if (ix.sharded)
         snprintf(ix.report.shard, sizeof ix.report.shard, "%u/%u", ix.shard.index, ix.shard.count);
     ix.report.dkim_checked = !ix.no_dkim;
-    lx_strbuf_init(&ix.canon);
-    lx_walk_cb cb = {on_file, on_skip, &ix, hidden, ix.inspect ? NULL : dbpath};
     bool missing = false;
     for (int i = optind; i < argc && !ix.fatal; i++) {
         char *abs = realpath(argv[i], NULL);
@@ -850,7 +1335,14 @@ int main(int argc, char **argv)
             missing = true;
         free(abs);
     }
-    int rc = missing ? EXIT_SOURCE : EXIT_OK;
+    /* What is still in flight; after a fatal error, dropped unwritten. */
+    lx_status dst = drain(&ix, 0);
+    if (dst && !ix.fatal)
+        ix.fatal = dst;
+    stop_pipeline(&ix);
+    progress(&ix, true);
+    clear_progress(&ix);
+    rc = missing ? EXIT_SOURCE : EXIT_OK;
     if (ix.fatal) {
         fprintf(stderr, "leakdex-index: stopping: %s%s%s\n", lx_status_str(ix.fatal),
                 ix.db ? ": " : "", ix.db ? lx_db_error(ix.db) : "");
@@ -879,7 +1371,6 @@ int main(int argc, char **argv)
     }
     lx_report_release(&ix.report);
     lx_attach_ctx_free(ix.attach);
-    lx_strbuf_release(&ix.canon);
     lx_strbuf_release(&ix.dns_tried);
     if (ix.keys_out)
         fclose(ix.keys_out);

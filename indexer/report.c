@@ -150,6 +150,15 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
             "total: %zu messages found: %zu indexed, %zu duplicates, %zu already indexed, "
             "%zu skipped; %zu files skipped; %.2f s\n",
             t.found, t.indexed, t.duplicates, t.known, t.skipped, t.files_skipped, seconds);
+    if (r->jobs > 1)
+        fprintf(out, "jobs: %u worker threads parsed the messages, one wrote the index\n", r->jobs);
+    else if (r->jobs == 1)
+        fprintf(out, "jobs: 1 (one thread parsed the messages and wrote the index)\n");
+    if (r->files_unchanged)
+        fprintf(out,
+                "unchanged: %zu files (%zu messages) indexed whole by an earlier run, recognized "
+                "by path, size and modification time and not read again\n",
+                r->files_unchanged, r->messages_unchanged);
     fprintf(out, "dates: %zu from the Received header (no usable Date), %zu without any date\n",
             t.date_from_received, t.no_date);
     fprintf(out,

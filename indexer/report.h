@@ -50,6 +50,9 @@ typedef struct lx_report {
     size_t att_dropped;           /* past LX_ATTACH_MAX_PER_MESSAGE, not listed */
     lx_reason_count *att_reasons; /* statuses other than ok, counted */
     size_t n_att_reasons;
+    size_t files_unchanged;    /* files an earlier run indexed whole, not read again */
+    size_t messages_unchanged; /* the messages in them (counted as already indexed) */
+    unsigned jobs;             /* --jobs: threads that parsed, 0 when not told */
 } lx_report;
 
 /* Prints the chains line: corroborated and mismatched messages in the whole

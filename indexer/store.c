@@ -367,9 +367,11 @@ static lx_status store_attachment(lx_doc *doc, lx_record *rec, lx_strbuf *tmp,
     return st;
 }
 
-lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_location *loc,
-                       const lx_message *m, const lx_attach_list *att, const lx_dkim_verdict *dkim)
+lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc, const lx_message *m,
+                         const lx_attach_list *att, const lx_dkim_verdict *dkim, lx_doc **out,
+                         char fp[LX_SHA256_HEX_LEN + 1])
 {
+    *out = NULL;
     lx_doc *doc = lx_doc_new();
     if (!doc)
         return LX_E_NOMEM;
@@ -378,7 +380,6 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
     lx_strbuf tmp, data;
     lx_strbuf_init(&tmp);
     lx_strbuf_init(&data);
-    char fp[LX_SHA256_HEX_LEN + 1];
     char iso[32] = "";
     lx_status st;
 
@@ -474,8 +475,7 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
         (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_THREAD), thread)) ||
         (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_THREAD_ID), thread, LX_THREAD_ID_LEN)))
         goto out;
-    if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FINGERPRINT), fp)) ||
-        (*m->message_id && (st = mark_conflicts(db, doc, fp, m->message_id))))
+    if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FINGERPRINT), fp)))
         goto out;
 
     lx_strbuf terms;
@@ -532,13 +532,20 @@ lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_locatio
         (st = lx_record_add(&rec, "body", m->body, m->body_len)) ||
         (st = lx_record_serialize(&rec, &data)) || (st = lx_doc_set_data(doc, data.buf, data.len)))
         goto out;
-    st = lx_db_add_doc(db, doc, NULL);
+    *out = doc;
+    doc = NULL;
 out:
     lx_doc_free(doc);
     lx_record_release(&rec);
     lx_strbuf_release(&tmp);
     lx_strbuf_release(&data);
     return st;
+}
+
+lx_status lx_store_put(lx_db *db, lx_doc *doc, const char *fp, const char *msgid)
+{
+    lx_status st = *msgid ? mark_conflicts(db, doc, fp, msgid) : LX_OK;
+    return st ? st : lx_db_add_doc(db, doc, NULL);
 }
 
 lx_status lx_store_check_shard(lx_db *db, const char *dbpath, const lx_shard *want, lx_strbuf *why)

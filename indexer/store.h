@@ -32,16 +32,23 @@ typedef enum lx_store_seen {
 lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc, lx_store_seen *seen);
 
 /*
- * Adds the document for a message not yet in the index, with its DKIM
+ * Builds the document for a message not yet in the index, with its DKIM
  * verdict (NULL when verification was skipped: recorded as "unchecked") and
- * its attachment files (att, from lx_attach_extract). Copies sharing its
- * Message-ID are linked: "copy" when From, Date, Subject and body agree
- * (transport headers may differ), "conflict" (and the conflict:yes term on
- * both) when they do not.
+ * its attachment files (att, from lx_attach_extract), without touching any
+ * database: the indexer's workers build documents side by side. fp gets the
+ * message's fingerprint (for lx_store_put).
  */
-lx_status lx_store_add(lx_db *db, const char *sha, size_t size, const lx_location *loc,
-                       const lx_message *msg, const lx_attach_list *att,
-                       const lx_dkim_verdict *dkim);
+lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc,
+                         const lx_message *msg, const lx_attach_list *att,
+                         const lx_dkim_verdict *dkim, lx_doc **doc, char fp[LX_SHA256_HEX_LEN + 1]);
+
+/*
+ * Adds a document from lx_store_build to db. Copies sharing its Message-ID
+ * (msgid, "" for none) are linked: "copy" when From, Date, Subject and body
+ * agree (transport headers may differ), "conflict" (and the conflict:yes
+ * term on both) when they do not. doc is the caller's to free.
+ */
+lx_status lx_store_put(lx_db *db, lx_doc *doc, const char *fp, const char *msgid);
 
 /* Checks that the index may take the messages of shard want (NULL: every
  * message, no --shard), and records want in an empty index. An index takes

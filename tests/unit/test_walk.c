@@ -41,7 +41,7 @@ static void on_skip(void *ctx, const char *path, const char *source, lx_source_k
 
 static void touch(const char *dir, const char *name)
 {
-    char p[512];
+    char p[1200]; /* room for any dir and name the tests pass */
     snprintf(p, sizeof p, "%s/%s", dir, name);
     FILE *f = fopen(p, "w");
     assert_non_null(f);
