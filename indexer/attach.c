@@ -26,6 +26,7 @@
 #include "charset.h"
 #include "date.h"
 #include "doctext.h"
+#include "helper.h"
 #include "htmltext.h"
 #include "mbox.h"
 #include "rtf.h"
@@ -55,6 +56,7 @@ struct lx_attach_ctx {
     lx_attach_limits lim;
     magic_t magic; /* one per thread: libmagic handles are not shared */
     char *helper;
+    lx_helper *server; /* this thread's long-lived helper process, once started */
     text_cache *cache;
 };
 
@@ -128,6 +130,7 @@ void lx_attach_ctx_free(lx_attach_ctx *ctx)
         return;
     if (ctx->magic)
         magic_close(ctx->magic);
+    lx_helper_free(ctx->server);
     if (ctx->cache && --ctx->cache->refs == 0) {
         g_hash_table_destroy(ctx->cache->map);
         pthread_mutex_destroy(&ctx->cache->mu);
@@ -428,16 +431,24 @@ static lx_status set_text(walk *w, size_t idx, const char *s, size_t len, bool c
     return LX_OK;
 }
 
-/* Runs a helper over the bytes and records its text or failure. */
-static lx_status run_helper(walk *w, size_t idx, const char *const *argv, const char *data,
-                            size_t len)
+/* Runs a helper over the bytes and records its text or failure: argv as a
+ * process of its own, or (argv NULL) the document of that kind sent to this
+ * thread's long-lived helper. */
+static lx_status run_helper(walk *w, size_t idx, const char *const *argv, const char *kind,
+                            const char *data, size_t len)
 {
     lx_sandbox_limits lim = {w->ctx->lim.timeout, LX_ATTACH_HELPER_MEMORY,
                              w->ctx->lim.max_text + 4};
     lx_strbuf out, why;
     lx_strbuf_init(&out);
     lx_strbuf_init(&why);
-    lx_sandbox_result r = lx_sandbox_run(argv, data, len, &lim, &out, &why);
+    if (!argv && !w->ctx->server && !(w->ctx->server = lx_helper_new(w->ctx->helper))) {
+        lx_strbuf_release(&out);
+        lx_strbuf_release(&why);
+        return LX_E_NOMEM;
+    }
+    lx_sandbox_result r = argv ? lx_sandbox_run(argv, data, len, &lim, &out, &why)
+                               : lx_helper_run(w->ctx->server, kind, data, len, &lim, &out, &why);
     lx_status st = LX_OK;
     if (r == LX_SANDBOX_FAILED)
         set_reason(&w->out->v[idx], LX_ATT_FAILED, "%s", why.len ? why.buf : "extraction failed");
@@ -488,8 +499,10 @@ static lx_status extract_leaf(walk *w, size_t idx, handler h, const char *label,
         const char *kind = lx_doctext_kind_name(h == H_PDF     ? LX_DOCTEXT_PDF
                                                 : h == H_OOXML ? LX_DOCTEXT_OOXML
                                                                : LX_DOCTEXT_ODF);
+        /* A program named in the environment (tests, other filters) runs
+         * once per document; the indexer itself, as a long-lived helper. */
         const char *argv[] = {helper, "--extract-helper", kind, NULL};
-        st = run_helper(w, idx, argv, data, len);
+        st = run_helper(w, idx, override && *override ? argv : NULL, kind, data, len);
         break;
     }
     case H_DOC:
@@ -500,7 +513,7 @@ static lx_status extract_leaf(walk *w, size_t idx, handler h, const char *label,
         const char *prog = h == H_DOC ? "catdoc" : h == H_XLS ? "xls2csv" : "catppt";
         const char *doc_argv[] = {prog, "-d", "utf-8", "-w", "/dev/stdin", NULL};
         const char *other_argv[] = {prog, "-d", "utf-8", "/dev/stdin", NULL};
-        st = run_helper(w, idx, h == H_DOC ? doc_argv : other_argv, data, len);
+        st = run_helper(w, idx, h == H_DOC ? doc_argv : other_argv, NULL, data, len);
         break;
     }
     default: {

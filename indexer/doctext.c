@@ -1,6 +1,8 @@
 /* doctext.c - text of PDF and office documents, run inside a helper process. */
 #include "doctext.h"
 
+#include <errno.h>
+#include <sys/resource.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,4 +252,114 @@ int lx_doctext_helper_main(const char *kind_name)
     lx_strbuf_release(&out);
     lx_strbuf_release(&why);
     return rc;
+}
+
+/* AddressSanitizer reserves terabytes of address space at start-up: under a
+ * sanitizer build the helper gets no address-space limit. */
+#if defined(__SANITIZE_ADDRESS__)
+#define LX_SERVER_NO_AS_LIMIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LX_SERVER_NO_AS_LIMIT 1
+#endif
+#endif
+
+static bool server_read(char *p, size_t n)
+{
+    while (n) {
+        ssize_t r = read(0, p, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        p += r;
+        n -= (size_t)r;
+    }
+    return true;
+}
+
+static bool server_write(const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(1, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+static bool answer(char status, const char *p, size_t n)
+{
+    char head[48];
+    int hn = snprintf(head, sizeof head, "%c %zu\n", status, n);
+    return server_write(head, (size_t)hn) && server_write(p, n);
+}
+
+int lx_doctext_server_main(const char *memory)
+{
+    char *end;
+    errno = 0;
+    unsigned long long mem = strtoull(memory, &end, 10);
+    if (errno || *end)
+        return 2;
+    struct rlimit core = {0, 0};
+    setrlimit(RLIMIT_CORE, &core);
+#ifndef LX_SERVER_NO_AS_LIMIT
+    if (mem) {
+        struct rlimit as = {(rlim_t)mem, (rlim_t)mem};
+        setrlimit(RLIMIT_AS, &as);
+    }
+#else
+    (void)mem;
+#endif
+    xmlInitParser();
+    lx_strbuf in, out, why;
+    lx_strbuf_init(&in);
+    lx_strbuf_init(&out);
+    lx_strbuf_init(&why);
+    char line[96];
+    for (;;) {
+        size_t n = 0;
+        char c;
+        while (n + 1 < sizeof line && server_read(&c, 1) && c != '\n')
+            line[n++] = c;
+        line[n] = '\0';
+        char kind_name[16];
+        unsigned seconds;
+        size_t len;
+        if (!n || sscanf(line, "%15s %u %zu", kind_name, &seconds, &len) != 3)
+            break; /* end of input, or not our caller */
+        lx_doctext_kind kind = strcmp(kind_name, "pdf") == 0     ? LX_DOCTEXT_PDF
+                               : strcmp(kind_name, "ooxml") == 0 ? LX_DOCTEXT_OOXML
+                                                                 : LX_DOCTEXT_ODF;
+        lx_strbuf_reset(&in);
+        if (lx_strbuf_grow(&in, len + 1) || !server_read(in.buf, len))
+            break;
+        in.len = len;
+        in.buf[len] = '\0';
+        /* This document's CPU time: the limit moves past what earlier ones
+         * used. SIGXCPU ends the helper; the caller starts another. */
+        struct rusage ru;
+        if (getrusage(RUSAGE_SELF, &ru) == 0) {
+            rlim_t used = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1;
+            struct rlimit cpu = {used + seconds, RLIM_INFINITY};
+            setrlimit(RLIMIT_CPU, &cpu);
+        }
+        lx_strbuf_reset(&out);
+        lx_strbuf_reset(&why);
+        lx_status st = lx_doctext_extract(kind, in.buf, in.len, (size_t)1 << 30, &out, &why);
+        bool ok = st ? answer('f', why.len ? why.buf : lx_status_str(st),
+                              why.len ? why.len : strlen(lx_status_str(st)))
+                     : answer('o', out.buf, out.len);
+        if (!ok)
+            break;
+    }
+    lx_strbuf_release(&in);
+    lx_strbuf_release(&out);
+    lx_strbuf_release(&why);
+    return 0;
 }

@@ -18,6 +18,7 @@
 #include "date.h"
 #include "dns.h"
 #include "doctext.h"
+#include "helper.h"
 #include "inspect.h"
 #include "mbox.h"
 #include "message.h"
@@ -333,7 +334,9 @@ static lx_status report_attachments(indexer *ix, const lx_location *loc, const l
         r->att_total++;
         /* Counted here, in order, so the figure does not depend on which
          * worker read which copy first. */
-        if (g_hash_table_contains(ix->att_seen, a->sha256))
+        if (!*a->sha256)
+            ; /* not read at all (past a limit): nothing to compare */
+        else if (g_hash_table_contains(ix->att_seen, a->sha256))
             r->att_cached++;
         else
             g_hash_table_add(ix->att_seen, g_strdup(a->sha256));
@@ -1050,6 +1053,8 @@ int main(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     if (argc == 3 && strcmp(argv[1], "--extract-helper") == 0)
         return lx_doctext_helper_main(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "--extract-server") == 0)
+        return lx_doctext_server_main(argv[2]);
     lx_attach_limits limits;
     lx_attach_limits_default(&limits);
     const char *dbpath = getenv("LEAKDEX_DB");
