@@ -193,9 +193,30 @@ static io_result recv_line(int fd, char *line, size_t cap, double deadline)
     return IO_OK;
 }
 
+static lx_sandbox_result run_once(lx_helper *h, const char *kind, const char *data, size_t len,
+                                  const lx_sandbox_limits *lim, lx_strbuf *out, lx_strbuf *why,
+                                  bool *retry);
+
 lx_sandbox_result lx_helper_run(lx_helper *h, const char *kind, const char *data, size_t len,
                                 const lx_sandbox_limits *lim, lx_strbuf *out, lx_strbuf *why)
 {
+    bool retry = false;
+    lx_sandbox_result r = run_once(h, kind, data, len, lim, out, why, &retry);
+    if (retry) {
+        /* A helper that had read earlier documents went away (killed from
+         * outside, or a late effect of one of those): this document gets
+         * a fresh helper before it is blamed. */
+        lx_strbuf_reset(why);
+        r = run_once(h, kind, data, len, lim, out, why, &retry);
+    }
+    return r;
+}
+
+static lx_sandbox_result run_once(lx_helper *h, const char *kind, const char *data, size_t len,
+                                  const lx_sandbox_limits *lim, lx_strbuf *out, lx_strbuf *why,
+                                  bool *retry)
+{
+    *retry = false;
     if (h->pid > 0 && (h->served >= LX_HELPER_DOCUMENTS || h->memory != lim->memory))
         stop(h, false);
     if (h->pid <= 0 && !start(h, lim->memory, why))
@@ -232,7 +253,13 @@ lx_sandbox_result lx_helper_run(lx_helper *h, const char *kind, const char *data
     if (io == IO_OK)
         return res;
     /* It died, or is stuck: either way it is gone after this. */
+    bool reused = h->served > 1;
     int ws = stop(h, io == IO_TIMEOUT);
+    if (io == IO_CLOSED && reused) {
+        *retry = true;
+        lx_strbuf_reset(out);
+        return LX_SANDBOX_FAILED;
+    }
     lx_strbuf_reset(out);
     if (io == IO_TIMEOUT)
         lx_strbuf_addf(why, "extraction took longer than %u s", lim->seconds);

@@ -556,7 +556,11 @@ static lx_status dispatch(indexer *ix, size_t src, filerec *f, const char *data,
         job_free(j);
         return LX_OK;
     }
-    if (!ix->inspect) {
+    /* An identical message still in flight: this one waits for it, so that
+     * every location of one message is recorded in the order found. */
+    for (size_t i = 0; i < ix->n_inflight && !ix->inspect && !j->deferred; i++)
+        j->deferred = strcmp(ix->inflight[i]->sha, j->sha) == 0;
+    if (!ix->inspect && !j->deferred) {
         lx_store_seen seen;
         if ((st = lx_store_lookup(ix->db, j->sha, &j->loc, &seen))) {
             job_free(j);
@@ -571,8 +575,6 @@ static lx_status dispatch(indexer *ix, size_t src, filerec *f, const char *data,
             job_free(j);
             return commit_batch(ix);
         }
-        for (size_t i = 0; i < ix->n_inflight && !j->deferred; i++)
-            j->deferred = strcmp(ix->inflight[i]->sha, j->sha) == 0;
     }
     j->file = f;
     if (f)
@@ -790,7 +792,7 @@ static int start_pipeline(indexer *ix, const lx_walk_cb *cb, int n_sources, char
         ix->jobs = lx_pool_default_workers();
     unsigned workers = ix->jobs > 1 ? ix->jobs : 0;
     worker **w = calloc(workers + 1, sizeof *w);
-    ix->window = (workers ? workers : 1) * LX_INFLIGHT_PER_WORKER;
+    ix->window = workers ? workers * LX_INFLIGHT_PER_WORKER : 1;
     ix->inflight = calloc(ix->window + 1, sizeof *ix->inflight);
     ix->att_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     if (!w || !ix->inflight) {
