@@ -71,8 +71,11 @@
  * itself would otherwise never end). */
 #define LX_MAX_STUB_DEPTH 8
 
-/* Documents written between two commits of the index. */
-#define LX_COMMIT_BATCH 2000
+/* Documents written between two commits of the index. Smaller batches keep
+ * Xapian's in-memory change buffers small: 10,000 synthetic messages index in
+ * 92 s with 500, 96 s with 1,000, 104 s with 2,000, 137 s with 10,000 (peak
+ * RSS 172, 248, 394, 1,583 MB); 1,000 leaves room for larger archives. */
+#define LX_COMMIT_BATCH 1000
 
 /* Messages in flight between the indexer's main thread and its workers:
  * this many per worker, and their canonical bytes under LX_INFLIGHT_BYTES

@@ -871,7 +871,8 @@ static void stop_pipeline(indexer *ix)
 
 static void usage(FILE *out)
 {
-    fputs("usage: leakdex-index [--db DIR] [--keys FILE]... [--shard I/N] [--hidden] [--quiet] "
+    fputs("usage: leakdex-index [--db DIR] [--keys FILE]... [--jobs N] [--shard I/N] [--hidden] "
+          "[--quiet] "
           "SOURCE...\n"
           "       leakdex-index --db DIR --reverify --keys FILE...\n"
           "       leakdex-index --db SHARD --link-with ALL [--corroborate-threshold P]\n"
@@ -896,8 +897,11 @@ static void usage(FILE *out)
           "  --corroborate-threshold P  share of an unverified message's text (percent,\n"
           "               default 90) that a verified message must quote, unchanged, for\n"
           "               it to count as corroborated (never as verified)\n"
-          "  --commit-every N  commit the index every N new documents (default 2000); a run\n"
+          "  --commit-every N  commit the index every N new documents (default 1000); a run\n"
           "               killed at any moment keeps what was committed, the next completes it\n"
+          "  --jobs N     threads that parse, read attachments, verify and build\n"
+          "               documents (default: one per processor; the index is the same\n"
+          "               whatever N); 1 reads one message at a time\n"
           "  --shard I/N  index only the messages of shard I of N (by Message-ID, else\n"
           "               identity); the others are counted as \"other\". Run it once per\n"
           "               shard, on as many machines, each into its own --db\n"
