@@ -36,7 +36,8 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
     {LX_F_SUBJECT, "subject", "subject", "XS", -1, LX_KIND_TEXT, "words of the subject",
      "subject:réunion or subject:\"budget 2017\""},
     {LX_F_BODY, "text", NULL, "", -1, LX_KIND_TEXT,
-     "words of the subject and the body, no field name needed",
+     "words of the body; a query's free words (no field name) search the body, the subject "
+     "and attachment text",
      "zeppelin or \"budget prévisionnel\""},
     {LX_F_YEAR, "year", "year", "XY", -1, LX_KIND_BOOLEAN, "UTC year of the date", "year:2016"},
     {LX_F_MONTH, "month", "month", "XM", -1, LX_KIND_BOOLEAN, "UTC year and month of the date",
@@ -95,8 +96,6 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "lines \"corroborated<TAB>SHA256<TAB>COVERAGE<TAB>SIGNER<TAB>HEADER\" and "
      "\"mismatch<TAB>SHA256<TAB>SIGNER<TAB>REASON\" (chain corroboration)",
      NULL},
-    {LX_F_BODY_TEXT, "body_text", NULL, "XBT", -1, LX_KIND_TEXT,
-     "words of the body alone (searched by in:body)", NULL},
     {LX_F_ATTACH_TEXT, "attachment_text", NULL, "XAT", -1, LX_KIND_TEXT,
      "words of the text extracted from attachments (searched by in:attachment)", NULL},
     {LX_F_IN, "in", "in", NULL, -1, LX_KIND_ALIAS,

@@ -10,7 +10,7 @@ extern "C" {
 
 /* Bump when the meaning of any prefix, slot or document-data key changes. A
  * database built by another version is refused, never misread. */
-#define LX_SCHEMA_VERSION 6
+#define LX_SCHEMA_VERSION 7
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
 
 /* One metadata key per source file indexed completely, this prefix and the
@@ -28,7 +28,7 @@ typedef enum lx_field {
     LX_F_TO,            /* To, Cc and Bcc names and addresses, as words */
     LX_F_TO_ADDR,       /* To, Cc and Bcc addresses, exact, lowercased */
     LX_F_SUBJECT,       /* subject words */
-    LX_F_BODY,          /* free text: subject and body */
+    LX_F_BODY,          /* body words; free words also search subject and attachment text */
     LX_F_YEAR,          /* UTC year of the date, "2017" */
     LX_F_MONTH,         /* UTC year and month, "2017-04" */
     LX_F_CONFLICT,      /* "yes" on copies that share a Message-ID but differ */
@@ -49,15 +49,14 @@ typedef enum lx_field {
     LX_F_THREAD_LINKS,  /* what threading reads: Message-ID, In-Reply-To, subject, References */
     LX_F_CHAIN,         /* "corroborated" or "mismatch": what verified messages quoting it say */
     LX_F_CORROBORATION, /* lines: each verified message that corroborates it, each mismatch */
-    LX_F_BODY_TEXT,    /* body text alone (in:body) */
-    LX_F_ATTACH_TEXT,  /* text extracted from attachments (in:attachment) */
-    LX_F_IN,           /* in:body, in:attachment: where free-text words must be */
-    LX_F_ATTACH_NAME,  /* words of attachment file names */
-    LX_F_FILENAME,     /* attachment file name, exact, ASCII-lowercased */
-    LX_F_MIMETYPE,     /* declared and sniffed MIME types of attachments */
-    LX_F_FILETYPE,     /* short file type from the sniffed MIME type: pdf, docx... */
-    LX_F_ATTACH_COUNT, /* attachments of the message, nested ones included */
-    LX_F_ATTACH_TEXTS, /* of which text was extracted */
+    LX_F_ATTACH_TEXT,   /* text extracted from attachments (in:attachment) */
+    LX_F_IN,            /* in:body, in:attachment: where free-text words must be */
+    LX_F_ATTACH_NAME,   /* words of attachment file names */
+    LX_F_FILENAME,      /* attachment file name, exact, ASCII-lowercased */
+    LX_F_MIMETYPE,      /* declared and sniffed MIME types of attachments */
+    LX_F_FILETYPE,      /* short file type from the sniffed MIME type: pdf, docx... */
+    LX_F_ATTACH_COUNT,  /* attachments of the message, nested ones included */
+    LX_F_ATTACH_TEXTS,  /* of which text was extracted */
     LX_F_COUNT_         /* number of fields; not a field */
 } lx_field;
 

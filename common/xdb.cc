@@ -320,7 +320,7 @@ class VerifiedProcessor : public Xapian::FieldProcessor
 // capitalized or in a phrase (Xapian's STEM_SOME), so "Candidats" and
 // "candidats" in quotes match exactly.
 Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const char *language,
-                         const std::string &default_prefix)
+                         const std::vector<std::string> &default_prefixes)
 {
     ParseProblem problem;
     Xapian::QueryParser qp;
@@ -341,23 +341,27 @@ Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const ch
         else if (d->field == LX_F_VERIFIED)
             qp.add_boolean_prefix(d->query_name, (new VerifiedProcessor(problem))->release());
     }
+    // Free words search every field in default_prefixes (any of them).
+    for (const std::string &p : default_prefixes)
+        qp.add_prefix("", p);
     qp.set_stemmer(Xapian::Stem(language));
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     unsigned flags = Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PHRASE |
                      Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                      Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
-    Xapian::Query q = qp.parse_query(text, flags, default_prefix);
+    Xapian::Query q = qp.parse_query(text, flags);
     if (!problem.msg.empty())
         throw Xapian::QueryParserError(problem.msg);
     return q;
 }
 
-// in:attachment and in:body say where the query's free-text words must be:
-// they are taken out of the text, and the free text is parsed with the
-// prefix of that field as its default. Returns the prefix ("" for both).
-std::string take_in_field(std::string &text)
+// Where a query's free words are looked for: the body (unprefixed terms),
+// the subject and attachment text; in:body and in:attachment narrow that
+// to one. They are taken out of the text; returns the fields' prefixes.
+std::vector<std::string> take_in_field(std::string &text)
 {
     std::string prefix, kept;
+    bool narrowed = false;
     bool quoted = false;
     size_t i = 0;
     while (i < text.size()) {
@@ -374,14 +378,15 @@ std::string take_in_field(std::string &text)
             if (v == "attachment" || v == "attachments")
                 f = LX_F_ATTACH_TEXT;
             else if (v == "body")
-                f = LX_F_BODY_TEXT;
+                f = LX_F_BODY;
             else
                 throw Xapian::QueryParserError("in: takes attachment or body, not '" +
                                                text.substr(i + 3, e - i - 3) + "'");
             std::string p = lx_schema_prefix(f);
-            if (!prefix.empty() && prefix != p)
+            if (narrowed && prefix != p)
                 throw Xapian::QueryParserError("in:attachment and in:body exclude each other");
             prefix = p;
+            narrowed = true;
             i = e;
             continue;
         }
@@ -389,14 +394,17 @@ std::string take_in_field(std::string &text)
         i++;
     }
     text = kept;
-    return prefix;
+    if (narrowed)
+        return {prefix};
+    return {lx_schema_prefix(LX_F_BODY), lx_schema_prefix(LX_F_SUBJECT),
+            lx_schema_prefix(LX_F_ATTACH_TEXT)};
 }
 
 Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
 {
     Xapian::Query q = Xapian::Query::MatchAll;
     std::string text = o->text ? o->text : "";
-    std::string in_prefix = take_in_field(text);
+    std::vector<std::string> in_prefix = take_in_field(text);
     size_t a = text.find_first_not_of(" \t\r\n");
     size_t b = text.find_last_not_of(" \t\r\n");
     text = a == std::string::npos ? std::string() : text.substr(a, b - a + 1);
@@ -1632,9 +1640,10 @@ lx_status lx_db_query_words(lx_db *db, const lx_query_opts *o, char ***plain, si
             continue;
         // Free-text terms have no prefix: they start with a lowercase letter
         // or a non-ASCII byte; stems add "Z" in front.
-        // Words limited by in:body or in:attachment carry that field's prefix.
+        // Free words also come as attachment-text terms (the subject's are
+        // left out, as for subject:WORD; their unprefixed twin is there).
         bool fielded = false;
-        for (lx_field f : {LX_F_BODY_TEXT, LX_F_ATTACH_TEXT}) {
+        for (lx_field f : {LX_F_ATTACH_TEXT}) {
             std::string fp = lx_schema_prefix(f);
             if (fielded)
                 break;
@@ -1655,6 +1664,14 @@ lx_status lx_db_query_words(lx_db *db, const lx_query_opts *o, char ***plain, si
             z.push_back(term.substr(1));
         else if (!(c0 >= 'A' && c0 <= 'Z'))
             p.push_back(term);
+    }
+    // A word found in several fields is listed once, in first-seen order.
+    for (std::vector<std::string> *v : {&p, &z}) {
+        std::vector<std::string> once;
+        for (const std::string &w : *v)
+            if (std::find(once.begin(), once.end(), w) == once.end())
+                once.push_back(w);
+        v->swap(once);
     }
     char **pp = dup_list(p);
     try {

@@ -340,8 +340,6 @@ static lx_status store_attachment(lx_doc *doc, lx_record *rec, lx_strbuf *tmp,
         st = lx_record_add(rec, "attachment", tmp->buf, tmp->len);
     lx_strbuf_release(&status);
     if (!st && a->text_len)
-        st = index_folded(doc, LX_F_BODY, a->text, a->text_len);
-    if (!st && a->text_len)
         st = index_folded(doc, LX_F_ATTACH_TEXT, a->text, a->text_len);
     if (!st && *a->name) {
         /* Words of the name: "budget-2017_v2.pdf" is budget 2017 v2 pdf. */
@@ -426,10 +424,10 @@ lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc, c
         goto out;
 
     if ((st = lx_record_add_str(&rec, "subject", m->subject)) ||
+        /* Each text once: a query's free words search the body, subject
+         * and attachment-text fields together. */
         (st = index_folded(doc, LX_F_SUBJECT, m->subject, strlen(m->subject))) ||
-        (st = index_folded(doc, LX_F_BODY, m->subject, strlen(m->subject))) ||
-        (st = index_folded(doc, LX_F_BODY, m->body, m->body_len)) ||
-        (st = index_folded(doc, LX_F_BODY_TEXT, m->body, m->body_len)))
+        (st = index_folded(doc, LX_F_BODY, m->body, m->body_len)))
         goto out;
 
     if ((st = lx_record_add_str(&rec, "message_id", m->message_id)) ||
