@@ -761,12 +761,9 @@ static int count_file(void *ctx, const char *path, const char *source, lx_source
     (void)kind;
     indexer *ix = ctx;
     struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
-        ix->total_files++;
+    ix->total_files++;
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
         ix->total_bytes += (uint64_t)sb.st_size;
-    } else {
-        ix->total_files++;
-    }
     return 0;
 }
 
