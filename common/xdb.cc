@@ -1045,6 +1045,26 @@ unsigned lx_db_doccount(lx_db *db)
     }
 }
 
+lx_docid lx_db_last_docid(lx_db *db)
+{
+    try {
+        return db->db->get_lastdocid();
+    } catch (...) {
+        fail_current(db);
+        return 0;
+    }
+}
+
+unsigned lx_db_termfreq(lx_db *db, const char *term)
+{
+    try {
+        return db->db->get_termfreq(term);
+    } catch (...) {
+        fail_current(db);
+        return 0;
+    }
+}
+
 lx_status lx_db_get_metadata(lx_db *db, const char *key, char **value)
 {
     *value = nullptr;

@@ -86,6 +86,10 @@ const char *lx_db_error(const lx_db *db);
 
 lx_status lx_db_commit(lx_db *db);
 unsigned lx_db_doccount(lx_db *db);
+/* The highest document id ever used (0 for a new index); ids only grow. */
+lx_docid lx_db_last_docid(lx_db *db);
+/* How many documents hold term; 0 on error (lx_db_error says why). */
+unsigned lx_db_termfreq(lx_db *db, const char *term);
 
 /* *value is a malloc'd NUL-terminated copy (empty when unset); caller frees. */
 lx_status lx_db_get_metadata(lx_db *db, const char *key, char **value);

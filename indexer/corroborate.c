@@ -1219,6 +1219,8 @@ typedef struct cdoc {
     char sha[LX_SHA256_HEX_LEN + 1];
     char thread[LX_THREAD_HEX + 1];
     uint64_t current; /* hash of its stored corroboration value; 0 when it has none */
+    bool fresh;       /* new to this pass (incremental): added, or moved to another thread */
+    bool touched;     /* incremental: a finding of this pass concerns it */
 } cdoc;
 
 typedef struct finding {
@@ -1354,24 +1356,35 @@ static lx_status search_words(const lx_corroborate_words *w, lx_strbuf *terms, s
     return st;
 }
 
-/* Candidates for one verified quoting message: the unverified messages of
- * its thread, newest first, and those that best match its quote's rarest
- * words. */
-static lx_status candidates(lx_db *db, const cdoc *v, const lx_corroborate_quote *q, lx_docid **out,
-                            size_t *n_out)
+/* Candidates through the index: the documents of thread `thread` (the
+ * latest LX_CHAIN_THREAD_CANDIDATES), then those that best match the rarest
+ * of `words`; all of them verified (DKIM pass) when `verified`, else none of
+ * them; `self` left out. For a verified quoting message, its quote's words
+ * find the unverified messages it may quote; for an unverified message, its
+ * own words find the verified messages that may quote it. */
+static lx_status candidates(lx_db *db, const char *thread, const lx_corroborate_words *words,
+                            bool verified, lx_docid self, lx_docid **out, size_t *n_out)
 {
     *out = NULL;
     *n_out = 0;
     char pass_term[16], thread_term[32];
     snprintf(pass_term, sizeof pass_term, "%spass", lx_schema_prefix(LX_F_DKIM));
-    snprintf(thread_term, sizeof thread_term, "%s%s", lx_schema_prefix(LX_F_THREAD), v->thread);
-    const char *none[] = {pass_term};
-    const char *all[] = {thread_term};
+    snprintf(thread_term, sizeof thread_term, "%s%s", lx_schema_prefix(LX_F_THREAD), thread);
+    const char *pass_only[] = {pass_term};
+    const char *in_thread[] = {thread_term, pass_term};
     lx_docid *a = NULL, *b = NULL;
     size_t na = 0, nb = 0;
     lx_status st = LX_OK;
-    if (*v->thread) {
-        lx_match_opts o = {all, 1, NULL, 0, 0, none, 1, true, LX_CHAIN_THREAD_CANDIDATES};
+    if (*thread) {
+        lx_match_opts o = {in_thread,
+                           verified ? 2 : 1,
+                           NULL,
+                           0,
+                           0,
+                           verified ? NULL : pass_only,
+                           verified ? 0 : 1,
+                           true,
+                           LX_CHAIN_THREAD_CANDIDATES};
         st = lx_db_match(db, &o, &a, &na);
     }
     lx_strbuf terms;
@@ -1379,7 +1392,7 @@ static lx_status candidates(lx_db *db, const cdoc *v, const lx_corroborate_quote
     size_t nt = 0;
     const char **any = NULL;
     if (!st)
-        st = search_words(&q->words, &terms, &nt);
+        st = search_words(words, &terms, &nt);
     if (!st && nt) {
         any = malloc(nt * sizeof *any);
         if (!any)
@@ -1388,8 +1401,15 @@ static lx_status candidates(lx_db *db, const cdoc *v, const lx_corroborate_quote
             any[i] = terms.buf + off;
             off += strlen(any[i]) + 1;
         }
-        lx_match_opts o = {
-            NULL, 0, any, nt, LX_CHAIN_RARE_TERMS, none, 1, false, LX_CHAIN_TERM_CANDIDATES};
+        lx_match_opts o = {verified ? pass_only : NULL,
+                           verified ? 1 : 0,
+                           any,
+                           nt,
+                           LX_CHAIN_RARE_TERMS,
+                           verified ? NULL : pass_only,
+                           verified ? 0 : 1,
+                           false,
+                           LX_CHAIN_TERM_CANDIDATES};
         if (!st)
             st = lx_db_match(db, &o, &b, &nb);
     }
@@ -1404,7 +1424,7 @@ static lx_status candidates(lx_db *db, const cdoc *v, const lx_corroborate_quote
             bool dup = false;
             for (size_t k = 0; k < n && !dup; k++)
                 dup = ids[k] == id;
-            if (!dup && id != v->id)
+            if (!dup && id != self)
                 ids[n++] = id;
         }
     }
@@ -1446,68 +1466,144 @@ static lx_status add_finding(pass *p, size_t doc, const lx_corroborate_result *r
     return f->line ? LX_OK : LX_E_NOMEM;
 }
 
-/* Compares one verified quoting message with its candidates. */
+/* A verified message read for its quoted part. */
+typedef struct quoting {
+    char *data;
+    lx_record rec;
+    lx_corroborate_quote q;
+    char signer[256];
+} quoting;
+
+/* A message read for its words, as one that may be quoted. */
+typedef struct quoted {
+    char *data;
+    lx_record rec;
+    lx_corroborate_words a;
+    lx_corroborate_message msg;
+} quoted;
+
+static lx_status quoting_load(lx_db *db, const cdoc *v, quoting *x)
+{
+    x->data = NULL;
+    lx_record_init(&x->rec);
+    lx_corroborate_quote_init(&x->q);
+    x->signer[0] = '\0';
+    size_t len = 0;
+    lx_status st = lx_db_get_data(db, v->id, &x->data, &len);
+    if (!st)
+        st = lx_record_parse(&x->rec, x->data, len);
+    if (!st) {
+        const char *body = get(&x->rec, "body");
+        pass_signer(&x->rec, x->signer, sizeof x->signer);
+        st = lx_corroborate_quote_parse(body, strlen(body),
+                                        strcmp(get(&x->rec, "body_source"), "html") == 0, &x->q);
+    }
+    return st;
+}
+
+static void quoting_release(quoting *x)
+{
+    lx_corroborate_quote_release(&x->q);
+    lx_record_release(&x->rec);
+    free(x->data);
+}
+
+static lx_status quoted_load(lx_db *db, const cdoc *m, quoted *x)
+{
+    x->data = NULL;
+    lx_record_init(&x->rec);
+    lx_corroborate_words_init(&x->a);
+    size_t len = 0;
+    lx_status st = lx_db_get_data(db, m->id, &x->data, &len);
+    if (!st)
+        st = lx_record_parse(&x->rec, x->data, len);
+    const char *body = get(&x->rec, "body");
+    if (!st)
+        st = lx_corroborate_text(body, strlen(body), &x->a);
+    lx_corroborate_message msg = {get(&x->rec, "from_name"), get(&x->rec, "from_address"),
+                                  get(&x->rec, "subject"), !isnan(m->date),
+                                  isnan(m->date) ? 0 : (int64_t)m->date};
+    x->msg = msg;
+    return st;
+}
+
+static void quoted_release(quoted *x)
+{
+    lx_corroborate_words_release(&x->a);
+    lx_record_release(&x->rec);
+    free(x->data);
+}
+
+/* Compares message m (read as x) with the quote of verified message v (read
+ * as y); a result is kept as a finding of m. */
+static lx_status compare_pair(pass *p, const cdoc *m, const quoted *x, const cdoc *v,
+                              const quoting *y, unsigned threshold, lx_corroborate_stats *stats)
+{
+    lx_corroborate_result r;
+    lx_corroborate_compare(&x->a, &x->msg, &y->q, threshold, &r);
+    stats->pairs++;
+    if (r.status == LX_CHAIN_NONE)
+        return LX_OK;
+    return add_finding(p, (size_t)(m - p->docs), &r, v, y->signer);
+}
+
+/* Compares one verified quoting message with the unverified messages it may
+ * quote. */
 static lx_status quoting_message(lx_db *db, pass *p, const cdoc *v, unsigned threshold,
                                  lx_corroborate_stats *stats)
 {
-    char *data = NULL;
-    size_t len = 0;
-    lx_record rec;
-    lx_record_init(&rec);
-    lx_corroborate_quote q;
-    lx_corroborate_quote_init(&q);
+    quoting y;
     lx_docid *ids = NULL;
     size_t n = 0;
-    char signer[256];
-    lx_status st = lx_db_get_data(db, v->id, &data, &len);
-    if (!st)
-        st = lx_record_parse(&rec, data, len);
-    if (!st) {
-        const char *body = get(&rec, "body");
-        pass_signer(&rec, signer, sizeof signer);
-        st = lx_corroborate_quote_parse(body, strlen(body),
-                                        strcmp(get(&rec, "body_source"), "html") == 0, &q);
-    }
-    if (st || q.words.n < LX_CHAIN_MIN_WORDS)
+    lx_status st = quoting_load(db, v, &y);
+    if (st || y.q.words.n < LX_CHAIN_MIN_WORDS)
         goto done;
     stats->quoting++;
-    if ((st = candidates(db, v, &q, &ids, &n)))
+    if ((st = candidates(db, v->thread, &y.q.words, false, v->id, &ids, &n)))
         goto done;
     for (size_t i = 0; i < n && !st; i++) {
-        cdoc *m = doc_by_id(p, ids[i]);
+        const cdoc *m = doc_by_id(p, ids[i]);
         if (!m || m->verdict == 1)
             continue;
-        char *mdata = NULL;
-        size_t mlen = 0;
-        lx_record mrec;
-        lx_record_init(&mrec);
-        lx_corroborate_words a;
-        lx_corroborate_words_init(&a);
-        st = lx_db_get_data(db, m->id, &mdata, &mlen);
+        quoted x;
+        st = quoted_load(db, m, &x);
         if (!st)
-            st = lx_record_parse(&mrec, mdata, mlen);
-        const char *body = get(&mrec, "body");
-        if (!st)
-            st = lx_corroborate_text(body, strlen(body), &a);
-        if (!st) {
-            lx_corroborate_message msg = {get(&mrec, "from_name"), get(&mrec, "from_address"),
-                                          get(&mrec, "subject"), !isnan(m->date),
-                                          isnan(m->date) ? 0 : (int64_t)m->date};
-            lx_corroborate_result r;
-            lx_corroborate_compare(&a, &msg, &q, threshold, &r);
-            stats->pairs++;
-            if (r.status != LX_CHAIN_NONE)
-                st = add_finding(p, (size_t)(m - p->docs), &r, v, signer);
-        }
-        lx_corroborate_words_release(&a);
-        lx_record_release(&mrec);
-        free(mdata);
+            st = compare_pair(p, m, &x, v, &y, threshold, stats);
+        quoted_release(&x);
     }
 done:
     free(ids);
-    lx_corroborate_quote_release(&q);
-    lx_record_release(&rec);
-    free(data);
+    quoting_release(&y);
+    return st;
+}
+
+/* For an incremental pass: compares a new unverified message with the
+ * verified messages of earlier runs that may quote it (the new ones look
+ * for what they quote themselves). */
+static lx_status quoted_message(lx_db *db, pass *p, const cdoc *m, unsigned threshold,
+                                lx_corroborate_stats *stats)
+{
+    quoted x;
+    lx_docid *ids = NULL;
+    size_t n = 0;
+    lx_status st = quoted_load(db, m, &x);
+    if (st || x.a.n < LX_CHAIN_MIN_WORDS)
+        goto done;
+    if ((st = candidates(db, m->thread, &x.a, true, m->id, &ids, &n)))
+        goto done;
+    for (size_t i = 0; i < n && !st; i++) {
+        const cdoc *v = doc_by_id(p, ids[i]);
+        if (!v || v->verdict != 1 || v->fresh)
+            continue;
+        quoting y;
+        st = quoting_load(db, v, &y);
+        if (!st && y.q.words.n >= LX_CHAIN_MIN_WORDS)
+            st = compare_pair(p, m, &x, v, &y, threshold, stats);
+        quoting_release(&y);
+    }
+done:
+    free(ids);
+    quoted_release(&x);
     return st;
 }
 
@@ -1533,10 +1629,15 @@ static lx_status store(lx_db *read, lx_db *write, pass *p, size_t doc, size_t fr
     lx_strbuf_init(&value);
     bool corroborated = false, mismatch = false;
     lx_status st = LX_OK;
-    for (size_t i = from; i < to && i < from + LX_CHAIN_MAX_FINDINGS && !st; i++) {
+    size_t kept = 0;
+    for (size_t i = from; i < to && kept < LX_CHAIN_MAX_FINDINGS && !st; i++) {
+        /* The same finding twice (stored by an earlier run, found again). */
+        if (i > from && strcmp(p->found[i].line, p->found[i - 1].line) == 0)
+            continue;
         corroborated = corroborated || p->found[i].status == LX_CHAIN_CORROBORATED;
         mismatch = mismatch || p->found[i].status == LX_CHAIN_MISMATCH;
         st = lx_strbuf_addf(&value, "%s%s", value.len ? "\n" : "", p->found[i].line);
+        kept++;
     }
     stats->corroborated += corroborated;
     stats->mismatched += mismatch;
@@ -1569,11 +1670,64 @@ static lx_status store(lx_db *read, lx_db *write, pass *p, size_t doc, size_t fr
     return st;
 }
 
+/* Incremental: the findings stored on docs[doc] by earlier runs, added to
+ * this pass's, so that the value written holds both. */
+static lx_status add_stored(lx_db *db, pass *p, size_t doc)
+{
+    char *value = NULL;
+    size_t len = 0;
+    lx_status st =
+        lx_db_get_value(db, p->docs[doc].id, lx_schema_slot(LX_F_CORROBORATION), &value, &len);
+    for (const char *line = value, *end = value + len; !st && value && line < end;) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
+        lx_corroborate_status status = LX_CHAIN_NONE;
+        unsigned coverage = 0;
+        if (n > 13 && memcmp(line, "corroborated\t", 13) == 0) {
+            status = LX_CHAIN_CORROBORATED;
+            const char *c = memchr(line + 13, '\t', n - 13);
+            if (c)
+                coverage = (unsigned)strtoul(c + 1, NULL, 10);
+        } else if (n > 9 && memcmp(line, "mismatch\t", 9) == 0) {
+            status = LX_CHAIN_MISMATCH;
+        }
+        if (status != LX_CHAIN_NONE) {
+            char *copy = malloc(n + 1);
+            if (!copy ||
+                !lx_grow((void **)&p->found, &p->alloc_found, p->n_found + 1, sizeof *p->found)) {
+                free(copy);
+                st = LX_E_NOMEM;
+                break;
+            }
+            memcpy(copy, line, n);
+            copy[n] = '\0';
+            p->found[p->n_found++] = (finding){doc, status, coverage, copy};
+        }
+        line += n + 1;
+    }
+    free(value);
+    return st;
+}
+
+static bool in_ids(const lx_docid *ids, size_t n, lx_docid id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ids[lo] == id;
+}
+
 lx_status lx_corroborate_pass(lx_db *read, lx_db *write, unsigned threshold,
-                              lx_corroborate_stats *stats)
+                              const lx_corroborate_since *since, lx_corroborate_stats *stats)
 {
     lx_db *db = read;
     memset(stats, 0, sizeof *stats);
+    bool incremental = since && since->after && read == write;
     pass p;
     memset(&p, 0, sizeof p);
     int slots[S_COUNT];
@@ -1587,20 +1741,50 @@ lx_status lx_corroborate_pass(lx_db *read, lx_db *write, unsigned threshold,
     lx_status st = lx_db_scan(db, &all, slots, S_COUNT, on_row, &p);
     if (!st)
         st = p.st;
-    for (size_t i = 0; i < p.n && !st; i++)
+    stats->incremental = incremental;
+    for (size_t i = 0; i < p.n; i++) {
+        cdoc *d = &p.docs[i];
+        d->fresh =
+            !incremental || d->id > since->after || in_ids(since->moved, since->n_moved, d->id);
+        stats->fresh += d->fresh;
+    }
+    for (size_t i = 0; i < p.n && !st; i++) {
+        if (!p.docs[i].fresh)
+            continue;
         if (p.docs[i].verdict == 1)
             st = quoting_message(db, &p, &p.docs[i], threshold, stats);
+        else if (incremental)
+            st = quoted_message(db, &p, &p.docs[i], threshold, stats);
+    }
+    if (incremental) {
+        /* Only the messages with a new finding change: what earlier runs
+         * found on them stays, the new findings join it. */
+        size_t n_new = p.n_found;
+        for (size_t i = 0; i < n_new; i++)
+            p.docs[p.found[i].doc].touched = true;
+        for (size_t i = 0; i < p.n && !st; i++)
+            if (p.docs[i].touched && p.docs[i].current)
+                st = add_stored(db, &p, i);
+    }
     if (!st && p.n_found)
         qsort(p.found, p.n_found, sizeof *p.found, by_doc);
     /* Every document: its findings, or none (a result that no longer holds
-     * is removed). */
+     * is removed). Incremental: the documents with a new finding. */
     for (size_t i = 0, k = 0; i < p.n && !st; i++) {
         size_t from = k;
         while (k < p.n_found && p.found[k].doc == i)
             k++;
-        if (from == k && !p.docs[i].current)
+        if (from == k && (incremental || !p.docs[i].current))
             continue;
         st = store(read, write, &p, i, from, k, stats);
+    }
+    if (!st && incremental) {
+        /* The totals, over the whole index. */
+        char t[32];
+        snprintf(t, sizeof t, "%scorroborated", lx_schema_prefix(LX_F_CHAIN));
+        stats->corroborated = lx_db_termfreq(write, t);
+        snprintf(t, sizeof t, "%smismatch", lx_schema_prefix(LX_F_CHAIN));
+        stats->mismatched = lx_db_termfreq(write, t);
     }
     for (size_t i = 0; i < p.n_found; i++)
         free(p.found[i].line);

@@ -927,22 +927,50 @@ static void reverify_warn(void *ctx, const char *path, const char *reason)
     warn(ctx, path, reason);
 }
 
+/* Where the last complete corroboration pass ended (the highest document
+ * id it saw): the next pass compares only what came after, unless the
+ * threshold changed. */
+#define CHAINED_UPTO "leakdex.chained_upto"
+
 /* The corroboration pass, its figures into the report; false on a database
- * error (reported). */
-static bool run_chains(indexer *ix)
+ * error (reported). moved: the documents the thread pass moved (NULL
+ * after --reverify, which needs a complete pass). */
+static bool run_chains(indexer *ix, const lx_thread_stats *moved)
 {
     lx_corroborate_stats cs;
     double t0 = now_seconds();
-    lx_status st = lx_corroborate_pass(ix->all ? ix->all : ix->db, ix->db, ix->threshold, &cs);
+    char thr[16];
+    snprintf(thr, sizeof thr, "%u", ix->threshold);
+    lx_corroborate_since since = {0, NULL, 0};
+    char *upto = NULL, *was = NULL;
+    if (moved && !ix->all && !lx_db_get_metadata(ix->db, CHAINED_UPTO, &upto) && upto &&
+        !lx_db_get_metadata(ix->db, "leakdex.corroborate_threshold", &was) && was &&
+        strcmp(was, thr) == 0) {
+        char *end;
+        unsigned long v = strtoul(upto, &end, 10);
+        if (*upto && !*end && v <= lx_db_last_docid(ix->db)) {
+            since.after = (lx_docid)v;
+            since.moved = moved->moved;
+            since.n_moved = moved->n_moved;
+        }
+    }
+    free(upto);
+    free(was);
+    lx_docid last = lx_db_last_docid(ix->db);
+    lx_status st =
+        lx_corroborate_pass(ix->all ? ix->all : ix->db, ix->db, ix->threshold, &since, &cs);
     if (st) {
         fprintf(stderr, "leakdex-index: chain corroboration: %s: %s\n", lx_status_str(st),
                 lx_db_error(ix->db));
         return false;
     }
-    char thr[16];
-    snprintf(thr, sizeof thr, "%u", ix->threshold);
+    char upto_now[24];
+    snprintf(upto_now, sizeof upto_now, "%u", last);
     lx_db_set_metadata(ix->db, "leakdex.corroborate_threshold", thr);
+    lx_db_set_metadata(ix->db, CHAINED_UPTO, upto_now);
     ix->report.chained = true;
+    ix->report.chain_incremental = cs.incremental;
+    ix->report.chain_fresh = cs.fresh;
     ix->report.chain_quoting = cs.quoting;
     ix->report.chain_pairs = cs.pairs;
     ix->report.chain_corroborated = cs.corroborated;
@@ -956,12 +984,14 @@ static bool run_chains(indexer *ix)
 static bool run_passes(indexer *ix)
 {
     lx_thread_stats ts;
+    memset(&ts, 0, sizeof ts);
     lx_status st = lx_db_commit(ix->db);
     if (!st)
         st = lx_thread_pass(ix->all ? ix->all : ix->db, ix->db, &ts);
     if (st) {
         fprintf(stderr, "leakdex-index: threading: %s: %s\n", lx_status_str(st),
                 lx_db_error(ix->db));
+        free(ts.moved);
         return false;
     }
     ix->report.threaded = true;
@@ -969,7 +999,9 @@ static bool run_passes(indexer *ix)
     ix->report.thread_messages = ts.messages;
     ix->report.relinked = ts.relinked;
     ix->report.by_subject = ts.by_subject;
-    return run_chains(ix);
+    bool ok = run_chains(ix, &ts);
+    free(ts.moved);
+    return ok;
 }
 
 /* --link-with ALL: this shard's threads and chains, computed over every
@@ -1011,7 +1043,7 @@ static int run_reverify(indexer *ix, double t0)
         rc = EXIT_DB;
     }
     /* New verdicts change what corroborates what. */
-    if (!st && ((st = lx_db_commit(ix->db)) || !run_chains(ix)))
+    if (!st && ((st = lx_db_commit(ix->db)) || !run_chains(ix, NULL)))
         rc = EXIT_DB;
     lx_status cst = lx_db_close(ix->db);
     if (cst) {

@@ -194,8 +194,10 @@ void lx_report_print_chains(const lx_report *r, FILE *out)
 {
     fprintf(out,
             "chains: %zu messages corroborated by verified messages that quote them (not "
-            "verified themselves), %zu with a mismatch; %zu verified messages quote, %zu pairs "
-            "compared, %zu documents updated; %.2f s\n",
-            r->chain_corroborated, r->chain_mismatched, r->chain_quoting, r->chain_pairs,
-            r->chain_rewritten, r->chain_seconds);
+            "verified themselves), %zu with a mismatch; ",
+            r->chain_corroborated, r->chain_mismatched);
+    if (r->chain_incremental)
+        fprintf(out, "incremental, %zu messages new or moved to another thread: ", r->chain_fresh);
+    fprintf(out, "%zu verified messages quote, %zu pairs compared, %zu documents updated; %.2f s\n",
+            r->chain_quoting, r->chain_pairs, r->chain_rewritten, r->chain_seconds);
 }

@@ -41,6 +41,8 @@ typedef struct lx_report {
     bool chained; /* print the chains line (lx_corroborate_pass ran) */
     size_t chain_quoting, chain_pairs, chain_corroborated, chain_mismatched, chain_rewritten;
     double chain_seconds;
+    bool chain_incremental; /* only the messages new or moved since a complete pass */
+    size_t chain_fresh;
     size_t att_total;             /* attachment files of new documents, nested ones included */
     size_t att_text;              /* of which text was extracted */
     size_t att_truncated;         /* text cut at the limit */

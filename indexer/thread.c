@@ -550,6 +550,7 @@ static bool first_of(const tdoc *a, const tdoc *b)
 lx_status lx_thread_pass(lx_db *read, lx_db *write, lx_thread_stats *stats)
 {
     memset(stats, 0, sizeof *stats);
+    size_t moved_alloc = 0;
     pass p;
     memset(&p, 0, sizeof p);
     int slots[S_COUNT];
@@ -602,6 +603,11 @@ lx_status lx_thread_pass(lx_db *read, lx_db *write, lx_thread_stats *stats)
             }
             if (!st)
                 st = lx_db_set_tag(write, id, prefix, hex, slot);
+            if (!st && !lx_grow((void **)&stats->moved, &moved_alloc, stats->n_moved + 1,
+                                sizeof *stats->moved))
+                st = LX_E_NOMEM;
+            if (!st)
+                stats->moved[stats->n_moved++] = d->id;
             stats->relinked++;
         }
     }

@@ -45,6 +45,9 @@ typedef struct lx_thread_stats {
     size_t threads;    /* conversations found */
     size_t relinked;   /* documents whose thread id changed */
     size_t by_subject; /* replies joined to a thread by their subject alone */
+    lx_docid *moved;   /* ids (in the index read) of the documents whose thread id
+                        * changed, ascending; malloc'd, caller frees */
+    size_t n_moved;
 } lx_thread_stats;
 
 /*

@@ -95,11 +95,70 @@ expect_eq "stats: the chains line" \
 expect_eq "stats JSON" "5 2 7" \
     "$(search --format json stats | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["corroborated"], d["chain_mismatches"], d["verified"])')"
 
-# A second run rewrites nothing.
+# A second run compares nothing: no message is new.
 index "$C" >"$WORK/again.out" 2>&1
-expect_eq "second run: nothing updated" \
-    "chains: 5 messages corroborated by verified messages that quote them (not verified themselves), 2 with a mismatch; 7 verified messages quote, 8 pairs compared, 0 documents updated" \
+expect_eq "second run: nothing compared, nothing updated" \
+    "chains: 5 messages corroborated by verified messages that quote them (not verified themselves), 2 with a mismatch; incremental, 0 messages new or moved to another thread: 0 verified messages quote, 0 pairs compared, 0 documents updated" \
     "$(chains_line "$WORK/again.out")"
+
+# Incremental runs end as one run does, whichever half comes first: the
+# quoted messages, then the verified replies and forwards (each new one
+# looks for what it quotes); or the replies first, then the messages they
+# quote (each new one looks for the verified messages that may quote it,
+# by thread and by its rarest words: the forwards keep no thread link).
+mkdir -p "$WORK/quoted" "$WORK/quoting"
+cp "$C"/[ogp]*.eml "$WORK/quoted/"
+cp "$C"/[rc]*.eml "$WORK/quoting/"
+split_run() {
+    local db=$WORK/$1
+    index --db "$db" --keys "$DATA/dkim-keys.txt" "$WORK/$2" >/dev/null 2>&1
+    index --db "$db" --keys "$DATA/dkim-keys.txt" "$WORK/$2" "$WORK/$3" >"$WORK/$1.out" 2>&1
+}
+split_run quoted-first quoted quoting
+expect_eq "quoted first: the second run's chains line" \
+    "chains: 5 messages corroborated by verified messages that quote them (not verified themselves), 2 with a mismatch; incremental, 8 messages new or moved to another thread: 7 verified messages quote, 8 pairs compared, 7 documents updated" \
+    "$(chains_line "$WORK/quoted-first.out")"
+expect_eq "quoted first: every message as declared" \
+    "$(python3 "$LEAKDEX_SRC/tests/tools/gen-chains.py" --expected | sort)" \
+    "$(results "$WORK/quoted-first")"
+split_run quoting-first quoting quoted
+expect_eq "replies first: the second run's chains line" \
+    "chains: 5 messages corroborated by verified messages that quote them (not verified themselves), 2 with a mismatch; incremental, 9 messages new or moved to another thread: 0 verified messages quote, 8 pairs compared, 7 documents updated" \
+    "$(chains_line "$WORK/quoting-first.out")"
+expect_eq "replies first: every message as declared" \
+    "$(python3 "$LEAKDEX_SRC/tests/tools/gen-chains.py" --expected | sort)" \
+    "$(results "$WORK/quoting-first")"
+# A message and both messages that quote it arriving in different runs:
+# p7 with g7 first, c7 (quoting both) later; the findings of the first run
+# stay beside the new ones.
+mkdir -p "$WORK/part1" "$WORK/part2"
+cp "$C"/[gp]7.eml "$C"/o[1-4].eml "$C"/r[5-8].eml "$WORK/part1/"
+cp "$C"/c7.eml "$C"/o[5-8].eml "$C"/r[1-4].eml "$WORK/part2/"
+split_run mixed part1 part2
+expect_eq "mixed halves: every message as declared" \
+    "$(python3 "$LEAKDEX_SRC/tests/tools/gen-chains.py" --expected | sort)" \
+    "$(results "$WORK/mixed")"
+
+# A second verified copy of r1 (an unsigned header added on top, so another
+# file with the same valid signature) in a later run: o1 keeps r1's finding
+# and gains the copy's, as when both are indexed in one run.
+mkdir -p "$WORK/copy"
+{ printf 'X-Relayed-Copy: 1\n'; cat "$C/r1.eml"; } >"$WORK/copy/r1-copy.eml"
+corroborators() {
+    search --db "$1" --format json id:o1@chains.example | python3 -c '
+import json, sys
+c = json.load(sys.stdin)["hits"][0]["corroboration"]
+print(c["status"], sorted((b["sha256"][:12], b["coverage"]) for b in c["corroborated_by"]))'
+}
+index --db "$WORK/copy-later" --keys "$DATA/dkim-keys.txt" "$C" >/dev/null 2>&1
+index --db "$WORK/copy-later" --keys "$DATA/dkim-keys.txt" "$C" "$WORK/copy" >"$WORK/copy-later.out" 2>&1
+index --db "$WORK/copy-at-once" --keys "$DATA/dkim-keys.txt" "$C" "$WORK/copy" >/dev/null 2>&1
+expect_eq "a later copy: o1 corroborated twice" 2 \
+    "$(search --db "$WORK/copy-later" --format json id:o1@chains.example | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["hits"][0]["corroboration"]["corroborated_by"]))')"
+expect_eq "a later copy: as in one run" "$(corroborators "$WORK/copy-at-once")" "$(corroborators "$WORK/copy-later")"
+expect_eq "a later copy: one message new, one pair compared, one document updated" \
+    "chains: 5 messages corroborated by verified messages that quote them (not verified themselves), 2 with a mismatch; incremental, 1 messages new or moved to another thread: 1 verified messages quote, 1 pairs compared, 1 documents updated" \
+    "$(chains_line "$WORK/copy-later.out")"
 
 # The threshold: o1 has 92% of its text quoted.
 index --corroborate-threshold 95 "$C" >"$WORK/t95.out" 2>&1
