@@ -75,6 +75,12 @@
  * Xapian's in-memory change buffers small: 10,000 synthetic messages index in
  * 92 s with 500, 96 s with 1,000, 104 s with 2,000, 137 s with 10,000 (peak
  * RSS 172, 248, 394, 1,583 MB); 1,000 leaves room for larger archives. */
+/* A run that added at least this percentage of the index's documents
+ * rewrites it compactly at the end (xapian-compact's full compaction:
+ * about half the size; 1.2 s for 10,000 messages). Smaller runs leave it:
+ * compacting costs time in proportion to the whole index. */
+#define LX_COMPACT_SHARE 20
+
 #define LX_COMMIT_BATCH 1000
 
 /* Messages in flight between the indexer's main thread and its workers:

@@ -80,6 +80,24 @@ void lx_db_part(const lx_db *db, size_t i, lx_db_part_info *out);
  * the status of that final commit. */
 lx_status lx_db_close(lx_db *db);
 
+/*
+ * Commits, then rewrites a writable index compactly (Xapian's full
+ * compaction: the same documents, terms, values and metadata under the same
+ * document ids, in about half the space), and closes it. The copy is
+ * written beside the index (PATH.compacting), the two directories are
+ * exchanged in one step (renameat2 RENAME_EXCHANGE), and the old one is
+ * removed: a reader or a kill at any moment sees one whole index. When the
+ * copy cannot be made or exchanged (no space, a file system without the
+ * exchange), the index is closed as it was, *compacted is false and *why
+ * (malloc'd) says why. Returns the status of closing.
+ */
+lx_status lx_db_close_compacted(lx_db *db, bool *compacted, char **why);
+
+/* Removes PATH.compacting left by a run killed while compacting PATH (a
+ * partial copy, or the old index after the exchange); call with the index
+ * open for writing, so no other run is compacting it. */
+void lx_db_remove_stale_copy(const char *path);
+
 /* The message of the last failed call on this handle; owned by the handle,
  * valid until the next call on it. "" when nothing failed. */
 const char *lx_db_error(const lx_db *db);
