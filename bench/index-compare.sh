@@ -175,11 +175,15 @@ if want compare || want incremental; then
         leakdex)
             run leakdex "$msgs" "$bytes" "$work/leakdex.db" \
                 "$index" --quiet --db "$work/leakdex.db" --keys "$archive/dkim-keys.txt" "$maildir"
-            grep -E '^(total|dkim):' "$work/leakdex.out" | sed 's/^/    /' ;;
+            grep -E '^(total|dkim|chains|compacted):' "$work/leakdex.out" | sed 's/^/    /' ;;
         notmuch)
             nm_config "$work/notmuch"
             NOTMUCH_CONFIG=$work/notmuch/config run notmuch "$msgs" "$bytes" "$work/notmuch/db" notmuch new
-            echo "    $(NOTMUCH_CONFIG=$work/notmuch/config notmuch count '*') messages in the notmuch database" ;;
+            echo "    $(NOTMUCH_CONFIG=$work/notmuch/config notmuch count '*') messages in the notmuch database"
+            # leakdex compacts after a big run; notmuch leaves it to `notmuch compact`.
+            NOTMUCH_CONFIG=$work/notmuch/config notmuch compact --quiet >/dev/null
+            awk -v z="$(du -sk "$work/notmuch/db" | cut -f1)" -v m="$msgs" \
+                'BEGIN { printf "    after notmuch compact (not timed): %.0f MB, %.0f B/msg\n", z / 1024, z * 1024 / m }' ;;
         mu)
             mu init --muhome="$work/mu" --maildir="$maildir" >/dev/null
             run mu "$msgs" "$bytes" "$work/mu" mu index --muhome="$work/mu"
@@ -200,7 +204,7 @@ if want incremental; then
         leakdex)
             run leakdex+1k "$extra_n" "$xbytes" "$work/leakdex.db" \
                 "$index" --quiet --db "$work/leakdex.db" --keys "$archive/dkim-keys.txt" "$maildir"
-            grep -E '^total:' "$work/leakdex+1k.out" | sed 's/^/    /' ;;
+            grep -E '^(total|unchanged|chains|compacted):' "$work/leakdex+1k.out" | sed 's/^/    /' ;;
         notmuch)
             NOTMUCH_CONFIG=$work/notmuch/config run notmuch+1k "$extra_n" "$xbytes" "$work/notmuch/db" notmuch new ;;
         mu)

@@ -64,6 +64,19 @@ struct lx_doc {
 namespace
 {
 
+// A query matching every document. Not Xapian::Query::MatchAll: copying that
+// one shared object changes its reference count, which threads reading the
+// index at once (the chain pass) must not do.
+Xapian::Query match_all()
+{
+    return Xapian::Query(std::string());
+}
+
+} // namespace
+
+namespace
+{
+
 // Records the exception currently being handled on db (when there is one)
 // and returns its status. Called only from inside a catch block. Xapian's
 // error classes are not polymorphic, so the mapping is a ladder of catch
@@ -172,7 +185,7 @@ Xapian::Query date_query(Xapian::Database &db, int slot, bool has_lo, int64_t lo
                          int64_t hi)
 {
     if (!has_lo && !has_hi)
-        return Xapian::Query::MatchAll;
+        return match_all();
     std::string a = Xapian::sortable_serialise(static_cast<double>(lo));
     std::string b = Xapian::sortable_serialise(static_cast<double>(hi));
     Xapian::Query range = has_lo && has_hi
@@ -307,7 +320,7 @@ class VerifiedProcessor : public Xapian::FieldProcessor
         if (v == "yes")
             return pass;
         if (v == "no")
-            return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, pass);
+            return Xapian::Query(Xapian::Query::OP_AND_NOT, match_all(), pass);
         // Corroborated messages are not verified: verified:chain names them
         // alone, verified:any adds them to the verified ones.
         Xapian::Query chain(std::string(lx_schema_prefix(LX_F_CHAIN)) + "corroborated");
@@ -406,7 +419,7 @@ std::vector<std::string> take_in_field(std::string &text)
 
 Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
 {
-    Xapian::Query q = Xapian::Query::MatchAll;
+    Xapian::Query q = match_all();
     std::string text = o->text ? o->text : "";
     std::vector<std::string> in_prefix = take_in_field(text);
     size_t a = text.find_first_not_of(" \t\r\n");
@@ -421,7 +434,7 @@ Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
                 ? fr
                 : Xapian::Query(Xapian::Query::OP_OR, fr, en);
         if (q.empty())
-            q = Xapian::Query::MatchAll;
+            q = match_all();
     }
     // The option filters: any of the values of each, all of the options.
     const struct {
@@ -1082,23 +1095,39 @@ lx_status lx_db_close_compacted(lx_db *db, bool *compacted, char **why)
     std::string reason;
     std::string copy;
     try {
+        struct stat link;
         if (!db->wdb || !is_glass_dir(db->path)) {
             reason = "the index is not a directory database";
+        } else if (lstat(db->path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+            // Exchanging would replace the link, not what it points to.
+            reason = "the index is reached through a symbolic link";
         } else {
             db->wdb->commit();
-            copy = copy_path(db->path.c_str());
-            remove_db_dir(copy);
-            {
-                // The latest commit, read apart from the writer, which keeps
-                // the lock meanwhile.
-                Xapian::Database src(db->path);
-                src.compact(copy, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::Compactor::FULL);
+            std::string where = copy_path(db->path.c_str());
+            struct stat st;
+            // A directory left by a killed run is ours to remove; anything
+            // else in the way is not touched.
+            if (lstat(where.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+                remove_db_dir(where);
+            if (lstat(where.c_str(), &st) == 0 || errno != ENOENT) {
+                reason = "'" + where + "' is in the way";
+            } else {
+                copy = where; // from here on, ours to remove
+                {
+                    // The latest commit, read apart from the writer, which
+                    // keeps the lock meanwhile.
+                    Xapian::Database src(db->path);
+                    src.compact(copy, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::Compactor::FULL);
+                }
+                if (!is_glass_dir(copy))
+                    reason = "the compact copy is not a database directory";
+                else if (renameat2(AT_FDCWD, copy.c_str(), AT_FDCWD, db->path.c_str(),
+                                   RENAME_EXCHANGE) != 0)
+                    reason = std::string("cannot exchange it with its compact copy: ") +
+                             std::strerror(errno);
+                else
+                    *compacted = true;
             }
-            if (renameat2(AT_FDCWD, copy.c_str(), AT_FDCWD, db->path.c_str(), RENAME_EXCHANGE) != 0)
-                reason = std::string("cannot exchange it with its compact copy: ") +
-                         std::strerror(errno);
-            else
-                *compacted = true;
         }
     } catch (const Xapian::Error &e) {
         reason = e.get_description();
@@ -1470,7 +1499,7 @@ lx_status lx_db_match(lx_db *db, const lx_match_opts *o, lx_docid **ids, size_t 
     *ids = nullptr;
     *n = 0;
     LX_GUARD_BEGIN
-    Xapian::Query q = Xapian::Query::MatchAll;
+    Xapian::Query q = match_all();
     if (o->n_any) {
         std::vector<std::pair<Xapian::doccount, std::string>> terms;
         for (size_t i = 0; i < o->n_any; i++) {

@@ -8,6 +8,7 @@
 
 #include "caps.h"
 #include "grow.h"
+#include "pool.h"
 #include "date.h"
 #include "record.h"
 #include "schema.h"
@@ -1238,6 +1239,25 @@ typedef struct pass {
     lx_status st;
 } pass;
 
+/* One message looked at by the pass (in a worker thread): what it found,
+ * merged into the pass in the order the messages were given. */
+typedef struct task {
+    size_t doc; /* in pass.docs */
+    finding *found;
+    size_t n_found, alloc_found;
+    size_t quoting, pairs;
+    lx_status st;
+} task;
+
+/* A worker's context: its own handle on the index (Xapian handles are not
+ * shared between threads) and the pass, read only while tasks run. */
+typedef struct worker {
+    lx_db *db;
+    const pass *p;
+    unsigned threshold;
+    bool incremental;
+} worker;
+
 static int on_row(void *ctx, const lx_scan_row *row)
 {
     pass *p = ctx;
@@ -1266,7 +1286,7 @@ static int on_row(void *ctx, const lx_scan_row *row)
     return 0;
 }
 
-static cdoc *doc_by_id(pass *p, lx_docid id)
+static const cdoc *doc_by_id(const pass *p, lx_docid id)
 {
     size_t lo = 0, hi = p->n;
     while (lo < hi) {
@@ -1441,10 +1461,10 @@ static lx_status candidates(lx_db *db, const char *thread, const lx_corroborate_
     return LX_OK;
 }
 
-static lx_status add_finding(pass *p, size_t doc, const lx_corroborate_result *r, const cdoc *v,
+static lx_status add_finding(task *t, size_t doc, const lx_corroborate_result *r, const cdoc *v,
                              const char *signer)
 {
-    if (!lx_grow((void **)&p->found, &p->alloc_found, p->n_found + 1, sizeof *p->found))
+    if (!lx_grow((void **)&t->found, &t->alloc_found, t->n_found + 1, sizeof *t->found))
         return LX_E_NOMEM;
     lx_strbuf line;
     lx_strbuf_init(&line);
@@ -1458,7 +1478,7 @@ static lx_status add_finding(pass *p, size_t doc, const lx_corroborate_result *r
         lx_strbuf_release(&line);
         return st;
     }
-    finding *f = &p->found[p->n_found++];
+    finding *f = &t->found[t->n_found++];
     f->doc = doc;
     f->status = r->status;
     f->coverage = r->coverage;
@@ -1536,21 +1556,21 @@ static void quoted_release(quoted *x)
 
 /* Compares message m (read as x) with the quote of verified message v (read
  * as y); a result is kept as a finding of m. */
-static lx_status compare_pair(pass *p, const cdoc *m, const quoted *x, const cdoc *v,
-                              const quoting *y, unsigned threshold, lx_corroborate_stats *stats)
+static lx_status compare_pair(const pass *p, task *t, const cdoc *m, const quoted *x, const cdoc *v,
+                              const quoting *y, unsigned threshold)
 {
     lx_corroborate_result r;
     lx_corroborate_compare(&x->a, &x->msg, &y->q, threshold, &r);
-    stats->pairs++;
+    t->pairs++;
     if (r.status == LX_CHAIN_NONE)
         return LX_OK;
-    return add_finding(p, (size_t)(m - p->docs), &r, v, y->signer);
+    return add_finding(t, (size_t)(m - p->docs), &r, v, y->signer);
 }
 
 /* Compares one verified quoting message with the unverified messages it may
  * quote. */
-static lx_status quoting_message(lx_db *db, pass *p, const cdoc *v, unsigned threshold,
-                                 lx_corroborate_stats *stats)
+static lx_status quoting_message(lx_db *db, const pass *p, const cdoc *v, unsigned threshold,
+                                 task *t)
 {
     quoting y;
     lx_docid *ids = NULL;
@@ -1558,7 +1578,7 @@ static lx_status quoting_message(lx_db *db, pass *p, const cdoc *v, unsigned thr
     lx_status st = quoting_load(db, v, &y);
     if (st || y.q.words.n < LX_CHAIN_MIN_WORDS)
         goto done;
-    stats->quoting++;
+    t->quoting++;
     if ((st = candidates(db, v->thread, &y.q.words, false, v->id, &ids, &n)))
         goto done;
     for (size_t i = 0; i < n && !st; i++) {
@@ -1568,7 +1588,7 @@ static lx_status quoting_message(lx_db *db, pass *p, const cdoc *v, unsigned thr
         quoted x;
         st = quoted_load(db, m, &x);
         if (!st)
-            st = compare_pair(p, m, &x, v, &y, threshold, stats);
+            st = compare_pair(p, t, m, &x, v, &y, threshold);
         quoted_release(&x);
     }
 done:
@@ -1580,8 +1600,8 @@ done:
 /* For an incremental pass: compares a new unverified message with the
  * verified messages of earlier runs that may quote it (the new ones look
  * for what they quote themselves). */
-static lx_status quoted_message(lx_db *db, pass *p, const cdoc *m, unsigned threshold,
-                                lx_corroborate_stats *stats)
+static lx_status quoted_message(lx_db *db, const pass *p, const cdoc *m, unsigned threshold,
+                                task *t)
 {
     quoted x;
     lx_docid *ids = NULL;
@@ -1598,12 +1618,90 @@ static lx_status quoted_message(lx_db *db, pass *p, const cdoc *m, unsigned thre
         quoting y;
         st = quoting_load(db, v, &y);
         if (!st && y.q.words.n >= LX_CHAIN_MIN_WORDS)
-            st = compare_pair(p, m, &x, v, &y, threshold, stats);
+            st = compare_pair(p, t, m, &x, v, &y, threshold);
         quoting_release(&y);
     }
 done:
     free(ids);
     quoted_release(&x);
+    return st;
+}
+
+static void run_task(void *wctx, void *item)
+{
+    const worker *w = wctx;
+    task *t = item;
+    const cdoc *d = &w->p->docs[t->doc];
+    if (d->verdict == 1)
+        t->st = quoting_message(w->db, w->p, d, w->threshold, t);
+    else if (w->incremental)
+        t->st = quoted_message(w->db, w->p, d, w->threshold, t);
+}
+
+/* Takes a task's findings and figures into the pass, and frees it. */
+static lx_status merge_task(pass *p, task *t, lx_corroborate_stats *stats)
+{
+    lx_status st = t->st;
+    if (!st && t->n_found &&
+        !lx_grow((void **)&p->found, &p->alloc_found, p->n_found + t->n_found, sizeof *p->found))
+        st = LX_E_NOMEM;
+    if (!st) {
+        memcpy(p->found + p->n_found, t->found, t->n_found * sizeof *t->found);
+        p->n_found += t->n_found;
+        t->n_found = 0;
+    }
+    for (size_t i = 0; i < t->n_found; i++)
+        free(t->found[i].line);
+    stats->quoting += t->quoting;
+    stats->pairs += t->pairs;
+    free(t->found);
+    free(t);
+    return st;
+}
+
+/* Looks at every fresh message, over readers[] in as many threads (none:
+ * in this thread, over db), the results merged in message order so that
+ * they do not depend on the number of threads. */
+static lx_status look(lx_db *db, lx_db *const *readers, unsigned n_readers, pass *p,
+                      unsigned threshold, bool incremental, lx_corroborate_stats *stats)
+{
+    worker *ws = calloc(n_readers ? n_readers : 1, sizeof *ws);
+    void **wctx = calloc(n_readers ? n_readers : 1, sizeof *wctx);
+    lx_pool *pool = NULL;
+    lx_status st = ws && wctx ? LX_OK : LX_E_NOMEM;
+    for (unsigned i = 0; !st && i < (n_readers ? n_readers : 1); i++) {
+        ws[i] = (worker){n_readers ? readers[i] : db, p, threshold, incremental};
+        wctx[i] = &ws[i];
+    }
+    if (!st && !(pool = lx_pool_new(n_readers, run_task, wctx)))
+        st = LX_E_NOMEM;
+    size_t window = n_readers ? (size_t)n_readers * 8 : 1;
+    for (size_t i = 0; i < p->n && !st; i++) {
+        const cdoc *d = &p->docs[i];
+        if (!d->fresh || (d->verdict != 1 && !incremental))
+            continue;
+        task *t = calloc(1, sizeof *t);
+        if (!t) {
+            st = LX_E_NOMEM;
+            break;
+        }
+        t->doc = i;
+        if ((st = lx_pool_submit(pool, t))) {
+            free(t);
+            break;
+        }
+        while (!st && lx_pool_outstanding(pool) >= window)
+            st = merge_task(p, lx_pool_take(pool), stats);
+    }
+    /* Everything still out is taken back (and, after an error, dropped). */
+    while (pool && lx_pool_outstanding(pool)) {
+        lx_status mt = merge_task(p, lx_pool_take(pool), stats);
+        if (!st)
+            st = mt;
+    }
+    lx_pool_free(pool);
+    free(wctx);
+    free(ws);
     return st;
 }
 
@@ -1722,8 +1820,9 @@ static bool in_ids(const lx_docid *ids, size_t n, lx_docid id)
     return lo < n && ids[lo] == id;
 }
 
-lx_status lx_corroborate_pass(lx_db *read, lx_db *write, unsigned threshold,
-                              const lx_corroborate_since *since, lx_corroborate_stats *stats)
+lx_status lx_corroborate_pass(lx_db *read, lx_db *write, lx_db *const *readers, unsigned n_readers,
+                              unsigned threshold, const lx_corroborate_since *since,
+                              lx_corroborate_stats *stats)
 {
     lx_db *db = read;
     memset(stats, 0, sizeof *stats);
@@ -1748,14 +1847,8 @@ lx_status lx_corroborate_pass(lx_db *read, lx_db *write, unsigned threshold,
             !incremental || d->id > since->after || in_ids(since->moved, since->n_moved, d->id);
         stats->fresh += d->fresh;
     }
-    for (size_t i = 0; i < p.n && !st; i++) {
-        if (!p.docs[i].fresh)
-            continue;
-        if (p.docs[i].verdict == 1)
-            st = quoting_message(db, &p, &p.docs[i], threshold, stats);
-        else if (incremental)
-            st = quoted_message(db, &p, &p.docs[i], threshold, stats);
-    }
+    if (!st)
+        st = look(db, readers, n_readers, &p, threshold, incremental, stats);
     if (incremental) {
         /* Only the messages with a new finding change: what earlier runs
          * found on them stays, the new findings join it. */

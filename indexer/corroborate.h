@@ -152,8 +152,13 @@ typedef struct lx_corroborate_since {
  * may quote it (those of its thread, and the best matches for the rarest
  * of its words). New findings join those stored earlier, which stay; the
  * totals are counted over the whole index.
+ *
+ * The comparisons run in n_readers threads, each reading through its own
+ * handle readers[i] on what `read` reads, committed (none: in the caller's
+ * thread, through read); the result does not depend on their number.
  */
-lx_status lx_corroborate_pass(lx_db *read, lx_db *write, unsigned threshold,
-                              const lx_corroborate_since *since, lx_corroborate_stats *stats);
+lx_status lx_corroborate_pass(lx_db *read, lx_db *write, lx_db *const *readers, unsigned n_readers,
+                              unsigned threshold, const lx_corroborate_since *since,
+                              lx_corroborate_stats *stats);
 
 #endif

@@ -44,6 +44,7 @@ enum { EXIT_OK = 0, EXIT_DB = 1, EXIT_USAGE = 2, EXIT_SOURCE = 3 };
 typedef struct indexer {
     lx_db *db;
     lx_db *all; /* what the thread and chain passes read: db, or every shard (--link-with) */
+    const char *db_path, *all_path; /* where db and all were opened */
     lx_report report;
     bool quiet;
     bool inspect;        /* --inspect: print what was parsed, write no index */
@@ -960,8 +961,28 @@ static bool run_chains(indexer *ix, const lx_thread_stats *moved)
     free(upto);
     free(was);
     lx_docid last = lx_db_last_docid(ix->db);
-    lx_status st =
-        lx_corroborate_pass(ix->all ? ix->all : ix->db, ix->db, ix->threshold, &since, &cs);
+    /* The comparisons run in --jobs threads, each reading the committed
+     * index through a handle of its own; without them, in this thread. */
+    unsigned jobs = ix->jobs ? ix->jobs : lx_pool_default_workers();
+    lx_db **readers = NULL;
+    unsigned n_readers = 0;
+    lx_status st = LX_OK;
+    if (jobs > 1 && !(st = lx_db_commit(ix->db)) &&
+        (readers = calloc(jobs, sizeof *readers)) != NULL) {
+        const char *path = ix->all ? ix->all_path : ix->db_path;
+        while (n_readers < jobs && !lx_db_open(path, LX_DB_READ, &readers[n_readers], NULL))
+            n_readers++;
+        if (n_readers < jobs) { /* cannot open them all: no threads */
+            while (n_readers)
+                lx_db_close(readers[--n_readers]);
+        }
+    }
+    if (!st)
+        st = lx_corroborate_pass(ix->all ? ix->all : ix->db, ix->db, readers, n_readers,
+                                 ix->threshold, &since, &cs);
+    while (n_readers)
+        lx_db_close(readers[--n_readers]);
+    free(readers);
     if (st) {
         fprintf(stderr, "leakdex-index: chain corroboration: %s: %s\n", lx_status_str(st),
                 lx_db_error(ix->db));
@@ -1013,6 +1034,7 @@ static bool run_passes(indexer *ix)
 static int run_link(indexer *ix, const char *all_path)
 {
     char *err = NULL;
+    ix->all_path = all_path;
     lx_status st = lx_db_open(all_path, LX_DB_READ, &ix->all, &err);
     if (st) {
         fprintf(stderr, "leakdex-index: --link-with: %s\n", err ? err : lx_status_str(st));
@@ -1320,6 +1342,7 @@ int main(int argc, char **argv)
     }
     lx_strbuf_init(&ix.dns_tried);
     char *err = NULL;
+    ix.db_path = dbpath;
     lx_status st = ix.inspect ? LX_OK : lx_db_open(dbpath, LX_DB_WRITE, &ix.db, &err);
     if (st) {
         fprintf(stderr, "leakdex-index: %s\n", err ? err : lx_status_str(st));

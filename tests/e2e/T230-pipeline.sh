@@ -64,6 +64,24 @@ expect_eq "after a killed compaction: exit 0, copy removed" "0 no" \
     "$? $([[ -e "$WORK/j4.compacting" ]] && echo yes || echo no)"
 grep -q 'compacted' "$WORK/j4b.out" && bad "a run that adds nothing compacts" || ok
 dump "$WORK/j4" | cmp -s - "$WORK/j1.dump" && ok || bad "the index changed after a stale copy"
+# A compaction that cannot be done (here: a file where the copy goes) is
+# reported; the index stays whole, as written, and the file is not touched.
+printf 'not ours\n' >"$WORK/fc.compacting"
+index --db "$WORK/fc" --keys "$DATA/dkim-keys.txt" "$DATA" >"$WORK/fc.out" 2>/dev/null
+expect_eq "a failed compaction: exit 0" 0 $?
+grep -q '^not compacted: .*fc.compacting' "$WORK/fc.out" && ok ||
+    bad "a failed compaction is reported: $(tail -1 "$WORK/fc.out")"
+dump "$WORK/fc" | cmp -s - "$WORK/j1.dump" && ok || bad "the index after a failed compaction"
+expect_eq "the file in the way is left alone" "not ours" "$(cat "$WORK/fc.compacting")"
+# An index reached through a symbolic link is not compacted (exchanging
+# would replace the link): said so, the link and the index kept.
+mkdir "$WORK/real"
+index --db "$WORK/real/idx" --keys "$DATA/dkim-keys.txt" "$DATA/eml" >/dev/null 2>&1
+ln -s "$WORK/real/idx" "$WORK/link"
+index --db "$WORK/link" --keys "$DATA/dkim-keys.txt" "$DATA" >"$WORK/link.out" 2>/dev/null
+expect_eq "through a link: not compacted" \
+    "not compacted: the index is reached through a symbolic link" "$(tail -1 "$WORK/link.out")"
+[[ -L "$WORK/link" && -f "$WORK/real/idx/iamglass" ]] && ok || bad "the link or the index is gone"
 
 # ---------------------------------------------------------------- unchanged files
 mkdir -p "$WORK/src"
