@@ -1460,7 +1460,8 @@ int main(int argc, char **argv)
         size_t added = 0;
         for (size_t i = 0; i < ix.report.n; i++)
             added += ix.report.v[i].indexed;
-        if (compact && !ix.fatal && added && added * 100 >= (size_t)docs * LX_COMPACT_SHARE) {
+        if (compact && !ix.fatal && rc != EXIT_DB && added &&
+            added * 100 >= (size_t)docs * LX_COMPACT_SHARE) {
             before = dir_bytes(dbpath);
             cst = lx_db_close_compacted(ix.db, &compacted, &why);
         } else {
