@@ -1645,7 +1645,7 @@ static lx_status merge_task(pass *p, task *t, lx_corroborate_stats *stats)
     if (!st && t->n_found &&
         !lx_grow((void **)&p->found, &p->alloc_found, p->n_found + t->n_found, sizeof *p->found))
         st = LX_E_NOMEM;
-    if (!st) {
+    if (!st && t->n_found) {
         memcpy(p->found + p->n_found, t->found, t->n_found * sizeof *t->found);
         p->n_found += t->n_found;
         t->n_found = 0;
