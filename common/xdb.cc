@@ -1104,11 +1104,10 @@ lx_status lx_db_close_compacted(lx_db *db, bool *compacted, char **why)
         } else {
             db->wdb->commit();
             std::string where = copy_path(db->path.c_str());
-            struct stat st;
             // A directory left by a killed run is ours to remove; anything
             // else in the way is not touched.
-            if (lstat(where.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-                remove_db_dir(where);
+            lx_db_remove_stale_copy(db->path.c_str());
+            struct stat st;
             if (lstat(where.c_str(), &st) == 0 || errno != ENOENT) {
                 reason = "'" + where + "' is in the way";
             } else {

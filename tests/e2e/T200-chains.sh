@@ -8,6 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 
 C=$DATA/chains
+EXPECTED=$(python3 "$LEAKDEX_SRC/tests/tools/gen-chains.py" --expected | sort)
 index --keys "$DATA/dkim-keys.txt" "$C" >"$WORK/index.out" 2>"$WORK/index.err"
 expect_eq "index exits 0" 0 $?
 chains_line() { grep '^chains:' "$1" | sed 's/; [0-9.]* s$//'; }
@@ -31,7 +32,7 @@ for h in hits:
     print(name[h["sha256"]], h["dkim"], "; ".join(parts) or "-")' | sort
 }
 expect_eq "every message as gen-chains.py declares it" \
-    "$(python3 "$LEAKDEX_SRC/tests/tools/gen-chains.py" --expected | sort)" \
+    "$EXPECTED" \
     "$(results "$LEAKDEX_DB")"
 
 # The filters: corroborated is its own status, never verified.
@@ -119,24 +120,23 @@ expect_eq "quoted first: the second run's chains line" \
     "chains: 5 messages corroborated by verified messages that quote them (not verified themselves), 2 with a mismatch; incremental, 8 messages new or moved to another thread: 7 verified messages quote, 8 pairs compared, 7 documents updated" \
     "$(chains_line "$WORK/quoted-first.out")"
 expect_eq "quoted first: every message as declared" \
-    "$(python3 "$LEAKDEX_SRC/tests/tools/gen-chains.py" --expected | sort)" \
+    "$EXPECTED" \
     "$(results "$WORK/quoted-first")"
 split_run quoting-first quoting quoted
 expect_eq "replies first: the second run's chains line" \
     "chains: 5 messages corroborated by verified messages that quote them (not verified themselves), 2 with a mismatch; incremental, 9 messages new or moved to another thread: 0 verified messages quote, 8 pairs compared, 7 documents updated" \
     "$(chains_line "$WORK/quoting-first.out")"
 expect_eq "replies first: every message as declared" \
-    "$(python3 "$LEAKDEX_SRC/tests/tools/gen-chains.py" --expected | sort)" \
+    "$EXPECTED" \
     "$(results "$WORK/quoting-first")"
-# A message and both messages that quote it arriving in different runs:
-# p7 with g7 first, c7 (quoting both) later; the findings of the first run
-# stay beside the new ones.
+# Each run with quoted and quoting messages: g7 and p7 first, c7 (quoting
+# both) later; o1-o4 with r5-r8 first, their quoters and quoted later.
 mkdir -p "$WORK/part1" "$WORK/part2"
 cp "$C"/[gp]7.eml "$C"/o[1-4].eml "$C"/r[5-8].eml "$WORK/part1/"
 cp "$C"/c7.eml "$C"/o[5-8].eml "$C"/r[1-4].eml "$WORK/part2/"
 split_run mixed part1 part2
 expect_eq "mixed halves: every message as declared" \
-    "$(python3 "$LEAKDEX_SRC/tests/tools/gen-chains.py" --expected | sort)" \
+    "$EXPECTED" \
     "$(results "$WORK/mixed")"
 
 # A second verified copy of r1 (an unsigned header added on top, so another
@@ -179,7 +179,7 @@ expect_eq "reverify: the chains line" \
     "$(chains_line "$WORK/rv.out")"
 index --reverify --keys "$DATA/dkim-keys.txt" >/dev/null 2>&1
 expect_eq "every message as declared after reverify" \
-    "$(python3 "$LEAKDEX_SRC/tests/tools/gen-chains.py" --expected | sort)" \
+    "$EXPECTED" \
     "$(results "$LEAKDEX_DB")"
 
 finish
