@@ -85,13 +85,16 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "thread id, 16 hex digits (--collapse thread)", NULL},
     {LX_F_THREAD_LINKS, "thread_links", NULL, NULL, 7, LX_KIND_VALUE,
      "lines: Message-ID, In-Reply-To, reply flag, base subject, then References (threading)", NULL},
-    /* Chain corroboration. The prefix is XQC, not XC...: "XC" is the
-     * conflict prefix, and dropping a prefix's terms drops every term that
-     * starts with it. */
-    {LX_F_CHAIN, "chain", "chain", "XQC", -1, LX_KIND_BOOLEAN,
+    /* Chain corroboration. Flags in value slots, not terms: the chain pass
+     * sets them on documents already written, and Xapian rewrites a
+     * document's values without reading its terms and positions back, but
+     * not its terms. chain: queries are value ranges over the two slots. */
+    {LX_F_CHAIN, "chain", "chain", NULL, 11, LX_KIND_VALUE,
      "corroborated: quoted by a verified message (never counted as verified); mismatch: a "
      "verified message quotes it with words or header changed",
      "chain:corroborated or chain:mismatch"},
+    {LX_F_CHAIN_MISMATCH, "chain_mismatch", NULL, NULL, 12, LX_KIND_VALUE,
+     "\"1\" when a verified message quotes it with words or header changed (chain:mismatch)", NULL},
     {LX_F_CORROBORATION, "corroboration", NULL, NULL, 10, LX_KIND_VALUE,
      "lines \"corroborated<TAB>SHA256<TAB>COVERAGE<TAB>SIGNER<TAB>HEADER\" and "
      "\"mismatch<TAB>SHA256<TAB>SIGNER<TAB>REASON\" (chain corroboration)",

@@ -10,7 +10,7 @@ extern "C" {
 
 /* Bump when the meaning of any prefix, slot or document-data key changes. A
  * database built by another version is refused, never misread. */
-#define LX_SCHEMA_VERSION 7
+#define LX_SCHEMA_VERSION 8
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
 
 /* One metadata key per source file indexed completely, this prefix and the
@@ -20,44 +20,45 @@ extern "C" {
 #define LX_FILE_METADATA_PREFIX "leakdex.file."
 
 typedef enum lx_field {
-    LX_F_SHA256,        /* identity: SHA-256 of the canonical raw message */
-    LX_F_MESSAGE_ID,    /* Message-ID, without angle brackets */
-    LX_F_FROM,          /* sender name and address, as words */
-    LX_F_FROM_ADDR,     /* sender address, exact, lowercased */
-    LX_F_FROM_DOMAIN,   /* sender domain, lowercased */
-    LX_F_TO,            /* To, Cc and Bcc names and addresses, as words */
-    LX_F_TO_ADDR,       /* To, Cc and Bcc addresses, exact, lowercased */
-    LX_F_SUBJECT,       /* subject words */
-    LX_F_BODY,          /* body words; free words also search subject and attachment text */
-    LX_F_YEAR,          /* UTC year of the date, "2017" */
-    LX_F_MONTH,         /* UTC year and month, "2017-04" */
-    LX_F_CONFLICT,      /* "yes" on copies that share a Message-ID but differ */
-    LX_F_FINGERPRINT,   /* SHA-256 of sender, date, subject, body: what copies share */
-    LX_F_HAS,           /* "attachment" when a MIME leaf is not body text */
-    LX_F_DKIM,          /* DKIM verdict, and the flags "weak" and "sha1" */
-    LX_F_VERIFIED,      /* "yes" (verdict pass) or "no": an alias over LX_F_DKIM */
-    LX_F_SIGNER,        /* the d= domain of every DKIM signature, lowercased */
-    LX_F_DKIMFAIL,      /* "body" or "header": what a failing signature says changed */
-    LX_F_DATE,          /* UTC date, seconds since the epoch */
-    LX_F_SIZE,          /* size in bytes of the canonical raw message */
-    LX_F_VERDICT,       /* DKIM verdict as a number (lx_dkim_result), for sorting */
-    LX_F_SENDER,        /* "address<TAB>name" of the sender, address lowercased */
-    LX_F_RECIPIENTS,    /* "address<TAB>name" lines of To and Cc, addresses lowercased */
-    LX_F_IDENTITY,      /* "sha256<TAB>fingerprint": copies are told apart without the data */
-    LX_F_THREAD,        /* thread id (16 hex digits) as a boolean term: thread:ID */
-    LX_F_THREAD_ID,     /* the same thread id in a value slot: collapsing and display */
-    LX_F_THREAD_LINKS,  /* what threading reads: Message-ID, In-Reply-To, subject, References */
-    LX_F_CHAIN,         /* "corroborated" or "mismatch": what verified messages quoting it say */
-    LX_F_CORROBORATION, /* lines: each verified message that corroborates it, each mismatch */
-    LX_F_ATTACH_TEXT,   /* text extracted from attachments (in:attachment) */
-    LX_F_IN,            /* in:body, in:attachment: where free-text words must be */
-    LX_F_ATTACH_NAME,   /* words of attachment file names */
-    LX_F_FILENAME,      /* attachment file name, exact, ASCII-lowercased */
-    LX_F_MIMETYPE,      /* declared and sniffed MIME types of attachments */
-    LX_F_FILETYPE,      /* short file type from the sniffed MIME type: pdf, docx... */
-    LX_F_ATTACH_COUNT,  /* attachments of the message, nested ones included */
-    LX_F_ATTACH_TEXTS,  /* of which text was extracted */
-    LX_F_COUNT_         /* number of fields; not a field */
+    LX_F_SHA256,         /* identity: SHA-256 of the canonical raw message */
+    LX_F_MESSAGE_ID,     /* Message-ID, without angle brackets */
+    LX_F_FROM,           /* sender name and address, as words */
+    LX_F_FROM_ADDR,      /* sender address, exact, lowercased */
+    LX_F_FROM_DOMAIN,    /* sender domain, lowercased */
+    LX_F_TO,             /* To, Cc and Bcc names and addresses, as words */
+    LX_F_TO_ADDR,        /* To, Cc and Bcc addresses, exact, lowercased */
+    LX_F_SUBJECT,        /* subject words */
+    LX_F_BODY,           /* body words; free words also search subject and attachment text */
+    LX_F_YEAR,           /* UTC year of the date, "2017" */
+    LX_F_MONTH,          /* UTC year and month, "2017-04" */
+    LX_F_CONFLICT,       /* "yes" on copies that share a Message-ID but differ */
+    LX_F_FINGERPRINT,    /* SHA-256 of sender, date, subject, body: what copies share */
+    LX_F_HAS,            /* "attachment" when a MIME leaf is not body text */
+    LX_F_DKIM,           /* DKIM verdict, and the flags "weak" and "sha1" */
+    LX_F_VERIFIED,       /* "yes" (verdict pass) or "no": an alias over LX_F_DKIM */
+    LX_F_SIGNER,         /* the d= domain of every DKIM signature, lowercased */
+    LX_F_DKIMFAIL,       /* "body" or "header": what a failing signature says changed */
+    LX_F_DATE,           /* UTC date, seconds since the epoch */
+    LX_F_SIZE,           /* size in bytes of the canonical raw message */
+    LX_F_VERDICT,        /* DKIM verdict as a number (lx_dkim_result), for sorting */
+    LX_F_SENDER,         /* "address<TAB>name" of the sender, address lowercased */
+    LX_F_RECIPIENTS,     /* "address<TAB>name" lines of To and Cc, addresses lowercased */
+    LX_F_IDENTITY,       /* "sha256<TAB>fingerprint": copies are told apart without the data */
+    LX_F_THREAD,         /* thread id (16 hex digits) as a boolean term: thread:ID */
+    LX_F_THREAD_ID,      /* the same thread id in a value slot: collapsing and display */
+    LX_F_THREAD_LINKS,   /* what threading reads: Message-ID, In-Reply-To, subject, References */
+    LX_F_CHAIN,          /* "1" when verified messages quoting it corroborate it (chain:) */
+    LX_F_CHAIN_MISMATCH, /* "1" when a verified message quotes it with changes */
+    LX_F_CORROBORATION,  /* lines: each verified message that corroborates it, each mismatch */
+    LX_F_ATTACH_TEXT,    /* text extracted from attachments (in:attachment) */
+    LX_F_IN,             /* in:body, in:attachment: where free-text words must be */
+    LX_F_ATTACH_NAME,    /* words of attachment file names */
+    LX_F_FILENAME,       /* attachment file name, exact, ASCII-lowercased */
+    LX_F_MIMETYPE,       /* declared and sniffed MIME types of attachments */
+    LX_F_FILETYPE,       /* short file type from the sniffed MIME type: pdf, docx... */
+    LX_F_ATTACH_COUNT,   /* attachments of the message, nested ones included */
+    LX_F_ATTACH_TEXTS,   /* of which text was extracted */
+    LX_F_COUNT_          /* number of fields; not a field */
 } lx_field;
 
 typedef enum lx_field_kind {

@@ -304,7 +304,38 @@ class BooleanProcessor : public Xapian::FieldProcessor
     }
 };
 
-// verified:yes, no, chain and any, answered from the DKIM verdict and chain terms.
+// The documents whose chain flag (LX_F_CHAIN: corroborated, LX_F_CHAIN_MISMATCH:
+// a quote that differs) is set: a range over the flag's value slot, which
+// holds "1" or nothing.
+Xapian::Query chain_flag(lx_field f)
+{
+    auto slot = static_cast<Xapian::valueno>(lx_schema_slot(f));
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, "1", "1");
+}
+
+// chain:corroborated and chain:mismatch.
+class ChainProcessor : public Xapian::FieldProcessor
+{
+    ParseProblem &problem;
+
+  public:
+    explicit ChainProcessor(ParseProblem &p) : problem(p)
+    {
+    }
+    Xapian::Query operator()(const std::string &str) override
+    {
+        std::string v = ascii_lower(str);
+        if (v == "corroborated")
+            return chain_flag(LX_F_CHAIN);
+        if (v == "mismatch")
+            return chain_flag(LX_F_CHAIN_MISMATCH);
+        problem.note("chain: takes corroborated or mismatch, not '" + str + "'");
+        return Xapian::Query::MatchNothing;
+    }
+};
+
+// verified:yes, no, chain and any, answered from the DKIM verdict terms and
+// the chain flag.
 class VerifiedProcessor : public Xapian::FieldProcessor
 {
     ParseProblem &problem;
@@ -323,7 +354,7 @@ class VerifiedProcessor : public Xapian::FieldProcessor
             return Xapian::Query(Xapian::Query::OP_AND_NOT, match_all(), pass);
         // Corroborated messages are not verified: verified:chain names them
         // alone, verified:any adds them to the verified ones.
-        Xapian::Query chain(std::string(lx_schema_prefix(LX_F_CHAIN)) + "corroborated");
+        Xapian::Query chain = chain_flag(LX_F_CHAIN);
         if (v == "chain")
             return Xapian::Query(Xapian::Query::OP_AND_NOT, chain, pass);
         if (v == "any")
@@ -357,6 +388,8 @@ Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const ch
                                   (new DateProcessor(db, d->slot, problem))->release());
         else if (d->field == LX_F_VERIFIED)
             qp.add_boolean_prefix(d->query_name, (new VerifiedProcessor(problem))->release());
+        else if (d->field == LX_F_CHAIN)
+            qp.add_boolean_prefix(d->query_name, (new ChainProcessor(problem))->release());
     }
     // Free words search every field in default_prefixes (any of them).
     for (const std::string &p : default_prefixes)
@@ -1189,6 +1222,16 @@ unsigned lx_db_termfreq(lx_db *db, const char *term)
     }
 }
 
+unsigned lx_db_value_freq(lx_db *db, int slot)
+{
+    try {
+        return db->db->get_value_freq(static_cast<Xapian::valueno>(slot));
+    } catch (...) {
+        fail_current(db);
+        return 0;
+    }
+}
+
 lx_status lx_db_get_metadata(lx_db *db, const char *key, char **value)
 {
     *value = nullptr;
@@ -1460,8 +1503,8 @@ lx_status lx_db_set_tag(lx_db *db, lx_docid id, const char *prefix, const char *
     LX_GUARD_END(db)
 }
 
-lx_status lx_db_set_terms_value(lx_db *db, lx_docid id, const char *prefix, const char *const *add,
-                                size_t n_add, int slot, const char *bytes, size_t len)
+lx_status lx_db_set_values(lx_db *db, lx_docid id, const int *slots, const char *const *values,
+                           size_t n)
 {
     LX_GUARD_BEGIN
     if (!db->wdb) {
@@ -1469,25 +1512,13 @@ lx_status lx_db_set_terms_value(lx_db *db, lx_docid id, const char *prefix, cons
         return LX_E_INVALID;
     }
     Xapian::Document doc = db->wdb->get_document(id);
-    size_t plen = std::strlen(prefix);
-    std::vector<std::string> gone;
-    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-        t.skip_to(prefix);
-        if (t == doc.termlist_end())
-            break;
-        std::string term = *t;
-        if (term.compare(0, plen, prefix) != 0)
-            break;
-        gone.push_back(term);
+    for (size_t i = 0; i < n; i++) {
+        auto slot = static_cast<Xapian::valueno>(slots[i]);
+        if (*values[i])
+            doc.add_value(slot, values[i]);
+        else if (!doc.get_value(slot).empty())
+            doc.remove_value(slot);
     }
-    for (const auto &term : gone)
-        doc.remove_term(term);
-    for (size_t i = 0; i < n_add; i++)
-        doc.add_boolean_term(add[i]);
-    if (len)
-        doc.add_value(static_cast<Xapian::valueno>(slot), std::string(bytes, len));
-    else
-        doc.remove_value(static_cast<Xapian::valueno>(slot));
     db->wdb->replace_document(id, doc);
     return LX_OK;
     LX_GUARD_END(db)

@@ -108,6 +108,8 @@ unsigned lx_db_doccount(lx_db *db);
 lx_docid lx_db_last_docid(lx_db *db);
 /* How many documents hold term; 0 on error (lx_db_error says why). */
 unsigned lx_db_termfreq(lx_db *db, const char *term);
+/* How many documents hold a value in slot; 0 on error (lx_db_error says why). */
+unsigned lx_db_value_freq(lx_db *db, int slot);
 
 /* *value is a malloc'd NUL-terminated copy (empty when unset); caller frees. */
 lx_status lx_db_get_metadata(lx_db *db, const char *key, char **value);
@@ -167,11 +169,12 @@ lx_status lx_db_docid_of(lx_db *db, const char *sha, lx_docid *id);
  * value in that slot too. */
 lx_status lx_db_set_tag(lx_db *db, lx_docid id, const char *prefix, const char *value, int slot);
 
-/* Gives a stored document exactly the terms add[] (full terms, each starting
- * with prefix) among those that start with prefix, and bytes[0..len) in
- * value slot (the value is removed when len is 0). */
-lx_status lx_db_set_terms_value(lx_db *db, lx_docid id, const char *prefix, const char *const *add,
-                                size_t n_add, int slot, const char *bytes, size_t len);
+/* Stores values[i] (NUL-terminated; an empty one removes the value) in
+ * slots[i] of a stored document, for i < n, leaving its terms and data as
+ * they are: Xapian then rewrites the values alone, without reading the
+ * document's terms and positions back. */
+lx_status lx_db_set_values(lx_db *db, lx_docid id, const int *slots, const char *const *values,
+                           size_t n);
 
 /* A search by exact terms, for passes that look for related documents. */
 typedef struct lx_match_opts {

@@ -1741,16 +1741,10 @@ static lx_status store(lx_db *read, lx_db *write, pass *p, size_t doc, size_t fr
     stats->mismatched += mismatch;
     uint64_t want = value.len ? lx_hash64(value.buf, value.len) | 1 : 0;
     if (!st && want != p->docs[doc].current) {
-        const char *prefix = lx_schema_prefix(LX_F_CHAIN);
-        char t1[32], t2[32];
-        snprintf(t1, sizeof t1, "%scorroborated", prefix);
-        snprintf(t2, sizeof t2, "%smismatch", prefix);
-        const char *terms[2];
-        size_t nt = 0;
-        if (corroborated)
-            terms[nt++] = t1;
-        if (mismatch)
-            terms[nt++] = t2;
+        const int slots[3] = {lx_schema_slot(LX_F_CHAIN), lx_schema_slot(LX_F_CHAIN_MISMATCH),
+                              lx_schema_slot(LX_F_CORROBORATION)};
+        const char *values[3] = {corroborated ? "1" : "", mismatch ? "1" : "",
+                                 value.len ? value.buf : ""};
         /* Over shards, this shard's documents only, found by SHA-256. */
         lx_docid id = p->docs[doc].id;
         if (read != write)
@@ -1760,8 +1754,7 @@ static lx_status store(lx_db *read, lx_db *write, pass *p, size_t doc, size_t fr
             return LX_OK;
         }
         if (!st)
-            st = lx_db_set_terms_value(write, id, prefix, terms, nt,
-                                       lx_schema_slot(LX_F_CORROBORATION), value.buf, value.len);
+            st = lx_db_set_values(write, id, slots, values, 3);
         stats->rewritten++;
     }
     lx_strbuf_release(&value);
@@ -1873,11 +1866,8 @@ lx_status lx_corroborate_pass(lx_db *read, lx_db *write, lx_db *const *readers, 
     }
     if (!st && incremental) {
         /* The totals, over the whole index. */
-        char t[32];
-        snprintf(t, sizeof t, "%scorroborated", lx_schema_prefix(LX_F_CHAIN));
-        stats->corroborated = lx_db_termfreq(write, t);
-        snprintf(t, sizeof t, "%smismatch", lx_schema_prefix(LX_F_CHAIN));
-        stats->mismatched = lx_db_termfreq(write, t);
+        stats->corroborated = lx_db_value_freq(write, lx_schema_slot(LX_F_CHAIN));
+        stats->mismatched = lx_db_value_freq(write, lx_schema_slot(LX_F_CHAIN_MISMATCH));
     }
     for (size_t i = 0; i < p.n_found; i++)
         free(p.found[i].line);

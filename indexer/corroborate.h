@@ -142,9 +142,9 @@ typedef struct lx_corroborate_since {
  * the unverified messages it may quote through the index (its thread, and
  * the rarest words of its quote), compares each, and stores on every
  * message the verified messages that corroborate it and any mismatch
- * (LX_F_CHAIN terms, the LX_F_CORROBORATION slot); everything is
- * recomputed with the threshold given (percent) and only documents whose
- * result changed are rewritten.
+ * (the LX_F_CHAIN and LX_F_CHAIN_MISMATCH flags and the LX_F_CORROBORATION
+ * lines, all value slots); everything is recomputed with the threshold
+ * given (percent) and only documents whose result changed are rewritten.
  *
  * Incremental (since->after > 0): only the new documents are looked at. A
  * new verified message is compared with what it may quote, as above; a

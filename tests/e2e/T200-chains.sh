@@ -49,6 +49,10 @@ expect_ids "a corroborated message is not verified:no-less" \
     "g7@chains.example o1@chains.example o2@chains.example o3@chains.example o4@chains.example o5@chains.example o6@chains.example o8@chains.example p7@chains.example r8@chains.example" \
     verified:no
 expect_status "verified: takes yes, no, chain or any" 2 search verified:maybe
+expect_status "chain: takes corroborated or mismatch" 2 search chain:maybe
+expect_ids "chain:corroborated, any case of the value, with a field" "o1@chains.example" "chain:Corroborated AND id:o1@chains.example"
+expect_ids "chain:mismatch OR'd with a message id" "o1@chains.example o3@chains.example o6@chains.example" \
+    "chain:mismatch OR id:o1@chains.example"
 
 id_of() { search --format ndjson "id:$1@chains.example" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["id"])'; }
 O1=$(id_of o1)
