@@ -90,6 +90,15 @@
 #define LX_INFLIGHT_PER_WORKER 8
 #define LX_INFLIGHT_BYTES ((size_t)128 << 20)
 
+/* Nice value a worker thread adds to its own (Linux schedules threads, so
+ * it is per thread). The indexer's main thread, which alone writes the
+ * index, is its bottleneck; when the workers and it want more cores than
+ * there are, it should not wait behind them: on 2 cores, 10,000 benchmark
+ * messages index in 37.9 s against 42.2 s at the default priority (three
+ * runs of each, alternating); the main thread's time waiting for a core
+ * fell from 5.3 s to 2.1 s. */
+#define LX_WORKER_NICE 10
+
 /* References kept per message for threading: the first (the thread's root)
  * and the last ones (the nearest ancestors). Hostile headers list thousands. */
 #define LX_MAX_THREAD_REFS 100

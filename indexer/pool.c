@@ -4,9 +4,11 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "banned.h"
+#include "caps.h"
 
 /* One submitted item: a ring of these, oldest at `head`. */
 typedef struct slot {
@@ -42,6 +44,8 @@ static void *worker_main(void *arg)
     lx_pool *p = a->p;
     void *ctx = p->wctx[a->i];
     free(a);
+    /* Best effort: a worker at the default priority works the same. */
+    (void)setpriority(PRIO_PROCESS, (id_t)gettid(), getpriority(PRIO_PROCESS, 0) + LX_WORKER_NICE);
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->stop && p->next == p->tail)
