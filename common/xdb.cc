@@ -1212,16 +1212,6 @@ lx_docid lx_db_last_docid(lx_db *db)
     }
 }
 
-unsigned lx_db_termfreq(lx_db *db, const char *term)
-{
-    try {
-        return db->db->get_termfreq(term);
-    } catch (...) {
-        fail_current(db);
-        return 0;
-    }
-}
-
 unsigned lx_db_value_freq(lx_db *db, int slot)
 {
     try {

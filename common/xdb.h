@@ -106,8 +106,6 @@ lx_status lx_db_commit(lx_db *db);
 unsigned lx_db_doccount(lx_db *db);
 /* The highest document id ever used (0 for a new index); ids only grow. */
 lx_docid lx_db_last_docid(lx_db *db);
-/* How many documents hold term; 0 on error (lx_db_error says why). */
-unsigned lx_db_termfreq(lx_db *db, const char *term);
 /* How many documents hold a value in slot; 0 on error (lx_db_error says why). */
 unsigned lx_db_value_freq(lx_db *db, int slot);
 
