@@ -86,9 +86,10 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
     {LX_F_THREAD_LINKS, "thread_links", NULL, NULL, 7, LX_KIND_VALUE,
      "lines: Message-ID, In-Reply-To, reply flag, base subject, then References (threading)", NULL},
     /* Chain corroboration. Flags in value slots, not terms: the chain pass
-     * sets them on documents already written, and Xapian rewrites a
-     * document's values without reading its terms and positions back, but
-     * not its terms. chain: queries are value ranges over the two slots. */
+     * sets them on documents already written; Xapian rewrites a stored
+     * document's values without reading its terms and positions back, which
+     * it must do to change its terms. chain: queries are value ranges over
+     * the two slots. */
     {LX_F_CHAIN, "chain", "chain", NULL, 11, LX_KIND_VALUE,
      "corroborated: quoted by a verified message (never counted as verified); mismatch: a "
      "verified message quotes it with words or header changed",
