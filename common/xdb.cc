@@ -1071,6 +1071,8 @@ lx_status lx_db_close(lx_db *db)
     return st;
 }
 
+} // extern "C"
+
 namespace
 {
 
@@ -1109,6 +1111,8 @@ bool is_glass_dir(const std::string &dir)
 }
 
 } // namespace
+
+extern "C" {
 
 void lx_db_remove_stale_copy(const char *path)
 {
