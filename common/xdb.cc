@@ -1756,10 +1756,21 @@ lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t
             std::vector<const char *> ptrs(n);
             std::vector<size_t> lens(n);
             std::vector<double> nums(n);
-            // Documents are fetched in batches: a remote database then sends
-            // many per round trip, and memory stays bounded.
+            // A local database is read one value stream per slot, in docid
+            // order as the matches come: a chunk of values per read. Asking
+            // each document for its values costs a B-tree descent per value
+            // (most of an incremental run's thread pass at 100,000
+            // messages). A remote database has no value streams: documents
+            // are fetched in batches, many per round trip, memory bounded.
+            std::vector<Xapian::ValueIterator> streams;
+            const Xapian::ValueIterator stream_end;
+            if (!db->remote)
+                for (size_t i = 0; i < n; i++)
+                    streams.push_back(
+                        db->db->valuestream_begin(static_cast<Xapian::valueno>(slots[i])));
             const Xapian::doccount batch = 1000;
             Xapian::doccount done = 0;
+            Xapian::docid prev = 0;
             for (auto it = ms.begin(); it != ms.end(); ++it, ++done) {
                 if (db->remote && done % batch == 0) {
                     auto end = it;
@@ -1767,15 +1778,33 @@ lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t
                         ++end;
                     ms.fetch(it, end);
                 }
-                Xapian::Document doc = it.get_document();
+                Xapian::docid did = *it;
+                if (did < prev) // not in docid order after all: the streams start over
+                    for (size_t i = 0; i < streams.size(); i++)
+                        streams[i] =
+                            db->db->valuestream_begin(static_cast<Xapian::valueno>(slots[i]));
+                prev = did;
+                Xapian::Document doc;
+                if (db->remote)
+                    doc = it.get_document();
                 for (size_t i = 0; i < n; i++) {
-                    vals[i] = doc.get_value(static_cast<Xapian::valueno>(slots[i]));
+                    if (db->remote) {
+                        vals[i] = doc.get_value(static_cast<Xapian::valueno>(slots[i]));
+                    } else {
+                        Xapian::ValueIterator &v = streams[i];
+                        if (v != stream_end && v.get_docid() < did)
+                            v.skip_to(did);
+                        if (v != stream_end && v.get_docid() == did)
+                            vals[i] = *v;
+                        else
+                            vals[i].clear();
+                    }
                     ptrs[i] = vals[i].c_str();
                     lens[i] = vals[i].size();
                     nums[i] =
                         vals[i].empty() ? __builtin_nan("") : Xapian::sortable_unserialise(vals[i]);
                 }
-                lx_scan_row row = {*it, ptrs.data(), lens.data(), nums.data()};
+                lx_scan_row row = {did, ptrs.data(), lens.data(), nums.data()};
                 if (cb(ctx, &row))
                     break;
             }

@@ -129,6 +129,95 @@ static void test_write_search_and_lock(void **state)
     assert_int_equal(lx_db_close(w), LX_OK);
 }
 
+/* One row per match in docid order, each slot's value or an empty one when
+ * the document has none (values read as streams, skipping documents). */
+typedef struct scan_seen {
+    size_t n;
+    lx_docid ids[8];
+    char vals[8][3][32];
+    bool nan_date[8];
+} scan_seen;
+
+static int on_scan_row(void *ctx, const lx_scan_row *row)
+{
+    scan_seen *s = ctx;
+    if (!row) {
+        s->n = 0;
+        return 0;
+    }
+    assert_true(s->n < 8);
+    s->ids[s->n] = row->id;
+    for (int i = 0; i < 3; i++) {
+        assert_true(row->lens[i] < sizeof s->vals[0][0]);
+        assert_int_equal(strlen(row->vals[i]), row->lens[i]);
+        memcpy(s->vals[s->n][i], row->vals[i], row->lens[i] + 1);
+    }
+    s->nan_date[s->n] = row->nums[0] != row->nums[0];
+    s->n++;
+    return 0;
+}
+
+static void test_scan_values(void **state)
+{
+    const char *p = path_in("scan");
+    lx_db *w = NULL;
+    char *err = NULL;
+    assert_int_equal(lx_db_open(p, LX_DB_WRITE, &w, &err), LX_OK);
+    /* Documents 1..6; the subject "budget" on 1, 2, 4 and 6; a sender
+     * value on 2 and 6 only, a date on all but 4. */
+    const char *subjects[] = {"budget", "budget", "press", "budget", "press", "budget"};
+    for (int i = 0; i < 6; i++) {
+        char sha[8];
+        snprintf(sha, sizeof sha, "s%d", i + 1);
+        lx_doc *doc = lx_doc_new();
+        assert_non_null(doc);
+        assert_int_equal(lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_SHA256), sha), LX_OK);
+        assert_int_equal(lx_doc_index_text(doc, lx_schema_prefix(LX_F_SUBJECT), subjects[i],
+                                           strlen(subjects[i])),
+                         LX_OK);
+        if (i != 3)
+            assert_int_equal(lx_doc_set_number(doc, lx_schema_slot(LX_F_DATE), 1000.0 * (i + 1)),
+                             LX_OK);
+        if (i == 1 || i == 5) {
+            const char *who = i == 1 ? "bob@example.org\tBob" : "eve@example.org\tEve";
+            assert_int_equal(lx_doc_set_value(doc, lx_schema_slot(LX_F_SENDER), who, strlen(who)),
+                             LX_OK);
+        }
+        assert_int_equal(lx_db_add_doc(w, doc, NULL), LX_OK);
+        lx_doc_free(doc);
+    }
+    assert_int_equal(lx_db_commit(w), LX_OK);
+
+    const int slots[] = {lx_schema_slot(LX_F_DATE), lx_schema_slot(LX_F_SENDER),
+                         lx_schema_slot(LX_F_SENDER)};
+    lx_query_opts q = {0};
+    q.text = "subject:budget";
+    scan_seen s = {0};
+    assert_int_equal(lx_db_scan(w, &q, slots, 3, on_scan_row, &s), LX_OK);
+    assert_int_equal(s.n, 4);
+    const lx_docid want_ids[] = {1, 2, 4, 6};
+    const char *want_sender[] = {"", "bob@example.org\tBob", "", "eve@example.org\tEve"};
+    for (size_t k = 0; k < 4; k++) {
+        assert_int_equal(s.ids[k], want_ids[k]);
+        assert_string_equal(s.vals[k][1], want_sender[k]);
+        assert_string_equal(s.vals[k][2], want_sender[k]);
+        assert_int_equal(s.nan_date[k], want_ids[k] == 4);
+        assert_int_equal(s.vals[k][0][0] == '\0', want_ids[k] == 4);
+    }
+
+    /* Every document, the values unchanged by the skipping above. */
+    q.text = "*";
+    memset(&s, 0, sizeof s);
+    assert_int_equal(lx_db_scan(w, &q, slots, 3, on_scan_row, &s), LX_OK);
+    assert_int_equal(s.n, 6);
+    for (size_t k = 0; k < 6; k++) {
+        assert_int_equal(s.ids[k], k + 1);
+        assert_int_equal(s.nan_date[k], k == 3);
+    }
+    assert_string_equal(s.vals[5][1], "eve@example.org\tEve");
+    assert_int_equal(lx_db_close(w), LX_OK);
+}
+
 static void test_schema_version_refused(void **state)
 {
     const char *p = path_in("old");
@@ -169,10 +258,9 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_missing_database),
-        cmocka_unit_test(test_not_a_database),
-        cmocka_unit_test(test_write_search_and_lock),
-        cmocka_unit_test(test_schema_version_refused),
+        cmocka_unit_test(test_missing_database),      cmocka_unit_test(test_not_a_database),
+        cmocka_unit_test(test_write_search_and_lock), cmocka_unit_test(test_schema_version_refused),
+        cmocka_unit_test(test_scan_values),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
