@@ -48,6 +48,10 @@ struct lx_db {
     // Some database is remote: documents are fetched in batches (one round
     // trip each); locally, fetching would only read what may not be needed.
     bool remote = false;
+    // Term frequencies lx_db_match asked for, on a read-only handle only: it
+    // sees one revision until reopened (then the cache is cleared). The
+    // chain pass asks for the same common words message after message.
+    std::unordered_map<std::string, Xapian::doccount> termfreqs;
 };
 
 // Text is indexed for French and English at once: the archive mixes both,
@@ -1518,6 +1522,31 @@ lx_status lx_db_set_values(lx_db *db, lx_docid id, const int *slots, const char 
     LX_GUARD_END(db)
 }
 
+} // extern "C"
+
+namespace
+{
+
+// A term's frequency, remembered on a read-only handle (bounded: forgotten
+// all at once past a limit).
+Xapian::doccount termfreq(lx_db *db, const char *term)
+{
+    if (db->wdb)
+        return db->db->get_termfreq(term);
+    auto hit = db->termfreqs.find(term);
+    if (hit != db->termfreqs.end())
+        return hit->second;
+    if (db->termfreqs.size() >= 262144)
+        db->termfreqs.clear();
+    Xapian::doccount f = db->db->get_termfreq(term);
+    db->termfreqs.emplace(term, f);
+    return f;
+}
+
+} // namespace
+
+extern "C" {
+
 lx_status lx_db_match(lx_db *db, const lx_match_opts *o, lx_docid **ids, size_t *n)
 {
     *ids = nullptr;
@@ -1527,7 +1556,7 @@ lx_status lx_db_match(lx_db *db, const lx_match_opts *o, lx_docid **ids, size_t 
     if (o->n_any) {
         std::vector<std::pair<Xapian::doccount, std::string>> terms;
         for (size_t i = 0; i < o->n_any; i++) {
-            Xapian::doccount f = db->db->get_termfreq(o->any[i]);
+            Xapian::doccount f = termfreq(db, o->any[i]);
             if (f)
                 terms.emplace_back(f, o->any[i]);
         }
@@ -1729,6 +1758,7 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
             if (attempt >= 3)
                 return fail_current(db);
             try {
+                db->termfreqs.clear();
                 db->db->reopen();
             } catch (...) {
                 return fail_current(db);
@@ -1813,6 +1843,7 @@ lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t
             if (attempt >= 3)
                 return fail_current(db);
             try {
+                db->termfreqs.clear();
                 db->db->reopen();
             } catch (...) {
                 return fail_current(db);

@@ -218,6 +218,65 @@ static void test_scan_values(void **state)
     assert_int_equal(lx_db_close(w), LX_OK);
 }
 
+/* Sorted ids of lx_db_match on the rarest one of "zeppelin" and "budget". */
+static size_t match_rarest(lx_db *db, lx_docid *out)
+{
+    const char *any[] = {"zeppelin", "budget"};
+    lx_match_opts o = {NULL, 0, any, 2, 1, NULL, 0, false, 100};
+    lx_docid *ids = NULL;
+    size_t n = 0;
+    assert_int_equal(lx_db_match(db, &o, &ids, &n), LX_OK);
+    for (size_t i = 0; i < n; i++)
+        out[i] = ids[i];
+    free(ids);
+    for (size_t i = 1; i < n; i++) /* insertion sort: the order is by rank */
+        for (size_t k = i; k > 0 && out[k - 1] > out[k]; k--) {
+            lx_docid t = out[k];
+            out[k] = out[k - 1];
+            out[k - 1] = t;
+        }
+    return n;
+}
+
+/* The rarest terms are chosen by the frequencies of the revision a handle
+ * reads; a read-only handle remembers them until it reads another one. */
+static void test_match_rarest(void **state)
+{
+    const char *p = path_in("rarest");
+    lx_db *w = NULL, *r = NULL, *r2 = NULL;
+    char *err = NULL;
+    assert_int_equal(lx_db_open(p, LX_DB_WRITE, &w, &err), LX_OK);
+    /* 1: zeppelin; 2, 3: budget. */
+    add_message(w, "m1", "zeppelin", 1, "a@example.org");
+    add_message(w, "m2", "budget", 2, "b@example.org");
+    add_message(w, "m3", "budget", 3, "c@example.org");
+    assert_int_equal(lx_db_commit(w), LX_OK);
+    assert_int_equal(lx_db_open(p, LX_DB_READ, &r, &err), LX_OK);
+    lx_docid got[8];
+    for (int twice = 0; twice < 2; twice++) {
+        assert_int_equal(match_rarest(r, got), 1);
+        assert_int_equal(got[0], 1);
+        assert_int_equal(match_rarest(w, got), 1);
+        assert_int_equal(got[0], 1);
+    }
+    /* Now zeppelin is the common one: 4, 5, 6 have it. */
+    add_message(w, "m4", "zeppelin", 4, "d@example.org");
+    add_message(w, "m5", "zeppelin", 5, "e@example.org");
+    add_message(w, "m6", "zeppelin", 6, "f@example.org");
+    assert_int_equal(lx_db_commit(w), LX_OK);
+    assert_int_equal(lx_db_open(p, LX_DB_READ, &r2, &err), LX_OK);
+    assert_int_equal(match_rarest(r2, got), 2);
+    assert_int_equal(got[0], 2);
+    assert_int_equal(got[1], 3);
+    /* The writer reads its own changes at once. */
+    assert_int_equal(match_rarest(w, got), 2);
+    assert_int_equal(got[0], 2);
+    assert_int_equal(got[1], 3);
+    assert_int_equal(lx_db_close(r2), LX_OK);
+    assert_int_equal(lx_db_close(r), LX_OK);
+    assert_int_equal(lx_db_close(w), LX_OK);
+}
+
 static void test_schema_version_refused(void **state)
 {
     const char *p = path_in("old");
@@ -260,7 +319,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_missing_database),      cmocka_unit_test(test_not_a_database),
         cmocka_unit_test(test_write_search_and_lock), cmocka_unit_test(test_schema_version_refused),
-        cmocka_unit_test(test_scan_values),
+        cmocka_unit_test(test_scan_values),           cmocka_unit_test(test_match_rarest),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
