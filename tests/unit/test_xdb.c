@@ -215,6 +215,12 @@ static void test_scan_values(void **state)
         assert_int_equal(s.nan_date[k], k == 3);
     }
     assert_string_equal(s.vals[5][1], "eve@example.org\tEve");
+
+    /* No match: no row. */
+    q.text = "subject:nowhere";
+    memset(&s, 0, sizeof s);
+    assert_int_equal(lx_db_scan(w, &q, slots, 3, on_scan_row, &s), LX_OK);
+    assert_int_equal(s.n, 0);
     assert_int_equal(lx_db_close(w), LX_OK);
 }
 
