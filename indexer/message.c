@@ -1,6 +1,7 @@
 /* message.c - parsing one message with GMime into plain data. */
 #include "message.h"
 
+#include <locale.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,10 +19,40 @@
 #include "utf8.h"
 #include "banned.h"
 
+/*
+ * GMime reads the machine's locale once, in g_mime_init, from
+ * nl_langinfo(CODESET) and the LC_ALL, LC_CTYPE and LANG variables, and
+ * decodes with that charset wherever a message names none it can use
+ * (x-unknown encoded words, RFC 2231 parameters without a charset): under
+ * the POSIX locale "café" became "cafÃ©". An index must not depend on the
+ * locale of the machine that built it, so GMime starts under C.UTF-8 (every
+ * Debian system has it: libc-bin ships it) and the caller's locale and
+ * environment are put back at once. Called before any thread starts.
+ */
 void lx_message_library_init(void)
 {
+    const char *env = getenv("LC_ALL");
+    char *saved_env = env ? strdup(env) : NULL;
+    const char *loc = setlocale(LC_CTYPE, NULL);
+    char *saved_loc = loc ? strdup(loc) : NULL;
+    setenv("LC_ALL", LX_MESSAGE_LOCALE, 1);
+    if (!setlocale(LC_CTYPE, LX_MESSAGE_LOCALE))
+        setlocale(LC_CTYPE, "C.utf8");
     g_mime_init();
+    if (saved_loc)
+        setlocale(LC_CTYPE, saved_loc);
+    if (saved_env)
+        setenv("LC_ALL", saved_env, 1);
+    else
+        unsetenv("LC_ALL");
+    free(saved_loc);
+    free(saved_env);
     xmlInitParser();
+}
+
+const char *lx_message_decode_charset(void)
+{
+    return g_mime_locale_charset();
 }
 
 void lx_message_library_shutdown(void)
@@ -327,11 +358,21 @@ static void rewrite_b_words(lx_strbuf *out, const char *v)
             return;
         }
         const char *q1 = strchr(start + 2, '?');
+        /* GMime decodes "x-unknown" words with the locale's charset; named
+         * "unknown-8bit" (RFC 1428), which no converter knows, they go
+         * through the fallback list above and the bytes decide. */
+        if (q1 && strcspn(start + 2, "?*") == 9 && strncasecmp(start + 2, "x-unknown", 9) == 0) {
+            lx_strbuf_add(out, p, (size_t)(start - p));
+            lx_strbuf_addstr(out, "=?unknown-8bit");
+            lx_strbuf_add(out, start + 11, (size_t)(q1 - (start + 11)));
+            p = q1; /* what is copied from here on starts after the label */
+        }
         const char *end =
             q1 && (q1[1] == 'B' || q1[1] == 'b') && q1[2] == '?' ? strstr(q1 + 3, "?=") : NULL;
         if (!end || memchr(start, ' ', (size_t)(end - start))) {
-            lx_strbuf_add(out, p, (size_t)(start - p) + 2);
-            p = start + 2;
+            if (p < start + 2)
+                lx_strbuf_add(out, p, (size_t)(start - p) + 2);
+            p = p < start + 2 ? start + 2 : p;
             continue;
         }
         lx_strbuf_add(out, p, (size_t)(q1 - p));

@@ -85,9 +85,18 @@ typedef struct lx_message {
     unsigned notes;       /* LX_NOTE_* bits: what was cut or repaired */
 } lx_message;
 
-/* Process-wide set-up of GMime and libxml2; call once before any parse. */
+/* The locale GMime is started under, whatever the machine's: decoding never
+ * depends on LANG or LC_ALL. */
+#define LX_MESSAGE_LOCALE "C.UTF-8"
+
+/* Process-wide set-up of GMime and libxml2; call once, before any thread
+ * starts and before any parse. */
 void lx_message_library_init(void);
 void lx_message_library_shutdown(void);
+
+/* The charset GMime falls back to where a message names none it can use,
+ * "utf-8" once lx_message_library_init has run: a static string. */
+const char *lx_message_decode_charset(void);
 
 /* Parses raw[0..len) into *msg (which the call initializes). On failure
  * *msg holds nothing to release and, when why is not NULL, a reason is

@@ -72,6 +72,10 @@ static void test_broken_headers(void **state)
          ""},
         /* An unknown charset name on UTF-8 bytes. */
         {"From: a@x.example\nSubject: =?x-unknown?Q?caf=C3=A9?=\n", "café", ""},
+        /* The same on windows-1252 bytes, in a B word, and with a language. */
+        {"From: a@x.example\nSubject: =?X-UNKNOWN?Q?caf=E9?=\n", "café", ""},
+        {"From: a@x.example\nSubject: =?x-unknown?B?Y2Fmw6k=?= cr=?x-unknown*fr?Q?=C3=A8me?=\n",
+         "café crème", ""},
         /* Raw UTF-8 (RFC 6532). */
         {"From: Andr\xc3\xa9 <a@x.example>\nSubject: \xc3\xa9t\xc3\xa9\n", "été", "André"},
         /* Raw windows-1252, guessed with the body's help. */
@@ -92,6 +96,13 @@ static void test_broken_headers(void **state)
             fail_msg("case %zu: name [%s] want [%s]", i, m.from.name, cases[i].from_name);
         lx_message_release(&m);
     }
+}
+
+/* GMime's fallback charset is UTF-8 whatever the locale the test runs in
+ * (T015 runs it under several). */
+static void test_decode_charset(void **state)
+{
+    assert_string_equal(lx_message_decode_charset(), "utf-8");
 }
 
 static void test_date_fallbacks(void **state)
@@ -261,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_headers),        cmocka_unit_test(test_broken_headers),
         cmocka_unit_test(test_date_fallbacks), cmocka_unit_test(test_body_choice),
         cmocka_unit_test(test_htmltext),       cmocka_unit_test(test_arbitrary_messages),
+        cmocka_unit_test(test_decode_charset),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
