@@ -622,7 +622,16 @@ static lx_status part_add(lx_message *m, GMimeObject *obj, lx_part_role role, lx
     for (char *c = p->content_type; c && *c; c++)
         *c = g_ascii_tolower(*c);
     const char *fn = GMIME_IS_PART(obj) ? g_mime_part_get_filename(GMIME_PART(obj)) : NULL;
+    /* A raw 8-bit file name (no RFC 2231 charset) reaches us as GMime read
+     * it: not UTF-8 unless it was. The charset is guessed as for a body
+     * without a label, never taken from the machine's locale. */
+    lx_strbuf guessed;
+    lx_strbuf_init(&guessed);
+    if (fn && !lx_utf8_valid(fn, strlen(fn)) &&
+        lx_charset_decode(&guessed, NULL, fn, strlen(fn), NULL) == LX_OK)
+        fn = guessed.buf;
     p->filename = clean_dup(fn ? fn : "", &m->replaced);
+    lx_strbuf_release(&guessed);
     p->role = role;
     if (!p->content_type || !p->filename) {
         free(p->content_type);

@@ -98,6 +98,35 @@ static void test_broken_headers(void **state)
     }
 }
 
+/* A raw 8-bit file name is decoded by its bytes, never by the locale the
+ * test runs in: windows-1252 here, UTF-8 in the second part. */
+static void test_raw_filename(void **state)
+{
+    lx_message m =
+        parse("From: a@example.org\n"
+              "Content-Type: multipart/mixed; boundary=\"B\"\n\n"
+              "--B\n"
+              "Content-Type: text/plain\n\nbody\n"
+              "--B\n"
+              "Content-Type: application/octet-stream\n"
+              "Content-Disposition: attachment; filename=\"r\xe9sum\xe9 \xe9t\xe9.txt\"\n\n"
+              "x\n"
+              "--B\n"
+              "Content-Type: application/octet-stream\n"
+              "Content-Disposition: attachment; filename=\"caf\xc3\xa9.txt\"\n\n"
+              "y\n"
+              "--B--\n");
+    size_t seen = 0;
+    for (size_t i = 0; i < m.n_parts; i++) {
+        if (m.parts[i].role != LX_PART_ATTACHMENT)
+            continue;
+        assert_string_equal(m.parts[i].filename, seen == 0 ? "résumé été.txt" : "café.txt");
+        seen++;
+    }
+    assert_int_equal(seen, 2);
+    lx_message_release(&m);
+}
+
 /* GMime's fallback charset is UTF-8 whatever the locale the test runs in
  * (T015 runs it under several). */
 static void test_decode_charset(void **state)
@@ -272,7 +301,7 @@ int main(void)
         cmocka_unit_test(test_headers),        cmocka_unit_test(test_broken_headers),
         cmocka_unit_test(test_date_fallbacks), cmocka_unit_test(test_body_choice),
         cmocka_unit_test(test_htmltext),       cmocka_unit_test(test_arbitrary_messages),
-        cmocka_unit_test(test_decode_charset),
+        cmocka_unit_test(test_decode_charset), cmocka_unit_test(test_raw_filename),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
