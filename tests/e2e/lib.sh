@@ -1,7 +1,6 @@
 # lib.sh - shared helpers for the end-to-end tests; sourced by every T*.sh.
 # ctest sets LEAKDEX_INDEX, LEAKDEX_SEARCH and LEAKDEX_SRC.
 set -uo pipefail
-export LC_ALL=C.UTF-8
 
 : "${LEAKDEX_INDEX:?run through ctest}" "${LEAKDEX_SEARCH:?run through ctest}"
 : "${LEAKDEX_SRC:?run through ctest}"
@@ -9,6 +8,27 @@ DATA=$LEAKDEX_SRC/data
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/leakdex-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+
+# The programs under test run in the locale the suite was started in (the
+# test command runs it with none set, then under Latin-1; T015 compares
+# four): LEAKDEX_INDEX and LEAKDEX_SEARCH become small wrappers that put
+# that locale back. The scripts' own tools (sed, python3) read UTF-8.
+if [[ -z ${LEAKDEX_LOCALE_WRAPPED:-} ]]; then
+    locale_env=(-u LANG -u LC_ALL -u LC_CTYPE -u LC_MESSAGES -u LC_COLLATE)
+    for v in LANG LC_ALL LC_CTYPE LC_MESSAGES LC_COLLATE; do
+        [[ -n ${!v+x} ]] && locale_env+=("$v=${!v}")
+    done
+    mkdir "$WORK/bin"
+    for prog in LEAKDEX_INDEX LEAKDEX_SEARCH; do
+        wrapper=$WORK/bin/$(basename "${!prog}")
+        printf '#!/bin/sh\nexec env %s %s "$@"\n' "$(printf '%q ' "${locale_env[@]}")" \
+            "$(printf '%q' "${!prog}")" >"$wrapper"
+        chmod +x "$wrapper"
+        printf -v "$prog" '%s' "$wrapper"
+    done
+    export LEAKDEX_INDEX LEAKDEX_SEARCH LEAKDEX_LOCALE_WRAPPED=1
+fi
+export LC_ALL=C.UTF-8
 export LEAKDEX_DB=$WORK/db
 unset LEAKDEX_DB_OVERRIDE || true
 
