@@ -71,6 +71,12 @@
  * itself would otherwise never end). */
 #define LX_MAX_STUB_DEPTH 8
 
+/* Times a read starts over on a newer revision when an indexer's commit
+ * discarded the one it was reading (a pause of 1, 2, 4... ms before each,
+ * 0.5 s in all): searching during indexing answers, and a truly damaged
+ * index is still reported, after that half second. */
+#define LX_DB_READ_RETRIES 9
+
 /* Documents written between two commits of the index. Smaller batches keep
  * Xapian's in-memory change buffers small: 10,000 synthetic messages index in
  * 92 s with 500, 96 s with 1,000, 104 s with 2,000, 137 s with 10,000 (peak

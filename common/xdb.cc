@@ -162,6 +162,74 @@ lx_status fail_current(lx_db *db)
     return st;
 }
 
+// A reader sees one revision of the index. An indexer committing meanwhile
+// may discard it: Xapian then throws DatabaseModifiedError, or, when the
+// reader meets a block the writer has just reused, DatabaseCorruptError
+// ("Expected block 35 to be level 1, not 0"). Either way the read starts over
+// on the newest revision after a short pause, boundedly (a damaged index
+// still fails, with its own message). Called inside the catch block; false
+// when the error is to be reported.
+void retry_pause(unsigned attempt)
+{
+    struct timespec pause = {0, 1000000L << (attempt < 9 ? attempt : 9)};
+    nanosleep(&pause, nullptr);
+}
+
+bool reopen_for_retry(lx_db *db, unsigned attempt)
+{
+    if (db->wdb || attempt >= LX_DB_READ_RETRIES)
+        return false;
+    retry_pause(attempt);
+    try {
+        db->termfreqs.clear();
+        db->db->reopen();
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+// Runs body() (which returns an lx_status) on a read-only handle, starting
+// over as above; reset() undoes what a failed attempt left in the outputs.
+template <class Body, class Reset> lx_status read_retrying(lx_db *db, Body &&body, Reset &&reset)
+{
+    for (unsigned attempt = 0;; attempt++) {
+        try {
+            return body();
+        } catch (const Xapian::DatabaseModifiedError &) {
+            reset();
+            if (!reopen_for_retry(db, attempt))
+                return fail_current(db);
+        } catch (const Xapian::DatabaseCorruptError &) {
+            reset();
+            if (!reopen_for_retry(db, attempt))
+                return fail_current(db);
+        } catch (...) {
+            reset();
+            return fail_current(db);
+        }
+    }
+}
+
+template <class Body> lx_status read_retrying(lx_db *db, Body &&body)
+{
+    return read_retrying(db, body, [] {});
+}
+
+// Whether the exception being handled is one a retry may cure (above).
+bool current_is_transient()
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseModifiedError &) {
+        return true;
+    } catch (const Xapian::DatabaseCorruptError &) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
 #define LX_GUARD_BEGIN try {
 #define LX_GUARD_END(db)                                                                           \
     }                                                                                              \
@@ -750,32 +818,42 @@ class Opener
         part.label = label;
         std::string named = "'" + label + "'" + (where.empty() ? "" : " (" + where + ")");
         Xapian::Database one;
-        try {
-            one = open();
-            std::string why = schema_problem(one, label);
-            if (!why.empty())
-                throw OpenFailure{LX_E_DB_SCHEMA, why + (where.empty() ? "" : " (" + where + ")")};
-            part.created = one.get_metadata("leakdex.created");
-            part.updated = one.get_metadata("leakdex.updated");
-            part.documents = one.get_doccount();
-            for (auto k = one.metadata_keys_begin(LX_SHARD_METADATA_PREFIX);
-                 k != one.metadata_keys_end(LX_SHARD_METADATA_PREFIX); ++k) {
-                lx_shard sh;
-                std::string spec = (*k).substr(std::strlen(LX_SHARD_METADATA_PREFIX));
-                if (!lx_shard_parse(spec.c_str(), &sh))
+        for (unsigned attempt = 0;; attempt++) {
+            try {
+                part.specs.clear();
+                one = open();
+                std::string why = schema_problem(one, label);
+                if (!why.empty())
                     throw OpenFailure{LX_E_DB_SCHEMA,
-                                      "index " + named + " records a bad shard '" + spec + "'"};
-                part.specs.push_back(sh);
+                                      why + (where.empty() ? "" : " (" + where + ")")};
+                part.created = one.get_metadata("leakdex.created");
+                part.updated = one.get_metadata("leakdex.updated");
+                part.documents = one.get_doccount();
+                for (auto k = one.metadata_keys_begin(LX_SHARD_METADATA_PREFIX);
+                     k != one.metadata_keys_end(LX_SHARD_METADATA_PREFIX); ++k) {
+                    lx_shard sh;
+                    std::string spec = (*k).substr(std::strlen(LX_SHARD_METADATA_PREFIX));
+                    if (!lx_shard_parse(spec.c_str(), &sh))
+                        throw OpenFailure{LX_E_DB_SCHEMA,
+                                          "index " + named + " records a bad shard '" + spec + "'"};
+                    part.specs.push_back(sh);
+                }
+                break;
+            } catch (const OpenFailure &) {
+                throw;
+            } catch (...) {
+                // An indexer's commit while the database opens: read it again.
+                if (attempt < LX_DB_READ_RETRIES && current_is_transient()) {
+                    retry_pause(attempt);
+                    continue;
+                }
+                lx_status st = fail_current(db);
+                if (st == LX_E_DB_NETWORK)
+                    return unreachable(part, st, "cannot reach " + named + ": " + db->err);
+                if (st == LX_E_DB_OPEN)
+                    return unreachable(part, st, "cannot open index " + named + ": " + db->err);
+                throw OpenFailure{st, "cannot open index " + named + ": " + db->err};
             }
-        } catch (const OpenFailure &) {
-            throw;
-        } catch (...) {
-            lx_status st = fail_current(db);
-            if (st == LX_E_DB_NETWORK)
-                return unreachable(part, st, "cannot reach " + named + ": " + db->err);
-            if (st == LX_E_DB_OPEN)
-                return unreachable(part, st, "cannot open index " + named + ": " + db->err);
-            throw OpenFailure{st, "cannot open index " + named + ": " + db->err};
         }
         if (!lx_shard_set_whole(part.specs.data(), part.specs.size())) {
             lx_strbuf sb;
@@ -1202,41 +1280,41 @@ lx_status lx_db_commit(lx_db *db)
 
 unsigned lx_db_doccount(lx_db *db)
 {
-    try {
-        return db->db->get_doccount();
-    } catch (...) {
-        fail_current(db);
-        return 0;
-    }
+    unsigned n = 0;
+    read_retrying(db, [&] {
+        n = db->db->get_doccount();
+        return LX_OK;
+    });
+    return n;
 }
 
 lx_docid lx_db_last_docid(lx_db *db)
 {
-    try {
-        return db->db->get_lastdocid();
-    } catch (...) {
-        fail_current(db);
-        return 0;
-    }
+    lx_docid n = 0;
+    read_retrying(db, [&] {
+        n = db->db->get_lastdocid();
+        return LX_OK;
+    });
+    return n;
 }
 
 unsigned lx_db_value_freq(lx_db *db, int slot)
 {
-    try {
-        return db->db->get_value_freq(static_cast<Xapian::valueno>(slot));
-    } catch (...) {
-        fail_current(db);
-        return 0;
-    }
+    unsigned n = 0;
+    read_retrying(db, [&] {
+        n = db->db->get_value_freq(static_cast<Xapian::valueno>(slot));
+        return LX_OK;
+    });
+    return n;
 }
 
 lx_status lx_db_get_metadata(lx_db *db, const char *key, char **value)
 {
     *value = nullptr;
-    LX_GUARD_BEGIN
-    *value = dup_bytes(db->db->get_metadata(key), nullptr);
-    return LX_OK;
-    LX_GUARD_END(db)
+    return read_retrying(db, [&] {
+        *value = dup_bytes(db->db->get_metadata(key), nullptr);
+        return LX_OK;
+    });
 }
 
 lx_status lx_db_set_metadata(lx_db *db, const char *key, const char *value)
@@ -1255,7 +1333,7 @@ lx_status lx_db_metadata_keys(lx_db *db, const char *prefix, char ***keys, size_
 {
     *keys = nullptr;
     *n = 0;
-    try {
+    return read_retrying(db, [&] {
         std::vector<std::string> v;
         for (auto k = db->db->metadata_keys_begin(prefix); k != db->db->metadata_keys_end(prefix);
              ++k)
@@ -1263,9 +1341,7 @@ lx_status lx_db_metadata_keys(lx_db *db, const char *prefix, char ***keys, size_
         *keys = dup_list(v);
         *n = v.size();
         return LX_OK;
-    } catch (...) {
-        return fail_current(db);
-    }
+    });
 }
 
 lx_status lx_db_term_values(lx_db *db, const char *term, int slot, size_t max, char ***vals,
@@ -1274,7 +1350,7 @@ lx_status lx_db_term_values(lx_db *db, const char *term, int slot, size_t max, c
     *vals = nullptr;
     *lens = nullptr;
     *n = 0;
-    try {
+    return read_retrying(db, [&] {
         std::vector<std::string> v;
         auto vslot = static_cast<Xapian::valueno>(slot);
         // Locally, a short posting list is read directly (the usual case:
@@ -1296,29 +1372,35 @@ lx_status lx_db_term_values(lx_db *db, const char *term, int slot, size_t max, c
         for (auto it = ms.begin(); it != ms.end(); ++it)
             v.push_back(it.get_sort_key());
         return term_values_out(v, vals, lens, n);
-    } catch (...) {
-        return fail_current(db);
-    }
+    });
 }
 
 lx_status lx_db_term_docs(lx_db *db, const char *term, lx_docid **ids, size_t *n)
 {
     *ids = nullptr;
     *n = 0;
-    LX_GUARD_BEGIN
-    size_t cap = 0;
-    for (auto it = db->db->postlist_begin(term); it != db->db->postlist_end(term); ++it) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 4;
-            void *p = std::realloc(*ids, cap * sizeof **ids);
-            if (!p)
-                throw std::bad_alloc();
-            *ids = static_cast<lx_docid *>(p);
-        }
-        (*ids)[(*n)++] = *it;
-    }
-    return LX_OK;
-    LX_GUARD_END(db)
+    auto reset = [&] {
+        std::free(*ids);
+        *ids = nullptr;
+        *n = 0;
+    };
+    return read_retrying(
+        db,
+        [&] {
+            size_t cap = 0;
+            for (auto it = db->db->postlist_begin(term); it != db->db->postlist_end(term); ++it) {
+                if (*n == cap) {
+                    cap = cap ? cap * 2 : 4;
+                    void *p = std::realloc(*ids, cap * sizeof **ids);
+                    if (!p)
+                        throw std::bad_alloc();
+                    *ids = static_cast<lx_docid *>(p);
+                }
+                (*ids)[(*n)++] = *it;
+            }
+            return LX_OK;
+        },
+        reset);
 }
 
 lx_status lx_db_terms_with_prefix(lx_db *db, const char *prefix, size_t max, char ***terms,
@@ -1326,40 +1408,44 @@ lx_status lx_db_terms_with_prefix(lx_db *db, const char *prefix, size_t max, cha
 {
     *terms = nullptr;
     *n = 0;
-    try {
-        *terms = static_cast<char **>(std::calloc(max ? max : 1, sizeof(char *)));
-        if (!*terms)
-            throw std::bad_alloc();
-        for (auto it = db->db->allterms_begin(prefix);
-             it != db->db->allterms_end(prefix) && *n < max; ++it)
-            (*terms)[(*n)++] = dup_bytes(*it, nullptr);
-        return LX_OK;
-    } catch (...) {
+    auto reset = [&] {
         for (size_t i = 0; i < *n; i++)
             std::free((*terms)[i]);
         std::free(*terms);
         *terms = nullptr;
         *n = 0;
-        return fail_current(db);
-    }
+    };
+    return read_retrying(
+        db,
+        [&] {
+            *terms = static_cast<char **>(std::calloc(max ? max : 1, sizeof(char *)));
+            if (!*terms)
+                throw std::bad_alloc();
+            for (auto it = db->db->allterms_begin(prefix);
+                 it != db->db->allterms_end(prefix) && *n < max; ++it)
+                (*terms)[(*n)++] = dup_bytes(*it, nullptr);
+            return LX_OK;
+        },
+        reset);
 }
 
 lx_status lx_db_get_data(lx_db *db, lx_docid id, char **data, size_t *len)
 {
     *data = nullptr;
-    LX_GUARD_BEGIN
-    *data = dup_bytes(db->db->get_document(id).get_data(), len);
-    return LX_OK;
-    LX_GUARD_END(db)
+    return read_retrying(db, [&] {
+        *data = dup_bytes(db->db->get_document(id).get_data(), len);
+        return LX_OK;
+    });
 }
 
 lx_status lx_db_get_value(lx_db *db, lx_docid id, int slot, char **value, size_t *len)
 {
     *value = nullptr;
-    LX_GUARD_BEGIN
-    *value = dup_bytes(db->db->get_document(id).get_value(static_cast<Xapian::valueno>(slot)), len);
-    return LX_OK;
-    LX_GUARD_END(db)
+    return read_retrying(db, [&] {
+        *value =
+            dup_bytes(db->db->get_document(id).get_value(static_cast<Xapian::valueno>(slot)), len);
+        return LX_OK;
+    });
 }
 
 lx_status lx_db_set_data(lx_db *db, lx_docid id, const char *data, size_t len)
@@ -1379,12 +1465,12 @@ lx_status lx_db_set_data(lx_db *db, lx_docid id, const char *data, size_t len)
 lx_status lx_db_has_term(lx_db *db, lx_docid id, const char *term, bool *has)
 {
     *has = false;
-    LX_GUARD_BEGIN
-    Xapian::TermIterator t = db->db->termlist_begin(id);
-    t.skip_to(term);
-    *has = t != db->db->termlist_end(id) && *t == term;
-    return LX_OK;
-    LX_GUARD_END(db)
+    return read_retrying(db, [&] {
+        Xapian::TermIterator t = db->db->termlist_begin(id);
+        t.skip_to(term);
+        *has = t != db->db->termlist_end(id) && *t == term;
+        return LX_OK;
+    });
 }
 
 lx_status lx_db_add_term(lx_db *db, lx_docid id, const char *term)
@@ -1456,14 +1542,14 @@ lx_status lx_db_retag(lx_db *db, lx_docid id, const char *const *drop, size_t n_
 
 lx_status lx_db_docid_of(lx_db *db, const char *sha, lx_docid *id)
 {
-    LX_GUARD_BEGIN
-    std::string term = std::string(lx_schema_prefix(LX_F_SHA256)) + sha;
-    Xapian::PostingIterator p = db->db->postlist_begin(term);
-    if (p == db->db->postlist_end(term))
-        return LX_E_NOT_FOUND;
-    *id = *p;
-    return LX_OK;
-    LX_GUARD_END(db)
+    return read_retrying(db, [&] {
+        std::string term = std::string(lx_schema_prefix(LX_F_SHA256)) + sha;
+        Xapian::PostingIterator p = db->db->postlist_begin(term);
+        if (p == db->db->postlist_end(term))
+            return LX_E_NOT_FOUND;
+        *id = *p;
+        return LX_OK;
+    });
 }
 
 lx_status lx_db_set_tag(lx_db *db, lx_docid id, const char *prefix, const char *value, int slot)
@@ -1551,47 +1637,55 @@ lx_status lx_db_match(lx_db *db, const lx_match_opts *o, lx_docid **ids, size_t 
 {
     *ids = nullptr;
     *n = 0;
-    LX_GUARD_BEGIN
-    Xapian::Query q = match_all();
-    if (o->n_any) {
-        std::vector<std::pair<Xapian::doccount, std::string>> terms;
-        for (size_t i = 0; i < o->n_any; i++) {
-            Xapian::doccount f = termfreq(db, o->any[i]);
-            if (f)
-                terms.emplace_back(f, o->any[i]);
-        }
-        std::sort(terms.begin(), terms.end());
-        terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
-        if (o->rarest && terms.size() > o->rarest)
-            terms.resize(o->rarest);
-        if (terms.empty())
+    auto reset = [&] {
+        std::free(*ids);
+        *ids = nullptr;
+        *n = 0;
+    };
+    return read_retrying(
+        db,
+        [&] {
+            Xapian::Query q = match_all();
+            if (o->n_any) {
+                std::vector<std::pair<Xapian::doccount, std::string>> terms;
+                for (size_t i = 0; i < o->n_any; i++) {
+                    Xapian::doccount f = termfreq(db, o->any[i]);
+                    if (f)
+                        terms.emplace_back(f, o->any[i]);
+                }
+                std::sort(terms.begin(), terms.end());
+                terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+                if (o->rarest && terms.size() > o->rarest)
+                    terms.resize(o->rarest);
+                if (terms.empty())
+                    return LX_OK;
+                std::vector<Xapian::Query> qs;
+                for (const auto &t : terms)
+                    qs.emplace_back(t.second);
+                q = Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end());
+            }
+            for (size_t i = 0; i < o->n_all; i++)
+                q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(o->all[i]));
+            for (size_t i = 0; i < o->n_none; i++)
+                q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(o->none[i]));
+            Xapian::Enquire enq(*db->db);
+            enq.set_query(q);
+            if (o->newest_first)
+                enq.set_sort_by_value_then_relevance(
+                    static_cast<Xapian::valueno>(lx_schema_slot(LX_F_DATE)), true);
+            else if (!o->n_any)
+                enq.set_weighting_scheme(Xapian::BoolWeight());
+            Xapian::MSet ms = enq.get_mset(0, static_cast<Xapian::doccount>(o->max));
+            if (ms.empty())
+                return LX_OK;
+            *ids = static_cast<lx_docid *>(std::malloc(ms.size() * sizeof **ids));
+            if (!*ids)
+                throw std::bad_alloc();
+            for (auto it = ms.begin(); it != ms.end(); ++it)
+                (*ids)[(*n)++] = *it;
             return LX_OK;
-        std::vector<Xapian::Query> qs;
-        for (const auto &t : terms)
-            qs.emplace_back(t.second);
-        q = Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end());
-    }
-    for (size_t i = 0; i < o->n_all; i++)
-        q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(o->all[i]));
-    for (size_t i = 0; i < o->n_none; i++)
-        q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(o->none[i]));
-    Xapian::Enquire enq(*db->db);
-    enq.set_query(q);
-    if (o->newest_first)
-        enq.set_sort_by_value_then_relevance(
-            static_cast<Xapian::valueno>(lx_schema_slot(LX_F_DATE)), true);
-    else if (!o->n_any)
-        enq.set_weighting_scheme(Xapian::BoolWeight());
-    Xapian::MSet ms = enq.get_mset(0, static_cast<Xapian::doccount>(o->max));
-    if (ms.empty())
-        return LX_OK;
-    *ids = static_cast<lx_docid *>(std::malloc(ms.size() * sizeof **ids));
-    if (!*ids)
-        throw std::bad_alloc();
-    for (auto it = ms.begin(); it != ms.end(); ++it)
-        (*ids)[(*n)++] = *it;
-    return LX_OK;
-    LX_GUARD_END(db)
+        },
+        reset);
 }
 
 lx_doc *lx_doc_new(void)
@@ -1678,8 +1772,9 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
     out->total = out->n = 0;
     out->hits = nullptr;
     // A writer may commit while we read; Xapian then asks us to reopen.
-    for (int attempt = 0;; attempt++) {
-        try {
+    return read_retrying(
+        db,
+        [&] {
             Xapian::Query q = build_query(*db->db, o);
             Xapian::Enquire enq(*db->db);
             enq.set_query(q);
@@ -1753,28 +1848,18 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
                 out->n++;
             }
             return LX_OK;
-        } catch (const Xapian::DatabaseModifiedError &) {
-            lx_results_release(out);
-            if (attempt >= 3)
-                return fail_current(db);
-            try {
-                db->termfreqs.clear();
-                db->db->reopen();
-            } catch (...) {
-                return fail_current(db);
-            }
-        } catch (...) {
-            lx_results_release(out);
-            return fail_current(db);
-        }
-    }
+        },
+        [&] { lx_results_release(out); });
 }
 
 lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t n,
                      int (*cb)(void *ctx, const lx_scan_row *row), void *ctx)
 {
-    for (int attempt = 0;; attempt++) {
-        try {
+    // A failed attempt's rows are forgotten (the callback's NULL row): the
+    // scan starts over, or fails.
+    return read_retrying(
+        db,
+        [&] {
             Xapian::Enquire enq(*db->db);
             enq.set_query(build_query(*db->db, o));
             enq.set_weighting_scheme(Xapian::BoolWeight());
@@ -1839,20 +1924,8 @@ lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t
                     break;
             }
             return LX_OK;
-        } catch (const Xapian::DatabaseModifiedError &) {
-            if (attempt >= 3)
-                return fail_current(db);
-            try {
-                db->termfreqs.clear();
-                db->db->reopen();
-            } catch (...) {
-                return fail_current(db);
-            }
-            cb(ctx, nullptr); // start over: forget the rows seen so far
-        } catch (...) {
-            return fail_current(db);
-        }
-    }
+        },
+        [&] { cb(ctx, nullptr); });
 }
 
 lx_status lx_db_query_words(lx_db *db, const lx_query_opts *o, char ***plain, size_t *n_plain,
@@ -1860,62 +1933,62 @@ lx_status lx_db_query_words(lx_db *db, const lx_query_opts *o, char ***plain, si
 {
     *plain = *stems = nullptr;
     *n_plain = *n_stems = 0;
-    LX_GUARD_BEGIN
-    std::vector<std::string> p, z;
-    Xapian::Query q = build_query(*db->db, o);
-    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
-        const std::string &term = *t;
-        if (term.empty())
-            continue;
-        // Free-text terms have no prefix: they start with a lowercase letter
-        // or a non-ASCII byte; stems add "Z" in front.
-        // Free words also come as attachment-text terms (the subject's are
-        // left out, as for subject:WORD; their unprefixed twin is there).
-        bool fielded = false;
-        for (lx_field f : {LX_F_ATTACH_TEXT}) {
-            std::string fp = lx_schema_prefix(f);
-            if (fielded)
-                break;
-            if (term.compare(0, fp.size(), fp) == 0 && term.size() > fp.size() &&
-                !(term[fp.size()] >= 'A' && term[fp.size()] <= 'Z')) {
-                p.push_back(term.substr(fp.size()));
-                fielded = true;
-            } else if (term.size() > fp.size() + 1 && term[0] == 'Z' &&
-                       term.compare(1, fp.size(), fp) == 0) {
-                z.push_back(term.substr(fp.size() + 1));
-                fielded = true;
+    return read_retrying(db, [&] {
+        std::vector<std::string> p, z;
+        Xapian::Query q = build_query(*db->db, o);
+        for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
+            const std::string &term = *t;
+            if (term.empty())
+                continue;
+            // Free-text terms have no prefix: they start with a lowercase letter
+            // or a non-ASCII byte; stems add "Z" in front.
+            // Free words also come as attachment-text terms (the subject's are
+            // left out, as for subject:WORD; their unprefixed twin is there).
+            bool fielded = false;
+            for (lx_field f : {LX_F_ATTACH_TEXT}) {
+                std::string fp = lx_schema_prefix(f);
+                if (fielded)
+                    break;
+                if (term.compare(0, fp.size(), fp) == 0 && term.size() > fp.size() &&
+                    !(term[fp.size()] >= 'A' && term[fp.size()] <= 'Z')) {
+                    p.push_back(term.substr(fp.size()));
+                    fielded = true;
+                } else if (term.size() > fp.size() + 1 && term[0] == 'Z' &&
+                           term.compare(1, fp.size(), fp) == 0) {
+                    z.push_back(term.substr(fp.size() + 1));
+                    fielded = true;
+                }
             }
+            if (fielded)
+                continue;
+            unsigned char c0 = static_cast<unsigned char>(term[0]);
+            if (c0 == 'Z' && term.size() > 1 && !(term[1] >= 'A' && term[1] <= 'Z'))
+                z.push_back(term.substr(1));
+            else if (!(c0 >= 'A' && c0 <= 'Z'))
+                p.push_back(term);
         }
-        if (fielded)
-            continue;
-        unsigned char c0 = static_cast<unsigned char>(term[0]);
-        if (c0 == 'Z' && term.size() > 1 && !(term[1] >= 'A' && term[1] <= 'Z'))
-            z.push_back(term.substr(1));
-        else if (!(c0 >= 'A' && c0 <= 'Z'))
-            p.push_back(term);
-    }
-    // A word found in several fields is listed once, in first-seen order.
-    for (std::vector<std::string> *v : {&p, &z}) {
-        std::vector<std::string> once;
-        for (const std::string &w : *v)
-            if (std::find(once.begin(), once.end(), w) == once.end())
-                once.push_back(w);
-        v->swap(once);
-    }
-    char **pp = dup_list(p);
-    try {
-        *stems = dup_list(z);
-    } catch (...) {
-        for (size_t i = 0; i < p.size(); i++)
-            std::free(pp[i]);
-        std::free(pp);
-        throw;
-    }
-    *plain = pp;
-    *n_plain = p.size();
-    *n_stems = z.size();
-    return LX_OK;
-    LX_GUARD_END(db)
+        // A word found in several fields is listed once, in first-seen order.
+        for (std::vector<std::string> *v : {&p, &z}) {
+            std::vector<std::string> once;
+            for (const std::string &w : *v)
+                if (std::find(once.begin(), once.end(), w) == once.end())
+                    once.push_back(w);
+            v->swap(once);
+        }
+        char **pp = dup_list(p);
+        try {
+            *stems = dup_list(z);
+        } catch (...) {
+            for (size_t i = 0; i < p.size(); i++)
+                std::free(pp[i]);
+            std::free(pp);
+            throw;
+        }
+        *plain = pp;
+        *n_plain = p.size();
+        *n_stems = z.size();
+        return LX_OK;
+    });
 }
 
 void lx_stem(const char *lang, const char *word, char *out, size_t size)
