@@ -53,6 +53,9 @@ grep -q "no leakdex index at 'leakdex.db'" "$WORK/err" && ok || bad "default db 
 # The indexer's own errors.
 expect_status "indexer: no source" 2 index --db "$WORK/x"
 expect_status "indexer: unknown option" 2 index --db "$WORK/x" --frobnicate "$DATA"
+expect_eq "its message" "leakdex-index: --frobnicate: unknown option (try --help)" "$(cat "$WORK/err")"
+expect_status "indexer: option without its value" 2 index --db
+expect_eq "its message" "leakdex-index: --db: needs a value (try --help)" "$(cat "$WORK/err")"
 expect_status "indexer: missing source" 3 index --db "$WORK/x" "$WORK/does-not-exist" "$DATA/eml/001.eml"
 grep -q "does-not-exist: cannot read source: No such file or directory" "$WORK/err" && ok || bad "missing source named"
 expect_eq "the other source was indexed" 1 "$(search --db "$WORK/x" --count)"
