@@ -20,8 +20,9 @@ expect_status "empty range" 2 search date:..
 
 # Bad options.
 expect_status "unknown option" 2 search --frobnicate
-expect_eq "its message" "leakdex-search: unknown option '--frobnicate' (try --help)" "$(cat "$WORK/err")"
-expect_status "option without its value" 2 search zeppelin --limit
+expect_eq "its message" "leakdex-search: --frobnicate: unknown option (try --help)" "$(cat "$WORK/err")"
+expect_status "option without its value" 2 search --limit
+expect_eq "its message" "leakdex-search: --limit: needs a value (try --help)" "$(cat "$WORK/err")"
 expect_status "--limit not a number" 2 search --limit ten
 expect_status "--limit 0" 2 search --limit 0
 expect_status "--offset negative" 2 search --offset -1 zeppelin
