@@ -196,8 +196,9 @@ static void usage(FILE *out)
           "                       and SHA256SUMS\n"
           "  --sort ORDER         relevance (default), date (oldest first) or -date;\n"
           "                       senders/recipients: count (default), address, first, last\n"
-          "  --limit N            print at most N hits\n"
-          "  --offset N           skip the first N hits\n"
+          "  --limit N            print at most N hits (senders, recipients: rows; thread:\n"
+          "                       messages, in the order shown)\n"
+          "  --offset N           skip the first N of them\n"
           "  --format FORMAT      text (default), json, ndjson or csv\n"
           "  --count              print the exact number of matches only\n"
           "  --collapse thread    one hit per thread, with the thread's number of hits;\n"
@@ -663,6 +664,10 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree)
     if (exporting) {
         q.offset = q.limit = 0; /* an export holds every hit, never a page */
         q.count_only = false;
+    } else if (tree) {
+        /* A reply is indented under its parent even when the parent is not
+         * on the page: the whole thread is read, the page cut below. */
+        q.offset = q.limit = 0;
     }
     lx_results res;
     lx_snippet_words words = {0};
@@ -694,10 +699,14 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree)
     }
     if (!st && tree)
         st = thread_depths(recs, res.n);
+    /* A search's hits are the page already; a thread's are cut here. */
+    size_t begin = 0, end = res.n;
+    if (tree)
+        lx_output_page(res.n, o->offset, o->limit, &begin, &end);
     lx_output out;
     if (!st)
         st = lx_output_begin(&out, stdout, o->format, res.total, o->offset);
-    for (size_t i = 0; i < res.n && !st; i++)
+    for (size_t i = begin; i < end && !st; i++)
         st = lx_output_hit(&out, &recs[i]);
     if (!st)
         st = lx_output_end(&out);
