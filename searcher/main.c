@@ -213,7 +213,8 @@ static void usage(FILE *out)
           "started every word belongs to it, even one that starts with '-':\n"
           "leakdex-search budget -lyon. -- ends the options, so a query may start\n"
           "with '-word' only after it: leakdex-search -- -lyon budget.\n"
-          "\nexit status: 0 something matched, 1 nothing matched, 2 error.\n",
+          "\nexit status: 0 something matched, 1 nothing matched (\"no messages match\"\n"
+          "on stderr), 2 error.\n",
           out);
 }
 
@@ -309,6 +310,29 @@ static int outcome(lx_db *db, lx_status st, size_t matches)
     return matches ? EXIT_HITS : EXIT_NO_HITS;
 }
 
+/* Says on stderr that the query words[0..n) matched nothing; and, when one
+ * of them is an option's name, that it was read as a query word: options go
+ * before the query (budget --limit 3 searches for "--limit" and "3"). */
+static void no_match(int n, char **words)
+{
+    const char *opt = NULL;
+    for (int i = 0; i < n && !opt; i++) {
+        if (strncmp(words[i], "--", 2) != 0)
+            continue;
+        size_t len = strcspn(words[i] + 2, "=");
+        for (const struct option *p = longopts; p->name && !opt; p++)
+            if (len && strlen(p->name) == len && strncmp(p->name, words[i] + 2, len) == 0)
+                opt = words[i];
+    }
+    if (opt)
+        fprintf(stderr,
+                "leakdex-search: no messages match (%s was read as a query word: options go "
+                "before the query)\n",
+                opt);
+    else
+        fputs("leakdex-search: no messages match\n", stderr);
+}
+
 /* The words after a command, joined: the query. Caller releases q. */
 static void join_words(lx_strbuf *q, int argc, char **argv)
 {
@@ -338,10 +362,19 @@ static int aggregate_run(const options *o, lx_db *db, int argc, char **argv, lx_
     lx_query_opts q;
     int rc = prepare_query(o, text.buf, &folded, &q);
     if (rc < 0) {
-        size_t n = 0;
-        lx_status st = stats ? lx_stats_print(db, &q, o->format, stdout, &n)
-                             : lx_people_print(db, &q, kind, sort, o->format, stdout, &n);
+        size_t n = 0, messages = 0;
+        lx_status st = stats
+                           ? lx_stats_print(db, &q, o->format, stdout, &n)
+                           : lx_people_print(db, &q, kind, sort, o->format, stdout, &n, &messages);
         rc = outcome(db, st, n);
+        /* stats says "0 emails" itself. */
+        if (rc == EXIT_NO_HITS && !stats && !messages)
+            no_match(argc, argv);
+        else if (rc == EXIT_NO_HITS && !stats)
+            fprintf(stderr, "leakdex-search: no %s (the %zu message%s that match%s %s none)\n",
+                    kind == LX_PEOPLE_SENDERS ? "senders" : "recipients", messages,
+                    messages == 1 ? "" : "s", messages == 1 ? "es" : "",
+                    messages == 1 ? "has" : "have");
     }
     lx_strbuf_release(&text);
     lx_strbuf_release(&folded);
@@ -645,8 +678,9 @@ static lx_status thread_depths(lx_record *recs, size_t n)
 }
 
 /* Prints a search: hits, a count, or an export. tree: the thread command's
- * hit list, replies indented under their parents, no snippets. */
-static int search_run(const options *o, lx_db *db, const char *text, bool tree)
+ * hit list, replies indented under their parents, no snippets. words[0..n)
+ * are the query's words as typed, for the message when nothing matches. */
+static int search_run(const options *o, lx_db *db, const char *text, bool tree, int n, char **words)
 {
     lx_sort sort;
     if (!search_sort(o, &sort))
@@ -670,10 +704,10 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree)
         q.offset = q.limit = 0;
     }
     lx_results res;
-    lx_snippet_words words = {0};
+    lx_snippet_words sw = {0};
     lx_status st = lx_db_search(db, &q, &res);
     if (!st && !exporting && !o->count && !tree)
-        st = lx_db_query_words(db, &q, &words.plain, &words.n_plain, &words.stems, &words.n_stems);
+        st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems);
     lx_strbuf_release(&folded);
     int rc = outcome(db, st, st ? 0 : res.total);
     if (st)
@@ -695,7 +729,7 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree)
     for (; recs && made < res.n && !st; made++) {
         st = lx_hit_record(db, &res.hits[made], &recs[made]);
         if (!st && !tree)
-            st = add_snippet(&recs[made], &words, isatty(STDOUT_FILENO));
+            st = add_snippet(&recs[made], &sw, isatty(STDOUT_FILENO));
     }
     if (!st && tree)
         st = thread_depths(recs, res.n);
@@ -714,9 +748,11 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree)
         lx_record_release(&recs[i]);
     free(recs);
     lx_results_release(&res);
-    lx_snippet_words_release(&words);
+    lx_snippet_words_release(&sw);
     if (st)
         return fail("cannot print results: %s", lx_status_str(st));
+    if (rc == EXIT_NO_HITS)
+        no_match(n, words);
     return rc;
 }
 
@@ -726,7 +762,7 @@ static int cmd_search(const options *o, lx_db *db, int argc, char **argv)
     join_words(&q, argc, argv);
     options with_query = *o;
     with_query.query = q.buf;
-    int rc = search_run(&with_query, db, q.buf, false);
+    int rc = search_run(&with_query, db, q.buf, false, argc, argv);
     lx_strbuf_release(&q);
     return rc;
 }
@@ -836,7 +872,7 @@ static int cmd_thread(const options *o, lx_db *db, int argc, char **argv)
     in_thread.query = text;
     if (!in_thread.sort_name)
         in_thread.sort_name = "date";
-    return search_run(&in_thread, db, text, true);
+    return search_run(&in_thread, db, text, true, 0, NULL);
 }
 
 static int cmd_show(const options *o, lx_db *db, int argc, char **argv)

@@ -171,6 +171,7 @@ static int on_row(void *ctx, const lx_scan_row *row)
     people *p = ctx;
     if (!row) {
         people_clear(p);
+        p->row = 0;
         return 0;
     }
     p->row++;
@@ -282,7 +283,8 @@ static lx_status print_person(lx_strbuf *o, const person *q, lx_format f)
 }
 
 lx_status lx_people_print(lx_db *db, const lx_query_opts *opts, lx_people_kind kind,
-                          lx_people_sort sort, lx_format format, FILE *out, size_t *n_out)
+                          lx_people_sort sort, lx_format format, FILE *out, size_t *n_out,
+                          size_t *n_messages)
 {
     people p;
     memset(&p, 0, sizeof p);
@@ -293,6 +295,7 @@ lx_status lx_people_print(lx_db *db, const lx_query_opts *opts, lx_people_kind k
     if (!st)
         st = p.st;
     *n_out = p.n;
+    *n_messages = p.row;
     if (st) {
         people_clear(&p);
         return st;
