@@ -39,6 +39,10 @@ expect_status "missing index" 2 search --db "$WORK/nowhere" zeppelin
 expect_eq "its message" "leakdex-search: no leakdex index at '$WORK/nowhere' (build one with leakdex-index --db $WORK/nowhere SOURCE...)" "$(cat "$WORK/err")"
 mkdir -p "$WORK/notadb" && echo x >"$WORK/notadb/file"
 expect_status "a directory that is no index" 2 search --db "$WORK/notadb" zeppelin
+expect_eq "its message" "leakdex-search: '$WORK/notadb' is not a leakdex index (a directory of other files, no Xapian database in it); check --db, or build an index in a new directory: leakdex-index --db NEWDIR SOURCE..." "$(cat "$WORK/err")"
+mkdir -p "$WORK/emptydir"
+expect_status "an empty directory" 2 search --db "$WORK/emptydir" zeppelin
+expect_eq "its message" "leakdex-search: '$WORK/emptydir' is not a leakdex index (empty directory); build one with: leakdex-index --db $WORK/emptydir SOURCE..." "$(cat "$WORK/err")"
 cp -r "$LEAKDEX_DB" "$WORK/old"
 xapian-metadata set "$WORK/old" leakdex.schema 0 2>/dev/null || bad "xapian-metadata (xapian-tools) missing"
 expect_status "an index of another schema version" 2 search --db "$WORK/old" zeppelin
