@@ -769,6 +769,29 @@ bool looks_like_text(const std::string &path)
     return true;
 }
 
+// What a directory holds: Xapian's own "Couldn't detect type of database"
+// says neither what is there nor what to do. A database directory holds its
+// backend's marker file (iamglass, iamchert, iamhoney...) or a XAPIANDB
+// stub file; what else it may hold is Xapian's to judge.
+enum class DirKind { database, empty, other };
+
+DirKind dir_kind(const std::string &path)
+{
+    DIR *d = opendir(path.c_str());
+    if (!d)
+        return DirKind::database; // Xapian's open says why it cannot be read
+    bool empty = true, marker = false;
+    while (struct dirent *e = readdir(d)) {
+        if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0)
+            continue;
+        empty = false;
+        if (std::strncmp(e->d_name, "iam", 3) == 0 || std::strcmp(e->d_name, "XAPIANDB") == 0)
+            marker = true;
+    }
+    closedir(d);
+    return marker ? DirKind::database : empty ? DirKind::empty : DirKind::other;
+}
+
 bool parse_port(const std::string &s, unsigned *port)
 {
     if (s.empty() || s.size() > 5 || s.find_first_not_of("0123456789") != std::string::npos)
@@ -970,6 +993,22 @@ class Opener
         }
         if (S_ISREG(sb.st_mode) && looks_like_text(path))
             return add_stub(path, depth);
+        DirKind kind = S_ISDIR(sb.st_mode) ? dir_kind(path) : DirKind::database;
+        if (kind != DirKind::database) {
+            lx_part part;
+            part.label = path;
+            std::string msg = "'" + path + "' is not a leakdex index (";
+            msg += kind == DirKind::empty ? "empty directory"
+                                          : "a directory of other files, no Xapian database in it";
+            if (!where.empty())
+                msg += "; " + where + ")";
+            else if (kind == DirKind::empty)
+                msg += "); build one with: leakdex-index --db " + path + " SOURCE...";
+            else
+                msg += "); check --db, or build an index in a new directory: leakdex-index "
+                       "--db NEWDIR SOURCE...";
+            return unreachable(part, LX_E_DB_OPEN, msg);
+        }
         add_part(path, where, [&] { return Xapian::Database(path); });
     }
 

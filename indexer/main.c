@@ -15,6 +15,7 @@
 
 #include "attach.h"
 #include "caps.h"
+#include "cli.h"
 #include "dkim.h"
 #include "date.h"
 #include "dns.h"
@@ -917,7 +918,7 @@ static void usage(FILE *out)
           "  --inspect    write no index: print each message as the indexer reads it,\n"
           "               one JSON object per line (body cut at 4 KiB)\n"
           "  --full       with --inspect, the whole body\n"
-          "  --help       this text\n"
+          "  -h, --help   this text\n"
           "  --version    the version\n"
           "\n"
           "Exit status: 0 when it indexed what it could (skipped files are reported),\n"
@@ -1146,9 +1147,16 @@ int main(int argc, char **argv)
     enum { MAX_KEY_FILES = 64 };
     const char *keyfiles[MAX_KEY_FILES];
     size_t n_keyfiles = 0;
-    int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    for (;;) {
+        /* "+": options end at the first SOURCE; ":" tells a missing value
+         * from an unknown option. at is the word getopt_long reads next, to
+         * name it in an error: afterwards optind may be past it or, in
+         * "-lyon", still on it. */
+        int at = optind;
+        int c = getopt_long(argc, argv, "+:h", opts, NULL);
+        if (c == -1)
+            break;
         switch (c) {
         case 'd': dbpath = optarg; break;
         case 'H': hidden = true; break;
@@ -1262,15 +1270,14 @@ int main(int argc, char **argv)
             break;
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': puts("leakdex-index " LEAKDEX_VERSION); return EXIT_OK;
-        default:
-            if (optopt)
-                fprintf(stderr,
-                        "leakdex-index: option -%c: unknown or missing its value (try --help)\n",
-                        optopt);
-            else
-                fprintf(stderr, "leakdex-index: %s: unknown option or missing value (try --help)\n",
-                        argv[optind - 1]);
+        default: {
+            lx_strbuf why;
+            lx_strbuf_init(&why);
+            lx_cli_option_error(opts, argv[at], c, &why);
+            fprintf(stderr, "leakdex-index: %s (try --help)\n", why.buf);
+            lx_strbuf_release(&why);
             return EXIT_USAGE;
+        }
         }
     }
     if (!dbpath || !*dbpath)

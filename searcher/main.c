@@ -12,6 +12,7 @@
 
 #include "attach.h"
 #include "caps.h"
+#include "cli.h"
 #include "copies.h"
 #include "databases.h"
 #include "escape.h"
@@ -62,6 +63,58 @@ typedef struct options {
     const char *out;         /* --out: where `attachment` writes */
 } options;
 
+/* The options' codes, past any character getopt_long returns. */
+enum {
+    O_DB = 256,
+    O_FROM,
+    O_AFTER,
+    O_BEFORE,
+    O_SORT,
+    O_LIMIT,
+    O_OFFSET,
+    O_FORMAT,
+    O_COUNT,
+    O_VERIFIED,
+    O_TO,
+    O_DOMAIN,
+    O_HAS_ATTACHMENT,
+    O_EXPORT,
+    O_EXPORT_DIR,
+    O_EXCEL,
+    O_HELP_QUERY,
+    O_COLLAPSE,
+    O_VERSION,
+    O_OUT,
+    O_ALLOW_PARTIAL,
+    O_REMOTE_TIMEOUT
+};
+
+static const struct option longopts[] = {
+    {"db", required_argument, NULL, O_DB},
+    {"from", required_argument, NULL, O_FROM},
+    {"after", required_argument, NULL, O_AFTER},
+    {"before", required_argument, NULL, O_BEFORE},
+    {"sort", required_argument, NULL, O_SORT},
+    {"limit", required_argument, NULL, O_LIMIT},
+    {"offset", required_argument, NULL, O_OFFSET},
+    {"format", required_argument, NULL, O_FORMAT},
+    {"count", no_argument, NULL, O_COUNT},
+    {"verified", no_argument, NULL, O_VERIFIED},
+    {"to", required_argument, NULL, O_TO},
+    {"domain", required_argument, NULL, O_DOMAIN},
+    {"has-attachment", no_argument, NULL, O_HAS_ATTACHMENT},
+    {"export", required_argument, NULL, O_EXPORT},
+    {"export-dir", required_argument, NULL, O_EXPORT_DIR},
+    {"excel", no_argument, NULL, O_EXCEL},
+    {"help", no_argument, NULL, 'h'},
+    {"help-query", no_argument, NULL, O_HELP_QUERY},
+    {"collapse", required_argument, NULL, O_COLLAPSE},
+    {"version", no_argument, NULL, O_VERSION},
+    {"out", required_argument, NULL, O_OUT},
+    {"allow-partial", no_argument, NULL, O_ALLOW_PARTIAL},
+    {"remote-timeout", required_argument, NULL, O_REMOTE_TIMEOUT},
+    {NULL, 0, NULL, 0}};
+
 typedef int (*command_fn)(const options *o, lx_db *db, int argc, char **argv);
 
 static int cmd_search(const options *o, lx_db *db, int argc, char **argv);
@@ -73,24 +126,28 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv);
 static int cmd_thread(const options *o, lx_db *db, int argc, char **argv);
 static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv);
 
-/* The subcommands; the first word after the options may name one. */
+/* The subcommands; the first word after the options may name one. query:
+ * its words are a query, so options end where the query starts. */
 static const struct command {
     const char *name;
     command_fn fn;
+    bool query;
     const char *args;
     const char *help;
 } commands[] = {
-    {"search", cmd_search, "[QUERY]", "list the messages that match (the default)"},
-    {"show", cmd_show, "ID...", "print a message's headers and body text"},
-    {"thread", cmd_thread, "ID",
+    {"search", cmd_search, true, "[QUERY]", "list the messages that match (the default)"},
+    {"show", cmd_show, false, "ID...", "print a message's headers and body text"},
+    {"thread", cmd_thread, false, "ID",
      "a conversation, by thread id or message id: oldest first, replies indented"},
-    {"senders", cmd_senders, "[QUERY]",
+    {"senders", cmd_senders, true, "[QUERY]",
      "every sender of the matches: names, messages, verified, first and last date"},
-    {"recipients", cmd_recipients, "[QUERY]", "every To/Cc recipient of the matches, likewise"},
-    {"stats", cmd_stats, "[QUERY]", "summary: messages, senders, verified, by year, top domains"},
-    {"batch", cmd_batch, "FILE",
+    {"recipients", cmd_recipients, true, "[QUERY]",
+     "every To/Cc recipient of the matches, likewise"},
+    {"stats", cmd_stats, true, "[QUERY]",
+     "summary: messages, senders, verified, by year, top domains"},
+    {"batch", cmd_batch, false, "FILE",
      "one query per line of FILE: hits and verified hits of each (--export: every hit)"},
-    {"attachment", cmd_attachment, "ID N --out FILE",
+    {"attachment", cmd_attachment, false, "ID N --out FILE",
      "write the original bytes of attachment N of a message (never over a file)"},
 };
 
@@ -110,8 +167,8 @@ static int fail(const char *fmt, ...)
 
 static void usage(FILE *out)
 {
-    fputs("usage: leakdex-search [OPTIONS] [COMMAND] [ARGS...]\n"
-          "       leakdex-search [OPTIONS] QUERY...\n"
+    fputs("usage: leakdex-search [OPTIONS] [COMMAND [OPTIONS]] [ARGS...]\n"
+          "       leakdex-search [OPTIONS] [--] QUERY...\n"
           "\ncommands:\n",
           out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
@@ -139,19 +196,25 @@ static void usage(FILE *out)
           "                       and SHA256SUMS\n"
           "  --sort ORDER         relevance (default), date (oldest first) or -date;\n"
           "                       senders/recipients: count (default), address, first, last\n"
-          "  --limit N            print at most N hits\n"
-          "  --offset N           skip the first N hits\n"
+          "  --limit N            print at most N hits (senders, recipients: rows; thread:\n"
+          "                       messages, in the order shown)\n"
+          "  --offset N           skip the first N of them\n"
           "  --format FORMAT      text (default), json, ndjson or csv\n"
           "  --count              print the exact number of matches only\n"
           "  --collapse thread    one hit per thread, with the thread's number of hits;\n"
           "                       --count then counts threads\n"
           "  --out FILE           attachment: the new file to write the attachment to\n"
           "  --help-query         the query syntax, with an example of each field\n"
-          "  --help, --version\n"
+          "  -h, --help, --version\n"
           "\nA query is words, \"phrases\", AND, OR, NOT, parentheses and fields;\n"
           "no query, or '*', matches every message. Use 'search' to look for a word\n"
           "that names a command: leakdex-search search show.\n"
-          "\nexit status: 0 something matched, 1 nothing matched, 2 error.\n",
+          "Options come first, or right after a command's name. Once the query has\n"
+          "started every word belongs to it, even one that starts with '-':\n"
+          "leakdex-search budget -lyon. -- ends the options, so a query may start\n"
+          "with '-word' only after it: leakdex-search -- -lyon budget.\n"
+          "\nexit status: 0 something matched, 1 nothing matched (\"no messages match\"\n"
+          "on stderr), 2 error.\n",
           out);
 }
 
@@ -247,6 +310,29 @@ static int outcome(lx_db *db, lx_status st, size_t matches)
     return matches ? EXIT_HITS : EXIT_NO_HITS;
 }
 
+/* Says on stderr that the query words[0..n) matched nothing; and, when one
+ * of them is an option's name, that it was read as a query word: options go
+ * before the query (budget --limit 3 searches for "--limit" and "3"). */
+static void no_match(int n, char **words)
+{
+    const char *opt = NULL;
+    for (int i = 0; i < n && !opt; i++) {
+        if (strncmp(words[i], "--", 2) != 0)
+            continue;
+        size_t len = strcspn(words[i] + 2, "=");
+        for (const struct option *p = longopts; p->name && !opt; p++)
+            if (len && strlen(p->name) == len && strncmp(p->name, words[i] + 2, len) == 0)
+                opt = words[i];
+    }
+    if (opt)
+        fprintf(stderr,
+                "leakdex-search: no messages match (%s was read as a query word: options go "
+                "before the query)\n",
+                opt);
+    else
+        fputs("leakdex-search: no messages match\n", stderr);
+}
+
 /* The words after a command, joined: the query. Caller releases q. */
 static void join_words(lx_strbuf *q, int argc, char **argv)
 {
@@ -276,10 +362,19 @@ static int aggregate_run(const options *o, lx_db *db, int argc, char **argv, lx_
     lx_query_opts q;
     int rc = prepare_query(o, text.buf, &folded, &q);
     if (rc < 0) {
-        size_t n = 0;
-        lx_status st = stats ? lx_stats_print(db, &q, o->format, stdout, &n)
-                             : lx_people_print(db, &q, kind, sort, o->format, stdout, &n);
+        size_t n = 0, messages = 0;
+        lx_status st = stats
+                           ? lx_stats_print(db, &q, o->format, stdout, &n)
+                           : lx_people_print(db, &q, kind, sort, o->format, stdout, &n, &messages);
         rc = outcome(db, st, n);
+        /* stats says "0 emails" itself. */
+        if (rc == EXIT_NO_HITS && !stats && !messages)
+            no_match(argc, argv);
+        else if (rc == EXIT_NO_HITS && !stats)
+            fprintf(stderr, "leakdex-search: no %s (the %zu message%s that match%s %s none)\n",
+                    kind == LX_PEOPLE_SENDERS ? "senders" : "recipients", messages,
+                    messages == 1 ? "" : "s", messages == 1 ? "es" : "",
+                    messages == 1 ? "has" : "have");
     }
     lx_strbuf_release(&text);
     lx_strbuf_release(&folded);
@@ -583,8 +678,9 @@ static lx_status thread_depths(lx_record *recs, size_t n)
 }
 
 /* Prints a search: hits, a count, or an export. tree: the thread command's
- * hit list, replies indented under their parents, no snippets. */
-static int search_run(const options *o, lx_db *db, const char *text, bool tree)
+ * hit list, replies indented under their parents, no snippets. words[0..n)
+ * are the query's words as typed, for the message when nothing matches. */
+static int search_run(const options *o, lx_db *db, const char *text, bool tree, int n, char **words)
 {
     lx_sort sort;
     if (!search_sort(o, &sort))
@@ -602,12 +698,16 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree)
     if (exporting) {
         q.offset = q.limit = 0; /* an export holds every hit, never a page */
         q.count_only = false;
+    } else if (tree) {
+        /* A reply is indented under its parent even when the parent is not
+         * on the page: the whole thread is read, the page cut below. */
+        q.offset = q.limit = 0;
     }
     lx_results res;
-    lx_snippet_words words = {0};
+    lx_snippet_words sw = {0};
     lx_status st = lx_db_search(db, &q, &res);
     if (!st && !exporting && !o->count && !tree)
-        st = lx_db_query_words(db, &q, &words.plain, &words.n_plain, &words.stems, &words.n_stems);
+        st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems);
     lx_strbuf_release(&folded);
     int rc = outcome(db, st, st ? 0 : res.total);
     if (st)
@@ -629,14 +729,18 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree)
     for (; recs && made < res.n && !st; made++) {
         st = lx_hit_record(db, &res.hits[made], &recs[made]);
         if (!st && !tree)
-            st = add_snippet(&recs[made], &words, isatty(STDOUT_FILENO));
+            st = add_snippet(&recs[made], &sw, isatty(STDOUT_FILENO));
     }
     if (!st && tree)
         st = thread_depths(recs, res.n);
+    /* A search's hits are the page already; a thread's are cut here. */
+    size_t begin = 0, end = res.n;
+    if (tree)
+        lx_output_page(res.n, o->offset, o->limit, &begin, &end);
     lx_output out;
     if (!st)
         st = lx_output_begin(&out, stdout, o->format, res.total, o->offset);
-    for (size_t i = 0; i < res.n && !st; i++)
+    for (size_t i = begin; i < end && !st; i++)
         st = lx_output_hit(&out, &recs[i]);
     if (!st)
         st = lx_output_end(&out);
@@ -644,9 +748,11 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree)
         lx_record_release(&recs[i]);
     free(recs);
     lx_results_release(&res);
-    lx_snippet_words_release(&words);
+    lx_snippet_words_release(&sw);
     if (st)
         return fail("cannot print results: %s", lx_status_str(st));
+    if (rc == EXIT_NO_HITS)
+        no_match(n, words);
     return rc;
 }
 
@@ -656,7 +762,7 @@ static int cmd_search(const options *o, lx_db *db, int argc, char **argv)
     join_words(&q, argc, argv);
     options with_query = *o;
     with_query.query = q.buf;
-    int rc = search_run(&with_query, db, q.buf, false);
+    int rc = search_run(&with_query, db, q.buf, false, argc, argv);
     lx_strbuf_release(&q);
     return rc;
 }
@@ -766,7 +872,7 @@ static int cmd_thread(const options *o, lx_db *db, int argc, char **argv)
     in_thread.query = text;
     if (!in_thread.sort_name)
         in_thread.sort_name = "date";
-    return search_run(&in_thread, db, text, true);
+    return search_run(&in_thread, db, text, true, 0, NULL);
 }
 
 static int cmd_show(const options *o, lx_db *db, int argc, char **argv)
@@ -942,182 +1048,218 @@ out:
     return rc;
 }
 
-int main(int argc, char **argv)
+/* Prints what is wrong with the option arg (getopt_long returned c for it)
+ * and returns the error exit status. */
+static int bad_option(const char *arg, int c)
 {
-    enum {
-        O_DB = 256,
-        O_FROM,
-        O_AFTER,
-        O_BEFORE,
-        O_SORT,
-        O_LIMIT,
-        O_OFFSET,
-        O_FORMAT,
-        O_COUNT,
-        O_VERIFIED,
-        O_TO,
-        O_DOMAIN,
-        O_HAS_ATTACHMENT,
-        O_EXPORT,
-        O_EXPORT_DIR,
-        O_EXCEL,
-        O_HELP,
-        O_HELP_QUERY,
-        O_COLLAPSE,
-        O_VERSION,
-        O_OUT,
-        O_ALLOW_PARTIAL,
-        O_REMOTE_TIMEOUT
-    };
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, O_DB},
-        {"from", required_argument, NULL, O_FROM},
-        {"after", required_argument, NULL, O_AFTER},
-        {"before", required_argument, NULL, O_BEFORE},
-        {"sort", required_argument, NULL, O_SORT},
-        {"limit", required_argument, NULL, O_LIMIT},
-        {"offset", required_argument, NULL, O_OFFSET},
-        {"format", required_argument, NULL, O_FORMAT},
-        {"count", no_argument, NULL, O_COUNT},
-        {"verified", no_argument, NULL, O_VERIFIED},
-        {"to", required_argument, NULL, O_TO},
-        {"domain", required_argument, NULL, O_DOMAIN},
-        {"has-attachment", no_argument, NULL, O_HAS_ATTACHMENT},
-        {"export", required_argument, NULL, O_EXPORT},
-        {"export-dir", required_argument, NULL, O_EXPORT_DIR},
-        {"excel", no_argument, NULL, O_EXCEL},
-        {"help", no_argument, NULL, O_HELP},
-        {"help-query", no_argument, NULL, O_HELP_QUERY},
-        {"collapse", required_argument, NULL, O_COLLAPSE},
-        {"version", no_argument, NULL, O_VERSION},
-        {"out", required_argument, NULL, O_OUT},
-        {"allow-partial", no_argument, NULL, O_ALLOW_PARTIAL},
-        {"remote-timeout", required_argument, NULL, O_REMOTE_TIMEOUT},
-        {NULL, 0, NULL, 0}};
-    options o;
-    memset(&o, 0, sizeof o);
-    o.format = LX_FMT_TEXT;
-    int c;
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    lx_cli_option_error(longopts, arg, c, &why);
+    /* "-lyon" before any query word is taken for options; say how to
+     * search for it. */
+    bool dash_word = c == '?' && arg[0] == '-' && arg[1] != '-';
+    int rc = fail("%s (try --help%s)", why.buf,
+                  dash_word ? "; put -- before a query that starts with '-'" : "");
+    lx_strbuf_release(&why);
+    return rc;
+}
+
+/* Reads the options among argv[start..argc) into o, up to the first word
+ * that is not an option, or past "--": *next gets the index of the word
+ * after them, *ended whether "--" ended them. Returns an exit status when
+ * the program is done (--help, --version, an error printed), -1 to go on. */
+static int parse_options(int argc, char **argv, int start, options *o, int *next, bool *ended)
+{
+    /* getopt_long reads from index 1: argv[start - 1] stands in for the
+     * program's name. optind 0 makes glibc's getopt_long start afresh on
+     * this array. "+" stops at the first word that is not an option (no
+     * reordering), ":" tells a missing value from an unknown option. */
+    char **v = argv + start - 1;
+    int n = argc - start + 1;
     int64_t lo, hi;
+    optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    for (;;) {
+        int at = optind ? optind : 1; /* the word getopt_long reads next */
+        int c = getopt_long(n, v, "+:h", longopts, NULL);
+        if (c == -1) {
+            *ended = optind > at;
+            *next = start - 1 + optind;
+            return -1;
+        }
         switch (c) {
         case O_DB:
-            if (o.n_db == MAX_DB)
+            if (o->n_db == MAX_DB)
                 return fail("--db: at most %d (a stub file can name more)", MAX_DB);
             if (!*optarg)
                 return fail("--db: empty name");
-            o.dbs[o.n_db++] = optarg;
+            o->dbs[o->n_db++] = optarg;
             break;
-        case O_ALLOW_PARTIAL: o.allow_partial = true; break;
+        case O_ALLOW_PARTIAL: o->allow_partial = true; break;
         case O_REMOTE_TIMEOUT: {
             size_t secs;
             if (!parse_size(optarg, &secs) || secs < 1 || secs > 3600)
                 return fail("--remote-timeout: '%s' is not a number of seconds (1 to 3600)",
                             optarg);
-            o.timeout_ms = (unsigned)secs * 1000;
+            o->timeout_ms = (unsigned)secs * 1000;
             break;
         }
         case O_FROM:
         case O_TO:
         case O_DOMAIN: {
             const char *name = c == O_FROM ? "--from" : c == O_TO ? "--to" : "--domain";
-            const char **list = c == O_FROM ? o.from : c == O_TO ? o.to : o.domains;
-            size_t *n = c == O_FROM ? &o.n_from : c == O_TO ? &o.n_to : &o.n_domains;
-            if (*n == MAX_FROM)
+            const char **list = c == O_FROM ? o->from : c == O_TO ? o->to : o->domains;
+            size_t *cnt = c == O_FROM ? &o->n_from : c == O_TO ? &o->n_to : &o->n_domains;
+            if (*cnt == MAX_FROM)
                 return fail("%s: at most %d values", name, MAX_FROM);
             if (!*optarg)
                 return fail("%s: empty value", name);
-            list[(*n)++] = optarg;
+            list[(*cnt)++] = optarg;
             break;
         }
-        case O_HAS_ATTACHMENT: o.has_attachment = true; break;
+        case O_HAS_ATTACHMENT: o->has_attachment = true; break;
         case O_EXPORT: {
             lx_format f;
             if (!lx_export_format(optarg, &f))
                 return fail("--export %s: name the file .csv, .json or .ndjson", optarg);
-            o.export_file = optarg;
+            o->export_file = optarg;
             break;
         }
         case O_EXPORT_DIR:
             if (!*optarg)
                 return fail("--export-dir: empty name");
-            o.export_dir = optarg;
+            o->export_dir = optarg;
             break;
-        case O_EXCEL: o.excel = true; break;
+        case O_EXCEL: o->excel = true; break;
         case O_AFTER:
         case O_BEFORE:
             if (lx_date_parse_query(optarg, strlen(optarg), &lo, &hi))
                 return fail("%s: bad date '%s' (use YYYY, YYYY-MM or YYYY-MM-DD)",
                             c == O_AFTER ? "--after" : "--before", optarg);
             if (c == O_AFTER) {
-                o.has_after = true;
-                o.after = lo;
+                o->has_after = true;
+                o->after = lo;
             } else {
-                o.has_before = true;
-                o.before = hi;
+                o->has_before = true;
+                o->before = hi;
             }
             break;
-        case O_SORT: o.sort_name = optarg; break;
+        case O_SORT: o->sort_name = optarg; break;
         case O_LIMIT:
         case O_OFFSET:
-            if (!parse_size(optarg, c == O_LIMIT ? &o.limit : &o.offset))
+            if (!parse_size(optarg, c == O_LIMIT ? &o->limit : &o->offset))
                 return fail("%s: '%s' is not a number", c == O_LIMIT ? "--limit" : "--offset",
                             optarg);
-            if (c == O_LIMIT && o.limit == 0)
+            if (c == O_LIMIT && o->limit == 0)
                 return fail("--limit: must be at least 1");
             break;
         case O_FORMAT:
-            if (!lx_output_format_parse(optarg, &o.format))
+            if (!lx_output_format_parse(optarg, &o->format))
                 return fail("--format: '%s' is not text, json, ndjson or csv", optarg);
             break;
-        case O_COUNT: o.count = true; break;
+        case O_COUNT: o->count = true; break;
         case O_COLLAPSE:
             if (strcmp(optarg, "thread") != 0)
                 return fail("--collapse: '%s' is not thread", optarg);
-            o.collapse = true;
+            o->collapse = true;
             break;
         case O_OUT:
             if (!*optarg)
                 return fail("--out: empty name");
-            o.out = optarg;
+            o->out = optarg;
             break;
-        case O_VERIFIED: o.verified = true; break;
-        case O_HELP: usage(stdout); return EXIT_HITS;
+        case O_VERIFIED: o->verified = true; break;
+        case 'h': usage(stdout); return EXIT_HITS;
         case O_HELP_QUERY: help_query(stdout); return EXIT_HITS;
         case O_VERSION: puts("leakdex-search " LEAKDEX_VERSION); return EXIT_HITS;
-        default:
-            if (optopt >= O_DB)
-                return fail("%s needs a value (try --help)", argv[optind - 1]);
-            return fail("unknown option '%s' (try --help)", argv[optind - 1]);
+        default: return bad_option(v[at], c);
         }
     }
+}
+
+/* The command named word, or NULL. */
+static const struct command *find_command(const char *word)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(word, commands[i].name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* Reads the command line: options, then the command's name if one is
+ * named, then its words into words[0..*n_words) (argc - 1 places). Options
+ * may also follow a command's name; a query's words are all query words
+ * once the first is read, even those that start with '-' (budget -lyon),
+ * while the other commands' words (ids, files) may have options among them
+ * (attachment ID N --out FILE). "--" ends the options. Returns an exit
+ * status when the program is done, -1 to go on. */
+static int parse_command_line(int argc, char **argv, options *o, const struct command **cmd,
+                              char **words, int *n_words)
+{
+    int next;
+    bool ended;
+    int rc = parse_options(argc, argv, 1, o, &next, &ended);
+    if (rc >= 0)
+        return rc;
+    *cmd = next < argc ? find_command(argv[next]) : NULL;
+    if (*cmd)
+        next++;
+    else {
+        *cmd = &commands[0];
+        ended = true; /* the query has started */
+    }
+    *n_words = 0;
+    while (next < argc) {
+        if (!ended) {
+            rc = parse_options(argc, argv, next, o, &next, &ended);
+            if (rc >= 0)
+                return rc;
+            if (next >= argc)
+                break;
+        }
+        words[(*n_words)++] = argv[next++];
+        if ((*cmd)->query)
+            ended = true;
+    }
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    memset(&o, 0, sizeof o);
+    o.format = LX_FMT_TEXT;
+    const struct command *cmd = NULL;
+    char **words = calloc((size_t)argc, sizeof *words);
+    if (!words)
+        return fail("%s", lx_status_str(LX_E_NOMEM));
+    int n_words = 0;
+    int rc = parse_command_line(argc, argv, &o, &cmd, words, &n_words);
+    if (rc >= 0)
+        goto out;
+    rc = EXIT_ERROR;
     if (o.excel && !(o.export_file && strlen(o.export_file) >= 4 &&
-                     strcasecmp(o.export_file + strlen(o.export_file) - 4, ".csv") == 0))
-        return fail("--excel goes with --export FILE.csv");
-    if (o.has_after && o.has_before && o.after > o.before)
-        return fail("--after is later than --before");
+                     strcasecmp(o.export_file + strlen(o.export_file) - 4, ".csv") == 0)) {
+        fail("--excel goes with --export FILE.csv");
+        goto out;
+    }
+    if (o.has_after && o.has_before && o.after > o.before) {
+        fail("--after is later than --before");
+        goto out;
+    }
     if (o.n_db == 0) {
         const char *env = getenv("LEAKDEX_DB");
         o.dbs[o.n_db++] = env && *env ? env : "leakdex.db";
     }
-
-    const struct command *cmd = &commands[0];
-    int first = optind;
-    if (first < argc) {
-        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-            if (strcmp(argv[first], commands[i].name) == 0) {
-                cmd = &commands[i];
-                first++;
-                break;
-            }
-        }
+    if (o.out && cmd->fn != cmd_attachment) {
+        fail("--out goes with the attachment command");
+        goto out;
     }
-    if (o.out && cmd->fn != cmd_attachment)
-        return fail("--out goes with the attachment command");
     if ((o.export_file || o.export_dir) && cmd->fn != cmd_search && cmd->fn != cmd_batch &&
-        cmd->fn != cmd_thread)
-        return fail("--export and --export-dir go with search, not %s", cmd->name);
+        cmd->fn != cmd_thread) {
+        fail("--export and --export-dir go with search, not %s", cmd->name);
+        goto out;
+    }
     lx_db *db = NULL;
     char *err = NULL;
     lx_db_open_opts oo = {.paths = o.dbs,
@@ -1127,13 +1269,15 @@ int main(int argc, char **argv)
                           .warn = lx_databases_warn};
     lx_status st = lx_db_open_many(&oo, &db, &err);
     if (st) {
-        int rc = fail("%s", err ? err : lx_status_str(st));
+        fail("%s", err ? err : lx_status_str(st));
         free(err);
-        return rc;
+        goto out;
     }
-    int rc = cmd->fn(&o, db, argc - first, argv + first);
+    rc = cmd->fn(&o, db, n_words, words);
     lx_db_close(db);
     if (fflush(stdout) != 0 && rc != EXIT_ERROR)
         rc = fail("cannot write output: %s", strerror(errno));
+out:
+    free(words);
     return rc;
 }

@@ -919,6 +919,12 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r)
     return st;
 }
 
+void lx_output_page(size_t n, size_t offset, size_t limit, size_t *begin, size_t *end)
+{
+    *begin = offset < n ? offset : n;
+    *end = limit && limit < n - *begin ? *begin + limit : n;
+}
+
 /* Starts a hit list: the JSON envelope (with an export's description when
  * meta is not NULL), or the CSV header (after a BOM when asked). */
 static lx_status begin(lx_output *o, FILE *out, lx_format format, size_t total, size_t offset,

@@ -13,6 +13,11 @@ typedef enum lx_format { LX_FMT_TEXT, LX_FMT_JSON, LX_FMT_NDJSON, LX_FMT_CSV } l
 /* Parses "text", "json", "ndjson" or "csv"; false for anything else. */
 bool lx_output_format_parse(const char *s, lx_format *out);
 
+/* The page of a list of n rows that --offset and --limit leave: rows
+ * [*begin, *end), none when offset is past the end; limit 0 is no limit.
+ * Every list a command prints (hits, people, a thread) is cut here. */
+void lx_output_page(size_t n, size_t offset, size_t limit, size_t *begin, size_t *end);
+
 /* The JSON layout's version, printed in every JSON envelope. */
 #define LX_OUTPUT_VERSION 1
 

@@ -171,6 +171,7 @@ static int on_row(void *ctx, const lx_scan_row *row)
     people *p = ctx;
     if (!row) {
         people_clear(p);
+        p->row = 0;
         return 0;
     }
     p->row++;
@@ -282,7 +283,8 @@ static lx_status print_person(lx_strbuf *o, const person *q, lx_format f)
 }
 
 lx_status lx_people_print(lx_db *db, const lx_query_opts *opts, lx_people_kind kind,
-                          lx_people_sort sort, lx_format format, FILE *out, size_t *n_out)
+                          lx_people_sort sort, lx_format format, FILE *out, size_t *n_out,
+                          size_t *n_messages)
 {
     people p;
     memset(&p, 0, sizeof p);
@@ -293,6 +295,7 @@ lx_status lx_people_print(lx_db *db, const lx_query_opts *opts, lx_people_kind k
     if (!st)
         st = p.st;
     *n_out = p.n;
+    *n_messages = p.row;
     if (st) {
         people_clear(&p);
         return st;
@@ -314,9 +317,13 @@ lx_status lx_people_print(lx_db *db, const lx_query_opts *opts, lx_people_kind k
     else if (format == LX_FMT_JSON)
         st = lx_strbuf_addf(&o, "{\"version\":%d,\"kind\":\"%s\",\"total\":%zu,\"people\":[",
                             LX_OUTPUT_VERSION, what, p.n);
-    for (size_t i = 0; i < p.n && !st; i++) {
+    /* Every count above is over all the people; the page only chooses the
+     * rows printed, in every format. */
+    size_t begin, end;
+    lx_output_page(p.n, opts->offset, opts->limit, &begin, &end);
+    for (size_t i = begin; i < end && !st; i++) {
         if (format == LX_FMT_JSON)
-            st = lx_strbuf_addstr(&o, i ? ",\n" : "\n");
+            st = lx_strbuf_addstr(&o, i > begin ? ",\n" : "\n");
         if (!st)
             st = print_person(&o, &p.v[i], format);
         if (!st && format == LX_FMT_NDJSON)
@@ -327,7 +334,7 @@ lx_status lx_people_print(lx_db *db, const lx_query_opts *opts, lx_people_kind k
         }
     }
     if (!st && format == LX_FMT_JSON)
-        st = lx_strbuf_addstr(&o, p.n ? "\n]}\n" : "]}\n");
+        st = lx_strbuf_addstr(&o, end > begin ? "\n]}\n" : "]}\n");
     if (!st)
         fwrite(o.buf, 1, o.len, out);
     lx_strbuf_release(&o);

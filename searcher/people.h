@@ -21,10 +21,13 @@ bool lx_people_sort_parse(const char *s, lx_people_sort *out);
 
 /* Prints every distinct sender (or To/Cc recipient) of the messages opts
  * matches: address, display names seen, messages, verified messages (DKIM
- * pass), first and last date; exact counts over all matches. *n_out gets the
- * number of people. */
+ * pass), first and last date; exact counts over all matches. opts->offset
+ * and opts->limit page through the people in the sorted order (a JSON
+ * "total" counts them all). *n_out gets the number of people, *n_messages
+ * the number of messages matched. */
 lx_status lx_people_print(lx_db *db, const lx_query_opts *opts, lx_people_kind kind,
-                          lx_people_sort sort, lx_format format, FILE *out, size_t *n_out);
+                          lx_people_sort sort, lx_format format, FILE *out, size_t *n_out,
+                          size_t *n_messages);
 
 /* Prints the summary of the messages opts matches: how many, from how many
  * senders, how many verified; counts by DKIM verdict and by year; the top

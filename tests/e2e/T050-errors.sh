@@ -20,8 +20,9 @@ expect_status "empty range" 2 search date:..
 
 # Bad options.
 expect_status "unknown option" 2 search --frobnicate
-expect_eq "its message" "leakdex-search: unknown option '--frobnicate' (try --help)" "$(cat "$WORK/err")"
-expect_status "option without its value" 2 search zeppelin --limit
+expect_eq "its message" "leakdex-search: --frobnicate: unknown option (try --help)" "$(cat "$WORK/err")"
+expect_status "option without its value" 2 search --limit
+expect_eq "its message" "leakdex-search: --limit: needs a value (try --help)" "$(cat "$WORK/err")"
 expect_status "--limit not a number" 2 search --limit ten
 expect_status "--limit 0" 2 search --limit 0
 expect_status "--offset negative" 2 search --offset -1 zeppelin
@@ -38,6 +39,10 @@ expect_status "missing index" 2 search --db "$WORK/nowhere" zeppelin
 expect_eq "its message" "leakdex-search: no leakdex index at '$WORK/nowhere' (build one with leakdex-index --db $WORK/nowhere SOURCE...)" "$(cat "$WORK/err")"
 mkdir -p "$WORK/notadb" && echo x >"$WORK/notadb/file"
 expect_status "a directory that is no index" 2 search --db "$WORK/notadb" zeppelin
+expect_eq "its message" "leakdex-search: '$WORK/notadb' is not a leakdex index (a directory of other files, no Xapian database in it); check --db, or build an index in a new directory: leakdex-index --db NEWDIR SOURCE..." "$(cat "$WORK/err")"
+mkdir -p "$WORK/emptydir"
+expect_status "an empty directory" 2 search --db "$WORK/emptydir" zeppelin
+expect_eq "its message" "leakdex-search: '$WORK/emptydir' is not a leakdex index (empty directory); build one with: leakdex-index --db $WORK/emptydir SOURCE..." "$(cat "$WORK/err")"
 cp -r "$LEAKDEX_DB" "$WORK/old"
 xapian-metadata set "$WORK/old" leakdex.schema 0 2>/dev/null || bad "xapian-metadata (xapian-tools) missing"
 expect_status "an index of another schema version" 2 search --db "$WORK/old" zeppelin
@@ -53,6 +58,9 @@ grep -q "no leakdex index at 'leakdex.db'" "$WORK/err" && ok || bad "default db 
 # The indexer's own errors.
 expect_status "indexer: no source" 2 index --db "$WORK/x"
 expect_status "indexer: unknown option" 2 index --db "$WORK/x" --frobnicate "$DATA"
+expect_eq "its message" "leakdex-index: --frobnicate: unknown option (try --help)" "$(cat "$WORK/err")"
+expect_status "indexer: option without its value" 2 index --db
+expect_eq "its message" "leakdex-index: --db: needs a value (try --help)" "$(cat "$WORK/err")"
 expect_status "indexer: missing source" 3 index --db "$WORK/x" "$WORK/does-not-exist" "$DATA/eml/001.eml"
 grep -q "does-not-exist: cannot read source: No such file or directory" "$WORK/err" && ok || bad "missing source named"
 expect_eq "the other source was indexed" 1 "$(search --db "$WORK/x" --count)"

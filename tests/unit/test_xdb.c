@@ -58,7 +58,20 @@ static void test_not_a_database(void **state)
     char *err = NULL;
     assert_int_equal(lx_db_open(p, LX_DB_READ, &db, &err), LX_E_DB_OPEN);
     assert_non_null(err);
-    assert_non_null(strstr(err, "cannot open index"));
+    assert_non_null(strstr(err, "is not a leakdex index (a directory of other files, no Xapian "
+                                "database in it); check --db"));
+    free(err);
+
+    /* An empty directory: say so, and how to build an index there. */
+    const char *e = path_in("empty-dir");
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", e);
+    assert_int_equal(system(cmd), 0);
+    err = NULL;
+    assert_int_equal(lx_db_open(e, LX_DB_READ, &db, &err), LX_E_DB_OPEN);
+    assert_null(db);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "is not a leakdex index (empty directory); build one with: "
+                                "leakdex-index --db "));
     free(err);
 }
 
