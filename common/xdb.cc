@@ -773,23 +773,67 @@ bool looks_like_text(const std::string &path)
 // says neither what is there nor what to do. A database directory holds its
 // backend's marker file (iamglass, iamchert, iamhoney...) or a XAPIANDB
 // stub file; what else it may hold is Xapian's to judge.
-enum class DirKind { database, empty, other };
+// What a directory given as an index holds. `unfinished`: Xapian's lock file
+// and tables without the version file (iamglass), which Xapian writes last
+// when it creates a database: nothing was ever committed there.
+enum class DirKind { database, empty, unfinished, other };
+
+bool is_xapian_file(const char *name)
+{
+    size_t n = std::strlen(name);
+    return std::strcmp(name, "flintlock") == 0 ||
+           (n > 6 && std::strcmp(name + n - 6, ".glass") == 0) ||
+           (n > 4 && std::strcmp(name + n - 4, ".tmp") == 0);
+}
 
 DirKind dir_kind(const std::string &path)
 {
     DIR *d = opendir(path.c_str());
     if (!d)
         return DirKind::database; // Xapian's open says why it cannot be read
-    bool empty = true, marker = false;
+    bool empty = true, marker = false, only_xapian = true;
     while (struct dirent *e = readdir(d)) {
         if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0)
             continue;
         empty = false;
         if (std::strncmp(e->d_name, "iam", 3) == 0 || std::strcmp(e->d_name, "XAPIANDB") == 0)
             marker = true;
+        if (!is_xapian_file(e->d_name))
+            only_xapian = false;
     }
     closedir(d);
-    return marker ? DirKind::database : empty ? DirKind::empty : DirKind::other;
+    if (marker)
+        return DirKind::database;
+    return empty ? DirKind::empty : only_xapian ? DirKind::unfinished : DirKind::other;
+}
+
+// An indexer killed while Xapian created the database (kill -9 in the first
+// moments of a first run) leaves an unfinished directory that Xapian cannot
+// open again ("Failed to open glass revision file"). Unless another indexer
+// holds its lock (it is creating the database right now), its files are
+// removed, under that lock, so that the database is created anew. Nothing
+// committed is lost: there never was a commit.
+void clear_unfinished(const std::string &path)
+{
+    if (dir_kind(path) != DirKind::unfinished)
+        return;
+    std::string lock = path + "/flintlock";
+    int fd = open(lock.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    struct flock fl = {};
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    if (fd >= 0 && fcntl(fd, F_OFD_SETLK, &fl) != 0) {
+        close(fd); // another indexer: Xapian's open will say it is locked
+        return;
+    }
+    if (DIR *d = opendir(path.c_str())) {
+        while (struct dirent *e = readdir(d))
+            if (is_xapian_file(e->d_name) && std::strcmp(e->d_name, "flintlock") != 0)
+                unlinkat(dirfd(d), e->d_name, 0);
+        closedir(d);
+    }
+    if (fd >= 0)
+        close(fd); // releases the lock; Xapian takes its own
 }
 
 bool parse_port(const std::string &s, unsigned *port)
@@ -999,10 +1043,13 @@ class Opener
             part.label = path;
             std::string msg = "'" + path + "' is not a leakdex index (";
             msg += kind == DirKind::empty ? "empty directory"
-                                          : "a directory of other files, no Xapian database in it";
+                   : kind == DirKind::unfinished
+                       ? "nothing committed yet: an indexer is creating it, or was stopped "
+                         "before its first commit"
+                       : "a directory of other files, no Xapian database in it";
             if (!where.empty())
                 msg += "; " + where + ")";
-            else if (kind == DirKind::empty)
+            else if (kind == DirKind::empty || kind == DirKind::unfinished)
                 msg += "); build one with: leakdex-index --db " + path + " SOURCE...";
             else
                 msg += "); check --db, or build an index in a new directory: leakdex-index "
@@ -1094,6 +1141,7 @@ lx_status lx_db_open(const char *path, lx_db_mode mode, lx_db **out, char **errm
     lx_status st = LX_OK;
     try {
         db->path = path;
+        clear_unfinished(path);
         db->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
         db->db = db->wdb;
         st = check_schema(db);

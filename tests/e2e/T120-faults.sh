@@ -45,6 +45,34 @@ expect_eq "every message exactly once" "$total" \
 expect_eq "a run after that adds nothing" "0 indexed" \
     "$(index "$WORK/src" 2>/dev/null | sed -n 's/^total: .* found: \([0-9]*\) indexed.*/\1 indexed/p')"
 
+# A first run killed while Xapian created the index leaves its lock file and
+# tables without the version file (iamglass): nothing was committed. The
+# searcher says so; the next run creates the index anew.
+index --db "$WORK/unfinished" --quiet "$DATA/eml" >/dev/null 2>&1
+rm "$WORK/unfinished/iamglass"
+expect_status "search on an unfinished index" 2 search --db "$WORK/unfinished" --count
+expect_eq "what the searcher says of it" \
+    "leakdex-search: '$WORK/unfinished' is not a leakdex index (nothing committed yet: an indexer is creating it, or was stopped before its first commit); build one with: leakdex-index --db $WORK/unfinished SOURCE..." \
+    "$(cat "$WORK/err")"
+expect_status "a run over an unfinished index" 0 index --db "$WORK/unfinished" --quiet "$DATA/eml"
+expect_eq "it holds every message" 32 "$(search --db "$WORK/unfinished" --count)"
+# ... unless another indexer holds its lock: then it is left alone.
+rm "$WORK/unfinished/iamglass"
+python3 - "$WORK/unfinished/flintlock" "$WORK/locked" <<'PY' &
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(5)
+PY
+locker=$!
+for _ in $(seq 50); do [[ -e $WORK/locked ]] && break; sleep 0.1; done
+index --db "$WORK/unfinished" --quiet "$DATA/eml" >/dev/null 2>&1
+expect_eq "a locked unfinished index is left alone" "flintlock postlist.glass" \
+    "$(ls "$WORK/unfinished" | grep -E '^(flintlock|postlist.glass)$' | tr '\n' ' ' | sed 's/ $//')"
+kill "$locker" 2>/dev/null
+wait "$locker" 2>/dev/null
+
 # A full disk (a file size limit stands in for it): a clear error, exit 1,
 # and the index is still sound and completes later.
 (
