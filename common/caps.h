@@ -118,6 +118,13 @@
  * subject shared by thousands of messages cannot make threading quadratic. */
 #define LX_THREAD_SUBJECT_LOOKBACK 200
 
+/* A parent id claimed by at least this many messages is checked for
+ * strangers (unrelated groups of messages tied together by a reused or
+ * invented id: lx_thread_pass); two claimants are too few to tell such an id
+ * from a parent answered twice by people who changed the subject and wrote
+ * to nobody in common, which happens. */
+#define LX_THREAD_STRANGER_CLAIMS 3
+
 /* A thread id: 16 hex digits of SHA-256, as the index stores them. */
 #define LX_THREAD_HEX 16
 

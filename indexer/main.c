@@ -1024,6 +1024,9 @@ static bool run_passes(indexer *ix)
     ix->report.thread_messages = ts.messages;
     ix->report.relinked = ts.relinked;
     ix->report.by_subject = ts.by_subject;
+    ix->report.thread_not_ids = ts.not_ids;
+    ix->report.thread_shared_ids = ts.shared_ids;
+    ix->report.thread_cut_off = ts.cut_off;
     bool ok = run_chains(ix, &ts);
     free(ts.moved);
     return ok;

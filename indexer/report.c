@@ -181,11 +181,19 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
 
 void lx_report_print_passes(const lx_report *r, FILE *out)
 {
-    if (r->threaded)
+    if (r->threaded) {
         fprintf(out,
-                "threads: %zu conversations in %zu messages (%zu replies joined by subject "
-                "alone); %zu messages moved to another thread\n",
-                r->threads, r->thread_messages, r->by_subject, r->relinked);
+                "threads: %zu conversations in %zu messages (%zu replies joined by subject alone",
+                r->threads, r->thread_messages, r->by_subject);
+        /* Said only when it happened: links the pass would not follow. */
+        if (r->thread_not_ids || r->thread_shared_ids)
+            fprintf(out,
+                    "; links not followed: %zu messages naming a parent by an id that is no "
+                    "Message-ID, %zu parent ids shared by strangers, %zu messages cut off from "
+                    "them",
+                    r->thread_not_ids, r->thread_shared_ids, r->thread_cut_off);
+        fprintf(out, "); %zu messages moved to another thread\n", r->relinked);
+    }
     if (r->chained)
         lx_report_print_chains(r, out);
 }

@@ -38,6 +38,7 @@ typedef struct lx_report {
     bool threaded;     /* print the thread line */
     size_t threads;    /* conversations in the whole index */
     size_t thread_messages, relinked, by_subject;
+    size_t thread_not_ids, thread_shared_ids, thread_cut_off; /* links not followed */
     bool chained; /* print the chains line (lx_corroborate_pass ran) */
     size_t chain_quoting, chain_pairs, chain_corroborated, chain_mismatched, chain_rewritten;
     double chain_seconds;
