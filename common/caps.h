@@ -214,6 +214,17 @@
  * (same SHA-256, extracted once): past this, new texts are not cached. */
 #define LX_ATTACH_CACHE_BYTES ((size_t)256 << 20)
 
+/* An attachment whose type has no reader is read as text when its content
+ * is text: libmagic says text/..., or (when it names no text type) the
+ * first LX_ATTACH_SNIFF_TEXT_BYTES, decoded through the charset module,
+ * have no NUL byte and at most LX_ATTACH_SNIFF_MAX_BAD percent of
+ * characters that are control characters or undecodable. Random or
+ * compressed bytes read as windows-1252 give over 10 %; text, 0 (a few
+ * escape or form-feed characters in a log stay under it). The same test
+ * keeps binary content under a text label (text/plain) unread. */
+#define LX_ATTACH_SNIFF_TEXT_BYTES ((size_t)64 << 10)
+#define LX_ATTACH_SNIFF_MAX_BAD 2
+
 /* Bytes of each extracted text that --inspect prints. */
 #define LX_ATTACH_PREVIEW_BYTES 1024
 
