@@ -1425,7 +1425,6 @@ int main(int argc, char **argv)
     if (ix.sharded)
         snprintf(ix.report.shard, sizeof ix.report.shard, "%u/%u", ix.shard.index, ix.shard.count);
     ix.report.dkim_checked = !ix.no_dkim;
-    ix.report.db_path = dbpath;
     ix.report.key_files = keyfiles;
     ix.report.n_key_files = n_keyfiles;
     ix.report.keys_out = keys_out;

@@ -149,7 +149,9 @@ static void print_key_options(const lx_report *r, FILE *out)
  * too), then verify the index again with the key files of this run and the
  * new one (--reverify verifies with the keys it is given, and only those).
  * With --dns: DNS gave none either; only a key file of the time can verify
- * them (given with the records DNS gave this run, kept in --keys-out). */
+ * them (given with the records DNS gave this run, kept in --keys-out).
+ * DB stays a word to replace: the report does not depend on where the
+ * index is (runs into two indexes are compared report to report). */
 static void print_nokey_advice(const lx_report *r, FILE *out)
 {
     size_t n = r->dkim[3];
@@ -168,8 +170,7 @@ static void print_nokey_advice(const lx_report *r, FILE *out)
         print_key_options(r, out);
         fputs(" --dns --keys-out FILE SOURCE... >/dev/null, then run leakdex-index --db ", out);
     }
-    print_shell_word(out, r->db_path ? r->db_path : "DB");
-    fputs(" --reverify", out);
+    fputs("DB --reverify", out);
     print_key_options(r, out);
     fputs(" --keys FILE\n", out);
 }

@@ -36,9 +36,8 @@ typedef struct lx_report {
     size_t dkim[5];    /* new documents by verdict (lx_dkim_result) */
     size_t dkim_weak;  /* of which pass only with an RSA key under 1024 bits */
     /* For the line that says how to get the keys of nokey messages: the
-     * run's index, key files, --keys-out file (NULL without --dns; all
-     * borrowed) and whether DNS was asked. */
-    const char *db_path;
+     * run's key files, --keys-out file (NULL without --dns; both borrowed)
+     * and whether DNS was asked. */
     const char *const *key_files;
     size_t n_key_files;
     const char *keys_out;

@@ -26,7 +26,7 @@ search show "$(search --verified --limit 1 | cut -c1-12)" | grep -q 'key source:
     bad "show names DNS as the key's source"
 
 expect_eq "with --dns, DNS had no key either: only a key file of the time" \
-    "dkim keys: 1 message is signed with a key that neither a key file nor DNS gave (nokey): only a key file of the time can verify it: leakdex-index --db $LEAKDEX_DB --reverify --keys $WORK/found.txt --keys FILE" \
+    "dkim keys: 1 message is signed with a key that neither a key file nor DNS gave (nokey): only a key file of the time can verify it: leakdex-index --db DB --reverify --keys $WORK/found.txt --keys FILE" \
     "$(grep '^dkim keys:' "$WORK/out")"
 
 # Without --dns, the report says how to get the keys; its two commands,
@@ -36,7 +36,7 @@ expect_eq "without --dns: every signature nokey" \
     "dkim: 0 pass (0 with a weak key), 0 fail, 3 nokey, 0 invalid, 0 unsigned" \
     "$(grep '^dkim:' "$WORK/out4")"
 expect_eq "without --dns: how to get the keys" \
-    "dkim keys: 3 messages are signed with keys that no key file has (nokey): fetch them with leakdex-index --inspect --dns --keys-out FILE SOURCE... >/dev/null, then run leakdex-index --db $WORK/later --reverify --keys FILE" \
+    "dkim keys: 3 messages are signed with keys that no key file has (nokey): fetch them with leakdex-index --inspect --dns --keys-out FILE SOURCE... >/dev/null, then run leakdex-index --db DB --reverify --keys FILE" \
     "$(grep '^dkim keys:' "$WORK/out4")"
 advice=$(grep '^dkim keys:' "$WORK/out4" | sed 's/.*: fetch them with //')
 fetch=${advice%%, then run *}
@@ -44,6 +44,7 @@ reverify=${advice#*, then run }
 fetch=${fetch//FILE/$WORK/later-keys.txt}
 fetch=${fetch//SOURCE.../$WORK/src}
 reverify=${reverify//FILE/$WORK/later-keys.txt}
+reverify=${reverify/--db DB/--db $WORK/later}
 eval "${fetch/leakdex-index/\"\$LEAKDEX_INDEX\"}"
 expect_eq "the fetch command exits 0" 0 $?
 expect_eq "it kept the two records DNS has" 2 "$(grep -c '_domainkey' "$WORK/later-keys.txt")"
