@@ -118,6 +118,13 @@
  * subject shared by thousands of messages cannot make threading quadratic. */
 #define LX_THREAD_SUBJECT_LOOKBACK 200
 
+/* A parent id claimed by at least this many messages is checked for
+ * strangers (unrelated groups of messages tied together by a reused or
+ * invented id: lx_thread_pass); two claimants are too few to tell such an id
+ * from a parent answered twice by people who changed the subject and wrote
+ * to nobody in common, which happens. */
+#define LX_THREAD_STRANGER_CLAIMS 3
+
 /* A thread id: 16 hex digits of SHA-256, as the index stores them. */
 #define LX_THREAD_HEX 16
 
@@ -206,6 +213,17 @@
 /* Extracted texts kept in memory for attachments seen again in the same run
  * (same SHA-256, extracted once): past this, new texts are not cached. */
 #define LX_ATTACH_CACHE_BYTES ((size_t)256 << 20)
+
+/* An attachment whose type has no reader is read as text when its content
+ * is text: libmagic says text/..., or (when it names no text type) the
+ * first LX_ATTACH_SNIFF_TEXT_BYTES, decoded through the charset module,
+ * have no NUL byte and at most LX_ATTACH_SNIFF_MAX_BAD percent of
+ * characters that are control characters or undecodable. Random or
+ * compressed bytes read as windows-1252 give over 10 %; text, 0 (a few
+ * escape or form-feed characters in a log stay under it). The same test
+ * keeps binary content under a text label (text/plain) unread. */
+#define LX_ATTACH_SNIFF_TEXT_BYTES ((size_t)64 << 10)
+#define LX_ATTACH_SNIFF_MAX_BAD 2
 
 /* Bytes of each extracted text that --inspect prints. */
 #define LX_ATTACH_PREVIEW_BYTES 1024

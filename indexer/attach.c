@@ -341,6 +341,108 @@ static handler handler_of(const char *mime)
     return H_NONE;
 }
 
+/* Types whose text is not words: signatures, keys and encrypted data in
+ * ASCII armour (and the "Version: 1" part of PGP/MIME). Read as text they
+ * would only fill the index with base64. */
+static bool armoured_type(const char *t)
+{
+    static const char *const a[] = {"application/pgp-signature",     "application/pgp-encrypted",
+                                    "application/pgp-keys",          "application/pkcs7-signature",
+                                    "application/x-pkcs7-signature", "application/pkcs7-mime",
+                                    "application/x-pkcs7-mime",      NULL};
+    for (size_t i = 0; a[i]; i++)
+        if (strcmp(t, a[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Whether bytes are text by content: the first LX_ATTACH_SNIFF_TEXT_BYTES
+ * hold no NUL byte (but in UTF-16 or UTF-32) and, decoded through the
+ * charset module (with the part's charset label when it has one), at most
+ * LX_ATTACH_SNIFF_MAX_BAD percent of control characters and undecodable
+ * bytes. */
+static bool text_content(const char *label, const char *data, size_t len, lx_status *st)
+{
+    size_t n = len < LX_ATTACH_SNIFF_TEXT_BYTES ? len : LX_ATTACH_SNIFF_TEXT_BYTES;
+    /* Not in the middle of a UTF-8 character. */
+    for (size_t back = 0; n < len && back < 3 && n > 0 && ((unsigned char)data[n] & 0xC0) == 0x80;
+         back++)
+        n--;
+    if (n == 0)
+        return false;
+    /* A NUL byte is binary, but in UTF-16 and UTF-32 (a label, or a BOM):
+     * most binaries stop here, before any decoding. */
+    bool wide_label =
+        label && (strncasecmp(label, "UTF-16", 6) == 0 || strncasecmp(label, "UTF-32", 6) == 0);
+    bool bom = n >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
+                          ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF) ||
+                          (n >= 4 && !memcmp(data, "\0\0\xFE\xFF", 4)));
+    if (!wide_label && !bom && memchr(data, '\0', n))
+        return false;
+    lx_strbuf text;
+    lx_strbuf_init(&text);
+    lx_charset_info info;
+    memset(&info, 0, sizeof info);
+    if ((*st = lx_charset_decode(&text, label && *label ? label : NULL, data, n, &info))) {
+        lx_strbuf_release(&text);
+        return false;
+    }
+    size_t chars = 0, bad = 0;
+    for (size_t i = 0; i < text.len; i++) {
+        unsigned char c = (unsigned char)text.buf[i];
+        if ((c & 0xC0) == 0x80)
+            continue; /* inside a character */
+        chars++;
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v')
+            bad++;
+        else if (c == 0x7F)
+            bad++;
+        else if (c == 0xC2 && i + 1 < text.len && (unsigned char)text.buf[i + 1] < 0xA0)
+            bad++; /* U+0080 to U+009F, C1 controls */
+        else if (c == 0xEF && i + 2 < text.len && (unsigned char)text.buf[i + 1] == 0xBF &&
+                 (unsigned char)text.buf[i + 2] == 0xBD)
+            bad++; /* U+FFFD: undecodable */
+    }
+    lx_strbuf_release(&text);
+    return chars > 0 && bad * 100 <= chars * LX_ATTACH_SNIFF_MAX_BAD;
+}
+
+/* Where content and label disagree on text, the content decides. A file
+ * whose type has no reader (*h is H_NONE) is read as text when libmagic
+ * says text/... (as that type: HTML and RTF keep their readers) or, libmagic
+ * naming no text type, when its bytes are text (text_content); *type
+ * becomes the type it is read as. A file read as text only because its
+ * label says so (libmagic saw no text) whose bytes are not text gets
+ * *h = H_NONE and *binary set. Media types and armour are left alone. */
+static lx_status content_decides(const char *declared, const char *sniffed, const char *label,
+                                 const char *data, size_t len, const char **type, handler *h,
+                                 bool *binary)
+{
+    lx_status st = LX_OK;
+    *binary = false;
+    if (armoured_type(declared) || armoured_type(sniffed))
+        return LX_OK;
+    bool sniffed_text = strncmp(sniffed, "text/", 5) == 0;
+    if (*h == H_NONE) {
+        if (sniffed_text) {
+            *type = sniffed;
+            *h = handler_of(sniffed);
+        } else if (strncmp(sniffed, "application/", 12) == 0 && !type_row(sniffed) &&
+                   text_content(label, data, len, &st)) {
+            *type = "text/plain";
+            *h = H_TEXT;
+        }
+    } else if ((*h == H_TEXT || *h == H_HTML) && !sniffed_text && len > 0 &&
+               strncmp(sniffed, "application/x-empty", 19) != 0 &&
+               strncmp(sniffed, "inode/x-empty", 13) != 0 && !text_content(label, data, len, &st) &&
+               !st) {
+        *type = sniffed;
+        *h = H_NONE;
+        *binary = true;
+    }
+    return st;
+}
+
 /* ---- the walk --------------------------------------------------------------- */
 
 typedef struct walk {
@@ -790,6 +892,12 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
     }
     const char *eff = effective_type(decl, sniffed, name);
     handler h = handler_of(eff);
+    bool binary = false;
+    if (w->out && (w->st = content_decides(decl, sniffed, label, data, len, &eff, &h, &binary))) {
+        free(decl);
+        free(sniffed);
+        return;
+    }
     const char *ft = short_type(eff);
     if (w->out) {
         lx_attachment *a = &w->out->v[idx];
@@ -856,6 +964,9 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
     if ((w->st = extract_leaf(w, idx, h, label, data, len)))
         return;
     a = &w->out->v[idx];
+    if (binary)
+        set_reason(a, LX_ATT_SKIPPED, "no text in %s: labelled %s, but its content is binary",
+                   a->filetype, a->type);
     c = calloc(1, sizeof *c);
     if (!c)
         return;

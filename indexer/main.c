@@ -1024,6 +1024,9 @@ static bool run_passes(indexer *ix)
     ix->report.thread_messages = ts.messages;
     ix->report.relinked = ts.relinked;
     ix->report.by_subject = ts.by_subject;
+    ix->report.thread_not_ids = ts.not_ids;
+    ix->report.thread_shared_ids = ts.shared_ids;
+    ix->report.thread_cut_off = ts.cut_off;
     bool ok = run_chains(ix, &ts);
     free(ts.moved);
     return ok;
@@ -1422,6 +1425,10 @@ int main(int argc, char **argv)
     if (ix.sharded)
         snprintf(ix.report.shard, sizeof ix.report.shard, "%u/%u", ix.shard.index, ix.shard.count);
     ix.report.dkim_checked = !ix.no_dkim;
+    ix.report.key_files = keyfiles;
+    ix.report.n_key_files = n_keyfiles;
+    ix.report.keys_out = keys_out;
+    ix.report.dns = dns;
     bool missing = false;
     for (int i = optind; i < argc && !ix.fatal; i++) {
         char *abs = realpath(argv[i], NULL);

@@ -747,6 +747,52 @@ static lx_status extract_body(lx_message *msg, GMimeMessage *gm)
     return msg->body ? LX_OK : LX_E_NOMEM;
 }
 
+static lx_status add_reference(lx_message *msg, const char *id)
+{
+    char *d = strip_angles(id, &msg->replaced);
+    if (!d)
+        return LX_E_NOMEM;
+    msg->references[msg->n_references++] = d;
+    return LX_OK;
+}
+
+/* The ids of a References header, oldest first. GMime's parser gives up at
+ * the first id it cannot read (the `<yes>` git send-email writes when asked
+ * for an In-Reply-To) and drops every id after it, the real parents among
+ * them: so each <...> is given to it alone. Text outside angle brackets
+ * (phrases, comments) is skipped; a header without any is given whole. */
+static lx_status parse_references(lx_message *msg, const char *refs)
+{
+    size_t chunks = 0;
+    for (const char *p = refs; (p = strchr(p, '<')); p++)
+        chunks++;
+    GMimeReferences *whole = chunks ? NULL : g_mime_references_parse(NULL, refs);
+    size_t most = whole ? (size_t)g_mime_references_length(whole) : chunks;
+    msg->references = calloc(most ? most : 1, sizeof(char *));
+    lx_status st = msg->references ? LX_OK : LX_E_NOMEM;
+    for (size_t i = 0; whole && i < most && !st; i++)
+        st = add_reference(msg, g_mime_references_get_message_id(whole, (int)i));
+    if (whole)
+        g_mime_references_free(whole);
+    for (const char *p = refs; chunks && !st && (p = strchr(p, '<'));) {
+        const char *close = strchr(p, '>');
+        size_t len = close ? (size_t)(close - p) + 1 : strlen(p);
+        char *one = strndup(p, len);
+        if (!one) {
+            st = LX_E_NOMEM;
+            break;
+        }
+        GMimeReferences *r = g_mime_references_parse(NULL, one);
+        free(one);
+        if (r && g_mime_references_length(r) > 0)
+            st = add_reference(msg, g_mime_references_get_message_id(r, 0));
+        if (r)
+            g_mime_references_free(r);
+        p += len;
+    }
+    return st;
+}
+
 static lx_status extract_references(lx_message *msg, GMimeObject *obj)
 {
     const char *irt = g_mime_object_get_header(obj, "In-Reply-To");
@@ -763,25 +809,7 @@ static lx_status extract_references(lx_message *msg, GMimeObject *obj)
     if (!msg->in_reply_to)
         return LX_E_NOMEM;
     const char *refs = g_mime_object_get_header(obj, "References");
-    if (!refs)
-        return LX_OK;
-    GMimeReferences *r = g_mime_references_parse(NULL, refs);
-    if (!r)
-        return LX_OK;
-    int n = g_mime_references_length(r);
-    lx_status st = LX_OK;
-    msg->references = calloc(n > 0 ? (size_t)n : 1, sizeof(char *));
-    if (!msg->references)
-        st = LX_E_NOMEM;
-    for (int i = 0; i < n && !st; i++) {
-        msg->references[i] = strip_angles(g_mime_references_get_message_id(r, i), &msg->replaced);
-        if (!msg->references[i])
-            st = LX_E_NOMEM;
-        else
-            msg->n_references++;
-    }
-    g_mime_references_free(r);
-    return st;
+    return refs ? parse_references(msg, refs) : LX_OK;
 }
 
 lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strbuf *why)

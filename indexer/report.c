@@ -108,6 +108,73 @@ void lx_report_attachment(lx_report *r, const char *status)
         r->n_att_reasons++;
 }
 
+/* A path as a shell word: as it is when that is safe, else single-quoted
+ * (as Python's shlex.quote writes it, which the tests use). */
+static void print_shell_word(FILE *out, const char *s)
+{
+    bool plain = *s != '\0';
+    for (const char *c = s; *c && plain; c++)
+        plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                strchr("_./+-=:,@%", *c) != NULL;
+    if (plain) {
+        fputs(s, out);
+        return;
+    }
+    fputc('\'', out);
+    for (const char *c = s; *c; c++) {
+        if (*c == '\'')
+            fputs("'\"'\"'", out);
+        else
+            fputc(*c, out);
+    }
+    fputc('\'', out);
+}
+
+/* The --keys options of this run, and --keys-out's file (DNS's records). */
+static void print_key_options(const lx_report *r, FILE *out)
+{
+    for (size_t i = 0; i < r->n_key_files; i++) {
+        fputs(" --keys ", out);
+        print_shell_word(out, r->key_files[i]);
+    }
+    if (r->keys_out) {
+        fputs(" --keys ", out);
+        print_shell_word(out, r->keys_out);
+    }
+}
+
+/* One line after the DKIM counts when messages were nokey: how to get their
+ * keys. Without --dns: ask DNS for the selectors no key file has, without
+ * writing an index (--inspect reads every message again, the indexed ones
+ * too), then verify the index again with the key files of this run and the
+ * new one (--reverify verifies with the keys it is given, and only those).
+ * With --dns: DNS gave none either; only a key file of the time can verify
+ * them (given with the records DNS gave this run, kept in --keys-out).
+ * DB stays a word to replace: the report does not depend on where the
+ * index is (runs into two indexes are compared report to report). */
+static void print_nokey_advice(const lx_report *r, FILE *out)
+{
+    size_t n = r->dkim[3];
+    const char *what = n == 1 ? "message is signed with a key" : "messages are signed with keys";
+    const char *it = n == 1 ? "it" : "them";
+    if (r->dns) {
+        fprintf(out,
+                "dkim keys: %zu %s that neither a key file nor DNS gave (nokey): only a key "
+                "file of the time can verify %s: leakdex-index --db ",
+                n, what, it);
+    } else {
+        fprintf(out,
+                "dkim keys: %zu %s that no key file has (nokey): fetch %s with leakdex-index "
+                "--inspect",
+                n, what, it);
+        print_key_options(r, out);
+        fputs(" --dns --keys-out FILE SOURCE... >/dev/null, then run leakdex-index --db ", out);
+    }
+    fputs("DB --reverify", out);
+    print_key_options(r, out);
+    fputs(" --keys FILE\n", out);
+}
+
 void lx_report_print(const lx_report *r, FILE *out, double seconds)
 {
     lx_source_stats t;
@@ -176,16 +243,26 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
                 "dkim: %zu pass (%zu with a weak key), %zu fail, %zu nokey, %zu invalid, %zu "
                 "unsigned\n",
                 r->dkim[1], r->dkim_weak, r->dkim[2], r->dkim[3], r->dkim[4], r->dkim[0]);
+    if (r->dkim_checked && r->dkim[3])
+        print_nokey_advice(r, out);
     lx_report_print_passes(r, out);
 }
 
 void lx_report_print_passes(const lx_report *r, FILE *out)
 {
-    if (r->threaded)
+    if (r->threaded) {
         fprintf(out,
-                "threads: %zu conversations in %zu messages (%zu replies joined by subject "
-                "alone); %zu messages moved to another thread\n",
-                r->threads, r->thread_messages, r->by_subject, r->relinked);
+                "threads: %zu conversations in %zu messages (%zu replies joined by subject alone",
+                r->threads, r->thread_messages, r->by_subject);
+        /* Said only when it happened: links the pass would not follow. */
+        if (r->thread_not_ids || r->thread_shared_ids)
+            fprintf(out,
+                    "; links not followed: %zu messages naming a parent by an id that is no "
+                    "Message-ID, %zu parent ids shared by strangers, %zu messages cut off from "
+                    "them",
+                    r->thread_not_ids, r->thread_shared_ids, r->thread_cut_off);
+        fprintf(out, "); %zu messages moved to another thread\n", r->relinked);
+    }
     if (r->chained)
         lx_report_print_chains(r, out);
 }

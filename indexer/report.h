@@ -35,9 +35,17 @@ typedef struct lx_report {
     char shard[32];    /* --shard "I/N", "" when not sharding: the other-shard column */
     size_t dkim[5];    /* new documents by verdict (lx_dkim_result) */
     size_t dkim_weak;  /* of which pass only with an RSA key under 1024 bits */
-    bool threaded;     /* print the thread line */
-    size_t threads;    /* conversations in the whole index */
+    /* For the line that says how to get the keys of nokey messages: the
+     * run's key files, --keys-out file (NULL without --dns; both borrowed)
+     * and whether DNS was asked. */
+    const char *const *key_files;
+    size_t n_key_files;
+    const char *keys_out;
+    bool dns;
+    bool threaded;  /* print the thread line */
+    size_t threads; /* conversations in the whole index */
     size_t thread_messages, relinked, by_subject;
+    size_t thread_not_ids, thread_shared_ids, thread_cut_off; /* links not followed */
     bool chained; /* print the chains line (lx_corroborate_pass ran) */
     size_t chain_quoting, chain_pairs, chain_corroborated, chain_mismatched, chain_rewritten;
     double chain_seconds;

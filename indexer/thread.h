@@ -31,11 +31,19 @@ lx_status lx_thread_base_subject(lx_strbuf *out, const char *subject, bool *repl
 lx_status lx_thread_links(lx_strbuf *out, const lx_message *m);
 
 /*
+ * Whether id (without its angle brackets) can name a message, as RFC 5322's
+ * msg-id (id-left "@" id-right) read leniently: something before an "@",
+ * something after it, no control characters. "yes" (git send-email's answer
+ * written as an In-Reply-To), "" and "@x" cannot; such an id links nothing.
+ */
+bool lx_thread_id_valid(const char *id, size_t len);
+
+/*
  * The thread id a message is indexed with, from its links and SHA-256: the
  * first 16 hex digits of the SHA-256 of its thread's root Message-ID (the
- * first reference, else In-Reply-To, else its own Message-ID), or of its own
- * SHA-256 when it has none. Messages of a well-formed thread agree on it at
- * once; the thread pass fixes the others.
+ * first valid reference, else a valid In-Reply-To, else its own Message-ID),
+ * or of its own SHA-256 when it has none. Messages of a well-formed thread
+ * agree on it at once; the thread pass fixes the others.
  */
 lx_status lx_thread_initial_id(const char *links, size_t len, const char *sha,
                                char id[LX_THREAD_ID_LEN + 1]);
@@ -45,6 +53,9 @@ typedef struct lx_thread_stats {
     size_t threads;    /* conversations found */
     size_t relinked;   /* documents whose thread id changed */
     size_t by_subject; /* replies joined to a thread by their subject alone */
+    size_t not_ids;    /* messages naming a parent id that is no Message-ID (ignored) */
+    size_t shared_ids; /* parent ids shared by strangers, split (lx_thread_pass) */
+    size_t cut_off;    /* messages whose link to such an id was cut */
     lx_docid *moved;   /* ids (in the index read) of the documents whose thread id
                         * changed, ascending; malloc'd, caller frees */
     size_t n_moved;
@@ -60,9 +71,23 @@ typedef struct lx_thread_stats {
  * a reply that carries no references to the latest earlier message with the
  * same base subject and a shared correspondent (within LX_THREAD_SUBJECT_DAYS
  * days), and gives every member of a conversation the initial id of its
- * earliest message (by date, then SHA-256). Only documents whose id changes
- * are rewritten; the result does not depend on the order messages were
- * indexed in.
+ * earliest message (by date, then SHA-256).
+ *
+ * Two kinds of parent id do not join what they name. An id that is not a
+ * Message-ID (lx_thread_id_valid) is no link at all. A parent id claimed
+ * (named in In-Reply-To or References) by at least LX_THREAD_STRANGER_CLAIMS
+ * messages is checked: its claimants, with the message of that id when the
+ * archive has it, are put in groups of related messages (the same base
+ * subject, an address or a display name shared among their From, To and Cc,
+ * one answering the other, or both answering the same other message). When
+ * there are several groups, they are strangers that a reused or invented id
+ * would tie together, and the id links each group only within itself: the
+ * group with the message of that id keeps it (else the one with the most
+ * claimants, then the one with the earliest message), the others take their
+ * thread id from their own messages.
+ *
+ * Only documents whose id changes are rewritten; the result does not depend
+ * on the order messages were indexed in.
  */
 lx_status lx_thread_pass(lx_db *read, lx_db *write, lx_thread_stats *stats);
 

@@ -18,6 +18,12 @@ expect_eq "dkim row: the LF and CRLF copies are one message" "dir 48 47 1 0 0 0"
 expect_eq "dkim mbox row" "mbox 4 3 1 0 0 0" "$(row dkim/mbox/signed.mbox)"
 expect_eq "dkim line" "dkim: 40 pass (1 with a weak key), 9 fail, 1 nokey, 7 invalid, 195 unsigned" \
     "$(grep '^dkim:' "$WORK/out")"
+# data/dkim/033-no-key-record.eml is signed by a selector no key file has:
+# one line says how to fetch its key and verify it again.
+quote() { python3 -c 'import shlex, sys; print(shlex.quote(sys.argv[1]))' "$1"; }
+expect_eq "how to get the missing key" \
+    "dkim keys: 1 message is signed with a key that no key file has (nokey): fetch it with leakdex-index --inspect --keys $(quote "$DATA/dkim-keys.txt") --dns --keys-out FILE SOURCE... >/dev/null, then run leakdex-index --db DB --reverify --keys $(quote "$DATA/dkim-keys.txt") --keys FILE" \
+    "$(grep '^dkim keys:' "$WORK/out")"
 expect_eq "threads line" \
     "threads: 226 conversations in 252 messages (2 replies joined by subject alone); 5 messages moved to another thread" \
     "$(grep '^threads:' "$WORK/out")"

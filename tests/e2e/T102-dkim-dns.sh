@@ -25,6 +25,35 @@ grep -q "^s2048._domainkey.news.dkim.example \"v=DKIM1; k=rsa; p=.*\"  # source:
 search show "$(search --verified --limit 1 | cut -c1-12)" | grep -q 'key source: DNS ' && ok ||
     bad "show names DNS as the key's source"
 
+expect_eq "with --dns, DNS had no key either: only a key file of the time" \
+    "dkim keys: 1 message is signed with a key that neither a key file nor DNS gave (nokey): only a key file of the time can verify it: leakdex-index --db DB --reverify --keys $WORK/found.txt --keys FILE" \
+    "$(grep '^dkim keys:' "$WORK/out")"
+
+# Without --dns, the report says how to get the keys; its two commands,
+# run as it writes them, fetch them and verify the index again.
+index --db "$WORK/later" "$WORK/src" >"$WORK/out4" 2>/dev/null
+expect_eq "without --dns: every signature nokey" \
+    "dkim: 0 pass (0 with a weak key), 0 fail, 3 nokey, 0 invalid, 0 unsigned" \
+    "$(grep '^dkim:' "$WORK/out4")"
+expect_eq "without --dns: how to get the keys" \
+    "dkim keys: 3 messages are signed with keys that no key file has (nokey): fetch them with leakdex-index --inspect --dns --keys-out FILE SOURCE... >/dev/null, then run leakdex-index --db DB --reverify --keys FILE" \
+    "$(grep '^dkim keys:' "$WORK/out4")"
+advice=$(grep '^dkim keys:' "$WORK/out4" | sed 's/.*: fetch them with //')
+fetch=${advice%%, then run *}
+reverify=${advice#*, then run }
+fetch=${fetch//FILE/$WORK/later-keys.txt}
+fetch=${fetch//SOURCE.../$WORK/src}
+reverify=${reverify//FILE/$WORK/later-keys.txt}
+reverify=${reverify/--db DB/--db $WORK/later}
+eval "${fetch/leakdex-index/\"\$LEAKDEX_INDEX\"}"
+expect_eq "the fetch command exits 0" 0 $?
+expect_eq "it kept the two records DNS has" 2 "$(grep -c '_domainkey' "$WORK/later-keys.txt")"
+eval "${reverify/leakdex-index/\"\$LEAKDEX_INDEX\"}" >"$WORK/out5" 2>/dev/null
+expect_eq "the reverify command: two verified, the third still nokey" \
+    "dkim: 2 pass, 0 fail, 1 nokey, 0 invalid, 0 unsigned" "$(grep '^dkim:' "$WORK/out5")"
+expect_eq "a run that added no nokey message says nothing of keys" "" \
+    "$(index --db "$WORK/later" "$WORK/src" 2>/dev/null | grep '^dkim keys:')"
+
 # The same run offline, from the kept records only, gives the same verdicts.
 kill $server 2>/dev/null
 wait $server 2>/dev/null

@@ -149,4 +149,57 @@ expect_status "thread with an unknown id" 1 search thread 0123456789abcdef
 expect_status "--collapse of something else" 2 search --collapse sender
 expect_status "--collapse with the thread command" 2 search --collapse thread thread "$(tid a1)"
 
+
+# Strangers (tests/tools/gen-threads.py --strangers): parent ids that are no
+# Message-ID (<yes>, <unknown>, <@host>, <x@>) link nothing; a parent id
+# claimed by three conversations that share no subject, address, name or
+# other link links each only within itself; a real parent answered with a
+# changed subject, or a series whose sender's address a list rewrote, stays
+# one conversation; two strangers are too few to tell.
+python3 "$LEAKDEX_SRC/tests/tools/gen-threads.py" --strangers "$WORK/strangers"
+index --db "$WORK/sdb" "$WORK/strangers" >"$WORK/sindex.out" 2>&1
+expect_eq "strangers: index exits 0" 0 $?
+expect_eq "strangers: the report's thread line says which links it did not follow" \
+    "threads: 11 conversations in 22 messages (1 replies joined by subject alone; links not followed: 7 messages naming a parent by an id that is no Message-ID, 1 parent ids shared by strangers, 3 messages cut off from them); 4 messages moved to another thread" \
+    "$(grep '^threads:' "$WORK/sindex.out")"
+groups "$WORK/sdb" >"$WORK/sgroups"
+by_thread() {
+    python3 - "$1" <<'PY'
+import collections, sys
+by = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    name, tid = line.split()
+    by[tid].append(name)
+for names in sorted(sorted(v) for v in by.values()):
+    print(" ".join(names))
+PY
+}
+expect_eq "strangers: conversations as gen-threads.py declares them" \
+    "$(python3 "$LEAKDEX_SRC/tests/tools/gen-threads.py" --stranger-groups | sort)" \
+    "$(by_thread "$WORK/sgroups")"
+stid() { grep "^$1 " "$WORK/sgroups" | cut -d' ' -f2; }
+expect_eq "strangers: the first conversation keeps the shared id's thread id" \
+    "$(sha16 k0.4A5B@localhost.localdomain)" "$(stid k2)"
+expect_eq "strangers: the others take theirs from their first message" \
+    "$(sha16 k3@threads.example) $(sha16 k5@threads.example)" "$(stid k4) $(stid k5)"
+expect_eq "<yes>: a thread id from the message's own Message-ID" \
+    "$(sha16 j1@threads.example) $(sha16 j2@threads.example)" "$(stid j5) $(stid j2)"
+expect_eq "a series whose cover letter is missing keeps the cover letter's id" \
+    "$(sha16 m0-cover.1289789604@perches.example)" "$(stid m2)"
+mkdir -p "$WORK/slate" "$WORK/searly"
+for f in "$WORK/strangers"/*.eml; do
+    case $(basename "$f") in
+    j4.eml | j5.eml | k2.eml | k4.eml | k5.eml | l3.eml | l5.eml | m2.eml | n2.eml) cp "$f" "$WORK/slate/" ;;
+    *) cp "$f" "$WORK/searly/" ;;
+    esac
+done
+index --db "$WORK/sdb2" --quiet "$WORK/slate" >/dev/null 2>&1
+index --db "$WORK/sdb2" --quiet "$WORK/searly" >/dev/null 2>&1
+expect_eq "strangers: replies first, parents later: the same thread ids" \
+    "$(cat "$WORK/sgroups")" "$(groups "$WORK/sdb2")"
+index --db "$WORK/sdb" "$WORK/strangers" >"$WORK/sindex2.out" 2>&1
+expect_eq "strangers: a run that adds nothing moves nothing" \
+    "0 messages moved to another thread" \
+    "$(grep '^threads:' "$WORK/sindex2.out" | sed 's/.*; //')"
+
 finish

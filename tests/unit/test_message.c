@@ -55,6 +55,43 @@ static void test_headers(void **state)
     lx_message_release(&m);
 }
 
+/* References: each id on its own, so that one GMime cannot read (`<yes>`,
+ * which git send-email writes) does not drop the real parents after it;
+ * phrases and comments between ids are skipped. */
+static void test_references(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *header;
+        const char *want; /* the ids, space-separated */
+    } cases[] = {
+        {"<yes>\n\t<parent@example.org>", "yes parent@example.org"},
+        {"<root@example.org> <yes> <parent@example.org>",
+         "root@example.org yes parent@example.org"},
+        {"<root@example.org> (a comment) <parent@example.org>",
+         "root@example.org parent@example.org"},
+        {"<root@example.org>,<parent@example.org>", "root@example.org parent@example.org"},
+        {"<root@example.org> <parent@exam", "root@example.org parent@exam"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char raw[512];
+        snprintf(raw, sizeof raw,
+                 "From: a@x.example\nSubject: x\nIn-Reply-To: <yes>\nReferences: %s\n\nbody\n",
+                 cases[i].header);
+        lx_message m = parse(raw);
+        assert_string_equal(m.in_reply_to, "yes");
+        char got[512] = "";
+        size_t used = 0;
+        for (size_t k = 0; k < m.n_references; k++)
+            used += (size_t)snprintf(got + used, sizeof got - used, "%s%s", k ? " " : "",
+                                     m.references[k]);
+        if (strcmp(got, cases[i].want) != 0)
+            fail_msg("case %zu: references [%s] want [%s]", i, got, cases[i].want);
+        lx_message_release(&m);
+    }
+}
+
 static void test_broken_headers(void **state)
 {
     static const struct {
@@ -302,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_date_fallbacks), cmocka_unit_test(test_body_choice),
         cmocka_unit_test(test_htmltext),       cmocka_unit_test(test_arbitrary_messages),
         cmocka_unit_test(test_decode_charset), cmocka_unit_test(test_raw_filename),
+        cmocka_unit_test(test_references),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -105,11 +105,63 @@ static void test_links_and_initial_id(void **state)
     lx_strbuf_release(&sb);
 }
 
+/* What can name a message: RFC 5322's id-left "@" id-right, read leniently. */
+static void test_id_valid(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *id;
+        bool valid;
+    } cases[] = {
+        {"abc.123@example.org", true},
+        {"1277220170-3442-1-git-send-email-sjayaraman-l3A5Bk7waGM@public.gmane.org", true},
+        {"4b09891e.YhJ/aJZOBwneOaFr%michiel@michielbuddingh.net", true},
+        {"\"quoted local\"@example.org", true}, /* obsolete forms are read */
+        {"x@[192.0.2.1]", true},
+        {"a@b", true},
+        {"a@b@c", true},
+        {"yes", false}, /* git send-email's answer, written as an In-Reply-To */
+        {"", false},
+        {"@example.org", false},
+        {"root@", false},
+        {"@", false},
+        {"unknown", false},
+        {"a@b\nc", false},
+        {"a\x01@b", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (lx_thread_id_valid(cases[i].id, strlen(cases[i].id)) != cases[i].valid)
+            fail_msg("case %zu [%s]: want %s", i, cases[i].id,
+                     cases[i].valid ? "valid" : "invalid");
+}
+
+/* An id that is no Message-ID never gives the initial thread id: the next
+ * reference, In-Reply-To or the Message-ID does. */
+static void test_initial_id_skips_invalid(void **state)
+{
+    (void)state;
+    char id[LX_THREAD_ID_LEN + 1], hex[LX_SHA256_HEX_LEN + 1];
+    static const char refs_yes[] = "me@x\nparent@x\nr\nhello\nyes\nparent@x\n";
+    assert_int_equal(lx_thread_initial_id(refs_yes, sizeof refs_yes - 1, "ff", id), LX_OK);
+    assert_int_equal(lx_sha256_hex("parent@x", 8, hex), LX_OK);
+    assert_memory_equal(id, hex, LX_THREAD_ID_LEN);
+    static const char irt_yes[] = "me@x\nyes\n-\nhello\nyes\n";
+    assert_int_equal(lx_thread_initial_id(irt_yes, sizeof irt_yes - 1, "ff", id), LX_OK);
+    assert_int_equal(lx_sha256_hex("me@x", 4, hex), LX_OK);
+    assert_memory_equal(id, hex, LX_THREAD_ID_LEN);
+    /* No Message-ID either: the message's own SHA-256. */
+    static const char none[] = "\nyes\n-\n\n@x\n";
+    assert_int_equal(lx_thread_initial_id(none, sizeof none - 1, "0123456789abcdef0", id), LX_OK);
+    assert_string_equal(id, "0123456789abcdef");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_base_subject),
         cmocka_unit_test(test_links_and_initial_id),
+        cmocka_unit_test(test_id_valid),
+        cmocka_unit_test(test_initial_id_skips_invalid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
