@@ -446,8 +446,9 @@ static void export_meta(const options *o, lx_db *db, size_t total, lx_strbuf *m)
     lx_strbuf_addf(m, "},\"hits\":%zu}", total);
 }
 
-/* --export and --export-dir: every hit, not a page. */
-static int export_run(const options *o, lx_db *db, const lx_results *res)
+/* --export and --export-dir: every hit, not a page, each with the snippet a
+ * hit list shows for the query's words w. */
+static int export_run(const options *o, lx_db *db, const lx_results *res, const lx_snippet_words *w)
 {
     lx_strbuf meta, why;
     lx_strbuf_init(&meta);
@@ -455,7 +456,7 @@ static int export_run(const options *o, lx_db *db, const lx_results *res)
     export_meta(o, db, res->total, &meta);
     int rc = res->total ? EXIT_HITS : EXIT_NO_HITS;
     if (o->export_file) {
-        if (lx_export_file(db, res, o->export_file, o->excel, meta.buf, &why))
+        if (lx_export_file(db, res, o->export_file, o->excel, meta.buf, w, &why))
             rc = fail("--export: %s", why.buf);
         else
             printf("exported %zu hits to %s\n", res->total, o->export_file);
@@ -463,7 +464,7 @@ static int export_run(const options *o, lx_db *db, const lx_results *res)
     if (o->export_dir && rc != EXIT_ERROR) {
         size_t copied = 0;
         lx_strbuf_reset(&why);
-        lx_status st = lx_export_dir(db, res, o->export_dir, meta.buf, &copied, &why);
+        lx_status st = lx_export_dir(db, res, o->export_dir, meta.buf, w, &copied, &why);
         if (st && st != LX_E_NOT_FOUND)
             rc = fail("--export-dir: %s", why.buf);
         else {
@@ -475,34 +476,6 @@ static int export_run(const options *o, lx_db *db, const lx_results *res)
     lx_strbuf_release(&meta);
     lx_strbuf_release(&why);
     return rc;
-}
-
-/* Adds the hit's snippet to its record ("snippet", "snippet_matches"; and
- * "snippet_words" when the query had words, "snippet_bold" for a terminal). */
-static lx_status add_snippet(lx_record *rec, const lx_snippet_words *w, bool bold)
-{
-    const char *body = lx_record_get(rec, "body");
-    const char *subject = lx_record_get(rec, "subject");
-    lx_strbuf text, snip, ranges;
-    lx_strbuf_init(&text);
-    lx_strbuf_init(&snip);
-    lx_strbuf_init(&ranges);
-    /* The subject first: a match there shows when the body has none. */
-    lx_status st = lx_strbuf_addf(&text, "%s\n%s", subject ? subject : "", body ? body : "");
-    if (!st)
-        st = lx_snippet_make(text.buf, text.len, w, &snip, &ranges);
-    if (!st)
-        st = lx_record_add(rec, "snippet", snip.buf, snip.len);
-    if (!st)
-        st = lx_record_add(rec, "snippet_matches", ranges.buf, ranges.len);
-    if (!st && (w->n_plain || w->n_stems))
-        st = lx_record_add_str(rec, "snippet_words", "yes");
-    if (!st && bold)
-        st = lx_record_add_str(rec, "snippet_bold", "yes");
-    lx_strbuf_release(&text);
-    lx_strbuf_release(&snip);
-    lx_strbuf_release(&ranges);
-    return st;
 }
 
 /* batch QUERIES.txt: one query per line (blank lines and lines starting
@@ -571,12 +544,15 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         q.offset = q.limit = 0;
         q.count_only = !ex;
         lx_results res, ver;
+        lx_snippet_words sw = {0};
         lx_status st = lx_db_search(db, &q, &res);
         lx_query_opts qv = q;
         qv.verified_only = true;
         qv.count_only = true;
         if (!st)
             st = lx_db_search(db, &qv, &ver);
+        if (!st && ex)
+            st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems);
         lx_strbuf_release(&folded);
         if (st) {
             rc = fail("%s:%zu: %s: %s", argv[0], lineno,
@@ -600,6 +576,8 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
             lx_record rec;
             lx_strbuf_reset(&out);
             st = lx_hit_record(db, &res.hits[i], &rec);
+            if (!st)
+                st = lx_snippet_add(db, res.hits[i].id, &rec, &sw, false);
             if (!st && ef == LX_FMT_CSV)
                 st = lx_output_csv_row_plus(&out, &rec, qtext);
             else if (!st) {
@@ -613,6 +591,7 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         }
         lx_results_release(&res);
         lx_results_release(&ver);
+        lx_snippet_words_release(&sw);
         if (rc == EXIT_NO_HITS && any)
             rc = EXIT_HITS;
     }
@@ -706,20 +685,23 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree, 
     lx_results res;
     lx_snippet_words sw = {0};
     lx_status st = lx_db_search(db, &q, &res);
-    if (!st && !exporting && !o->count && !tree)
+    /* The words a snippet marks: for hit lists and exports alike. */
+    if (!st && (exporting || (!o->count && !tree))) {
         st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems);
+        if (st)
+            lx_results_release(&res);
+    }
     lx_strbuf_release(&folded);
     int rc = outcome(db, st, st ? 0 : res.total);
     if (st)
         return rc;
-    if (exporting) {
-        rc = export_run(o, db, &res);
+    if (exporting || o->count) {
+        if (exporting)
+            rc = export_run(o, db, &res, &sw);
+        else
+            printf("%zu\n", res.total);
         lx_results_release(&res);
-        return rc;
-    }
-    if (o->count) {
-        printf("%zu\n", res.total);
-        lx_results_release(&res);
+        lx_snippet_words_release(&sw);
         return rc;
     }
     lx_record *recs = calloc(res.n ? res.n : 1, sizeof *recs);
@@ -729,7 +711,7 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree, 
     for (; recs && made < res.n && !st; made++) {
         st = lx_hit_record(db, &res.hits[made], &recs[made]);
         if (!st && !tree)
-            st = add_snippet(&recs[made], &sw, isatty(STDOUT_FILENO));
+            st = lx_snippet_add(db, res.hits[made].id, &recs[made], &sw, isatty(STDOUT_FILENO));
     }
     if (!st && tree)
         st = thread_depths(recs, res.n);

@@ -38,6 +38,11 @@ expect_eq "NDJSON export: the query as a key" "zeppelin 007.horizon@campagne-exe
 import json, sys
 hits = [json.loads(l) for l in open(sys.argv[1])]
 print("zeppelin", " ".join(sorted(h["message_id"] for h in hits if h["query"] == "zeppelin")))' "$WORK/hits.ndjson")"
+expect_eq "batch exports: each hit's snippet marks its query's words" "zeppelin zeppelin zeppelin" \
+    "$(python3 -c '
+import json, sys
+hits = [json.loads(l) for l in open(sys.argv[1])]
+print(" ".join(h["snippet"]["text"][a:b] for h in hits if h["query"] == "zeppelin" for a, b in h["snippet"]["matches"]))' "$WORK/hits.ndjson")"
 
 printf 'zeppelin\n(unclosed\n' >"$WORK/bad.txt"
 expect_status "a malformed line: its number, exit 2" 2 search batch "$WORK/bad.txt"
