@@ -522,6 +522,61 @@ std::vector<std::string> take_in_field(std::string &text)
             lx_schema_prefix(LX_F_ATTACH_TEXT)};
 }
 
+// Whether term comes from a query's free words: an unprefixed term (the
+// body's), or one of attachment text (in:attachment puts free words there
+// alone); stems add "Z" in front. *word gets the word, *stem whether it is a
+// stem. A free word's subject twin (XS) is left out, as subject:WORD is.
+bool free_text_term(const std::string &term, std::string *word, bool *stem)
+{
+    if (term.empty())
+        return false;
+    std::string fp = lx_schema_prefix(LX_F_ATTACH_TEXT);
+    auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+    if (term.compare(0, fp.size(), fp) == 0 && term.size() > fp.size() && !upper(term[fp.size()])) {
+        *word = term.substr(fp.size());
+        *stem = false;
+        return true;
+    }
+    if (term.size() > fp.size() + 1 && term[0] == 'Z' && term.compare(1, fp.size(), fp) == 0) {
+        *word = term.substr(fp.size() + 1);
+        *stem = true;
+        return true;
+    }
+    if (term[0] == 'Z' && term.size() > 1 && !upper(term[1])) {
+        *word = term.substr(1);
+        *stem = true;
+        return true;
+    }
+    if (upper(term[0]))
+        return false;
+    *word = term;
+    *stem = false;
+    return true;
+}
+
+// Whether q has free words that weigh its matches: outside the right side
+// of AND NOT and of a filter. "budget" does; from:alice, verified:yes,
+// date:2017 and NOT budget do not.
+bool query_ranks(const Xapian::Query &q)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+        std::string word;
+        bool stem;
+        return q.get_terms_begin() != q.get_terms_end() &&
+               free_text_term(*q.get_terms_begin(), &word, &stem);
+    }
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_FILTER:
+        return q.get_num_subqueries() > 0 && query_ranks(q.get_subquery(0));
+    default:
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            if (query_ranks(q.get_subquery(i)))
+                return true;
+        return false;
+    }
+}
+
 Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
 {
     Xapian::Query q = match_all();
@@ -1810,6 +1865,7 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
 {
     out->total = out->n = 0;
     out->hits = nullptr;
+    out->sort = o->sort;
     // A writer may commit while we read; Xapian then asks us to reopen.
     return read_retrying(
         db,
@@ -1820,11 +1876,15 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
             // Ties go by identity, never by document id: ids differ
             // between one database and shards of it.
             auto identity = static_cast<Xapian::valueno>(lx_schema_slot(LX_F_IDENTITY));
-            if (o->sort == LX_SORT_RELEVANCE)
+            lx_sort sort = o->sort;
+            if (sort == LX_SORT_DEFAULT)
+                sort = query_ranks(q) ? LX_SORT_RELEVANCE : LX_SORT_DATE;
+            out->sort = sort;
+            if (sort == LX_SORT_RELEVANCE)
                 enq.set_sort_by_relevance_then_value(identity, false);
             else
                 enq.set_sort_by_value(static_cast<Xapian::valueno>(lx_schema_slot(LX_F_DATE)),
-                                      o->sort == LX_SORT_DATE_DESC);
+                                      sort == LX_SORT_DATE_DESC);
             if (db->collapse && !o->collapse_thread)
                 enq.set_collapse_key(identity);
             Xapian::doccount all = db->db->get_doccount();
@@ -1851,7 +1911,7 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
                     per_thread[*v] = v.get_termfreq();
             }
             std::vector<Row> rows;
-            if (o->sort == LX_SORT_RELEVANCE) {
+            if (sort == LX_SORT_RELEVANCE) {
                 // From the first hit: Xapian 1.4's MSet::fetch() crashes on
                 // an MSet that starts further on.
                 Xapian::doccount end = want ? offset + want : 0;
@@ -1976,35 +2036,10 @@ lx_status lx_db_query_words(lx_db *db, const lx_query_opts *o, char ***plain, si
         std::vector<std::string> p, z;
         Xapian::Query q = build_query(*db->db, o);
         for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
-            const std::string &term = *t;
-            if (term.empty())
-                continue;
-            // Free-text terms have no prefix: they start with a lowercase letter
-            // or a non-ASCII byte; stems add "Z" in front.
-            // Free words also come as attachment-text terms (the subject's are
-            // left out, as for subject:WORD; their unprefixed twin is there).
-            bool fielded = false;
-            for (lx_field f : {LX_F_ATTACH_TEXT}) {
-                std::string fp = lx_schema_prefix(f);
-                if (fielded)
-                    break;
-                if (term.compare(0, fp.size(), fp) == 0 && term.size() > fp.size() &&
-                    !(term[fp.size()] >= 'A' && term[fp.size()] <= 'Z')) {
-                    p.push_back(term.substr(fp.size()));
-                    fielded = true;
-                } else if (term.size() > fp.size() + 1 && term[0] == 'Z' &&
-                           term.compare(1, fp.size(), fp) == 0) {
-                    z.push_back(term.substr(fp.size() + 1));
-                    fielded = true;
-                }
-            }
-            if (fielded)
-                continue;
-            unsigned char c0 = static_cast<unsigned char>(term[0]);
-            if (c0 == 'Z' && term.size() > 1 && !(term[1] >= 'A' && term[1] <= 'Z'))
-                z.push_back(term.substr(1));
-            else if (!(c0 >= 'A' && c0 <= 'Z'))
-                p.push_back(term);
+            std::string word;
+            bool stem;
+            if (free_text_term(*t, &word, &stem))
+                (stem ? z : p).push_back(word);
         }
         // A word found in several fields is listed once, in first-seen order.
         for (std::vector<std::string> *v : {&p, &z}) {

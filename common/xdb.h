@@ -225,6 +225,11 @@ typedef enum lx_sort {
     LX_SORT_RELEVANCE,
     LX_SORT_DATE,      /* oldest first */
     LX_SORT_DATE_DESC, /* newest first */
+    /* Relevance when the query has free words that rank its matches (not
+     * only under NOT), else date: a filter-only query (from:alice,
+     * verified:yes, date:2017, --from) gives every match the same weight,
+     * and its relevance order would be arbitrary. */
+    LX_SORT_DEFAULT,
 } lx_sort;
 
 typedef struct lx_query_opts {
@@ -262,6 +267,7 @@ typedef struct lx_results {
     size_t total;
     size_t n;
     lx_hit *hits;
+    lx_sort sort; /* the order used: never LX_SORT_DEFAULT */
 } lx_results;
 
 lx_status lx_db_search(lx_db *db, const lx_query_opts *opts, lx_results *out);

@@ -194,7 +194,9 @@ static void usage(FILE *out)
           "  --excel              with a CSV export: a byte-order mark, for Excel\n"
           "  --export-dir DIR     copy the original of every hit into DIR, with manifest.csv\n"
           "                       and SHA256SUMS\n"
-          "  --sort ORDER         relevance (default), date (oldest first) or -date;\n"
+          "  --sort ORDER         relevance, date (oldest first) or -date; default:\n"
+          "                       relevance with free words, date for filters only\n"
+          "                       (from:alice, verified:yes, --from ADDR, no query);\n"
           "                       senders/recipients: count (default), address, first, last\n"
           "  --limit N            print at most N hits (senders, recipients: rows; thread:\n"
           "                       messages, in the order shown)\n"
@@ -254,11 +256,14 @@ static bool parse_size(const char *s, size_t *out)
     return true;
 }
 
-/* The search order named by --sort (relevance, date, -date). */
+/* The search order named by --sort (relevance, date, -date); without it,
+ * relevance when the query has free words, else date (LX_SORT_DEFAULT). */
 static bool search_sort(const options *o, lx_sort *out)
 {
-    const char *n = o->sort_name ? o->sort_name : "relevance";
-    if (strcmp(n, "relevance") == 0)
+    const char *n = o->sort_name;
+    if (!n)
+        *out = LX_SORT_DEFAULT;
+    else if (strcmp(n, "relevance") == 0)
         *out = LX_SORT_RELEVANCE;
     else if (strcmp(n, "date") == 0)
         *out = LX_SORT_DATE;
@@ -415,9 +420,21 @@ static void json_str_or_null(lx_strbuf *m, const char *s)
         lx_strbuf_addstr(m, "null");
 }
 
+/* The name --sort gives the order a search used. */
+static const char *sort_name(lx_sort sort)
+{
+    switch (sort) {
+    case LX_SORT_RELEVANCE: return "relevance";
+    case LX_SORT_DATE: return "date";
+    case LX_SORT_DATE_DESC: return "-date";
+    case LX_SORT_DEFAULT: break;
+    }
+    return "relevance";
+}
+
 /* What an export says about itself: the query and filters, the index, the
- * leakdex that wrote it, when, and how many hits. */
-static void export_meta(const options *o, lx_db *db, size_t total, lx_strbuf *m)
+ * leakdex that wrote it, when, how many hits and in which order. */
+static void export_meta(const options *o, lx_db *db, size_t total, lx_sort sort, lx_strbuf *m)
 {
     char now[32], after[32] = "", before[32] = "";
     struct timespec ts;
@@ -442,7 +459,7 @@ static void export_meta(const options *o, lx_db *db, size_t total, lx_strbuf *m)
     json_str_or_null(m, before);
     lx_strbuf_addf(m, ",\"verified\":%s,\"has_attachment\":%s,\"sort\":",
                    o->verified ? "true" : "false", o->has_attachment ? "true" : "false");
-    json_str_or_null(m, o->sort_name ? o->sort_name : "relevance");
+    json_str_or_null(m, sort_name(sort));
     lx_strbuf_addf(m, "},\"hits\":%zu}", total);
 }
 
@@ -453,7 +470,7 @@ static int export_run(const options *o, lx_db *db, const lx_results *res, const 
     lx_strbuf meta, why;
     lx_strbuf_init(&meta);
     lx_strbuf_init(&why);
-    export_meta(o, db, res->total, &meta);
+    export_meta(o, db, res->total, res->sort, &meta);
     int rc = res->total ? EXIT_HITS : EXIT_NO_HITS;
     if (o->export_file) {
         if (lx_export_file(db, res, o->export_file, o->excel, meta.buf, w, &why))
@@ -487,6 +504,9 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         return fail("batch takes one file of queries, one per line");
     if (o->export_dir)
         return fail("batch: --export-dir is for a single search");
+    lx_sort sort;
+    if (!search_sort(o, &sort))
+        return fail("--sort: '%s' is not relevance, date or -date", o->sort_name);
     lx_format ef = LX_FMT_CSV;
     if (o->export_file && (!lx_export_format(o->export_file, &ef) || ef == LX_FMT_JSON))
         return fail("batch --export: name the file .csv or .ndjson");
@@ -543,6 +563,7 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         q.text = folded.buf;
         q.offset = q.limit = 0;
         q.count_only = !ex;
+        q.sort = sort;
         lx_results res, ver;
         lx_snippet_words sw = {0};
         lx_status st = lx_db_search(db, &q, &res);
