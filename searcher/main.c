@@ -216,7 +216,8 @@ static void usage(FILE *out)
           "leakdex-search budget -lyon. -- ends the options, so a query may start\n"
           "with '-word' only after it: leakdex-search -- -lyon budget.\n"
           "\nexit status: 0 something matched, 1 nothing matched (\"no messages match\"\n"
-          "on stderr), 2 error.\n",
+          "on stderr), 2 error (batch: a malformed line, reported with its number and\n"
+          "skipped; the other lines ran).\n",
           out);
 }
 
@@ -496,8 +497,11 @@ static int export_run(const options *o, lx_db *db, const lx_results *res, const 
 }
 
 /* batch QUERIES.txt: one query per line (blank lines and lines starting
- * with '#' skipped); a table of hits and verified hits per query; with
- * --export FILE (.csv or .ndjson) every hit with the query that found it. */
+ * with '#' skipped; a UTF-8 byte-order mark at the start of the file, as
+ * Excel's "CSV UTF-8" writes, removed); a table of hits and verified hits
+ * per query; with --export FILE (.csv or .ndjson) every hit with the query
+ * that found it. A malformed line is reported with its number and skipped,
+ * the others run: the status is then EXIT_ERROR, after the whole table. */
 static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
 {
     if (argc != 1)
@@ -540,14 +544,17 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
     else if (o->format == LX_FMT_TEXT)
         printf("%8s %8s  %s\n", "HITS", "VERIFIED", "QUERY");
     char *line = NULL;
-    size_t cap = 0, lineno = 0, any = 0;
+    size_t cap = 0, lineno = 0, any = 0, malformed = 0;
     ssize_t got;
     int rc = EXIT_NO_HITS;
     while (rc != EXIT_ERROR && (got = getline(&line, &cap, in)) >= 0) {
         lineno++;
         while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
             line[--got] = '\0';
-        const char *qtext = line + strspn(line, " \t");
+        const char *qtext = line;
+        if (lineno == 1 && strncmp(qtext, "\xEF\xBB\xBF", 3) == 0)
+            qtext += 3;
+        qtext += strspn(qtext, " \t");
         if (!*qtext || *qtext == '#')
             continue;
         lx_strbuf folded;
@@ -555,16 +562,18 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         lx_query_opts q;
         lx_strbuf_reset(&why);
         if (lx_query_check(qtext, &why) || lx_query_fold(qtext, &folded, &why)) {
-            rc = fail("%s:%zu: malformed query: %s", argv[0], lineno, why.buf);
+            fprintf(stderr, "leakdex-search: %s:%zu: malformed query: %s\n", argv[0], lineno,
+                    why.buf);
+            malformed++;
             lx_strbuf_release(&folded);
-            break;
+            continue;
         }
         prepare_query(o, NULL, &folded, &q); /* the options' filters */
         q.text = folded.buf;
         q.offset = q.limit = 0;
         q.count_only = !ex;
         q.sort = sort;
-        lx_results res, ver;
+        lx_results res = {0}, ver = {0};
         lx_snippet_words sw = {0};
         lx_status st = lx_db_search(db, &q, &res);
         lx_query_opts qv = q;
@@ -575,10 +584,19 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         if (!st && ex)
             st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems);
         lx_strbuf_release(&folded);
+        if (st == LX_E_QUERY) {
+            /* Xapian's parser refused what the checks let through. */
+            fprintf(stderr, "leakdex-search: %s:%zu: malformed query: %s\n", argv[0], lineno,
+                    lx_db_error(db));
+            malformed++;
+        } else if (st) {
+            rc = fail("%s:%zu: %s: %s", argv[0], lineno, lx_status_str(st), lx_db_error(db));
+        }
         if (st) {
-            rc = fail("%s:%zu: %s: %s", argv[0], lineno,
-                      st == LX_E_QUERY ? "malformed query" : lx_status_str(st), lx_db_error(db));
-            break;
+            lx_results_release(&res);
+            lx_results_release(&ver);
+            lx_snippet_words_release(&sw);
+            continue;
         }
         any += res.total;
         lx_strbuf_reset(&out);
@@ -593,7 +611,7 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
             lx_strbuf_addf(&out, ",\"hits\":%zu,\"verified\":%zu}\n", res.total, ver.total);
         }
         fwrite(out.buf, 1, out.len, stdout);
-        for (size_t i = 0; ex && i < res.n; i++) {
+        for (size_t i = 0; ex && i < res.n && !st; i++) {
             lx_record rec;
             lx_strbuf_reset(&out);
             st = lx_hit_record(db, &res.hits[i], &rec);
@@ -610,6 +628,8 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
                 fwrite(out.buf, 1, out.len, ex);
             lx_record_release(&rec);
         }
+        if (st)
+            rc = fail("%s:%zu: cannot export the hits: %s", argv[0], lineno, lx_status_str(st));
         lx_results_release(&res);
         lx_results_release(&ver);
         lx_snippet_words_release(&sw);
@@ -625,6 +645,10 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         if (rc == EXIT_ERROR)
             unlink(tmp.buf);
     }
+    /* The lines that ran are all there (table and export); the status says
+     * that some did not. */
+    if (malformed && rc != EXIT_ERROR)
+        rc = EXIT_ERROR;
     lx_strbuf_release(&tmp);
     lx_strbuf_release(&out);
     lx_strbuf_release(&why);
