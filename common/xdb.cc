@@ -554,27 +554,40 @@ bool free_text_term(const std::string &term, std::string *word, bool *stem)
     return true;
 }
 
-// Whether q has free words that weigh its matches: outside the right side
-// of AND NOT and of a filter. "budget" does; from:alice, verified:yes,
-// date:2017 and NOT budget do not.
-bool query_ranks(const Xapian::Query &q)
+// The terms of q that can match, for weighing and marking: every term but
+// those on the right side of AND NOT and of a filter ("budget -lyon" gives
+// budget, not lyon).
+void positive_terms(const Xapian::Query &q, std::vector<std::string> &out)
 {
     switch (q.get_type()) {
-    case Xapian::Query::LEAF_TERM: {
-        std::string word;
-        bool stem;
-        return q.get_terms_begin() != q.get_terms_end() &&
-               free_text_term(*q.get_terms_begin(), &word, &stem);
-    }
+    case Xapian::Query::LEAF_TERM:
+        for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t)
+            out.push_back(*t);
+        return;
     case Xapian::Query::OP_AND_NOT:
     case Xapian::Query::OP_FILTER:
-        return q.get_num_subqueries() > 0 && query_ranks(q.get_subquery(0));
+        if (q.get_num_subqueries() > 0)
+            positive_terms(q.get_subquery(0), out);
+        return;
     default:
         for (size_t i = 0; i < q.get_num_subqueries(); i++)
-            if (query_ranks(q.get_subquery(i)))
-                return true;
-        return false;
+            positive_terms(q.get_subquery(i), out);
+        return;
     }
+}
+
+// Whether q has free words that weigh its matches: "budget" does;
+// from:alice, verified:yes, date:2017 and NOT budget do not.
+bool query_ranks(const Xapian::Query &q)
+{
+    std::vector<std::string> terms;
+    positive_terms(q, terms);
+    std::string word;
+    bool stem;
+    for (const std::string &t : terms)
+        if (free_text_term(t, &word, &stem))
+            return true;
+    return false;
 }
 
 Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
@@ -2034,11 +2047,12 @@ lx_status lx_db_query_words(lx_db *db, const lx_query_opts *o, char ***plain, si
     *n_plain = *n_stems = 0;
     return read_retrying(db, [&] {
         std::vector<std::string> p, z;
-        Xapian::Query q = build_query(*db->db, o);
-        for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
+        std::vector<std::string> terms;
+        positive_terms(build_query(*db->db, o), terms);
+        for (const std::string &t : terms) {
             std::string word;
             bool stem;
-            if (free_text_term(*t, &word, &stem))
+            if (free_text_term(t, &word, &stem))
                 (stem ? z : p).push_back(word);
         }
         // A word found in several fields is listed once, in first-seen order.

@@ -272,7 +272,8 @@ typedef struct lx_results {
 
 lx_status lx_db_search(lx_db *db, const lx_query_opts *opts, lx_results *out);
 
-/* The words a query looks for in free text, for marking matches: *plain
+/* The words a query looks for in free text, for marking matches (not those
+ * it excludes: "budget -lyon" looks for budget only): *plain
  * gets the unstemmed terms (lowercased, accents folded), *stems the stems
  * (French and English, without their "Z"). Both arrays and their strings
  * are malloc'd; free each and the arrays. */
