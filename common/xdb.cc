@@ -2041,20 +2041,28 @@ lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t
 }
 
 lx_status lx_db_query_words(lx_db *db, const lx_query_opts *o, char ***plain, size_t *n_plain,
-                            char ***stems, size_t *n_stems)
+                            char ***stems, size_t *n_stems, bool *in_attachments)
 {
     *plain = *stems = nullptr;
     *n_plain = *n_stems = 0;
+    *in_attachments = false;
     return read_retrying(db, [&] {
         std::vector<std::string> p, z;
         std::vector<std::string> terms;
         positive_terms(build_query(*db->db, o), terms);
+        // Free words come as body terms too, unless in:attachment.
+        std::string at = lx_schema_prefix(LX_F_ATTACH_TEXT), zat = "Z" + at;
+        bool body = false;
         for (const std::string &t : terms) {
             std::string word;
             bool stem;
-            if (free_text_term(t, &word, &stem))
-                (stem ? z : p).push_back(word);
+            if (!free_text_term(t, &word, &stem))
+                continue;
+            (stem ? z : p).push_back(word);
+            body =
+                body || !(t.compare(0, at.size(), at) == 0 || t.compare(0, zat.size(), zat) == 0);
         }
+        *in_attachments = !body && !(p.empty() && z.empty());
         // A word found in several fields is listed once, in first-seen order.
         for (std::vector<std::string> *v : {&p, &z}) {
             std::vector<std::string> once;

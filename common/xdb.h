@@ -273,12 +273,13 @@ typedef struct lx_results {
 lx_status lx_db_search(lx_db *db, const lx_query_opts *opts, lx_results *out);
 
 /* The words a query looks for in free text, for marking matches (not those
- * it excludes: "budget -lyon" looks for budget only): *plain
- * gets the unstemmed terms (lowercased, accents folded), *stems the stems
- * (French and English, without their "Z"). Both arrays and their strings
+ * it excludes: "budget -lyon" looks for budget only): *plain gets the
+ * unstemmed terms (lowercased, accents folded), *stems the stems (French and
+ * English, without their "Z"); *in_attachments whether it looks for them
+ * only in attachment text (in:attachment). Both arrays and their strings
  * are malloc'd; free each and the arrays. */
 lx_status lx_db_query_words(lx_db *db, const lx_query_opts *opts, char ***plain, size_t *n_plain,
-                            char ***stems, size_t *n_stems);
+                            char ***stems, size_t *n_stems, bool *in_attachments);
 
 /* The French ("fr") or English ("en") stem of a lowercased word, written
  * into out (NUL-terminated, cut to size). */

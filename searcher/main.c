@@ -582,7 +582,8 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         if (!st)
             st = lx_db_search(db, &qv, &ver);
         if (!st && ex)
-            st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems);
+            st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems,
+                                   &sw.in_attachments);
         lx_strbuf_release(&folded);
         if (st == LX_E_QUERY) {
             /* Xapian's parser refused what the checks let through. */
@@ -732,7 +733,8 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree, 
     lx_status st = lx_db_search(db, &q, &res);
     /* The words a snippet marks: for hit lists and exports alike. */
     if (!st && (exporting || (!o->count && !tree))) {
-        st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems);
+        st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems,
+                               &sw.in_attachments);
         if (st)
             lx_results_release(&res);
     }

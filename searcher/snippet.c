@@ -392,12 +392,17 @@ lx_status lx_snippet_add(lx_db *db, lx_docid id, lx_record *rec, const lx_snippe
     matcher m;
     matcher_init(&m, w);
     bool found = false;
+    /* in:attachment looks in attachments' text: that first. */
+    lx_status st = LX_OK;
+    if (m.any && w->in_attachments)
+        st = attachment_snippet(db, id, rec, &m, &snip, &ranges, &which, &found);
     /* The subject first: a match there shows when the body has none. */
-    lx_status st = lx_strbuf_addf(&text, "%s\n%s", subject ? subject : "", body ? body : "");
-    if (!st)
+    if (!st && !found)
+        st = lx_strbuf_addf(&text, "%s\n%s", subject ? subject : "", body ? body : "");
+    if (!st && !found)
         st = make(text.buf, text.len, &m, &snip, &ranges, false, false, &found);
     /* Words found only in an attachment's text: its snippet, named. */
-    if (!st && m.any && !found)
+    if (!st && m.any && !found && !w->in_attachments)
         st = attachment_snippet(db, id, rec, &m, &snip, &ranges, &which, &found);
     if (!st)
         st = lx_record_add(rec, "snippet", snip.buf, snip.len);

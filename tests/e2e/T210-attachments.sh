@@ -119,6 +119,11 @@ expect_eq "a PDF's text" "    [in contrat.pdf] The marmalade contract was signed
     "$(search marmalade | grep -A2 'Contrat en PDF' | tail -n 1)"
 expect_eq "a body that has the word: its snippet" "    … second copy of the marmalade contract, for the archive" \
     "$(search marmalade | grep -A2 'Contrat, encore' | tail -n 1)"
+expect_eq "in:attachment: the attachment's text first, though the body has the word" \
+    "    [in contrat-copie.pdf] The marmalade contract was signed in Quimper on Tuesday" \
+    "$(search in:attachment marmalade | grep -A2 'Contrat, encore' | tail -n 1)"
+expect_eq "in:body: the body's" "    … second copy of the marmalade contract, for the archive" \
+    "$(search in:body marmalade | tail -n 1)"
 expect_eq "a file inside winmail.dat" "    [in mandarines.txt] Les mandarines du marché couvert sont arrivées" \
     "$(search mandarines | tail -n 1)"
 expect_eq "JSON: the text, the match, the attachment's number" \
