@@ -105,6 +105,14 @@
  * fell from 5.3 s to 2.1 s. */
 #define LX_WORKER_NICE 10
 
+/* Attachment text kept per message for snippets (LX_F_EXCERPTS;
+ * all of it is indexed): the start of each file's text up to the first
+ * cap, all files together up to the second. Xapian stores values
+ * uncompressed; a hit found only past these shows the start of its subject
+ * and body, as a snippet always did before. A text of a few pages fits. */
+#define LX_MAX_EXCERPT_BYTES ((size_t)128 << 10)
+#define LX_MAX_EXCERPTS_BYTES ((size_t)512 << 10)
+
 /* References kept per message for threading: the first (the thread's root)
  * and the last ones (the nearest ancestors). Hostile headers list thousands. */
 #define LX_MAX_THREAD_REFS 100

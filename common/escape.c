@@ -52,13 +52,28 @@ out:
     return st;
 }
 
+/* The first characters that make a spreadsheet read a cell as a formula
+ * (OWASP's list for CSV injection): = + - @, and a tab or a carriage return
+ * before them, which some spreadsheets skip. */
+static bool formula_start(const char *s, size_t len)
+{
+    return len > 0 && memchr("=+-@\t\r", s[0], 6) != NULL;
+}
+
 static lx_status csv_field(lx_strbuf *out, const char *s, size_t len, bool quote)
 {
+    /* Leaked mail is hostile: a cell that a spreadsheet would run as a
+     * formula ("=HYPERLINK(...)", "=cmd|' /C calc'!A0") is written as text,
+     * a single quote before it and the whole cell quoted, as OWASP
+     * recommends. Nothing is dropped: the cell is "'" and the text. */
+    bool neutralise = formula_start(s, len);
     for (size_t i = 0; i < len && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-    if (!quote)
+    if (!quote && !neutralise)
         return lx_strbuf_add(out, s, len);
     lx_status st = lx_strbuf_addch(out, '"');
+    if (!st && neutralise)
+        st = lx_strbuf_addch(out, '\'');
     /* Runs up to and including each quote, the quote then doubled. */
     size_t run = 0;
     for (size_t i = 0; i < len && !st; i++) {

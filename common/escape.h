@@ -11,11 +11,15 @@
 lx_status lx_escape_json(lx_strbuf *out, const char *s, size_t len);
 
 /* Appends s as one RFC 4180 field: quoted when it holds a comma, a quote, CR
- * or LF, or starts with a space; quotes doubled. */
+ * or LF, or starts with a space; quotes doubled. A field that starts with
+ * '=', '+', '-', '@', a tab or a CR (a formula to a spreadsheet) gets a
+ * single quote in front and is quoted: "'=1+2". Every CSV leakdex writes
+ * goes through here or lx_escape_csv_quoted. */
 lx_status lx_escape_csv(lx_strbuf *out, const char *s, size_t len);
 
-/* The same field, always quoted: for identifiers that a spreadsheet would
- * otherwise read as numbers (171e42724376 is 1.71e+53 to it). */
+/* The same field, always quoted (and neutralised the same way): for
+ * identifiers that a spreadsheet would otherwise read as numbers
+ * (171e42724376 is 1.71e+53 to it). */
 lx_status lx_escape_csv_quoted(lx_strbuf *out, const char *s, size_t len);
 
 #endif

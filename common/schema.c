@@ -121,6 +121,13 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "number of attachment files, nested ones included (stats)", NULL},
     {LX_F_ATTACH_TEXTS, "attachments_with_text", NULL, NULL, 9, LX_KIND_VALUE,
      "number of attachment files whose text was extracted (stats)", NULL},
+    /* Attachment text is indexed (XAT) but not in the document data, which
+     * every hit reads whole: a snippet from an attachment reads this slot
+     * for the few hits that need it. */
+    {LX_F_EXCERPTS, "attachment_excerpts", NULL, NULL, 13, LX_KIND_VALUE,
+     "the start of each attachment file's text, for snippets: \"N=TEXT\" lines as in the "
+     "document data (N the attachment's number; 128 KiB a file, 512 KiB a message)",
+     NULL},
 };
 
 const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS] = {

@@ -522,6 +522,74 @@ std::vector<std::string> take_in_field(std::string &text)
             lx_schema_prefix(LX_F_ATTACH_TEXT)};
 }
 
+// Whether term comes from a query's free words: an unprefixed term (the
+// body's), or one of attachment text (in:attachment puts free words there
+// alone); stems add "Z" in front. *word gets the word, *stem whether it is a
+// stem. A free word's subject twin (XS) is left out, as subject:WORD is.
+bool free_text_term(const std::string &term, std::string *word, bool *stem)
+{
+    if (term.empty())
+        return false;
+    std::string fp = lx_schema_prefix(LX_F_ATTACH_TEXT);
+    auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+    if (term.compare(0, fp.size(), fp) == 0 && term.size() > fp.size() && !upper(term[fp.size()])) {
+        *word = term.substr(fp.size());
+        *stem = false;
+        return true;
+    }
+    if (term.size() > fp.size() + 1 && term[0] == 'Z' && term.compare(1, fp.size(), fp) == 0) {
+        *word = term.substr(fp.size() + 1);
+        *stem = true;
+        return true;
+    }
+    if (term[0] == 'Z' && term.size() > 1 && !upper(term[1])) {
+        *word = term.substr(1);
+        *stem = true;
+        return true;
+    }
+    if (upper(term[0]))
+        return false;
+    *word = term;
+    *stem = false;
+    return true;
+}
+
+// The terms of q that can match, for weighing and marking: every term but
+// those on the right side of AND NOT and of a filter ("budget -lyon" gives
+// budget, not lyon).
+void positive_terms(const Xapian::Query &q, std::vector<std::string> &out)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM:
+        for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t)
+            out.push_back(*t);
+        return;
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_FILTER:
+        if (q.get_num_subqueries() > 0)
+            positive_terms(q.get_subquery(0), out);
+        return;
+    default:
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            positive_terms(q.get_subquery(i), out);
+        return;
+    }
+}
+
+// Whether q has free words that weigh its matches: "budget" does;
+// from:alice, verified:yes, date:2017 and NOT budget do not.
+bool query_ranks(const Xapian::Query &q)
+{
+    std::vector<std::string> terms;
+    positive_terms(q, terms);
+    std::string word;
+    bool stem;
+    for (const std::string &t : terms)
+        if (free_text_term(t, &word, &stem))
+            return true;
+    return false;
+}
+
 Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
 {
     Xapian::Query q = match_all();
@@ -1858,6 +1926,7 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
 {
     out->total = out->n = 0;
     out->hits = nullptr;
+    out->sort = o->sort;
     // A writer may commit while we read; Xapian then asks us to reopen.
     return read_retrying(
         db,
@@ -1868,11 +1937,15 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
             // Ties go by identity, never by document id: ids differ
             // between one database and shards of it.
             auto identity = static_cast<Xapian::valueno>(lx_schema_slot(LX_F_IDENTITY));
-            if (o->sort == LX_SORT_RELEVANCE)
+            lx_sort sort = o->sort;
+            if (sort == LX_SORT_DEFAULT)
+                sort = query_ranks(q) ? LX_SORT_RELEVANCE : LX_SORT_DATE;
+            out->sort = sort;
+            if (sort == LX_SORT_RELEVANCE)
                 enq.set_sort_by_relevance_then_value(identity, false);
             else
                 enq.set_sort_by_value(static_cast<Xapian::valueno>(lx_schema_slot(LX_F_DATE)),
-                                      o->sort == LX_SORT_DATE_DESC);
+                                      sort == LX_SORT_DATE_DESC);
             if (db->collapse && !o->collapse_thread)
                 enq.set_collapse_key(identity);
             Xapian::doccount all = db->db->get_doccount();
@@ -1899,7 +1972,7 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
                     per_thread[*v] = v.get_termfreq();
             }
             std::vector<Row> rows;
-            if (o->sort == LX_SORT_RELEVANCE) {
+            if (sort == LX_SORT_RELEVANCE) {
                 // From the first hit: Xapian 1.4's MSet::fetch() crashes on
                 // an MSet that starts further on.
                 Xapian::doccount end = want ? offset + want : 0;
@@ -2016,44 +2089,28 @@ lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t
 }
 
 lx_status lx_db_query_words(lx_db *db, const lx_query_opts *o, char ***plain, size_t *n_plain,
-                            char ***stems, size_t *n_stems)
+                            char ***stems, size_t *n_stems, bool *in_attachments)
 {
     *plain = *stems = nullptr;
     *n_plain = *n_stems = 0;
+    *in_attachments = false;
     return read_retrying(db, [&] {
         std::vector<std::string> p, z;
-        Xapian::Query q = build_query(*db->db, o);
-        for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
-            const std::string &term = *t;
-            if (term.empty())
+        std::vector<std::string> terms;
+        positive_terms(build_query(*db->db, o), terms);
+        // Free words come as body terms too, unless in:attachment.
+        std::string at = lx_schema_prefix(LX_F_ATTACH_TEXT), zat = "Z" + at;
+        bool body = false;
+        for (const std::string &t : terms) {
+            std::string word;
+            bool stem;
+            if (!free_text_term(t, &word, &stem))
                 continue;
-            // Free-text terms have no prefix: they start with a lowercase letter
-            // or a non-ASCII byte; stems add "Z" in front.
-            // Free words also come as attachment-text terms (the subject's are
-            // left out, as for subject:WORD; their unprefixed twin is there).
-            bool fielded = false;
-            for (lx_field f : {LX_F_ATTACH_TEXT}) {
-                std::string fp = lx_schema_prefix(f);
-                if (fielded)
-                    break;
-                if (term.compare(0, fp.size(), fp) == 0 && term.size() > fp.size() &&
-                    !(term[fp.size()] >= 'A' && term[fp.size()] <= 'Z')) {
-                    p.push_back(term.substr(fp.size()));
-                    fielded = true;
-                } else if (term.size() > fp.size() + 1 && term[0] == 'Z' &&
-                           term.compare(1, fp.size(), fp) == 0) {
-                    z.push_back(term.substr(fp.size() + 1));
-                    fielded = true;
-                }
-            }
-            if (fielded)
-                continue;
-            unsigned char c0 = static_cast<unsigned char>(term[0]);
-            if (c0 == 'Z' && term.size() > 1 && !(term[1] >= 'A' && term[1] <= 'Z'))
-                z.push_back(term.substr(1));
-            else if (!(c0 >= 'A' && c0 <= 'Z'))
-                p.push_back(term);
+            (stem ? z : p).push_back(word);
+            body =
+                body || !(t.compare(0, at.size(), at) == 0 || t.compare(0, zat.size(), zat) == 0);
         }
+        *in_attachments = !body && !(p.empty() && z.empty());
         // A word found in several fields is listed once, in first-seen order.
         for (std::vector<std::string> *v : {&p, &z}) {
             std::vector<std::string> once;

@@ -225,6 +225,11 @@ typedef enum lx_sort {
     LX_SORT_RELEVANCE,
     LX_SORT_DATE,      /* oldest first */
     LX_SORT_DATE_DESC, /* newest first */
+    /* Relevance when the query has free words that rank its matches (not
+     * only under NOT), else date: a filter-only query (from:alice,
+     * verified:yes, date:2017, --from) gives every match the same weight,
+     * and its relevance order would be arbitrary. */
+    LX_SORT_DEFAULT,
 } lx_sort;
 
 typedef struct lx_query_opts {
@@ -262,16 +267,19 @@ typedef struct lx_results {
     size_t total;
     size_t n;
     lx_hit *hits;
+    lx_sort sort; /* the order used: never LX_SORT_DEFAULT */
 } lx_results;
 
 lx_status lx_db_search(lx_db *db, const lx_query_opts *opts, lx_results *out);
 
-/* The words a query looks for in free text, for marking matches: *plain
- * gets the unstemmed terms (lowercased, accents folded), *stems the stems
- * (French and English, without their "Z"). Both arrays and their strings
+/* The words a query looks for in free text, for marking matches (not those
+ * it excludes: "budget -lyon" looks for budget only): *plain gets the
+ * unstemmed terms (lowercased, accents folded), *stems the stems (French and
+ * English, without their "Z"); *in_attachments whether it looks for them
+ * only in attachment text (in:attachment). Both arrays and their strings
  * are malloc'd; free each and the arrays. */
 lx_status lx_db_query_words(lx_db *db, const lx_query_opts *opts, char ***plain, size_t *n_plain,
-                            char ***stems, size_t *n_stems);
+                            char ***stems, size_t *n_stems, bool *in_attachments);
 
 /* The French ("fr") or English ("en") stem of a lowercased word, written
  * into out (NUL-terminated, cut to size). */

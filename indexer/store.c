@@ -365,6 +365,39 @@ static lx_status store_attachment(lx_doc *doc, lx_record *rec, lx_strbuf *tmp,
     return st;
 }
 
+/* The start of each attachment's text, for snippets (LX_F_EXCERPTS):
+ * "N=TEXT" lines, within LX_MAX_EXCERPT_BYTES a file and
+ * LX_MAX_EXCERPTS_BYTES a message, cut at a character's boundary. */
+static lx_status store_excerpts(lx_doc *doc, lx_strbuf *tmp, const lx_attach_list *att)
+{
+    lx_record ex;
+    lx_record_init(&ex);
+    lx_status st = LX_OK;
+    size_t left = LX_MAX_EXCERPTS_BYTES;
+    for (size_t i = 0; i < att->n && !st && left; i++) {
+        const lx_attachment *a = &att->v[i];
+        if (!a->text_len)
+            continue;
+        size_t want = a->text_len;
+        if (want > LX_MAX_EXCERPT_BYTES)
+            want = LX_MAX_EXCERPT_BYTES;
+        if (want > left)
+            want = left;
+        size_t n = lx_utf8_cut(a->text, a->text_len, want);
+        char num[24];
+        snprintf(num, sizeof num, "%zu", a->n);
+        st = lx_record_add(&ex, num, a->text, n);
+        left -= n;
+    }
+    lx_strbuf_reset(tmp);
+    if (!st && ex.n)
+        st = lx_record_serialize(&ex, tmp);
+    if (!st && ex.n)
+        st = lx_doc_set_value(doc, lx_schema_slot(LX_F_EXCERPTS), tmp->buf, tmp->len);
+    lx_record_release(&ex);
+    return st;
+}
+
 lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc, const lx_message *m,
                          const lx_attach_list *att, const lx_dkim_verdict *dkim, lx_doc **out,
                          char fp[LX_SHA256_HEX_LEN + 1])
@@ -453,6 +486,8 @@ lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc, c
         with_text += att->v[i].text_len > 0 &&
                      (att->v[i].status == LX_ATT_OK || att->v[i].status == LX_ATT_TRUNCATED);
     }
+    if (!st && att)
+        st = store_excerpts(doc, &tmp, att);
     if (st ||
         (attached && (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS), "attachment"))) ||
         (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_ATTACH_COUNT),

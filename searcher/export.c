@@ -62,7 +62,7 @@ static lx_status write_all(const char *path, const char *data, size_t len, bool 
 }
 
 lx_status lx_export_file(lx_db *db, const lx_results *res, const char *path, bool bom,
-                         const char *meta, lx_strbuf *why)
+                         const char *meta, const lx_snippet_words *w, lx_strbuf *why)
 {
     lx_format fmt;
     if (!lx_export_format(path, &fmt)) {
@@ -83,6 +83,8 @@ lx_status lx_export_file(lx_db *db, const lx_results *res, const char *path, boo
     for (size_t i = 0; i < res->n && !st; i++) {
         lx_record rec;
         st = lx_hit_record(db, &res->hits[i], &rec);
+        if (!st)
+            st = lx_snippet_add(db, res->hits[i].id, &rec, w, false);
         if (!st)
             st = lx_output_hit(&out, &rec);
         lx_record_release(&rec);
@@ -137,7 +139,7 @@ static lx_status unique_name(const char *dir, const lx_record *rec, bool mbox, l
 }
 
 lx_status lx_export_dir(lx_db *db, const lx_results *res, const char *dir, const char *meta,
-                        size_t *copied, lx_strbuf *why)
+                        const lx_snippet_words *w, size_t *copied, lx_strbuf *why)
 {
     *copied = 0;
     if (mkdir(dir, 0755) != 0) {
@@ -168,7 +170,8 @@ lx_status lx_export_dir(lx_db *db, const lx_results *res, const char *dir, const
     lx_status st = lx_output_csv_header_plus(&manifest, "file");
     for (size_t i = 0; i < res->n && !st; i++) {
         lx_record rec;
-        if ((st = lx_hit_record(db, &res->hits[i], &rec))) {
+        if ((st = lx_hit_record(db, &res->hits[i], &rec)) ||
+            (st = lx_snippet_add(db, res->hits[i].id, &rec, w, false))) {
             lx_record_release(&rec);
             break;
         }

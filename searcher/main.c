@@ -194,7 +194,9 @@ static void usage(FILE *out)
           "  --excel              with a CSV export: a byte-order mark, for Excel\n"
           "  --export-dir DIR     copy the original of every hit into DIR, with manifest.csv\n"
           "                       and SHA256SUMS\n"
-          "  --sort ORDER         relevance (default), date (oldest first) or -date;\n"
+          "  --sort ORDER         relevance, date (oldest first) or -date; default:\n"
+          "                       relevance with free words, date for filters only\n"
+          "                       (from:alice, verified:yes, --from ADDR, no query);\n"
           "                       senders/recipients: count (default), address, first, last\n"
           "  --limit N            print at most N hits (senders, recipients: rows; thread:\n"
           "                       messages, in the order shown)\n"
@@ -214,7 +216,8 @@ static void usage(FILE *out)
           "leakdex-search budget -lyon. -- ends the options, so a query may start\n"
           "with '-word' only after it: leakdex-search -- -lyon budget.\n"
           "\nexit status: 0 something matched, 1 nothing matched (\"no messages match\"\n"
-          "on stderr), 2 error.\n",
+          "on stderr), 2 error (batch: a malformed line, reported with its number and\n"
+          "skipped; the other lines ran).\n",
           out);
 }
 
@@ -254,11 +257,14 @@ static bool parse_size(const char *s, size_t *out)
     return true;
 }
 
-/* The search order named by --sort (relevance, date, -date). */
+/* The search order named by --sort (relevance, date, -date); without it,
+ * relevance when the query has free words, else date (LX_SORT_DEFAULT). */
 static bool search_sort(const options *o, lx_sort *out)
 {
-    const char *n = o->sort_name ? o->sort_name : "relevance";
-    if (strcmp(n, "relevance") == 0)
+    const char *n = o->sort_name;
+    if (!n)
+        *out = LX_SORT_DEFAULT;
+    else if (strcmp(n, "relevance") == 0)
         *out = LX_SORT_RELEVANCE;
     else if (strcmp(n, "date") == 0)
         *out = LX_SORT_DATE;
@@ -415,9 +421,21 @@ static void json_str_or_null(lx_strbuf *m, const char *s)
         lx_strbuf_addstr(m, "null");
 }
 
+/* The name --sort gives the order a search used. */
+static const char *sort_name(lx_sort sort)
+{
+    switch (sort) {
+    case LX_SORT_RELEVANCE: return "relevance";
+    case LX_SORT_DATE: return "date";
+    case LX_SORT_DATE_DESC: return "-date";
+    case LX_SORT_DEFAULT: break;
+    }
+    return "relevance";
+}
+
 /* What an export says about itself: the query and filters, the index, the
- * leakdex that wrote it, when, and how many hits. */
-static void export_meta(const options *o, lx_db *db, size_t total, lx_strbuf *m)
+ * leakdex that wrote it, when, how many hits and in which order. */
+static void export_meta(const options *o, lx_db *db, size_t total, lx_sort sort, lx_strbuf *m)
 {
     char now[32], after[32] = "", before[32] = "";
     struct timespec ts;
@@ -442,20 +460,21 @@ static void export_meta(const options *o, lx_db *db, size_t total, lx_strbuf *m)
     json_str_or_null(m, before);
     lx_strbuf_addf(m, ",\"verified\":%s,\"has_attachment\":%s,\"sort\":",
                    o->verified ? "true" : "false", o->has_attachment ? "true" : "false");
-    json_str_or_null(m, o->sort_name ? o->sort_name : "relevance");
+    json_str_or_null(m, sort_name(sort));
     lx_strbuf_addf(m, "},\"hits\":%zu}", total);
 }
 
-/* --export and --export-dir: every hit, not a page. */
-static int export_run(const options *o, lx_db *db, const lx_results *res)
+/* --export and --export-dir: every hit, not a page, each with the snippet a
+ * hit list shows for the query's words w. */
+static int export_run(const options *o, lx_db *db, const lx_results *res, const lx_snippet_words *w)
 {
     lx_strbuf meta, why;
     lx_strbuf_init(&meta);
     lx_strbuf_init(&why);
-    export_meta(o, db, res->total, &meta);
+    export_meta(o, db, res->total, res->sort, &meta);
     int rc = res->total ? EXIT_HITS : EXIT_NO_HITS;
     if (o->export_file) {
-        if (lx_export_file(db, res, o->export_file, o->excel, meta.buf, &why))
+        if (lx_export_file(db, res, o->export_file, o->excel, meta.buf, w, &why))
             rc = fail("--export: %s", why.buf);
         else
             printf("exported %zu hits to %s\n", res->total, o->export_file);
@@ -463,7 +482,7 @@ static int export_run(const options *o, lx_db *db, const lx_results *res)
     if (o->export_dir && rc != EXIT_ERROR) {
         size_t copied = 0;
         lx_strbuf_reset(&why);
-        lx_status st = lx_export_dir(db, res, o->export_dir, meta.buf, &copied, &why);
+        lx_status st = lx_export_dir(db, res, o->export_dir, meta.buf, w, &copied, &why);
         if (st && st != LX_E_NOT_FOUND)
             rc = fail("--export-dir: %s", why.buf);
         else {
@@ -477,43 +496,21 @@ static int export_run(const options *o, lx_db *db, const lx_results *res)
     return rc;
 }
 
-/* Adds the hit's snippet to its record ("snippet", "snippet_matches"; and
- * "snippet_words" when the query had words, "snippet_bold" for a terminal). */
-static lx_status add_snippet(lx_record *rec, const lx_snippet_words *w, bool bold)
-{
-    const char *body = lx_record_get(rec, "body");
-    const char *subject = lx_record_get(rec, "subject");
-    lx_strbuf text, snip, ranges;
-    lx_strbuf_init(&text);
-    lx_strbuf_init(&snip);
-    lx_strbuf_init(&ranges);
-    /* The subject first: a match there shows when the body has none. */
-    lx_status st = lx_strbuf_addf(&text, "%s\n%s", subject ? subject : "", body ? body : "");
-    if (!st)
-        st = lx_snippet_make(text.buf, text.len, w, &snip, &ranges);
-    if (!st)
-        st = lx_record_add(rec, "snippet", snip.buf, snip.len);
-    if (!st)
-        st = lx_record_add(rec, "snippet_matches", ranges.buf, ranges.len);
-    if (!st && (w->n_plain || w->n_stems))
-        st = lx_record_add_str(rec, "snippet_words", "yes");
-    if (!st && bold)
-        st = lx_record_add_str(rec, "snippet_bold", "yes");
-    lx_strbuf_release(&text);
-    lx_strbuf_release(&snip);
-    lx_strbuf_release(&ranges);
-    return st;
-}
-
 /* batch QUERIES.txt: one query per line (blank lines and lines starting
- * with '#' skipped); a table of hits and verified hits per query; with
- * --export FILE (.csv or .ndjson) every hit with the query that found it. */
+ * with '#' skipped; a UTF-8 byte-order mark at the start of the file, as
+ * Excel's "CSV UTF-8" writes, removed); a table of hits and verified hits
+ * per query; with --export FILE (.csv or .ndjson) every hit with the query
+ * that found it. A malformed line is reported with its number and skipped,
+ * the others run: the status is then EXIT_ERROR, after the whole table. */
 static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
 {
     if (argc != 1)
         return fail("batch takes one file of queries, one per line");
     if (o->export_dir)
         return fail("batch: --export-dir is for a single search");
+    lx_sort sort;
+    if (!search_sort(o, &sort))
+        return fail("--sort: '%s' is not relevance, date or -date", o->sort_name);
     lx_format ef = LX_FMT_CSV;
     if (o->export_file && (!lx_export_format(o->export_file, &ef) || ef == LX_FMT_JSON))
         return fail("batch --export: name the file .csv or .ndjson");
@@ -547,14 +544,17 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
     else if (o->format == LX_FMT_TEXT)
         printf("%8s %8s  %s\n", "HITS", "VERIFIED", "QUERY");
     char *line = NULL;
-    size_t cap = 0, lineno = 0, any = 0;
+    size_t cap = 0, lineno = 0, any = 0, malformed = 0;
     ssize_t got;
     int rc = EXIT_NO_HITS;
     while (rc != EXIT_ERROR && (got = getline(&line, &cap, in)) >= 0) {
         lineno++;
         while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
             line[--got] = '\0';
-        const char *qtext = line + strspn(line, " \t");
+        const char *qtext = line;
+        if (lineno == 1 && strncmp(qtext, "\xEF\xBB\xBF", 3) == 0)
+            qtext += 3;
+        qtext += strspn(qtext, " \t");
         if (!*qtext || *qtext == '#')
             continue;
         lx_strbuf folded;
@@ -562,26 +562,42 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         lx_query_opts q;
         lx_strbuf_reset(&why);
         if (lx_query_check(qtext, &why) || lx_query_fold(qtext, &folded, &why)) {
-            rc = fail("%s:%zu: malformed query: %s", argv[0], lineno, why.buf);
+            fprintf(stderr, "leakdex-search: %s:%zu: malformed query: %s\n", argv[0], lineno,
+                    why.buf);
+            malformed++;
             lx_strbuf_release(&folded);
-            break;
+            continue;
         }
         prepare_query(o, NULL, &folded, &q); /* the options' filters */
         q.text = folded.buf;
         q.offset = q.limit = 0;
         q.count_only = !ex;
-        lx_results res, ver;
+        q.sort = sort;
+        lx_results res = {0}, ver = {0};
+        lx_snippet_words sw = {0};
         lx_status st = lx_db_search(db, &q, &res);
         lx_query_opts qv = q;
         qv.verified_only = true;
         qv.count_only = true;
         if (!st)
             st = lx_db_search(db, &qv, &ver);
+        if (!st && ex)
+            st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems,
+                                   &sw.in_attachments);
         lx_strbuf_release(&folded);
+        if (st == LX_E_QUERY) {
+            /* Xapian's parser refused what the checks let through. */
+            fprintf(stderr, "leakdex-search: %s:%zu: malformed query: %s\n", argv[0], lineno,
+                    lx_db_error(db));
+            malformed++;
+        } else if (st) {
+            rc = fail("%s:%zu: %s: %s", argv[0], lineno, lx_status_str(st), lx_db_error(db));
+        }
         if (st) {
-            rc = fail("%s:%zu: %s: %s", argv[0], lineno,
-                      st == LX_E_QUERY ? "malformed query" : lx_status_str(st), lx_db_error(db));
-            break;
+            lx_results_release(&res);
+            lx_results_release(&ver);
+            lx_snippet_words_release(&sw);
+            continue;
         }
         any += res.total;
         lx_strbuf_reset(&out);
@@ -596,10 +612,12 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
             lx_strbuf_addf(&out, ",\"hits\":%zu,\"verified\":%zu}\n", res.total, ver.total);
         }
         fwrite(out.buf, 1, out.len, stdout);
-        for (size_t i = 0; ex && i < res.n; i++) {
+        for (size_t i = 0; ex && i < res.n && !st; i++) {
             lx_record rec;
             lx_strbuf_reset(&out);
             st = lx_hit_record(db, &res.hits[i], &rec);
+            if (!st)
+                st = lx_snippet_add(db, res.hits[i].id, &rec, &sw, false);
             if (!st && ef == LX_FMT_CSV)
                 st = lx_output_csv_row_plus(&out, &rec, qtext);
             else if (!st) {
@@ -611,8 +629,11 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
                 fwrite(out.buf, 1, out.len, ex);
             lx_record_release(&rec);
         }
+        if (st)
+            rc = fail("%s:%zu: cannot export the hits: %s", argv[0], lineno, lx_status_str(st));
         lx_results_release(&res);
         lx_results_release(&ver);
+        lx_snippet_words_release(&sw);
         if (rc == EXIT_NO_HITS && any)
             rc = EXIT_HITS;
     }
@@ -625,6 +646,10 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         if (rc == EXIT_ERROR)
             unlink(tmp.buf);
     }
+    /* The lines that ran are all there (table and export); the status says
+     * that some did not. */
+    if (malformed && rc != EXIT_ERROR)
+        rc = EXIT_ERROR;
     lx_strbuf_release(&tmp);
     lx_strbuf_release(&out);
     lx_strbuf_release(&why);
@@ -706,20 +731,24 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree, 
     lx_results res;
     lx_snippet_words sw = {0};
     lx_status st = lx_db_search(db, &q, &res);
-    if (!st && !exporting && !o->count && !tree)
-        st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems);
+    /* The words a snippet marks: for hit lists and exports alike. */
+    if (!st && (exporting || (!o->count && !tree))) {
+        st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems,
+                               &sw.in_attachments);
+        if (st)
+            lx_results_release(&res);
+    }
     lx_strbuf_release(&folded);
     int rc = outcome(db, st, st ? 0 : res.total);
     if (st)
         return rc;
-    if (exporting) {
-        rc = export_run(o, db, &res);
+    if (exporting || o->count) {
+        if (exporting)
+            rc = export_run(o, db, &res, &sw);
+        else
+            printf("%zu\n", res.total);
         lx_results_release(&res);
-        return rc;
-    }
-    if (o->count) {
-        printf("%zu\n", res.total);
-        lx_results_release(&res);
+        lx_snippet_words_release(&sw);
         return rc;
     }
     lx_record *recs = calloc(res.n ? res.n : 1, sizeof *recs);
@@ -729,7 +758,7 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree, 
     for (; recs && made < res.n && !st; made++) {
         st = lx_hit_record(db, &res.hits[made], &recs[made]);
         if (!st && !tree)
-            st = add_snippet(&recs[made], &sw, isatty(STDOUT_FILENO));
+            st = lx_snippet_add(db, res.hits[made].id, &recs[made], &sw, isatty(STDOUT_FILENO));
     }
     if (!st && tree)
         st = thread_depths(recs, res.n);

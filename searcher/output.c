@@ -237,6 +237,26 @@ static lx_status plain_attachment(lx_strbuf *sb, const char *line)
     return st;
 }
 
+/* "#N NAME" ("#N (unnamed TYPE)" without a name): how a text hit line names
+ * an attachment; its types, size, hash and status are for `show` and the
+ * exports. */
+static lx_status attachment_name(lx_strbuf *sb, const char *line)
+{
+    const char *f[LX_ATTACH_NFIELDS];
+    size_t n[LX_ATTACH_NFIELDS];
+    for (size_t k = 0; k < LX_ATTACH_NFIELDS; k++)
+        sig_field(line, k, &f[k], &n[k]);
+    size_t num = att_index("n"), name = att_index("name"), type = att_index("type"),
+           sniffed = att_index("sniffed_type");
+    lx_status st = lx_strbuf_addf(sb, "#%.*s ", (int)n[num], f[num]);
+    if (!st && n[name])
+        st = lx_strbuf_add(sb, f[name], n[name]);
+    else if (!st)
+        st = lx_strbuf_addf(sb, "(unnamed %.*s)", (int)(n[type] ? n[type] : n[sniffed]),
+                            n[type] ? f[type] : f[sniffed]);
+    return st;
+}
+
 /* "pass", "pass weak" (a weak key verified it), "fail", ..., "unchecked". */
 static lx_status verdict_label(lx_strbuf *sb, const lx_record *r)
 {
@@ -612,7 +632,13 @@ static lx_status json_column(lx_strbuf *sb, const lx_record *r, const struct col
             while (*m == ' ')
                 m++;
         }
-        return st ? st : lx_strbuf_addstr(sb, "]}");
+        /* The attachment whose text it comes from, or null. */
+        const char *in = get(r, "snippet_attachment");
+        if (!st)
+            st = lx_strbuf_addstr(sb, "],\"attachment\":");
+        if (!st)
+            st = lx_strbuf_addstr(sb, *in ? in : "null");
+        return st ? st : lx_strbuf_addch(sb, '}');
     }
     case COL_ATTACH:
     case COL_SIGNERS:
@@ -869,14 +895,14 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r)
             line->buf[i] = ' ';
     if (!st)
         st = lx_strbuf_addch(line, '\n');
-    /* Each attachment file on a line of its own. */
+    /* Each attachment file on a line of its own, by its name. */
     for (size_t i = 0; i < r->n && !st; i++) {
         if (strcmp(r->pairs[i].key, "attachment") != 0)
             continue;
         size_t start_att = line->len;
         st = lx_strbuf_addstr(line, "    attachment ");
         if (!st)
-            st = plain_attachment(line, r->pairs[i].value);
+            st = attachment_name(line, r->pairs[i].value);
         for (size_t k = start_att; k < line->len; k++)
             if ((unsigned char)line->buf[k] < 32)
                 line->buf[k] = ' ';

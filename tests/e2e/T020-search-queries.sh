@@ -81,4 +81,33 @@ expect_eq "--sort -date" "003.horizon@$C 002.horizon@example.org" \
 expect_eq "--offset past the first hit" "002.horizon@example.org" \
     "$(search --sort -date --offset 1 --limit 1 --format ndjson date:2009 | python3 -c 'import json,sys; print(" ".join(json.loads(l)["message_id"] for l in sys.stdin))')"
 
+# Without --sort: a query with free words in relevance order; a filter-only
+# query (no free words) oldest first, as --sort date (undated first).
+order() { search --format ndjson "$@" | python3 -c 'import json,sys; print(" ".join(json.loads(l)["message_id"].split(".")[0] for l in sys.stdin))'; }
+alice="001 005 029 201 102 014 117"
+expect_eq "from:alice: oldest first" "$alice" "$(order from:alice)"
+expect_eq "--from: oldest first" "$alice" "$(order --from alice.martin@campagne-exemple.fr)"
+expect_eq "date:2009: oldest first" "001 108 307 002 003" "$(order date:2009)"
+expect_eq "year:2017: oldest first" "024 305 306 025 026 114 115 015 014 107 116 117" \
+    "$(order year:2017)"
+expect_eq "NOT word ranks nothing: oldest first, undated first" "031 001 108" \
+    "$(order --limit 3 NOT budget)"
+expect_eq "no query: every message, oldest first" "031 001 108" "$(order --limit 3)"
+expect_eq "paging a filter-only query" "029 201" "$(order --offset 2 --limit 2 from:alice)"
+expect_eq "--sort relevance still wins" "029 001 102 117 005 201 014" "$(order --sort relevance from:alice)"
+expect_eq "--sort -date still wins" "117 014 102 201 029 005 001" "$(order --sort -date from:alice)"
+expect_eq "free words: relevance, not date" "202 213 023 212 002 004 016" "$(order budget)"
+expect_eq "free words with a filter: relevance" "$(order --sort relevance budget from:thomas)" \
+    "$(order budget from:thomas)"
+expect_eq "the text list too" "0ccf4332b0e7 477ec85e34a4" "$(search --limit 2 from:alice | cut -c1-12 | tr '\n' ' ' | sed 's/ $//')"
+search --export "$WORK/alice.json" from:alice >/dev/null
+expect_eq "an export in that order, and says so" "date $alice" \
+    "$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["export"]["query"]["sort"], " ".join(h["message_id"].split(".")[0] for h in d["hits"]))' "$WORK/alice.json")"
+search --export "$WORK/budget.json" budget >/dev/null
+expect_eq "an export with words says relevance" "relevance" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["export"]["query"]["sort"])' "$WORK/budget.json")"
+
 finish

@@ -20,7 +20,19 @@ assert r["date"] == "2011-06-14T07:30:00Z", r["date"]
 assert r["id"] == r["sha256"][:12] and len(r["sha256"]) == 64
 assert r["dkim"] == "none" and r["signers"] == "" and r["attachments"] == ""
 assert r["paths"].endswith("/eml/004.eml"), r["paths"]
+# The snippet the text hit line shows, without terminal highlighting.
+want = ("… trouveras ci-dessous le budget prévisionnel de la tournée d'été (six étapes, du 4 "
+        "au 29 juillet) : - location des salles ............ 8 400 € - transport et "
+        "hébergement ....... 6 150 € - impression (tracts, affiches …")
+assert r["snippet"] == want, r["snippet"]
+assert all(x["snippet"] for x in rows), [x["message_id"] for x in rows if not x["snippet"]]
 PY
+expect_eq "the export's snippets are the hit list's" \
+    "$(search --format csv budget | python3 -c 'import csv,sys; print(sorted((r["id"], r["snippet"]) for r in csv.DictReader(sys.stdin)))')" \
+    "$(python3 -c 'import csv,sys; print(sorted((r["id"], r["snippet"]) for r in csv.DictReader(open(sys.argv[1], newline=""))))' "$X/budget.csv")"
+expect_eq "the text hit line shows that snippet" \
+    "    … trouveras ci-dessous le budget prévisionnel de la tournée d'été (six étapes, du 4 au 29 juillet) : - location des salles ............ 8 400 € - transport et hébergement ....... 6 150 € - impression (tracts, affiches …" \
+    "$(search id:004.horizon@campagne-exemple.fr budget | sed -n 2p)"
 meta() { python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print($2)" "$1"; }
 expect_eq "CSV meta: query, hits, index, version" "budget 7 True 0.1.0" \
     "$(meta "$X/budget.csv.meta.json" 'm["query"]["text"], m["hits"], m["database"]["documents"] == 117, m["leakdex_version"]')"
@@ -41,6 +53,13 @@ assert q["after"] == "2019-06-01T00:00:00Z", q["after"]
 assert d["total"] == len(d["hits"]) == d["export"]["hits"] > 0, d["total"]
 assert all(h["dkim"] == "pass" and h["date"] >= "2019-06" for h in d["hits"])
 PY
+search --export "$X/budget.json" budget >/dev/null
+expect_eq "JSON export: the snippet and its matches" '["budget"]' \
+    "$(python3 -c '
+import json, sys
+h = [h for h in json.load(open(sys.argv[1]))["hits"] if h["message_id"] == "004.horizon@campagne-exemple.fr"][0]
+s = h["snippet"]
+print(json.dumps([s["text"][a:b] for a, b in s["matches"]]))' "$X/budget.json")"
 search --export "$X/all.ndjson" >/dev/null
 expect_eq "NDJSON export: one line per message" 117 "$(wc -l <"$X/all.ndjson")"
 expect_eq "NDJSON meta" 117 "$(meta "$X/all.ndjson.meta.json" 'm["hits"]')"
@@ -77,6 +96,10 @@ expect_eq "files" "2011-06-14_$(search id:004.horizon@campagne-exemple.fr | cut 
 cmp -s "$X/orig/2011-06-14_"*.eml "$DATA/eml/004.eml" && ok || bad "the copy is the original, byte for byte"
 expect_eq "manifest: a row per hit, the file named" 2 \
     "$(python3 -c 'import csv,sys; print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if r["file"]))' "$X/orig/manifest.csv")"
+search --export-dir "$X/orig2" budget >/dev/null
+expect_eq "manifest: the snippets too" \
+    "$(python3 -c 'import csv,sys; print(sorted((r["id"], r["snippet"]) for r in csv.DictReader(open(sys.argv[1], newline=""))))' "$X/budget.csv")" \
+    "$(python3 -c 'import csv,sys; print(sorted((r["id"], r["snippet"]) for r in csv.DictReader(open(sys.argv[1], newline=""))))' "$X/orig2/manifest.csv")"
 expect_status "an export directory is never reused" 2 search --export-dir "$X/orig" budget
 expect_status "--excel without a CSV export" 2 search --excel budget
 expect_status "--export of an unknown format" 2 search --export "$X/a.xls" budget

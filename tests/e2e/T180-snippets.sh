@@ -21,6 +21,8 @@ expect_eq "stems mark the inflected word" "cs-074@charset.example candidats" "$(
 expect_eq "CJK text has a snippet" "1" \
     "$(search --format ndjson 北京 | python3 -c 'import json,sys; h=json.loads(sys.stdin.readline()); print(int("北京" in h["snippet"]["text"]))')"
 
+expect_eq "NOT word: no words to show, no snippet line" 1 "$(search --limit 1 NOT elysee | wc -l)"
+
 # Text: a second line with the snippet when the query has words.
 expect_eq "text: two lines a hit" 2 "$(search candidat | wc -l)"
 search candidat | sed -n 2p | grep -q '^    .*candidats' && ok || bad "snippet line: $(search candidat)"

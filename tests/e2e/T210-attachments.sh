@@ -100,11 +100,90 @@ expect_eq "show: one line per attachment" \
     "Attachment   #1 scan.bin (application/octet-stream, content application/pdf, 647 bytes, sha256 $(search --format ndjson xylophone | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["attachments"][0]["sha256"])'), ok)" \
     "$(search show "$id11" | grep '^Attachment')"
 
-expect_eq "text: one line per attachment under the hit" \
-    "    attachment #1 rapport.zip (application/zip, 1122 bytes, sha256 609174e6dd1334c1e04584595da71e806d137b09d9277234eae6a1e5e8f729fb, ok)
-    attachment #2 in #1 rapport/funiculaire.docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document, 986 bytes, sha256 6ffc1cab40bf979db83ab82672cdccfad23f0d374806fea1e2b40a1c71a8f3b8, ok)
-    attachment #3 in #1 rapport/lisez-moi.txt (text/plain, 26 bytes, sha256 5d5a13213b03522cc3cf24a6bed2055bf521210e4d37e60808e96f4257e0faeb, ok)" \
-    "$(search funiculaire | grep '^    attachment')"
+# Text hit lines name each attachment by its number and file name; types,
+# sizes, hashes and statuses are for show and the exports.
+expect_eq "text: one line per attachment under the hit, its name" \
+    "d28752398ef9  2018-03-08 10:00  none       Archives Test  Rapport zippé
+    attachment #1 rapport.zip
+    attachment #2 rapport/funiculaire.docx
+    attachment #3 rapport/lisez-moi.txt
+    [in rapport/funiculaire.docx] Rapport Le funiculaire de Montmartre ferme en août" \
+    "$(search funiculaire)"
+expect_eq "text: an unnamed attachment by its type" \
+    "    attachment #1 (unnamed message/rfc822)
+    attachment #2 gondola.pdf" "$(search gondola | grep '^    attachment')"
+
+# A hit found in an attachment's text shows its snippet from that text,
+# naming the attachment; the body's words come first.
+expect_eq "a PDF's text" "    [in contrat.pdf] The marmalade contract was signed in Quimper on Tuesday" \
+    "$(search marmalade | grep -A2 'Contrat en PDF' | tail -n 1)"
+expect_eq "a body that has the word: its snippet" "    … second copy of the marmalade contract, for the archive" \
+    "$(search marmalade | grep -A2 'Contrat, encore' | tail -n 1)"
+expect_eq "in:attachment: the attachment's text first, though the body has the word" \
+    "    [in contrat-copie.pdf] The marmalade contract was signed in Quimper on Tuesday" \
+    "$(search in:attachment marmalade | grep -A2 'Contrat, encore' | tail -n 1)"
+expect_eq "in:body: the body's" "    … second copy of the marmalade contract, for the archive" \
+    "$(search in:body marmalade | tail -n 1)"
+expect_eq "a file inside winmail.dat" "    [in mandarines.txt] Les mandarines du marché couvert sont arrivées" \
+    "$(search mandarines | tail -n 1)"
+expect_eq "JSON: the text, the match, the attachment's number" \
+    '{"text": "[in contrat.pdf] The marmalade contract was signed in Quimper on Tuesday", "matches": [[21, 30]], "attachment": 1} marmalade' \
+    "$(search --format ndjson at-01 OR marmalade | python3 -c '
+import json, sys
+for l in sys.stdin:
+    h = json.loads(l)
+    if h["message_id"] == "at-01@attach.example":
+        s = h["snippet"]
+        print(json.dumps(s, ensure_ascii=False), s["text"][s["matches"][0][0]:s["matches"][0][1]])')"
+expect_eq "JSON: a body snippet names no attachment" "null" \
+    "$(search --format ndjson id:at-15@attach.example marmalade | python3 -c 'import json,sys; print(json.dumps(json.loads(sys.stdin.readline())["snippet"]["attachment"]))')"
+expect_eq "CSV export: the same snippet" "[in contrat.pdf] The marmalade contract was signed in Quimper on Tuesday" \
+    "$(search --export "$WORK/m.csv" id:at-01@attach.example marmalade >/dev/null &&
+        python3 -c 'import csv,sys; print(next(csv.DictReader(open(sys.argv[1], newline="")))["snippet"])' "$WORK/m.csv")"
+script -qec "$LEAKDEX_SEARCH --db $LEAKDEX_DB pangolin" /dev/null | grep -q $'\[in note.rtf\] Le \e\[1mpangolin\e\[0m de la' && ok ||
+    bad "bold on a terminal, past the attachment's name"
+
+# Long texts: the snippet around the first match deep in a file; past the
+# part kept for snippets (128 KiB a file, 512 KiB a message) the hit is
+# still found, and shows the start of its subject and body.
+mkdir -p "$WORK/long"
+python3 - "$WORK/long" <<'PY'
+import base64, os, sys
+def msg(name, subject, body, atts):
+    b = "==b=="
+    parts = [f"From: Archives Test <archives@attach.example>\nTo: x@attach.example\n"
+             f"Subject: {subject}\nDate: Mon, 02 Apr 2018 10:00:00 +0000\n"
+             f"Message-ID: <{name}@attach.example>\nMIME-Version: 1.0\n"
+             f"Content-Type: multipart/mixed; boundary=\"{b}\"\n\n--{b}\n"
+             f"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n{body}\n"]
+    for fn, text in atts:
+        data = base64.encodebytes(text.encode()).decode()
+        parts.append(f"--{b}\nContent-Type: text/plain; charset=utf-8\n"
+                     f"Content-Disposition: attachment; filename=\"{fn}\"\n"
+                     f"Content-Transfer-Encoding: base64\n\n{data}")
+    parts.append(f"--{b}--\n")
+    open(os.path.join(sys.argv[1], name + ".eml"), "w", encoding="utf-8").write("".join(parts))
+filler = "".join(f"Ligne {i} du relevé : rien à signaler ce jour-là.\n" for i in range(1, 301))
+msg("long", "Relevés du trimestre", "Les relevés sont en pièce jointe.",
+    [("notes.txt", "Rien ici.\n"),
+     ("budget 2017.txt", filler + "La subvention ornithorynque passe à 12 000 € en 2018, votée en conseil.\n" + filler)])
+big = "x" * 60 + " "
+big = big * ((140 << 10) // len(big) + 1)
+msg("past", "Archive lourde", "Le fichier est joint.", [("gros.txt", big + "zorglub est là.\n")])
+msg("many", "Cinq fichiers", "Cinq fichiers joints.",
+    [(f"f{i}.txt", big[:128 << 10] + f"marsupilami {i}\n" if i < 5 else "marsupilami 5\n") for i in range(1, 6)])
+PY
+index --quiet --db "$WORK/longdb" "$WORK/long" >/dev/null 2>&1
+expect_eq "deep in a long file: the words around the first match" \
+    "    [in budget 2017.txt] … jour-là. La subvention ornithorynque passe à 12 000 € en 2018, votée en conseil. Ligne 1 du relevé : rien à signaler ce jour-là. Ligne 2 du relevé : rien à signaler ce jour-là. Ligne 3 du relevé : rien à signaler ce jour-là …" \
+    "$(search --db "$WORK/longdb" ornithorynque | tail -n 1)"
+expect_eq "past a file's 128 KiB: found, the body's start shown" \
+    "    attachment #1 gros.txt
+    Archive lourde Le fichier est joint" "$(search --db "$WORK/longdb" zorglub | tail -n 2)"
+expect_eq "past a message's 512 KiB: found, the body's start shown" "    Cinq fichiers Cinq fichiers joints" \
+    "$(search --db "$WORK/longdb" marsupilami | tail -n 1)"
+expect_eq "a filter-only query reads no attachment text" "    attachment #2 budget 2017.txt" \
+    "$(search --db "$WORK/longdb" id:long@attach.example | tail -n 1)"
 
 # stats counts every attachment file, nested ones included.
 expect_eq "stats" "attachments: 26 (one per attached file, nested ones included), 15 with text extracted" \

@@ -149,7 +149,8 @@ $(diff <(echo "$want") <(echo "$got") | head -8)"; fi
     done
 }
 
-same "every message, relevance" --format csv
+same "every message, the default order (date: no words)" --format csv
+same "every message, relevance" --sort relevance --format csv
 same "every message, by date" --sort date --format ndjson
 same "every message, newest first" --sort -date
 same "a page by date" --sort date --limit 7 --offset 20 --format json

@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ns < 8)
             stems[ns++] = t;
     }
-    lx_snippet_words w = {plain, np, stems, ns};
+    lx_snippet_words w = {plain, np, stems, ns, false};
     if (lx_snippet_make(text.buf, text.len, &w, &out, &ranges) != LX_OK)
         abort();
     if (!lx_utf8_valid(out.buf, out.len) || out.len > 4 * LX_SNIPPET_BYTES + 64)

@@ -92,12 +92,37 @@ static void test_escape(void **state)
                {" lead", "\" lead\""},
                {"\"", "\"\"\"\""},
                {"\"edge\"", "\"\"\"edge\"\"\""},
-               {"", ""}};
+               {"", ""},
+               /* Formulas to a spreadsheet: a quote in front, quoted. */
+               {"=1+2", "\"'=1+2\""},
+               {"+33 1 23", "\"'+33 1 23\""},
+               {"-2", "\"'-2\""},
+               {"@SUM(A1)", "\"'@SUM(A1)\""},
+               {"\t=1", "\"'\t=1\""},
+               {"\r=1", "\"'\r=1\""},
+               {"=cmd|' /C calc'!A0", "\"'=cmd|' /C calc'!A0\""},
+               {"=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+               {"=", "\"'=\""},
+               /* Only the first character counts. */
+               {"a=1", "a=1"},
+               {"1-2", "1-2"},
+               {"x@y", "x@y"},
+               {"'=1", "'=1"}};
     for (size_t i = 0; i < sizeof csv / sizeof csv[0]; i++) {
         lx_strbuf_reset(&sb);
         assert_int_equal(lx_escape_csv(&sb, csv[i].in, strlen(csv[i].in)), LX_OK);
         assert_string_equal(sb.buf, csv[i].out);
     }
+    lx_strbuf_reset(&sb);
+    assert_int_equal(lx_escape_csv_quoted(&sb, "-1", 2), LX_OK);
+    assert_string_equal(sb.buf, "\"'-1\"");
+    lx_strbuf_reset(&sb);
+    assert_int_equal(lx_escape_csv_quoted(&sb, "171e42724376", 12), LX_OK);
+    assert_string_equal(sb.buf, "\"171e42724376\"");
+    /* A NUL byte first is not a formula. */
+    lx_strbuf_reset(&sb);
+    assert_int_equal(lx_escape_csv(&sb, "\0=", 2), LX_OK);
+    assert_int_equal(sb.len, 2);
     lx_strbuf_release(&sb);
 }
 
