@@ -10,7 +10,7 @@ extern "C" {
 
 /* Bump when the meaning of any prefix, slot or document-data key changes. A
  * database built by another version is refused, never misread. */
-#define LX_SCHEMA_VERSION 8
+#define LX_SCHEMA_VERSION 9
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
 
 /* One metadata key per source file indexed completely, this prefix and the

@@ -88,13 +88,14 @@ static lx_status add_address(lx_record *rec, const char *key, const lx_address *
     return st;
 }
 
-/* Indexes text in its search form (accents folded), so that élysée, Elysee
- * and ELYSÉE are one word; the stored text keeps its accents. */
+/* Indexes text in its search form (accents folded, elisions split: see
+ * lx_textfold_terms), so that élysée, Elysee, ELYSÉE and l'Élysée are one
+ * word; the stored text keeps its accents. */
 static lx_status index_folded(lx_doc *doc, lx_field f, const char *text, size_t len)
 {
     lx_strbuf folded;
     lx_strbuf_init(&folded);
-    lx_status st = lx_textfold_search(&folded, text, len);
+    lx_status st = lx_textfold_terms(&folded, text, len);
     if (!st)
         st = lx_doc_index_text(doc, lx_schema_prefix(f), folded.buf, folded.len);
     lx_strbuf_release(&folded);
