@@ -36,8 +36,8 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
     {LX_F_SUBJECT, "subject", "subject", "XS", -1, LX_KIND_TEXT, "words of the subject",
      "subject:réunion or subject:\"budget 2017\""},
     {LX_F_BODY, "text", NULL, "", -1, LX_KIND_TEXT,
-     "words of the body; a query's free words (no field name) search the body, the subject "
-     "and attachment text",
+     "words of the body; a query's free words (no field name) search the body, the subject, "
+     "attachment text and the From, To, Cc and Reply-To names and addresses",
      "zeppelin or \"budget prévisionnel\""},
     {LX_F_YEAR, "year", "year", "XY", -1, LX_KIND_BOOLEAN, "UTC year of the date", "year:2016"},
     {LX_F_MONTH, "month", "month", "XM", -1, LX_KIND_BOOLEAN, "UTC year and month of the date",
@@ -121,6 +121,12 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "number of attachment files, nested ones included (stats)", NULL},
     {LX_F_ATTACH_TEXTS, "attachments_with_text", NULL, NULL, 9, LX_KIND_VALUE,
      "number of attachment files whose text was extracted (stats)", NULL},
+    /* Schema 9: free text also searches the people of a message (notmuch
+     * does likewise); from: and to: keep their own fields. Bcc is left out:
+     * only the sender's copy has it. */
+    {LX_F_PEOPLE, "people", NULL, "XP", -1, LX_KIND_TEXT,
+     "words of the From, To, Cc and Reply-To names and addresses (searched by free words)",
+     NULL},
 };
 
 const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS] = {

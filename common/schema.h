@@ -58,6 +58,7 @@ typedef enum lx_field {
     LX_F_FILETYPE,       /* short file type from the sniffed MIME type: pdf, docx... */
     LX_F_ATTACH_COUNT,   /* attachments of the message, nested ones included */
     LX_F_ATTACH_TEXTS,   /* of which text was extracted */
+    LX_F_PEOPLE,         /* From, To, Cc, Reply-To names and addresses: free text searches them */
     LX_F_COUNT_          /* number of fields; not a field */
 } lx_field;
 

@@ -26,6 +26,8 @@
 #include "caps.h"
 #include "schema.h"
 #include "shard.h"
+#include "strbuf.h"
+#include "textfold.h"
 #include "utf8.h"
 
 // One database of a handle opened over several (shards, stub file lines).
@@ -478,8 +480,9 @@ Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const ch
 }
 
 // Where a query's free words are looked for: the body (unprefixed terms),
-// the subject and attachment text; in:body and in:attachment narrow that
-// to one. They are taken out of the text; returns the fields' prefixes.
+// the subject, attachment text and the people (From, To, Cc, Reply-To);
+// in:body and in:attachment narrow that to one. They are taken out of the
+// text; returns the fields' prefixes.
 std::vector<std::string> take_in_field(std::string &text)
 {
     std::string prefix, kept;
@@ -519,7 +522,26 @@ std::vector<std::string> take_in_field(std::string &text)
     if (narrowed)
         return {prefix};
     return {lx_schema_prefix(LX_F_BODY), lx_schema_prefix(LX_F_SUBJECT),
-            lx_schema_prefix(LX_F_ATTACH_TEXT)};
+            lx_schema_prefix(LX_F_ATTACH_TEXT), lx_schema_prefix(LX_F_PEOPLE)};
+}
+
+// The words of name (folded as the indexer folds text) as a phrase of the
+// text field f: what from:"NAME" finds.
+Xapian::Query name_query(Xapian::Database &db, lx_field f, const char *name)
+{
+    lx_strbuf folded;
+    lx_strbuf_init(&folded);
+    lx_status st = lx_textfold_terms(&folded, name, std::strlen(name));
+    std::string words = st ? std::string() : std::string(folded.buf, folded.len);
+    lx_strbuf_release(&folded);
+    if (st == LX_E_NOMEM)
+        throw std::bad_alloc();
+    std::replace(words.begin(), words.end(), '"', ' ');
+    Xapian::QueryParser qp;
+    qp.set_database(db);
+    qp.add_prefix("", lx_schema_prefix(f));
+    Xapian::Query q = qp.parse_query("\"" + words + "\"", Xapian::QueryParser::FLAG_PHRASE);
+    return q.empty() ? Xapian::Query::MatchNothing : q;
 }
 
 Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
@@ -555,7 +577,12 @@ Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
         std::string prefix = lx_schema_prefix(f.field);
         Xapian::Query any;
         for (size_t i = 0; i < f.n; i++) {
-            Xapian::Query t(cut_term(prefix, ascii_lower(f.values[i])));
+            // --from and --to take an address; a value without '@' is a
+            // name: the words of from: or to:, in order.
+            Xapian::Query t =
+                f.field != LX_F_FROM_DOMAIN && !std::strchr(f.values[i], '@')
+                    ? name_query(db, f.field == LX_F_FROM_ADDR ? LX_F_FROM : LX_F_TO, f.values[i])
+                    : Xapian::Query(cut_term(prefix, ascii_lower(f.values[i])));
             any = any.empty() ? t : Xapian::Query(Xapian::Query::OP_OR, any, t);
         }
         q = Xapian::Query(Xapian::Query::OP_FILTER, q, any);

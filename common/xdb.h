@@ -229,9 +229,12 @@ typedef enum lx_sort {
 
 typedef struct lx_query_opts {
     const char *text;              /* query string; NULL, "" or "*" match everything */
-    const char *const *from_addrs; /* exact sender addresses, OR-ed; may be NULL */
+    /* Exact sender addresses, OR-ed; may be NULL. A value without '@' is a
+     * name: the words of the sender's name or address, in order, as
+     * from:"NAME" (folded here as the indexer folds text). */
+    const char *const *from_addrs;
     size_t n_from;
-    const char *const *to_addrs; /* exact To/Cc/Bcc addresses, OR-ed; may be NULL */
+    const char *const *to_addrs; /* exact To/Cc/Bcc addresses (or names, as to:"NAME"), OR-ed */
     size_t n_to;
     const char *const *domains; /* exact sender domains, OR-ed; may be NULL */
     size_t n_domains;
