@@ -17,6 +17,7 @@
  * unique id, X-prefixes for the rest).
  *
  * The document data is a list of key=value lines; see record.h and the README.
+ * Rows of kind LX_KIND_DATA name keys of it that the searcher reads.
  */
 static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
     {LX_F_SHA256, "sha256", NULL, "Q", -1, LX_KIND_BOOLEAN,
@@ -127,6 +128,12 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
     {LX_F_PEOPLE, "people", NULL, "XP", -1, LX_KIND_TEXT,
      "words of the From, To, Cc and Reply-To names and addresses (searched by free words)",
      NULL},
+    /* The sender's clock: "+02:00", "-05:30", "+00:00"; absent when the Date
+     * header gave no usable zone (none, -0000, a name GMime does not know),
+     * or the date came from a Received header. Outputs show date_local
+     * from it; the date itself is always UTC. */
+    {LX_F_DATE_OFFSET, "date_offset", NULL, NULL, -1, LX_KIND_DATA,
+     "the UTC offset the Date header was written with, \"+02:00\" (absent when unknown)", NULL},
 };
 
 const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS] = {

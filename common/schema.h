@@ -59,6 +59,7 @@ typedef enum lx_field {
     LX_F_ATTACH_COUNT,   /* attachments of the message, nested ones included */
     LX_F_ATTACH_TEXTS,   /* of which text was extracted */
     LX_F_PEOPLE,         /* From, To, Cc, Reply-To names and addresses: free text searches them */
+    LX_F_DATE_OFFSET,    /* the UTC offset the Date header was written with (document data) */
     LX_F_COUNT_          /* number of fields; not a field */
 } lx_field;
 
@@ -67,6 +68,7 @@ typedef enum lx_field_kind {
     LX_KIND_TEXT,    /* positional words, phrases work */
     LX_KIND_VALUE,   /* a value slot: ranges and sorting */
     LX_KIND_ALIAS,   /* a query name answered from another field's terms */
+    LX_KIND_DATA,    /* a key of the document data (no term, no slot): name is the key */
 } lx_field_kind;
 
 typedef struct lx_field_def {

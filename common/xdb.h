@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "status.h"
+#include "tz.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -239,7 +240,10 @@ typedef struct lx_query_opts {
     const char *const *domains; /* exact sender domains, OR-ed; may be NULL */
     size_t n_domains;
     bool has_attachment; /* only messages with an attachment */
-    bool has_after;      /* date >= after (seconds, UTC) */
+    /* The zone whose clocks date:, year: and month: are read on (NULL:
+     * UTC); after and before are instants already. Not owned. */
+    const lx_tz *tz;
+    bool has_after; /* date >= after (seconds, UTC) */
     int64_t after;
     bool has_before; /* date <= before */
     int64_t before;

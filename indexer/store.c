@@ -423,6 +423,15 @@ lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc, c
     if ((st = lx_record_add_str(&rec, "date", iso)) ||
         (st = lx_record_add_str(&rec, "date_source", lx_message_date_source_name(m->date_source))))
         goto out;
+    /* The sender's clock, as its Date header wrote it; the date stays UTC
+     * and the year and month terms are UTC's. */
+    if (m->date_source == LX_DATE_HEADER && m->date_offset_known) {
+        char local[32];
+        lx_date_format_local(m->date, m->date_offset, local);
+        if ((st = lx_record_add_str(&rec, lx_schema_field(LX_F_DATE_OFFSET)->name,
+                                    local + strlen(local) - 6)))
+            goto out;
+    }
 
     if ((st = lx_record_add_str(&rec, "from_name", m->from.name)) ||
         (st = lx_record_add_str(&rec, "from_address", m->from.addr)) ||
