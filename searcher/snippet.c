@@ -40,7 +40,7 @@ static bool matches(const char *w, size_t n, const lx_snippet_words *words)
     lx_strbuf folded;
     lx_strbuf_init(&folded);
     bool hit = false;
-    if (lx_textfold_search(&folded, w, n) == LX_OK) {
+    if (lx_textfold_terms(&folded, w, n) == LX_OK) {
         gchar *lower = g_utf8_strdown(folded.buf, (gssize)folded.len);
         if (lower) {
             hit = in_list(words->plain, words->n_plain, lower);
@@ -73,9 +73,18 @@ lx_status lx_snippet_make(const char *text, size_t len, const lx_snippet_words *
         const char *q = p;
         while (q < end) {
             gunichar d = g_utf8_get_char_validated(q, end - q);
-            if (d == (gunichar)-1 || d == (gunichar)-2 ||
-                !(g_unichar_isalnum(d) || g_unichar_ismark(d)))
+            if (d == (gunichar)-1 || d == (gunichar)-2)
                 break;
+            /* An apostrophe between letters is inside the word, as the
+             * index has it: l'Élysée (elysee), aujourd'hui. */
+            if ((d == '\'' || d == 0x2019 || d == 0x2018 || d == 0x02BC) && q > p) {
+                const char *r = g_utf8_next_char(q);
+                gunichar e = r < end ? g_utf8_get_char_validated(r, end - r) : (gunichar)-1;
+                if (e == (gunichar)-1 || e == (gunichar)-2 || !g_unichar_isalnum(e))
+                    break;
+            } else if (!(g_unichar_isalnum(d) || g_unichar_ismark(d))) {
+                break;
+            }
             q = g_utf8_next_char(q);
         }
         if (n == alloc) {

@@ -74,6 +74,16 @@ expect_ids "confirmer: the stem of confirmé" "$(fr 01)" confirmer
 expect_ids "hôtels: the stem of l'hôtel" "$(fr 03)" hôtels
 expect_ids "wildcard after an elision" "$(fr 05)" "l'abrico*"
 
+# Snippets mark the words as the search matched them, apostrophes and all.
+expect_eq "snippet matches: elided and whole words" "l'Élysée L'Élysée|Aujourd'hui|Aujourd’hui" \
+    "$(search --format ndjson --sort date elysee OR "aujourd'hui" | python3 -c '
+import json, sys
+out = []
+for line in sys.stdin:
+    s = json.loads(line)["snippet"]
+    out.append(" ".join(s["text"][a:b] for a, b in s["matches"]))
+print("|".join(out))')"
+
 # --- Free text covers the people -----------------------------------------
 
 expect_ids "leveque: To, To, From" "$(fr 10 12 13)" leveque
