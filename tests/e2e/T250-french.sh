@@ -256,6 +256,12 @@ expect_eq "show: no usable zone" \
 expect_eq "show --format json has date_local" "2017-04-24T00:30:00+02:00" \
     "$(search --format json show "$id20" | python3 -c 'import json, sys; print(json.load(sys.stdin)["date_local"])')"
 
+# The indexer stores the same whatever the machine's zone.
+TZ=Pacific/Kiritimati index --quiet --db "$WORK/db-kiritimati" "$DATA/fr" >/dev/null 2>&1
+expect_eq "indexed under TZ=Pacific/Kiritimati: the same hits, dates and offsets" \
+    "$(search --format ndjson --sort date)" \
+    "$(TZ=America/New_York search --db "$WORK/db-kiritimati" --format ndjson --sort date)"
+
 # stats counts years on the --tz clocks.
 expect_eq "stats by year in UTC" "by year: 2017: 8, 2018: 13, 2021: 1, no date: 0" \
     "$(search stats | grep '^by year:')"
