@@ -863,24 +863,31 @@ static lx_status csv_hit(lx_strbuf *line, const lx_record *r)
     return st ? st : lx_strbuf_addstr(line, "\r\n");
 }
 
-/* The date of a text hit line, "YYYY-MM-DD HH:MM" on the clocks of tz,
- * then, when the sender's clock showed another time, "(sender YYYY-MM-DD
- * HH:MM +HH:MM)"; "(no date)" for an undated message. */
+/* The date of a text hit line, "YYYY-MM-DD HH:MM" on the clocks of tz;
+ * "(no date)" for an undated message. */
 static lx_status text_date(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
 {
     int64_t t;
     if (!hit_date(r, &t))
         return lx_strbuf_addstr(line, "(no date)         ");
-    char shown[32], sent[32];
-    int zone = lx_tz_offset(tz, t), offset;
-    lx_date_format_local(t, zone, shown);
-    lx_status st = lx_strbuf_addf(line, "%.10s %.5s  ", shown, shown + 11);
-    if (!st && sender_offset(r, &offset) && offset != zone) {
-        lx_date_format_local(t, offset, sent);
-        lx_strbuf_setlen(line, line->len - 1);
-        st = lx_strbuf_addf(line, "(sender %.10s %.5s %s)  ", sent, sent + 11, sent + 19);
-    }
-    return st;
+    char shown[32];
+    lx_date_format_local(t, lx_tz_offset(tz, t), shown);
+    return lx_strbuf_addf(line, "%.10s %.5s  ", shown, shown + 11);
+}
+
+/* The end of a text hit line: "  [sent YYYY-MM-DD HH:MM +HH:MM]", the
+ * sender's clock, when it showed another time than the line's clocks (tz);
+ * nothing when they agree or the sender's offset is unknown. At the end, so
+ * that the columns (and a thread's indentation) stay where they are. */
+static lx_status text_sent(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
+{
+    int64_t t;
+    int offset;
+    if (!hit_date(r, &t) || !sender_offset(r, &offset) || offset == lx_tz_offset(tz, t))
+        return LX_OK;
+    char sent[32];
+    lx_date_format_local(t, offset, sent);
+    return lx_strbuf_addf(line, "  [sent %.10s %.5s %s]", sent, sent + 11, sent + 19);
 }
 
 /* "ID  YYYY-MM-DD HH:MM  SENDER  SUBJECT", control characters made spaces. */
@@ -922,6 +929,8 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
         if (!st)
             st = lx_strbuf_addch(line, ']');
     }
+    if (!st)
+        st = text_sent(line, r, tz);
     for (size_t i = start; i < line->len; i++)
         if ((unsigned char)line->buf[i] < 32)
             line->buf[i] = ' ';

@@ -8,7 +8,7 @@ C=campagne-exemple.fr
 # text: one line per hit, ID DATE TIME SENDER SUBJECT.
 line=$(search id:014.horizon@$C)
 expect_eq "text line (UTC; the sender's clock showed 23:30)" \
-    "2017-04-24 21:30 (sender 2017-04-24 23:30 +02:00)  none       Alice Martin  Premier tour : consignes pour demain" \
+    "2017-04-24 21:30  none       Alice Martin  Premier tour : consignes pour demain  [sent 2017-04-24 23:30 +02:00]" \
     "${line:14}"
 line=$(search --tz Europe/Paris id:014.horizon@$C)
 expect_eq "text line on Paris clocks" \

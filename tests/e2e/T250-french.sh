@@ -226,14 +226,14 @@ expect_eq "an export says the zone it read dates in" "Europe/Paris" \
 id20=$(search --format ndjson id:fr-20@fr.example | python3 -c 'import json, sys; print(json.loads(sys.stdin.read())["id"])')
 line=$(search id:fr-20@fr.example | head -1)
 expect_eq "text line in UTC, with the sender's time" \
-    "$id20  2017-04-23 22:30 (sender 2017-04-24 00:30 +02:00)  none       Agence horaire  Résultats du premier tour" \
+    "$id20  2017-04-23 22:30  none       Agence horaire  Résultats du premier tour  [sent 2017-04-24 00:30 +02:00]" \
     "$line"
 line=$(search --tz Europe/Paris id:fr-20@fr.example | head -1)
 expect_eq "text line in Paris" \
     "$id20  2017-04-24 00:30  none       Agence horaire  Résultats du premier tour" "$line"
 line=$(search --tz Europe/Paris id:fr-21@fr.example | head -1)
 expect_eq "text line in Paris, a sender in UTC" \
-    "2017-04-24 01:45 (sender 2017-04-23 23:45 +00:00)  none       Agence horaire  Dépêche de Londres" \
+    "2017-04-24 01:45  none       Agence horaire  Dépêche de Londres  [sent 2017-04-23 23:45 +00:00]" \
     "${line:14}"
 line=$(search id:fr-24@fr.example | head -1)
 expect_eq "text line, no zone in the Date header" \
