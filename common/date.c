@@ -92,31 +92,35 @@ static bool expect(const char *s, size_t len, size_t *i, char c)
     return false;
 }
 
-lx_status lx_date_parse_query(const char *s, size_t len, int64_t *first, int64_t *last)
+/* Parses a query date as lx_date_parse_query describes, on a clock of its
+ * own: *first and *next are the first second of the period and of the one
+ * after it, written as seconds since 1970-01-01T00:00 on that clock; *utc
+ * says a final Z named UTC. */
+static lx_status parse_period(const char *s, size_t len, int64_t *first, int64_t *next, bool *utc)
 {
     size_t i = 0;
+    *utc = false;
     int y, m = 0, d = 0, h = 0, mi = 0, sec = 0;
     if (!digits(s, len, &i, 4, &y))
         return LX_E_INVALID;
     if (i == len) {
         *first = lx_date_from_civil(y, 1, 1, 0, 0, 0);
-        *last = lx_date_from_civil(y + 1, 1, 1, 0, 0, 0) - 1;
+        *next = lx_date_from_civil(y + 1, 1, 1, 0, 0, 0);
         return LX_OK;
     }
     if (!expect(s, len, &i, '-') || !digits(s, len, &i, 2, &m) || m < 1 || m > 12)
         return LX_E_INVALID;
     if (i == len) {
         *first = lx_date_from_civil(y, m, 1, 0, 0, 0);
-        *last = (m == 12 ? lx_date_from_civil(y + 1, 1, 1, 0, 0, 0)
-                         : lx_date_from_civil(y, m + 1, 1, 0, 0, 0)) -
-                1;
+        *next = m == 12 ? lx_date_from_civil(y + 1, 1, 1, 0, 0, 0)
+                        : lx_date_from_civil(y, m + 1, 1, 0, 0, 0);
         return LX_OK;
     }
     if (!expect(s, len, &i, '-') || !digits(s, len, &i, 2, &d) || d < 1 || d > month_days(y, m))
         return LX_E_INVALID;
     if (i == len) {
         *first = lx_date_from_civil(y, m, d, 0, 0, 0);
-        *last = *first + 86399;
+        *next = *first + 86400;
         return LX_OK;
     }
     if (!(expect(s, len, &i, 'T') || expect(s, len, &i, 't')) || !digits(s, len, &i, 2, &h) ||
@@ -128,23 +132,47 @@ lx_status lx_date_parse_query(const char *s, size_t len, int64_t *first, int64_t
             return LX_E_INVALID;
         has_sec = true;
     }
-    if (!expect(s, len, &i, 'Z'))
-        expect(s, len, &i, 'z');
+    *utc = expect(s, len, &i, 'Z') || expect(s, len, &i, 'z');
     if (i != len)
         return LX_E_INVALID;
     *first = lx_date_from_civil(y, m, d, h, mi, sec);
-    *last = *first + (has_sec ? 0 : 59);
+    *next = *first + (has_sec ? 1 : 60);
     return LX_OK;
 }
 
+lx_status lx_date_parse_query_in(const char *s, size_t len, const lx_tz *tz, int64_t *first,
+                                 int64_t *last)
+{
+    int64_t a, b;
+    bool utc;
+    if (parse_period(s, len, &a, &b, &utc))
+        return LX_E_INVALID;
+    if (utc)
+        tz = NULL;
+    *first = lx_tz_to_utc(tz, a);
+    *last = lx_tz_to_utc(tz, b) - 1;
+    return LX_OK;
+}
+
+lx_status lx_date_parse_query(const char *s, size_t len, int64_t *first, int64_t *last)
+{
+    return lx_date_parse_query_in(s, len, NULL, first, last);
+}
+
 lx_status lx_date_parse_range(const char *s, bool *has_lo, int64_t *lo, bool *has_hi, int64_t *hi)
+{
+    return lx_date_parse_range_in(s, NULL, has_lo, lo, has_hi, hi);
+}
+
+lx_status lx_date_parse_range_in(const char *s, const lx_tz *tz, bool *has_lo, int64_t *lo,
+                                 bool *has_hi, int64_t *hi)
 {
     size_t len = strlen(s);
     const char *dots = strstr(s, "..");
     int64_t a, b;
     *has_lo = *has_hi = false;
     if (!dots) {
-        if (lx_date_parse_query(s, len, lo, hi))
+        if (lx_date_parse_query_in(s, len, tz, lo, hi))
             return LX_E_INVALID;
         *has_lo = *has_hi = true;
         return LX_OK;
@@ -153,16 +181,40 @@ lx_status lx_date_parse_range(const char *s, bool *has_lo, int64_t *lo, bool *ha
     if (left == 0 && right == 0)
         return LX_E_INVALID;
     if (left) {
-        if (lx_date_parse_query(s, left, lo, &b))
+        if (lx_date_parse_query_in(s, left, tz, lo, &b))
             return LX_E_INVALID;
         *has_lo = true;
     }
     if (right) {
-        if (lx_date_parse_query(dots + 2, right, &a, hi))
+        if (lx_date_parse_query_in(dots + 2, right, tz, &a, hi))
             return LX_E_INVALID;
         *has_hi = true;
     }
     if (*has_lo && *has_hi && *lo > *hi)
         return LX_E_INVALID;
     return LX_OK;
+}
+
+void lx_date_format_local(int64_t t, int offset, char buf[32])
+{
+    int y, mo, d, h, mi, s;
+    lx_date_to_civil(t + offset, &y, &mo, &d, &h, &mi, &s);
+    if (y < 0)
+        y = 0;
+    if (y > 9999)
+        y = 9999;
+    int a = offset < 0 ? -offset : offset;
+    snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, mo, d, h, mi, s,
+             offset < 0 ? '-' : '+', a / 3600 % 100, a / 60 % 60);
+}
+
+bool lx_date_parse_offset(const char *s, int *offset)
+{
+    size_t i = 1;
+    int h, m;
+    if ((s[0] != '+' && s[0] != '-') || !digits(s, 6, &i, 2, &h) || !expect(s, 6, &i, ':') ||
+        !digits(s, 6, &i, 2, &m) || s[6] != '\0' || h > 23 || m > 59)
+        return false;
+    *offset = (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+    return true;
 }

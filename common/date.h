@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "status.h"
+#include "tz.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,6 +39,28 @@ lx_status lx_date_parse_query(const char *s, size_t len, int64_t *first, int64_t
  * bounded; the bounds are inclusive.
  */
 lx_status lx_date_parse_range(const char *s, bool *has_lo, int64_t *lo, bool *has_hi, int64_t *hi);
+
+/*
+ * As lx_date_parse_query and lx_date_parse_range, the dates read on the
+ * clocks of tz (NULL: UTC): "2017-04-24" in Europe/Paris is the instants
+ * from 2017-04-23T22:00:00Z to 2017-04-24T21:59:59Z. A period's last second
+ * is the one before the next period starts there, so a day of 23 or 25
+ * hours (summer time) is whole. A time written with a final Z is UTC
+ * whatever tz is.
+ */
+lx_status lx_date_parse_query_in(const char *s, size_t len, const lx_tz *tz, int64_t *first,
+                                 int64_t *last);
+lx_status lx_date_parse_range_in(const char *s, const lx_tz *tz, bool *has_lo, int64_t *lo,
+                                 bool *has_hi, int64_t *hi);
+
+/* Writes the instant t as the clock at offset seconds east of UTC shows it,
+ * with that offset: "2017-04-24T00:30:00+02:00" (buf of at least 26 bytes;
+ * years clamped to 0..9999 as lx_date_format_iso does). */
+void lx_date_format_local(int64_t t, int offset, char buf[32]);
+
+/* Reads an offset "+02:00", "-05:30" or "+00:00" (hours up to 23) into
+ * seconds east of UTC; false for anything else. */
+bool lx_date_parse_offset(const char *s, int *offset);
 
 #ifdef __cplusplus
 }

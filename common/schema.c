@@ -17,6 +17,7 @@
  * unique id, X-prefixes for the rest).
  *
  * The document data is a list of key=value lines; see record.h and the README.
+ * Rows of kind LX_KIND_DATA name keys of it that the searcher reads.
  */
 static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
     {LX_F_SHA256, "sha256", NULL, "Q", -1, LX_KIND_BOOLEAN,
@@ -36,12 +37,13 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
     {LX_F_SUBJECT, "subject", "subject", "XS", -1, LX_KIND_TEXT, "words of the subject",
      "subject:réunion or subject:\"budget 2017\""},
     {LX_F_BODY, "text", NULL, "", -1, LX_KIND_TEXT,
-     "words of the body; a query's free words (no field name) search the body, the subject "
-     "and attachment text",
+     "words of the body; a query's free words (no field name) search the body, the subject, "
+     "attachment text and the From, To, Cc and Reply-To names and addresses",
      "zeppelin or \"budget prévisionnel\""},
-    {LX_F_YEAR, "year", "year", "XY", -1, LX_KIND_BOOLEAN, "UTC year of the date", "year:2016"},
-    {LX_F_MONTH, "month", "month", "XM", -1, LX_KIND_BOOLEAN, "UTC year and month of the date",
-     "month:2017-04"},
+    {LX_F_YEAR, "year", "year", "XY", -1, LX_KIND_BOOLEAN,
+     "year of the date (UTC; with --tz, the zone's, as a date range)", "year:2016"},
+    {LX_F_MONTH, "month", "month", "XM", -1, LX_KIND_BOOLEAN,
+     "year and month of the date (UTC; with --tz, the zone's)", "month:2017-04"},
     {LX_F_CONFLICT, "conflict", "conflict", "XC", -1, LX_KIND_BOOLEAN,
      "\"yes\" on copies that share a Message-ID but differ in From, Date, Subject or body",
      "conflict:yes"},
@@ -67,7 +69,8 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "signature no longer matches (signed headers were altered)",
      "dkimfail:body"},
     {LX_F_DATE, "date", "date", NULL, 0, LX_KIND_VALUE,
-     "UTC date: YYYY, YYYY-MM or YYYY-MM-DD, or a range A..B with either end open",
+     "date (UTC, or the --tz zone): YYYY, YYYY-MM or YYYY-MM-DD, or a range A..B with either "
+     "end open",
      "date:2016-01-01..2017-04-24 or date:2017 or date:..2010-06"},
     {LX_F_SIZE, "size", NULL, NULL, 1, LX_KIND_VALUE, "size of the raw message in bytes", NULL},
     {LX_F_VERDICT, "verdict", NULL, NULL, 2, LX_KIND_VALUE,
@@ -128,6 +131,17 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "the start of each attachment file's text, for snippets: \"N=TEXT\" lines as in the "
      "document data (N the attachment's number; 128 KiB a file, 512 KiB a message)",
      NULL},
+    /* Schema 9: free text also searches the people of a message (notmuch
+     * does likewise); from: and to: keep their own fields. Bcc is left out:
+     * only the sender's copy has it. */
+    {LX_F_PEOPLE, "people", NULL, "XP", -1, LX_KIND_TEXT,
+     "words of the From, To, Cc and Reply-To names and addresses (searched by free words)", NULL},
+    /* The sender's clock: "+02:00", "-05:30", "+00:00"; absent when the Date
+     * header gave no usable zone (none, -0000, a name GMime does not know),
+     * or the date came from a Received header. Outputs show date_local
+     * from it; the date itself is always UTC. */
+    {LX_F_DATE_OFFSET, "date_offset", NULL, NULL, -1, LX_KIND_DATA,
+     "the UTC offset the Date header was written with, \"+02:00\" (absent when unknown)", NULL},
 };
 
 const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS] = {

@@ -10,7 +10,7 @@ extern "C" {
 
 /* Bump when the meaning of any prefix, slot or document-data key changes. A
  * database built by another version is refused, never misread. */
-#define LX_SCHEMA_VERSION 8
+#define LX_SCHEMA_VERSION 9
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
 
 /* One metadata key per source file indexed completely, this prefix and the
@@ -59,6 +59,8 @@ typedef enum lx_field {
     LX_F_ATTACH_COUNT,   /* attachments of the message, nested ones included */
     LX_F_ATTACH_TEXTS,   /* of which text was extracted */
     LX_F_EXCERPTS,       /* the start of each attachment's text, for snippets */
+    LX_F_PEOPLE,         /* From, To, Cc, Reply-To names and addresses: free text searches them */
+    LX_F_DATE_OFFSET,    /* the UTC offset the Date header was written with (document data) */
     LX_F_COUNT_          /* number of fields; not a field */
 } lx_field;
 
@@ -67,6 +69,7 @@ typedef enum lx_field_kind {
     LX_KIND_TEXT,    /* positional words, phrases work */
     LX_KIND_VALUE,   /* a value slot: ranges and sorting */
     LX_KIND_ALIAS,   /* a query name answered from another field's terms */
+    LX_KIND_DATA,    /* a key of the document data (no term, no slot): name is the key */
 } lx_field_kind;
 
 typedef struct lx_field_def {

@@ -2,6 +2,7 @@
 #include "textfold.h"
 
 #include <glib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "banned.h"
@@ -93,5 +94,95 @@ lx_status lx_textfold_search(lx_strbuf *out, const char *s, size_t len)
     if (!st)
         st = lx_textfold_nfc(out, tmp.buf, tmp.len);
     lx_strbuf_release(&tmp);
+    return st;
+}
+
+/* The French elisions, lowercase, without their apostrophe. */
+static const char *const elisions[] = {"l", "d",  "j",     "m",      "n",      "s",      "t",
+                                       "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", NULL};
+
+/* The length of the apostrophe at p (before end), 0 when there is none. */
+static size_t apostrophe_at(const char *p, const char *end)
+{
+    if (p >= end)
+        return 0;
+    if (*p == '\'')
+        return 1;
+    gunichar c = g_utf8_get_char_validated(p, end - p);
+    if (c == 0x2019 || c == 0x2018 || c == 0x02BC)
+        return (size_t)(g_utf8_next_char(p) - p);
+    return 0;
+}
+
+/* Letters and digits make words; U+02BC is a letter to Unicode but an
+ * apostrophe here. */
+static bool word_char(gunichar c)
+{
+    return c != 0x02BC && (g_unichar_isalnum(c) || g_unichar_ismark(c));
+}
+
+static bool word_starts_at(const char *p, const char *end)
+{
+    if (p >= end)
+        return false;
+    gunichar c = g_utf8_get_char_validated(p, end - p);
+    return c != (gunichar)-1 && c != (gunichar)-2 && word_char(c);
+}
+
+/* The length of the elision (letters and apostrophe) that starts a word at
+ * p, 0 when there is none. */
+static size_t elision_at(const char *p, const char *end)
+{
+    char low[8];
+    size_t n = 0;
+    while (p + n < end && n < sizeof low - 1 && g_ascii_isalpha(p[n])) {
+        low[n] = g_ascii_tolower(p[n]);
+        n++;
+    }
+    low[n] = '\0';
+    size_t a = n ? apostrophe_at(p + n, end) : 0;
+    if (!a || !word_starts_at(p + n + a, end))
+        return 0;
+    for (size_t i = 0; elisions[i]; i++)
+        if (strcmp(low, elisions[i]) == 0)
+            return n + a;
+    return 0;
+}
+
+lx_status lx_textfold_terms(lx_strbuf *out, const char *s, size_t len)
+{
+    lx_strbuf folded;
+    lx_strbuf_init(&folded);
+    lx_status st = lx_textfold_search(&folded, s, len);
+    const char *p = folded.buf, *end = folded.buf + folded.len;
+    bool in_word = false; /* the character before p is a letter or a digit */
+    while (!st && p < end) {
+        if (!in_word) {
+            size_t e = elision_at(p, end);
+            if (e) {
+                p += e;
+                continue;
+            }
+        }
+        size_t a = apostrophe_at(p, end);
+        if (a) {
+            /* Inside a word (aujourd’hui) any apostrophe becomes U+0027 and
+             * the word goes on; U+02BC always becomes one. */
+            bool inside = in_word && word_starts_at(p + a, end);
+            if (inside || (a > 1 && g_utf8_get_char(p) == 0x02BC))
+                st = lx_strbuf_addch(out, '\'');
+            else
+                st = lx_strbuf_add(out, p, a);
+            p += a;
+            in_word = inside;
+            continue;
+        }
+        gunichar c = g_utf8_get_char(p);
+        const char *next = g_utf8_next_char(p);
+        st = lx_strbuf_add(out, p, (size_t)(next - p));
+        in_word = word_char(c);
+        p = next;
+    }
+    lx_strbuf_release(&folded);
     return st;
 }

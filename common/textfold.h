@@ -25,6 +25,29 @@ lx_status lx_textfold_nfc(lx_strbuf *out, const char *s, size_t len);
  */
 lx_status lx_textfold_search(lx_strbuf *out, const char *s, size_t len);
 
+/*
+ * Appends the form text is indexed and queried in: the search form above,
+ * then French elisions taken off the word they stand before and the other
+ * apostrophes made plain. Both the indexer (before Xapian's TermGenerator)
+ * and the searcher (before its QueryParser) call it, so a word is cut the
+ * same way on both sides.
+ *
+ *  - An elision is one of l' d' j' m' n' s' t' c' qu' jusqu' lorsqu'
+ *    puisqu' quoiqu', in any case, at the start of a word and followed by a
+ *    letter or digit, written with any apostrophe a keyboard or a word
+ *    processor makes: U+0027 ', U+2019 ’, U+02BC ʼ, U+2018 ‘. It is removed
+ *    with its apostrophe ("L’Élysée" -> "Elysee"): the article is not a
+ *    search term, and a phrase across it ("l'Élysée a confirmé") loses the
+ *    same word on both sides.
+ *  - Any other apostrophe between two letters or digits becomes U+0027, so
+ *    "aujourd’hui", "O’Brien" and "prud’homme" are one word each, as written
+ *    with a plain apostrophe (Xapian keeps "aujourd'hui" whole). U+02BC
+ *    anywhere else becomes U+0027 too (Unicode counts it as a letter).
+ *
+ * Everything else is kept: quotes, field names, "*", white space.
+ */
+lx_status lx_textfold_terms(lx_strbuf *out, const char *s, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -26,6 +26,8 @@
 #include "caps.h"
 #include "schema.h"
 #include "shard.h"
+#include "strbuf.h"
+#include "textfold.h"
 #include "utf8.h"
 
 // One database of a handle opened over several (shards, stub file lines).
@@ -324,22 +326,24 @@ struct ParseProblem {
 
 // date:VALUE where VALUE is a date or a range with ".."; the query parser hands
 // a boolean prefix's whole value (up to white space) to this processor.
+// The dates are read on the clocks of tz (NULL: UTC).
 class DateProcessor : public Xapian::FieldProcessor
 {
     Xapian::Database &db;
     int slot;
+    const lx_tz *tz;
     ParseProblem &problem;
 
   public:
-    DateProcessor(Xapian::Database &db_, int slot_, ParseProblem &p)
-        : db(db_), slot(slot_), problem(p)
+    DateProcessor(Xapian::Database &db_, int slot_, const lx_tz *tz_, ParseProblem &p)
+        : db(db_), slot(slot_), tz(tz_), problem(p)
     {
     }
     Xapian::Query operator()(const std::string &str) override
     {
         bool has_lo, has_hi;
         int64_t lo, hi;
-        if (lx_date_parse_range(str.c_str(), &has_lo, &lo, &has_hi, &hi) != LX_OK) {
+        if (lx_date_parse_range_in(str.c_str(), tz, &has_lo, &lo, &has_hi, &hi) != LX_OK) {
             problem.note("bad date '" + str + "' (use YYYY, YYYY-MM, YYYY-MM-DD or A..B)");
             return Xapian::Query::MatchNothing;
         }
@@ -373,6 +377,33 @@ class BooleanProcessor : public Xapian::FieldProcessor
             return Xapian::Query::MatchNothing;
         }
         return Xapian::Query(cut_term(lx_schema_prefix(field), v));
+    }
+};
+
+// year:YYYY and month:YYYY-MM in a zone other than UTC: the year and month
+// terms are UTC's, so the zone's year or month is asked for as the range of
+// instants it covers (date_query answers it from those terms, reading dates
+// only in the months its ends cut). A value that is no year or month is
+// looked up as a term, as in UTC.
+class ZonedPeriodProcessor : public Xapian::FieldProcessor
+{
+    Xapian::Database &db;
+    lx_field field;
+    const lx_tz *tz;
+
+  public:
+    ZonedPeriodProcessor(Xapian::Database &db_, lx_field f, const lx_tz *tz_)
+        : db(db_), field(f), tz(tz_)
+    {
+    }
+    Xapian::Query operator()(const std::string &str) override
+    {
+        int64_t lo, hi;
+        size_t want = field == LX_F_YEAR ? 4 : 7;
+        if (str.size() == want && str.find('T') == std::string::npos &&
+            lx_date_parse_query_in(str.data(), str.size(), tz, &lo, &hi) == LX_OK)
+            return date_query(db, lx_schema_slot(LX_F_DATE), true, lo, true, hi);
+        return Xapian::Query(cut_term(lx_schema_prefix(field), ascii_lower(str)));
     }
 };
 
@@ -440,7 +471,7 @@ class VerifiedProcessor : public Xapian::FieldProcessor
 // capitalized or in a phrase (Xapian's STEM_SOME), so "Candidats" and
 // "candidats" in quotes match exactly.
 Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const char *language,
-                         const std::vector<std::string> &default_prefixes)
+                         const std::vector<std::string> &default_prefixes, const lx_tz *tz)
 {
     ParseProblem problem;
     Xapian::QueryParser qp;
@@ -452,12 +483,15 @@ Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const ch
             continue;
         if (d->kind == LX_KIND_TEXT)
             qp.add_prefix(d->query_name, d->prefix);
+        else if ((d->field == LX_F_YEAR || d->field == LX_F_MONTH) && !lx_tz_is_utc(tz))
+            qp.add_boolean_prefix(d->query_name,
+                                  (new ZonedPeriodProcessor(db, d->field, tz))->release());
         else if (d->kind == LX_KIND_BOOLEAN)
             qp.add_boolean_prefix(d->query_name,
                                   (new BooleanProcessor(d->field, problem))->release());
         else if (d->field == LX_F_DATE)
             qp.add_boolean_prefix(d->query_name,
-                                  (new DateProcessor(db, d->slot, problem))->release());
+                                  (new DateProcessor(db, d->slot, tz, problem))->release());
         else if (d->field == LX_F_VERIFIED)
             qp.add_boolean_prefix(d->query_name, (new VerifiedProcessor(problem))->release());
         else if (d->field == LX_F_CHAIN)
@@ -478,8 +512,9 @@ Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const ch
 }
 
 // Where a query's free words are looked for: the body (unprefixed terms),
-// the subject and attachment text; in:body and in:attachment narrow that
-// to one. They are taken out of the text; returns the fields' prefixes.
+// the subject, attachment text and the people (From, To, Cc, Reply-To);
+// in:body and in:attachment narrow that to one. They are taken out of the
+// text; returns the fields' prefixes.
 std::vector<std::string> take_in_field(std::string &text)
 {
     std::string prefix, kept;
@@ -519,7 +554,26 @@ std::vector<std::string> take_in_field(std::string &text)
     if (narrowed)
         return {prefix};
     return {lx_schema_prefix(LX_F_BODY), lx_schema_prefix(LX_F_SUBJECT),
-            lx_schema_prefix(LX_F_ATTACH_TEXT)};
+            lx_schema_prefix(LX_F_ATTACH_TEXT), lx_schema_prefix(LX_F_PEOPLE)};
+}
+
+// The words of name (folded as the indexer folds text) as a phrase of the
+// text field f: what from:"NAME" finds.
+Xapian::Query name_query(Xapian::Database &db, lx_field f, const char *name)
+{
+    lx_strbuf folded;
+    lx_strbuf_init(&folded);
+    lx_status st = lx_textfold_terms(&folded, name, std::strlen(name));
+    std::string words = st ? std::string() : std::string(folded.buf, folded.len);
+    lx_strbuf_release(&folded);
+    if (st == LX_E_NOMEM)
+        throw std::bad_alloc();
+    std::replace(words.begin(), words.end(), '"', ' ');
+    Xapian::QueryParser qp;
+    qp.set_database(db);
+    qp.add_prefix("", lx_schema_prefix(f));
+    Xapian::Query q = qp.parse_query("\"" + words + "\"", Xapian::QueryParser::FLAG_PHRASE);
+    return q.empty() ? Xapian::Query::MatchNothing : q;
 }
 
 // Whether term comes from a query's free words: an unprefixed term (the
@@ -601,8 +655,8 @@ Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
     if (!text.empty() && text != "*") {
         // Documents carry French and English stems; a word matches when
         // either language's stem does.
-        Xapian::Query fr = parse_text(db, text, "french", in_prefix);
-        Xapian::Query en = parse_text(db, text, "english", in_prefix);
+        Xapian::Query fr = parse_text(db, text, "french", in_prefix, o->tz);
+        Xapian::Query en = parse_text(db, text, "english", in_prefix, o->tz);
         q = fr.get_description() == en.get_description()
                 ? fr
                 : Xapian::Query(Xapian::Query::OP_OR, fr, en);
@@ -623,7 +677,12 @@ Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
         std::string prefix = lx_schema_prefix(f.field);
         Xapian::Query any;
         for (size_t i = 0; i < f.n; i++) {
-            Xapian::Query t(cut_term(prefix, ascii_lower(f.values[i])));
+            // --from and --to take an address; a value without '@' is a
+            // name: the words of from: or to:, in order.
+            Xapian::Query t =
+                f.field != LX_F_FROM_DOMAIN && !std::strchr(f.values[i], '@')
+                    ? name_query(db, f.field == LX_F_FROM_ADDR ? LX_F_FROM : LX_F_TO, f.values[i])
+                    : Xapian::Query(cut_term(prefix, ascii_lower(f.values[i])));
             any = any.empty() ? t : Xapian::Query(Xapian::Query::OP_OR, any, t);
         }
         q = Xapian::Query(Xapian::Query::OP_FILTER, q, any);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "status.h"
+#include "tz.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -234,14 +235,20 @@ typedef enum lx_sort {
 
 typedef struct lx_query_opts {
     const char *text;              /* query string; NULL, "" or "*" match everything */
-    const char *const *from_addrs; /* exact sender addresses, OR-ed; may be NULL */
+    /* Exact sender addresses, OR-ed; may be NULL. A value without '@' is a
+     * name: the words of the sender's name or address, in order, as
+     * from:"NAME" (folded here as the indexer folds text). */
+    const char *const *from_addrs;
     size_t n_from;
-    const char *const *to_addrs; /* exact To/Cc/Bcc addresses, OR-ed; may be NULL */
+    const char *const *to_addrs; /* exact To/Cc/Bcc addresses (or names, as to:"NAME"), OR-ed */
     size_t n_to;
     const char *const *domains; /* exact sender domains, OR-ed; may be NULL */
     size_t n_domains;
     bool has_attachment; /* only messages with an attachment */
-    bool has_after;      /* date >= after (seconds, UTC) */
+    /* The zone whose clocks date:, year: and month: are read on (NULL:
+     * UTC); after and before are instants already. Not owned. */
+    const lx_tz *tz;
+    bool has_after; /* date >= after (seconds, UTC) */
     int64_t after;
     bool has_before; /* date <= before */
     int64_t before;

@@ -301,6 +301,17 @@ lx_status lx_inspect_json(lx_strbuf *o, const lx_message *m, const lx_attach_lis
     } else if (!st) {
         st = lx_strbuf_addstr(o, "null");
     }
+    /* The sender's clock, as outputs show it (UTC's when the Date header
+     * gives no usable zone). */
+    if (!st)
+        st = key(o, "date_local", false);
+    if (!st && m->date_source != LX_DATE_NONE) {
+        char local[32];
+        lx_date_format_local(m->date, m->date_offset_known ? m->date_offset : 0, local);
+        st = lx_escape_json(o, local, strlen(local));
+    } else if (!st) {
+        st = lx_strbuf_addstr(o, "null");
+    }
     if (!st)
         st = str(o, "date_source", lx_message_date_source_name(m->date_source));
     if (!st)

@@ -272,6 +272,51 @@ bool lx_message_parse_date(const char *text, int64_t *out)
     return true;
 }
 
+/* Whether the zone of the Date header raw, after its time, is "-0000". */
+static bool minus_zero_zone(const char *raw)
+{
+    const char *p = raw;
+    int depth = 0;
+    bool after_time = false;
+    while (*p) {
+        if (*p == '(' || (*p == ')' && depth)) {
+            depth += *p == '(' ? 1 : -1;
+            p++;
+            continue;
+        }
+        if (depth || *p == ' ' || *p == '\t' || *p == ',' || *p == '\r' || *p == '\n') {
+            p++;
+            continue;
+        }
+        size_t n = strcspn(p, " \t,\r\n(");
+        if (after_time)
+            return n == 5 && strncmp(p, "-0000", 5) == 0;
+        /* The time token; a zone may follow it without a space. */
+        size_t t = strspn(p, "0123456789:");
+        if (t < n && memchr(p, ':', t))
+            return n - t == 5 && strncmp(p + t, "-0000", 5) == 0;
+        after_time = t == n && memchr(p, ':', n) != NULL;
+        p += n;
+    }
+    return false;
+}
+
+/* The sender's offset from UTC, as GMime read it from the Date header raw
+ * into dt; false when the header gives none usable. GMime dates a header
+ * without a zone, or with one it does not know (CEST), in GLib's UTC zone,
+ * and one with a zone (GMT and +0000 too) in a fixed-offset zone. */
+static bool date_offset(const char *raw, GDateTime *dt, int *offset)
+{
+    const char *abbr = g_date_time_get_timezone_abbreviation(dt);
+    if (!raw || !abbr || strcmp(abbr, "UTC") == 0 || minus_zero_zone(raw))
+        return false;
+    GTimeSpan us = g_date_time_get_utc_offset(dt);
+    if (us <= -G_TIME_SPAN_DAY || us >= G_TIME_SPAN_DAY)
+        return false;
+    *offset = (int)(us / G_TIME_SPAN_SECOND);
+    return true;
+}
+
 /* The newest date among the Received headers (after their last ';'). */
 static bool newest_received(GMimeObject *obj, int64_t *out)
 {
@@ -902,6 +947,8 @@ lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strb
     if (dt) {
         msg->date = g_date_time_to_unix(dt);
         msg->date_source = LX_DATE_HEADER;
+        msg->date_offset_known =
+            date_offset(g_mime_object_get_header(obj, "Date"), dt, &msg->date_offset);
     } else if (newest_received(obj, &msg->date)) {
         msg->date_source = LX_DATE_RECEIVED;
     } else {

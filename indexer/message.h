@@ -74,7 +74,13 @@ typedef struct lx_message {
     size_t n_references;
     lx_date_source date_source;
     int64_t date; /* seconds since the epoch, UTC; 0 when date_source is NONE */
-    char *body;   /* the body text */
+    /* The sender's clock: the offset from UTC, in seconds east, the Date
+     * header was written with. Unknown (false) when the date is not from a
+     * Date header, or the header names no zone, "-0000" (RFC 5322: the
+     * zone is unknown) or a zone GMime does not know. */
+    bool date_offset_known;
+    int date_offset;
+    char *body; /* the body text */
     size_t body_len;
     bool body_from_html; /* no text/plain part: the text comes from HTML */
     bool body_truncated; /* cut at LX_MAX_BODY_TEXT */

@@ -88,28 +88,42 @@ static lx_status add_address(lx_record *rec, const char *key, const lx_address *
     return st;
 }
 
-/* Indexes text in its search form (accents folded), so that élysée, Elysee
- * and ELYSÉE are one word; the stored text keeps its accents. */
+/* Indexes text in its search form (accents folded, elisions split: see
+ * lx_textfold_terms), so that élysée, Elysee, ELYSÉE and l'Élysée are one
+ * word; the stored text keeps its accents. */
 static lx_status index_folded(lx_doc *doc, lx_field f, const char *text, size_t len)
 {
     lx_strbuf folded;
     lx_strbuf_init(&folded);
-    lx_status st = lx_textfold_search(&folded, text, len);
+    lx_status st = lx_textfold_terms(&folded, text, len);
     if (!st)
         st = lx_doc_index_text(doc, lx_schema_prefix(f), folded.buf, folded.len);
     lx_strbuf_release(&folded);
     return st;
 }
 
+/* The name and address of one person as words of the field text (from: or
+ * to:, LX_F_COUNT_ for none), of the people field that free text also
+ * searches (when people is set), and the address as an exact term of the
+ * field exact (LX_F_COUNT_ for none). Name and address are indexed apart,
+ * so a phrase spans neither two people nor a name and an address; the
+ * address's words (its parts: "alice", "martin", "campagne", "exemple",
+ * "fr") are positional, so "alice.martin@campagne-exemple.fr" and
+ * "campagne-exemple.fr" match as phrases. */
 static lx_status index_address(lx_doc *doc, lx_strbuf *tmp, lx_field text, lx_field exact,
-                               const lx_address *a)
+                               bool people, const lx_address *a)
 {
     lx_status st = LX_OK;
-    if (*a->name)
-        st = index_folded(doc, text, a->name, strlen(a->name));
-    if (!st && *a->addr)
-        st = index_folded(doc, text, a->addr, strlen(a->addr));
-    if (!st && *a->addr) {
+    const char *parts[2] = {a->name, a->addr};
+    for (int i = 0; i < 2 && !st; i++) {
+        if (!*parts[i])
+            continue;
+        if (text != LX_F_COUNT_)
+            st = index_folded(doc, text, parts[i], strlen(parts[i]));
+        if (!st && people)
+            st = index_folded(doc, LX_F_PEOPLE, parts[i], strlen(parts[i]));
+    }
+    if (!st && *a->addr && exact != LX_F_COUNT_) {
         lx_strbuf_reset(tmp);
         st = lx_utf8_add_ascii_lower(tmp, a->addr);
         if (!st)
@@ -122,10 +136,14 @@ static lx_status index_list(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, const c
                             const lx_address_list *l)
 {
     lx_status st = LX_OK;
+    /* to: covers To, Cc and Bcc; free text covers To, Cc and Reply-To
+     * (Bcc is what the sender alone saw, and Reply-To is nobody's to:). */
+    bool reply_to = strcmp(key, "reply_to") == 0, bcc = strcmp(key, "bcc") == 0;
     for (size_t i = 0; i < l->n && !st; i++) {
         st = add_address(rec, key, &l->v[i]);
-        if (!st && strcmp(key, "reply_to") != 0)
-            st = index_address(doc, tmp, LX_F_TO, LX_F_TO_ADDR, &l->v[i]);
+        if (!st)
+            st = index_address(doc, tmp, reply_to ? LX_F_COUNT_ : LX_F_TO,
+                               reply_to ? LX_F_COUNT_ : LX_F_TO_ADDR, !bcc, &l->v[i]);
     }
     if (!st && l->dropped) {
         lx_strbuf_reset(tmp);
@@ -438,10 +456,19 @@ lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc, c
     if ((st = lx_record_add_str(&rec, "date", iso)) ||
         (st = lx_record_add_str(&rec, "date_source", lx_message_date_source_name(m->date_source))))
         goto out;
+    /* The sender's clock, as its Date header wrote it; the date stays UTC
+     * and the year and month terms are UTC's. */
+    if (m->date_source == LX_DATE_HEADER && m->date_offset_known) {
+        char local[32];
+        lx_date_format_local(m->date, m->date_offset, local);
+        if ((st = lx_record_add_str(&rec, lx_schema_field(LX_F_DATE_OFFSET)->name,
+                                    local + strlen(local) - 6)))
+            goto out;
+    }
 
     if ((st = lx_record_add_str(&rec, "from_name", m->from.name)) ||
         (st = lx_record_add_str(&rec, "from_address", m->from.addr)) ||
-        (st = index_address(doc, &tmp, LX_F_FROM, LX_F_FROM_ADDR, &m->from)))
+        (st = index_address(doc, &tmp, LX_F_FROM, LX_F_FROM_ADDR, true, &m->from)))
         goto out;
     const char *at = strrchr(m->from.addr, '@');
     if (at && at[1]) {

@@ -50,6 +50,9 @@ typedef struct options {
     bool has_attachment;
     bool has_after, has_before;
     int64_t after, before;
+    const char *after_text, *before_text; /* as typed: read once --tz is known */
+    const char *tz_name;                  /* --tz */
+    lx_tz *tz;                            /* its zone; NULL: UTC */
     const char *sort_name; /* as given; commands other than search read it their way */
     size_t limit, offset;
     lx_format format;
@@ -86,7 +89,8 @@ enum {
     O_VERSION,
     O_OUT,
     O_ALLOW_PARTIAL,
-    O_REMOTE_TIMEOUT
+    O_REMOTE_TIMEOUT,
+    O_TZ
 };
 
 static const struct option longopts[] = {
@@ -113,6 +117,7 @@ static const struct option longopts[] = {
     {"out", required_argument, NULL, O_OUT},
     {"allow-partial", no_argument, NULL, O_ALLOW_PARTIAL},
     {"remote-timeout", required_argument, NULL, O_REMOTE_TIMEOUT},
+    {"tz", required_argument, NULL, O_TZ},
     {NULL, 0, NULL, 0}};
 
 typedef int (*command_fn)(const options *o, lx_db *db, int argc, char **argv);
@@ -182,11 +187,16 @@ static void usage(FILE *out)
           "                       --db several times to search several indexes as one\n"
           "  --allow-partial      when a database cannot be reached: warn, search the rest\n"
           "  --remote-timeout S   seconds to wait for a remote database (default 10)\n"
-          "  --from ADDR          only mail sent by this exact address (repeatable: any of them)\n"
-          "  --after DATE         only mail dated DATE or later (UTC; YYYY, YYYY-MM, YYYY-MM-DD)\n"
+          "  --from ADDR          only mail sent by this exact address (repeatable: any of them);\n"
+          "                       a NAME without @ is from:\"NAME\" (the sender's name's words)\n"
+          "  --after DATE         only mail dated DATE or later (YYYY, YYYY-MM, YYYY-MM-DD)\n"
           "  --before DATE        only mail dated DATE or earlier (the whole day, month or year)\n"
+          "  --tz ZONE            read dates (--after, --before, date:, year:, month:) and show\n"
+          "                       text dates in ZONE: an IANA name (Europe/Paris), UTC or\n"
+          "                       local (default UTC)\n"
           "  --verified           only mail whose DKIM signature verifies (verified:yes)\n"
-          "  --to ADDR            only mail to this exact To/Cc/Bcc address (repeatable)\n"
+          "  --to ADDR            only mail to this exact To/Cc/Bcc address (repeatable; a NAME\n"
+          "                       without @ is to:\"NAME\")\n"
           "  --domain DOMAIN      only mail from this sender domain (repeatable)\n"
           "  --has-attachment     only mail with an attachment (has:attachment)\n"
           "  --export FILE        write every hit to FILE (.csv, .json or .ndjson), described\n"
@@ -238,9 +248,11 @@ static void help_query(FILE *out)
                  f->query_name ? ":" : "(free text)");
         fprintf(out, "  %-12s %s\n  %-12s e.g. %s\n", name, f->help, "", f->example);
     }
-    fputs("\nDates are UTC; both ends of a range are inclusive: date:2017-04-24 is that\n"
-          "whole day, date:2016..2017 the two whole years, date:..2010 everything up to\n"
-          "the end of 2010.\n",
+    fputs("\nDates are UTC unless --tz names a zone (--tz Europe/Paris: date:, year:,\n"
+          "month:, --after and --before are read on Paris clocks); a message whose Date\n"
+          "header gives no usable zone is read as UTC. Both ends of a range are\n"
+          "inclusive: date:2017-04-24 is that whole day, date:2016..2017 the two whole\n"
+          "years, date:..2010 everything up to the end of 2010.\n",
           out);
 }
 
@@ -293,6 +305,7 @@ static int prepare_query(const options *o, const char *text, lx_strbuf *folded, 
                          .domains = o->domains,
                          .n_domains = o->n_domains,
                          .has_attachment = o->has_attachment,
+                         .tz = o->tz,
                          .has_after = o->has_after,
                          .after = o->after,
                          .has_before = o->has_before,
@@ -445,6 +458,7 @@ static void export_meta(const options *o, lx_db *db, size_t total, lx_sort sort,
         lx_date_format_iso(o->after, after);
     if (o->has_before)
         lx_date_format_iso(o->before, before);
+    const char *tz = lx_tz_name(o->tz);
     lx_strbuf_addstr(m, "{\"leakdex_version\":\"" LEAKDEX_VERSION "\",\"exported_at\":");
     json_str_or_null(m, now);
     lx_strbuf_addstr(m, ",\"database\":");
@@ -458,6 +472,8 @@ static void export_meta(const options *o, lx_db *db, size_t total, lx_sort sort,
     json_str_or_null(m, after);
     lx_strbuf_addstr(m, ",\"before\":");
     json_str_or_null(m, before);
+    lx_strbuf_addstr(m, ",\"tz\":");
+    json_str_or_null(m, tz);
     lx_strbuf_addf(m, ",\"verified\":%s,\"has_attachment\":%s,\"sort\":",
                    o->verified ? "true" : "false", o->has_attachment ? "true" : "false");
     json_str_or_null(m, sort_name(sort));
@@ -769,6 +785,7 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree, 
     lx_output out;
     if (!st)
         st = lx_output_begin(&out, stdout, o->format, res.total, o->offset);
+    out.tz = o->tz;
     for (size_t i = begin; i < end && !st; i++)
         st = lx_output_hit(&out, &recs[i]);
     if (!st)
@@ -932,7 +949,7 @@ static int cmd_show(const options *o, lx_db *db, int argc, char **argv)
         if (!st) {
             if (i && o->format == LX_FMT_TEXT)
                 fputs("\n", stdout);
-            st = lx_output_message(stdout, o->format, &rec);
+            st = lx_output_message(stdout, o->format, &rec, o->tz);
         }
         lx_record_release(&rec);
         free(data);
@@ -1162,17 +1179,19 @@ static int parse_options(int argc, char **argv, int start, options *o, int *next
         case O_EXCEL: o->excel = true; break;
         case O_AFTER:
         case O_BEFORE:
+            /* Checked now, read once --tz (which may come later) is known. */
             if (lx_date_parse_query(optarg, strlen(optarg), &lo, &hi))
                 return fail("%s: bad date '%s' (use YYYY, YYYY-MM or YYYY-MM-DD)",
                             c == O_AFTER ? "--after" : "--before", optarg);
             if (c == O_AFTER) {
                 o->has_after = true;
-                o->after = lo;
+                o->after_text = optarg;
             } else {
                 o->has_before = true;
-                o->before = hi;
+                o->before_text = optarg;
             }
             break;
+        case O_TZ: o->tz_name = optarg; break;
         case O_SORT: o->sort_name = optarg; break;
         case O_LIMIT:
         case O_OFFSET:
@@ -1272,6 +1291,22 @@ int main(int argc, char **argv)
         fail("--excel goes with --export FILE.csv");
         goto out;
     }
+    if (o.tz_name) {
+        lx_strbuf why;
+        lx_strbuf_init(&why);
+        lx_status tst = lx_tz_open(o.tz_name, &o.tz, &why);
+        if (tst)
+            fail("--tz: %s", tst == LX_E_INVALID ? why.buf : lx_status_str(tst));
+        lx_strbuf_release(&why);
+        if (tst)
+            goto out;
+    }
+    /* --after and --before name days, months or years on the zone's clocks. */
+    int64_t first, last;
+    if (o.after_text)
+        lx_date_parse_query_in(o.after_text, strlen(o.after_text), o.tz, &o.after, &last);
+    if (o.before_text)
+        lx_date_parse_query_in(o.before_text, strlen(o.before_text), o.tz, &first, &o.before);
     if (o.has_after && o.has_before && o.after > o.before) {
         fail("--after is later than --before");
         goto out;
@@ -1307,6 +1342,7 @@ int main(int argc, char **argv)
     if (fflush(stdout) != 0 && rc != EXIT_ERROR)
         rc = fail("cannot write output: %s", strerror(errno));
 out:
+    lx_tz_free(o.tz);
     free(words);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "caps.h"
+#include "date.h"
 #include "escape.h"
 #include "schema.h"
 #include "strbuf.h"
@@ -35,6 +36,7 @@ typedef enum col_kind {
     COL_NUM,       /* one number */
     COL_COUNT,     /* one number, or null (CSV: empty) when absent */
     COL_DATE,      /* ISO 8601 or null */
+    COL_LOCALDATE, /* the date on the sender's clock, with its offset, or null */
     COL_FROM,      /* from_name + from_address */
     COL_ADDRS,     /* repeated "ADDRESS\tNAME" */
     COL_STRS,      /* repeated strings */
@@ -56,6 +58,7 @@ static const struct column {
     {"id", "sha256", COL_ID},
     {"sha256", "sha256", COL_STR},
     {"date", "date", COL_DATE},
+    {"date_local", "date", COL_LOCALDATE},
     {"date_source", "date_source", COL_STR},
     {"from", NULL, COL_FROM},
     {"to", "to", COL_ADDRS},
@@ -88,6 +91,35 @@ static const char *get(const lx_record *r, const char *key)
 {
     const char *v = lx_record_get(r, key);
     return v ? v : "";
+}
+
+/* The message's date (UTC seconds), false when it has none. */
+static bool hit_date(const lx_record *r, int64_t *t)
+{
+    const char *iso = get(r, "date");
+    int64_t last;
+    return *iso && lx_date_parse_query(iso, strlen(iso), t, &last) == LX_OK;
+}
+
+/* The offset from UTC (seconds east) the sender's Date header was written
+ * with; false when it gave none usable (the date is then read as UTC). */
+static bool sender_offset(const lx_record *r, int *offset)
+{
+    const char *v = lx_record_get(r, lx_schema_field(LX_F_DATE_OFFSET)->name);
+    return v && lx_date_parse_offset(v, offset);
+}
+
+/* date_local: "2017-04-24T00:30:00+02:00", the date on the sender's clock;
+ * "+00:00" when the offset is unknown; false for an undated message. */
+static bool date_local(const lx_record *r, char buf[32])
+{
+    int64_t t;
+    int offset = 0;
+    if (!hit_date(r, &t))
+        return false;
+    sender_offset(r, &offset);
+    lx_date_format_local(t, offset, buf);
+    return true;
 }
 
 /* Splits "A\tB" at the first tab. */
@@ -600,6 +632,10 @@ static lx_status json_column(lx_strbuf *sb, const lx_record *r, const struct col
     case COL_NUM: return lx_strbuf_addstr(sb, *v ? v : "0");
     case COL_COUNT: return lx_strbuf_addstr(sb, *v ? v : "null");
     case COL_DATE: return *v ? json_str(sb, v) : lx_strbuf_addstr(sb, "null");
+    case COL_LOCALDATE: {
+        char local[32];
+        return date_local(r, local) ? json_str(sb, local) : lx_strbuf_addstr(sb, "null");
+    }
     case COL_FROM: {
         const char *addr = get(r, "from_address");
         return json_address(sb, get(r, "from_name"), addr, strlen(addr));
@@ -740,6 +776,10 @@ static lx_status plain_column(lx_strbuf *sb, const lx_record *r, const struct co
     case COL_NUM:
     case COL_COUNT:
     case COL_DATE: return lx_strbuf_addstr(sb, v);
+    case COL_LOCALDATE: {
+        char local[32];
+        return date_local(r, local) ? lx_strbuf_addstr(sb, local) : LX_OK;
+    }
     case COL_FROM: return LX_OK; /* two CSV columns, written by the caller */
     case COL_DKIM: return verdict_label(sb, r);
     case COL_SNIPPET: return lx_strbuf_addstr(sb, v);
@@ -849,10 +889,37 @@ static lx_status csv_hit(lx_strbuf *line, const lx_record *r)
     return st ? st : lx_strbuf_addstr(line, "\r\n");
 }
 
-/* "ID  YYYY-MM-DD HH:MM  SENDER  SUBJECT", control characters made spaces. */
-static lx_status text_hit(lx_strbuf *line, const lx_record *r)
+/* The date of a text hit line, "YYYY-MM-DD HH:MM" on the clocks of tz;
+ * "(no date)" for an undated message. */
+static lx_status text_date(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
 {
-    const char *sha = get(r, "sha256"), *date = get(r, "date");
+    int64_t t;
+    if (!hit_date(r, &t))
+        return lx_strbuf_addstr(line, "(no date)         ");
+    char shown[32];
+    lx_date_format_local(t, lx_tz_offset(tz, t), shown);
+    return lx_strbuf_addf(line, "%.10s %.5s  ", shown, shown + 11);
+}
+
+/* The end of a text hit line: "  [sent YYYY-MM-DD HH:MM +HH:MM]", the
+ * sender's clock, when it showed another time than the line's clocks (tz);
+ * nothing when they agree or the sender's offset is unknown. At the end, so
+ * that the columns (and a thread's indentation) stay where they are. */
+static lx_status text_sent(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
+{
+    int64_t t;
+    int offset;
+    if (!hit_date(r, &t) || !sender_offset(r, &offset) || offset == lx_tz_offset(tz, t))
+        return LX_OK;
+    char sent[32];
+    lx_date_format_local(t, offset, sent);
+    return lx_strbuf_addf(line, "  [sent %.10s %.5s %s]", sent, sent + 11, sent + 19);
+}
+
+/* "ID  YYYY-MM-DD HH:MM  SENDER  SUBJECT", control characters made spaces. */
+static lx_status text_hit(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
+{
+    const char *sha = get(r, "sha256");
     const char *sender = get(r, "from_name");
     if (!*sender)
         sender = get(r, "from_address");
@@ -860,10 +927,8 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r)
         sender = "(no sender)";
     const char *subject = get(r, "subject");
     lx_status st = lx_strbuf_addf(line, "%.*s  ", LX_SHORT_ID_LEN, sha);
-    if (!st && strlen(date) >= 16)
-        st = lx_strbuf_addf(line, "%.10s %.5s  ", date, date + 11);
-    else if (!st)
-        st = lx_strbuf_addstr(line, "(no date)         ");
+    if (!st)
+        st = text_date(line, r, tz);
     lx_strbuf verdict;
     lx_strbuf_init(&verdict);
     if (!st)
@@ -890,6 +955,8 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r)
         if (!st)
             st = lx_strbuf_addch(line, ']');
     }
+    if (!st)
+        st = text_sent(line, r, tz);
     for (size_t i = start; i < line->len; i++)
         if ((unsigned char)line->buf[i] < 32)
             line->buf[i] = ' ';
@@ -959,6 +1026,7 @@ static lx_status begin(lx_output *o, FILE *out, lx_format format, size_t total, 
     o->out = out;
     o->format = format;
     o->n = 0;
+    o->tz = NULL;
     lx_strbuf sb;
     lx_strbuf_init(&sb);
     lx_status st = LX_OK;
@@ -1040,7 +1108,7 @@ lx_status lx_output_hit(lx_output *o, const lx_record *rec)
     lx_strbuf_init(&sb);
     lx_status st = LX_OK;
     switch (o->format) {
-    case LX_FMT_TEXT: st = text_hit(&sb, rec); break;
+    case LX_FMT_TEXT: st = text_hit(&sb, rec, o->tz); break;
     case LX_FMT_JSON:
         if (o->n)
             st = lx_strbuf_addch(&sb, ',');
@@ -1070,7 +1138,34 @@ lx_status lx_output_end(lx_output *o)
     return ferror(o->out) ? LX_E_IO : LX_OK;
 }
 
-static lx_status text_message(lx_strbuf *sb, const lx_record *r)
+/* show's lines after Date: the sender's clock, and the zone's when one
+ * was asked for. */
+static lx_status text_local_dates(lx_strbuf *sb, const lx_record *r, const lx_tz *tz)
+{
+    int64_t t;
+    int offset;
+    char buf[32];
+    if (!hit_date(r, &t))
+        return LX_OK;
+    lx_status st;
+    if (sender_offset(r, &offset)) {
+        lx_date_format_local(t, offset, buf);
+        st = lx_strbuf_addf(sb, "%-12s %s\n", "Sender time", buf);
+    } else if (strcmp(get(r, "date_source"), "header") == 0) {
+        st = lx_strbuf_addf(sb, "%-12s %s\n", "Sender time",
+                            "unknown: the Date header gives no usable time zone (read as UTC)");
+    } else {
+        st = lx_strbuf_addf(sb, "%-12s %s\n", "Sender time",
+                            "unknown: no Date header (the date is a Received header's)");
+    }
+    if (!st && !lx_tz_is_utc(tz)) {
+        lx_date_format_local(t, lx_tz_offset(tz, t), buf);
+        st = lx_strbuf_addf(sb, "%-12s %s (%s)\n", "Zone time", buf, lx_tz_name(tz));
+    }
+    return st;
+}
+
+static lx_status text_message(lx_strbuf *sb, const lx_record *r, const lx_tz *tz)
 {
     static const struct {
         const char *label;
@@ -1135,6 +1230,8 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r)
             st = lx_strbuf_addstr(&cell, "(none)");
         if (!st && (cell.len || strcmp(rows[i].column, "subject") == 0))
             st = lx_strbuf_addf(sb, "%-12s %s\n", rows[i].label, cell.buf);
+        if (!st && c->kind == COL_DATE)
+            st = text_local_dates(sb, r, tz);
     }
     if (!st)
         st = lx_strbuf_addf(sb, "\n%s\n", get(r, "body"));
@@ -1142,7 +1239,7 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r)
     return st;
 }
 
-lx_status lx_output_message(FILE *out, lx_format format, const lx_record *rec)
+lx_status lx_output_message(FILE *out, lx_format format, const lx_record *rec, const lx_tz *tz)
 {
     lx_strbuf sb;
     lx_strbuf_init(&sb);
@@ -1160,7 +1257,7 @@ lx_status lx_output_message(FILE *out, lx_format format, const lx_record *rec)
             st = csv_hit(&sb, rec);
         break;
     case LX_FMT_TEXT:
-    default: st = text_message(&sb, rec); break;
+    default: st = text_message(&sb, rec, tz); break;
     }
     if (!st)
         fwrite(sb.buf, 1, sb.len, out);

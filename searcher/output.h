@@ -7,6 +7,7 @@
 
 #include "record.h"
 #include "status.h"
+#include "tz.h"
 
 typedef enum lx_format { LX_FMT_TEXT, LX_FMT_JSON, LX_FMT_NDJSON, LX_FMT_CSV } lx_format;
 
@@ -25,6 +26,10 @@ typedef struct lx_output {
     FILE *out;
     lx_format format;
     size_t n; /* hits printed so far */
+    /* The zone the text format shows dates in (NULL, what lx_output_begin
+     * sets: UTC); JSON, NDJSON and CSV give UTC and the sender's clock
+     * whatever it is. Not owned. */
+    const lx_tz *tz;
 } lx_output;
 
 /* Starts a hit list of `total` matches (the JSON envelope, the CSV header). */
@@ -48,7 +53,8 @@ lx_status lx_output_json_hit_plus(lx_strbuf *sb, const lx_record *rec, const cha
 lx_status lx_output_hit(lx_output *o, const lx_record *rec);
 lx_status lx_output_end(lx_output *o);
 
-/* One message in full (headers and body) for `show`. */
-lx_status lx_output_message(FILE *out, lx_format format, const lx_record *rec);
+/* One message in full (headers and body) for `show`; the text format adds
+ * the date on the clocks of tz when tz is not UTC (NULL: UTC). */
+lx_status lx_output_message(FILE *out, lx_format format, const lx_record *rec, const lx_tz *tz);
 
 #endif

@@ -351,6 +351,7 @@ typedef struct stats {
     size_t attachments, attachments_text; /* attachment files, nested included; with text */
     people senders, domains;
     size_t row;
+    const lx_tz *tz; /* years are counted on its clocks (--tz; NULL: UTC) */
     lx_status st;
 } stats;
 
@@ -386,7 +387,8 @@ static int on_stats_row(void *ctx, const lx_scan_row *row)
         s->undated++;
     } else {
         int y, mo, d, h, mi, sec;
-        lx_date_to_civil((int64_t)date, &y, &mo, &d, &h, &mi, &sec);
+        int64_t t = (int64_t)date;
+        lx_date_to_civil(t + lx_tz_offset(s->tz, t), &y, &mo, &d, &h, &mi, &sec);
         if (y >= 0 && y < 10000)
             s->years[y]++;
         else
@@ -419,6 +421,7 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
     int slots[6] = {lx_schema_slot(LX_F_SENDER),        lx_schema_slot(LX_F_DATE),
                     lx_schema_slot(LX_F_VERDICT),       lx_schema_slot(LX_F_CORROBORATION),
                     lx_schema_slot(LX_F_ATTACH_COUNT), lx_schema_slot(LX_F_ATTACH_TEXTS)};
+    s->tz = opts->tz;
     lx_status st = lx_db_scan(db, opts, slots, 6, on_stats_row, s);
     if (!st)
         st = s->st;

@@ -100,13 +100,13 @@ lx_status lx_query_fold(const char *q, lx_strbuf *out, lx_strbuf *why)
             while (end < len && q[end] != ' ' && q[end] != '\t' && q[end] != ')')
                 end++;
         }
-        st = lx_textfold_search(out, q + run, i - run);
+        st = lx_textfold_terms(out, q + run, i - run);
         if (!st)
             st = lx_strbuf_add(out, q + i, end - i);
         run = end;
         i = end - 1;
     }
     if (!st)
-        st = lx_textfold_search(out, q + run, len - run);
+        st = lx_textfold_terms(out, q + run, len - run);
     return st;
 }

@@ -15,7 +15,7 @@
 lx_status lx_query_check(const char *q, lx_strbuf *why);
 
 /* Appends q in the search form the indexer wrote text in (accents folded,
- * see textfold.h), leaving the values of exact fields (id:, domain:, date:,
+ * elisions split: lx_textfold_terms in textfold.h), leaving the values of exact fields (id:, domain:, date:,
  * year:, month:, conflict:) as typed. LX_E_QUERY when q is not UTF-8. */
 lx_status lx_query_fold(const char *q, lx_strbuf *out, lx_strbuf *why);
 

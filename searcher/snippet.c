@@ -73,14 +73,15 @@ static bool word_matches(const char *w, size_t n, const lx_snippet_words *words,
     lx_strbuf folded;
     lx_strbuf_init(&folded);
     bool hit = false;
-    /* An ASCII word folds to itself: lowercase it here (n < 128). */
+    /* An ASCII word folds to itself: lowercase it here (n < 128). One with
+     * an apostrophe may hold an elision, which the fold splits. */
     char ascii[128];
     bool is_ascii = n < sizeof ascii;
     for (size_t i = 0; i < n && is_ascii; i++) {
-        is_ascii = (unsigned char)w[i] < 0x80;
+        is_ascii = (unsigned char)w[i] < 0x80 && w[i] != '\'';
         ascii[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] - 'A' + 'a' : w[i]);
     }
-    if (is_ascii || lx_textfold_search(&folded, w, n) == LX_OK) {
+    if (is_ascii || lx_textfold_terms(&folded, w, n) == LX_OK) {
         gchar *lower = NULL;
         if (is_ascii) {
             ascii[n] = '\0';
@@ -132,9 +133,18 @@ static bool next_word(const char *p, const char *end, const char **ws, const cha
         const char *q = p;
         while (q < end) {
             gunichar d = g_utf8_get_char_validated(q, end - q);
-            if (d == (gunichar)-1 || d == (gunichar)-2 ||
-                !(g_unichar_isalnum(d) || g_unichar_ismark(d)))
+            if (d == (gunichar)-1 || d == (gunichar)-2)
                 break;
+            /* An apostrophe between letters is inside the word, as the
+             * index has it: l'Élysée (elysee), aujourd'hui. */
+            if ((d == '\'' || d == 0x2019 || d == 0x2018 || d == 0x02BC) && q > p) {
+                const char *r = g_utf8_next_char(q);
+                gunichar e = r < end ? g_utf8_get_char_validated(r, end - r) : (gunichar)-1;
+                if (e == (gunichar)-1 || e == (gunichar)-2 || !g_unichar_isalnum(e))
+                    break;
+            } else if (!(g_unichar_isalnum(d) || g_unichar_ismark(d))) {
+                break;
+            }
             q = g_utf8_next_char(q);
         }
         *ws = p;

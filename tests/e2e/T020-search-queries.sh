@@ -46,6 +46,10 @@ expect_ids "conflict:yes" "conflict.horizon@$C conflict.horizon@$C" conflict:yes
 expect_ids "copies are not conflicts" "" 'conflict:yes id:relay.horizon@campagne-exemple.fr'
 expect_ids "one UTC day, time zones honoured" "014.horizon@$C 107.horizon@$C" date:2017-04-24
 expect_ids "the day before" "015.horizon@$P" date:2017-04-23
+expect_ids "the day on Paris clocks (--tz)" "014.horizon@$C 015.horizon@$P" \
+    --tz Europe/Paris date:2017-04-24
+expect_ids "year: on Paris clocks: 003 is 00:15 on 1 January 2010 there" \
+    "003.horizon@$C 109.horizon@$C" --tz Europe/Paris year:2010
 expect_ids "open start" "001.horizon@$C 002.horizon@example.org 003.horizon@$C 108.horizon@$M 307.horizon@$P" \
     date:..2009
 expect_ids "open end" "116.horizon@$P 117.horizon@$C" date:2017-05..

@@ -7,7 +7,12 @@ C=campagne-exemple.fr
 
 # text: one line per hit, ID DATE TIME SENDER SUBJECT.
 line=$(search id:014.horizon@$C)
-expect_eq "text line" "2017-04-24 21:30  none       Alice Martin  Premier tour : consignes pour demain" "${line:14}"
+expect_eq "text line (UTC; the sender's clock showed 23:30)" \
+    "2017-04-24 21:30  none       Alice Martin  Premier tour : consignes pour demain  [sent 2017-04-24 23:30 +02:00]" \
+    "${line:14}"
+line=$(search --tz Europe/Paris id:014.horizon@$C)
+expect_eq "text line on Paris clocks" \
+    "2017-04-24 23:30  none       Alice Martin  Premier tour : consignes pour demain" "${line:14}"
 [[ ${line:0:12} =~ ^[0-9a-f]{12}$ ]] && ok || bad "text line starts with a 12-digit id: $line"
 expect_eq "text: no date" "(no date)         none       David Brown  Draft statement for the English-language press" \
     "$(search id:031.horizon@example.org | cut -c15-)"
@@ -19,7 +24,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["version"] == 1 and d["total"] == 7 and d["offset"] == 0, d
 assert len(d["hits"]) == 2
-keys = ["id", "sha256", "date", "date_source", "from", "to", "cc", "bcc", "reply_to",
+keys = ["id", "sha256", "date", "date_local", "date_source", "from", "to", "cc", "bcc", "reply_to",
         "subject", "dkim", "signers", "corroboration", "message_id", "in_reply_to",
         "references", "thread",
         "thread_hits", "size", "paths",
@@ -31,6 +36,8 @@ for h in d["hits"]:
 h = d["hits"][0]
 assert h["message_id"] == "002.horizon@example.org", h["message_id"]
 assert h["date"] == "2009-11-05T18:40:00Z", h["date"]
+assert h["date_local"] == "2009-11-05T18:40:00+00:00", h["date_local"]
+assert d["hits"][1]["date_local"] == "2011-06-14T09:30:00+02:00", d["hits"][1]["date_local"]
 assert h["date_source"] == "header"
 assert h["body_source"] == "plain" and h["body_truncated"] == "no"
 assert h["replaced_characters"] == 0
@@ -75,7 +82,7 @@ import csv, sys
 raw = open(sys.argv[1], "rb").read()
 assert raw.count(b"\r\n") >= 68, "CRLF line ends"
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
-assert rows[0] == ["id", "sha256", "date", "date_source", "from_name", "from_address", "to",
+assert rows[0] == ["id", "sha256", "date", "date_local", "date_source", "from_name", "from_address", "to",
                    "cc", "bcc", "reply_to", "subject", "dkim", "signers", "corroboration",
                    "message_id",
                    "in_reply_to", "references", "thread", "thread_hits", "size", "paths",
@@ -83,17 +90,22 @@ assert rows[0] == ["id", "sha256", "date", "date_source", "from_name", "from_add
                    "body_source", "body_truncated", "replaced_characters",
                    "dkim_signatures", "attachments", "snippet"], rows[0]
 assert len(rows) == 68, len(rows)
-by_id = {r[14]: r for r in rows[1:]}
+by_id = {r[15]: r for r in rows[1:]}
 r = by_id["016.horizon@example.com"]
-assert len(r[10]) == 249 and r[10].startswith("Updated itinerary for the autumn regional tour: Lille, Rouen,"), r[10]
+assert len(r[11]) == 249 and r[11].startswith("Updated itinerary for the autumn regional tour: Lille, Rouen,"), r[11]
 r = by_id["dup.horizon@campagne-exemple.fr"]
-assert r[20].count("; ") == 2 and "presse.mbox@" in r[20], r[20]
+assert r[21].count("; ") == 2 and "presse.mbox@" in r[21], r[21]
 r = by_id["008.horizon@mairie-exemple.fr"]
-assert r[4] == "Bérénice Lefèvre" and r[5] == "b.lefevre@mairie-exemple.fr", r[4:6]
+assert r[5] == "Bérénice Lefèvre" and r[6] == "b.lefevre@mairie-exemple.fr", r[5:7]
 r = by_id["003.horizon@campagne-exemple.fr"]
-assert r[6] == "paul@terrain.example; lina@terrain.example", r[6]
-assert rows[1][2] == "" and rows[1][14] == "031.horizon@example.org", "undated first in date order"
+assert r[7] == "paul@terrain.example; lina@terrain.example", r[7]
+assert rows[1][2] == "" and rows[1][3] == "" and rows[1][15] == "031.horizon@example.org", \
+    "undated first in date order, no date_local"
 assert rows[2][2] == "2009-03-12T09:15:00Z", rows[2][2]
+assert rows[2][3] == "2009-03-12T10:15:00+01:00", rows[2][3]
+r = by_id["013.horizon@presse-exemple.fr"]
+assert r[2] == "2016-12-15T09:05:00Z" and r[3] == "2016-12-15T09:05:00+00:00", \
+    "dated by Received: the sender's clock is unknown, read as UTC"
 PY
 
 # Paging never changes the total.

@@ -11,6 +11,7 @@ search show "$id" | sed "s|$DATA|DATA|" >"$WORK/014.txt"
 cat >"$WORK/014.want" <<TXT
 Id           $(search --format ndjson id:014.horizon@$C | python3 -c 'import json,sys; print(json.load(sys.stdin)["sha256"])')
 Date         2017-04-24T21:30:00Z (from the Date header)
+Sender time  2017-04-24T23:30:00+02:00
 From         Alice Martin <alice.martin@campagne-exemple.fr>
 To           Thomas Girard <thomas.girard@campagne-exemple.fr>; Sophie Nguyen <s.nguyen@campagne-exemple.fr>; Hélène Rousseau <helene.rousseau@campagne-exemple.fr>
 Subject      Premier tour : consignes pour demain
@@ -52,6 +53,11 @@ expect_eq "009 body source" html "$(search --format ndjson id:009.horizon@$C | p
 expect_eq "Received fallback" "Date         2016-12-15T09:05:00Z (from the Received header)" \
     "$(search show "$(sid 013.horizon@presse-exemple.fr)" | grep '^Date')"
 expect_eq "no date" "Date         (none)" "$(search show "$(sid 031.horizon@example.org)" | grep '^Date')"
+expect_eq "Received fallback: the sender's clock is unknown" \
+    "Sender time  unknown: no Date header (the date is a Received header's)" \
+    "$(search show "$(sid 013.horizon@presse-exemple.fr)" | grep '^Sender time')"
+expect_eq "no date, no sender time" "" \
+    "$(search show "$(sid 031.horizon@example.org)" | grep '^Sender time')"
 
 # Ids: any unique prefix of at least 6 hex digits, or the whole hash.
 full=$(search --format ndjson id:014.horizon@$C | python3 -c 'import json,sys; print(json.load(sys.stdin)["sha256"])')

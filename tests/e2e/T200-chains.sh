@@ -76,7 +76,7 @@ expect_eq "show: a header naming another sender" \
 
 # Text, CSV and JSON carry it too.
 expect_eq "text hit line" \
-    "$O1  2017-03-07 09:30  none       Hélène Garnier  Programme de la fête du canal  [corroborated by $R1 (92%, signed by other.example)]" \
+    "$O1  2017-03-07 09:30  none       Hélène Garnier  Programme de la fête du canal  [corroborated by $R1 (92%, signed by other.example)]  [sent 2017-03-07 10:30 +01:00]" \
     "$(search id:o1@chains.example)"
 expect_eq "CSV cell" "corroborated by $R1 (92%, signed by other.example)" \
     "$(search --format csv id:o1@chains.example | python3 -c 'import csv,sys; print(next(csv.DictReader(sys.stdin))["corroboration"])')"

@@ -113,6 +113,82 @@ static void test_query_ranges(void **state)
     assert_int_equal(lx_date_parse_range("2017...2018", &lo_set, &lo, &hi_set, &hi), LX_E_INVALID);
 }
 
+/* Dates read on a zone's clocks, from the tz database (tzdata). */
+static void test_zones(void **state)
+{
+    lx_tz *paris = NULL, *utc = NULL, *bad = NULL;
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    assert_int_equal(lx_tz_open("Europe/Paris", &paris, &why), LX_OK);
+    assert_int_equal(lx_tz_open("UTC", &utc, &why), LX_OK);
+    assert_string_equal(lx_tz_name(paris), "Europe/Paris");
+    assert_false(lx_tz_is_utc(paris));
+    assert_true(lx_tz_is_utc(utc));
+    assert_true(lx_tz_is_utc(NULL));
+    assert_string_equal(lx_tz_name(NULL), "UTC");
+    assert_int_equal(lx_tz_open("Mars/Olympus", &bad, &why), LX_E_INVALID);
+    assert_null(bad);
+    assert_string_equal(why.buf, "unknown time zone 'Mars/Olympus' (an IANA name such as "
+                                 "Europe/Paris, UTC, or local)");
+    lx_strbuf_reset(&why);
+    assert_int_equal(lx_tz_open("/etc/passwd", &bad, &why), LX_E_INVALID);
+    lx_strbuf_reset(&why);
+    assert_int_equal(lx_tz_open("../../etc/passwd", &bad, &why), LX_E_INVALID);
+
+    /* Offsets at an instant: summer and winter. */
+    assert_int_equal(lx_tz_offset(paris, 1492986600), 7200); /* 2017-04-23T22:30Z */
+    assert_int_equal(lx_tz_offset(paris, 1484438400), 3600); /* 2017-01-15T00:00Z */
+    assert_int_equal(lx_tz_offset(NULL, 1492986600), 0);
+
+    /* A day in Paris; the day summer time starts has 23 hours, the day it
+     * ends 25; a time the clocks skip moves past the gap, a time they show
+     * twice is its first instant. */
+    int64_t lo, hi;
+    assert_int_equal(lx_date_parse_query_in("2017-04-24", 10, paris, &lo, &hi), LX_OK);
+    assert_int_equal(lo, 1492984800); /* 2017-04-23T22:00:00Z */
+    assert_int_equal(hi, 1493071199); /* 2017-04-24T21:59:59Z */
+    assert_int_equal(lx_date_parse_query_in("2017-03-26", 10, paris, &lo, &hi), LX_OK);
+    assert_int_equal(hi - lo + 1, 23 * 3600);
+    assert_int_equal(lx_date_parse_query_in("2017-10-29", 10, paris, &lo, &hi), LX_OK);
+    assert_int_equal(hi - lo + 1, 25 * 3600);
+    assert_int_equal(lx_date_parse_query_in("2017-03-26T02:30", 16, paris, &lo, &hi), LX_OK);
+    assert_int_equal(lo, 1490490000); /* 03:00 +02:00 = 01:00Z */
+    assert_int_equal(lx_date_parse_query_in("2017-10-29T02:30", 16, paris, &lo, &hi), LX_OK);
+    assert_int_equal(lo, 1509237000); /* 02:30 +02:00 = 00:30Z */
+    assert_int_equal(lx_date_parse_query_in("2022", 4, paris, &lo, &hi), LX_OK);
+    assert_int_equal(lo, 1640991600); /* 2021-12-31T23:00:00Z */
+    /* A final Z is UTC whatever the zone. */
+    assert_int_equal(lx_date_parse_query_in("2017-04-24T00:00Z", 17, paris, &lo, &hi), LX_OK);
+    assert_int_equal(lo, 1492992000);
+    bool lo_set, hi_set;
+    assert_int_equal(
+        lx_date_parse_range_in("2017-04..2017-04-24", paris, &lo_set, &lo, &hi_set, &hi), LX_OK);
+    assert_int_equal(lo, 1490997600); /* 2017-03-31T22:00:00Z */
+    assert_int_equal(hi, 1493071199);
+    lx_tz_free(paris);
+    lx_tz_free(utc);
+    lx_strbuf_release(&why);
+}
+
+static void test_local_format(void **state)
+{
+    char buf[32];
+    lx_date_format_local(1492986600, 7200, buf);
+    assert_string_equal(buf, "2017-04-24T00:30:00+02:00");
+    lx_date_format_local(1492986600, -(4 * 3600 + 30 * 60), buf);
+    assert_string_equal(buf, "2017-04-23T18:00:00-04:30");
+    lx_date_format_local(1492986600, 0, buf);
+    assert_string_equal(buf, "2017-04-23T22:30:00+00:00");
+    int off;
+    assert_true(lx_date_parse_offset("+05:30", &off));
+    assert_int_equal(off, 19800);
+    assert_true(lx_date_parse_offset("-00:30", &off));
+    assert_int_equal(off, -1800);
+    static const char *const bad[] = {"", "+0530", "05:30", "+05:3", "+05:300", "+24:00", "+05:60"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_false(lx_date_parse_offset(bad[i], &off));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -120,6 +196,8 @@ int main(void)
         cmocka_unit_test(test_format_iso),
         cmocka_unit_test(test_query_periods),
         cmocka_unit_test(test_query_ranges),
+        cmocka_unit_test(test_zones),
+        cmocka_unit_test(test_local_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

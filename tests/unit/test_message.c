@@ -191,6 +191,40 @@ static void test_date_fallbacks(void **state)
     assert_string_equal(m.message_id, "");
     lx_message_release(&m);
 
+    /* The sender's offset: kept when the Date header names a zone GMime
+     * reads, unknown for none, -0000, an unknown name, or a Received date. */
+    static const struct {
+        const char *date;
+        bool known;
+        int offset;
+    } zones[] = {
+        {"Mon, 24 Apr 2017 00:30:00 +0200", true, 7200},
+        {"Mon, 24 Apr 2017 00:30:00 +0200 (CEST)", true, 7200},
+        {"24 Apr 2017 00:30 +0530", true, 19800},
+        {"Mon, 24 Apr 2017 00:30:00 -0430", true, -16200},
+        {"Mon, 24 Apr 2017 00:30:00 +0000", true, 0},
+        {"Mon, 24 Apr 2017 00:30:00 GMT", true, 0},
+        {"Mon, 24 Apr 2017 00:30:00 EDT", true, -14400},
+        {"Mon, 24 Apr 2017 00:30:00", false, 0},
+        {"Mon, 24 Apr 2017 00:30:00 -0000", false, 0},
+        {"Mon, 24 Apr 2017 00:30:00 CEST", false, 0},
+    };
+    for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+        char raw[160];
+        snprintf(raw, sizeof raw, "From: a@example.org\nDate: %s\nSubject: z\n\nx\n",
+                 zones[i].date);
+        m = parse(raw);
+        assert_int_equal(m.date_source, LX_DATE_HEADER);
+        assert_int_equal(m.date_offset_known, zones[i].known);
+        if (zones[i].known)
+            assert_int_equal(m.date_offset, zones[i].offset);
+        lx_message_release(&m);
+    }
+    m = parse("From: a@example.org\nReceived: from b by c; Thu, 15 Dec 2016 10:05:00 +0100\n"
+              "Subject: no date\n\nx\n");
+    assert_false(m.date_offset_known);
+    lx_message_release(&m);
+
     int64_t t;
     assert_true(lx_message_parse_date("Tue, 25 Apr 2017 01:30:00 +0200", &t));
     assert_int_equal(t, 1493076600);

@@ -180,6 +180,10 @@ static void test_query_fold(void **state)
         {"id:<é@x> été", "id:<é@x> ete"},
         {"(domain:café.example OR élu)", "(domain:café.example OR elu)"},
         {"date:2017..2018 année", "date:2017..2018 annee"},
+        /* Elisions split, other apostrophes made plain; exact values kept. */
+        {"\"l'Élysée a confirmé\" d\u2019Emmanuel", "\"Elysee a confirme\" Emmanuel"},
+        {"subject:l'été aujourd\u2019hui", "subject:ete aujourd'hui"},
+        {"filename:\"l'été.pdf\" id:l'x@y", "filename:\"l'été.pdf\" id:l'x@y"},
         {"", ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
