@@ -191,6 +191,15 @@ bool reopen_for_retry(lx_db *db, unsigned attempt)
     }
 }
 
+// A DatabaseError of no more precise kind: how Xapian reports a read past the
+// end of a table file ("EOF reading block 93"), which a reader meets when the
+// revision it opened has just been replaced. Opening, lock and version
+// errors are kinds of their own and never retried.
+bool plain_database_error(const Xapian::DatabaseError &e)
+{
+    return std::strcmp(e.get_type(), "DatabaseError") == 0;
+}
+
 // Runs body() (which returns an lx_status) on a read-only handle, starting
 // over as above; reset() undoes what a failed attempt left in the outputs.
 template <class Body, class Reset> lx_status read_retrying(lx_db *db, Body &&body, Reset &&reset)
@@ -205,6 +214,10 @@ template <class Body, class Reset> lx_status read_retrying(lx_db *db, Body &&bod
         } catch (const Xapian::DatabaseCorruptError &) {
             reset();
             if (!reopen_for_retry(db, attempt))
+                return fail_current(db);
+        } catch (const Xapian::DatabaseError &e) {
+            reset();
+            if (!plain_database_error(e) || !reopen_for_retry(db, attempt))
                 return fail_current(db);
         } catch (...) {
             reset();
@@ -227,6 +240,8 @@ bool current_is_transient()
         return true;
     } catch (const Xapian::DatabaseCorruptError &) {
         return true;
+    } catch (const Xapian::DatabaseError &e) {
+        return plain_database_error(e);
     } catch (...) {
         return false;
     }
