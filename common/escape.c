@@ -36,12 +36,20 @@ lx_status lx_escape_json(lx_strbuf *out, const char *s, size_t len)
             if (c < 0x20 || c == 0x7f) {
                 snprintf(esc, sizeof esc, "\\u%04x", c);
                 rep = esc;
+            } else if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+                       (unsigned char)s[i + 1] <= 0x9f) {
+                /* A C1 control (U+009B is a CSI to a terminal showing the
+                 * JSON): escaped too, the same text for a JSON reader. */
+                snprintf(esc, sizeof esc, "\\u%04x", (unsigned char)s[i + 1]);
+                rep = esc;
             }
         }
         if (!rep)
             continue;
         if ((st = lx_strbuf_add(out, s + run, i - run)) || (st = lx_strbuf_addstr(out, rep)))
             goto out;
+        if (c == 0xc2)
+            i++; /* the C1 control's second byte is written already */
         run = i + 1;
     }
     if ((st = lx_strbuf_add(out, s + run, len - run)))

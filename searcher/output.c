@@ -916,6 +916,30 @@ static lx_status text_sent(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
     return lx_strbuf_addf(line, "  [sent %.10s %.5s %s]", sent, sent + 11, sent + 19);
 }
 
+/* Whether the UTF-8 character at p (cl bytes) is a control: C0, DEL or C1
+ * (U+0080 to U+009F, which terminals also obey: U+009B starts a CSI). */
+static bool is_control(const char *p, size_t cl)
+{
+    unsigned char c = (unsigned char)p[0];
+    return c < 32 || c == 0x7f ||
+           (cl == 2 && c == 0xc2 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f);
+}
+
+/* Makes every control character of line from start on a space (C1 ones, two
+ * bytes, become two spaces), so that nothing from the archive reaches the
+ * terminal as a command. */
+static void blank_controls(lx_strbuf *line, size_t start)
+{
+    for (size_t i = start; i < line->len; i++) {
+        size_t cl = 1;
+        while (i + cl < line->len && ((unsigned char)line->buf[i + cl] & 0xC0) == 0x80)
+            cl++;
+        if (is_control(line->buf + i, cl))
+            memset(line->buf + i, ' ', cl);
+        i += cl - 1;
+    }
+}
+
 /* "ID  YYYY-MM-DD HH:MM  SENDER  SUBJECT", control characters made spaces. */
 static lx_status text_hit(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
 {
@@ -957,9 +981,7 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
     }
     if (!st)
         st = text_sent(line, r, tz);
-    for (size_t i = start; i < line->len; i++)
-        if ((unsigned char)line->buf[i] < 32)
-            line->buf[i] = ' ';
+    blank_controls(line, start);
     if (!st)
         st = lx_strbuf_addch(line, '\n');
     /* Each attachment file on a line of its own, by its name. */
@@ -970,9 +992,7 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
         st = lx_strbuf_addstr(line, "    attachment ");
         if (!st)
             st = attachment_name(line, r->pairs[i].value);
-        for (size_t k = start_att; k < line->len; k++)
-            if ((unsigned char)line->buf[k] < 32)
-                line->buf[k] = ' ';
+        blank_controls(line, start_att);
         if (!st)
             st = lx_strbuf_addch(line, '\n');
     }
@@ -994,8 +1014,8 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
             while ((p[cl] & 0xC0) == 0x80)
                 cl++;
             if (!st)
-                st = lx_strbuf_add(line, (unsigned char)*p < 32 ? " " : p,
-                                   (unsigned char)*p < 32 ? 1 : cl);
+                st = is_control(p, cl) ? lx_strbuf_add(line, "  ", cl < 2 ? cl : 2)
+                                       : lx_strbuf_add(line, p, cl);
             p += cl;
             cp++;
             if (have && cp == b0) {

@@ -101,4 +101,34 @@ expect_eq "unreadable: reported" "leakdex-index: $U/src/locked.eml: cannot read:
 expect_eq "unreadable: the rest indexed" "total: 1 messages found: 1 indexed, 0 duplicates, 0 already indexed, 0 skipped; 1 files skipped;" \
     "$(grep '^total:' "$WORK/uout" | sed 's/ [0-9.]* s$//')"
 
+# Terminal escapes in a subject, a sender's name, a body and an attachment's
+# file name (ESC]52 writes the clipboard, ESC[2J clears the screen, U+009B is
+# a one-character CSI): the text hit line, its attachment line and its
+# snippet show none of them; JSON keeps them, escaped.
+mkdir -p "$WORK/esc"
+python3 - "$WORK/esc/esc.eml" <<'PY'
+import sys
+esc, csi = "\x1b", "\u009b"
+raw = ("From: =?UTF-8?B?%s?= <evil@esc.example>\n" % __import__("base64").b64encode(
+           ("Evil" + esc + "]52;c;cm0gLXJmIH4=" + "\x07").encode()).decode()
+       + "Subject: =?UTF-8?B?%s?=\n" % __import__("base64").b64encode(
+           ("zanzibar " + esc + "[2J" + csi + "31m").encode()).decode()
+       + "Message-ID: <esc@esc.example>\nDate: Mon, 1 May 2017 10:00:00 +0000\n"
+       + "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n"
+       + "--B\nContent-Type: text/plain; charset=UTF-8\n\n"
+       + "zanzibar body " + esc + "[2J and " + csi + "31m red\n"
+       + "--B\nContent-Type: application/octet-stream\n"
+       + "Content-Disposition: attachment; filename*=UTF-8''%1B%5B2Jname%C2%9Bx.bin\n\nxx\n--B--\n")
+open(sys.argv[1], "w", encoding="utf-8").write(raw)
+PY
+index --db "$WORK/escdb" --quiet "$WORK/esc" >/dev/null 2>&1
+search --db "$WORK/escdb" zanzibar >"$WORK/esc.out" 2>&1
+grep -q zanzibar "$WORK/esc.out" && ok || bad "the hostile message is not listed: $(cat "$WORK/esc.out")"
+if LC_ALL=C grep -q $'\x1b\|\xc2\x9b\|\x07' "$WORK/esc.out"; then
+    bad "a control character reaches the terminal: $(od -c "$WORK/esc.out" | head -5)"
+else ok; fi
+grep -q '^    attachment #1 ' "$WORK/esc.out" && ok || bad "attachment line: $(cat "$WORK/esc.out")"
+expect_eq "JSON keeps the subject's controls, escaped" 'zanzibar \u001b[2J\u009b31m' \
+    "$(search --db "$WORK/escdb" --format json zanzibar | grep -o '"subject":"[^"]*"' | sed 's/^"subject":"//; s/"$//')"
+
 finish
