@@ -234,6 +234,32 @@ static lx_status json_attachment(lx_strbuf *sb, const char *line)
     return st ? st : lx_strbuf_addch(sb, '}');
 }
 
+/* The fields of a stored attachment line, split in place. */
+static void attachment_fields(const char *line, const char *f[LX_ATTACH_NFIELDS],
+                              size_t n[LX_ATTACH_NFIELDS])
+{
+    for (size_t k = 0; k < LX_ATTACH_NFIELDS; k++)
+        sig_field(line, k, &f[k], &n[k]);
+}
+
+/* "#N NAME", or "#N (unnamed TYPE)" without a name; with_parent adds
+ * "in #P " before the name of a file inside another. */
+static lx_status attachment_label(lx_strbuf *sb, const char *const f[], const size_t n[],
+                                  bool with_parent)
+{
+    size_t num = att_index("n"), parent = att_index("parent"), name = att_index("name"),
+           type = att_index("type"), sniffed = att_index("sniffed_type");
+    lx_status st = lx_strbuf_addf(sb, "#%.*s ", (int)n[num], f[num]);
+    if (!st && with_parent && !(n[parent] == 1 && f[parent][0] == '0'))
+        st = lx_strbuf_addf(sb, "in #%.*s ", (int)n[parent], f[parent]);
+    if (!st && n[name])
+        st = lx_strbuf_add(sb, f[name], n[name]);
+    else if (!st)
+        st = lx_strbuf_addf(sb, "(unnamed %.*s)", (int)(n[type] ? n[type] : n[sniffed]),
+                            n[type] ? f[type] : f[sniffed]);
+    return st;
+}
+
 /* "#N NAME (TYPE, SIZE bytes, sha256 HEX, STATUS)", "#N in #P ..." for a
  * file inside another, the content's type added when it differs from the
  * declared one; for CSV cells and `show`. */
@@ -241,20 +267,12 @@ static lx_status plain_attachment(lx_strbuf *sb, const char *line)
 {
     const char *f[LX_ATTACH_NFIELDS];
     size_t n[LX_ATTACH_NFIELDS];
-    for (size_t k = 0; k < LX_ATTACH_NFIELDS; k++)
-        sig_field(line, k, &f[k], &n[k]);
-    size_t num = att_index("n"), parent = att_index("parent"), name = att_index("name"),
-           type = att_index("type"), sniffed = att_index("sniffed_type"), size = att_index("size"),
+    attachment_fields(line, f, n);
+    size_t type = att_index("type"), sniffed = att_index("sniffed_type"), size = att_index("size"),
            sha = att_index("sha256"), status = att_index("status");
-    lx_status st = lx_strbuf_addf(sb, "#%.*s ", (int)n[num], f[num]);
-    if (!st && !(n[parent] == 1 && f[parent][0] == '0'))
-        st = lx_strbuf_addf(sb, "in #%.*s ", (int)n[parent], f[parent]);
     size_t tn = n[type] ? n[type] : n[sniffed];
     const char *t = n[type] ? f[type] : f[sniffed];
-    if (!st && n[name])
-        st = lx_strbuf_add(sb, f[name], n[name]);
-    else if (!st)
-        st = lx_strbuf_addf(sb, "(unnamed %.*s)", (int)tn, t);
+    lx_status st = attachment_label(sb, f, n, true);
     if (!st)
         st = lx_strbuf_addf(sb, " (%.*s", (int)tn, t);
     if (!st && n[type] && n[sniffed] &&
@@ -269,24 +287,14 @@ static lx_status plain_attachment(lx_strbuf *sb, const char *line)
     return st;
 }
 
-/* "#N NAME" ("#N (unnamed TYPE)" without a name): how a text hit line names
- * an attachment; its types, size, hash and status are for `show` and the
- * exports. */
+/* How a text hit line names an attachment: "#N NAME"; its types, size,
+ * hash and status are for `show` and the exports. */
 static lx_status attachment_name(lx_strbuf *sb, const char *line)
 {
     const char *f[LX_ATTACH_NFIELDS];
     size_t n[LX_ATTACH_NFIELDS];
-    for (size_t k = 0; k < LX_ATTACH_NFIELDS; k++)
-        sig_field(line, k, &f[k], &n[k]);
-    size_t num = att_index("n"), name = att_index("name"), type = att_index("type"),
-           sniffed = att_index("sniffed_type");
-    lx_status st = lx_strbuf_addf(sb, "#%.*s ", (int)n[num], f[num]);
-    if (!st && n[name])
-        st = lx_strbuf_add(sb, f[name], n[name]);
-    else if (!st)
-        st = lx_strbuf_addf(sb, "(unnamed %.*s)", (int)(n[type] ? n[type] : n[sniffed]),
-                            n[type] ? f[type] : f[sniffed]);
-    return st;
+    attachment_fields(line, f, n);
+    return attachment_label(sb, f, n, false);
 }
 
 /* "pass", "pass weak" (a weak key verified it), "fail", ..., "unchecked". */
