@@ -106,3 +106,21 @@ lx_status lx_escape_csv_quoted(lx_strbuf *out, const char *s, size_t len)
 {
     return csv_field(out, s, len, true);
 }
+
+lx_status lx_escape_terminal(lx_strbuf *out, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        lx_status st;
+        if (c < 0x20 || c == 0x7f)
+            st = lx_strbuf_addf(out, "\\x%02x", c);
+        else if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+                 (unsigned char)s[i + 1] <= 0x9f)
+            st = lx_strbuf_addf(out, "\\u%04x", (unsigned char)s[++i]);
+        else
+            st = lx_strbuf_addch(out, (char)c);
+        if (st)
+            return st;
+    }
+    return LX_OK;
+}

@@ -22,4 +22,9 @@ lx_status lx_escape_csv(lx_strbuf *out, const char *s, size_t len);
  * (171e42724376 is 1.71e+53 to it). */
 lx_status lx_escape_csv_quoted(lx_strbuf *out, const char *s, size_t len);
 
+/* Appends s[0..len) for a terminal: every C0 control (newline and tab
+ * included), DEL and C1 control written visibly, "\x1b", "\u009b", so that
+ * nothing from the archive acts on the terminal. */
+lx_status lx_escape_terminal(lx_strbuf *out, const char *s, size_t len);
+
 #endif

@@ -15,6 +15,7 @@
 
 #include "attach.h"
 #include "caps.h"
+#include "escape.h"
 #include "cli.h"
 #include "dkim.h"
 #include "date.h"
@@ -96,7 +97,16 @@ static void warn(indexer *ix, const char *path, const char *reason)
     if (ix->quiet)
         return;
     clear_progress(ix);
-    fprintf(stderr, "leakdex-index: %s: %s\n", path, reason);
+    /* Paths and reasons quote the archive (file names, declared types). */
+    lx_strbuf line;
+    lx_strbuf_init(&line);
+    if (lx_escape_terminal(&line, path, strlen(path)) == LX_OK &&
+        lx_strbuf_addstr(&line, ": ") == LX_OK &&
+        lx_escape_terminal(&line, reason, strlen(reason)) == LX_OK)
+        fprintf(stderr, "leakdex-index: %s\n", line.buf);
+    else
+        fputs("leakdex-index: a warning was lost: out of memory\n", stderr);
+    lx_strbuf_release(&line);
 }
 
 /* "3 h 05 min", "12 min 40 s", "35 s". */

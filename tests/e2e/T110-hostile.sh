@@ -131,4 +131,13 @@ grep -q '^    attachment #1 ' "$WORK/esc.out" && ok || bad "attachment line: $(c
 expect_eq "JSON keeps the subject's controls, escaped" 'zanzibar \u001b[2J\u009b31m' \
     "$(search --db "$WORK/escdb" --format json zanzibar | grep -o '"subject":"[^"]*"' | sed 's/^"subject":"//; s/"$//')"
 
+# An indexer warning quotes the archive (a file name here): its controls are
+# written visibly, never sent to the terminal.
+mkdir -p "$WORK/escw"
+printf 'not mail\n' >"$WORK/escw/"$'\e[2Jjunk\u009b'
+index --db "$WORK/escwdb" "$WORK/escw" >/dev/null 2>"$WORK/escw.err"
+expect_eq "a file name's controls in a warning" \
+    "leakdex-index: $WORK/escw/\\x1b[2Jjunk\\u009b: not a mail message (no header block), skipped" \
+    "$(grep 'junk' "$WORK/escw.err")"
+
 finish

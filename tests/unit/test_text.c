@@ -123,6 +123,20 @@ static void test_escape(void **state)
     lx_strbuf_reset(&sb);
     assert_int_equal(lx_escape_csv(&sb, "\0=", 2), LX_OK);
     assert_int_equal(sb.len, 2);
+    /* JSON escapes C1 controls too (U+009B is a CSI to a terminal). */
+    lx_strbuf_reset(&sb);
+    assert_int_equal(lx_escape_json(&sb,
+                                    "a\xc2\x9b"
+                                    "1m\xc2\xa0",
+                                    7),
+                     LX_OK);
+    assert_string_equal(sb.buf, "\"a\\u009b1m\xc2\xa0\"");
+    /* For a terminal: every control visible, other text as it is. */
+    lx_strbuf_reset(&sb);
+    static const char hostile[] = "\x1b]52;c;eA==\x07 \x1b[2J\xc2\x9b"
+                                  "31m\tx\ny\x7f é";
+    assert_int_equal(lx_escape_terminal(&sb, hostile, sizeof hostile - 1), LX_OK);
+    assert_string_equal(sb.buf, "\\x1b]52;c;eA==\\x07 \\x1b[2J\\u009b31m\\x09x\\x0ay\\x7f é");
     lx_strbuf_release(&sb);
 }
 
