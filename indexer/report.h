@@ -35,6 +35,8 @@ typedef struct lx_report {
     char shard[32];    /* --shard "I/N", "" when not sharding: the other-shard column */
     size_t dkim[5];    /* new documents by verdict (lx_dkim_result) */
     size_t dkim_weak;  /* of which pass only with an RSA key under 1024 bits */
+    size_t verified;   /* new documents verified (lx_dkim_verified yes) */
+    size_t partial;    /* new documents signed in part (lx_dkim_verified partial) */
     bool threaded;     /* print the thread line */
     size_t threads;    /* conversations in the whole index */
     size_t thread_messages, relinked, by_subject;
