@@ -1108,6 +1108,10 @@ static lx_status verified_words(lx_strbuf *sb, const char *label, const lx_recor
                               label, signer);
     if (strcmp(v, "partial") == 0)
         return lx_strbuf_addf(sb, "%-12s partial: %s\n", label, get(r, "verified_reason"));
+    /* Nothing to add to an unsigned (or unchecked) message's DKIM line. */
+    const char *dkim = get(r, "dkim");
+    if (!*dkim || strcmp(dkim, "none") == 0 || strcmp(dkim, "unchecked") == 0)
+        return LX_OK;
     return lx_strbuf_addf(sb, "%-12s no\n", label);
 }
 
