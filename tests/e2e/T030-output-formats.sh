@@ -20,11 +20,11 @@ d = json.load(open(sys.argv[1]))
 assert d["version"] == 1 and d["total"] == 7 and d["offset"] == 0, d
 assert len(d["hits"]) == 2
 keys = ["id", "sha256", "date", "date_source", "from", "to", "cc", "bcc", "reply_to",
-        "subject", "dkim", "signers", "corroboration", "message_id", "in_reply_to",
-        "references", "thread",
+        "subject", "dkim", "verified", "verified_reason", "unsigned_headers", "signers",
+        "corroboration", "message_id", "in_reply_to", "references", "thread",
         "thread_hits", "size", "paths",
-        "copies", "conflicts", "body_source", "body_truncated", "replaced_characters",
-        "dkim_signatures", "attachments", "snippet"]
+        "copies", "conflicts", "body_source", "body_truncated", "body_signed_bytes",
+        "replaced_characters", "dkim_signatures", "attachments", "snippet"]
 for h in d["hits"]:
     assert list(h.keys()) == keys, list(h.keys())
     assert h["id"] == h["sha256"][:12]
@@ -35,6 +35,8 @@ assert h["date_source"] == "header"
 assert h["body_source"] == "plain" and h["body_truncated"] == "no"
 assert h["replaced_characters"] == 0
 assert h["dkim"] == "none" and h["signers"] == [] and h["dkim_signatures"] == []
+assert h["verified"] == "no" and h["verified_reason"] == "" and h["unsigned_headers"] == []
+assert h["body_signed_bytes"] is None
 assert h["corroboration"] == {"status": "none", "corroborated_by": [], "mismatches": []}
 assert isinstance(h["size"], int) and h["size"] > 0
 PY
@@ -76,23 +78,24 @@ raw = open(sys.argv[1], "rb").read()
 assert raw.count(b"\r\n") >= 68, "CRLF line ends"
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
 assert rows[0] == ["id", "sha256", "date", "date_source", "from_name", "from_address", "to",
-                   "cc", "bcc", "reply_to", "subject", "dkim", "signers", "corroboration",
-                   "message_id",
+                   "cc", "bcc", "reply_to", "subject", "dkim", "verified", "verified_reason",
+                   "unsigned_headers", "signers", "corroboration", "message_id",
                    "in_reply_to", "references", "thread", "thread_hits", "size", "paths",
                    "copies", "conflicts",
-                   "body_source", "body_truncated", "replaced_characters",
+                   "body_source", "body_truncated", "body_signed_bytes", "replaced_characters",
                    "dkim_signatures", "attachments", "snippet"], rows[0]
 assert len(rows) == 68, len(rows)
-by_id = {r[14]: r for r in rows[1:]}
+by_id = {r[17]: r for r in rows[1:]}
 r = by_id["016.horizon@example.com"]
 assert len(r[10]) == 249 and r[10].startswith("Updated itinerary for the autumn regional tour: Lille, Rouen,"), r[10]
+assert r[12:15] == ["no", "", ""] and r[28] == "", (r[12:15], r[28])
 r = by_id["dup.horizon@campagne-exemple.fr"]
-assert r[20].count("; ") == 2 and "presse.mbox@" in r[20], r[20]
+assert r[23].count("; ") == 2 and "presse.mbox@" in r[23], r[23]
 r = by_id["008.horizon@mairie-exemple.fr"]
 assert r[4] == "Bérénice Lefèvre" and r[5] == "b.lefevre@mairie-exemple.fr", r[4:6]
 r = by_id["003.horizon@campagne-exemple.fr"]
 assert r[6] == "paul@terrain.example; lina@terrain.example", r[6]
-assert rows[1][2] == "" and rows[1][14] == "031.horizon@example.org", "undated first in date order"
+assert rows[1][2] == "" and rows[1][17] == "031.horizon@example.org", "undated first in date order"
 assert rows[2][2] == "2009-03-12T09:15:00Z", rows[2][2]
 PY
 
