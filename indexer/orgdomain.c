@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include <idn2.h>
 #include <libpsl.h>
 
 #include "banned.h"
@@ -21,8 +22,12 @@ static void psl_load(void)
     psl = psl_loaded ? psl_loaded : psl_builtin();
 }
 
-/* The name in the form the list is searched with: ASCII lowercase, no final
- * dot. False when it is empty or longer than a domain name can be. */
+/* The name in the form d= is written in and the list is searched with:
+ * ASCII lowercase, no final dot, and a name in Unicode (as GMime shows a
+ * From domain written in punycode, or as a sender wrote it) in its ASCII
+ * form (IDNA2008 with UTS #46 mapping, through libidn2: bücher.example is
+ * xn--bcher-kva.example). False when it is empty or longer than a domain
+ * name can be. */
 static bool normalize(const char *domain, char out[LX_ORGDOMAIN_MAX + 1])
 {
     size_t n = strlen(domain);
@@ -30,12 +35,26 @@ static bool normalize(const char *domain, char out[LX_ORGDOMAIN_MAX + 1])
         n--;
     if (n == 0 || n > LX_ORGDOMAIN_MAX)
         return false;
+    bool ascii = true;
     for (size_t i = 0; i < n; i++) {
         char c = domain[i];
+        ascii = ascii && !(c & 0x80);
         out[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
     }
     out[n] = '\0';
-    return true;
+    if (ascii)
+        return true;
+    char *ace = NULL;
+    if (idn2_to_ascii_8z(out, &ace, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) != IDN2_OK) {
+        idn2_free(ace);
+        return true; /* not a valid name: compared as written */
+    }
+    size_t m = strlen(ace);
+    bool fits = m > 0 && m <= LX_ORGDOMAIN_MAX;
+    if (fits)
+        memcpy(out, ace, m + 1);
+    idn2_free(ace);
+    return fits;
 }
 
 bool lx_orgdomain_get(const char *domain, char out[LX_ORGDOMAIN_MAX + 1])

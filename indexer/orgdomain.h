@@ -11,9 +11,10 @@
 /*
  * The organizational domain of a domain name, as DMARC defines it (RFC 7489
  * section 3.2): its public suffix (Public Suffix List, ICANN and private
- * sections) plus one label. The name is ASCII-lowercased and a final dot
- * dropped first; a name that is itself a public suffix, or that the list
- * cannot read, is its own organizational domain. Writes a NUL-terminated
+ * sections) plus one label, in ASCII form. The name is ASCII-lowercased, a
+ * final dot dropped and a Unicode name made its ASCII (punycode) form
+ * first; a name that is itself a public suffix, or that the list cannot
+ * read, is its own organizational domain. Writes a NUL-terminated
  * copy into out; false when the name is empty or does not fit.
  */
 bool lx_orgdomain_get(const char *domain, char out[LX_ORGDOMAIN_MAX + 1]);

@@ -65,6 +65,8 @@ ATTACKER = "attacker.example"
 # Domains of the forgeries (051-068): a sender's domain, an attacker's, and
 # an address an attacker writes in.
 FORGERY_DOMAINS = (VICTIM, ATTACKER, "gov.example")
+# A sender's domain in Unicode, written in its ASCII (punycode) form.
+IDN = "xn--bcher-kva.example"  # bücher.example
 
 GAZETTE = "La Gazette du Canal <gazette@news.dkim.example>"
 MAIRIE_FROM = "Mairie de Valbois <accueil@mairie.dkim.example>"
@@ -246,6 +248,8 @@ def key_file_text(keys):
         "# the forgeries: a victim's domain and an attacker's, each with a key of its own",
         "k1._domainkey.victim.example  v=DKIM1; k=rsa; p=%s" % rsa_spki_b64(keys["other"]),
         "k1._domainkey.attacker.example  v=DKIM1; k=rsa; p=%s" % rsa_spki_b64(keys["wrong"]),
+        "# a domain name in Unicode, in its ASCII (punycode) form",
+        "k1._domainkey.xn--bcher-kva.example  v=DKIM1; k=rsa; p=%s" % rsa_spki_b64(keys["other"]),
         "",
         "# key records at the edges of RFC 6376 3.6.1",
         "# an empty TXT record, and one without p=: no key (nokey)",
@@ -951,6 +955,15 @@ def build(keys):
         "a file whose only header field is a DKIM-Signature (over an absent From)",
         verified="partial", reason="the message has no From address", odd=True)
 
+    n = 76
+    m = crlf(compose(n, "Nouveautes de la librairie",
+                     "Bonjour,\n\nLes nouveautes du mois sont en vitrine.\n",
+                     sender="Librairie <info@%s>" % IDN))
+    m = sg.sign(m, "other", "k1", IDN, stamp(n))
+    add(n, "unicode-domain", m, [S(IDN, "k1", "rsa-sha256", "relaxed/relaxed")],
+        "From and d= on a domain in Unicode (bücher.example), written in punycode: GMime "
+        "shows it in Unicode, alignment compares the ASCII forms")
+
     # mbox: signed messages with body lines starting with "From " (048-050) + dk-same
     mb = "dkim/mbox/signed.mbox"
     mbox_msgs = []
@@ -1114,7 +1127,7 @@ def check():
         defects = [d for part in msg.walk() for d in part.defects]
         if defects:
             err("%s: email defects %r" % (where, defects))
-        known = (".dkim.example",) + tuple("." + d for d in (OTHER,) + FORGERY_DOMAINS)
+        known = (".dkim.example",) + tuple("." + d for d in (OTHER, IDN) + FORGERY_DOMAINS)
         for h in ("From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"):
             if len(msg.get_all(h, [])) != 1 and not odd:
                 err("%s: %s header count %d" % (where, h, len(msg.get_all(h, []))))

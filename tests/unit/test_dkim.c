@@ -312,6 +312,11 @@ static void test_orgdomain(void **state)
         {"example.co.uk", "other.co.uk", false},
         {"co.uk", "example.co.uk", false},
         {"alice.github.io", "bob.github.io", false},
+        {"bücher.example", "xn--bcher-kva.example", true},
+        {"Mail.BÜCHER.example", "xn--bcher-kva.example", true},
+        {"a.b.xn--p1ai", "c.b.xn--p1ai", true},
+        {"a.xn--p1ai", "b.xn--p1ai", false},
+        {"пример.рф", "xn--e1afmkfd.xn--p1ai", true},
         {"", "example.org", false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
