@@ -1297,7 +1297,10 @@ static lx_status sender_mailbox(sender *s, lx_strbuf *plain, lx_strbuf *angle, i
     const char *at = addr->len ? memchr(addr->buf, '@', addr->len) : NULL;
     const char *dom = at ? at + 1 : NULL;
     size_t dl = dom ? addr->len - (size_t)(dom - addr->buf) : 0;
-    if (angles > 1 || !at || memchr(dom, '@', dl) || dl == 0 || *dom == '[' ||
+    bool control = false; /* a NUL would cut the domain short; no control byte is a name's */
+    for (size_t i = 0; dom && i < dl && !control; i++)
+        control = (unsigned char)dom[i] < 0x21 || dom[i] == 0x7f;
+    if (angles > 1 || !at || memchr(dom, '@', dl) || dl == 0 || *dom == '[' || control ||
         s->n >= LX_DKIM_MAX_FROM_ADDRESSES) {
         s->unreadable = true;
         goto done;

@@ -285,6 +285,7 @@ static void test_from_domains(void **state)
         {" a@[192.0.2.1]", "?\n"},
         {" (comment (nested) a@x.example) b@y.example", "y.example\n"},
         {"\r\n Folded\r\n <a@example.org>", "example.org\n"},
+        {" a@example.org\x01.evil.example", "?\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         lx_strbuf out;
@@ -295,6 +296,13 @@ static void test_from_domains(void **state)
                      cases[i].domains);
         lx_strbuf_release(&out);
     }
+    /* A NUL inside the domain does not cut it short. */
+    static const char nul[] = " a@example.org\0.evil.example";
+    lx_strbuf out;
+    lx_strbuf_init(&out);
+    assert_int_equal(lx_dkim_parse_from(nul, sizeof nul - 1, &out), LX_OK);
+    assert_string_equal(out.buf, "?\n");
+    lx_strbuf_release(&out);
 }
 
 /* Relaxed alignment through the Public Suffix List. */
