@@ -239,4 +239,9 @@
 /* RTF group nesting followed; deeper groups are read as plain text. */
 #define LX_RTF_MAX_DEPTH 256
 
+/* Addresses of a message's From fields read for DKIM alignment: a From
+ * names its author, rarely a few; a list longer than this is not taken as
+ * the signer's sender (the message is then at most signed in part). */
+#define LX_DKIM_MAX_FROM_ADDRESSES 64
+
 #endif

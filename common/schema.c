@@ -58,10 +58,23 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "and sha1",
      "dkim:fail or dkim:weak"},
     {LX_F_VERIFIED, "verified", "verified", NULL, -1, LX_KIND_ALIAS,
-     "yes: DKIM verdict pass; no: anything else (the --verified option is verified:yes); "
-     "chain: not verified but corroborated by verified messages that quote it; any: yes or "
-     "chain",
-     "verified:yes or verified:any"},
+     "yes: a passing DKIM signature from the sender's domain covers From, Subject, Date and "
+     "the whole body (the --verified option); partial: a signature passes but not all of "
+     "that; no: anything but yes; chain: not verified but corroborated by verified messages "
+     "that quote it; any: yes or chain",
+     "verified:yes or verified:partial"},
+    /* What a reporter may rely on (indexer/dkim.c decides): "yes" verified,
+     * "partial" signed in part, and "aligned" on both when the signature
+     * behind it is the sender's domain's, so that the text it covers may
+     * corroborate the messages it quotes. */
+    {LX_F_VERIFICATION, "verification", NULL, "XVY", -1, LX_KIND_BOOLEAN,
+     "yes (verified), partial (signed in part); aligned: the signature behind it is the "
+     "sender's domain's",
+     NULL},
+    {LX_F_VERIFIED_LEVEL, "verified_level", NULL, NULL, 14, LX_KIND_VALUE,
+     "0 not verified, 1 verified, 2 signed in part by the sender's domain, 3 signed in part "
+     "by another (senders, stats, chain corroboration)",
+     NULL},
     {LX_F_SIGNER, "signer", "signer", "XSD", -1, LX_KIND_BOOLEAN,
      "domain (d=) of any DKIM signature on the message, lowercased", "signer:gmail.com"},
     {LX_F_DKIMFAIL, "dkimfail", "dkimfail", "XDF", -1, LX_KIND_BOOLEAN,
@@ -145,8 +158,9 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
 };
 
 const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS] = {
-    "domain",   "selector", "algorithm",  "canonicalization", "identity",       "result", "reason",
-    "key_bits", "weak",     "key_record", "key_source",       "unsigned_bytes", "t",      "x"};
+    "domain", "selector", "algorithm", "canonicalization", "identity",   "result",
+    "reason", "key_bits", "weak",      "key_record",       "key_source", "unsigned_bytes",
+    "t",      "x",        "aligned",   "mbox_form"};
 
 const char *const lx_attach_fields[LX_ATTACH_NFIELDS] = {
     "n", "parent", "name", "type", "sniffed_type", "size", "sha256", "status", "text_bytes"};

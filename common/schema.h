@@ -10,7 +10,7 @@ extern "C" {
 
 /* Bump when the meaning of any prefix, slot or document-data key changes. A
  * database built by another version is refused, never misread. */
-#define LX_SCHEMA_VERSION 9
+#define LX_SCHEMA_VERSION 10
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
 
 /* One metadata key per source file indexed completely, this prefix and the
@@ -35,7 +35,9 @@ typedef enum lx_field {
     LX_F_FINGERPRINT,    /* SHA-256 of sender, date, subject, body: what copies share */
     LX_F_HAS,            /* "attachment" when a MIME leaf is not body text */
     LX_F_DKIM,           /* DKIM verdict, and the flags "weak" and "sha1" */
-    LX_F_VERIFIED,       /* "yes" (verdict pass) or "no": an alias over LX_F_DKIM */
+    LX_F_VERIFIED,       /* yes, partial, no, chain, any: an alias over LX_F_VERIFICATION */
+    LX_F_VERIFICATION,   /* "yes" (verified), "partial" (signed in part), "aligned" */
+    LX_F_VERIFIED_LEVEL, /* 0 no, 1 yes, 2 partial by the sender's domain, 3 partial */
     LX_F_SIGNER,         /* the d= domain of every DKIM signature, lowercased */
     LX_F_DKIMFAIL,       /* "body" or "header": what a failing signature says changed */
     LX_F_DATE,           /* UTC date, seconds since the epoch */
@@ -85,8 +87,8 @@ typedef struct lx_field_def {
 
 /* The document data holds one "dkim_sig" line per DKIM signature: these
  * fields, tab-separated, in this order (numbers in decimal, -1 or "" when
- * absent, weak as "yes"/"no"). */
-enum { LX_DKIM_SIG_NFIELDS = 14 };
+ * absent, weak and aligned as "yes"/"no"). */
+enum { LX_DKIM_SIG_NFIELDS = 16 };
 extern const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS];
 
 /* The document data holds one "attachment" line per attachment file (nested

@@ -452,8 +452,16 @@ class ChainProcessor : public Xapian::FieldProcessor
     }
 };
 
-// verified:yes, no, chain and any, answered from the DKIM verdict terms and
-// the chain flag.
+// One of the terms the indexer gives what a message verifies: "yes",
+// "partial", "aligned".
+Xapian::Query verified_term(const char *value)
+{
+    return Xapian::Query(std::string(lx_schema_prefix(LX_F_VERIFICATION)) + value);
+}
+
+// verified:yes, partial, no, chain and any, answered from the verification
+// terms and the chain flag. Only yes is verified: a message signed in part
+// (verified:partial) is verified:no too.
 class VerifiedProcessor : public Xapian::FieldProcessor
 {
     ParseProblem &problem;
@@ -464,20 +472,22 @@ class VerifiedProcessor : public Xapian::FieldProcessor
     }
     Xapian::Query operator()(const std::string &str) override
     {
-        Xapian::Query pass(std::string(lx_schema_prefix(LX_F_DKIM)) + "pass");
+        Xapian::Query yes = verified_term("yes");
         std::string v = ascii_lower(str);
         if (v == "yes")
-            return pass;
+            return yes;
+        if (v == "partial")
+            return verified_term("partial");
         if (v == "no")
-            return Xapian::Query(Xapian::Query::OP_AND_NOT, match_all(), pass);
+            return Xapian::Query(Xapian::Query::OP_AND_NOT, match_all(), yes);
         // Corroborated messages are not verified: verified:chain names them
         // alone, verified:any adds them to the verified ones.
         Xapian::Query chain = chain_flag(LX_F_CHAIN);
         if (v == "chain")
-            return Xapian::Query(Xapian::Query::OP_AND_NOT, chain, pass);
+            return Xapian::Query(Xapian::Query::OP_AND_NOT, chain, yes);
         if (v == "any")
-            return Xapian::Query(Xapian::Query::OP_OR, pass, chain);
-        problem.note("verified: takes yes, no, chain or any, not '" + str + "'");
+            return Xapian::Query(Xapian::Query::OP_OR, yes, chain);
+        problem.note("verified: takes yes, partial, no, chain or any, not '" + str + "'");
         return Xapian::Query::MatchNothing;
     }
 };
@@ -706,8 +716,7 @@ Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o)
         q = Xapian::Query(Xapian::Query::OP_FILTER, q,
                           Xapian::Query(std::string(lx_schema_prefix(LX_F_HAS)) + "attachment"));
     if (o->verified_only)
-        q = Xapian::Query(Xapian::Query::OP_FILTER, q,
-                          Xapian::Query(std::string(lx_schema_prefix(LX_F_DKIM)) + "pass"));
+        q = Xapian::Query(Xapian::Query::OP_FILTER, q, verified_term("yes"));
     if (o->has_after || o->has_before)
         q = Xapian::Query(Xapian::Query::OP_FILTER, q,
                           date_query(db, lx_schema_slot(LX_F_DATE), o->has_after, o->after,
@@ -1832,6 +1841,20 @@ lx_status lx_db_set_values(lx_db *db, lx_docid id, const int *slots, const char 
         else if (!doc.get_value(slot).empty())
             doc.remove_value(slot);
     }
+    db->wdb->replace_document(id, doc);
+    return LX_OK;
+    LX_GUARD_END(db)
+}
+
+lx_status lx_db_set_number(lx_db *db, lx_docid id, int slot, double number)
+{
+    LX_GUARD_BEGIN
+    if (!db->wdb) {
+        db->err = "database is open read-only";
+        return LX_E_INVALID;
+    }
+    Xapian::Document doc = db->wdb->get_document(id);
+    doc.add_value(static_cast<Xapian::valueno>(slot), Xapian::sortable_serialise(number));
     db->wdb->replace_document(id, doc);
     return LX_OK;
     LX_GUARD_END(db)

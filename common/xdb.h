@@ -175,6 +175,10 @@ lx_status lx_db_set_tag(lx_db *db, lx_docid id, const char *prefix, const char *
 lx_status lx_db_set_values(lx_db *db, lx_docid id, const int *slots, const char *const *values,
                            size_t n);
 
+/* Stores a number, sortable (as lx_doc_set_number), in a value slot of a
+ * stored document. */
+lx_status lx_db_set_number(lx_db *db, lx_docid id, int slot, double number);
+
 /* A search by exact terms, for passes that look for related documents. */
 typedef struct lx_match_opts {
     const char *const *all; /* every one of these terms (a filter) */

@@ -1211,12 +1211,12 @@ void lx_corroborate_compare(const lx_corroborate_words *a, const lx_corroborate_
 /* --- the pass ------------------------------------------------------------------- */
 
 /* Slots read, in this order. */
-enum { S_DATE, S_VERDICT, S_IDENTITY, S_THREAD, S_CORROBORATION, S_COUNT };
+enum { S_DATE, S_LEVEL, S_IDENTITY, S_THREAD, S_CORROBORATION, S_COUNT };
 
 typedef struct cdoc {
     lx_docid id;
     double date; /* NaN when undated */
-    int verdict; /* lx_dkim_result; -1 when unchecked */
+    int level;   /* lx_dkim_verified_level: 0 no, 1 yes, 2 partial and aligned, 3 partial */
     char sha[LX_SHA256_HEX_LEN + 1];
     char thread[LX_THREAD_HEX + 1];
     uint64_t current; /* hash of its stored corroboration value; 0 when it has none */
@@ -1273,7 +1273,7 @@ static int on_row(void *ctx, const lx_scan_row *row)
     memset(d, 0, sizeof *d);
     d->id = row->id;
     d->date = row->nums[S_DATE];
-    d->verdict = row->lens[S_VERDICT] ? (int)row->nums[S_VERDICT] : -1;
+    d->level = row->lens[S_LEVEL] ? (int)row->nums[S_LEVEL] : 0;
     size_t sl = strcspn(row->vals[S_IDENTITY], "\t");
     if (sl > LX_SHA256_HEX_LEN)
         sl = LX_SHA256_HEX_LEN;
@@ -1284,6 +1284,20 @@ static int on_row(void *ctx, const lx_scan_row *row)
                      ? lx_hash64(row->vals[S_CORROBORATION], row->lens[S_CORROBORATION]) | 1
                      : 0;
     return 0;
+}
+
+/* A message whose quotes may corroborate: a passing signature aligned with
+ * its sender covers its text (verified, or signed in part by the sender's
+ * domain: then only the text that signature covers is read). */
+static bool quotes_count(const cdoc *d)
+{
+    return d->level == 1 || d->level == 2;
+}
+
+/* A message that may be corroborated: anything not verified. */
+static bool may_be_quoted(const cdoc *d)
+{
+    return d->level != 1;
 }
 
 static const cdoc *doc_by_id(const pass *p, lx_docid id)
@@ -1305,29 +1319,10 @@ static const char *get(const lx_record *r, const char *key)
     return v ? v : "";
 }
 
-/* The d= of the first signature that verifies, from the dkim_sig lines. */
+/* The d= of the signature the message is verified by. */
 static void pass_signer(const lx_record *r, char *out, size_t size)
 {
-    out[0] = '\0';
-    for (size_t i = 0; i < r->n; i++) {
-        if (strcmp(r->pairs[i].key, "dkim_sig") != 0)
-            continue;
-        const char *v = r->pairs[i].value;
-        const char *f = v;
-        for (int k = 0; k < 5 && f; k++) {
-            f = strchr(f, '\t');
-            if (f)
-                f++;
-        }
-        if (f && strncmp(f, "pass\t", 5) == 0) {
-            size_t n = strcspn(v, "\t");
-            if (n >= size)
-                n = size - 1;
-            memcpy(out, v, n);
-            out[n] = '\0';
-            return;
-        }
-    }
+    snprintf(out, size, "%s", get(r, "verified_signer"));
 }
 
 /* The search form of the quote's words (as the index stores free text),
@@ -1378,20 +1373,23 @@ static lx_status search_words(const lx_corroborate_words *w, lx_strbuf *terms, s
 
 /* Candidates through the index: the documents of thread `thread` (the
  * latest LX_CHAIN_THREAD_CANDIDATES), then those that best match the rarest
- * of `words`; all of them verified (DKIM pass) when `verified`, else none of
- * them; `self` left out. For a verified quoting message, its quote's words
- * find the unverified messages it may quote; for an unverified message, its
- * own words find the verified messages that may quote it. */
+ * of `words`; all of them with quotes that count (a passing signature
+ * aligned with their sender: the "aligned" verification term) when
+ * `verified`, else none of them verified; `self` left out. For a quoting
+ * message, its quote's words find the unverified messages it may quote;
+ * for an unverified message, its own words find those that may quote it. */
 static lx_status candidates(lx_db *db, const char *thread, const lx_corroborate_words *words,
                             bool verified, lx_docid self, lx_docid **out, size_t *n_out)
 {
     *out = NULL;
     *n_out = 0;
-    char pass_term[16], thread_term[32];
-    snprintf(pass_term, sizeof pass_term, "%spass", lx_schema_prefix(LX_F_DKIM));
+    char aligned_term[24], yes_term[24], thread_term[32];
+    snprintf(aligned_term, sizeof aligned_term, "%saligned", lx_schema_prefix(LX_F_VERIFICATION));
+    snprintf(yes_term, sizeof yes_term, "%syes", lx_schema_prefix(LX_F_VERIFICATION));
     snprintf(thread_term, sizeof thread_term, "%s%s", lx_schema_prefix(LX_F_THREAD), thread);
-    const char *pass_only[] = {pass_term};
-    const char *in_thread[] = {thread_term, pass_term};
+    const char *quoting_only[] = {aligned_term};
+    const char *not_verified[] = {yes_term};
+    const char *in_thread[] = {thread_term, aligned_term};
     lx_docid *a = NULL, *b = NULL;
     size_t na = 0, nb = 0;
     lx_status st = LX_OK;
@@ -1401,7 +1399,7 @@ static lx_status candidates(lx_db *db, const char *thread, const lx_corroborate_
                            NULL,
                            0,
                            0,
-                           verified ? NULL : pass_only,
+                           verified ? NULL : not_verified,
                            verified ? 0 : 1,
                            true,
                            LX_CHAIN_THREAD_CANDIDATES};
@@ -1421,12 +1419,12 @@ static lx_status candidates(lx_db *db, const char *thread, const lx_corroborate_
             any[i] = terms.buf + off;
             off += strlen(any[i]) + 1;
         }
-        lx_match_opts o = {verified ? pass_only : NULL,
+        lx_match_opts o = {verified ? quoting_only : NULL,
                            verified ? 1 : 0,
                            any,
                            nt,
                            LX_CHAIN_RARE_TERMS,
-                           verified ? NULL : pass_only,
+                           verified ? NULL : not_verified,
                            verified ? 0 : 1,
                            false,
                            LX_CHAIN_TERM_CANDIDATES};
@@ -1513,9 +1511,15 @@ static lx_status quoting_load(lx_db *db, const cdoc *v, quoting *x)
     if (!st)
         st = lx_record_parse(&x->rec, x->data, len);
     if (!st) {
+        /* Only the text the signature covers: what l= leaves unsigned
+         * could have been written by anyone. */
         const char *body = get(&x->rec, "body");
+        size_t text = strlen(body);
+        const char *signed_bytes = lx_record_get(&x->rec, "body_signed_bytes");
+        if (signed_bytes && strtoull(signed_bytes, NULL, 10) < text)
+            text = (size_t)strtoull(signed_bytes, NULL, 10);
         pass_signer(&x->rec, x->signer, sizeof x->signer);
-        st = lx_corroborate_quote_parse(body, strlen(body),
+        st = lx_corroborate_quote_parse(body, text,
                                         strcmp(get(&x->rec, "body_source"), "html") == 0, &x->q);
     }
     return st;
@@ -1583,7 +1587,7 @@ static lx_status quoting_message(lx_db *db, const pass *p, const cdoc *v, unsign
         goto done;
     for (size_t i = 0; i < n && !st; i++) {
         const cdoc *m = doc_by_id(p, ids[i]);
-        if (!m || m->verdict == 1)
+        if (!m || !may_be_quoted(m))
             continue;
         quoted x;
         st = quoted_load(db, m, &x);
@@ -1613,7 +1617,7 @@ static lx_status quoted_message(lx_db *db, const pass *p, const cdoc *m, unsigne
         goto done;
     for (size_t i = 0; i < n && !st; i++) {
         const cdoc *v = doc_by_id(p, ids[i]);
-        if (!v || v->verdict != 1 || v->fresh)
+        if (!v || !quotes_count(v) || v->fresh)
             continue;
         quoting y;
         st = quoting_load(db, v, &y);
@@ -1632,9 +1636,11 @@ static void run_task(void *wctx, void *item)
     const worker *w = wctx;
     task *t = item;
     const cdoc *d = &w->p->docs[t->doc];
-    if (d->verdict == 1)
+    /* A message signed in part by its sender's domain both quotes (with
+     * its signed text) and may be quoted. */
+    if (quotes_count(d))
         t->st = quoting_message(w->db, w->p, d, w->threshold, t);
-    else if (w->incremental)
+    if (!t->st && may_be_quoted(d) && w->incremental)
         t->st = quoted_message(w->db, w->p, d, w->threshold, t);
 }
 
@@ -1678,7 +1684,7 @@ static lx_status look(lx_db *db, lx_db *const *readers, unsigned n_readers, pass
     size_t window = n_readers ? (size_t)n_readers * 8 : 1;
     for (size_t i = 0; i < p->n && !st; i++) {
         const cdoc *d = &p->docs[i];
-        if (!d->fresh || (d->verdict != 1 && !incremental))
+        if (!d->fresh || (!quotes_count(d) && !incremental))
             continue;
         task *t = calloc(1, sizeof *t);
         if (!t) {
@@ -1824,7 +1830,7 @@ lx_status lx_corroborate_pass(lx_db *read, lx_db *write, lx_db *const *readers, 
     memset(&p, 0, sizeof p);
     int slots[S_COUNT];
     slots[S_DATE] = lx_schema_slot(LX_F_DATE);
-    slots[S_VERDICT] = lx_schema_slot(LX_F_VERDICT);
+    slots[S_LEVEL] = lx_schema_slot(LX_F_VERIFIED_LEVEL);
     slots[S_IDENTITY] = lx_schema_slot(LX_F_IDENTITY);
     slots[S_THREAD] = lx_schema_slot(LX_F_THREAD_ID);
     slots[S_CORROBORATION] = lx_schema_slot(LX_F_CORROBORATION);

@@ -140,6 +140,32 @@ static lx_status dkim_json(lx_strbuf *o, const lx_dkim_verdict *v)
     if (!st)
         st = lx_escape_json(o, verdict, strlen(verdict));
     if (!st)
+        st = str(o, "verified", v ? lx_dkim_verified_name(v->verified) : "no");
+    if (!st)
+        st = str(o, "verified_reason", v && v->verified_reason ? v->verified_reason : "");
+    const lx_dkim_sig *chosen = v && v->chosen >= 0 ? &v->sigs[v->chosen] : NULL;
+    if (!st)
+        st = str(o, "verified_signer", chosen ? chosen->domain : "");
+    if (!st)
+        st = key(o, "unsigned_headers", false);
+    if (!st)
+        st = lx_strbuf_addch(o, '[');
+    for (unsigned i = 0, first = 1; chosen && i < LX_DKIM_H_COUNT && !st; i++) {
+        if (!(chosen->unsigned_headers & (1u << i)))
+            continue;
+        if (!first)
+            st = lx_strbuf_addch(o, ',');
+        first = 0;
+        const char *name = lx_dkim_header_key(i);
+        if (!st)
+            st = lx_escape_json(o, name, strlen(name));
+    }
+    if (!st)
+        st = lx_strbuf_addch(o, ']');
+    if (!st)
+        st = inum(o, "body_signed_bytes",
+                  v && v->signed_text != LX_DKIM_ALL_TEXT ? (long long)v->signed_text : -1, true);
+    if (!st)
         st = key(o, "signatures", false);
     if (!st)
         st = lx_strbuf_addch(o, '[');
@@ -179,6 +205,10 @@ static lx_status dkim_json(lx_strbuf *o, const lx_dkim_verdict *v)
             st = inum(o, "t", g->t, true);
         if (!st)
             st = inum(o, "x", g->x, true);
+        if (!st)
+            st = boolean(o, "aligned", g->aligned);
+        if (!st)
+            st = str(o, "mbox_form", lx_dkim_form_name(g->form));
         if (!st)
             st = lx_strbuf_addch(o, '}');
     }

@@ -239,6 +239,8 @@ typedef struct job {
     lx_location loc;
     char sha[LX_SHA256_HEX_LEN + 1];
     lx_strbuf canon; /* canonical bytes */
+    /* From an mbox with ">From " quoting: the bytes as stored, CRLF; else empty. */
+    lx_strbuf stored;
     filerec *file;
     bool deferred; /* an identical message was still in flight: decided at retire */
     /* What the worker found. */
@@ -267,6 +269,7 @@ static void job_free(job *j)
         return;
     free((char *)j->loc.path);
     lx_strbuf_release(&j->canon);
+    lx_strbuf_release(&j->stored);
     lx_strbuf_release(&j->why);
     lx_doc_free(j->doc);
     free(j->message_id);
@@ -299,15 +302,25 @@ static void work(void *wctx, void *item)
         goto out;
     if (!ix->no_dkim) {
         /* Verified on the canonical bytes: CRLF, no mbox separator, mboxrd
-         * quoting undone, as the message was sent. */
-        if ((st = lx_dkim_verify(ix->keys, j->canon.buf, j->canon.len, &j->dkim)))
+         * quoting undone, as the message was sent; the body as stored too
+         * when that one does not verify. The sender shown must be the
+         * signer's. */
+        lx_dkim_input in = {j->canon.buf, j->canon.len, j->stored.len ? j->stored.buf : NULL,
+                            j->stored.len, msg.from.addr};
+        if ((st = lx_dkim_verify_message(ix->keys, &in, &j->dkim)))
             goto out;
         if (w->dns && ix->keys_out && dns_fetch(ix, &j->dkim)) {
             /* New records came from DNS: verify again with them. */
             lx_dkim_verdict_release(&j->dkim);
-            if ((st = lx_dkim_verify(ix->keys, j->canon.buf, j->canon.len, &j->dkim)))
+            if ((st = lx_dkim_verify_message(ix->keys, &in, &j->dkim)))
                 goto out;
         }
+        const char *part;
+        size_t part_len;
+        if (lx_dkim_signed_part(&j->dkim, &in, &part, &part_len) &&
+            (st = lx_message_signed_text(part, part_len, msg.body, msg.body_len,
+                                         &j->dkim.signed_text)))
+            goto out;
     }
     const lx_dkim_verdict *dk = ix->no_dkim ? NULL : &j->dkim;
     if (ix->inspect)
@@ -486,6 +499,8 @@ static lx_status retire(indexer *ix, job *j)
         goto out;
     if (!ix->no_dkim) {
         ix->report.dkim[j->dkim.verdict]++;
+        ix->report.verified += j->dkim.verified == LX_VERIFIED_YES;
+        ix->report.partial += j->dkim.verified == LX_VERIFIED_PARTIAL;
         for (size_t i = 0; i < j->dkim.n; i++)
             if (j->dkim.sigs[i].result == LX_DKIM_PASS && j->dkim.sigs[i].weak) {
                 ix->report.dkim_weak++;
@@ -527,6 +542,24 @@ static lx_status drain(indexer *ix, size_t keep)
     return st;
 }
 
+/* True when a line of data starts with ">From " after any number of '>':
+ * mboxrd quoting that undoing changes. */
+static bool quoted_from(const char *data, size_t len)
+{
+    for (const char *p = data, *end = data + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break;
+        const char *q = nl + 1;
+        while (q < end && *q == '>')
+            q++;
+        if (q > nl + 1 && (size_t)(end - q) >= 5 && memcmp(q, "From ", 5) == 0)
+            return true;
+        p = nl + 1;
+    }
+    return false;
+}
+
 /* The main thread's part for one message found: size limit, identity,
  * shard, already indexed? Then on to a worker. */
 static lx_status dispatch(indexer *ix, size_t src, filerec *f, const char *data, size_t len,
@@ -549,6 +582,7 @@ static lx_status dispatch(indexer *ix, size_t src, filerec *f, const char *data,
     if (!j)
         return LX_E_NOMEM;
     lx_strbuf_init(&j->canon);
+    lx_strbuf_init(&j->stored);
     lx_strbuf_init(&j->why);
     lx_strbuf_init(&j->json);
     lx_attach_list_init(&j->att);
@@ -556,7 +590,9 @@ static lx_status dispatch(indexer *ix, size_t src, filerec *f, const char *data,
     j->loc = *loc;
     if (!(j->loc.path = strdup(loc->path)) ||
         (st = lx_mbox_canonical(&j->canon, data, len, from_mbox)) ||
-        (st = lx_sha256_hex(j->canon.buf, j->canon.len, j->sha))) {
+        (st = lx_sha256_hex(j->canon.buf, j->canon.len, j->sha)) ||
+        (from_mbox && !ix->no_dkim && quoted_from(data, len) &&
+         (st = lx_mbox_canonical(&j->stored, data, len, false)))) {
         job_free(j);
         return LX_E_NOMEM;
     }
@@ -1094,6 +1130,9 @@ static int run_reverify(indexer *ix, double t0)
            rs.documents, rs.verified, rs.changed, rs.unreadable, now_seconds() - t0);
     printf("dkim: %zu pass, %zu fail, %zu nokey, %zu invalid, %zu unsigned\n", rs.verdicts[1],
            rs.verdicts[2], rs.verdicts[3], rs.verdicts[4], rs.verdicts[0]);
+    printf("verified: %zu (signed by the sender's domain: From, Subject, Date and the whole "
+           "body), %zu signed in part\n",
+           rs.yes, rs.partial);
     if (ix->report.chained)
         lx_report_print_chains(&ix->report, stdout);
     return rc;
@@ -1395,12 +1434,14 @@ int main(int argc, char **argv)
         lx_strbuf_release(&why);
     }
     double t0 = now_seconds();
+    /* --reverify parses too: where a signature's l= leaves text unsigned. */
+    lx_message_library_init();
     if (reverify) {
         int rrc = run_reverify(&ix, t0);
         lx_keystore_free(ix.keys);
+        lx_message_library_shutdown();
         return rrc;
     }
-    lx_message_library_init();
     /* PDF and office documents are read by this very program, run again as
      * a helper process with limits. */
     char self[4096];

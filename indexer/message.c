@@ -1000,3 +1000,24 @@ void lx_message_release(lx_message *msg)
     free(msg->parts);
     memset(msg, 0, sizeof *msg);
 }
+
+lx_status lx_message_signed_text(const char *raw, size_t len, const char *body, size_t body_len,
+                                 size_t *prefix)
+{
+    *prefix = 0;
+    lx_message signed_part;
+    lx_status st = lx_message_parse(&signed_part, raw, len, NULL);
+    if (st == LX_E_NOMEM)
+        return st;
+    if (st)
+        return LX_OK;
+    size_t n = 0, max = signed_part.body_len < body_len ? signed_part.body_len : body_len;
+    while (n < max && signed_part.body[n] == body[n])
+        n++;
+    /* Never inside a character: back to the start of the one cut. */
+    while (n > 0 && n < body_len && ((unsigned char)body[n] & 0xC0) == 0x80)
+        n--;
+    *prefix = n;
+    lx_message_release(&signed_part);
+    return LX_OK;
+}

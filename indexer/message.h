@@ -110,6 +110,17 @@ const char *lx_message_decode_charset(void);
 lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strbuf *why);
 void lx_message_release(lx_message *msg);
 
+/*
+ * How much of a message's body text a DKIM signature with l= covers: raw
+ * is the message cut where the signed body ends (the header and the signed
+ * bytes, as lx_dkim_signed_part gives them); it is parsed as any message
+ * and *prefix gets the length of the longest common start of its body text
+ * and body[0..body_len), at a UTF-8 boundary. What follows is text added
+ * after signing. A cut message that cannot be parsed covers nothing (0).
+ */
+lx_status lx_message_signed_text(const char *raw, size_t len, const char *body, size_t body_len,
+                                 size_t *prefix);
+
 /* "header", "received" or "none": the names the index and --inspect use. */
 const char *lx_message_date_source_name(lx_date_source s);
 

@@ -245,6 +245,11 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
                 r->dkim[1], r->dkim_weak, r->dkim[2], r->dkim[3], r->dkim[4], r->dkim[0]);
     if (r->dkim_checked && r->dkim[3])
         print_nokey_advice(r, out);
+    if (r->dkim_checked)
+        fprintf(out,
+                "verified: %zu (signed by the sender's domain: From, Subject, Date and the "
+                "whole body), %zu signed in part\n",
+                r->verified, r->partial);
     lx_report_print_passes(r, out);
 }
 

@@ -42,8 +42,10 @@ typedef struct lx_report {
     size_t n_key_files;
     const char *keys_out;
     bool dns;
-    bool threaded;  /* print the thread line */
-    size_t threads; /* conversations in the whole index */
+    size_t verified; /* new documents verified (lx_dkim_verified yes) */
+    size_t partial;  /* new documents signed in part (lx_dkim_verified partial) */
+    bool threaded;   /* print the thread line */
+    size_t threads;  /* conversations in the whole index */
     size_t thread_messages, relinked, by_subject;
     size_t thread_not_ids, thread_shared_ids, thread_cut_off; /* links not followed */
     bool chained; /* print the chains line (lx_corroborate_pass ran) */

@@ -12,13 +12,17 @@
 #include "caps.h"
 #include "evidence.h"
 #include "mbox.h"
+#include "message.h"
 #include "record.h"
 #include "sha256.h"
 #include "store.h"
 #include "banned.h"
 
-lx_status lx_reverify_read_original(const lx_record *rec, const char *sha, lx_strbuf *canon,
-                                    const char **first_path, const char **why)
+/* lx_reverify_read_original, and the bytes as stored into stored (when not
+ * NULL) for a message of an mbox whose ">From " quoting was undone; stored
+ * stays empty otherwise. */
+static lx_status read_original(const lx_record *rec, const char *sha, lx_strbuf *canon,
+                               lx_strbuf *stored, const char **first_path, const char **why)
 {
     lx_strbuf raw;
     lx_strbuf_init(&raw);
@@ -50,6 +54,12 @@ lx_status lx_reverify_read_original(const lx_record *rec, const char *sha, lx_st
             break;
         if (strcmp(got, sha) == 0) {
             st = LX_OK;
+            if (stored && in_mbox) {
+                lx_strbuf_reset(stored);
+                st = lx_mbox_canonical(stored, raw.buf, raw.len, false);
+                if (!st && stored->len == canon->len)
+                    lx_strbuf_reset(stored); /* nothing was quoted */
+            }
         } else {
             *why = "the bytes there no longer hash to the indexed SHA-256";
             st = LX_E_NOT_FOUND;
@@ -59,6 +69,12 @@ lx_status lx_reverify_read_original(const lx_record *rec, const char *sha, lx_st
     return st;
 }
 
+lx_status lx_reverify_read_original(const lx_record *rec, const char *sha, lx_strbuf *canon,
+                                    const char **first_path, const char **why)
+{
+    return read_original(rec, sha, canon, NULL, first_path, why);
+}
+
 lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats,
                       lx_reverify_warn warn, void *ctx)
 {
@@ -66,8 +82,9 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
     size_t n = 0, batch = 0;
     memset(stats, 0, sizeof *stats);
     lx_status st = lx_db_all_docs(db, &ids, &n);
-    lx_strbuf canon;
+    lx_strbuf canon, stored;
     lx_strbuf_init(&canon);
+    lx_strbuf_init(&stored);
     for (size_t i = 0; i < n && !st; i++) {
         char *data = NULL;
         size_t len = 0;
@@ -84,7 +101,7 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
         const char *old = lx_record_get(&rec, "dkim");
         const char *first = NULL, *why = NULL;
         lx_status rs =
-            sha ? lx_reverify_read_original(&rec, sha, &canon, &first, &why) : LX_E_NOT_FOUND;
+            sha ? read_original(&rec, sha, &canon, &stored, &first, &why) : LX_E_NOT_FOUND;
         if (rs == LX_E_NOMEM) {
             st = rs;
         } else if (rs) {
@@ -99,9 +116,22 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
             warn(ctx, where, reason);
         } else {
             lx_dkim_verdict v;
-            if (!(st = lx_dkim_verify(ks, canon.buf, canon.len, &v))) {
+            const char *from = lx_record_get(&rec, "from_address");
+            lx_dkim_input in = {canon.buf, canon.len, stored.len ? stored.buf : NULL, stored.len,
+                                from ? from : ""};
+            const char *part, *body = lx_record_get(&rec, "body");
+            size_t part_len;
+            if (!(st = lx_dkim_verify_message(ks, &in, &v)) &&
+                lx_dkim_signed_part(&v, &in, &part, &part_len))
+                st = lx_message_signed_text(part, part_len, body ? body : "",
+                                            body ? strlen(body) : 0, &v.signed_text);
+            if (st) {
+                lx_dkim_verdict_release(&v);
+            } else {
                 stats->verified++;
                 stats->verdicts[v.verdict]++;
+                stats->yes += v.verified == LX_VERIFIED_YES;
+                stats->partial += v.verified == LX_VERIFIED_PARTIAL;
                 if (!old || strcmp(old, lx_dkim_result_name(v.verdict)) != 0)
                     stats->changed++;
                 st = lx_store_set_dkim(db, ids[i], &v);
@@ -116,6 +146,7 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
         lx_record_release(&rec);
     }
     lx_strbuf_release(&canon);
+    lx_strbuf_release(&stored);
     free(ids);
     return st;
 }

@@ -14,6 +14,8 @@ typedef struct lx_reverify_stats {
     size_t unreadable;  /* no copy could be read back with its SHA-256: verdict kept */
     size_t changed;     /* verdicts that differ from the stored one */
     size_t verdicts[5]; /* new verdicts, by lx_dkim_result */
+    size_t yes;         /* of which verified (lx_dkim_verified yes) */
+    size_t partial;     /* of which signed in part */
 } lx_reverify_stats;
 
 /* Called with the path and the reason for each document whose original

@@ -12,6 +12,12 @@
  * header block's first screen, bounded so a huge file is decided quickly. */
 #define SNIFF_MAX_LINES 1000
 
+/* A header block: field lines (any well-formed field name, RFC 5322 2.2:
+ * printable ASCII but ':', then ':') and folded continuations, first a
+ * field. Either one of the fields is one mail carries (then the block may
+ * run into the body without a blank line, as some writers have it), or the
+ * whole block is well-formed up to a blank line or the end: a message whose
+ * only field is a DKIM-Signature is still a message. */
 static bool header_block(const char *d, size_t len)
 {
     static const char *const known[] = {
@@ -19,7 +25,7 @@ static bool header_block(const char *d, size_t len)
         "return-path", "mime-version", "sender",     "delivered-to", "cc",         "reply-to",
         "x-mailer",    "content-type", "references", "in-reply-to",  NULL};
     size_t pos = 0, lines = 0;
-    bool any_known = false;
+    bool any_known = false, well_formed = true;
     if (len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
         pos = 3;
     while (pos < len && lines < SNIFF_MAX_LINES) {
@@ -41,6 +47,7 @@ static bool header_block(const char *d, size_t len)
             if (k == 0 || k >= n || line[k] != ':') {
                 if (lines == 0)
                     return false;
+                well_formed = false;
                 break; /* the body starts without a blank line */
             }
             for (size_t i = 0; known[i]; i++)
@@ -50,7 +57,10 @@ static bool header_block(const char *d, size_t len)
         lines++;
         pos = end + 1;
     }
-    return any_known;
+    /* Past SNIFF_MAX_LINES without an end: not known to be well-formed. */
+    if (lines >= SNIFF_MAX_LINES)
+        well_formed = false;
+    return any_known || (lines > 0 && well_formed);
 }
 
 lx_sniff lx_sniff_data(const char *data, size_t len)

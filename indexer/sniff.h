@@ -14,10 +14,11 @@ typedef enum lx_sniff {
 /*
  * An mbox starts with a "From " line that is a real separator (an address, a
  * time and a year) or that is followed by a header block. A message starts
- * with an RFC 5322 header block: a field line first, then fields or folded
- * continuations, at least one of them a field mail carries (From, Date,
- * Received...); the block ends at a blank line or at the first line that is
- * not a field (some writers omit the blank line). A UTF-8 BOM is allowed.
+ * with an RFC 5322 header block: a field line first (any well-formed field
+ * name), then fields or folded continuations, up to a blank line or the end
+ * of the file; when one of them is a field mail carries (From, Date,
+ * Received...), the block may also end at the first line that is not a
+ * field (some writers omit the blank line). A UTF-8 BOM is allowed.
  */
 lx_sniff lx_sniff_data(const char *data, size_t len);
 

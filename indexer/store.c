@@ -245,6 +245,8 @@ static lx_status dkim_fields(const lx_dkim_verdict *v, lx_record *rec, lx_strbuf
     } while (0)
     if (!v) {
         st = lx_record_add_str(rec, "dkim", "unchecked");
+        if (!st)
+            st = lx_record_add_str(rec, "verified", "no");
         lx_strbuf_release(&line);
         return st;
     }
@@ -270,16 +272,52 @@ static lx_status dkim_fields(const lx_dkim_verdict *v, lx_record *rec, lx_strbuf
             snprintf(num[2], sizeof num[2], "-1");
         snprintf(num[3], sizeof num[3], "%lld", (long long)g->t);
         snprintf(num[4], sizeof num[4], "%lld", (long long)g->x);
-        const char *fields[LX_DKIM_SIG_NFIELDS] = {
-            g->domain, g->selector,   g->algorithm,
-            g->canon,  g->identity,   lx_dkim_result_name(g->result),
-            g->reason, num[0],        g->weak ? "yes" : "no",
-            num[1],    g->key_source, num[2],
-            num[3],    num[4]};
+        const char *fields[LX_DKIM_SIG_NFIELDS] = {g->domain,
+                                                   g->selector,
+                                                   g->algorithm,
+                                                   g->canon,
+                                                   g->identity,
+                                                   lx_dkim_result_name(g->result),
+                                                   g->reason,
+                                                   num[0],
+                                                   g->weak ? "yes" : "no",
+                                                   num[1],
+                                                   g->key_source,
+                                                   num[2],
+                                                   num[3],
+                                                   num[4],
+                                                   g->aligned ? "yes" : "no",
+                                                   lx_dkim_form_name(g->form)};
         for (size_t k = 0; k < LX_DKIM_SIG_NFIELDS && !st; k++)
             st = add_field(&line, fields[k], k == 0);
         if (!st)
             st = lx_record_add(rec, "dkim_sig", line.buf, line.len);
+    }
+    /* What it verifies: the terms verified: and chain corroboration use,
+     * and the data a hit shows (reason, unsigned fields and text). */
+    const char *xvy = lx_schema_prefix(LX_F_VERIFICATION);
+    if (!st)
+        st = lx_record_add_str(rec, "verified", lx_dkim_verified_name(v->verified));
+    if (v->verified != LX_VERIFIED_NO)
+        TERM(xvy, lx_dkim_verified_name(v->verified));
+    if (lx_dkim_verified_level(v) == 1 || lx_dkim_verified_level(v) == 2)
+        TERM(xvy, "aligned");
+    if (!st && v->verified_reason && *v->verified_reason)
+        st = lx_record_add_str(rec, "verified_reason", v->verified_reason);
+    if (!st && v->chosen >= 0) {
+        const lx_dkim_sig *g = &v->sigs[v->chosen];
+        st = lx_record_add_str(rec, "verified_signer", g->domain);
+        lx_strbuf_reset(&line);
+        for (unsigned i = 0; i < LX_DKIM_H_COUNT && !st; i++)
+            if (g->unsigned_headers & (1u << i))
+                st = lx_strbuf_addf(&line, "%s%s", line.len ? "," : "", lx_dkim_header_key(i));
+        if (!st && line.len)
+            st = lx_record_add(rec, "unsigned_headers", line.buf, line.len);
+    }
+    if (!st && v->signed_text != LX_DKIM_ALL_TEXT) {
+        char num[24];
+        snprintf(num, sizeof num, "%zu", v->signed_text);
+        st = lx_record_add_str(rec, "body_signed_bytes", num);
     }
     if (weak)
         TERM(xv, "weak");
@@ -292,6 +330,14 @@ static lx_status dkim_fields(const lx_dkim_verdict *v, lx_record *rec, lx_strbuf
 #undef TERM
     lx_strbuf_release(&line);
     return st;
+}
+
+/* The verified level (lx_dkim_verified_level) in its slot of a stored
+ * document. */
+static lx_status set_level(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
+{
+    return lx_db_set_number(db, id, lx_schema_slot(LX_F_VERIFIED_LEVEL),
+                            dkim ? (double)lx_dkim_verified_level(dkim) : 0.0);
 }
 
 lx_status lx_store_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
@@ -309,8 +355,15 @@ lx_status lx_store_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
     if (!st)
         st = lx_record_parse(&rec, raw, len);
     if (!st) {
-        lx_record_remove(&rec, "dkim");
-        lx_record_remove(&rec, "dkim_sig");
+        static const char *const keys[] = {"dkim",
+                                           "dkim_sig",
+                                           "verified",
+                                           "verified_reason",
+                                           "verified_signer",
+                                           "unsigned_headers",
+                                           "body_signed_bytes"};
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+            lx_record_remove(&rec, keys[i]);
         st = dkim_fields(dkim, &rec, &terms, &n_terms);
     }
     if (!st && !(add = calloc(n_terms ? n_terms : 1, sizeof *add)))
@@ -322,10 +375,12 @@ lx_status lx_store_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
     if (!st)
         st = lx_record_serialize(&rec, &data);
     const char *drop[] = {lx_schema_prefix(LX_F_DKIM), lx_schema_prefix(LX_F_SIGNER),
-                          lx_schema_prefix(LX_F_DKIMFAIL)};
+                          lx_schema_prefix(LX_F_DKIMFAIL), lx_schema_prefix(LX_F_VERIFICATION)};
     if (!st)
-        st = lx_db_retag(db, id, drop, 3, add, n_terms, lx_schema_slot(LX_F_VERDICT),
+        st = lx_db_retag(db, id, drop, 4, add, n_terms, lx_schema_slot(LX_F_VERDICT),
                          dkim ? (double)dkim->verdict : -1.0, data.buf, data.len);
+    if (!st)
+        st = set_level(db, id, dkim);
     free(add);
     free(raw);
     lx_record_release(&rec);
@@ -548,8 +603,11 @@ lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc, c
         st = lx_doc_add_boolean(doc, "", t);
     }
     lx_strbuf_release(&terms);
-    if (st || (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_VERDICT),
-                                      dkim ? (double)dkim->verdict : -1.0)))
+    if (st ||
+        (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_VERDICT),
+                                dkim ? (double)dkim->verdict : -1.0)) ||
+        (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_VERIFIED_LEVEL),
+                                dkim ? (double)lx_dkim_verified_level(dkim) : 0.0)))
         goto out;
     /* Sender and recipients as values: senders, recipients and stats count
      * every match from these without loading document data. */

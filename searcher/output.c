@@ -47,6 +47,7 @@ typedef enum col_kind {
     COL_SNIPPET,   /* "snippet" text and "snippet_matches" ranges */
     COL_CHAIN,     /* "chain" lines: corroborations and mismatches */
     COL_ATTACH,    /* each "attachment" line (lx_attach_fields), as an object */
+    COL_NAMES,     /* one value holding comma-separated names: an array */
 } col_kind;
 
 /* Every printed field, in order; JSON, NDJSON and CSV all walk this table. */
@@ -67,6 +68,9 @@ static const struct column {
     {"reply_to", "reply_to", COL_ADDRS},
     {"subject", "subject", COL_STR},
     {"dkim", "dkim", COL_DKIM},
+    {"verified", "verified", COL_STR},
+    {"verified_reason", "verified_reason", COL_STR},
+    {"unsigned_headers", "unsigned_headers", COL_NAMES},
     {"signers", "dkim_sig", COL_SIGNERS},
     {"corroboration", "chain", COL_CHAIN},
     {"message_id", "message_id", COL_STR},
@@ -80,6 +84,7 @@ static const struct column {
     {"conflicts", "conflict", COL_STRS},
     {"body_source", "body_source", COL_STR},
     {"body_truncated", "body_truncated", COL_STR},
+    {"body_signed_bytes", "body_signed_bytes", COL_COUNT},
     {"replaced_characters", "replaced_characters", COL_NUM},
     {"dkim_signatures", "dkim_sig", COL_DKIM_SIGS},
     {"attachments", "attachment", COL_ATTACH},
@@ -297,10 +302,14 @@ static lx_status attachment_name(lx_strbuf *sb, const char *line)
     return attachment_label(sb, f, n, false);
 }
 
-/* "pass", "pass weak" (a weak key verified it), "fail", ..., "unchecked". */
-static lx_status verdict_label(lx_strbuf *sb, const lx_record *r)
+/* "pass", "pass weak" (a weak key verified it), "fail", ..., "unchecked";
+ * on a hit line (`hit`), "partial" for a pass that verifies the message
+ * only in part. */
+static lx_status verdict_label(lx_strbuf *sb, const lx_record *r, bool hit)
 {
     const char *v = lx_record_get(r, "dkim");
+    if (hit && v && strcmp(v, "pass") == 0 && strcmp(get(r, "verified"), "partial") == 0)
+        v = "partial";
     lx_status st = lx_strbuf_addstr(sb, v ? v : "unchecked");
     bool weak = false;
     for (size_t i = 0; i < r->n && !weak; i++)
@@ -334,6 +343,7 @@ static lx_status json_sig(lx_strbuf *sb, const char *line)
 {
     static const char *const numeric[] = {"key_bits", "key_record", "unsigned_bytes",
                                           "t",        "x",          NULL};
+    static const char *const booleans[] = {"weak", "aligned", NULL};
     lx_status st = lx_strbuf_addch(sb, '{');
     for (size_t k = 0; k < LX_DKIM_SIG_NFIELDS && !st; k++) {
         const char *f;
@@ -345,11 +355,13 @@ static lx_status json_sig(lx_strbuf *sb, const char *line)
             st = lx_escape_json(sb, lx_dkim_sig_fields[k], strlen(lx_dkim_sig_fields[k]));
         if (!st)
             st = lx_strbuf_addch(sb, ':');
-        bool is_num = false;
+        bool is_num = false, is_bool = false;
         for (size_t i = 0; numeric[i]; i++)
             is_num = is_num || strcmp(numeric[i], lx_dkim_sig_fields[k]) == 0;
+        for (size_t i = 0; booleans[i]; i++)
+            is_bool = is_bool || strcmp(booleans[i], lx_dkim_sig_fields[k]) == 0;
         if (st) {
-        } else if (strcmp(lx_dkim_sig_fields[k], "weak") == 0) {
+        } else if (is_bool) {
             st = lx_strbuf_addstr(sb, n == 3 && memcmp(f, "yes", 3) == 0 ? "true" : "false");
         } else if (is_num) {
             bool digits = n > 0;
@@ -386,6 +398,14 @@ static lx_status plain_sig(lx_strbuf *sb, const char *line)
         st = lx_strbuf_addf(sb, ", key source: %.*s", (int)n[src], f[src]);
     if (!st && n[ub] && f[ub][0] != '-' && !(n[ub] == 1 && f[ub][0] == '0'))
         st = lx_strbuf_addf(sb, ", %.*s body bytes not signed (l=)", (int)n[ub], f[ub]);
+    size_t al = sig_index("aligned"), form = sig_index("mbox_form");
+    if (!st && sig_field_is(line, res, "pass"))
+        st = lx_strbuf_addstr(sb, sig_field_is(line, al, "yes") ? ", the sender's domain"
+                                                                : ", not the sender's domain");
+    if (!st && sig_field_is(line, form, "stored"))
+        st = lx_strbuf_addstr(sb, ", on the body as stored in the mbox (>From quoting kept)");
+    else if (!st && sig_field_is(line, form, "unquoted"))
+        st = lx_strbuf_addstr(sb, ", on the body with the mbox's >From quoting undone");
     return st;
 }
 
@@ -684,6 +704,18 @@ static lx_status json_column(lx_strbuf *sb, const lx_record *r, const struct col
             st = lx_strbuf_addstr(sb, *in ? in : "null");
         return st ? st : lx_strbuf_addch(sb, '}');
     }
+    case COL_NAMES: {
+        st = lx_strbuf_addch(sb, '[');
+        for (size_t i = 0; v[i] && !st;) {
+            size_t n = strcspn(v + i, ",");
+            if (i)
+                st = lx_strbuf_addch(sb, ',');
+            if (!st)
+                st = lx_escape_json(sb, v + i, n);
+            i += n + (v[i + n] == ',');
+        }
+        return st ? st : lx_strbuf_addch(sb, ']');
+    }
     case COL_ATTACH:
     case COL_SIGNERS:
     case COL_DKIM_SIGS: {
@@ -789,9 +821,15 @@ static lx_status plain_column(lx_strbuf *sb, const lx_record *r, const struct co
         return date_local(r, local) ? lx_strbuf_addstr(sb, local) : LX_OK;
     }
     case COL_FROM: return LX_OK; /* two CSV columns, written by the caller */
-    case COL_DKIM: return verdict_label(sb, r);
+    case COL_DKIM: return verdict_label(sb, r, false);
     case COL_SNIPPET: return lx_strbuf_addstr(sb, v);
     case COL_CHAIN: return plain_chain(sb, r);
+    case COL_NAMES: {
+        lx_status st = LX_OK;
+        for (size_t i = 0; v[i] && !st; i++)
+            st = v[i] == ',' ? lx_strbuf_addstr(sb, "; ") : lx_strbuf_addch(sb, v[i]);
+        return st;
+    }
     case COL_ADDRS:
     case COL_STRS:
     case COL_PATHS:
@@ -964,7 +1002,7 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
     lx_strbuf verdict;
     lx_strbuf_init(&verdict);
     if (!st)
-        st = verdict_label(&verdict, r);
+        st = verdict_label(&verdict, r, true);
     if (!st)
         st = lx_strbuf_addf(line, "%-9s  ", verdict.buf);
     lx_strbuf_release(&verdict);
@@ -1193,6 +1231,59 @@ static lx_status text_local_dates(lx_strbuf *sb, const lx_record *r, const lx_tz
     return st;
 }
 
+/* True when the field a hit list names `column` has an instance the DKIM
+ * signature behind the verified status does not cover. */
+static bool is_unsigned(const lx_record *r, const char *column)
+{
+    const char *v = get(r, "unsigned_headers");
+    size_t n = strlen(column);
+    for (size_t i = 0; v[i];) {
+        size_t k = strcspn(v + i, ",");
+        if (k == n && memcmp(v + i, column, n) == 0)
+            return true;
+        i += k + (v[i + k] == ',');
+    }
+    return false;
+}
+
+/* show: what the message verifies, in words. */
+static lx_status verified_words(lx_strbuf *sb, const char *label, const lx_record *r)
+{
+    const char *v = get(r, "verified"), *signer = get(r, "verified_signer");
+    if (strcmp(v, "yes") == 0)
+        return lx_strbuf_addf(sb,
+                              "%-12s yes: signed by %s, the sender's domain, over From, Subject, "
+                              "Date and the whole body\n",
+                              label, signer);
+    if (strcmp(v, "partial") == 0)
+        return lx_strbuf_addf(sb, "%-12s partial: %s\n", label, get(r, "verified_reason"));
+    /* Nothing to add to an unsigned (or unchecked) message's DKIM line. */
+    const char *dkim = get(r, "dkim");
+    if (!*dkim || strcmp(dkim, "none") == 0 || strcmp(dkim, "unchecked") == 0)
+        return LX_OK;
+    return lx_strbuf_addf(sb, "%-12s no\n", label);
+}
+
+/* show: the body, the text a signature's l= leaves unsigned set apart. */
+static lx_status text_body(lx_strbuf *sb, const lx_record *r)
+{
+    const char *body = get(r, "body"), *cut = lx_record_get(r, "body_signed_bytes");
+    size_t len = strlen(body), k = cut ? (size_t)strtoull(cut, NULL, 10) : len;
+    if (k >= len)
+        return lx_strbuf_addf(sb, "\n%s\n", body);
+    lx_status st = lx_strbuf_addch(sb, '\n');
+    if (!st)
+        st = lx_strbuf_add(sb, body, k);
+    if (!st && k && body[k - 1] != '\n')
+        st = lx_strbuf_addch(sb, '\n');
+    if (!st)
+        st = lx_strbuf_addstr(sb, "--------- not signed: the text below was added after the part "
+                                  "the DKIM signature covers (l=) ---------\n");
+    if (!st)
+        st = lx_strbuf_addf(sb, "%s\n", body + k);
+    return st;
+}
+
 static lx_status text_message(lx_strbuf *sb, const lx_record *r, const lx_tz *tz)
 {
     static const struct {
@@ -1207,6 +1298,7 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r, const lx_tz *tz
                 {"Reply-To", "reply_to"},
                 {"Subject", "subject"},
                 {"DKIM", "dkim"},
+                {"Verified", "verified"},
                 {"Signature", "dkim_signatures"},
                 {"Message-ID", "message_id"},
                 {"In-Reply-To", "in_reply_to"},
@@ -1243,6 +1335,10 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r, const lx_tz *tz
             st = text_chain(sb, r);
             continue;
         }
+        if (strcmp(c->name, "verified") == 0) {
+            st = verified_words(sb, rows[i].label, r);
+            continue;
+        }
         if (c->kind == COL_FROM) {
             const char *name = get(r, "from_name"), *addr = get(r, "from_address");
             st = *name ? lx_strbuf_addf(&cell, "%s <%s>", name, addr)
@@ -1256,13 +1352,15 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r, const lx_tz *tz
                                                                                : "Date header");
         if (!st && c->kind == COL_DATE && !cell.len)
             st = lx_strbuf_addstr(&cell, "(none)");
+        if (!st && cell.len && is_unsigned(r, c->name))
+            st = lx_strbuf_addstr(&cell, "  (not signed)");
         if (!st && (cell.len || strcmp(rows[i].column, "subject") == 0))
             st = lx_strbuf_addf(sb, "%-12s %s\n", rows[i].label, cell.buf);
         if (!st && c->kind == COL_DATE)
             st = text_local_dates(sb, r, tz);
     }
     if (!st)
-        st = lx_strbuf_addf(sb, "\n%s\n", get(r, "body"));
+        st = text_body(sb, r);
     lx_strbuf_release(&cell);
     return st;
 }

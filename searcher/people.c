@@ -176,7 +176,7 @@ static int on_row(void *ctx, const lx_scan_row *row)
     }
     p->row++;
     double date = row->nums[1];
-    bool verified = row->nums[2] == (double)1; /* lx_dkim_result pass */
+    bool verified = row->nums[2] == (double)1; /* lx_dkim_verified_level: verified */
     const char *v = row->vals[0];
     size_t len = row->lens[0];
     if (p->kind == LX_PEOPLE_SENDERS) {
@@ -290,7 +290,7 @@ lx_status lx_people_print(lx_db *db, const lx_query_opts *opts, lx_people_kind k
     memset(&p, 0, sizeof p);
     p.kind = kind;
     int slots[3] = {lx_schema_slot(kind == LX_PEOPLE_SENDERS ? LX_F_SENDER : LX_F_RECIPIENTS),
-                    lx_schema_slot(LX_F_DATE), lx_schema_slot(LX_F_VERDICT)};
+                    lx_schema_slot(LX_F_DATE), lx_schema_slot(LX_F_VERIFIED_LEVEL)};
     lx_status st = lx_db_scan(db, opts, slots, 3, on_row, &p);
     if (!st)
         st = p.st;
@@ -346,8 +346,9 @@ lx_status lx_people_print(lx_db *db, const lx_query_opts *opts, lx_people_kind k
 
 typedef struct stats {
     size_t messages, verdicts[6]; /* lx_dkim_result 0..4, then unchecked */
+    size_t verified, partial;     /* lx_dkim_verified yes, partial */
     size_t years[10000], undated;
-    size_t corroborated, mismatched; /* chain corroboration, apart from the verdicts */
+    size_t corroborated, mismatched;      /* chain corroboration, apart from the verdicts */
     size_t attachments, attachments_text; /* attachment files, nested included; with text */
     people senders, domains;
     size_t row;
@@ -362,6 +363,7 @@ static int on_stats_row(void *ctx, const lx_scan_row *row)
         people_clear(&s->senders);
         people_clear(&s->domains);
         memset(s->verdicts, 0, sizeof s->verdicts);
+        s->verified = s->partial = 0;
         memset(s->years, 0, sizeof s->years);
         s->messages = s->undated = s->corroborated = s->mismatched = 0;
         s->attachments = s->attachments_text = 0;
@@ -371,7 +373,11 @@ static int on_stats_row(void *ctx, const lx_scan_row *row)
     /* Corroboration lines, corroborations first; a verified message is
      * never counted as corroborated. */
     const char *chain = row->vals[3];
-    if (row->nums[2] != (double)1 && strncmp(chain, "corroborated\t", 13) == 0)
+    double level = row->nums[6];
+    bool verified = level == (double)1;
+    s->verified += verified;
+    s->partial += level == (double)2 || level == (double)3;
+    if (!verified && strncmp(chain, "corroborated\t", 13) == 0)
         s->corroborated++;
     if (strncmp(chain, "mismatch\t", 9) == 0 || strstr(chain, "\nmismatch\t"))
         s->mismatched++;
@@ -399,10 +405,10 @@ static int on_stats_row(void *ctx, const lx_scan_row *row)
     size_t len = row->lens[0];
     const char *tab = memchr(v, '\t', len);
     size_t alen = tab ? (size_t)(tab - v) : len;
-    count(&s->senders, v, alen, date, vi == 1);
+    count(&s->senders, v, alen, date, verified);
     const char *at = memchr(v, '@', alen);
     if (at && at + 1 < v + alen)
-        count(&s->domains, at + 1, (size_t)(v + alen - at - 1), date, vi == 1);
+        count(&s->domains, at + 1, (size_t)(v + alen - at - 1), date, verified);
     if (s->senders.st || s->domains.st)
         s->st = LX_E_NOMEM;
     return s->st != LX_OK;
@@ -418,11 +424,12 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
     if (!s)
         return LX_E_NOMEM;
     s->senders.kind = s->domains.kind = LX_PEOPLE_SENDERS;
-    int slots[6] = {lx_schema_slot(LX_F_SENDER),        lx_schema_slot(LX_F_DATE),
+    int slots[7] = {lx_schema_slot(LX_F_SENDER),        lx_schema_slot(LX_F_DATE),
                     lx_schema_slot(LX_F_VERDICT),       lx_schema_slot(LX_F_CORROBORATION),
-                    lx_schema_slot(LX_F_ATTACH_COUNT), lx_schema_slot(LX_F_ATTACH_TEXTS)};
+                    lx_schema_slot(LX_F_ATTACH_COUNT),  lx_schema_slot(LX_F_ATTACH_TEXTS),
+                    lx_schema_slot(LX_F_VERIFIED_LEVEL)};
     s->tz = opts->tz;
-    lx_status st = lx_db_scan(db, opts, slots, 6, on_stats_row, s);
+    lx_status st = lx_db_scan(db, opts, slots, 7, on_stats_row, s);
     if (!st)
         st = s->st;
     *n_out = s->messages;
@@ -435,14 +442,20 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
     lx_strbuf_init(&o);
     if (st) {
     } else if (format == LX_FMT_TEXT) {
-        lx_strbuf_addf(&o, "%zu emails from %zu unique senders; %zu DKIM verified\n", s->messages,
-                       s->senders.n, s->verdicts[1]);
+        lx_strbuf_addf(&o,
+                       "%zu emails from %zu unique senders; %zu verified (signed by the sender's "
+                       "domain, in full), %zu with a DKIM signature that passes\n",
+                       s->messages, s->senders.n, s->verified, s->verdicts[1]);
         lx_strbuf_addf(&o, "dkim: %zu pass, %zu fail, %zu nokey, %zu invalid, %zu unsigned",
                        s->verdicts[1], s->verdicts[2], s->verdicts[3], s->verdicts[4],
                        s->verdicts[0]);
         if (s->verdicts[5])
             lx_strbuf_addf(&o, ", %zu unchecked", s->verdicts[5]);
         lx_strbuf_addch(&o, '\n');
+        lx_strbuf_addf(&o,
+                       "verified: %zu yes, %zu signed in part (a signature passes, but not from "
+                       "the sender's domain or not over From, Subject, Date and the whole body)\n",
+                       s->verified, s->partial);
         lx_strbuf_addf(&o,
                        "chains: %zu corroborated (quoted by verified messages; not counted as "
                        "verified), %zu with a quote that differs\n",
@@ -464,8 +477,9 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
     } else {
         lx_strbuf_addf(&o,
                        "{\"version\":%d,\"messages\":%zu,\"unique_senders\":%zu,\"verified\":%zu,"
-                       "\"dkim\":{",
-                       LX_OUTPUT_VERSION, s->messages, s->senders.n, s->verdicts[1]);
+                       "\"verified_partial\":%zu,\"dkim_pass\":%zu,\"dkim\":{",
+                       LX_OUTPUT_VERSION, s->messages, s->senders.n, s->verified, s->partial,
+                       s->verdicts[1]);
         for (int i = 0; i < 6; i++)
             lx_strbuf_addf(&o, "%s\"%s\":%zu", i ? "," : "", vnames[i], s->verdicts[i]);
         lx_strbuf_addf(&o, "},\"corroborated\":%zu,\"chain_mismatches\":%zu,\"years\":{",

@@ -25,11 +25,11 @@ d = json.load(open(sys.argv[1]))
 assert d["version"] == 1 and d["total"] == 7 and d["offset"] == 0, d
 assert len(d["hits"]) == 2
 keys = ["id", "sha256", "date", "date_local", "date_source", "from", "to", "cc", "bcc", "reply_to",
-        "subject", "dkim", "signers", "corroboration", "message_id", "in_reply_to",
-        "references", "thread",
+        "subject", "dkim", "verified", "verified_reason", "unsigned_headers", "signers",
+        "corroboration", "message_id", "in_reply_to", "references", "thread",
         "thread_hits", "size", "paths",
-        "copies", "conflicts", "body_source", "body_truncated", "replaced_characters",
-        "dkim_signatures", "attachments", "snippet"]
+        "copies", "conflicts", "body_source", "body_truncated", "body_signed_bytes",
+        "replaced_characters", "dkim_signatures", "attachments", "snippet"]
 for h in d["hits"]:
     assert list(h.keys()) == keys, list(h.keys())
     assert h["id"] == h["sha256"][:12]
@@ -42,6 +42,8 @@ assert h["date_source"] == "header"
 assert h["body_source"] == "plain" and h["body_truncated"] == "no"
 assert h["replaced_characters"] == 0
 assert h["dkim"] == "none" and h["signers"] == [] and h["dkim_signatures"] == []
+assert h["verified"] == "no" and h["verified_reason"] == "" and h["unsigned_headers"] == []
+assert h["body_signed_bytes"] is None
 assert h["corroboration"] == {"status": "none", "corroborated_by": [], "mismatches": []}
 assert isinstance(h["size"], int) and h["size"] > 0
 PY
@@ -83,23 +85,24 @@ raw = open(sys.argv[1], "rb").read()
 assert raw.count(b"\r\n") >= 68, "CRLF line ends"
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
 assert rows[0] == ["id", "sha256", "date", "date_local", "date_source", "from_name", "from_address", "to",
-                   "cc", "bcc", "reply_to", "subject", "dkim", "signers", "corroboration",
-                   "message_id",
+                   "cc", "bcc", "reply_to", "subject", "dkim", "verified", "verified_reason",
+                   "unsigned_headers", "signers", "corroboration", "message_id",
                    "in_reply_to", "references", "thread", "thread_hits", "size", "paths",
                    "copies", "conflicts",
-                   "body_source", "body_truncated", "replaced_characters",
+                   "body_source", "body_truncated", "body_signed_bytes", "replaced_characters",
                    "dkim_signatures", "attachments", "snippet"], rows[0]
 assert len(rows) == 68, len(rows)
-by_id = {r[15]: r for r in rows[1:]}
+by_id = {r[18]: r for r in rows[1:]}
 r = by_id["016.horizon@example.com"]
 assert len(r[11]) == 249 and r[11].startswith("Updated itinerary for the autumn regional tour: Lille, Rouen,"), r[11]
+assert r[13:16] == ["no", "", ""] and r[29] == "", (r[13:16], r[29])
 r = by_id["dup.horizon@campagne-exemple.fr"]
-assert r[21].count("; ") == 2 and "presse.mbox@" in r[21], r[21]
+assert r[24].count("; ") == 2 and "presse.mbox@" in r[24], r[24]
 r = by_id["008.horizon@mairie-exemple.fr"]
 assert r[5] == "Bérénice Lefèvre" and r[6] == "b.lefevre@mairie-exemple.fr", r[5:7]
 r = by_id["003.horizon@campagne-exemple.fr"]
 assert r[7] == "paul@terrain.example; lina@terrain.example", r[7]
-assert rows[1][2] == "" and rows[1][3] == "" and rows[1][15] == "031.horizon@example.org", \
+assert rows[1][2] == "" and rows[1][3] == "" and rows[1][18] == "031.horizon@example.org", \
     "undated first in date order, no date_local"
 assert rows[2][2] == "2009-03-12T09:15:00Z", rows[2][2]
 assert rows[2][3] == "2009-03-12T10:15:00+01:00", rows[2][3]

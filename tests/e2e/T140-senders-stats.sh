@@ -34,8 +34,9 @@ expect_eq "senders by count: every row counted once" 67 \
     "$(search --format ndjson senders | python3 -c 'import json,sys; print(sum(json.loads(l)["messages"] for l in sys.stdin))')"
 
 search stats >"$WORK/stats"
-expect_eq "stats, text" "67 emails from 12 unique senders; 0 DKIM verified
+expect_eq "stats, text" "67 emails from 12 unique senders; 0 verified (signed by the sender's domain, in full), 0 with a DKIM signature that passes
 dkim: 0 pass, 0 fail, 0 nokey, 0 invalid, 67 unsigned
+verified: 0 yes, 0 signed in part (a signature passes, but not from the sender's domain or not over From, Subject, Date and the whole body)
 chains: 0 corroborated (quoted by verified messages; not counted as verified), 0 with a quote that differs
 by year: 2009: 5, 2010: 1, 2011: 3, 2012: 3, 2013: 5, 2014: 4, 2015: 7, 2016: 26, 2017: 12, no date: 1
 attachments: 1 (one per attached file, nested ones included), 1 with text extracted
@@ -49,10 +50,11 @@ print(d["messages"], d["unique_senders"], d["years"])')"
 
 # The DKIM corpus: verified counts per sender and in the summary.
 index --db "$WORK/dkim" --keys "$DATA/dkim-keys.txt" "$DATA/dkim" >/dev/null 2>&1
-expect_eq "stats with DKIM" "50 emails from 3 unique senders; 33 DKIM verified
-dkim: 33 pass, 8 fail, 1 nokey, 7 invalid, 1 unsigned" \
-    "$(search --db "$WORK/dkim" stats | head -n 2)"
-expect_eq "--verified senders: only verified mail counts" 33 \
+expect_eq "stats with DKIM: verified messages and passing signatures" "76 emails from 7 unique senders; 41 verified (signed by the sender's domain, in full), 50 with a DKIM signature that passes
+dkim: 50 pass, 9 fail, 3 nokey, 13 invalid, 1 unsigned
+verified: 41 yes, 9 signed in part (a signature passes, but not from the sender's domain or not over From, Subject, Date and the whole body)" \
+    "$(search --db "$WORK/dkim" stats | head -n 3)"
+expect_eq "--verified senders: only verified mail counts" 41 \
     "$(search --db "$WORK/dkim" --verified --format ndjson senders | python3 -c 'import json,sys; print(sum(json.loads(l)["verified"] for l in sys.stdin))')"
 
 expect_status "senders: bad --sort" 2 search --sort date senders

@@ -35,7 +35,7 @@ expect_eq "the text hit line shows that snippet" \
     "$(search id:004.horizon@campagne-exemple.fr budget | sed -n 2p)"
 meta() { python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print($2)" "$1"; }
 expect_eq "CSV meta: query, hits, index, version" "budget 7 True 0.1.0" \
-    "$(meta "$X/budget.csv.meta.json" 'm["query"]["text"], m["hits"], m["database"]["documents"] == 117, m["leakdex_version"]')"
+    "$(meta "$X/budget.csv.meta.json" 'm["query"]["text"], m["hits"], m["database"]["documents"] == 143, m["leakdex_version"]')"
 meta "$X/budget.csv.meta.json" 'm["exported_at"], m["database"]["created"], m["database"]["updated"]' |
     grep -qE '^20[0-9-]+T[0-9:]+Z 20[0-9-]+T[0-9:]+Z 20[0-9-]+T[0-9:]+Z$' && ok || bad "meta times"
 
@@ -61,8 +61,8 @@ h = [h for h in json.load(open(sys.argv[1]))["hits"] if h["message_id"] == "004.
 s = h["snippet"]
 print(json.dumps([s["text"][a:b] for a, b in s["matches"]]))' "$X/budget.json")"
 search --export "$X/all.ndjson" >/dev/null
-expect_eq "NDJSON export: one line per message" 117 "$(wc -l <"$X/all.ndjson")"
-expect_eq "NDJSON meta" 117 "$(meta "$X/all.ndjson.meta.json" 'm["hits"]')"
+expect_eq "NDJSON export: one line per message" 143 "$(wc -l <"$X/all.ndjson")"
+expect_eq "NDJSON meta" 143 "$(meta "$X/all.ndjson.meta.json" 'm["hits"]')"
 
 # LibreOffice Calc reads the CSV back cell for cell (it is in Debian), with
 # quoted fields read as text (the import dialog's "Format quoted field as
@@ -77,7 +77,7 @@ if command -v soffice >/dev/null; then
 import csv, sys
 a = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
 b = list(csv.reader(open(sys.argv[2], newline="", encoding="utf-8")))
-assert len(a) == len(b) == 118, (len(a), len(b))
+assert len(a) == len(b) == 144, (len(a), len(b))
 for x, y in zip(a, b):
     for i, (p, q) in enumerate(zip(x, y)):
         assert p == q, (i, p[:60], q[:60])

@@ -29,8 +29,21 @@ must reach:
     rotated key): the signature passes if any record verifies it;
   * the key record's h= tag (acceptable hashes, RFC 6376 3.6.1) is
     enforced: dkimpy 1.1.4 ignores it;
+  * a key record without p= (an empty TXT record too) is no key (3.6.1:
+    p= is required): dkimpy reports a key format error;
   * the minimum key size is 512 bits (dkimpy's default is 1024): a 512-bit
-    key verifies and is reported "weak" by leakdex, not rejected.
+    key verifies and is reported "weak" by leakdex, not rejected;
+  * a signature without v=, or with v=0.5, is a pre-RFC draft's; From must
+    be in h= (5.4); t= and x= are 1*12DIGIT and x= is not before t= (3.5);
+    q= names dns/txt (3.5): dkimpy raises on some of these, skips others;
+  * more From fields than h= covers fail (8.15): dkimpy signs the extra
+    one in as well, and fails with a signature mismatch;
+  * a message of an mbox is verified with its mboxrd quoting undone and,
+    when that does not verify, as stored (a reader cannot know which
+    ">From " lines the mbox writer added): that is reading the mbox, not
+    DKIM.
+Where leakdex and this verifier still disagree, the reason is in
+DISAGREEMENTS below, with its RFC section; T101 fails on any other.
 
 check_message() also returns a per-signature (result, reason, ...) in
 leakdex's vocabulary; tests/tools/gen-dkim.py --check compares it with
@@ -48,6 +61,21 @@ except ImportError:
     sys.exit("%s: needs dkimpy (Debian python3-dkim): run it with /usr/bin/python3" % sys.argv[0])
 from dkim.canonicalization import CanonicalizationPolicy
 from dkim.util import parse_tag_value
+
+# Where leakdex and dkimpy (with this script's additions) disagree, on
+# purpose: file[#index] -> (dkimpy's class, leakdex's class, RFC section,
+# why). T101 expects exactly these disagreements; gen-dkim.py --check too.
+DISAGREEMENTS = {
+    "dkim/065-expired.eml": (
+        "notpass", "pass", "RFC 6376 3.5 (x=)",
+        "x= is long past: dkimpy rejects an expired signature (the RFC allows it, "
+        "\"Signatures MAY be considered invalid\"); leakdex verifies an archive years "
+        "after the mail was sent, so it records x= and never enforces it"),
+    "dkim/066-identity-quoted-printable.eml": (
+        "notpass", "pass", "RFC 6376 2.11, 3.5 (i=)",
+        "i=@news=2Edkim=2Eexample: i= is dkim-quoted-printable, and decoded it is "
+        "@news.dkim.example, within d=; dkimpy compares the undecoded text with d="),
+}
 
 SUPPORTED = {b"rsa-sha1": (b"rsa", b"sha1"),
              b"rsa-sha256": (b"rsa", b"sha256"),
@@ -97,8 +125,9 @@ def to_crlf(data):
 
 
 def split_mboxrd(data):
-    """Messages of an mboxrd file, unquoted, with LF line ends. Each message
-    is followed by one blank line, which is not part of it."""
+    """Messages of an mboxrd file as (unquoted, as stored), with LF line
+    ends. Each message is followed by one blank line, which is not part of
+    it."""
     starts = [m.start() for m in re.finditer(rb"^From ", data, re.M)]
     out = []
     for k, s in enumerate(starts):
@@ -106,21 +135,22 @@ def split_mboxrd(data):
         chunk = data[data.index(b"\n", s) + 1:e]
         if chunk.endswith(b"\n\n"):
             chunk = chunk[:-1]
-        chunk = re.sub(rb"^>(>*From )", rb"\1", chunk, flags=re.M)
-        out.append(chunk)
+        out.append((re.sub(rb"^>(>*From )", rb"\1", chunk, flags=re.M), chunk))
     return out
 
 
 def iter_messages(data_dir):
-    """(label, index or None, raw bytes) for every message under data/dkim."""
+    """(label, index or None, raw bytes, bytes as stored or None) for every
+    message under data/dkim: the stored bytes of an mbox message keep its
+    quoting."""
     data_dir = Path(data_dir)
     dk = data_dir / "dkim" if (data_dir / "dkim").is_dir() else data_dir
     prefix = dk.name
     for p in sorted(dk.glob("*.eml")):
-        yield "%s/%s" % (prefix, p.name), None, p.read_bytes()
+        yield "%s/%s" % (prefix, p.name), None, p.read_bytes(), None
     for p in sorted((dk / "mbox").glob("*.mbox")):
-        for i, m in enumerate(split_mboxrd(p.read_bytes())):
-            yield "%s/mbox/%s" % (prefix, p.name), i, m
+        for i, (m, stored) in enumerate(split_mboxrd(p.read_bytes())):
+            yield "%s/mbox/%s" % (prefix, p.name), i, m, stored
 
 
 def message_id(raw):
@@ -144,6 +174,8 @@ def _with_record(msg, idx, tags, name, rec):
     except Exception:
         return "invalid", "malformed key", False
     p = kt.get(b"p")
+    if p is None:
+        return "nokey", "", False
     if p is not None and re.sub(rb"\s+", b"", p) == b"":
         return "invalid", "key revoked", False
     ktype, khash = SUPPORTED[tags[b"a"]]
@@ -171,14 +203,15 @@ def _with_record(msg, idx, tags, name, rec):
     return "pass", "", ktype == b"rsa" and d.keysize < 1024
 
 
-def check_signature(msg, idx, keys):
+def check_signature(msg, idx, keys, stored=None):
     """One signature of a CRLF message, as a dict in dkim.json's vocabulary
-    (plus 'key_record' when the selector has several records)."""
+    (plus 'key_record' when the selector has several records). stored: the
+    message as stored in its mbox, when that differs (CRLF)."""
     d = dkim.DKIM(msg)
     sigs = [v for n, v in d.headers if n.lower() == b"dkim-signature"]
     out = {"domain": "", "selector": "", "algorithm": "",
            "canonicalization": "", "result": "invalid", "reason": "",
-           "weak": False, "unsigned_bytes": 0}
+           "weak": False, "unsigned_bytes": 0, "mbox_form": ""}
     try:
         tags = parse_tag_value(sigs[idx])
     except Exception:
@@ -190,12 +223,32 @@ def check_signature(msg, idx, keys):
         c += b"/simple"
     out.update(domain=get(b"d"), selector=get(b"s"), algorithm=get(b"a"),
                canonicalization=c.decode("ascii", "replace"))
-    for t in (b"v", b"a", b"b", b"bh", b"d", b"h", b"s"):
+    if tags.get(b"v") in (None, b"0.5"):
+        out["reason"] = "pre-RFC 6376 draft signature"
+        return out
+    if tags[b"v"] != b"1":
+        out["reason"] = "unsupported version v=%s" % get(b"v")
+        return out
+    for t in (b"a", b"b", b"bh", b"d", b"h", b"s"):
         if t not in tags:
             out["reason"] = "malformed signature: no %s= tag" % t.decode()
             return out
+    for t in (b"t", b"x"):
+        if t in tags and not re.fullmatch(rb"\d{1,12}", tags[t]):
+            out["reason"] = "malformed signature: bad %s= tag" % t.decode()
+            return out
+    if b"t" in tags and b"x" in tags and int(tags[b"x"]) < int(tags[b"t"]):
+        out["reason"] = "x= earlier than t="
+        return out
+    if b"q" in tags and b"dns/txt" not in re.split(rb"\s*:\s*", tags[b"q"]):
+        out["reason"] = "unsupported query method q=%s" % get(b"q")
+        return out
     if tags[b"a"] not in SUPPORTED:
         out["reason"] = "unsupported algorithm %s" % get(b"a")
+        return out
+    signed = [x.lower() for x in re.split(rb"\s*:\s*", tags[b"h"].strip())]
+    if b"from" not in signed:
+        out["reason"] = "From is not signed"
         return out
     if b"i" in tags and not _within(tags[b"i"], tags[b"d"]):
         out["reason"] = "i= not within d="
@@ -208,13 +261,24 @@ def check_signature(msg, idx, keys):
             pass
     name = "%s._domainkey.%s" % (get(b"s"), get(b"d"))
     records = keys.get(name.lower())
-    if not records:
+    forms = [(msg, "unquoted" if stored else "")] + ([(stored, "stored")] if stored else [])
+    tried = []
+    for body_form, form in forms:
+        results = [_with_record(body_form, idx, tags, name, r) for r in records or []]
+        tried = [(t, form) for t in results if t[0] != "nokey"]
+        if any(t[0][0] == "pass" for t in tried):
+            break
+    if not tried:
         out.update(result="nokey", reason="no key for %s" % name)
         return out
-    tried = [_with_record(msg, idx, tags, name, r) for r in records]
-    best = next((i for i, t in enumerate(tried) if t[0] == "pass"), 0)
-    result, reason, weak = tried[best]
-    out.update(result=result, reason=reason, weak=weak)
+    best = next((i for i, t in enumerate(tried) if t[0][0] == "pass"), 0)
+    (result, reason, weak), form = tried[best]
+    if result == "pass" or (result, reason) == ("fail", "signature mismatch"):
+        froms = [n for n, _ in d.headers if n.lower() == b"from"]
+        if len(froms) > signed.count(b"from"):
+            result, reason, weak = "fail", "an unsigned From was added", False
+    out.update(result=result, reason=reason, weak=weak,
+               mbox_form=form if result == "pass" else "")
     if len(records) > 1:
         out["key_record"] = best + 1
     return out
@@ -229,12 +293,14 @@ def verdict_of(results):
     return "invalid"
 
 
-def check_message(raw, keys):
-    """(verdict, [signature dicts]) for one message (LF or CRLF bytes)."""
+def check_message(raw, keys, stored=None):
+    """(verdict, [signature dicts]) for one message (LF or CRLF bytes);
+    stored: the same message as stored in an mbox (quoting kept), or None."""
     msg = to_crlf(raw)
+    stored = to_crlf(stored) if stored is not None and stored != raw else None
     d = dkim.DKIM(msg)
     n = len([1 for name, _ in d.headers if name.lower() == b"dkim-signature"])
-    sigs = [check_signature(msg, i, keys) for i in range(n)]
+    sigs = [check_signature(msg, i, keys, stored) for i in range(n)]
     return verdict_of([s["result"] for s in sigs]), sigs
 
 
@@ -247,8 +313,8 @@ def main(argv):
         print("usage: dkim_crosscheck.py DATA_DIR KEYFILE", file=sys.stderr)
         return 2
     keys = load_keys(argv[2])
-    for label, index, raw in iter_messages(argv[1]):
-        verdict, _ = check_message(raw, keys)
+    for label, index, raw, stored in iter_messages(argv[1]):
+        verdict, _ = check_message(raw, keys, stored)
         where = label if index is None else "%s#%d" % (label, index)
         print("%s %s %s" % (where, message_id(raw), verdict_class(verdict)))
     return 0

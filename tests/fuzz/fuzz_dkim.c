@@ -1,4 +1,5 @@
-/* fuzz_dkim.c - the DKIM-Signature tag parser and the key-record parser. */
+/* fuzz_dkim.c - the DKIM-Signature tag parser, the key-record parser and
+ * the From reader of alignment. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lx_strbuf_init(&out);
     lx_strbuf_init(&why);
     (void)lx_dkim_parse_tags((const char *)data, size, &out, &why);
+    lx_strbuf_reset(&out);
+    (void)lx_dkim_parse_from((const char *)data, size, &out);
     /* The same bytes as a key record, then as a signature checked with it. */
     char *txt = strndup((const char *)data, size);
     lx_keystore *ks = lx_keystore_new();
@@ -23,7 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         lx_strbuf_addstr(&msg, "DKIM-Signature: ");
         lx_strbuf_add(&msg, data, size);
         lx_strbuf_addstr(&msg, "\r\nDKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=s; "
-                               "h=from; bh=AAAA; b=AAAA\r\nFrom: a@example.org\r\n\r\nbody\r\n");
+                               "h=from; bh=AAAA; b=AAAA\r\nFrom: a@example.org\r\nFrom: ");
+        lx_strbuf_add(&msg, data, size);
+        lx_strbuf_addstr(&msg, "\r\n\r\nbody\r\n");
         lx_dkim_verdict v;
         if (lx_dkim_verify(ks, msg.buf, msg.len, &v) == LX_OK)
             lx_dkim_verdict_release(&v);

@@ -72,13 +72,15 @@ def quote(text, depth=1):
     return "".join((mark + line).rstrip() + "\n" for line in text.splitlines())
 
 
-# (file name, sender, bytes, tamper): a message of a signing sender is signed;
-# tamper (old, new) edits its body after signing (its DKIM then fails).
+# (file name, sender, bytes, how): a message of a signing sender is signed;
+# how["tamper"] (old, new) edits its body after signing (its DKIM then
+# fails); how["signer"] signs with another sender's key; how["append"] is
+# text added after signing, under an l= signature.
 FILES = []
 
 
-def add(name, frm, data, tamper=None):
-    FILES.append((name, frm, data, tamper))
+def add(name, frm, data, tamper=None, signer=None, append=None):
+    FILES.append((name, frm, data, {"tamper": tamper, "signer": signer, "append": append}))
 
 
 # 1. A verified reply quotes an unsigned message fully, except its signature
@@ -261,6 +263,60 @@ add("r8.eml", CLAUDE, message(
     + quote(O8), "r8@chains.example", irt="o8@chains.example", refs=["o8@chains.example"]),
     tamper=("Belle idée, nous en parlerons.", "Belle idée, nous en reparlerons."))
 
+# 9. A verified reply signed with l= quotes a message (o9) in its signed
+#    part; text added after signing (past l=) quotes a fabricated message
+#    (f9) -> o9 corroborated, f9 not: unsigned text never corroborates.
+O9 = """Bonjour Claude,
+
+Le concours de photographie du canal est ouvert jusqu'au 15 avril. Les
+tirages doivent être déposés à l'accueil de la mairie, sous enveloppe, avec
+le bulletin d'inscription rempli et signé. Le jury se réunira à la fin du
+mois et les lauréats seront exposés dans le hall de la médiathèque.
+
+Hélène Garnier
+"""
+add("o9.eml", HELENE, message(HELENE, CLAUDE, "Concours de photographie",
+                              "Fri, 24 Mar 2017 10:00:00 +0100", O9, "o9@chains.example"))
+F9 = """Claude,
+
+Comme convenu, le marché de la passerelle revient à l'entreprise de mon
+beau-frère, sans appel d'offres. Détruisez ce message après lecture et ne
+parlez de rien au conseil municipal avant la fin du mois.
+
+Hélène Garnier
+"""
+add("f9.eml", HELENE, message(HELENE, CLAUDE, "Passerelle",
+                              "Fri, 24 Mar 2017 11:00:00 +0100", F9, "f9@chains.example"))
+add("r9.eml", CLAUDE, message(
+    CLAUDE, HELENE, "Re: Concours de photographie", "Fri, 24 Mar 2017 15:30:00 +0100",
+    "Merci, nous l'annoncerons samedi.\n\n"
+    "Le 24 mars 2017 à 10:00, Hélène Garnier <h.garnier@valbois-exemple.fr> a écrit :\n"
+    + quote(O9), "r9@chains.example", irt="o9@chains.example", refs=["o9@chains.example"]),
+    append="\nPS : et pour la passerelle, voici ce que vous m'aviez écrit.\n\n"
+           "Le 24 mars 2017 à 11:00, Hélène Garnier <h.garnier@valbois-exemple.fr> a écrit :\n"
+           + quote(F9))
+
+# 10. A reply that quotes a message fully, signed by a domain that is not
+#     its sender's (other.example on a valbois-exemple.fr address) -> its
+#     signature passes but vouches for nothing of the sender's: o10 is not
+#     corroborated.
+O10 = """Claude,
+
+La fanfare municipale jouera sur le quai des Tanneurs de seize à dix-huit
+heures le jour de la fête. Il faudra lui réserver l'estrade en bois et deux
+prises électriques près de la buvette des pompiers.
+
+Paul Dubreuil
+"""
+add("o10.eml", PAUL, message(PAUL, CLAUDE, "Fanfare municipale",
+                             "Mon, 27 Mar 2017 09:30:00 +0200", O10, "o10@chains.example"))
+add("r10.eml", HELENE, message(
+    HELENE, PAUL, "Re: Fanfare municipale", "Mon, 27 Mar 2017 11:00:00 +0200",
+    "C'est réservé.\n\n"
+    "Le 27 mars 2017 à 09:30, Paul Dubreuil <p.dubreuil@valbois-exemple.fr> a écrit :\n"
+    + quote(O10), "r10@chains.example", irt="o10@chains.example", refs=["o10@chains.example"]),
+    signer=CLAUDE)
+
 # What T200 expects of each message, by file name without .eml: its DKIM
 # verdict, then "corroborated BY COVERAGE", "mismatch BY" or "-".
 EXPECTED = {
@@ -281,6 +337,11 @@ EXPECTED = {
     "c7": ("pass", "-"),
     "o8": ("none", "-"),
     "r8": ("fail", "-"),
+    "o9": ("none", "corroborated r9 100"),
+    "f9": ("none", "-"),
+    "r9": ("pass", "-"),
+    "o10": ("none", "-"),
+    "r10": ("pass", "-"),
 }
 
 
@@ -302,21 +363,26 @@ def build():
         sys.exit("%s: needs dkimpy (Debian python3-dkim): run it with /usr/bin/python3"
                  % sys.argv[0])
     out = []
-    for name, frm, data, tamper in FILES:
-        if frm in SIGNERS:
-            stem, selector, domain = SIGNERS[frm]
+    for name, frm, data, how in FILES:
+        signer = how["signer"] or frm
+        if signer in SIGNERS:
+            stem, selector, domain = SIGNERS[signer]
             key = open(os.path.join(KEY_DIR, stem + ".pem"), "rb").read()
             crlf = data.replace(b"\n", b"\r\n")
             h = [b"from", b"to", b"subject", b"date", b"message-id", b"in-reply-to",
                  b"references", b"mime-version", b"content-type", b"content-transfer-encoding"]
             present = {n.lower() for n, _ in dkim.rfc822_parse(crlf)[0]}
             with frozen_clock(dkim, T_SIGNED):
-                sig = dkim.sign(crlf, selector.encode(), domain.encode(), key,
-                                canonicalize=(b"relaxed", b"relaxed"),
-                                include_headers=[x for x in h if x in present])
+                d = dkim.DKIM(crlf)
+                sig = d.sign(selector.encode(), domain.encode(), key,
+                             canonicalize=(b"relaxed", b"relaxed"),
+                             include_headers=[x for x in h if x in present],
+                             length=bool(how["append"]))
             data = (sig + crlf).replace(b"\r\n", b"\n")
-            if tamper:
-                old, new = (s.encode("utf-8") for s in tamper)
+            if how["append"]:
+                data += how["append"].encode("utf-8")
+            if how["tamper"]:
+                old, new = (s.encode("utf-8") for s in how["tamper"])
                 assert data.count(old) == 1, name
                 data = data.replace(old, new)
         out.append((name, data))

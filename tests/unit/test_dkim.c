@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "dkim.h"
+#include "orgdomain.h"
 
 static void test_tags(void **state)
 {
@@ -80,9 +81,14 @@ static void test_keyfile_and_verdicts(void **state)
         write_file("# comment\n"
                    "\n"
                    "rev._domainkey.Example.ORG.  v=DKIM1; k=rsa; p=   # source: old\n"
-                   "bad._domainkey.example.org \"v=DKIM1; \" \"p=!!!\"\n");
+                   "bad._domainkey.example.org \"v=DKIM1; \" \"p=!!!\"\n"
+                   "empty._domainkey.example.org \"\"\n"
+                   "nop._domainkey.example.org v=DKIM1; k=rsa\n"
+                   "fut._domainkey.example.org v=DKIM1; x-future=1; x.y+z=2; p=\n"
+                   "grain._domainkey.example.org v=DKIM1; g=nobody; "
+                   "an-unknown-tag-name-longer-than-any-rfc-6376-gives=1; p=\n");
     assert_int_equal(lx_keystore_load(ks, path, &why), LX_OK);
-    assert_int_equal(lx_keystore_count(ks), 2);
+    assert_int_equal(lx_keystore_count(ks), 6);
     unlink(path);
 
     /* Unsigned. */
@@ -117,6 +123,43 @@ static void test_keyfile_and_verdicts(void **state)
         {"v=2; a=rsa-sha256; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
          "unsupported version v=2"},
         {"v=1; v=1", LX_DKIM_INVALID, "malformed signature: tag v= given twice"},
+        /* RFC 6376 edge cases: pre-RFC drafts, q=, t= and x=, i= decoded. */
+        {"a=rsa-sha256; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+         "pre-RFC 6376 draft signature"},
+        {"v=0.5; a=rsa-sha256; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+         "pre-RFC 6376 draft signature"},
+        {"v=1; a=rsa-sha256; d=example.org; q=http/x; s=rev; h=from; bh=AAAA; b=AAAA",
+         LX_DKIM_INVALID, "unsupported query method q=http/x"},
+        {"v=1; a=rsa-sha256; d=example.org; q=x/y:dns/txt; s=none; h=from; bh=AAAA; b=AAAA",
+         LX_DKIM_NOKEY, "no key for none._domainkey.example.org"},
+        {"v=1; a=rsa-sha256; d=example.org; t=soon; s=rev; h=from; bh=AAAA; b=AAAA",
+         LX_DKIM_INVALID, "malformed signature: bad t= tag"},
+        {"v=1; a=rsa-sha256; d=example.org; x=1234567890123; s=rev; h=from; bh=AAAA; b=AAAA",
+         LX_DKIM_INVALID, "malformed signature: bad x= tag"},
+        {"v=1; a=rsa-sha256; d=example.org; t=1000; x=999; s=rev; h=from; bh=AAAA; b=AAAA",
+         LX_DKIM_INVALID, "x= earlier than t="},
+        {"v=1; a=rsa-sha256; d=example.org; t=1000; x=1000; s=none; h=from; bh=AAAA; b=AAAA",
+         LX_DKIM_NOKEY, "no key for none._domainkey.example.org"},
+        {"v=1; a=rsa-sha256; d=example.org; i=@ex=61mple=2Eorg; s=none; h=from; bh=AAAA; b=AAAA",
+         LX_DKIM_NOKEY, "no key for none._domainkey.example.org"},
+        {"v=1; a=rsa-sha256; d=example.org; i=@evil=2Eexample; s=none; h=from; bh=AAAA; b=AAAA",
+         LX_DKIM_INVALID, "i= not within d="},
+        {"v=1; a=rsa-sha256; d=example.org; i=@ex=ZZ.org; s=none; h=from; bh=AAAA; b=AAAA",
+         LX_DKIM_INVALID, "malformed signature: bad i= tag"},
+        {"v=1; a=rsa-sha256; d=example.org; i=example.org; s=none; h=from; bh=AAAA; b=AAAA",
+         LX_DKIM_INVALID, "malformed signature: bad i= tag"},
+        {"v=1; a=rsa-sha256; d=example.org; l=ten; s=none; h=from; bh=AAAA; b=AAAA",
+         LX_DKIM_INVALID, "malformed signature: bad l= tag"},
+        /* Key records: no key at all is nokey; unknown tags and g= are
+         * ignored (these records are revoked keys, not malformed ones). */
+        {"v=1; a=rsa-sha256; d=example.org; s=empty; h=from; bh=AAAA; b=AAAA", LX_DKIM_NOKEY,
+         "no key for empty._domainkey.example.org"},
+        {"v=1; a=rsa-sha256; d=example.org; s=nop; h=from; bh=AAAA; b=AAAA", LX_DKIM_NOKEY,
+         "no key for nop._domainkey.example.org"},
+        {"v=1; a=rsa-sha256; d=example.org; s=fut; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+         "key revoked"},
+        {"v=1; a=rsa-sha256; d=example.org; s=grain; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+         "key revoked"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char msg[512];
@@ -130,6 +173,15 @@ static void test_keyfile_and_verdicts(void **state)
         assert_int_equal(v.verdict, cases[i].result);
         lx_dkim_verdict_release(&v);
     }
+
+    /* Nothing passes: nothing verified, no reason, no signature chosen. */
+    v = verify(ks, "DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=x; h=from; bh=A; b=A\r\n"
+                   "From: a@example.org\r\n\r\n");
+    assert_int_equal(v.verified, LX_VERIFIED_NO);
+    assert_string_equal(v.verified_reason, "");
+    assert_int_equal(v.chosen, -1);
+    assert_int_equal(lx_dkim_verified_level(&v), 0);
+    lx_dkim_verdict_release(&v);
 
     /* The best result wins: nokey over invalid. */
     v = verify(ks, "DKIM-Signature: v=1; a=rsa-md5; d=example.org; s=rev; h=from; bh=A; b=A\r\n"
@@ -208,10 +260,89 @@ static void test_arbitrary_signatures(void **state)
     lx_keystore_free(ks);
 }
 
+/* The From field as alignment reads it: the address's domain, never a
+ * display name's or a comment's. */
+static void test_from_domains(void **state)
+{
+    static const struct {
+        const char *from, *domains;
+    } cases[] = {
+        {" a@Example.ORG", "example.org\n"},
+        {" Alice <alice@example.org>", "example.org\n"},
+        {" \"ceo@victim.example\" <x@attacker.example>", "attacker.example\n"},
+        {" ceo@victim.example <x@attacker.example>", "attacker.example\n"},
+        {" x@attacker.example (ceo@victim.example)", "attacker.example\n"},
+        {" =?UTF-8?Q?ceo@victim.example?= <x@attacker.example>", "attacker.example\n"},
+        {" \"a@b\"@example.org", "example.org\n"},
+        {" <@route.example,@relay.example:a@example.org>", "example.org\n"},
+        {" a@example.org, b@other.example", "example.org\nother.example\n"},
+        {" Team: a@example.org, b@example.net;", "example.org\nexample.net\n"},
+        {" undisclosed:;", ""},
+        {"", ""},
+        {" no address", "?\n"},
+        {" <a@x.example> <b@y.example>", "?\n"},
+        {" a@x.example b@y.example", "?\n"},
+        {" a@[192.0.2.1]", "?\n"},
+        {" (comment (nested) a@x.example) b@y.example", "y.example\n"},
+        {"\r\n Folded\r\n <a@example.org>", "example.org\n"},
+        {" a@example.org\x01.evil.example", "?\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lx_strbuf out;
+        lx_strbuf_init(&out);
+        assert_int_equal(lx_dkim_parse_from(cases[i].from, strlen(cases[i].from), &out), LX_OK);
+        if (strcmp(out.len ? out.buf : "", cases[i].domains) != 0)
+            fail_msg("'%s': got '%s', want '%s'", cases[i].from, out.len ? out.buf : "",
+                     cases[i].domains);
+        lx_strbuf_release(&out);
+    }
+    /* A NUL inside the domain does not cut it short. */
+    static const char nul[] = " a@example.org\0.evil.example";
+    lx_strbuf out;
+    lx_strbuf_init(&out);
+    assert_int_equal(lx_dkim_parse_from(nul, sizeof nul - 1, &out), LX_OK);
+    assert_string_equal(out.buf, "?\n");
+    lx_strbuf_release(&out);
+}
+
+/* Relaxed alignment through the Public Suffix List. */
+static void test_orgdomain(void **state)
+{
+    static const struct {
+        const char *a, *b;
+        bool aligned;
+    } cases[] = {
+        {"news.dkim.example", "dkim.example", true},
+        {"news.dkim.example", "mairie.dkim.example", true},
+        {"News.Dkim.Example.", "dkim.example", true},
+        {"victim.example", "attacker.example", false},
+        {"mail.example.co.uk", "example.co.uk", true},
+        {"example.co.uk", "other.co.uk", false},
+        {"co.uk", "example.co.uk", false},
+        {"alice.github.io", "bob.github.io", false},
+        {"bücher.example", "xn--bcher-kva.example", true},
+        {"Mail.BÜCHER.example", "xn--bcher-kva.example", true},
+        {"a.b.xn--p1ai", "c.b.xn--p1ai", true},
+        {"a.xn--p1ai", "b.xn--p1ai", false},
+        {"пример.рф", "xn--e1afmkfd.xn--p1ai", true},
+        {"", "example.org", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (lx_orgdomain_aligned(cases[i].a, cases[i].b) != cases[i].aligned)
+            fail_msg("%s and %s: aligned is %d", cases[i].a, cases[i].b, !cases[i].aligned);
+    char org[LX_ORGDOMAIN_MAX + 1];
+    assert_true(lx_orgdomain_get("a.b.Example.CO.UK", org));
+    assert_string_equal(org, "example.co.uk");
+    assert_true(lx_orgdomain_get("example", org));
+    assert_string_equal(org, "example");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tags),
+        cmocka_unit_test(test_from_domains),
+        cmocka_unit_test(test_orgdomain),
         cmocka_unit_test(test_keyfile_and_verdicts),
         cmocka_unit_test(test_arbitrary_signatures),
     };
