@@ -156,43 +156,14 @@ static const struct command {
      "write the original bytes of attachment N of a message (never over a file)"},
 };
 
-static void vsay(FILE *f, const char *prefix, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
-static void say(FILE *f, const char *prefix, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Prints prefix and one line on f, what it quotes (a query, a file name,
- * the archive's text) shown as lx_escape_terminal shows it: on one line,
- * every control visible. */
-static void vsay(FILE *f, const char *prefix, const char *fmt, va_list ap)
-{
-    lx_strbuf line, shown;
-    lx_strbuf_init(&line);
-    lx_strbuf_init(&shown);
-    if (lx_strbuf_vaddf(&line, fmt, ap) == LX_OK &&
-        lx_escape_terminal(&shown, line.buf, line.len) == LX_OK)
-        fprintf(f, "%s%s\n", prefix, shown.buf);
-    else
-        fprintf(f, "%s%s\n", prefix, lx_status_str(LX_E_NOMEM));
-    lx_strbuf_release(&line);
-    lx_strbuf_release(&shown);
-}
-
-static void say(FILE *f, const char *prefix, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsay(f, prefix, fmt, ap);
-    va_end(ap);
-}
 
 /* Prints one line on stderr and returns the error exit status. */
 static int fail(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsay(stderr, "leakdex-search: ", fmt, ap);
+    lx_cli_vsay(stderr, "leakdex-search: ", fmt, ap);
     va_end(ap);
     return EXIT_ERROR;
 }
@@ -372,7 +343,7 @@ static void no_match(int n, char **words)
                 opt = words[i];
     }
     if (opt)
-        say(stderr, "leakdex-search: ",
+        lx_cli_say(stderr, "leakdex-search: ",
             "no messages match (%s was read as a query word: options go before the query)", opt);
     else
         fputs("leakdex-search: no messages match\n", stderr);
@@ -519,7 +490,7 @@ static int export_run(const options *o, lx_db *db, const lx_results *res, const 
         if (lx_export_file(db, res, o->export_file, o->excel, meta.buf, w, &why))
             rc = fail("--export: %s", why.buf);
         else
-            say(stdout, "", "exported %zu hits to %s", res->total, o->export_file);
+            lx_cli_say(stdout, "", "exported %zu hits to %s", res->total, o->export_file);
     }
     if (o->export_dir && rc != EXIT_ERROR) {
         size_t copied = 0;
@@ -529,8 +500,8 @@ static int export_run(const options *o, lx_db *db, const lx_results *res, const 
             rc = fail("--export-dir: %s", why.buf);
         else {
             if (st)
-                say(stderr, "leakdex-search: ", "--export-dir: %s", why.buf);
-            say(stdout, "", "copied %zu originals of %zu hits to %s", copied, res->total,
+                lx_cli_say(stderr, "leakdex-search: ", "--export-dir: %s", why.buf);
+            lx_cli_say(stdout, "", "copied %zu originals of %zu hits to %s", copied, res->total,
                 o->export_dir);
         }
     }
@@ -605,7 +576,7 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         lx_query_opts q;
         lx_strbuf_reset(&why);
         if (lx_query_check(qtext, &why) || lx_query_fold(qtext, &folded, &why)) {
-            say(stderr, "leakdex-search: ", "%s:%zu: malformed query: %s", argv[0], lineno,
+            lx_cli_say(stderr, "leakdex-search: ", "%s:%zu: malformed query: %s", argv[0], lineno,
                 why.buf);
             malformed++;
             lx_strbuf_release(&folded);
@@ -630,7 +601,7 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         lx_strbuf_release(&folded);
         if (st == LX_E_QUERY) {
             /* Xapian's parser refused what the checks let through. */
-            say(stderr, "leakdex-search: ", "%s:%zu: malformed query: %s", argv[0], lineno,
+            lx_cli_say(stderr, "leakdex-search: ", "%s:%zu: malformed query: %s", argv[0], lineno,
                 lx_db_error(db));
             malformed++;
         } else if (st) {
@@ -870,7 +841,7 @@ static int resolve_id(lx_db *db, const char *id, lx_docid *out)
     if (st)
         rc = fail("%s: %s", lx_status_str(st), lx_db_error(db));
     else if (nt == 0) {
-        say(stderr, "leakdex-search: ", "no message with id %s", id);
+        lx_cli_say(stderr, "leakdex-search: ", "no message with id %s", id);
         rc = EXIT_NO_HITS;
     } else if (nt > 1)
         rc = fail("ambiguous id %s: several messages match; give more digits", id);
@@ -1046,7 +1017,7 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
     }
     sha = lx_record_get(&rec, "sha256");
     if (!(line = attachment_line(&rec, n))) {
-        say(stderr, "leakdex-search: ", "message %s has no attachment %zu", argv[0], n);
+        lx_cli_say(stderr, "leakdex-search: ", "message %s has no attachment %zu", argv[0], n);
         rc = EXIT_NO_HITS;
         goto out;
     }
@@ -1105,7 +1076,7 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
         unlink(o->out);
         goto out;
     }
-    say(stdout, "", "wrote %zu bytes (%s, sha256 %s) to %s", bytes.len,
+    lx_cli_say(stdout, "", "wrote %zu bytes (%s, sha256 %s) to %s", bytes.len,
         name.len ? name.buf : "unnamed", got, o->out);
     rc = EXIT_HITS;
 out:
