@@ -1060,7 +1060,8 @@ static bool run_passes(indexer *ix)
     if (!st)
         st = lx_thread_pass(ix->all ? ix->all : ix->db, ix->db, &ts);
     if (st) {
-        lx_cli_say(stderr, "leakdex-index: ", "threading: %s: %s", lx_status_str(st), lx_db_error(ix->db));
+        lx_cli_say(stderr, "leakdex-index: ", "threading: %s: %s", lx_status_str(st),
+                   lx_db_error(ix->db));
         free(ts.moved);
         return false;
     }
@@ -1112,7 +1113,8 @@ static int run_reverify(indexer *ix, double t0)
     lx_status st = lx_reverify(ix->db, ix->keys, &rs, reverify_warn, ix);
     int rc = EXIT_OK;
     if (st) {
-        lx_cli_say(stderr, "leakdex-index: ", "stopping: %s: %s", lx_status_str(st), lx_db_error(ix->db));
+        lx_cli_say(stderr, "leakdex-index: ", "stopping: %s: %s", lx_status_str(st),
+                   lx_db_error(ix->db));
         rc = EXIT_DB;
     }
     /* New verdicts change what corroborates what. */
@@ -1221,7 +1223,9 @@ int main(int argc, char **argv)
             errno = 0;
             unsigned long long v = strtoull(optarg, &end, 10);
             if (errno || *end || v == 0 || optarg[0] == '-') {
-                lx_cli_say(stderr, "leakdex-index: ", "--commit-every: '%s' is not a positive number", optarg);
+                lx_cli_say(stderr,
+                           "leakdex-index: ", "--commit-every: '%s' is not a positive number",
+                           optarg);
                 return EXIT_USAGE;
             }
             ix.commit_every = (size_t)v;
@@ -1258,10 +1262,11 @@ int main(int argc, char **argv)
                                     : c == 'M' ? "--attach-max-members"
                                     : c == 'X' ? "--attach-max-ratio"
                                                : "--attach-timeout";
-                lx_cli_say(stderr, "leakdex-index: ", "%s: '%s' is not a positive number%s", oname, optarg,
-                        c == 'P'   ? " up to 64"
-                        : c == 'W' ? " of seconds up to 86400"
-                                   : "");
+                lx_cli_say(stderr, "leakdex-index: ", "%s: '%s' is not a positive number%s", oname,
+                           optarg,
+                           c == 'P'   ? " up to 64"
+                           : c == 'W' ? " of seconds up to 86400"
+                                      : "");
                 return EXIT_USAGE;
             }
             if (c == 'B')
@@ -1280,8 +1285,9 @@ int main(int argc, char **argv)
         }
         case 'S':
             if (!lx_shard_parse(optarg, &ix.shard)) {
-                lx_cli_say(stderr, "leakdex-index: ", "--shard: '%s' is not I/N (1 <= I <= N <= %d; e.g. 2/3)",
-                           optarg, LX_MAX_SHARDS);
+                lx_cli_say(stderr, "leakdex-index: ",
+                           "--shard: '%s' is not I/N (1 <= I <= N <= %d; e.g. 2/3)", optarg,
+                           LX_MAX_SHARDS);
                 return EXIT_USAGE;
             }
             ix.sharded = true;
@@ -1291,7 +1297,8 @@ int main(int argc, char **argv)
             errno = 0;
             unsigned long v = strtoul(optarg, &end, 10);
             if (errno || *end || end == optarg || v == 0 || v > 256 || optarg[0] == '-') {
-                lx_cli_say(stderr, "leakdex-index: ", "--jobs: '%s' is not a number from 1 to 256", optarg);
+                lx_cli_say(stderr, "leakdex-index: ", "--jobs: '%s' is not a number from 1 to 256",
+                           optarg);
                 return EXIT_USAGE;
             }
             ix.jobs = (unsigned)v;
@@ -1489,8 +1496,8 @@ int main(int argc, char **argv)
     clear_progress(&ix);
     rc = missing ? EXIT_SOURCE : EXIT_OK;
     if (ix.fatal) {
-        lx_cli_say(stderr, "leakdex-index: ", "stopping: %s%s%s", lx_status_str(ix.fatal), ix.db ? ": " : "",
-                   ix.db ? lx_db_error(ix.db) : "");
+        lx_cli_say(stderr, "leakdex-index: ", "stopping: %s%s%s", lx_status_str(ix.fatal),
+                   ix.db ? ": " : "", ix.db ? lx_db_error(ix.db) : "");
         rc = EXIT_DB;
     }
     if (ix.inspect) {

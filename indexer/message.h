@@ -98,7 +98,7 @@ typedef struct lx_message {
      * replaced, cut at LX_MAX_HEADER_FIELD), for `show`. */
     char **written_headers;
     size_t n_written_headers;
-    unsigned notes;       /* LX_NOTE_* bits: what was cut or repaired */
+    unsigned notes; /* LX_NOTE_* bits: what was cut or repaired */
 } lx_message;
 
 /* The locale GMime is started under, whatever the machine's: decoding never

@@ -344,7 +344,8 @@ static void no_match(int n, char **words)
     }
     if (opt)
         lx_cli_say(stderr, "leakdex-search: ",
-            "no messages match (%s was read as a query word: options go before the query)", opt);
+                   "no messages match (%s was read as a query word: options go before the query)",
+                   opt);
     else
         fputs("leakdex-search: no messages match\n", stderr);
 }
@@ -502,7 +503,7 @@ static int export_run(const options *o, lx_db *db, const lx_results *res, const 
             if (st)
                 lx_cli_say(stderr, "leakdex-search: ", "--export-dir: %s", why.buf);
             lx_cli_say(stdout, "", "copied %zu originals of %zu hits to %s", copied, res->total,
-                o->export_dir);
+                       o->export_dir);
         }
     }
     lx_strbuf_release(&meta);
@@ -577,7 +578,7 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         lx_strbuf_reset(&why);
         if (lx_query_check(qtext, &why) || lx_query_fold(qtext, &folded, &why)) {
             lx_cli_say(stderr, "leakdex-search: ", "%s:%zu: malformed query: %s", argv[0], lineno,
-                why.buf);
+                       why.buf);
             malformed++;
             lx_strbuf_release(&folded);
             continue;
@@ -602,7 +603,7 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         if (st == LX_E_QUERY) {
             /* Xapian's parser refused what the checks let through. */
             lx_cli_say(stderr, "leakdex-search: ", "%s:%zu: malformed query: %s", argv[0], lineno,
-                lx_db_error(db));
+                       lx_db_error(db));
             malformed++;
         } else if (st) {
             rc = fail("%s:%zu: %s: %s", argv[0], lineno, lx_status_str(st), lx_db_error(db));
@@ -1077,7 +1078,7 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
         goto out;
     }
     lx_cli_say(stdout, "", "wrote %zu bytes (%s, sha256 %s) to %s", bytes.len,
-        name.len ? name.buf : "unnamed", got, o->out);
+               name.len ? name.buf : "unnamed", got, o->out);
     rc = EXIT_HITS;
 out:
     if (parsed)

@@ -153,26 +153,32 @@ static void test_escape_terminal(void **state)
         const char *line, *lines;
     } cases[] = {
 #define C(in, line, lines) {in, sizeof in - 1, line, lines}
-        C("plain é 日本 \xf0\x9f\x98\x80", "plain é 日本 \xf0\x9f\x98\x80", "plain é 日本 \xf0\x9f\x98\x80"),
-        C("\x1b]52;c;cm0gLXJmIH4=\x07", "\\x1b]52;c;cm0gLXJmIH4=\\x07", "\\x1b]52;c;cm0gLXJmIH4=\\x07"),
+        C("plain é 日本 \xf0\x9f\x98\x80", "plain é 日本 \xf0\x9f\x98\x80",
+          "plain é 日本 \xf0\x9f\x98\x80"),
+        C("\x1b]52;c;cm0gLXJmIH4=\x07", "\\x1b]52;c;cm0gLXJmIH4=\\x07",
+          "\\x1b]52;c;cm0gLXJmIH4=\\x07"),
         C("\x1b[2J", "\\x1b[2J", "\\x1b[2J"),
         C("a\nb\tc\rd", "a\\x0ab\\x09c\\x0dd", "a\nb\tc\\x0dd"),
         C("\x00\x01\x1f \x7f~", "\\x00\\x01\\x1f \\x7f~", "\\x00\\x01\\x1f \\x7f~"),
         /* C1: U+0080, CSI U+009B, OSC U+009D, U+009F; U+00A0 is no control. */
-        C("\xc2\x80\xc2\x9b""31m\xc2\x9d""0;t\xc2\x9c\xc2\x9f\xc2\xa0",
+        C("\xc2\x80\xc2\x9b"
+          "31m\xc2\x9d"
+          "0;t\xc2\x9c\xc2\x9f\xc2\xa0",
           "\\u0080\\u009b31m\\u009d0;t\\u009c\\u009f\xc2\xa0",
           "\\u0080\\u009b31m\\u009d0;t\\u009c\\u009f\xc2\xa0"),
         /* Bidi: U+202A..U+202E and U+2066..U+2069; U+2029, U+202F, U+2065
          * and U+206A stay. */
-        C("\xe2\x80\xaa\xe2\x80\xae""cba\xe2\x80\xac\xe2\x81\xa6\xe2\x81\xa9",
+        C("\xe2\x80\xaa\xe2\x80\xae"
+          "cba\xe2\x80\xac\xe2\x81\xa6\xe2\x81\xa9",
           "\\u202a\\u202ecba\\u202c\\u2066\\u2069", "\\u202a\\u202ecba\\u202c\\u2066\\u2069"),
         C("\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa",
           "\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa",
           "\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa"),
         /* Ill-formed UTF-8: each byte shown (a lone 0x9B is a CSI to an
          * 8-bit terminal); a control cut short at the end too. */
-        C("\x9b""1m \xff \xe9t\xe9 \xc2", "\\x9b1m \\xff \\xe9t\\xe9 \\xc2",
-          "\\x9b1m \\xff \\xe9t\\xe9 \\xc2"),
+        C("\x9b"
+          "1m \xff \xe9t\xe9 \xc2",
+          "\\x9b1m \\xff \\xe9t\\xe9 \\xc2", "\\x9b1m \\xff \\xe9t\\xe9 \\xc2"),
         C("\xe2\x80", "\\xe2\\x80", "\\xe2\\x80"),
         C("", "", ""),
 #undef C
@@ -212,7 +218,8 @@ static void test_escape_terminal(void **state)
     assert_string_equal(sb.buf, "\"x\\u202ey\\u2069\xe2\x80\xa9\"");
     lx_strbuf_release(&sb);
     /* Controls removed from a string (addresses): the others kept. */
-    char addr[] = "ev\x03il\x7f@\xc2\x9b""esc\xe2\x80\xae.example\t";
+    char addr[] = "ev\x03il\x7f@\xc2\x9b"
+                  "esc\xe2\x80\xae.example\t";
     assert_int_equal(lx_utf8_drop_controls(addr), 5);
     assert_string_equal(addr, "evil@esc.example");
     char plain[] = "élysée@example.fr";
