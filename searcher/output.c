@@ -1251,8 +1251,11 @@ static lx_status text_local_dates(lx_strbuf *sb, const lx_record *r, const lx_tz
                             "unknown: no Date header (the date is a Received header's)");
     }
     if (!st && !lx_tz_is_utc(tz)) {
+        size_t start = sb->len;
         lx_date_format_local(t, lx_tz_offset(tz, t), buf);
-        st = lx_strbuf_addf(sb, "%-12s %s (%s)\n", "Zone time", buf, lx_tz_name(tz));
+        st = lx_strbuf_addf(sb, "%-12s %s (%s)", "Zone time", buf, lx_tz_name(tz));
+        if (!st) /* the zone's name as --tz gave it */
+            st = end_line(sb, start);
     }
     return st;
 }

@@ -155,6 +155,11 @@ zanzibar body \x1b[2J and \u009b31m red \u009d0;t\x07
 EOF
 expect_file "show: headers on one line each, the body's lines and tab kept" "$WORK/want" "$WORK/show.out"
 
+search show "$(search --format ndjson id:esc3@esc.example | jq_ 'h["id"]')" >"$WORK/show3.out"
+expect_clean "show: a path" "$WORK/show3.out"
+expect_eq "show: the mbox's name shown" "Path         $SRC/box\\x1b]0;pwned\\x07.mbox@0+174" \
+    "$(grep '^Path' "$WORK/show3.out")"
+
 search thread "$a" >"$WORK/thread.out"
 expect_clean "thread" "$WORK/thread.out"
 cat >"$WORK/want" <<EOF
