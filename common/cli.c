@@ -4,7 +4,30 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "escape.h"
 #include "banned.h"
+
+void lx_cli_vsay(FILE *f, const char *prefix, const char *fmt, va_list ap)
+{
+    lx_strbuf line, shown;
+    lx_strbuf_init(&line);
+    lx_strbuf_init(&shown);
+    if (lx_strbuf_vaddf(&line, fmt, ap) == LX_OK &&
+        lx_escape_terminal(&shown, line.buf, line.len) == LX_OK)
+        fprintf(f, "%s%s\n", prefix, shown.buf);
+    else
+        fprintf(f, "%s%s\n", prefix, lx_status_str(LX_E_NOMEM));
+    lx_strbuf_release(&line);
+    lx_strbuf_release(&shown);
+}
+
+void lx_cli_say(FILE *f, const char *prefix, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lx_cli_vsay(f, prefix, fmt, ap);
+    va_end(ap);
+}
 
 lx_status lx_cli_option_error(const struct option *longopts, const char *arg, int c, lx_strbuf *why)
 {

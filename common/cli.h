@@ -3,6 +3,8 @@
 #define LX_CLI_H
 
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
 
 #include "strbuf.h"
 
@@ -16,5 +18,17 @@
  */
 lx_status lx_cli_option_error(const struct option *longopts, const char *arg, int c,
                               lx_strbuf *why);
+
+/*
+ * Prints prefix (the program's name and ": ", or "") and one line made of
+ * fmt on f, what the line quotes (a file name, a query, the archive's text,
+ * a library's message) shown as lx_escape_terminal shows it: on one line,
+ * every control character visible. Every message either program prints
+ * about something it did not write itself goes through here.
+ */
+void lx_cli_say(FILE *f, const char *prefix, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void lx_cli_vsay(FILE *f, const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 #endif

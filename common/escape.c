@@ -1,4 +1,4 @@
-/* escape.c - quoting text for JSON and CSV output. */
+/* escape.c - quoting text for JSON, CSV and the terminal. */
 #include "escape.h"
 
 #include <stdbool.h>
@@ -7,6 +7,13 @@
 
 #include "utf8.h"
 #include "banned.h"
+
+/* The code point of the 2- or 3-byte sequence at p. */
+static unsigned code_point(const unsigned char *p, size_t n)
+{
+    return n == 2 ? (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f)
+                  : (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+}
 
 lx_status lx_escape_json(lx_strbuf *out, const char *s, size_t len)
 {
@@ -26,6 +33,7 @@ lx_status lx_escape_json(lx_strbuf *out, const char *s, size_t len)
         unsigned char c = (unsigned char)s[i];
         char esc[8];
         const char *rep = NULL;
+        size_t n = 1;
         switch (c) {
         case '"': rep = "\\\""; break;
         case '\\': rep = "\\\\"; break;
@@ -36,11 +44,11 @@ lx_status lx_escape_json(lx_strbuf *out, const char *s, size_t len)
             if (c < 0x20 || c == 0x7f) {
                 snprintf(esc, sizeof esc, "\\u%04x", c);
                 rep = esc;
-            } else if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
-                       (unsigned char)s[i + 1] <= 0x9f) {
+            } else if (c >= 0x80 && (n = lx_utf8_control_len(s + i, len - i)) > 1) {
                 /* A C1 control (U+009B is a CSI to a terminal showing the
-                 * JSON): escaped too, the same text for a JSON reader. */
-                snprintf(esc, sizeof esc, "\\u%04x", (unsigned char)s[i + 1]);
+                 * JSON) or a bidi override: escaped too, the same text for
+                 * a JSON reader. */
+                snprintf(esc, sizeof esc, "\\u%04x", code_point((const unsigned char *)s + i, n));
                 rep = esc;
             }
         }
@@ -48,8 +56,7 @@ lx_status lx_escape_json(lx_strbuf *out, const char *s, size_t len)
             continue;
         if ((st = lx_strbuf_add(out, s + run, i - run)) || (st = lx_strbuf_addstr(out, rep)))
             goto out;
-        if (c == 0xc2)
-            i++; /* the C1 control's second byte is written already */
+        i += n - 1; /* a C1 control's or an override's other bytes are written already */
         run = i + 1;
     }
     if ((st = lx_strbuf_add(out, s + run, len - run)))
@@ -107,20 +114,54 @@ lx_status lx_escape_csv_quoted(lx_strbuf *out, const char *s, size_t len)
     return csv_field(out, s, len, true);
 }
 
+static lx_status terminal(lx_strbuf *out, const char *s, size_t len, bool lines)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    lx_status st = LX_OK;
+    size_t run = 0;
+    for (size_t i = 0; i < len && !st;) {
+        size_t n = lx_utf8_control_len(s + i, len - i);
+        if (n == 0 || (lines && (p[i] == '\n' || p[i] == '\t'))) {
+            size_t keep = lx_utf8_char_len(s + i, len - i);
+            if (keep) {
+                i += keep;
+                continue;
+            }
+        }
+        st = lx_strbuf_add(out, s + run, i - run);
+        if (st)
+            break;
+        /* A control, or the first byte of an ill-formed sequence. */
+        if (n < 2) {
+            st = lx_strbuf_addf(out, "\\x%02x", p[i]);
+            n = 1;
+        } else {
+            st = lx_strbuf_addf(out, "\\u%04x", code_point(p + i, n));
+        }
+        i += n;
+        run = i;
+    }
+    return st ? st : lx_strbuf_add(out, s + run, len - run);
+}
+
 lx_status lx_escape_terminal(lx_strbuf *out, const char *s, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        lx_status st;
-        if (c < 0x20 || c == 0x7f)
-            st = lx_strbuf_addf(out, "\\x%02x", c);
-        else if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
-                 (unsigned char)s[i + 1] <= 0x9f)
-            st = lx_strbuf_addf(out, "\\u%04x", (unsigned char)s[++i]);
-        else
-            st = lx_strbuf_addch(out, (char)c);
-        if (st)
-            return st;
-    }
-    return LX_OK;
+    return terminal(out, s, len, false);
+}
+
+lx_status lx_escape_terminal_lines(lx_strbuf *out, const char *s, size_t len)
+{
+    return terminal(out, s, len, true);
+}
+
+lx_status lx_escape_csv_shown(lx_strbuf *out, const char *s, size_t len, bool quoted)
+{
+    lx_strbuf shown;
+    lx_strbuf_init(&shown);
+    lx_status st = terminal(&shown, s, len, true);
+    if (!st)
+        st = quoted ? lx_escape_csv_quoted(out, shown.buf, shown.len)
+                    : lx_escape_csv(out, shown.buf, shown.len);
+    lx_strbuf_release(&shown);
+    return st;
 }

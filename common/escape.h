@@ -1,7 +1,8 @@
-/* escape.h - quoting text for JSON and CSV output. */
+/* escape.h - quoting text for JSON, CSV and the terminal. */
 #ifndef LX_ESCAPE_H
 #define LX_ESCAPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "strbuf.h"
@@ -22,9 +23,23 @@ lx_status lx_escape_csv(lx_strbuf *out, const char *s, size_t len);
  * (171e42724376 is 1.71e+53 to it). */
 lx_status lx_escape_csv_quoted(lx_strbuf *out, const char *s, size_t len);
 
-/* Appends s[0..len) for a terminal: every C0 control (newline and tab
- * included), DEL and C1 control written visibly, "\x1b", "\u009b", so that
- * nothing from the archive acts on the terminal. */
+/* Appends s[0..len) for a terminal, on one line: every character
+ * lx_utf8_control_len finds (C0 controls, newline and tab included, DEL, C1
+ * controls, the bidi overrides and isolates) written visibly, "\x1b",
+ * "\u009b", "\u202e", and every byte of an ill-formed UTF-8 sequence too,
+ * "\xff"; other text as it is. Nothing from the archive then acts on the
+ * terminal, breaks a line in two or reorders what is shown. Every text
+ * output and every message on stderr of both programs goes through here
+ * or lx_escape_terminal_lines. */
 lx_status lx_escape_terminal(lx_strbuf *out, const char *s, size_t len);
+
+/* The same for text of several lines (a body): newlines and tabs kept. */
+lx_status lx_escape_terminal_lines(lx_strbuf *out, const char *s, size_t len);
+
+/* lx_escape_csv (or lx_escape_csv_quoted when quoted) for CSV written to
+ * standard output: the controls but tab and newline first written as
+ * lx_escape_terminal_lines writes them. CSV written to a file keeps the
+ * exact text. */
+lx_status lx_escape_csv_shown(lx_strbuf *out, const char *s, size_t len, bool quoted);
 
 #endif

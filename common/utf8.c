@@ -92,6 +92,42 @@ size_t lx_utf8_cut(const char *s, size_t len, size_t max)
     return n;
 }
 
+size_t lx_utf8_char_len(const char *s, size_t avail)
+{
+    return seq_len((const unsigned char *)s, avail);
+}
+
+size_t lx_utf8_control_len(const char *s, size_t avail)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] < 0x20 || p[0] == 0x7f)
+        return 1;
+    if (avail >= 2 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+        return 2;
+    /* U+202A..U+202E are E2 80 AA..AE; U+2066..U+2069 are E2 81 A6..A9. */
+    if (avail >= 3 && p[0] == 0xe2 &&
+        ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+         (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
+        return 3;
+    return 0;
+}
+
+size_t lx_utf8_drop_controls(char *s)
+{
+    size_t len = strlen(s), out = 0, dropped = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = lx_utf8_control_len(s + i, len - i);
+        if (n) {
+            dropped++;
+            i += n;
+        } else {
+            s[out++] = s[i++];
+        }
+    }
+    s[out] = '\0';
+    return dropped;
+}
+
 lx_status lx_utf8_add_ascii_lower(lx_strbuf *out, const char *s)
 {
     size_t start = out->len;

@@ -857,7 +857,7 @@ static int start_pipeline(indexer *ix, const lx_walk_cb *cb, int n_sources, char
             w[i]->dns = i == workers;
         }
         if (!w[i] || !w[i]->attach) {
-            fprintf(stderr, "leakdex-index: %s\n", why.len ? why.buf : "out of memory");
+            lx_cli_say(stderr, "leakdex-index: ", "%s", why.len ? why.buf : "out of memory");
             lx_strbuf_release(&why);
             for (unsigned k = 0; k <= i && k <= workers; k++) {
                 if (w[k] && k != workers)
@@ -1031,8 +1031,8 @@ static bool run_chains(indexer *ix, const lx_thread_stats *moved)
         lx_db_close(readers[--n_readers]);
     free(readers);
     if (st) {
-        fprintf(stderr, "leakdex-index: chain corroboration: %s: %s\n", lx_status_str(st),
-                lx_db_error(ix->db));
+        lx_cli_say(stderr, "leakdex-index: ", "chain corroboration: %s: %s", lx_status_str(st),
+                   lx_db_error(ix->db));
         return false;
     }
     char upto_now[24];
@@ -1060,8 +1060,8 @@ static bool run_passes(indexer *ix)
     if (!st)
         st = lx_thread_pass(ix->all ? ix->all : ix->db, ix->db, &ts);
     if (st) {
-        fprintf(stderr, "leakdex-index: threading: %s: %s\n", lx_status_str(st),
-                lx_db_error(ix->db));
+        lx_cli_say(stderr, "leakdex-index: ", "threading: %s: %s", lx_status_str(st),
+                   lx_db_error(ix->db));
         free(ts.moved);
         return false;
     }
@@ -1087,7 +1087,7 @@ static int run_link(indexer *ix, const char *all_path)
     ix->all_path = all_path;
     lx_status st = lx_db_open(all_path, LX_DB_READ, &ix->all, &err);
     if (st) {
-        fprintf(stderr, "leakdex-index: --link-with: %s\n", err ? err : lx_status_str(st));
+        lx_cli_say(stderr, "leakdex-index: ", "--link-with: %s", err ? err : lx_status_str(st));
         free(err);
         lx_db_close(ix->db);
         return EXIT_DB;
@@ -1101,7 +1101,7 @@ static int run_link(indexer *ix, const char *all_path)
         fprintf(stderr, "leakdex-index: cannot commit the index: %s\n", lx_status_str(cst));
     if (ok && !cst) {
         lx_report_print_passes(&ix->report, stdout);
-        printf("linked with %s in %.2f s\n", all_path, now_seconds() - t0);
+        lx_cli_say(stdout, "", "linked with %s in %.2f s", all_path, now_seconds() - t0);
     }
     return ok && !cst ? EXIT_OK : EXIT_DB;
 }
@@ -1113,8 +1113,8 @@ static int run_reverify(indexer *ix, double t0)
     lx_status st = lx_reverify(ix->db, ix->keys, &rs, reverify_warn, ix);
     int rc = EXIT_OK;
     if (st) {
-        fprintf(stderr, "leakdex-index: stopping: %s: %s\n", lx_status_str(st),
-                lx_db_error(ix->db));
+        lx_cli_say(stderr, "leakdex-index: ", "stopping: %s: %s", lx_status_str(st),
+                   lx_db_error(ix->db));
         rc = EXIT_DB;
     }
     /* New verdicts change what corroborates what. */
@@ -1223,8 +1223,9 @@ int main(int argc, char **argv)
             errno = 0;
             unsigned long long v = strtoull(optarg, &end, 10);
             if (errno || *end || v == 0 || optarg[0] == '-') {
-                fprintf(stderr, "leakdex-index: --commit-every: '%s' is not a positive number\n",
-                        optarg);
+                lx_cli_say(stderr,
+                           "leakdex-index: ", "--commit-every: '%s' is not a positive number",
+                           optarg);
                 return EXIT_USAGE;
             }
             ix.commit_every = (size_t)v;
@@ -1236,10 +1237,9 @@ int main(int argc, char **argv)
             unsigned long v = strtoul(optarg, &end, 10);
             if (errno || end == optarg || (*end && strcmp(end, "%") != 0) || v < 1 || v > 100 ||
                 optarg[0] == '-') {
-                fprintf(stderr,
-                        "leakdex-index: --corroborate-threshold: '%s' is not a percentage from 1 "
-                        "to 100\n",
-                        optarg);
+                lx_cli_say(stderr, "leakdex-index: ",
+                           "--corroborate-threshold: '%s' is not a percentage from 1 to 100",
+                           optarg);
                 return EXIT_USAGE;
             }
             ix.threshold = (unsigned)v;
@@ -1262,11 +1262,11 @@ int main(int argc, char **argv)
                                     : c == 'M' ? "--attach-max-members"
                                     : c == 'X' ? "--attach-max-ratio"
                                                : "--attach-timeout";
-                fprintf(stderr, "leakdex-index: %s: '%s' is not a positive number%s\n", oname,
-                        optarg,
-                        c == 'P'   ? " up to 64"
-                        : c == 'W' ? " of seconds up to 86400"
-                                   : "");
+                lx_cli_say(stderr, "leakdex-index: ", "%s: '%s' is not a positive number%s", oname,
+                           optarg,
+                           c == 'P'   ? " up to 64"
+                           : c == 'W' ? " of seconds up to 86400"
+                                      : "");
                 return EXIT_USAGE;
             }
             if (c == 'B')
@@ -1285,9 +1285,9 @@ int main(int argc, char **argv)
         }
         case 'S':
             if (!lx_shard_parse(optarg, &ix.shard)) {
-                fprintf(stderr,
-                        "leakdex-index: --shard: '%s' is not I/N (1 <= I <= N <= %d; e.g. 2/3)\n",
-                        optarg, LX_MAX_SHARDS);
+                lx_cli_say(stderr, "leakdex-index: ",
+                           "--shard: '%s' is not I/N (1 <= I <= N <= %d; e.g. 2/3)", optarg,
+                           LX_MAX_SHARDS);
                 return EXIT_USAGE;
             }
             ix.sharded = true;
@@ -1297,8 +1297,8 @@ int main(int argc, char **argv)
             errno = 0;
             unsigned long v = strtoul(optarg, &end, 10);
             if (errno || *end || end == optarg || v == 0 || v > 256 || optarg[0] == '-') {
-                fprintf(stderr, "leakdex-index: --jobs: '%s' is not a number from 1 to 256\n",
-                        optarg);
+                lx_cli_say(stderr, "leakdex-index: ", "--jobs: '%s' is not a number from 1 to 256",
+                           optarg);
                 return EXIT_USAGE;
             }
             ix.jobs = (unsigned)v;
@@ -1326,7 +1326,7 @@ int main(int argc, char **argv)
             lx_strbuf why;
             lx_strbuf_init(&why);
             lx_cli_option_error(opts, argv[at], c, &why);
-            fprintf(stderr, "leakdex-index: %s (try --help)\n", why.buf);
+            lx_cli_say(stderr, "leakdex-index: ", "%s (try --help)", why.buf);
             lx_strbuf_release(&why);
             return EXIT_USAGE;
         }
@@ -1378,7 +1378,7 @@ int main(int argc, char **argv)
         lx_strbuf why;
         lx_strbuf_init(&why);
         if (lx_keystore_load(ix.keys, keyfiles[i], &why)) {
-            fprintf(stderr, "leakdex-index: key file %s\n", why.buf);
+            lx_cli_say(stderr, "leakdex-index: ", "key file %s", why.buf);
             lx_strbuf_release(&why);
             lx_keystore_free(ix.keys);
             return EXIT_USAGE;
@@ -1389,7 +1389,7 @@ int main(int argc, char **argv)
     if (keys_out) {
         ix.keys_out = fopen(keys_out, "ae");
         if (!ix.keys_out) {
-            fprintf(stderr, "leakdex-index: --keys-out %s: %s\n", keys_out, strerror(errno));
+            lx_cli_say(stderr, "leakdex-index: ", "--keys-out %s: %s", keys_out, strerror(errno));
             lx_keystore_free(ix.keys);
             return EXIT_USAGE;
         }
@@ -1404,7 +1404,7 @@ int main(int argc, char **argv)
     ix.db_path = dbpath;
     lx_status st = ix.inspect ? LX_OK : lx_db_open(dbpath, LX_DB_WRITE, &ix.db, &err);
     if (st) {
-        fprintf(stderr, "leakdex-index: %s\n", err ? err : lx_status_str(st));
+        lx_cli_say(stderr, "leakdex-index: ", "%s", err ? err : lx_status_str(st));
         free(err);
         lx_keystore_free(ix.keys);
         if (ix.keys_out)
@@ -1423,7 +1423,7 @@ int main(int argc, char **argv)
         lx_strbuf_init(&why);
         st = lx_store_check_shard(ix.db, dbpath, ix.sharded ? &ix.shard : NULL, &why);
         if (st) {
-            fprintf(stderr, "leakdex-index: %s\n", why.len ? why.buf : lx_status_str(st));
+            lx_cli_say(stderr, "leakdex-index: ", "%s", why.len ? why.buf : lx_status_str(st));
             lx_strbuf_release(&why);
             lx_db_close(ix.db);
             lx_keystore_free(ix.keys);
@@ -1451,7 +1451,7 @@ int main(int argc, char **argv)
     lx_strbuf_init(&awhy);
     ix.attach = lx_attach_ctx_new(&limits, sl > 0 ? self : NULL, &awhy);
     if (!ix.attach) {
-        fprintf(stderr, "leakdex-index: %s\n", awhy.buf);
+        lx_cli_say(stderr, "leakdex-index: ", "%s", awhy.buf);
         lx_strbuf_release(&awhy);
         if (ix.db)
             lx_db_close(ix.db);
@@ -1496,8 +1496,8 @@ int main(int argc, char **argv)
     clear_progress(&ix);
     rc = missing ? EXIT_SOURCE : EXIT_OK;
     if (ix.fatal) {
-        fprintf(stderr, "leakdex-index: stopping: %s%s%s\n", lx_status_str(ix.fatal),
-                ix.db ? ": " : "", ix.db ? lx_db_error(ix.db) : "");
+        lx_cli_say(stderr, "leakdex-index: ", "stopping: %s%s%s", lx_status_str(ix.fatal),
+                   ix.db ? ": " : "", ix.db ? lx_db_error(ix.db) : "");
         rc = EXIT_DB;
     }
     if (ix.inspect) {
@@ -1541,7 +1541,7 @@ int main(int argc, char **argv)
             printf("compacted: the index rewritten from %.1f MB to %.1f MB in %.2f s\n",
                    (double)before / 1e6, (double)dir_bytes(dbpath) / 1e6, now_seconds() - tc);
         else if (why)
-            printf("not compacted: %s\n", why);
+            lx_cli_say(stdout, "", "not compacted: %s", why);
         free(why);
     }
     lx_report_release(&ix.report);

@@ -122,6 +122,10 @@ static lx_status list_add(lx_address_list *l, const char *name, const char *addr
         free(ad);
         return LX_E_NOMEM;
     }
+    /* A control character has no place in an address: "ev<Ctrl-C>il@x" is
+     * indexed, listed and searched as evil@x (the name keeps its own, shown
+     * visibly). */
+    l->controls += lx_utf8_drop_controls(ad);
     l->v[l->n++] = (lx_address){nm, ad};
     return LX_OK;
 }
@@ -439,9 +443,10 @@ static void rewrite_b_words(lx_strbuf *out, const char *v)
     }
 }
 
-/* The raw values of every `name` header, unfolded, joined by sep and with B
- * words rewritten (see above); NULL when there is none. Caller frees with free(). */
-static char *raw_header(GMimeObject *obj, const char *name, const char *sep)
+/* The raw values of every `name` header, unfolded, joined by sep and, when
+ * rewrite is set, with B words rewritten (see above); NULL when there is
+ * none. Caller frees with free(). */
+static char *raw_header(GMimeObject *obj, const char *name, const char *sep, bool rewrite)
 {
     GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
     int n = g_mime_header_list_get_count(hl);
@@ -455,7 +460,10 @@ static char *raw_header(GMimeObject *obj, const char *name, const char *sep)
         char *v = g_mime_utils_header_unfold(g_mime_header_get_raw_value(h));
         if (found)
             lx_strbuf_addstr(&joined, sep);
-        rewrite_b_words(&joined, v ? v : "");
+        if (rewrite)
+            rewrite_b_words(&joined, v ? v : "");
+        else
+            lx_strbuf_addstr(&joined, v ? v : "");
         g_free(v);
         found = true;
     }
@@ -469,7 +477,7 @@ static char *raw_header(GMimeObject *obj, const char *name, const char *sep)
 /* A decoded unstructured header (Subject); "" when absent. g_free it. */
 static char *header_text(GMimeObject *obj, const char *name, GMimeParserOptions *opts)
 {
-    char *raw = raw_header(obj, name, " ");
+    char *raw = raw_header(obj, name, " ", true);
     if (!raw)
         return g_strdup("");
     char *text = g_mime_utils_header_decode_text(opts, raw);
@@ -504,13 +512,26 @@ static InternetAddressList *salvage_addresses(const char *raw)
     return l;
 }
 
-/* The address list of every `name` header; NULL when absent. Unref it. */
+/* The address list of every `name` header; NULL when absent. Unref it.
+ * The header's ASCII control characters but tab are removed first: GMime
+ * loses the name and the address around a Ctrl-C inside <>. *controls is
+ * set when there were some. */
 static InternetAddressList *header_addresses(GMimeObject *obj, const char *name,
-                                             GMimeParserOptions *opts)
+                                             GMimeParserOptions *opts, bool *controls)
 {
-    char *raw = raw_header(obj, name, ", ");
+    char *raw = raw_header(obj, name, ", ", true);
+    *controls = false;
     if (!raw)
         return NULL;
+    size_t k = 0;
+    for (size_t i = 0; raw[i]; i++) {
+        unsigned char c = (unsigned char)raw[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            *controls = true;
+        else
+            raw[k++] = raw[i];
+    }
+    raw[k] = '\0';
     InternetAddressList *l = internet_address_list_parse(opts, raw);
     if ((!l || internet_address_list_length(l) == 0) && strchr(raw, '@')) {
         if (l)
@@ -519,6 +540,32 @@ static InternetAddressList *header_addresses(GMimeObject *obj, const char *name,
     }
     free(raw);
     return l;
+}
+
+/* Keeps the `name` headers as written for `show` (lx_message's
+ * written_headers): their addresses were read without control characters. */
+static lx_status keep_written(lx_message *msg, GMimeObject *obj, const char *name)
+{
+    char *raw = raw_header(obj, name, ", ", false);
+    lx_strbuf v;
+    lx_strbuf_init(&v);
+    lx_status st = raw ? lx_strbuf_addf(&v, "%s\t", name) : LX_OK;
+    if (!st && raw)
+        st = lx_utf8_sanitize(&v, raw, lx_utf8_cut(raw, strlen(raw), LX_MAX_HEADER_FIELD), NULL);
+    free(raw);
+    char **grown = NULL;
+    if (!st && v.len &&
+        !(grown = realloc(msg->written_headers, (msg->n_written_headers + 1) * sizeof *grown)))
+        st = LX_E_NOMEM;
+    if (grown) {
+        msg->written_headers = grown;
+        if (!(grown[msg->n_written_headers] = lx_strbuf_detach(&v, NULL)))
+            st = LX_E_NOMEM;
+        else
+            msg->n_written_headers++;
+    }
+    lx_strbuf_release(&v);
+    return st;
 }
 
 typedef struct body_ctx {
@@ -887,18 +934,25 @@ lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strb
     }
     GMimeObject *obj = GMIME_OBJECT(gm);
 
-    InternetAddressList *from = header_addresses(obj, "From", opts);
+    bool controls;
+    const char *from_header = "From";
+    InternetAddressList *from = header_addresses(obj, "From", opts, &controls);
     if (!from || internet_address_list_length(from) == 0) {
         if (from)
             g_object_unref(from);
-        from = header_addresses(obj, "Sender", opts);
+        from_header = "Sender";
+        from = header_addresses(obj, "Sender", opts, &controls);
     }
     lx_address_list fl = {0};
     st = add_addresses(&fl, from, &msg->replaced, 0);
     if (from)
         g_object_unref(from);
-    if (st)
+    if (!st && (controls || fl.controls))
+        st = keep_written(msg, obj, from_header);
+    if (st) {
+        list_release(&fl);
         goto fail;
+    }
     if (fl.n > 0) {
         msg->from = fl.v[0];
         for (size_t i = 1; i < fl.n; i++) {
@@ -923,11 +977,13 @@ lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strb
                  {"Bcc", offsetof(lx_message, bcc)},
                  {"Reply-To", offsetof(lx_message, reply_to)}};
     for (size_t i = 0; i < sizeof lists / sizeof lists[0] && !st; i++) {
-        InternetAddressList *l = header_addresses(obj, lists[i].header, opts);
+        InternetAddressList *l = header_addresses(obj, lists[i].header, opts, &controls);
         lx_address_list *dst = (lx_address_list *)((char *)msg + lists[i].offset);
         st = add_addresses(dst, l, &msg->replaced, 0);
         if (l)
             g_object_unref(l);
+        if (!st && (controls || dst->controls))
+            st = keep_written(msg, obj, lists[i].header);
     }
     if (st)
         goto fail;
@@ -998,6 +1054,9 @@ void lx_message_release(lx_message *msg)
         free(msg->parts[i].data);
     }
     free(msg->parts);
+    for (size_t i = 0; i < msg->n_written_headers; i++)
+        free(msg->written_headers[i]);
+    free(msg->written_headers);
     memset(msg, 0, sizeof *msg);
 }
 

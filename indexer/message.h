@@ -11,13 +11,16 @@
 
 typedef struct lx_address {
     char *name; /* display name, UTF-8, may be "" */
-    char *addr; /* address as written, UTF-8, may be "" */
+    char *addr; /* address as written but for its control characters (see
+                   lx_utf8_control_len: real mail has a Ctrl-C inside <>),
+                   which are removed; UTF-8, may be "" */
 } lx_address;
 
 typedef struct lx_address_list {
     lx_address *v;
     size_t n, alloc;
-    size_t dropped; /* addresses past LX_MAX_ADDRESSES, counted only */
+    size_t dropped;  /* addresses past LX_MAX_ADDRESSES, counted only */
+    size_t controls; /* control characters removed from its addresses */
 } lx_address_list;
 
 typedef enum lx_date_source {
@@ -88,7 +91,14 @@ typedef struct lx_message {
     lx_part *parts;      /* every leaf, in document order */
     size_t n_parts;
     size_t parts_dropped; /* leaves past LX_MAX_PARTS, counted only */
-    unsigned notes;       /* LX_NOTE_* bits: what was cut or repaired */
+    /* The address headers (From or the Sender it fell back to, To, Cc, Bcc,
+     * Reply-To) that held control characters their addresses lost, each
+     * "NAME\tVALUE": the name as leakdex writes it, the value as written
+     * (unfolded, every header of that name joined by ", ", invalid UTF-8
+     * replaced, cut at LX_MAX_HEADER_FIELD), for `show`. */
+    char **written_headers;
+    size_t n_written_headers;
+    unsigned notes; /* LX_NOTE_* bits: what was cut or repaired */
 } lx_message;
 
 /* The locale GMime is started under, whatever the machine's: decoding never

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "banned.h"
 
 void lx_report_init(lx_report *r)
@@ -108,8 +109,22 @@ void lx_report_attachment(lx_report *r, const char *status)
         r->n_att_reasons++;
 }
 
+/* Writes s (a path, a reason quoting the archive) as lx_escape_terminal
+ * shows it: the report never sends the terminal a control character. */
+static void print_shown(FILE *out, const char *s)
+{
+    lx_strbuf shown;
+    lx_strbuf_init(&shown);
+    if (lx_escape_terminal(&shown, s, strlen(s)) == LX_OK)
+        fputs(shown.buf, out);
+    else
+        fputs(lx_status_str(LX_E_NOMEM), out);
+    lx_strbuf_release(&shown);
+}
+
 /* A path as a shell word: as it is when that is safe, else single-quoted
- * (as Python's shlex.quote writes it, which the tests use). */
+ * (as Python's shlex.quote writes it, which the tests use); a control
+ * character in it shown as an escape (print_shown). */
 static void print_shell_word(FILE *out, const char *s)
 {
     bool plain = *s != '\0';
@@ -120,14 +135,18 @@ static void print_shell_word(FILE *out, const char *s)
         fputs(s, out);
         return;
     }
-    fputc('\'', out);
+    lx_strbuf quoted;
+    lx_strbuf_init(&quoted);
+    lx_strbuf_addch(&quoted, '\'');
     for (const char *c = s; *c; c++) {
         if (*c == '\'')
-            fputs("'\"'\"'", out);
+            lx_strbuf_addstr(&quoted, "'\"'\"'");
         else
-            fputc(*c, out);
+            lx_strbuf_addch(&quoted, *c);
     }
-    fputc('\'', out);
+    lx_strbuf_addch(&quoted, '\'');
+    print_shown(out, quoted.buf);
+    lx_strbuf_release(&quoted);
 }
 
 /* The --keys options of this run, and --keys-out's file (DNS's records). */
@@ -190,14 +209,16 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
         char other[32] = "";
         if (sharded)
             snprintf(other, sizeof other, "%7zu  ", s->other_shard);
-        fprintf(out, "%-7s %7zu %7zu %9zu %7zu %7zu %6zu  %s%s\n", lx_source_kind_name(s->kind),
-                s->found, s->indexed, s->duplicates, s->known, s->skipped, s->files_skipped, other,
-                s->path);
+        fprintf(out, "%-7s %7zu %7zu %9zu %7zu %7zu %6zu  %s", lx_source_kind_name(s->kind),
+                s->found, s->indexed, s->duplicates, s->known, s->skipped, s->files_skipped, other);
+        print_shown(out, s->path);
+        fputc('\n', out);
         for (size_t k = 0; k < s->n_reasons; k++) {
             const char *why = s->reasons[k].reason;
             bool note = why[0] == NOTE_MARK[0];
-            fprintf(out, "%-7s   %s %zu: %s\n", "", note ? "noted" : "skipped", s->reasons[k].count,
-                    note ? why + 1 : why);
+            fprintf(out, "%-7s   %s %zu: ", "", note ? "noted" : "skipped", s->reasons[k].count);
+            print_shown(out, note ? why + 1 : why);
+            fputc('\n', out);
         }
         t.found += s->found;
         t.indexed += s->indexed;
@@ -236,8 +257,11 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
     if (r->att_dropped)
         fprintf(out, "; %zu past the per-message limit, not listed", r->att_dropped);
     fputc('\n', out);
-    for (size_t k = 0; k < r->n_att_reasons; k++)
-        fprintf(out, "%-7s   %zu: %s\n", "", r->att_reasons[k].count, r->att_reasons[k].reason);
+    for (size_t k = 0; k < r->n_att_reasons; k++) {
+        fprintf(out, "%-7s   %zu: ", "", r->att_reasons[k].count);
+        print_shown(out, r->att_reasons[k].reason);
+        fputc('\n', out);
+    }
     if (r->dkim_checked)
         fprintf(out,
                 "dkim: %zu pass (%zu with a weak key), %zu fail, %zu nokey, %zu invalid, %zu "

@@ -537,6 +537,12 @@ lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc, c
         (st = index_list(doc, &rec, &tmp, "bcc", &m->bcc)) ||
         (st = index_list(doc, &rec, &tmp, "reply_to", &m->reply_to)))
         goto out;
+    /* The address headers whose addresses lost control characters, as
+     * written: `show` prints them under the addresses. */
+    for (size_t i = 0; i < m->n_written_headers && !st; i++)
+        st = lx_record_add_str(&rec, "written_header", m->written_headers[i]);
+    if (st)
+        goto out;
 
     if ((st = lx_record_add_str(&rec, "subject", m->subject)) ||
         /* Each text once: a query's free words search the body, subject

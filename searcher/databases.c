@@ -67,5 +67,12 @@ lx_status lx_databases_json(lx_db *db, const char *const *paths, size_t n_paths,
 void lx_databases_warn(void *ctx, const char *msg)
 {
     (void)ctx;
-    fprintf(stderr, "leakdex-search: warning: %s\n", msg);
+    /* It names databases (paths, hosts) that may hold any character. */
+    lx_strbuf shown;
+    lx_strbuf_init(&shown);
+    if (lx_escape_terminal(&shown, msg, strlen(msg)) == LX_OK)
+        fprintf(stderr, "leakdex-search: warning: %s\n", shown.buf);
+    else
+        fputs("leakdex-search: a warning was lost: out of memory\n", stderr);
+    lx_strbuf_release(&shown);
 }

@@ -163,9 +163,7 @@ static int fail(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("leakdex-search: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    lx_cli_vsay(stderr, "leakdex-search: ", fmt, ap);
     va_end(ap);
     return EXIT_ERROR;
 }
@@ -345,10 +343,9 @@ static void no_match(int n, char **words)
                 opt = words[i];
     }
     if (opt)
-        fprintf(stderr,
-                "leakdex-search: no messages match (%s was read as a query word: options go "
-                "before the query)\n",
-                opt);
+        lx_cli_say(stderr, "leakdex-search: ",
+                   "no messages match (%s was read as a query word: options go before the query)",
+                   opt);
     else
         fputs("leakdex-search: no messages match\n", stderr);
 }
@@ -494,7 +491,7 @@ static int export_run(const options *o, lx_db *db, const lx_results *res, const 
         if (lx_export_file(db, res, o->export_file, o->excel, meta.buf, w, &why))
             rc = fail("--export: %s", why.buf);
         else
-            printf("exported %zu hits to %s\n", res->total, o->export_file);
+            lx_cli_say(stdout, "", "exported %zu hits to %s", res->total, o->export_file);
     }
     if (o->export_dir && rc != EXIT_ERROR) {
         size_t copied = 0;
@@ -504,8 +501,9 @@ static int export_run(const options *o, lx_db *db, const lx_results *res, const 
             rc = fail("--export-dir: %s", why.buf);
         else {
             if (st)
-                fprintf(stderr, "leakdex-search: --export-dir: %s\n", why.buf);
-            printf("copied %zu originals of %zu hits to %s\n", copied, res->total, o->export_dir);
+                lx_cli_say(stderr, "leakdex-search: ", "--export-dir: %s", why.buf);
+            lx_cli_say(stdout, "", "copied %zu originals of %zu hits to %s", copied, res->total,
+                       o->export_dir);
         }
     }
     lx_strbuf_release(&meta);
@@ -579,8 +577,8 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         lx_query_opts q;
         lx_strbuf_reset(&why);
         if (lx_query_check(qtext, &why) || lx_query_fold(qtext, &folded, &why)) {
-            fprintf(stderr, "leakdex-search: %s:%zu: malformed query: %s\n", argv[0], lineno,
-                    why.buf);
+            lx_cli_say(stderr, "leakdex-search: ", "%s:%zu: malformed query: %s", argv[0], lineno,
+                       why.buf);
             malformed++;
             lx_strbuf_release(&folded);
             continue;
@@ -604,8 +602,8 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         lx_strbuf_release(&folded);
         if (st == LX_E_QUERY) {
             /* Xapian's parser refused what the checks let through. */
-            fprintf(stderr, "leakdex-search: %s:%zu: malformed query: %s\n", argv[0], lineno,
-                    lx_db_error(db));
+            lx_cli_say(stderr, "leakdex-search: ", "%s:%zu: malformed query: %s", argv[0], lineno,
+                       lx_db_error(db));
             malformed++;
         } else if (st) {
             rc = fail("%s:%zu: %s: %s", argv[0], lineno, lx_status_str(st), lx_db_error(db));
@@ -619,10 +617,12 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         any += res.total;
         lx_strbuf_reset(&out);
         if (o->format == LX_FMT_CSV) {
-            lx_escape_csv(&out, qtext, strlen(qtext));
+            lx_escape_csv_shown(&out, qtext, strlen(qtext), false);
             lx_strbuf_addf(&out, ",%zu,%zu\r\n", res.total, ver.total);
         } else if (o->format == LX_FMT_TEXT) {
-            lx_strbuf_addf(&out, "%8zu %8zu  %s\n", res.total, ver.total, qtext);
+            lx_strbuf_addf(&out, "%8zu %8zu  ", res.total, ver.total);
+            lx_escape_terminal(&out, qtext, strlen(qtext));
+            lx_strbuf_addch(&out, '\n');
         } else {
             lx_strbuf_addstr(&out, "{\"query\":");
             lx_escape_json(&out, qtext, strlen(qtext));
@@ -842,7 +842,7 @@ static int resolve_id(lx_db *db, const char *id, lx_docid *out)
     if (st)
         rc = fail("%s: %s", lx_status_str(st), lx_db_error(db));
     else if (nt == 0) {
-        fprintf(stderr, "leakdex-search: no message with id %s\n", id);
+        lx_cli_say(stderr, "leakdex-search: ", "no message with id %s", id);
         rc = EXIT_NO_HITS;
     } else if (nt > 1)
         rc = fail("ambiguous id %s: several messages match; give more digits", id);
@@ -1018,7 +1018,7 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
     }
     sha = lx_record_get(&rec, "sha256");
     if (!(line = attachment_line(&rec, n))) {
-        fprintf(stderr, "leakdex-search: message %s has no attachment %zu\n", argv[0], n);
+        lx_cli_say(stderr, "leakdex-search: ", "message %s has no attachment %zu", argv[0], n);
         rc = EXIT_NO_HITS;
         goto out;
     }
@@ -1077,8 +1077,8 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
         unlink(o->out);
         goto out;
     }
-    printf("wrote %zu bytes (%s, sha256 %s) to %s\n", bytes.len, name.len ? name.buf : "unnamed",
-           got, o->out);
+    lx_cli_say(stdout, "", "wrote %zu bytes (%s, sha256 %s) to %s", bytes.len,
+               name.len ? name.buf : "unnamed", got, o->out);
     rc = EXIT_HITS;
 out:
     if (parsed)

@@ -9,6 +9,7 @@
 #include "escape.h"
 #include "schema.h"
 #include "strbuf.h"
+#include "utf8.h"
 #include "banned.h"
 
 bool lx_output_format_parse(const char *s, lx_format *out)
@@ -409,6 +410,36 @@ static lx_status plain_sig(lx_strbuf *sb, const char *line)
     return st;
 }
 
+/* Writes line[start..] again as lx_escape_terminal writes it: what the
+ * archive put there is shown, never obeyed, and stays on one line. */
+static lx_status shown_from(lx_strbuf *line, size_t start)
+{
+    lx_strbuf raw;
+    lx_strbuf_init(&raw);
+    lx_status st = lx_strbuf_add(&raw, line->buf + start, line->len - start);
+    if (!st) {
+        lx_strbuf_setlen(line, start);
+        st = lx_escape_terminal(line, raw.buf, raw.len);
+    }
+    lx_strbuf_release(&raw);
+    return st;
+}
+
+/* Ends a line of text output begun at start: shown_from, then a newline. */
+static lx_status end_line(lx_strbuf *sb, size_t start)
+{
+    lx_status st = shown_from(sb, start);
+    return st ? st : lx_strbuf_addch(sb, '\n');
+}
+
+/* One row of `show`: the label, then the value, on one line. */
+static lx_status text_row(lx_strbuf *sb, const char *label, const char *value)
+{
+    size_t start = sb->len;
+    lx_status st = lx_strbuf_addf(sb, "%-12s %s", label, value);
+    return st ? st : end_line(sb, start);
+}
+
 static lx_status json_str(lx_strbuf *sb, const char *s)
 {
     return lx_escape_json(sb, s, strlen(s));
@@ -622,6 +653,7 @@ static lx_status text_chain(lx_strbuf *sb, const lx_record *r)
             sig_field(v, 3, &f3, &n3);
             sig_field(v, 4, &f4, &n4);
             int idn = (int)(sha_n < LX_SHORT_ID_LEN ? sha_n : LX_SHORT_ID_LEN);
+            size_t start = sb->len;
             if (!pass) {
                 any = true;
                 st = lx_strbuf_addf(sb,
@@ -632,13 +664,15 @@ static lx_status text_chain(lx_strbuf *sb, const lx_record *r)
                 if (!st)
                     st = header_words(sb, f4, n4);
                 if (!st)
-                    st = lx_strbuf_addstr(sb, ".\n");
+                    st = lx_strbuf_addch(sb, '.');
             } else {
                 st = lx_strbuf_addf(sb,
                                     "%-12s message %.*s, which carries a valid DKIM signature "
-                                    "from %.*s, quotes this message with a difference: %s.\n",
+                                    "from %.*s, quotes this message with a difference: %s.",
                                     "Mismatch", idn, sha, (int)n2, f2, f3);
             }
+            if (!st)
+                st = end_line(sb, start);
         }
     if (!st && any)
         st = lx_strbuf_addf(sb,
@@ -910,7 +944,9 @@ static lx_status csv_header(lx_strbuf *line)
     return st ? st : lx_strbuf_addstr(line, "\r\n");
 }
 
-static lx_status csv_hit(lx_strbuf *line, const lx_record *r)
+/* One CSV row; shown: written to standard output, where the archive's
+ * controls (but tab and newline) are shown as escapes (a file keeps them). */
+static lx_status csv_hit(lx_strbuf *line, const lx_record *r, bool shown)
 {
     lx_strbuf cell;
     lx_strbuf_init(&cell);
@@ -918,18 +954,29 @@ static lx_status csv_hit(lx_strbuf *line, const lx_record *r)
     for (size_t i = 0; i < N_COLUMNS && !st; i++) {
         if (columns[i].kind == COL_FROM) {
             const char *name = get(r, "from_name"), *addr = get(r, "from_address");
-            st = csv_field(line, i == 0, name, strlen(name));
+            st = i ? lx_strbuf_addch(line, ',') : LX_OK;
             if (!st)
-                st = csv_field(line, false, addr, strlen(addr));
+                st = shown ? lx_escape_csv_shown(line, name, strlen(name), false)
+                           : lx_escape_csv(line, name, strlen(name));
+            if (!st)
+                st = lx_strbuf_addch(line, ',');
+            if (!st)
+                st = shown ? lx_escape_csv_shown(line, addr, strlen(addr), false)
+                           : lx_escape_csv(line, addr, strlen(addr));
             continue;
         }
         lx_strbuf_reset(&cell);
         st = plain_column(&cell, r, &columns[i]);
         if (!st && i)
             st = lx_strbuf_addch(line, ',');
-        if (!st)
-            st = is_identifier(&columns[i]) ? lx_escape_csv_quoted(line, cell.buf, cell.len)
-                                            : lx_escape_csv(line, cell.buf, cell.len);
+        bool quoted = is_identifier(&columns[i]);
+        if (st) {
+        } else if (shown) {
+            st = lx_escape_csv_shown(line, cell.buf, cell.len, quoted);
+        } else {
+            st = quoted ? lx_escape_csv_quoted(line, cell.buf, cell.len)
+                        : lx_escape_csv(line, cell.buf, cell.len);
+        }
     }
     lx_strbuf_release(&cell);
     return st ? st : lx_strbuf_addstr(line, "\r\n");
@@ -962,31 +1009,8 @@ static lx_status text_sent(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
     return lx_strbuf_addf(line, "  [sent %.10s %.5s %s]", sent, sent + 11, sent + 19);
 }
 
-/* Whether the UTF-8 character at p (cl bytes) is a control: C0, DEL or C1
- * (U+0080 to U+009F, which terminals also obey: U+009B starts a CSI). */
-static bool is_control(const char *p, size_t cl)
-{
-    unsigned char c = (unsigned char)p[0];
-    return c < 32 || c == 0x7f ||
-           (cl == 2 && c == 0xc2 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f);
-}
-
-/* Makes every control character of line from start on a space (C1 ones, two
- * bytes, become two spaces), so that nothing from the archive reaches the
- * terminal as a command. */
-static void blank_controls(lx_strbuf *line, size_t start)
-{
-    for (size_t i = start; i < line->len; i++) {
-        size_t cl = 1;
-        while (i + cl < line->len && ((unsigned char)line->buf[i + cl] & 0xC0) == 0x80)
-            cl++;
-        if (is_control(line->buf + i, cl))
-            memset(line->buf + i, ' ', cl);
-        i += cl - 1;
-    }
-}
-
-/* "ID  YYYY-MM-DD HH:MM  SENDER  SUBJECT", control characters made spaces. */
+/* "ID  YYYY-MM-DD HH:MM  SENDER  SUBJECT", what the archive wrote shown as
+ * lx_escape_terminal shows it (one line, every control visible). */
 static lx_status text_hit(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
 {
     const char *sha = get(r, "sha256");
@@ -1027,7 +1051,8 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
     }
     if (!st)
         st = text_sent(line, r, tz);
-    blank_controls(line, start);
+    if (!st)
+        st = shown_from(line, start);
     if (!st)
         st = lx_strbuf_addch(line, '\n');
     /* Each attachment file on a line of its own, by its name. */
@@ -1038,7 +1063,8 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
         st = lx_strbuf_addstr(line, "    attachment ");
         if (!st)
             st = attachment_name(line, r->pairs[i].value);
-        blank_controls(line, start_att);
+        if (!st)
+            st = shown_from(line, start_att);
         if (!st)
             st = lx_strbuf_addch(line, '\n');
     }
@@ -1060,8 +1086,7 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r, const lx_tz *tz)
             while ((p[cl] & 0xC0) == 0x80)
                 cl++;
             if (!st)
-                st = is_control(p, cl) ? lx_strbuf_add(line, "  ", cl < 2 ? cl : 2)
-                                       : lx_strbuf_add(line, p, cl);
+                st = lx_escape_terminal(line, p, cl);
             p += cl;
             cp++;
             if (have && cp == b0) {
@@ -1093,6 +1118,7 @@ static lx_status begin(lx_output *o, FILE *out, lx_format format, size_t total, 
     o->format = format;
     o->n = 0;
     o->tz = NULL;
+    o->shown = meta == NULL; /* standard output, not an export's file */
     lx_strbuf sb;
     lx_strbuf_init(&sb);
     lx_status st = LX_OK;
@@ -1147,7 +1173,7 @@ lx_status lx_output_csv_header_plus(lx_strbuf *sb, const char *column)
 lx_status lx_output_csv_row_plus(lx_strbuf *sb, const lx_record *rec, const char *value)
 {
     size_t start = sb->len;
-    lx_status st = csv_hit(sb, rec);
+    lx_status st = csv_hit(sb, rec, false);
     return st ? st : plus_column(sb, start, value);
 }
 
@@ -1188,7 +1214,7 @@ lx_status lx_output_hit(lx_output *o, const lx_record *rec)
         if (!st)
             st = lx_strbuf_addch(&sb, '\n');
         break;
-    case LX_FMT_CSV: st = csv_hit(&sb, rec); break;
+    case LX_FMT_CSV: st = csv_hit(&sb, rec, o->shown); break;
     }
     if (!st)
         fwrite(sb.buf, 1, sb.len, o->out);
@@ -1225,8 +1251,11 @@ static lx_status text_local_dates(lx_strbuf *sb, const lx_record *r, const lx_tz
                             "unknown: no Date header (the date is a Received header's)");
     }
     if (!st && !lx_tz_is_utc(tz)) {
+        size_t start = sb->len;
         lx_date_format_local(t, lx_tz_offset(tz, t), buf);
-        st = lx_strbuf_addf(sb, "%-12s %s (%s)\n", "Zone time", buf, lx_tz_name(tz));
+        st = lx_strbuf_addf(sb, "%-12s %s (%s)", "Zone time", buf, lx_tz_name(tz));
+        if (!st) /* the zone's name as --tz gave it */
+            st = end_line(sb, start);
     }
     return st;
 }
@@ -1250,18 +1279,23 @@ static bool is_unsigned(const lx_record *r, const char *column)
 static lx_status verified_words(lx_strbuf *sb, const char *label, const lx_record *r)
 {
     const char *v = get(r, "verified"), *signer = get(r, "verified_signer");
-    if (strcmp(v, "yes") == 0)
-        return lx_strbuf_addf(sb,
-                              "%-12s yes: signed by %s, the sender's domain, over From, Subject, "
-                              "Date and the whole body\n",
-                              label, signer);
-    if (strcmp(v, "partial") == 0)
-        return lx_strbuf_addf(sb, "%-12s partial: %s\n", label, get(r, "verified_reason"));
-    /* Nothing to add to an unsigned (or unchecked) message's DKIM line. */
-    const char *dkim = get(r, "dkim");
-    if (!*dkim || strcmp(dkim, "none") == 0 || strcmp(dkim, "unchecked") == 0)
-        return LX_OK;
-    return lx_strbuf_addf(sb, "%-12s no\n", label);
+    size_t start = sb->len;
+    lx_status st;
+    if (strcmp(v, "yes") == 0) {
+        st = lx_strbuf_addf(sb,
+                            "%-12s yes: signed by %s, the sender's domain, over From, Subject, "
+                            "Date and the whole body",
+                            label, signer);
+    } else if (strcmp(v, "partial") == 0) {
+        st = lx_strbuf_addf(sb, "%-12s partial: %s", label, get(r, "verified_reason"));
+    } else {
+        /* Nothing to add to an unsigned (or unchecked) message's DKIM line. */
+        const char *dkim = get(r, "dkim");
+        if (!*dkim || strcmp(dkim, "none") == 0 || strcmp(dkim, "unchecked") == 0)
+            return LX_OK;
+        st = lx_strbuf_addf(sb, "%-12s no", label);
+    }
+    return st ? st : end_line(sb, start);
 }
 
 /* show: the body, the text a signature's l= leaves unsigned set apart. */
@@ -1269,18 +1303,47 @@ static lx_status text_body(lx_strbuf *sb, const lx_record *r)
 {
     const char *body = get(r, "body"), *cut = lx_record_get(r, "body_signed_bytes");
     size_t len = strlen(body), k = cut ? (size_t)strtoull(cut, NULL, 10) : len;
-    if (k >= len)
-        return lx_strbuf_addf(sb, "\n%s\n", body);
+    /* The cut on a character's edge, so that no character is shown in two
+     * halves. */
+    k = lx_utf8_cut(body, len, k);
+    /* Its lines and tabs as they are, every other control shown. */
     lx_status st = lx_strbuf_addch(sb, '\n');
     if (!st)
-        st = lx_strbuf_add(sb, body, k);
-    if (!st && k && body[k - 1] != '\n')
-        st = lx_strbuf_addch(sb, '\n');
-    if (!st)
-        st = lx_strbuf_addstr(sb, "--------- not signed: the text below was added after the part "
-                                  "the DKIM signature covers (l=) ---------\n");
-    if (!st)
-        st = lx_strbuf_addf(sb, "%s\n", body + k);
+        st = lx_escape_terminal_lines(sb, body, k);
+    if (!st && k < len) {
+        if (k && body[k - 1] != '\n')
+            st = lx_strbuf_addch(sb, '\n');
+        if (!st)
+            st = lx_strbuf_addstr(sb, "--------- not signed: the text below was added after the "
+                                      "part the DKIM signature covers (l=) ---------\n");
+        if (!st)
+            st = lx_escape_terminal_lines(sb, body + k, len - k);
+    }
+    return st ? st : lx_strbuf_addch(sb, '\n');
+}
+
+/* show: under an address row, each header of that name whose addresses
+ * the indexer read without their control characters, as it was written
+ * (the "written_header" lines, "NAME<TAB>VALUE"); under From, a Sender
+ * header that gave the sender. */
+static lx_status text_written(lx_strbuf *sb, const lx_record *r, const char *label)
+{
+    lx_status st = LX_OK;
+    for (size_t i = 0; i < r->n && !st; i++) {
+        if (strcmp(r->pairs[i].key, "written_header") != 0)
+            continue;
+        const char *name, *value;
+        size_t n;
+        split_tab(r->pairs[i].value, &name, &n, &value);
+        bool same = n == strlen(label) && memcmp(name, label, n) == 0;
+        bool sender = strcmp(label, "From") == 0 && n == 6 && memcmp(name, "Sender", 6) == 0;
+        if (!same && !sender)
+            continue;
+        size_t start = sb->len;
+        st = lx_strbuf_addf(sb, "%-12s as written%s: %s", "", sender ? " in Sender" : "", value);
+        if (!st)
+            st = end_line(sb, start);
+    }
     return st;
 }
 
@@ -1327,7 +1390,7 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r, const lx_tz *tz
                 st = c->kind == COL_ATTACH ? plain_attachment(&cell, r->pairs[k].value)
                                            : plain_sig(&cell, r->pairs[k].value);
                 if (!st)
-                    st = lx_strbuf_addf(sb, "%-12s %s\n", rows[i].label, cell.buf);
+                    st = text_row(sb, rows[i].label, cell.buf);
             }
             continue;
         }
@@ -1355,7 +1418,9 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r, const lx_tz *tz
         if (!st && cell.len && is_unsigned(r, c->name))
             st = lx_strbuf_addstr(&cell, "  (not signed)");
         if (!st && (cell.len || strcmp(rows[i].column, "subject") == 0))
-            st = lx_strbuf_addf(sb, "%-12s %s\n", rows[i].label, cell.buf);
+            st = text_row(sb, rows[i].label, cell.buf);
+        if (!st && (c->kind == COL_FROM || c->kind == COL_ADDRS))
+            st = text_written(sb, r, rows[i].label);
         if (!st && c->kind == COL_DATE)
             st = text_local_dates(sb, r, tz);
     }
@@ -1380,7 +1445,7 @@ lx_status lx_output_message(FILE *out, lx_format format, const lx_record *rec, c
     case LX_FMT_CSV:
         st = csv_header(&sb);
         if (!st)
-            st = csv_hit(&sb, rec);
+            st = csv_hit(&sb, rec, true);
         break;
     case LX_FMT_TEXT:
     default: st = text_message(&sb, rec, tz); break;

@@ -30,9 +30,13 @@ typedef struct lx_output {
      * sets: UTC); JSON, NDJSON and CSV give UTC and the sender's clock
      * whatever it is. Not owned. */
     const lx_tz *tz;
+    /* Standard output (lx_output_begin), not an export's file: CSV cells
+     * show the archive's controls as text hit lines do (lx_escape_csv_shown). */
+    bool shown;
 } lx_output;
 
-/* Starts a hit list of `total` matches (the JSON envelope, the CSV header). */
+/* Starts a hit list of `total` matches (the JSON envelope, the CSV header)
+ * on standard output. */
 lx_status lx_output_begin(lx_output *o, FILE *out, lx_format format, size_t total, size_t offset);
 
 /* As lx_output_begin, for an export: a JSON envelope also carries meta (a
@@ -53,8 +57,9 @@ lx_status lx_output_json_hit_plus(lx_strbuf *sb, const lx_record *rec, const cha
 lx_status lx_output_hit(lx_output *o, const lx_record *rec);
 lx_status lx_output_end(lx_output *o);
 
-/* One message in full (headers and body) for `show`; the text format adds
- * the date on the clocks of tz when tz is not UTC (NULL: UTC). */
+/* One message in full (headers and body) for `show`, on standard output;
+ * the text format adds the date on the clocks of tz when tz is not UTC
+ * (NULL: UTC). */
 lx_status lx_output_message(FILE *out, lx_format format, const lx_record *rec, const lx_tz *tz);
 
 #endif

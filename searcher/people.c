@@ -238,22 +238,32 @@ static lx_status print_person(lx_strbuf *o, const person *q, lx_format f)
     iso(q->last, last);
     lx_status st = LX_OK;
     if (f == LX_FMT_TEXT) {
-        st = lx_strbuf_addf(o, "%8zu %8zu  %-10.10s  %-10.10s  %s", q->messages, q->verified,
-                            *first ? first : "-", *last ? last : "-", q->addr);
+        /* The address and names as a terminal must show them: on one line,
+         * their controls visible (lx_escape_terminal). */
+        lx_strbuf shown;
+        lx_strbuf_init(&shown);
+        st = lx_strbuf_addstr(&shown, q->addr);
         for (size_t i = 0; i < q->n_names && !st; i++)
-            st = lx_strbuf_addf(o, "%s%s", i ? "; " : "  ", q->names[i]);
+            st = lx_strbuf_addf(&shown, "%s%s", i ? "; " : "  ", q->names[i]);
+        if (!st)
+            st = lx_strbuf_addf(o, "%8zu %8zu  %-10.10s  %-10.10s  ", q->messages, q->verified,
+                                *first ? first : "-", *last ? last : "-");
+        if (!st)
+            st = lx_escape_terminal(o, shown.buf, shown.len);
+        lx_strbuf_release(&shown);
         return st ? st : lx_strbuf_addch(o, '\n');
     }
     if (f == LX_FMT_CSV) {
+        /* Printed on standard output: controls shown as in text. */
         lx_strbuf names;
         lx_strbuf_init(&names);
         for (size_t i = 0; i < q->n_names; i++)
             lx_strbuf_addf(&names, "%s%s", i ? "; " : "", q->names[i]);
-        st = lx_escape_csv(o, q->addr, strlen(q->addr));
+        st = lx_escape_csv_shown(o, q->addr, strlen(q->addr), false);
         if (!st)
             st = lx_strbuf_addch(o, ',');
         if (!st)
-            st = lx_escape_csv(o, names.buf, names.len);
+            st = lx_escape_csv_shown(o, names.buf, names.len, false);
         if (!st)
             st = lx_strbuf_addf(o, ",%zu,%zu,%s,%s\r\n", q->messages, q->verified, first, last);
         lx_strbuf_release(&names);
@@ -470,9 +480,11 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
                        "%zu with text extracted\n",
                        s->attachments, s->attachments_text);
         lx_strbuf_addstr(&o, "top sender domains:");
-        for (size_t i = 0; i < top; i++)
-            lx_strbuf_addf(&o, "%s %s %zu", i ? "," : "", s->domains.v[i].addr,
-                           s->domains.v[i].messages);
+        for (size_t i = 0; i < top; i++) {
+            lx_strbuf_addstr(&o, i ? ", " : " ");
+            lx_escape_terminal(&o, s->domains.v[i].addr, strlen(s->domains.v[i].addr));
+            lx_strbuf_addf(&o, " %zu", s->domains.v[i].messages);
+        }
         lx_strbuf_addch(&o, '\n');
     } else {
         lx_strbuf_addf(&o,

@@ -165,10 +165,12 @@ expect_eq "recipients CSV: the names cell" \
     "$(search --format csv recipients | python3 -c 'import csv,sys; print(list(csv.DictReader(sys.stdin))[0]["names"])')"
 
 # batch: the query column of the table and of the export; a line may start
-# with a CR (only leading spaces and tabs are skipped).
+# with a CR (only leading spaces and tabs are skipped). The table is on
+# standard output, where a CR is shown as \x0d (no formula then); the export
+# file keeps it, neutralised.
 printf '\r=1+1\n=HYPERLINK("http://evil.example")\n+hostile\n@SUM hostile\n' >"$WORK/queries.txt"
-expect_eq "batch table in CSV (<CR> a carriage return)" "query|hits|verified
-'<CR>=1+1|2|0
+expect_eq "batch table in CSV (a carriage return shown)" "query|hits|verified
+\\x0d=1+1|2|0
 '=HYPERLINK(\"http://evil.example\")|1|0
 '+hostile|7|0
 '@SUM hostile|2|0" \

@@ -58,6 +58,42 @@ static void test_headers(void **state)
 /* References: each id on its own, so that one GMime cannot read (`<yes>`,
  * which git send-email writes) does not drop the real parents after it;
  * phrases and comments between ids are skipped. */
+/* A control character inside an address (real mail has a literal Ctrl-C
+ * inside <>) is removed from it, the name around it kept; the header is
+ * kept as written. A name's own controls stay (they are shown escaped); a
+ * header without any is not kept. */
+static void test_address_controls(void **state)
+{
+    (void)state;
+    lx_message m = parse("From: Evil Name <ev\x03il@esc.example>\n"
+                         "To: =?UTF-8?B?UsKdeA==?= <r\x7f"
+                         "cpt@esc.example>, plain@esc.example\n"
+                         "Cc: =?UTF-8?B?Q8KbeA==?= <cc@esc.example>\n"
+                         "Reply-To: <re\xc2\x9bply\xe2\x80\xae@esc.example>\n"
+                         "Subject: s\n\nbody\n");
+    assert_string_equal(m.from.name, "Evil Name");
+    assert_string_equal(m.from.addr, "evil@esc.example");
+    assert_int_equal(m.to.n, 2);
+    assert_string_equal(m.to.v[0].name, "R\xc2\x9dx");
+    assert_string_equal(m.to.v[0].addr, "rcpt@esc.example");
+    assert_string_equal(m.to.v[1].addr, "plain@esc.example");
+    assert_string_equal(m.cc.v[0].name, "C\xc2\x9bx");
+    assert_string_equal(m.cc.v[0].addr, "cc@esc.example");
+    assert_string_equal(m.reply_to.v[0].addr, "reply@esc.example");
+    assert_int_equal(m.n_written_headers, 3);
+    assert_string_equal(m.written_headers[0], "From\tEvil Name <ev\x03il@esc.example>");
+    assert_string_equal(m.written_headers[1], "To\t=?UTF-8?B?UsKdeA==?= <r\x7f"
+                                              "cpt@esc.example>, plain@esc.example");
+    assert_string_equal(m.written_headers[2], "Reply-To\t<re\xc2\x9bply\xe2\x80\xae@esc.example>");
+    lx_message_release(&m);
+    /* The Sender a missing From falls back to. */
+    m = parse("Sender: S <s\x03@esc.example>\nSubject: s\n\nbody\n");
+    assert_string_equal(m.from.addr, "s@esc.example");
+    assert_int_equal(m.n_written_headers, 1);
+    assert_string_equal(m.written_headers[0], "Sender\tS <s\x03@esc.example>");
+    lx_message_release(&m);
+}
+
 static void test_references(void **state)
 {
     (void)state;
@@ -373,7 +409,7 @@ int main(void)
         cmocka_unit_test(test_date_fallbacks), cmocka_unit_test(test_body_choice),
         cmocka_unit_test(test_htmltext),       cmocka_unit_test(test_arbitrary_messages),
         cmocka_unit_test(test_decode_charset), cmocka_unit_test(test_raw_filename),
-        cmocka_unit_test(test_references),
+        cmocka_unit_test(test_references),     cmocka_unit_test(test_address_controls),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
