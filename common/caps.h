@@ -196,7 +196,7 @@
 /* ---- attachments (defaults; each is also an indexer option) ---------------- */
 
 /* Bytes of one attachment (or archive member) examined: larger ones are
- * listed with their hash but their text is not extracted
+ * listed (name, type, size) but neither hashed nor read, nor unpacked
  * (--attach-max-bytes). */
 #define LX_ATTACH_MAX_BYTES ((size_t)64 << 20)
 

@@ -98,11 +98,9 @@ lx_status lx_atime_describe(lx_atime_stats *s, lx_strbuf *out)
     lx_strbuf_addf(out, "access times: %s", s->incomplete ? "at least " : "");
     if (n_updated) {
         add_counts(out, updated);
-        lx_strbuf_addstr(out,
-                         " updated by the file system when read (O_NOATIME and putting the time "
-                         "back are allowed only to a file's owner and to root; a followed link's "
-                         "time is always set); to keep them, read the sources from a read-only "
-                         "or noatime mount");
+        lx_strbuf_addstr(out, " updated by the file system when read (only their owner or root "
+                              "may read without updating them, or put them back); to keep them, "
+                              "read the sources from a read-only or noatime mount");
     }
     if (n_restored) {
         lx_strbuf_addstr(out, n_updated ? "; put back on " : "put back on ");

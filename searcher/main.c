@@ -1149,8 +1149,9 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
     }
     /* What was indexed: the file's SHA-256, or none (and its status says
      * why) for a file not read. */
-    char want[LX_SHA256_HEX_LEN + 1], status[512], parent[24];
+    char want[LX_SHA256_HEX_LEN + 1], status[512], parent[24], size[24];
     attachment_field(line, "sha256", want, sizeof want);
+    attachment_field(line, "size", size, sizeof size);
     attachment_field(line, "status", status, sizeof status);
     attachment_field(line, "parent", parent, sizeof parent);
     bool too_big = !*want && strncmp(status, "skipped: larger than ", 21) == 0;
@@ -1186,9 +1187,19 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
                   argv[0], n, status, parent, parent);
         goto out;
     }
-    if (st || (!too_big && strcmp(want, got) != 0)) {
+    /* Without a hash, the size at least must be the one indexed: a file
+     * numbered otherwise (an index built with other limits) is not taken
+     * for it. */
+    char got_size[24];
+    snprintf(got_size, sizeof got_size, "%zu", bytes.len);
+    const char *differ = st                               ? lx_status_str(st)
+                         : !too_big && strcmp(want, got)  ? "its bytes differ from the indexed ones"
+                         : too_big && strcmp(size, got_size)
+                             ? "its size differs from the indexed one"
+                             : NULL;
+    if (differ) {
         rc = fail("message %s: attachment %zu cannot be recovered from the original (%s)", argv[0],
-                  n, st ? lx_status_str(st) : "its bytes differ from the indexed ones");
+                  n, differ);
         goto out;
     }
     lx_strbuf_reset(&why);
@@ -1199,8 +1210,8 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
     printf("wrote %zu bytes (%s, sha256 %s) to %s\n", bytes.len, name.len ? name.buf : "unnamed",
            got, o->out);
     if (too_big)
-        printf("attachment %zu was not indexed because of its size (%s): the message it was "
-               "decoded from has the indexed SHA-256\n",
+        printf("attachment %zu was not indexed because of its size (%s): no SHA-256 of its own "
+               "was recorded; the original message it comes from has its indexed SHA-256\n",
                n, status);
     rc = EXIT_HITS;
 out:
