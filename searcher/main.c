@@ -567,11 +567,11 @@ static int export_run(const options *o, lx_db *db, const lx_query_opts *q)
     for (unsigned attempt = 0; rc < 0; attempt++) {
         lx_export_pending pending;
         bool has_pending = false;
-        unsigned long revision = lx_db_reopens(db);
+        unsigned long moves = lx_db_reopens(db);
         lx_strbuf_reset(&dir_note);
         rc = export_attempt(o, db, q, o->export_dir ? &dir : NULL, &pending, &has_pending, &total,
                             &copied, &dir_note);
-        if (rc < 0 && lx_db_reopens(db) != revision) {
+        if (rc < 0 && lx_db_reopens(db) != moves) {
             if (has_pending)
                 lx_export_file_abandon(&pending);
             if (o->export_dir)
