@@ -77,6 +77,20 @@
  * index is still reported, after that half second. */
 #define LX_DB_READ_RETRIES 9
 
+/* Times an export (--export, --export-dir) starts over when the index
+ * changed while it was written: its description and its hits come from one
+ * revision, and an indexer committing faster than the export can be written
+ * would keep it going forever. Past this, the export fails and says so. */
+#define LX_EXPORT_RESTARTS 8
+
+/* Temporary names tried for a file being written (NAME.XXXXXXXX.tmp, 32
+ * random bits each): a clash at all means names are being planted. */
+#define LX_NEWFILE_NAME_TRIES 16
+
+/* Originals of one --export-dir named alike (one date, ids that start
+ * alike): DATE_ID.eml, then DATE_ID-2.eml... up to this many. */
+#define LX_EXPORT_NAME_TRIES 1000
+
 /* Documents written between two commits of the index. Smaller batches keep
  * Xapian's in-memory change buffers small: 10,000 synthetic messages index in
  * 92 s with 500, 96 s with 1,000, 104 s with 2,000, 137 s with 10,000 (peak
@@ -182,7 +196,7 @@
 /* ---- attachments (defaults; each is also an indexer option) ---------------- */
 
 /* Bytes of one attachment (or archive member) examined: larger ones are
- * listed with their hash but their text is not extracted
+ * listed (name, type, size) but neither hashed nor read, nor unpacked
  * (--attach-max-bytes). */
 #define LX_ATTACH_MAX_BYTES ((size_t)64 << 20)
 

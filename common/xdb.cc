@@ -35,7 +35,11 @@ struct lx_part {
     std::string label, created, updated, shards;
     std::vector<lx_shard> specs;
     unsigned documents = 0;
+    long long revision = -1; // -1: the backend does not tell (remote)
     bool missing = false;
+    // This database alone: it shares its state with the combined handle, so
+    // it reads the revision the handle reads, before and after a reopen.
+    Xapian::Database alone;
 };
 
 struct lx_db {
@@ -54,6 +58,9 @@ struct lx_db {
     // sees one revision until reopened (then the cache is cleared). The
     // chain pass asks for the same common words message after message.
     std::unordered_map<std::string, Xapian::doccount> termfreqs;
+    // How many times a read moved the handle to a newer revision: reads
+    // made while it stays the same all saw one revision (lx_db_reopens).
+    unsigned long reopens = 0;
 };
 
 // Text is indexed for French and English at once: the archive mixes both,
@@ -185,6 +192,7 @@ bool reopen_for_retry(lx_db *db, unsigned attempt)
     try {
         db->termfreqs.clear();
         db->db->reopen();
+        db->reopens++;
         return true;
     } catch (...) {
         return false;
@@ -890,6 +898,21 @@ lx_status check_schema(lx_db *db)
     return db->err.empty() ? LX_OK : LX_E_DB_SCHEMA;
 }
 
+// What an export says of one database, read from the revision d reads.
+void describe(lx_part &part, Xapian::Database &d)
+{
+    part.created = d.get_metadata("leakdex.created");
+    part.updated = d.get_metadata("leakdex.updated");
+    part.documents = d.get_doccount();
+    try {
+        part.revision = static_cast<long long>(d.get_revision());
+    } catch (const Xapian::UnimplementedError &) {
+        part.revision = -1; // a remote database keeps its revision to itself
+    } catch (const Xapian::InvalidOperationError &) {
+        part.revision = -1;
+    }
+}
+
 // A failure that ends an open, with its one-line message.
 struct OpenFailure {
     lx_status st;
@@ -1044,9 +1067,7 @@ class Opener
                 if (!why.empty())
                     throw OpenFailure{LX_E_DB_SCHEMA,
                                       why + (where.empty() ? "" : " (" + where + ")")};
-                part.created = one.get_metadata("leakdex.created");
-                part.updated = one.get_metadata("leakdex.updated");
-                part.documents = one.get_doccount();
+                describe(part, one);
                 for (auto k = one.metadata_keys_begin(LX_SHARD_METADATA_PREFIX);
                      k != one.metadata_keys_end(LX_SHARD_METADATA_PREFIX); ++k) {
                     lx_shard sh;
@@ -1081,6 +1102,7 @@ class Opener
             lx_strbuf_release(&sb);
         }
         db->db->add_database(one);
+        part.alone = one;
         db->parts.push_back(part);
     }
 
@@ -1371,7 +1393,23 @@ void lx_db_part(const lx_db *db, size_t i, lx_db_part_info *out)
     out->updated = p.updated.c_str();
     out->shards = p.shards.c_str();
     out->documents = p.documents;
+    out->revision = p.revision;
     out->missing = p.missing;
+}
+
+lx_status lx_db_parts_refresh(lx_db *db)
+{
+    return read_retrying(db, [&] {
+        for (lx_part &p : db->parts)
+            if (!p.missing)
+                describe(p, p.alone);
+        return LX_OK;
+    });
+}
+
+unsigned long lx_db_reopens(const lx_db *db)
+{
+    return db->reopens;
 }
 
 lx_status lx_db_close(lx_db *db)

@@ -70,12 +70,26 @@ typedef struct lx_db_part_info {
     const char *updated; /* leakdex.updated, "" when unknown */
     const char *shards;  /* "1/3" (several: "1/3, 2/3"), "" for a whole archive */
     unsigned documents;
+    long long revision; /* Xapian's revision (a number each commit raises); -1 for a remote one */
     bool missing; /* left out (allow_partial); the other fields but label are empty */
 } lx_db_part_info;
 
 /* How many databases the handle was opened over (missing ones included). */
 size_t lx_db_parts(const lx_db *db);
+/* The description read at the open or by the last lx_db_parts_refresh. */
 void lx_db_part(const lx_db *db, size_t i, lx_db_part_info *out);
+
+/* Reads every database's description (times, documents, revision) again,
+ * from the revision the handle reads now. */
+lx_status lx_db_parts_refresh(lx_db *db);
+
+/* A read-only handle reads one revision of the index until a read meets
+ * one that an indexer's commits have discarded: the read then starts over
+ * on the newest revision (lx_db_search and the others do so by themselves).
+ * This counts those moves: reads made while it stays the same all saw one
+ * revision, so work made of many reads (an export) that must describe one
+ * state of the index starts over when it changes. */
+unsigned long lx_db_reopens(const lx_db *db);
 
 /* Commits pending changes (writable databases) and frees the handle. Returns
  * the status of that final commit. */

@@ -73,6 +73,7 @@ typedef struct indexer {
     size_t n_inflight, window;
     size_t inflight_bytes;
     GHashTable *att_seen; /* SHA-256 of every attachment file written this run */
+    lx_atime_stats atimes; /* what reading the sources did to their access times */
     /* Progress, on a terminal. */
     bool show_progress, drawn;
     double t0, last_draw;
@@ -639,16 +640,6 @@ static lx_status dispatch(indexer *ix, size_t src, filerec *f, const char *data,
     return drain(ix, ix->window - 1);
 }
 
-/* Opens a source file read-only without updating its access time when the
- * system allows it: the sources are evidence. */
-static int open_evidence(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_NOATIME | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0 && errno == EPERM)
-        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    return fd;
-}
-
 /* True when the file is the one a previous run indexed completely (same
  * path, size and modification time): its messages are counted as already
  * indexed without reading it. */
@@ -698,14 +689,16 @@ static int on_file(void *ctx, const char *path, const char *source, lx_source_ki
         return 1;
     }
     size_t src = (size_t)(s - ix->report.v);
-    int fd = open_evidence(path);
+    /* Read-only and, where the system allows it, without updating the
+     * access time: the sources are evidence (lx_source_open). */
+    lx_source_fd sf;
+    int fd = lx_source_open(&sf, path, false);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) != 0) {
         snprintf(reason, sizeof reason, "cannot read: %s", strerror(errno));
         lx_report_skip(s, reason, 1);
         warn(ix, path, reason);
-        if (fd >= 0)
-            close(fd);
+        lx_source_close(&sf, &ix->atimes);
         ix->done_files++;
         return 0;
     }
@@ -715,27 +708,30 @@ static int on_file(void *ctx, const char *path, const char *source, lx_source_ki
                                                : "file larger than 4 GiB";
         lx_report_skip(s, why, 1);
         warn(ix, path, why);
-        close(fd);
+        lx_source_close(&sf, &ix->atimes);
         ix->done_files++;
         return 0;
     }
     size_t len = (size_t)sb.st_size;
     if (unchanged(ix, path, &sb, src)) {
-        close(fd);
+        lx_source_close(&sf, &ix->atimes);
         ix->done_files++;
         ix->done_bytes += len;
         progress(ix, false);
         return 0;
     }
+    /* Mapping the file is what sets its access time (when O_NOATIME was
+     * refused): the fd stays open to put it back after. */
     char *data = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
     if (data == MAP_FAILED) {
         snprintf(reason, sizeof reason, "cannot map: %s", strerror(errno));
+        lx_source_close(&sf, &ix->atimes);
         lx_report_skip(s, reason, 1);
         warn(ix, path, reason);
         ix->done_files++;
         return 0;
     }
+    lx_source_close(&sf, &ix->atimes);
     lx_status st = LX_OK;
     filerec *f = calloc(1, sizeof *f);
     if (f && !(f->path = strdup(path))) {
@@ -1106,6 +1102,17 @@ static int run_link(indexer *ix, const char *all_path)
     return ok && !cst ? EXIT_OK : EXIT_DB;
 }
 
+/* The report's line on access times, when reading changed any. */
+static void print_atimes(lx_atime_stats *a, FILE *out, const char *prefix)
+{
+    lx_strbuf line;
+    lx_strbuf_init(&line);
+    lx_atime_describe(a, &line);
+    if (line.len)
+        fprintf(out, "%s%s\n", prefix, line.buf);
+    lx_strbuf_release(&line);
+}
+
 /* --reverify: new verdicts for an existing index. */
 static int run_reverify(indexer *ix, double t0)
 {
@@ -1135,6 +1142,8 @@ static int run_reverify(indexer *ix, double t0)
            rs.yes, rs.partial);
     if (ix->report.chained)
         lx_report_print_chains(&ix->report, stdout);
+    print_atimes(&rs.atimes, stdout, "");
+    lx_atime_stats_release(&rs.atimes);
     return rc;
 }
 
@@ -1387,9 +1396,22 @@ int main(int argc, char **argv)
     }
 
     if (keys_out) {
-        ix.keys_out = fopen(keys_out, "ae");
-        if (!ix.keys_out) {
-            lx_cli_say(stderr, "leakdex-index: ", "--keys-out %s: %s", keys_out, strerror(errno));
+        /* Appended to (records found on earlier runs stay), never through
+         * a link, and only when it is a regular file. */
+        int kfd = open(keys_out, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+                       0644);
+        struct stat ksb;
+        const char *kwhy = kfd < 0 && errno == ELOOP ? "a symbolic link; it is never followed"
+                           : kfd < 0                 ? strerror(errno)
+                           : fstat(kfd, &ksb) != 0   ? strerror(errno)
+                           : !S_ISREG(ksb.st_mode)   ? "not a regular file"
+                                                     : NULL;
+        if (!kwhy && !(ix.keys_out = fdopen(kfd, "a")))
+            kwhy = strerror(errno);
+        if (kwhy) {
+            lx_cli_say(stderr, "leakdex-index: ", "--keys-out %s: %s", keys_out, kwhy);
+            if (kfd >= 0)
+                close(kfd);
             lx_keystore_free(ix.keys);
             return EXIT_USAGE;
         }
@@ -1461,7 +1483,7 @@ int main(int argc, char **argv)
     }
     lx_strbuf_release(&awhy);
     lx_report_init(&ix.report);
-    lx_walk_cb cb = {on_file, on_skip, &ix, hidden, ix.inspect ? NULL : dbpath};
+    lx_walk_cb cb = {on_file, on_skip, &ix, hidden, ix.inspect ? NULL : dbpath, &ix.atimes};
     int rc = start_pipeline(&ix, &cb, argc - optind, argv + optind);
     if (rc != EXIT_OK) {
         lx_report_release(&ix.report);
@@ -1503,6 +1525,8 @@ int main(int argc, char **argv)
     if (ix.inspect) {
         if (ix.fatal)
             rc = ix.fatal == LX_E_IO ? EXIT_USAGE : EXIT_DB;
+        /* --inspect's output is the messages; this goes with its warnings. */
+        print_atimes(&ix.atimes, stderr, "leakdex-index: ");
     } else {
         /* When the index last changed, for exports that describe themselves. */
         struct timespec now;
@@ -1537,6 +1561,7 @@ int main(int argc, char **argv)
             rc = EXIT_DB;
         }
         lx_report_print(&ix.report, stdout, now_seconds() - t0);
+        print_atimes(&ix.atimes, stdout, "");
         if (compacted)
             printf("compacted: the index rewritten from %.1f MB to %.1f MB in %.2f s\n",
                    (double)before / 1e6, (double)dir_bytes(dbpath) / 1e6, now_seconds() - tc);
@@ -1545,6 +1570,7 @@ int main(int argc, char **argv)
         free(why);
     }
     lx_report_release(&ix.report);
+    lx_atime_stats_release(&ix.atimes);
     lx_attach_ctx_free(ix.attach);
     lx_strbuf_release(&ix.dns_tried);
     if (ix.keys_out)

@@ -22,7 +22,8 @@
  * NULL) for a message of an mbox whose ">From " quoting was undone; stored
  * stays empty otherwise. */
 static lx_status read_original(const lx_record *rec, const char *sha, lx_strbuf *canon,
-                               lx_strbuf *stored, const char **first_path, const char **why)
+                               lx_strbuf *stored, lx_atime_stats *atimes, const char **first_path,
+                               const char **why)
 {
     lx_strbuf raw;
     lx_strbuf_init(&raw);
@@ -39,7 +40,7 @@ static lx_status read_original(const lx_record *rec, const char *sha, lx_strbuf 
             break;
         lx_strbuf_reset(&raw);
         bool in_mbox = loc.in_mbox;
-        st = lx_evidence_read(&loc, &raw, why);
+        st = lx_evidence_read(&loc, &raw, atimes, why);
         lx_strbuf_release(&loc.path);
         if (st == LX_E_NOMEM)
             break;
@@ -70,9 +71,10 @@ static lx_status read_original(const lx_record *rec, const char *sha, lx_strbuf 
 }
 
 lx_status lx_reverify_read_original(const lx_record *rec, const char *sha, lx_strbuf *canon,
-                                    const char **first_path, const char **why)
+                                    lx_atime_stats *atimes, const char **first_path,
+                                    const char **why)
 {
-    return read_original(rec, sha, canon, NULL, first_path, why);
+    return read_original(rec, sha, canon, NULL, atimes, first_path, why);
 }
 
 lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats,
@@ -101,7 +103,8 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
         const char *old = lx_record_get(&rec, "dkim");
         const char *first = NULL, *why = NULL;
         lx_status rs =
-            sha ? read_original(&rec, sha, &canon, &stored, &first, &why) : LX_E_NOT_FOUND;
+            sha ? read_original(&rec, sha, &canon, &stored, &stats->atimes, &first, &why)
+                : LX_E_NOT_FOUND;
         if (rs == LX_E_NOMEM) {
             st = rs;
         } else if (rs) {

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "dkim.h"
+#include "evidence.h"
 #include "record.h"
 #include "xdb.h"
 
@@ -16,23 +17,25 @@ typedef struct lx_reverify_stats {
     size_t verdicts[5]; /* new verdicts, by lx_dkim_result */
     size_t yes;         /* of which verified (lx_dkim_verified yes) */
     size_t partial;     /* of which signed in part */
+    lx_atime_stats atimes; /* what reading the originals did to access times (release it) */
 } lx_reverify_stats;
 
 /* Called with the path and the reason for each document whose original
  * could not be read back. */
 typedef void (*lx_reverify_warn)(void *ctx, const char *path, const char *reason);
 
+/* Reads the canonical bytes of a stored message (its record rec) into canon
+ * from the first of its locations whose bytes still hash to sha; *first_path
+ * gets the first location recorded. What reading did to access times goes
+ * to atimes (may be NULL). LX_E_NOT_FOUND (with *why) when none does. */
+lx_status lx_reverify_read_original(const lx_record *rec, const char *sha, lx_strbuf *canon,
+                                    lx_atime_stats *atimes, const char **first_path,
+                                    const char **why);
+
 /* For every document: reads the original back from its first recorded
  * location whose bytes still hash to the document's identity (sources are
  * opened read-only), verifies its DKIM signatures against ks, and replaces
  * the stored verdict. Nothing else is re-parsed. Commits in batches. */
-/* Reads the canonical bytes of a stored message (its record rec) into canon
- * from the first of its locations whose bytes still hash to sha; *first_path
- * gets the first location recorded. LX_E_NOT_FOUND (with *why) when none
- * does. */
-lx_status lx_reverify_read_original(const lx_record *rec, const char *sha, lx_strbuf *canon,
-                                    const char **first_path, const char **why);
-
 lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats,
                       lx_reverify_warn warn, void *ctx);
 

@@ -73,12 +73,20 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The sorted names in dir, without "." and ".."; NULL and errno on failure. */
-static char **list_dir(const char *dir, size_t *count)
+/* The sorted names in dir, without "." and ".."; NULL and errno on failure.
+ * Listing a directory sets its access time unless opened with O_NOATIME. */
+static char **list_dir(const lx_walk_cb *cb, const char *dir, size_t *count)
 {
-    DIR *d = opendir(dir);
-    if (!d)
+    lx_source_fd sf;
+    if (lx_source_open(&sf, dir, true) < 0)
         return NULL;
+    DIR *d = fdopendir(sf.fd);
+    if (!d) {
+        int err = errno;
+        lx_source_close(&sf, cb->atimes);
+        errno = err;
+        return NULL;
+    }
     char **names = NULL;
     size_t n = 0, alloc = 0;
     struct dirent *e;
@@ -96,6 +104,7 @@ static char **list_dir(const char *dir, size_t *count)
             goto nomem;
         n++;
     }
+    lx_source_settle(&sf, cb->atimes);
     closedir(d);
     *count = n;
     /* qsort's base is declared non-null: an empty directory must not reach it. */
@@ -107,6 +116,7 @@ nomem:
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
+    lx_source_settle(&sf, cb->atimes);
     closedir(d);
     errno = ENOMEM;
     return NULL;
@@ -140,9 +150,23 @@ static bool is_maildir(const char *path)
 
 static void walk_dir(walker *w, const char *dir, const struct stat *dst, int depth);
 
-/* Visits one directory entry, following symlinks. */
+static void visit_entry(walker *w, const char *path, const char *name, const char *source,
+                        lx_source_kind kind, int depth);
+
+/* Visits one directory entry, following symlinks: a link's own access time,
+ * which following it sets, is put back after (lx_source_link_settle). */
 static void visit(walker *w, const char *path, const char *name, const char *source,
                   lx_source_kind kind, int depth)
+{
+    struct stat link;
+    bool is_link = lstat(path, &link) == 0 && S_ISLNK(link.st_mode);
+    visit_entry(w, path, name, source, kind, depth);
+    if (is_link)
+        lx_source_link_settle(path, &link, w->cb->atimes);
+}
+
+static void visit_entry(walker *w, const char *path, const char *name, const char *source,
+                        lx_source_kind kind, int depth)
 {
     const lx_walk_cb *cb = w->cb;
     struct stat sb;
@@ -194,7 +218,7 @@ static void walk_dir(walker *w, const char *dir, const struct stat *dst, int dep
         return;
     }
     size_t n = 0;
-    char **names = list_dir(dir, &n);
+    char **names = list_dir(cb, dir, &n);
     if (!names) {
         snprintf(reason, sizeof reason, "cannot read directory: %s", strerror(errno));
         cb->skip(cb->ctx, dir, dir, LX_SOURCE_DIR, reason);
@@ -215,7 +239,7 @@ static void walk_dir(walker *w, const char *dir, const struct stat *dst, int dep
             struct stat sb;
             size_t m = 0;
             char **msgs = stat(path.buf, &sb) == 0 && dir_set_add(&w->seen, &sb) > 0
-                              ? list_dir(path.buf, &m)
+                              ? list_dir(cb, path.buf, &m)
                               : NULL;
             if (!msgs) {
                 cb->skip(cb->ctx, path.buf, dir, LX_SOURCE_MAILDIR, "cannot read Maildir folder");
@@ -232,7 +256,7 @@ static void walk_dir(walker *w, const char *dir, const struct stat *dst, int dep
             free_names(msgs, m);
         } else if (maildir && strcmp(names[i], "tmp") == 0) {
             size_t m = 0;
-            char **tmp = list_dir(path.buf, &m);
+            char **tmp = list_dir(cb, path.buf, &m);
             lx_strbuf sub;
             lx_strbuf_init(&sub);
             for (size_t k = 0; tmp && k < m; k++) {

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "evidence.h"
 #include "status.h"
 
 typedef enum lx_source_kind {
@@ -26,10 +27,15 @@ typedef struct lx_walk_cb {
     void *ctx;
     bool hidden;         /* walk hidden files and directories too */
     const char *exclude; /* a directory never walked (the index itself), or NULL */
+    /* What listing directories and following links did to their access
+     * times (lx_source_settle), or NULL. */
+    lx_atime_stats *atimes;
 } lx_walk_cb;
 
 /* Walks root (a file or a directory tree, symlinks followed, each directory
- * once), calling cb in a stable order: entries sorted by name. Returns
+ * once), calling cb in a stable order: entries sorted by name. Directories
+ * are listed without changing their access times where the system allows
+ * it (lx_source_open), and those of links followed are put back. Returns
  * LX_E_NOT_FOUND when root itself cannot be read (after reporting it via
  * cb->skip), LX_E_INVALID when a callback stopped the walk. */
 lx_status lx_walk(const char *root, const lx_walk_cb *cb);

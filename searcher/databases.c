@@ -16,9 +16,24 @@ static void str_or_null(lx_strbuf *m, const char *s)
         lx_strbuf_addstr(m, "null");
 }
 
+/* A revision, or null when the database does not tell it. */
+static void revision(lx_strbuf *m, long long rev)
+{
+    if (rev >= 0)
+        lx_strbuf_addf(m, "%lld", rev);
+    else
+        lx_strbuf_addstr(m, "null");
+}
+
 lx_status lx_databases_json(lx_db *db, const char *const *paths, size_t n_paths, lx_strbuf *m)
 {
+    /* The revision the handle reads now: the one the hits come from when
+     * no reopen happens meanwhile (lx_db_reopens). */
+    lx_status st = lx_db_parts_refresh(db);
+    if (st)
+        return st;
     size_t n = lx_db_parts(db);
+    long long rev = -1;
     const char *created = NULL, *updated = NULL;
     unsigned long long documents = 0;
     for (size_t i = 0; i < n; i++) {
@@ -30,6 +45,7 @@ lx_status lx_databases_json(lx_db *db, const char *const *paths, size_t n_paths,
         if (*p.updated && (!updated || strcmp(p.updated, updated) > 0))
             updated = p.updated;
         documents += p.documents;
+        rev = n == 1 ? p.revision : -1;
     }
     char *abs = n_paths == 1 ? realpath(paths[0], NULL) : NULL;
     lx_strbuf_addstr(m, "{\"path\":");
@@ -39,7 +55,8 @@ lx_status lx_databases_json(lx_db *db, const char *const *paths, size_t n_paths,
     str_or_null(m, created);
     lx_strbuf_addstr(m, ",\"updated\":");
     str_or_null(m, updated);
-    lx_strbuf_addf(m, ",\"documents\":%llu", documents);
+    lx_strbuf_addf(m, ",\"documents\":%llu,\"revision\":", documents);
+    revision(m, rev);
     if (n > 1) {
         lx_strbuf_addstr(m, ",\"databases\":[");
         for (size_t i = 0; i < n; i++) {
@@ -55,7 +72,9 @@ lx_status lx_databases_json(lx_db *db, const char *const *paths, size_t n_paths,
             str_or_null(m, p.created);
             lx_strbuf_addstr(m, ",\"updated\":");
             str_or_null(m, p.updated);
-            lx_strbuf_addf(m, ",\"documents\":%u,\"shards\":", p.documents);
+            lx_strbuf_addf(m, ",\"documents\":%u,\"revision\":", p.documents);
+            revision(m, p.revision);
+            lx_strbuf_addstr(m, ",\"shards\":");
             str_or_null(m, p.shards);
             lx_strbuf_addf(m, ",\"missing\":%s}", p.missing ? "true" : "false");
         }

@@ -5,12 +5,14 @@
 #include "strbuf.h"
 #include "xdb.h"
 
-/* Appends the "database" object of an export's description: the path, when
- * the index was created and last updated, and how many documents it holds.
- * Over several databases (shards, stub files): created is the earliest,
- * updated the latest, documents the sum, path the one --db given (null for
- * several), and "databases" lists each (path, created, updated, documents,
- * shards, missing). paths are the --db values as given. */
+/* Appends the "database" object of an export's description, read again
+ * from the revision the handle reads now: the path, when the index was
+ * created and last updated, how many documents it holds and its revision
+ * (Xapian's commit number). Over several databases (shards, stub files):
+ * created is the earliest, updated the latest, documents the sum, revision
+ * null, path the one --db given (null for several), and "databases" lists
+ * each (path, created, updated, documents, revision, shards, missing; a
+ * remote database's revision is null). paths are the --db values as given. */
 lx_status lx_databases_json(lx_db *db, const char *const *paths, size_t n_paths, lx_strbuf *m);
 
 /* Prints an lx_db_open_many warning on stderr, one line. */

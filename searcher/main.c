@@ -16,10 +16,12 @@
 #include "copies.h"
 #include "databases.h"
 #include "escape.h"
+#include "evidence.h"
 #include "export.h"
 #include "date.h"
 #include "output.h"
 #include "people.h"
+#include "newfile.h"
 #include "query.h"
 #include "reverify.h"
 #include "snippet.h"
@@ -446,7 +448,8 @@ static const char *sort_name(lx_sort sort)
 
 /* What an export says about itself: the query and filters, the index, the
  * leakdex that wrote it, when, how many hits and in which order. */
-static void export_meta(const options *o, lx_db *db, size_t total, lx_sort sort, lx_strbuf *m)
+static lx_status export_meta(const options *o, lx_db *db, size_t total, lx_sort sort,
+                             lx_strbuf *m)
 {
     char now[32], after[32] = "", before[32] = "";
     struct timespec ts;
@@ -460,7 +463,9 @@ static void export_meta(const options *o, lx_db *db, size_t total, lx_sort sort,
     lx_strbuf_addstr(m, "{\"leakdex_version\":\"" LEAKDEX_VERSION "\",\"exported_at\":");
     json_str_or_null(m, now);
     lx_strbuf_addstr(m, ",\"database\":");
-    lx_databases_json(db, o->dbs, o->n_db, m);
+    lx_status st = lx_databases_json(db, o->dbs, o->n_db, m);
+    if (st)
+        return st;
     lx_strbuf_addstr(m, ",\"query\":{\"text\":");
     json_str_or_null(m, o->query);
     json_list(m, "from", o->from, o->n_from);
@@ -475,39 +480,132 @@ static void export_meta(const options *o, lx_db *db, size_t total, lx_sort sort,
     lx_strbuf_addf(m, ",\"verified\":%s,\"has_attachment\":%s,\"sort\":",
                    o->verified ? "true" : "false", o->has_attachment ? "true" : "false");
     json_str_or_null(m, sort_name(sort));
-    lx_strbuf_addf(m, "},\"hits\":%zu}", total);
+    return lx_strbuf_addf(m, "},\"hits\":%zu}", total);
 }
 
-/* --export and --export-dir: every hit, not a page, each with the snippet a
- * hit list shows for the query's words w. */
-static int export_run(const options *o, lx_db *db, const lx_results *res, const lx_snippet_words *w)
+/* Prints on stderr what reading the sources did to their access times,
+ * when it changed any. */
+static void warn_atimes(lx_atime_stats *a)
 {
+    lx_strbuf line;
+    lx_strbuf_init(&line);
+    lx_atime_describe(a, &line);
+    if (line.len)
+        lx_cli_say(stderr, "leakdex-search: ", "%s", line.buf);
+    lx_strbuf_release(&line);
+}
+
+/* One attempt at an export: the search, its description and the files, all
+ * read from the revision the handle reads. The export file is left pending
+ * (*pending) for the caller to publish once it knows that revision held to
+ * the end. Returns an exit status, or -1 when the attempt is complete. */
+static int export_attempt(const options *o, lx_db *db, const lx_query_opts *q,
+                          lx_export_dir *dir, lx_export_pending *pending, bool *has_pending,
+                          size_t *total, size_t *copied, lx_strbuf *dir_note)
+{
+    lx_results res;
+    lx_snippet_words sw = {0};
     lx_strbuf meta, why;
     lx_strbuf_init(&meta);
     lx_strbuf_init(&why);
-    export_meta(o, db, res->total, res->sort, &meta);
-    int rc = res->total ? EXIT_HITS : EXIT_NO_HITS;
-    if (o->export_file) {
-        if (lx_export_file(db, res, o->export_file, o->excel, meta.buf, w, &why))
+    int rc = -1;
+    lx_status st = lx_db_search(db, q, &res);
+    /* The words a snippet marks, as in a hit list. */
+    if (!st && (st = lx_db_query_words(db, q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems,
+                                       &sw.in_attachments)))
+        lx_results_release(&res);
+    if (st)
+        return outcome(db, st, 0);
+    *total = res.total;
+    if ((st = export_meta(o, db, res.total, res.sort, &meta)))
+        rc = fail("%s: %s", lx_status_str(st), lx_db_error(db));
+    if (rc < 0 && o->export_file) {
+        if (lx_export_file(db, &res, o->export_file, o->excel, meta.buf, &sw, pending, &why))
             rc = fail("--export: %s", why.buf);
         else
-            lx_cli_say(stdout, "", "exported %zu hits to %s", res->total, o->export_file);
+            *has_pending = true;
     }
-    if (o->export_dir && rc != EXIT_ERROR) {
-        size_t copied = 0;
+    if (rc < 0 && dir) {
         lx_strbuf_reset(&why);
-        lx_status st = lx_export_dir(db, res, o->export_dir, meta.buf, w, &copied, &why);
+        st = lx_export_dir_fill(dir, db, &res, meta.buf, &sw, copied, &why);
         if (st && st != LX_E_NOT_FOUND)
             rc = fail("--export-dir: %s", why.buf);
-        else {
-            if (st)
-                lx_cli_say(stderr, "leakdex-search: ", "--export-dir: %s", why.buf);
-            lx_cli_say(stdout, "", "copied %zu originals of %zu hits to %s", copied, res->total,
-                       o->export_dir);
-        }
+        else if (st)
+            lx_strbuf_addstr(dir_note, why.buf);
     }
+    lx_results_release(&res);
+    lx_snippet_words_release(&sw);
     lx_strbuf_release(&meta);
     lx_strbuf_release(&why);
+    return rc;
+}
+
+/* --export and --export-dir: every hit, not a page, each with the snippet a
+ * hit list shows; the description and the hits from one revision of the
+ * index. An indexer's commit that moves the handle to a newer revision
+ * meanwhile (lx_db_reopens) starts the whole export over, at most
+ * LX_EXPORT_RESTARTS times. */
+static int export_run(const options *o, lx_db *db, const lx_query_opts *q)
+{
+    lx_atime_stats atimes;
+    lx_atime_stats_init(&atimes);
+    lx_export_dir dir;
+    lx_strbuf why, dir_note;
+    lx_strbuf_init(&why);
+    lx_strbuf_init(&dir_note);
+    if (o->export_dir && lx_export_dir_open(&dir, o->export_dir, &why)) {
+        int rc = fail("--export-dir: %s", why.buf);
+        lx_strbuf_release(&why);
+        return rc;
+    }
+    dir.atimes = &atimes;
+    int rc = -1;
+    size_t total = 0, copied = 0;
+    for (unsigned attempt = 0; rc < 0; attempt++) {
+        lx_export_pending pending;
+        bool has_pending = false;
+        unsigned long moves = lx_db_reopens(db);
+        lx_strbuf_reset(&dir_note);
+        rc = export_attempt(o, db, q, o->export_dir ? &dir : NULL, &pending, &has_pending, &total,
+                            &copied, &dir_note);
+        if (rc < 0 && lx_db_reopens(db) != moves) {
+            if (has_pending)
+                lx_export_file_abandon(&pending);
+            if (o->export_dir)
+                lx_export_dir_clear(&dir);
+            if (attempt == LX_EXPORT_RESTARTS) {
+                rc = fail("the index changed %u times while the export was written (an indexer "
+                          "is committing); export again when it has finished",
+                          attempt + 1);
+                break;
+            }
+            fputs("leakdex-search: the index changed during the export: writing it again from "
+                  "its newest revision\n",
+                  stderr);
+            continue;
+        }
+        lx_strbuf_reset(&why);
+        if (has_pending && rc < 0 && lx_export_file_publish(&pending, &why))
+            rc = fail("--export: %s", why.buf);
+        else if (has_pending && rc >= 0)
+            lx_export_file_abandon(&pending);
+        if (rc < 0)
+            rc = total ? EXIT_HITS : EXIT_NO_HITS;
+    }
+    if (rc != EXIT_ERROR && o->export_file)
+        lx_cli_say(stdout, "", "exported %zu hits to %s", total, o->export_file);
+    if (rc != EXIT_ERROR && o->export_dir) {
+        if (dir_note.len)
+            lx_cli_say(stderr, "leakdex-search: ", "--export-dir: %s", dir_note.buf);
+        lx_cli_say(stdout, "", "copied %zu originals of %zu hits to %s", copied, total,
+                   o->export_dir);
+    }
+    if (o->export_dir)
+        lx_export_dir_close(&dir, rc == EXIT_ERROR);
+    warn_atimes(&atimes);
+    lx_atime_stats_release(&atimes);
+    lx_strbuf_release(&why);
+    lx_strbuf_release(&dir_note);
     return rc;
 }
 
@@ -533,20 +631,20 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
     if (!in)
         return fail("%s: %s", argv[0], strerror(errno));
     FILE *ex = NULL;
-    lx_strbuf tmp;
-    lx_strbuf_init(&tmp);
-    if (o->export_file) {
-        lx_strbuf_addf(&tmp, "%s.tmp", o->export_file);
-        if (!(ex = fopen(tmp.buf, "we"))) {
-            int e = errno;
-            fclose(in);
-            lx_strbuf_release(&tmp);
-            return fail("--export %s: %s", o->export_file, strerror(e));
-        }
-    }
+    lx_newfile exf;
     lx_strbuf out, why;
     lx_strbuf_init(&out);
     lx_strbuf_init(&why);
+    if (o->export_file) {
+        if (lx_newfile_open(&exf, AT_FDCWD, NULL, o->export_file, &why)) {
+            fclose(in);
+            int rc = fail("--export: %s", why.buf);
+            lx_strbuf_release(&out);
+            lx_strbuf_release(&why);
+            return rc;
+        }
+        ex = exf.f;
+    }
     if (ex && ef == LX_FMT_CSV) {
         if (o->excel)
             fputs("\xEF\xBB\xBF", ex);
@@ -657,17 +755,19 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
     free(line);
     fclose(in);
     if (ex) {
-        bool bad = fclose(ex) != 0;
-        if (rc != EXIT_ERROR && (bad || rename(tmp.buf, o->export_file) != 0))
-            rc = fail("--export %s: %s", o->export_file, strerror(errno));
+        lx_strbuf_reset(&why);
         if (rc == EXIT_ERROR)
-            unlink(tmp.buf);
+            lx_newfile_abandon(&exf);
+        else if (ferror(ex)) {
+            rc = fail("--export: %s: %s", o->export_file, strerror(EIO));
+            lx_newfile_abandon(&exf);
+        } else if (lx_newfile_publish(&exf, &why))
+            rc = fail("--export: %s", why.buf);
     }
     /* The lines that ran are all there (table and export); the status says
      * that some did not. */
     if (malformed && rc != EXIT_ERROR)
         rc = EXIT_ERROR;
-    lx_strbuf_release(&tmp);
     lx_strbuf_release(&out);
     lx_strbuf_release(&why);
     return rc;
@@ -736,11 +836,14 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree, 
         return prc;
     }
     q.sort = sort;
-    bool exporting = o->export_file || o->export_dir;
-    if (exporting) {
+    if (o->export_file || o->export_dir) {
         q.offset = q.limit = 0; /* an export holds every hit, never a page */
         q.count_only = false;
-    } else if (tree) {
+        int rc = export_run(o, db, &q);
+        lx_strbuf_release(&folded);
+        return rc;
+    }
+    if (tree) {
         /* A reply is indented under its parent even when the parent is not
          * on the page: the whole thread is read, the page cut below. */
         q.offset = q.limit = 0;
@@ -748,8 +851,8 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree, 
     lx_results res;
     lx_snippet_words sw = {0};
     lx_status st = lx_db_search(db, &q, &res);
-    /* The words a snippet marks: for hit lists and exports alike. */
-    if (!st && (exporting || (!o->count && !tree))) {
+    /* The words a snippet marks. */
+    if (!st && !o->count && !tree) {
         st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems,
                                &sw.in_attachments);
         if (st)
@@ -759,11 +862,8 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree, 
     int rc = outcome(db, st, st ? 0 : res.total);
     if (st)
         return rc;
-    if (exporting || o->count) {
-        if (exporting)
-            rc = export_run(o, db, &res, &sw);
-        else
-            printf("%zu\n", res.total);
+    if (o->count) {
+        printf("%zu\n", res.total);
         lx_results_release(&res);
         lx_snippet_words_release(&sw);
         return rc;
@@ -974,9 +1074,26 @@ static const char *attachment_line(const lx_record *rec, size_t n)
     return NULL;
 }
 
+/* Field name (of lx_attach_fields) of a stored attachment line, copied into
+ * out (cut to its size). */
+static void attachment_field(const char *line, const char *name, char *out, size_t size)
+{
+    size_t k = 0;
+    while (k < LX_ATTACH_NFIELDS && strcmp(lx_attach_fields[k], name) != 0)
+        k++;
+    const char *f = line;
+    for (size_t i = 0; i < k && f; i++)
+        if ((f = strchr(f, '\t')))
+            f++;
+    size_t len = f ? strcspn(f, "\t") : 0;
+    snprintf(out, size, "%.*s", (int)len, f ? f : "");
+}
+
 /* attachment ID N --out FILE: the original is read again from its source
  * (only where it still hashes to the message's SHA-256), parsed again and
- * attachment N decoded; its SHA-256 must match the indexed one. */
+ * attachment N decoded; its SHA-256 must match the indexed one. One that was
+ * not read for its size has none: the message's SHA-256, checked, vouches
+ * for its bytes. */
 static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
 {
     if (argc != 2)
@@ -987,27 +1104,35 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
         return fail("attachment: '%s' is not an attachment number (1, 2, ...)", argv[1]);
     if (!o->out)
         return fail("attachment: --out FILE names the file to write");
-    struct stat sb;
-    if (lstat(o->out, &sb) == 0)
-        return fail("--out %s: the file exists; it is never overwritten", o->out);
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    if (lx_newfile_taken(AT_FDCWD, o->out, o->out, &why)) {
+        int frc = fail("--out %s", why.buf);
+        lx_strbuf_release(&why);
+        return frc;
+    }
     lx_docid id = 0;
     int rc = resolve_id(db, argv[0], &id);
-    if (rc != EXIT_HITS)
+    if (rc != EXIT_HITS) {
+        lx_strbuf_release(&why);
         return rc;
+    }
     char *data = NULL;
     size_t len = 0;
     lx_status st = lx_db_get_data(db, id, &data, &len);
     if (st) {
         free(data);
+        lx_strbuf_release(&why);
         return fail("%s: %s", lx_status_str(st), lx_db_error(db));
     }
     lx_record rec;
     lx_record_init(&rec);
-    lx_strbuf canon, bytes, name, why;
+    lx_strbuf canon, bytes, name;
     lx_strbuf_init(&canon);
     lx_strbuf_init(&bytes);
     lx_strbuf_init(&name);
-    lx_strbuf_init(&why);
+    lx_atime_stats atimes;
+    lx_atime_stats_init(&atimes);
     lx_message msg;
     bool parsed = false, gmime = false;
     lx_attach_ctx *ctx = NULL;
@@ -1022,7 +1147,16 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
         rc = EXIT_NO_HITS;
         goto out;
     }
-    st = sha ? lx_reverify_read_original(&rec, sha, &canon, &first, &rwhy) : LX_E_NOT_FOUND;
+    /* What was indexed: the file's SHA-256, or none (and its status says
+     * why) for a file not read. */
+    char want[LX_SHA256_HEX_LEN + 1], status[512], parent[24], size[24];
+    attachment_field(line, "sha256", want, sizeof want);
+    attachment_field(line, "size", size, sizeof size);
+    attachment_field(line, "status", status, sizeof status);
+    attachment_field(line, "parent", parent, sizeof parent);
+    bool too_big = !*want && strncmp(status, "skipped: larger than ", 21) == 0;
+    st = sha ? lx_reverify_read_original(&rec, sha, &canon, &atimes, &first, &rwhy)
+             : LX_E_NOT_FOUND;
     if (st) {
         rc = fail("message %s: the original cannot be read back (%s%s%s)", argv[0],
                   first ? first : "", first ? ": " : "", rwhy);
@@ -1037,6 +1171,7 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
     parsed = true;
     lx_attach_limits lim;
     lx_attach_limits_default(&lim);
+    lx_strbuf_reset(&why);
     if (!(ctx = lx_attach_ctx_new(&lim, NULL, &why))) {
         rc = fail("%s", why.buf);
         goto out;
@@ -1045,40 +1180,40 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
     char got[LX_SHA256_HEX_LEN + 1] = "";
     if (!st)
         st = lx_sha256_hex(bytes.buf, bytes.len, got);
-    /* The sha256 field of the stored line: what was indexed. */
-    const char *want = line;
-    for (size_t k = 0; k < 6 && want; k++) {
-        want = strchr(want, '\t');
-        if (want)
-            want++;
+    if (too_big && st == LX_E_NOT_FOUND) {
+        /* A file inside an archive is unpacked only up to the size limit. */
+        rc = fail("message %s: attachment %zu was not indexed because of its size (%s), and "
+                  "inside attachment %s it is not unpacked: write out attachment %s",
+                  argv[0], n, status, parent, parent);
+        goto out;
     }
-    if (st || !want || strncmp(want, got, LX_SHA256_HEX_LEN) != 0) {
+    /* Without a hash, the size at least must be the one indexed: a file
+     * numbered otherwise (an index built with other limits) is not taken
+     * for it. */
+    char got_size[24];
+    snprintf(got_size, sizeof got_size, "%zu", bytes.len);
+    const char *differ = st                               ? lx_status_str(st)
+                         : !too_big && strcmp(want, got)  ? "its bytes differ from the indexed ones"
+                         : too_big && strcmp(size, got_size)
+                             ? "its size differs from the indexed one"
+                             : NULL;
+    if (differ) {
         rc = fail("message %s: attachment %zu cannot be recovered from the original (%s)", argv[0],
-                  n, st ? lx_status_str(st) : "its bytes differ from the indexed ones");
+                  n, differ);
         goto out;
     }
-    int fd = open(o->out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        rc = fail("--out %s: %s", o->out,
-                  errno == EEXIST ? "the file exists; it is never overwritten" : strerror(errno));
-        goto out;
-    }
-    size_t done = 0;
-    while (done < bytes.len) {
-        ssize_t w = write(fd, bytes.buf + done, bytes.len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        done += (size_t)w;
-    }
-    if (close(fd) != 0 || done < bytes.len) {
-        rc = fail("--out %s: %s", o->out, strerror(errno));
-        unlink(o->out);
+    lx_strbuf_reset(&why);
+    if (lx_newfile_write(AT_FDCWD, NULL, o->out, bytes.buf, bytes.len, &why)) {
+        rc = fail("--out %s", why.buf);
         goto out;
     }
     lx_cli_say(stdout, "", "wrote %zu bytes (%s, sha256 %s) to %s", bytes.len,
                name.len ? name.buf : "unnamed", got, o->out);
+    if (too_big)
+        lx_cli_say(stdout, "",
+                   "attachment %zu was not indexed because of its size (%s): no SHA-256 of its "
+                   "own was recorded; the original message it comes from has its indexed SHA-256",
+                   n, status);
     rc = EXIT_HITS;
 out:
     if (parsed)
@@ -1086,6 +1221,8 @@ out:
     lx_attach_ctx_free(ctx);
     if (gmime)
         lx_message_library_shutdown();
+    warn_atimes(&atimes);
+    lx_atime_stats_release(&atimes);
     lx_record_release(&rec);
     lx_strbuf_release(&canon);
     lx_strbuf_release(&bytes);
