@@ -201,10 +201,27 @@
 
 /* Bytes an archive may unpack to per byte of itself (--attach-max-ratio):
  * a zip bomb unpacks to thousands of times its size; real archives of
- * documents rarely reach 20. Archives unpacking to less than
- * LX_ATTACH_RATIO_FLOOR are never stopped by the ratio. */
+ * documents rarely reach 20. The same ratio bounds every archive inside a
+ * MIME attachment together, at every depth, per byte of that attachment: a
+ * nested bomb (a 19 KB zip of 16 zips of 16 zips... of 1 MiB texts, 64 GiB
+ * in all) keeps each archive under the ratio but not the tree. Archives
+ * unpacking to less than LX_ATTACH_RATIO_FLOOR are never stopped by the
+ * ratio. */
 #define LX_ATTACH_MAX_RATIO 100
 #define LX_ATTACH_RATIO_FLOOR ((size_t)1 << 20)
+
+/* Text kept from one MIME attachment and every file inside it
+ * (--attach-max-tree-text), and from all the attachment files of one
+ * message (--attach-max-message-text). Identical files count every time
+ * they appear (they are read once, from the run's cache, but their text is
+ * indexed every time). A message's text lives in memory until its document
+ * is written, and eight messages per worker are in flight: without these,
+ * a few thousand copies of one 4 MiB text in a message would be gigabytes.
+ * A zip of a hundred long documents fits; past the first, files are listed
+ * (hash, type) with the status "limit", and one message's big attachment
+ * leaves room for the text of its other attachments. */
+#define LX_ATTACH_MAX_TREE_TEXT ((size_t)32 << 20)
+#define LX_ATTACH_MAX_MESSAGE_TEXT ((size_t)64 << 20)
 
 /* Seconds one extraction may take in its helper process
  * (--attach-timeout); the helper's CPU limit is the same. */

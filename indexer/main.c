@@ -366,7 +366,9 @@ static lx_status report_attachments(indexer *ix, const lx_location *loc, const l
             r->att_cached++;
         else
             g_hash_table_add(ix->att_seen, g_strdup(a->sha256));
-        if ((a->status == LX_ATT_OK || a->status == LX_ATT_TRUNCATED) && a->text_len)
+        if ((a->status == LX_ATT_OK || a->status == LX_ATT_TRUNCATED ||
+             a->status == LX_ATT_LIMIT) &&
+            a->text_len)
             r->att_text++;
         bool quiet_skip = a->status == LX_ATT_SKIPPED && strncmp(a->reason, "no text in ", 11) == 0;
         switch (a->status) {
@@ -374,6 +376,7 @@ static lx_status report_attachments(indexer *ix, const lx_location *loc, const l
         case LX_ATT_TRUNCATED: r->att_truncated++; break;
         case LX_ATT_SKIPPED: r->att_skipped++; break;
         case LX_ATT_FAILED: r->att_failed++; break;
+        case LX_ATT_LIMIT: r->att_limited++; break;
         }
         if (a->status == LX_ATT_OK || quiet_skip)
             continue;
@@ -958,7 +961,12 @@ static void usage(FILE *out)
           "  --attach-max-text N     extracted text kept per attachment (default 4 MiB)\n"
           "  --attach-max-depth N    containers opened inside containers (default 6)\n"
           "  --attach-max-members N  files read from one archive (default 1000)\n"
-          "  --attach-max-ratio N    unpacked bytes per archive byte (default 100)\n"
+          "  --attach-max-ratio N    unpacked bytes per archive byte, and per byte of an\n"
+          "                          attachment for the archives inside it (default 100)\n"
+          "  --attach-max-tree-text N     text kept from an attachment and the files\n"
+          "                          inside it (default 32 MiB)\n"
+          "  --attach-max-message-text N  text kept from all the attachments of a\n"
+          "                          message (default 64 MiB)\n"
           "  --attach-timeout S      seconds per extraction in a helper process (default 30)\n"
           "  --quiet      no warnings on stderr; the report is still printed\n"
           "  --inspect    write no index: print each message as the indexer reads it,\n"
@@ -1177,6 +1185,8 @@ int main(int argc, char **argv)
                                          {"attach-max-members", required_argument, NULL, 'M'},
                                          {"attach-max-ratio", required_argument, NULL, 'X'},
                                          {"attach-timeout", required_argument, NULL, 'W'},
+                                         {"attach-max-tree-text", required_argument, NULL, 'U'},
+                                         {"attach-max-message-text", required_argument, NULL, 'A'},
                                          {"shard", required_argument, NULL, 'S'},
                                          {"link-with", required_argument, NULL, 'L'},
                                          {"jobs", required_argument, NULL, 'j'},
@@ -1250,6 +1260,8 @@ int main(int argc, char **argv)
         case 'P':
         case 'M':
         case 'X':
+        case 'U':
+        case 'A':
         case 'W': {
             char *end;
             errno = 0;
@@ -1261,6 +1273,8 @@ int main(int argc, char **argv)
                                     : c == 'P' ? "--attach-max-depth"
                                     : c == 'M' ? "--attach-max-members"
                                     : c == 'X' ? "--attach-max-ratio"
+                                    : c == 'U' ? "--attach-max-tree-text"
+                                    : c == 'A' ? "--attach-max-message-text"
                                                : "--attach-timeout";
                 fprintf(stderr, "leakdex-index: %s: '%s' is not a positive number%s\n", oname,
                         optarg,
@@ -1279,6 +1293,10 @@ int main(int argc, char **argv)
                 limits.max_members = (size_t)v;
             else if (c == 'X')
                 limits.max_ratio = (size_t)v;
+            else if (c == 'U')
+                limits.tree_text = (size_t)v;
+            else if (c == 'A')
+                limits.message_text = (size_t)v;
             else
                 limits.timeout = (unsigned)v;
             break;

@@ -230,9 +230,9 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
             t.date_from_received, t.no_date);
     fprintf(out,
             "attachments: %zu (nested ones included): %zu with text, %zu truncated, %zu "
-            "skipped, %zu failed; %zu identical to one read earlier",
-            r->att_total, r->att_text, r->att_truncated, r->att_skipped, r->att_failed,
-            r->att_cached);
+            "stopped by a limit, %zu skipped, %zu failed; %zu identical to one read earlier",
+            r->att_total, r->att_text, r->att_truncated, r->att_limited, r->att_skipped,
+            r->att_failed, r->att_cached);
     if (r->att_dropped)
         fprintf(out, "; %zu past the per-message limit, not listed", r->att_dropped);
     fputc('\n', out);

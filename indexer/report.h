@@ -56,7 +56,8 @@ typedef struct lx_report {
     size_t att_total;             /* attachment files of new documents, nested ones included */
     size_t att_text;              /* of which text was extracted */
     size_t att_truncated;         /* text cut at the limit */
-    size_t att_skipped;           /* not read: a limit, or a type without text */
+    size_t att_limited;           /* a limit stopped it being read whole */
+    size_t att_skipped;           /* not read: a type without text */
     size_t att_failed;            /* damaged, crashed, timed out */
     size_t att_cached;            /* identical to a file extracted earlier in the run */
     size_t att_dropped;           /* past LX_ATTACH_MAX_PER_MESSAGE, not listed */
@@ -88,8 +89,8 @@ void lx_report_skip(lx_source_stats *s, const char *reason, int file);
  * listed under its source as "noted", not counted as skipped. */
 void lx_report_note(lx_source_stats *s, const char *what);
 
-/* Counts one attachment status line ("truncated", "skipped: ...",
- * "failed: ...") for the summary. */
+/* Counts one attachment status line ("truncated", "limit: ...",
+ * "skipped: ...", "failed: ...") for the summary. */
 void lx_report_attachment(lx_report *r, const char *status);
 
 /* Prints the per-source table, the reasons, and the totals. */

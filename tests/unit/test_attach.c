@@ -163,7 +163,7 @@ static int count_member(void *ctx, const char *name, const char *data, size_t le
 
 static void test_unpack_not_an_archive(void **state)
 {
-    lx_unpack_limits lim = {1000, 10, 100, 1000};
+    lx_unpack_limits lim = {1000, 10, 100, 1000, NULL, 0};
     lx_unpack_end end;
     size_t n = 0;
     lx_strbuf why;
