@@ -26,6 +26,24 @@
 /* MIME leaves described per message; the rest are counted, not listed. */
 #define LX_MAX_PARTS 10000
 
+/* What GMime is given of one message. It builds the whole MIME tree in
+ * memory before anything can be counted: about 1.4 KB for an empty part (a
+ * 100 MB message of empty parts would take 14 GB) and 500 bytes for a
+ * header field, a parameter or an address (2 million empty fields in 6 MB
+ * took 1 GB, 2 million parameters in 10 MB 860 MB). So the message is
+ * scanned first, line by line, and given to GMime only up to the line where
+ * it would pass one of these; the rest is not parsed (the message is
+ * indexed with what comes before, and a note says so; its identity and
+ * DKIM use every byte). Parts are counted as the lines that start with
+ * "--" and do not end with one (every part starts with such a line; which
+ * of them are boundaries is not trusted, so a few more are counted); twice
+ * LX_MAX_PARTS, so that the parts past those listed are still counted.
+ * Header items are counted as the field lines, ';' and ',' of every header
+ * block (the message's, its parts', its attached messages'): a To and a Cc
+ * of 1 MiB each (LX_MAX_HEADER_FIELD) fit. */
+#define LX_MAX_MIME_PARTS_PARSED 20000
+#define LX_MAX_HEADER_ITEMS 200000
+
 /* Bytes of an HTML part searched for a <meta charset> when MIME gives none
  * (browsers look in the first 1024; some mailers put a long <head> first). */
 #define LX_META_CHARSET_SCAN 4096

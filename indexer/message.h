@@ -56,7 +56,9 @@ enum {
     LX_NOTE_ADDRESSES = 1 << 3,  /* addresses past LX_MAX_ADDRESSES not kept */
     LX_NOTE_BODY_CUT = 1 << 4,   /* body text cut at LX_MAX_BODY_TEXT */
     LX_NOTE_REPLACED = 1 << 5,   /* bytes that could not be decoded became U+FFFD */
-    LX_NOTE_COUNT_ = 6
+    LX_NOTE_PARTS_CUT = 1 << 6,  /* parsed up to LX_MAX_MIME_PARTS_PARSED parts: the rest not read */
+    LX_NOTE_ITEMS_CUT = 1 << 7,  /* parsed up to LX_MAX_HEADER_ITEMS header items: the rest not read */
+    LX_NOTE_COUNT_ = 8
 };
 
 /* A sentence for one LX_NOTE_* bit. */
