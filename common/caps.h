@@ -109,8 +109,12 @@
 
 /* Messages in flight between the indexer's main thread and its workers:
  * this many per worker, and their canonical bytes under LX_INFLIGHT_BYTES
- * (one message is always let through, up to LX_MAX_MESSAGE_BYTES). The
- * indexer's memory does not grow with the archive. */
+ * (one message is always let through, up to LX_MAX_MESSAGE_BYTES); the
+ * messages a worker has finished and the main thread has not yet written
+ * hold at most LX_INFLIGHT_BYTES too (their bytes, text and documents, as
+ * estimated; the oldest is always processed). The indexer's memory does
+ * not grow with the archive, nor with a run of messages of 64 MiB of
+ * attachment text each behind a slow one. */
 #define LX_INFLIGHT_PER_WORKER 8
 #define LX_INFLIGHT_BYTES ((size_t)128 << 20)
 

@@ -217,6 +217,11 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
             "total: %zu messages found: %zu indexed, %zu duplicates, %zu already indexed, "
             "%zu skipped; %zu files skipped; %.2f s\n",
             t.found, t.indexed, t.duplicates, t.known, t.skipped, t.files_skipped, seconds);
+    if (r->stopped)
+        fprintf(out,
+                "stopped: %s: %zu messages found were not indexed (skipped: " LX_REPORT_NOT_INDEXED
+                "); the next run indexes them\n",
+                r->stopped, r->not_indexed);
     if (r->jobs > 1)
         fprintf(out, "jobs: %u worker threads parsed the messages, one wrote the index\n", r->jobs);
     else if (r->jobs == 1)

@@ -66,7 +66,13 @@ typedef struct lx_report {
     size_t files_unchanged;    /* files an earlier run indexed whole, not read again */
     size_t messages_unchanged; /* the messages in them (counted as already indexed) */
     unsigned jobs;             /* --jobs: threads that parsed, 0 when not told */
+    const char *stopped;       /* why the run stopped early (static), NULL when it did not */
+    size_t not_indexed;        /* messages found that the stopped run did not index */
 } lx_report;
+
+/* The reason under which a run that stopped early (a database it cannot
+ * write) counts the messages it found and did not index. */
+#define LX_REPORT_NOT_INDEXED "not indexed: the run stopped before it"
 
 /* Prints the chains line: corroborated and mismatched messages in the whole
  * index, what the pass compared and rewrote, its time. */
