@@ -189,16 +189,13 @@ static bool holds(const char *s, size_t len, const char *what)
 }
 
 /*
- * How much of b[0..len) GMime is given: all of it, or up to the start of
- * the line where it would build more than LX_MAX_MIME_PARTS_PARSED parts or
- * LX_MAX_HEADER_ITEMS header items (caps.h says why), with the note that
- * says which. One pass, no MIME parsing: a line starting with "--" (not a
- * closing "--...--") starts a part, whose header block follows up to a
- * blank line; the body of a part typed message/... (or of an untyped part
- * once a multipart/digest was declared) starts with another header block.
- * Where it guesses, it counts too much, never too little.
+ * One pass, no MIME parsing: a line starting with "--" (not a closing
+ * "--...--") starts a part, whose header block follows up to a blank line;
+ * the body of a part typed message/... (or of an untyped part once a
+ * multipart/digest was declared) starts with another header block. Where
+ * it guesses, it counts too much, never too little.
  */
-static size_t structure_cut(const char *b, size_t len, unsigned *notes)
+size_t lx_message_parse_extent(const char *b, size_t len, unsigned *notes)
 {
     size_t parts = 0, items = 0, pos = 0;
     bool header = true;  /* in a header block: the message's first */
@@ -250,7 +247,7 @@ static size_t structure_cut(const char *b, size_t len, unsigned *notes)
 }
 
 /* A copy of raw for the MIME parser whose header fields are cut to
- * LX_MAX_HEADER_FIELD bytes, which ends where structure_cut says, and whose
+ * LX_MAX_HEADER_FIELD bytes, which ends where lx_message_parse_extent says, and whose
  * header NUL bytes (which would end every C string GMime hands back) are
  * U+FFFD, counted in *nuls; NULL when none of this happens (then raw is
  * parsed as it is). *notes gets what was cut. */
@@ -263,7 +260,7 @@ static char *parse_copy(const char *raw, size_t len, size_t *out_len, unsigned *
         *notes |= LX_NOTE_HEADER_CUT;
     const char *src = copy ? copy : raw;
     size_t slen = copy ? clen : len;
-    size_t keep = structure_cut(src, slen, notes);
+    size_t keep = lx_message_parse_extent(src, slen, notes);
     size_t hlen = keep;
     for (size_t i = 0; i + 3 < keep; i++)
         if (src[i] == '\r' && memcmp(src + i, "\r\n\r\n", 4) == 0) {

@@ -112,6 +112,13 @@ const char *lx_message_decode_charset(void);
 lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strbuf *why);
 void lx_message_release(lx_message *msg);
 
+/* How much of raw[0..len) (a message, CRLF or LF) lx_message_parse gives
+ * GMime: all of it, or up to the start of the line where GMime would build
+ * more than LX_MAX_MIME_PARTS_PARSED parts or LX_MAX_HEADER_ITEMS header
+ * items (caps.h says why); *notes then gets LX_NOTE_PARTS_CUT or
+ * LX_NOTE_ITEMS_CUT. */
+size_t lx_message_parse_extent(const char *raw, size_t len, unsigned *notes);
+
 /*
  * How much of a message's body text a DKIM signature with l= covers: raw
  * is the message cut where the signed body ends (the header and the signed
