@@ -389,9 +389,10 @@ static void where_of(lx_strbuf *where, const lx_location *loc)
 {
     lx_strbuf_reset(where);
     lx_store_format_location(where, loc);
+    size_t first = strcspn(where->buf, "\t");
     for (size_t k = 0; k < where->len; k++)
         if (where->buf[k] == '\t')
-            where->buf[k] = k == strcspn(where->buf, "\t") ? '@' : '+';
+            where->buf[k] = k == first ? '@' : '+';
 }
 
 /* Counts a message's attachments in the report and warns about those a
