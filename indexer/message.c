@@ -14,6 +14,7 @@
 #include "caps.h"
 #include "charset.h"
 #include "flowed.h"
+#include "grow.h"
 #include "htmltext.h"
 #include "textfold.h"
 #include "utf8.h"
@@ -731,11 +732,10 @@ static lx_status part_add(lx_message *m, GMimeObject *obj, lx_part_role role, lx
         m->notes |= LX_NOTE_MANY_PARTS;
         return LX_OK;
     }
-    lx_part *v = realloc(m->parts, (m->n_parts + 1) * sizeof *v);
-    if (!v)
+    /* Doubling: one realloc a part made 10,000 parts quadratic. */
+    if (!lx_grow((void **)&m->parts, &m->parts_alloc, m->n_parts + 1, sizeof *m->parts))
         return LX_E_NOMEM;
-    m->parts = v;
-    lx_part *p = &v[m->n_parts];
+    lx_part *p = &m->parts[m->n_parts];
     memset(p, 0, sizeof *p);
     GMimeContentType *ct = g_mime_object_get_content_type(obj);
     char *type = ct ? g_mime_content_type_get_mime_type(ct) : NULL;

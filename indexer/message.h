@@ -88,7 +88,7 @@ typedef struct lx_message {
     bool body_truncated; /* cut at LX_MAX_BODY_TEXT */
     size_t replaced;     /* invalid sequences replaced by U+FFFD, headers and body */
     lx_part *parts;      /* every leaf, in document order */
-    size_t n_parts;
+    size_t n_parts, parts_alloc;
     size_t parts_dropped; /* leaves past LX_MAX_PARTS, counted only */
     unsigned notes;       /* LX_NOTE_* bits: what was cut or repaired */
 } lx_message;
