@@ -26,6 +26,24 @@
 /* MIME leaves described per message; the rest are counted, not listed. */
 #define LX_MAX_PARTS 10000
 
+/* What GMime is given of one message. It builds the whole MIME tree in
+ * memory before anything can be counted: about 1.4 KB for an empty part (a
+ * 100 MB message of empty parts would take 14 GB) and 500 bytes for a
+ * header field, a parameter or an address (2 million empty fields in 6 MB
+ * took 1 GB, 2 million parameters in 10 MB 860 MB). So the message is
+ * scanned first, line by line, and given to GMime only up to the line where
+ * it would pass one of these; the rest is not parsed (the message is
+ * indexed with what comes before, and a note says so; its identity and
+ * DKIM use every byte). Parts are counted as the lines that start with
+ * "--" and do not end with one (every part starts with such a line; which
+ * of them are boundaries is not trusted, so a few more are counted); twice
+ * LX_MAX_PARTS, so that the parts past those listed are still counted.
+ * Header items are counted as the field lines, ';' and ',' of every header
+ * block (the message's, its parts', its attached messages'): a To and a Cc
+ * of 1 MiB each (LX_MAX_HEADER_FIELD) fit. */
+#define LX_MAX_MIME_PARTS_PARSED 20000
+#define LX_MAX_HEADER_ITEMS 200000
+
 /* Bytes of an HTML part searched for a <meta charset> when MIME gives none
  * (browsers look in the first 1024; some mailers put a long <head> first). */
 #define LX_META_CHARSET_SCAN 4096
@@ -105,8 +123,12 @@
 
 /* Messages in flight between the indexer's main thread and its workers:
  * this many per worker, and their canonical bytes under LX_INFLIGHT_BYTES
- * (one message is always let through, up to LX_MAX_MESSAGE_BYTES). The
- * indexer's memory does not grow with the archive. */
+ * (one message is always let through, up to LX_MAX_MESSAGE_BYTES); the
+ * messages a worker has finished and the main thread has not yet written
+ * hold at most LX_INFLIGHT_BYTES too (their bytes, text and documents, as
+ * estimated; the oldest is always processed). The indexer's memory does
+ * not grow with the archive, nor with a run of messages of 64 MiB of
+ * attachment text each behind a slow one. */
 #define LX_INFLIGHT_PER_WORKER 8
 #define LX_INFLIGHT_BYTES ((size_t)128 << 20)
 
@@ -215,10 +237,27 @@
 
 /* Bytes an archive may unpack to per byte of itself (--attach-max-ratio):
  * a zip bomb unpacks to thousands of times its size; real archives of
- * documents rarely reach 20. Archives unpacking to less than
- * LX_ATTACH_RATIO_FLOOR are never stopped by the ratio. */
+ * documents rarely reach 20. The same ratio bounds every archive inside a
+ * MIME attachment together, at every depth, per byte of that attachment: a
+ * nested bomb (a 19 KB zip of 16 zips of 16 zips... of 1 MiB texts, 64 GiB
+ * in all) keeps each archive under the ratio but not the tree. Archives
+ * unpacking to less than LX_ATTACH_RATIO_FLOOR are never stopped by the
+ * ratio. */
 #define LX_ATTACH_MAX_RATIO 100
 #define LX_ATTACH_RATIO_FLOOR ((size_t)1 << 20)
+
+/* Text kept from one MIME attachment and every file inside it
+ * (--attach-max-tree-text), and from all the attachment files of one
+ * message (--attach-max-message-text). Identical files count every time
+ * they appear (they are read once, from the run's cache, but their text is
+ * indexed every time). A message's text lives in memory until its document
+ * is written, and eight messages per worker are in flight: without these,
+ * a few thousand copies of one 4 MiB text in a message would be gigabytes.
+ * A zip of a hundred long documents fits; past the first, files are listed
+ * (hash, type) with the status "limit", and one message's big attachment
+ * leaves room for the text of its other attachments. */
+#define LX_ATTACH_MAX_TREE_TEXT ((size_t)32 << 20)
+#define LX_ATTACH_MAX_MESSAGE_TEXT ((size_t)64 << 20)
 
 /* Seconds one extraction may take in its helper process
  * (--attach-timeout); the helper's CPU limit is the same. */

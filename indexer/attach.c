@@ -12,6 +12,7 @@
 #include "attach.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,8 @@ void lx_attach_limits_default(lx_attach_limits *lim)
     lim->max_members = LX_ATTACH_MAX_MEMBERS;
     lim->max_ratio = LX_ATTACH_MAX_RATIO;
     lim->timeout = LX_ATTACH_TIMEOUT;
+    lim->tree_text = LX_ATTACH_MAX_TREE_TEXT;
+    lim->message_text = LX_ATTACH_MAX_MESSAGE_TEXT;
 }
 
 static void cached_free(gpointer p)
@@ -167,6 +170,7 @@ lx_status lx_attach_status_line(const lx_attachment *a, lx_strbuf *out)
     case LX_ATT_TRUNCATED: return lx_strbuf_addstr(out, "truncated");
     case LX_ATT_SKIPPED: return lx_strbuf_addf(out, "skipped: %s", a->reason);
     case LX_ATT_FAILED: return lx_strbuf_addf(out, "failed: %s", a->reason);
+    case LX_ATT_LIMIT: return lx_strbuf_addf(out, "limit: %s", a->reason);
     }
     return LX_OK;
 }
@@ -356,8 +360,33 @@ static bool armoured_type(const char *t)
     return false;
 }
 
+/* Whether bytes are UTF-16 or UTF-32 text by their label or a BOM: NUL
+ * bytes are then part of the text. */
+static bool wide_text(const char *label, const char *data, size_t len)
+{
+    if (label && (strncasecmp(label, "UTF-16", 6) == 0 || strncasecmp(label, "UTF-32", 6) == 0))
+        return true;
+    return len >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
+                        ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF) ||
+                        (len >= 4 && !memcmp(data, "\0\0\xFE\xFF", 4)));
+}
+
+/* The zero bytes before a text that is not UTF-16 or UTF-32: the padding
+ * of a file written over a preallocated or crashed one. They are not text
+ * (nor the sign of a binary): left in, 1,024 of them would hide the text
+ * behind them. */
+static size_t zero_padding(const char *label, const char *data, size_t len)
+{
+    size_t k = 0;
+    if (!wide_text(label, data, len))
+        while (k < len && data[k] == '\0')
+            k++;
+    return k;
+}
+
 /* Whether bytes are text by content: the first LX_ATTACH_SNIFF_TEXT_BYTES
- * hold no NUL byte (but in UTF-16 or UTF-32) and, decoded through the
+ * hold no NUL byte (but in UTF-16 or UTF-32, or a run of them at the start,
+ * which is not looked at) and, decoded through the
  * charset module (with the part's charset label when it has one), at most
  * LX_ATTACH_SNIFF_MAX_BAD percent of control characters and undecodable
  * bytes. */
@@ -372,12 +401,13 @@ static bool text_content(const char *label, const char *data, size_t len, lx_sta
         return false;
     /* A NUL byte is binary, but in UTF-16 and UTF-32 (a label, or a BOM):
      * most binaries stop here, before any decoding. */
-    bool wide_label =
-        label && (strncasecmp(label, "UTF-16", 6) == 0 || strncasecmp(label, "UTF-32", 6) == 0);
-    bool bom = n >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
-                          ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF) ||
-                          (n >= 4 && !memcmp(data, "\0\0\xFE\xFF", 4)));
-    if (!wide_label && !bom && memchr(data, '\0', n))
+    bool wide = wide_text(label, data, n);
+    size_t lead = zero_padding(label, data, n);
+    if (lead == n)
+        return false;
+    data += lead;
+    n -= lead;
+    if (!wide && memchr(data, '\0', n))
         return false;
     lx_strbuf text;
     lx_strbuf_init(&text);
@@ -453,10 +483,43 @@ typedef struct walk {
     bool found;
     size_t next_n;
     lx_status st;
+    /* The tree being walked: a MIME attachment of the message (number
+     * tree_n) and every file inside it. What its archives unpacked, at
+     * every depth, and may unpack (the ratio times its size) decide which
+     * files are listed, alike when extracting and fetching. */
+    size_t tree_n;
+    size_t tree_unpacked, tree_budget;
+    /* Text kept so far (extracting only): text caps never change which
+     * files are listed, only whether their text is read. */
+    size_t tree_text, message_text;
 } walk;
 
 static void visit(walk *w, const char *name, const char *declared, const char *label,
                   const char *data, size_t len, bool not_read, size_t parent, unsigned depth);
+
+/* Whether the archives of the tree being walked unpacked past its budget:
+ * then nothing more of it is unpacked or listed. */
+static bool tree_spent(const walk *w)
+{
+    return w->tree_unpacked > w->tree_budget;
+}
+
+static void set_reason(lx_attachment *a, lx_attach_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Marks container idx as stopped by the tree's unpack budget, unless a
+ * limit or damage of its own already says why it was not read whole. */
+static void tree_limit(walk *w, size_t idx)
+{
+    if (!w->out || w->found)
+        return;
+    lx_attachment *a = &w->out->v[idx];
+    if (a->status == LX_ATT_OK || a->status == LX_ATT_TRUNCATED)
+        set_reason(a, LX_ATT_LIMIT,
+                   "the archives in attachment %zu unpack to more than %zu times its size (a zip "
+                   "bomb?); the rest not read",
+                   w->tree_n, w->ctx->lim.max_ratio);
+}
 
 /* A heap copy of s[0..len) as valid UTF-8 in NFC, tabs and new lines kept. */
 static char *clean(const char *s, size_t len)
@@ -482,9 +545,6 @@ static char *lower_dup(const char *s)
 }
 
 static void set_reason(lx_attachment *a, lx_attach_status st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_reason(lx_attachment *a, lx_attach_status st, const char *fmt, ...)
 {
     lx_strbuf sb;
     lx_strbuf_init(&sb);
@@ -504,6 +564,53 @@ static void set_reason(lx_attachment *a, lx_attach_status st, const char *fmt, .
     a->status = st;
 }
 
+/* The text caps of the tree and of the message, when one is reached: the
+ * reason for the status "limit", and the bytes of text still allowed. */
+static const char *text_room(walk *w, size_t *room, char reason[160])
+{
+    const lx_attach_limits *lim = &w->ctx->lim;
+    size_t tree = lim->tree_text > w->tree_text ? lim->tree_text - w->tree_text : 0;
+    size_t msg = lim->message_text > w->message_text ? lim->message_text - w->message_text : 0;
+    *room = tree < msg ? tree : msg;
+    if (msg <= tree)
+        snprintf(reason, 160,
+                 "more than %zu bytes of text in this message's attachments; the rest not read",
+                 lim->message_text);
+    else
+        snprintf(reason, 160,
+                 "more than %zu bytes of text in attachment %zu and the files inside it; the rest "
+                 "not read",
+                 lim->tree_text, w->tree_n);
+    return reason;
+}
+
+/* Gives attachment idx its text (a heap string of len bytes, valid UTF-8,
+ * owned by the attachment from now on), cut where the tree's or the
+ * message's text cap leaves no more room ("limit"), and counts it. cut:
+ * the text was already cut at the per-file limit ("truncated"). */
+static void keep_text(walk *w, size_t idx, char *text, size_t len, bool cut)
+{
+    lx_attachment *a = &w->out->v[idx];
+    size_t room;
+    char reason[160];
+    text_room(w, &room, reason);
+    bool limited = false;
+    if (len > room) {
+        len = lx_utf8_cut(text, len, room);
+        text[len] = '\0';
+        limited = true;
+    }
+    free(a->text);
+    a->text = text;
+    a->text_len = len;
+    w->tree_text += len;
+    w->message_text += len;
+    if (limited)
+        set_reason(a, LX_ATT_LIMIT, "%s", reason);
+    else if (cut && a->status == LX_ATT_OK)
+        a->status = LX_ATT_TRUNCATED;
+}
+
 /* Sets the attachment's text from raw extracted bytes: valid UTF-8, NFC,
  * LF line ends, cut at the text limit. */
 static lx_status set_text(walk *w, size_t idx, const char *s, size_t len, bool cut)
@@ -520,16 +627,11 @@ static lx_status set_text(walk *w, size_t idx, const char *s, size_t len, bool c
         return LX_E_NOMEM;
     size_t n = strlen(text);
     size_t keep = lx_utf8_cut(text, n, w->ctx->lim.max_text);
-    lx_attachment *a = &w->out->v[idx];
     if (keep < n) {
         text[keep] = '\0';
         cut = true;
     }
-    free(a->text);
-    a->text = text;
-    a->text_len = keep;
-    if (cut && a->status == LX_ATT_OK)
-        a->status = LX_ATT_TRUNCATED;
+    keep_text(w, idx, text, keep, cut);
     return LX_OK;
 }
 
@@ -575,7 +677,8 @@ static lx_status extract_leaf(walk *w, size_t idx, handler h, const char *label,
     case H_HTML: {
         lx_charset_info info;
         memset(&info, 0, sizeof info);
-        st = lx_charset_decode(&text, label && *label ? label : NULL, data, len, &info);
+        size_t pad = zero_padding(label, data, len);
+        st = lx_charset_decode(&text, label && *label ? label : NULL, data + pad, len - pad, &info);
         if (!st && h == H_HTML) {
             st = lx_htmltext_extract(&plain, text.buf, text.len);
             if (!st)
@@ -659,15 +762,20 @@ static void open_archive(walk *w, size_t idx, size_t n, const char *name, bool c
                          const char *data, size_t len, unsigned depth)
 {
     lx_unpack_limits lim = {w->ctx->lim.max_bytes, w->ctx->lim.max_members, w->ctx->lim.max_ratio,
-                            LX_ATTACH_RATIO_FLOOR};
+                            LX_ATTACH_RATIO_FLOOR,     &w->tree_unpacked,        w->tree_budget};
     member_ctx m = {w, n, depth + 1, name, false};
     lx_unpack_end end;
     lx_strbuf why;
     lx_strbuf_init(&why);
     size_t before = w->next_n;
     lx_status st = lx_unpack_each(data, len, false, &lim, on_member, &m, &end, &why);
-    if (!st && end == LX_UNPACK_DAMAGED && compressed && w->next_n == before) {
-        /* A gzip, bzip2 or xz file of one file rather than of a TAR. */
+    if (!st && compressed && w->next_n == before &&
+        (end == LX_UNPACK_DAMAGED || end == LX_UNPACK_COMPLETE)) {
+        /* A gzip, bzip2 or xz file of one file rather than of a TAR; or
+         * of nothing an archive reader finds a member in: a text that
+         * starts with 1,024 zero bytes reads as an empty TAR (its end
+         * marker), and would hide the rest. Either way, the single file
+         * it holds. */
         lx_strbuf_reset(&why);
         m.raw = true;
         st = lx_unpack_each(data, len, true, &lim, on_member, &m, &end, &why);
@@ -677,11 +785,13 @@ static void open_archive(walk *w, size_t idx, size_t n, const char *name, bool c
     } else if (w->out && !w->found) {
         lx_attachment *a = &w->out->v[idx];
         if (end == LX_UNPACK_MEMBERS)
-            set_reason(a, LX_ATT_SKIPPED, "members past %zu not read", w->ctx->lim.max_members);
+            set_reason(a, LX_ATT_LIMIT, "members past %zu not read", w->ctx->lim.max_members);
         else if (end == LX_UNPACK_RATIO)
-            set_reason(a, LX_ATT_SKIPPED,
+            set_reason(a, LX_ATT_LIMIT,
                        "unpacks to more than %zu times its size (a zip bomb?); the rest not read",
                        w->ctx->lim.max_ratio);
+        else if (end == LX_UNPACK_TREE)
+            tree_limit(w, idx);
         else if (end == LX_UNPACK_DAMAGED)
             set_reason(a, LX_ATT_FAILED, "archive: %s", why.len ? why.buf : "damaged");
     }
@@ -708,7 +818,7 @@ static int on_tnef_file(void *p, const char *title, const char *data, size_t len
     else
         visit(t->w, name.buf, "", NULL, data, len, false, t->parent, t->depth);
     lx_strbuf_release(&name);
-    return t->w->st != LX_OK || t->w->found;
+    return t->w->st != LX_OK || t->w->found || tree_spent(t->w);
 }
 
 static void open_tnef(walk *w, size_t idx, size_t n, const char *data, size_t len, unsigned depth)
@@ -732,6 +842,8 @@ static void open_tnef(walk *w, size_t idx, size_t n, const char *data, size_t le
         if (st)
             set_reason(&w->out->v[idx], LX_ATT_FAILED, "%s%s", why.buf,
                        w->next_n > before ? " (the files before the damage were read)" : "");
+        else if (tree_spent(w))
+            tree_limit(w, idx);
     }
     lx_strbuf_release(&body);
     lx_strbuf_release(&why);
@@ -800,12 +912,14 @@ static void open_message(walk *w, size_t idx, size_t n, const char *data, size_t
         lx_strbuf_add(&text, inner.body, inner.body_len);
         w->st = set_text(w, idx, text.buf, text.len, false);
     }
-    for (size_t i = 0; i < inner.n_parts && !w->st && !w->found; i++) {
+    for (size_t i = 0; i < inner.n_parts && !w->st && !w->found && !tree_spent(w); i++) {
         const lx_part *p = &inner.parts[i];
         if (p->role == LX_PART_ATTACHMENT)
             visit(w, p->filename, p->content_type, p->charset_label, p->data, p->data_len, false, n,
                   depth + 1);
     }
+    if (!w->st && tree_spent(w))
+        tree_limit(w, idx);
     lx_message_release(&inner);
 out:
     lx_strbuf_release(&canon);
@@ -822,6 +936,17 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
         return;
     size_t n = ++w->next_n;
     const lx_attach_limits *lim = &w->ctx->lim;
+    if (depth == 0) {
+        /* A MIME attachment of the message: a new tree. Its archives
+         * together may unpack to the ratio times its size. */
+        w->tree_n = n;
+        w->tree_unpacked = 0;
+        w->tree_budget = lim->max_ratio && len <= SIZE_MAX / lim->max_ratio ? len * lim->max_ratio
+                                                                           : SIZE_MAX;
+        if (w->tree_budget < LX_ATTACH_RATIO_FLOOR)
+            w->tree_budget = LX_ATTACH_RATIO_FLOOR;
+        w->tree_text = 0;
+    }
     if (!w->out && n == w->want) {
         w->found = true;
         if (not_read || !data) {
@@ -876,7 +1001,7 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
             a->filetype = strdup(short_type(a->type));
             if (!a->sniffed || !a->filetype)
                 w->st = LX_E_NOMEM;
-            set_reason(a, LX_ATT_SKIPPED, "larger than %zu bytes", lim->max_bytes);
+            set_reason(a, LX_ATT_LIMIT, "larger than %zu bytes", lim->max_bytes);
         }
         return;
     }
@@ -916,7 +1041,7 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
     if (container) {
         if (depth >= lim->max_depth) {
             if (w->out)
-                set_reason(&w->out->v[idx], LX_ATT_SKIPPED, "nested deeper than %u levels",
+                set_reason(&w->out->v[idx], LX_ATT_LIMIT, "nested deeper than %u levels",
                            lim->max_depth);
             return;
         }
@@ -933,31 +1058,36 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
     }
     if (!w->out)
         return;
-    /* A leaf: its text, once per run for identical files. */
+    /* A leaf: its text, once per run for identical files, while the text
+     * caps of its tree and message leave room. */
     lx_attachment *a = &w->out->v[idx];
+    size_t room;
+    char reason[160];
+    if (h != H_NONE && (text_room(w, &room, reason), room == 0)) {
+        set_reason(a, LX_ATT_LIMIT, "%s", reason);
+        return;
+    }
     text_cache *tc = w->ctx->cache;
     pthread_mutex_lock(&tc->mu);
     cached *c = g_hash_table_lookup(tc->map, a->sha256);
     if (c) {
-        char *text = malloc(c->len + 1), *reason = strdup(c->reason);
-        if (text && reason)
+        char *text = malloc(c->len + 1), *creason = strdup(c->reason);
+        if (text && creason)
             memcpy(text, c->text, c->len + 1);
         size_t clen = c->len;
         lx_attach_status status = c->status;
         pthread_mutex_unlock(&tc->mu);
-        if (!text || !reason) {
+        if (!text || !creason) {
             free(text);
-            free(reason);
+            free(creason);
             w->st = LX_E_NOMEM;
             return;
         }
-        free(a->text);
         free(a->reason);
-        a->text = text;
-        a->text_len = clen;
-        a->reason = reason;
+        a->reason = creason;
         a->status = status;
         a->from_cache = true;
+        keep_text(w, idx, text, clen, false);
         return;
     }
     pthread_mutex_unlock(&tc->mu);
@@ -967,6 +1097,9 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
     if (binary)
         set_reason(a, LX_ATT_SKIPPED, "no text in %s: labelled %s, but its content is binary",
                    a->filetype, a->type);
+    /* A text cut by this message's caps is not the file's text. */
+    if (a->status == LX_ATT_LIMIT)
+        return;
     c = calloc(1, sizeof *c);
     if (!c)
         return;
@@ -994,7 +1127,7 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
 
 lx_status lx_attach_extract(lx_attach_ctx *ctx, const lx_message *m, lx_attach_list *out)
 {
-    walk w = {ctx, out, 0, NULL, NULL, false, 0, LX_OK};
+    walk w = {.ctx = ctx, .out = out, .st = LX_OK};
     for (size_t i = 0; i < m->n_parts && !w.st; i++) {
         const lx_part *p = &m->parts[i];
         if (p->role == LX_PART_ATTACHMENT)
@@ -1007,7 +1140,7 @@ lx_status lx_attach_extract(lx_attach_ctx *ctx, const lx_message *m, lx_attach_l
 lx_status lx_attach_fetch(lx_attach_ctx *ctx, const lx_message *m, size_t n, lx_strbuf *bytes,
                           lx_strbuf *name)
 {
-    walk w = {ctx, NULL, n, bytes, name, false, 0, LX_OK};
+    walk w = {.ctx = ctx, .want = n, .bytes = bytes, .name = name, .st = LX_OK};
     for (size_t i = 0; i < m->n_parts && !w.st && !w.found; i++) {
         const lx_part *p = &m->parts[i];
         if (p->role == LX_PART_ATTACHMENT)

@@ -12,8 +12,10 @@
 typedef enum lx_attach_status {
     LX_ATT_OK,        /* the text (possibly none, as for a scanned PDF) was extracted */
     LX_ATT_TRUNCATED, /* text past the limit was cut */
-    LX_ATT_SKIPPED,   /* not read: a limit, or no extractor for its type (reason) */
+    LX_ATT_SKIPPED,   /* not read: no extractor for its type (reason) */
     LX_ATT_FAILED,    /* the extractor failed: damaged, crashed, timed out (reason) */
+    LX_ATT_LIMIT,     /* a limit stopped it being read whole: size, depth, members, the
+                         unpack ratio, the text of its tree or message (reason) */
 } lx_attach_status;
 
 /* One attachment file: a MIME leaf that is not body text, or a file found
@@ -32,7 +34,7 @@ typedef struct lx_attachment {
     char *text;                         /* extracted text, NFC, LF line ends; "" when none */
     size_t text_len;
     lx_attach_status status;
-    char *reason;    /* why skipped or failed, "" otherwise */
+    char *reason;    /* why skipped, failed or stopped at a limit, "" otherwise */
     bool from_cache; /* an identical file was extracted earlier in the run */
 } lx_attachment;
 
@@ -47,8 +49,11 @@ typedef struct lx_attach_limits {
     size_t max_text;    /* extracted text kept per attachment */
     unsigned max_depth; /* containers opened inside containers */
     size_t max_members; /* members read per archive */
-    size_t max_ratio;   /* unpacked bytes per archive byte */
+    size_t max_ratio;   /* unpacked bytes per archive byte; also per byte of a MIME
+                           attachment, for every archive inside it together */
     unsigned timeout;   /* seconds per extraction in a helper */
+    size_t tree_text;   /* text kept from one MIME attachment and every file inside it */
+    size_t message_text; /* text kept from all the attachment files of one message */
 } lx_attach_limits;
 
 /* The defaults of common/caps.h. */
@@ -86,7 +91,7 @@ lx_status lx_attach_extract(lx_attach_ctx *ctx, const lx_message *m, lx_attach_l
 lx_status lx_attach_fetch(lx_attach_ctx *ctx, const lx_message *m, size_t n, lx_strbuf *bytes,
                           lx_strbuf *name);
 
-/* "ok", "truncated", "skipped: REASON" or "failed: REASON". */
+/* "ok", "truncated", "skipped: REASON", "failed: REASON" or "limit: REASON". */
 lx_status lx_attach_status_line(const lx_attachment *a, lx_strbuf *out);
 
 #endif

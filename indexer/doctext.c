@@ -184,7 +184,7 @@ static lx_status office_text(lx_doctext_kind kind, const char *data, size_t len,
 {
     office_walk w = {kind, max, out, LX_OK, 0};
     lx_unpack_limits lim = {LX_ATTACH_MAX_BYTES, LX_ATTACH_MAX_MEMBERS * 10, LX_ATTACH_MAX_RATIO,
-                            LX_ATTACH_RATIO_FLOOR * 16};
+                            LX_ATTACH_RATIO_FLOOR * 16, NULL, 0};
     lx_unpack_end end;
     lx_strbuf damage;
     lx_strbuf_init(&damage);

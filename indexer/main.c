@@ -16,6 +16,7 @@
 #include "attach.h"
 #include "caps.h"
 #include "escape.h"
+#include "grow.h"
 #include "cli.h"
 #include "dkim.h"
 #include "date.h"
@@ -58,7 +59,12 @@ typedef struct indexer {
     char today[16];      /* for the source note of records found in DNS */
     size_t since_commit;
     size_t commit_every; /* --commit-every: documents per commit */
-    lx_status fatal;     /* a database error that ends the run */
+    lx_status fatal;     /* a database error that ends the run: what follows is counted */
+    /* The sources of the documents written since the last commit, one
+     * entry each: if the run stops before the next commit, they are not in
+     * the index, and the report says so. */
+    size_t *uncommitted;
+    size_t n_uncommitted, alloc_uncommitted;
     bool sharded;        /* --shard I/N: only the messages of that shard */
     lx_shard shard;
     unsigned threshold;    /* --corroborate-threshold, percent */
@@ -244,9 +250,13 @@ typedef struct job {
     lx_strbuf stored;
     filerec *file;
     bool deferred; /* an identical message was still in flight: decided at retire */
+    bool counted;  /* retire counted it in the report */
     /* What the worker found. */
-    lx_status st;  /* out of memory, I/O: ends the run */
-    lx_strbuf why; /* not empty: the message could not be parsed */
+    lx_status st;   /* an error that ends the run (none comes from a worker now) */
+    lx_strbuf why;  /* not empty: the message could not be parsed */
+    char fail[128]; /* not empty: it could not be read for another reason (out of memory):
+                       reported and skipped, the run goes on; no allocation needed */
+    size_t text_bytes; /* body and attachment text, for the weight of a finished job */
     lx_doc *doc;
     char fp[LX_SHA256_HEX_LEN + 1];
     char *message_id;
@@ -280,6 +290,24 @@ static void job_free(job *j)
     free(j);
 }
 
+/* A message that could not be read for want of memory (or, were it to
+ * happen, another error that is not its own damage): nothing of it is
+ * kept; it is reported with its path and the reason and counted as
+ * skipped, and the run goes on (its file is read again next time). Needs
+ * no allocation. */
+static void job_failed(job *j, lx_status st, const char *stage)
+{
+    lx_doc_free(j->doc);
+    j->doc = NULL;
+    free(j->message_id);
+    j->message_id = NULL;
+    lx_attach_list_release(&j->att);
+    lx_strbuf_release(&j->json);
+    j->text_bytes = 0;
+    snprintf(j->fail, sizeof j->fail, "%s while %s",
+             st == LX_E_NOMEM ? "out of memory" : lx_status_str(st), stage);
+}
+
 /* Parse, attachments, DKIM, document: everything that needs no database.
  * Runs in a worker thread (or in the main thread with --jobs 1). */
 static void work(void *wctx, void *item)
@@ -290,17 +318,23 @@ static void work(void *wctx, void *item)
     if (j->deferred)
         return;
     lx_message msg;
+    const char *stage = "parsing it";
     lx_status st = lx_message_parse(&msg, j->canon.buf, j->canon.len, &j->why);
+    if (st == LX_E_NOMEM) {
+        lx_strbuf_reset(&j->why);
+        job_failed(j, st, stage);
+        return;
+    }
     if (st) {
-        if (st == LX_E_NOMEM)
-            j->st = st;
-        else if (!j->why.len)
+        if (!j->why.len)
             lx_strbuf_addstr(&j->why, lx_status_str(st));
         return;
     }
     lx_strbuf_reset(&j->why);
+    stage = "reading its attachments";
     if ((st = lx_attach_extract(w->attach, &msg, &j->att)))
         goto out;
+    stage = "verifying its DKIM signatures";
     if (!ix->no_dkim) {
         /* Verified on the canonical bytes: CRLF, no mbox separator, mboxrd
          * quoting undone, as the message was sent; the body as stored too
@@ -324,6 +358,7 @@ static void work(void *wctx, void *item)
             goto out;
     }
     const lx_dkim_verdict *dk = ix->no_dkim ? NULL : &j->dkim;
+    stage = "building its index entry";
     if (ix->inspect)
         st = lx_inspect_json(&j->json, &msg, &j->att, j->sha, j->canon.len, &j->loc, ix->full, dk);
     else
@@ -332,9 +367,22 @@ static void work(void *wctx, void *item)
         st = LX_E_NOMEM;
     j->notes = msg.notes;
     j->date_source = msg.date_source;
+    j->text_bytes = msg.body_len;
+    for (size_t i = 0; i < j->att.n; i++)
+        j->text_bytes += j->att.v[i].text_len;
 out:
-    j->st = st;
+    if (st)
+        job_failed(j, st, stage);
     lx_message_release(&msg);
+}
+
+/* What a finished job holds until it is written: its bytes, and its text
+ * about three times over (the attachments' text, the document's data and
+ * its terms and positions). */
+static size_t job_weight(void *item)
+{
+    const job *j = item;
+    return j->canon.len + j->stored.len + j->json.len + 3 * j->text_bytes;
 }
 
 /* "PATH@OFFSET+LENGTH" for a message in an mbox, else PATH: for warnings. */
@@ -342,9 +390,10 @@ static void where_of(lx_strbuf *where, const lx_location *loc)
 {
     lx_strbuf_reset(where);
     lx_store_format_location(where, loc);
+    size_t first = strcspn(where->buf, "\t");
     for (size_t k = 0; k < where->len; k++)
         if (where->buf[k] == '\t')
-            where->buf[k] = k == strcspn(where->buf, "\t") ? '@' : '+';
+            where->buf[k] = k == first ? '@' : '+';
 }
 
 /* Counts a message's attachments in the report and warns about those a
@@ -367,7 +416,9 @@ static lx_status report_attachments(indexer *ix, const lx_location *loc, const l
             r->att_cached++;
         else
             g_hash_table_add(ix->att_seen, g_strdup(a->sha256));
-        if ((a->status == LX_ATT_OK || a->status == LX_ATT_TRUNCATED) && a->text_len)
+        if ((a->status == LX_ATT_OK || a->status == LX_ATT_TRUNCATED ||
+             a->status == LX_ATT_LIMIT) &&
+            a->text_len)
             r->att_text++;
         bool quiet_skip = a->status == LX_ATT_SKIPPED && strncmp(a->reason, "no text in ", 11) == 0;
         switch (a->status) {
@@ -375,6 +426,7 @@ static lx_status report_attachments(indexer *ix, const lx_location *loc, const l
         case LX_ATT_TRUNCATED: r->att_truncated++; break;
         case LX_ATT_SKIPPED: r->att_skipped++; break;
         case LX_ATT_FAILED: r->att_failed++; break;
+        case LX_ATT_LIMIT: r->att_limited++; break;
         }
         if (a->status == LX_ATT_OK || quiet_skip)
             continue;
@@ -395,12 +447,43 @@ static lx_status report_attachments(indexer *ix, const lx_location *loc, const l
     return LX_OK;
 }
 
+/* Commits the index: the documents written so far are in it for good. */
+static lx_status commit_now(indexer *ix)
+{
+    lx_status st = lx_db_commit(ix->db);
+    if (!st)
+        ix->n_uncommitted = 0;
+    return st;
+}
+
 static lx_status commit_batch(indexer *ix)
 {
     if (ix->inspect || ++ix->since_commit < ix->commit_every)
         return LX_OK;
     ix->since_commit = 0;
-    return lx_db_commit(ix->db);
+    return commit_now(ix);
+}
+
+/* Counts one message found that the run, stopping, did not index. */
+static void not_indexed(indexer *ix, size_t src, filerec *f)
+{
+    lx_report_skip(&ix->report.v[src], LX_REPORT_NOT_INDEXED, 0);
+    ix->report.not_indexed++;
+    if (f)
+        f->skipped++;
+}
+
+/* The run stops: the documents written since the last commit are not in
+ * the index; counted as not indexed rather than indexed. */
+static void uncommitted_lost(indexer *ix)
+{
+    for (size_t i = 0; i < ix->n_uncommitted; i++) {
+        lx_source_stats *s = &ix->report.v[ix->uncommitted[i]];
+        if (s->indexed)
+            s->indexed--;
+        not_indexed(ix, ix->uncommitted[i], NULL);
+    }
+    ix->n_uncommitted = 0;
 }
 
 /* The metadata key of a source file's identity record. */
@@ -460,6 +543,7 @@ static lx_status retire(indexer *ix, job *j)
             else
                 s->duplicates++;
             ix->done_messages++;
+            j->counted = true;
             st = commit_batch(ix);
             goto out;
         }
@@ -470,12 +554,14 @@ static lx_status retire(indexer *ix, job *j)
         goto out;
     lx_source_stats *s = &ix->report.v[j->source];
     ix->done_messages++;
-    if (j->why.len) {
-        lx_report_skip(s, j->why.buf, 0);
+    if (j->why.len || j->fail[0]) {
+        const char *reason = j->fail[0] ? j->fail : j->why.buf;
+        lx_report_skip(s, reason, 0);
+        j->counted = true;
         if (j->file)
             j->file->skipped++;
         where_of(&where, &j->loc);
-        warn(ix, where.buf, j->why.buf);
+        warn(ix, where.buf, reason);
         goto out;
     }
     if (ix->inspect) {
@@ -509,6 +595,11 @@ static lx_status retire(indexer *ix, job *j)
             }
     }
     s->indexed++;
+    j->counted = true;
+    if (!ix->inspect &&
+        lx_grow((void **)&ix->uncommitted, &ix->alloc_uncommitted, ix->n_uncommitted + 1,
+                sizeof *ix->uncommitted))
+        ix->uncommitted[ix->n_uncommitted++] = j->source;
     if (j->date_source == LX_DATE_NONE)
         s->no_date++;
     else if (j->date_source == LX_DATE_RECEIVED)
@@ -529,8 +620,18 @@ static lx_status drain(indexer *ix, size_t keep)
         job *j = lx_pool_take(ix->pool);
         ix->inflight_bytes -= j->canon.len;
         memmove(ix->inflight, ix->inflight + 1, --ix->n_inflight * sizeof *ix->inflight);
-        if (!st && !ix->fatal && (st = retire(ix, j)))
+        if (!st && !ix->fatal && (st = retire(ix, j))) {
             ix->fatal = st; /* before file_done: no record for a file not written whole */
+            /* Xapian drops what a failed write or commit had not committed
+             * (the last commit attempt at close commits nothing more). */
+            if (st == LX_E_DB_WRITE)
+                uncommitted_lost(ix);
+        }
+        /* After a fatal error, what is in flight is dropped unwritten. */
+        if (!j->counted) {
+            ix->done_messages++;
+            not_indexed(ix, j->source, j->file);
+        }
         filerec *f = j->file;
         job_free(j);
         if (f && --f->pending == 0 && f->walked) {
@@ -561,8 +662,26 @@ static bool quoted_from(const char *data, size_t len)
     return false;
 }
 
+/* A message found that could not be handed to a worker for want of memory
+ * (its canonical copy, its job): reported and skipped, the run goes on. */
+static lx_status unread(indexer *ix, size_t src, filerec *f, const lx_location *loc)
+{
+    const char *reason = "out of memory while reading it";
+    lx_report_skip(&ix->report.v[src], reason, 0);
+    if (f)
+        f->skipped++;
+    ix->done_messages++;
+    lx_strbuf where;
+    lx_strbuf_init(&where);
+    where_of(&where, loc);
+    warn(ix, where.len ? where.buf : loc->path, reason);
+    lx_strbuf_release(&where);
+    return LX_OK;
+}
+
 /* The main thread's part for one message found: size limit, identity,
- * shard, already indexed? Then on to a worker. */
+ * shard, already indexed? Then on to a worker. After a fatal error, only
+ * counted: found, not indexed. */
 static lx_status dispatch(indexer *ix, size_t src, filerec *f, const char *data, size_t len,
                           bool from_mbox, const lx_location *loc)
 {
@@ -571,6 +690,11 @@ static lx_status dispatch(indexer *ix, size_t src, filerec *f, const char *data,
     s->found++;
     if (f)
         f->messages++;
+    if (ix->fatal) {
+        ix->done_messages++;
+        not_indexed(ix, src, f);
+        return LX_OK;
+    }
     if (len > LX_MAX_MESSAGE_BYTES) {
         lx_report_skip(s, "message larger than 256 MiB", 0);
         if (f)
@@ -581,7 +705,7 @@ static lx_status dispatch(indexer *ix, size_t src, filerec *f, const char *data,
     }
     job *j = calloc(1, sizeof *j);
     if (!j)
-        return LX_E_NOMEM;
+        return unread(ix, src, f, loc);
     lx_strbuf_init(&j->canon);
     lx_strbuf_init(&j->stored);
     lx_strbuf_init(&j->why);
@@ -595,7 +719,7 @@ static lx_status dispatch(indexer *ix, size_t src, filerec *f, const char *data,
         (from_mbox && !ix->no_dkim && quoted_from(data, len) &&
          (st = lx_mbox_canonical(&j->stored, data, len, false)))) {
         job_free(j);
-        return LX_E_NOMEM;
+        return unread(ix, src, f, loc);
     }
     if (ix->sharded &&
         lx_shard_of(j->canon.buf, j->canon.len, j->sha, ix->shard.count) != ix->shard.index) {
@@ -633,7 +757,7 @@ static lx_status dispatch(indexer *ix, size_t src, filerec *f, const char *data,
         if (f)
             f->pending--;
         job_free(j);
-        return st;
+        return unread(ix, src, f, loc);
     }
     ix->inflight[ix->n_inflight++] = j;
     ix->inflight_bytes += j->canon.len;
@@ -713,7 +837,7 @@ static int on_file(void *ctx, const char *path, const char *source, lx_source_ki
         return 0;
     }
     size_t len = (size_t)sb.st_size;
-    if (unchanged(ix, path, &sb, src)) {
+    if (!ix->fatal && unchanged(ix, path, &sb, src)) {
         lx_source_close(&sf, &ix->atimes);
         ix->done_files++;
         ix->done_bytes += len;
@@ -753,7 +877,7 @@ static int on_file(void *ctx, const char *path, const char *source, lx_source_ki
         lx_mbox_iter it;
         lx_mbox_msg m;
         lx_mbox_iter_init(&it, data, len);
-        while (ms && !st && lx_mbox_next(&it, &m)) {
+        while (ms && lx_mbox_next(&it, &m)) {
             lx_location loc = {path, true, m.from_line, m.end - m.from_line};
             if (m.end == m.start) {
                 ms = &ix->report.v[msrc];
@@ -767,7 +891,11 @@ static int on_file(void *ctx, const char *path, const char *source, lx_source_ki
                 warn(ix, path, reason);
                 continue;
             }
-            st = dispatch(ix, msrc, f, data + m.start, m.end - m.start, true, &loc);
+            /* A fatal error: the rest is counted, not indexed. */
+            if ((st = dispatch(ix, msrc, f, data + m.start, m.end - m.start, true, &loc)) &&
+                !ix->fatal)
+                ix->fatal = st;
+            st = LX_OK;
             progress(ix, false);
         }
         if (!ms)
@@ -789,7 +917,8 @@ static int on_file(void *ctx, const char *path, const char *source, lx_source_ki
     if (f->pending == 0 && (st = file_done(ix, f)) && !ix->fatal)
         ix->fatal = st;
     progress(ix, false);
-    return ix->fatal ? 1 : 0;
+    /* After a fatal error the walk goes on, counting what is not indexed. */
+    return 0;
 }
 
 static double now_seconds(void)
@@ -874,6 +1003,9 @@ static int start_pipeline(indexer *ix, const lx_walk_cb *cb, int n_sources, char
         stop_pipeline(ix);
         return EXIT_DB;
     }
+    /* Finished messages wait to be written in order: while one is slow,
+     * the others must not pile up their texts and documents. */
+    lx_pool_set_budget(ix->pool, LX_INFLIGHT_BYTES, job_weight);
     ix->show_progress = !ix->quiet && !ix->inspect && isatty(STDERR_FILENO);
     ix->t0 = now_seconds();
     if (ix->show_progress) {
@@ -954,7 +1086,12 @@ static void usage(FILE *out)
           "  --attach-max-text N     extracted text kept per attachment (default 4 MiB)\n"
           "  --attach-max-depth N    containers opened inside containers (default 6)\n"
           "  --attach-max-members N  files read from one archive (default 1000)\n"
-          "  --attach-max-ratio N    unpacked bytes per archive byte (default 100)\n"
+          "  --attach-max-ratio N    unpacked bytes per archive byte, and per byte of an\n"
+          "                          attachment for the archives inside it (default 100)\n"
+          "  --attach-max-tree-text N     text kept from an attachment and the files\n"
+          "                          inside it (default 32 MiB)\n"
+          "  --attach-max-message-text N  text kept from all the attachments of a\n"
+          "                          message (default 64 MiB)\n"
           "  --attach-timeout S      seconds per extraction in a helper process (default 30)\n"
           "  --quiet      no warnings on stderr; the report is still printed\n"
           "  --inspect    write no index: print each message as the indexer reads it,\n"
@@ -1010,7 +1147,7 @@ static bool run_chains(indexer *ix, const lx_thread_stats *moved)
     lx_db **readers = NULL;
     unsigned n_readers = 0;
     lx_status st = LX_OK;
-    if (jobs > 1 && !(st = lx_db_commit(ix->db)) &&
+    if (jobs > 1 && !(st = commit_now(ix)) &&
         (readers = calloc(jobs, sizeof *readers)) != NULL) {
         const char *path = ix->all ? ix->all_path : ix->db_path;
         while (n_readers < jobs && !lx_db_open(path, LX_DB_READ, &readers[n_readers], NULL))
@@ -1052,7 +1189,7 @@ static bool run_passes(indexer *ix)
 {
     lx_thread_stats ts;
     memset(&ts, 0, sizeof ts);
-    lx_status st = lx_db_commit(ix->db);
+    lx_status st = commit_now(ix);
     if (!st)
         st = lx_thread_pass(ix->all ? ix->all : ix->db, ix->db, &ts);
     if (st) {
@@ -1186,6 +1323,8 @@ int main(int argc, char **argv)
                                          {"attach-max-members", required_argument, NULL, 'M'},
                                          {"attach-max-ratio", required_argument, NULL, 'X'},
                                          {"attach-timeout", required_argument, NULL, 'W'},
+                                         {"attach-max-tree-text", required_argument, NULL, 'U'},
+                                         {"attach-max-message-text", required_argument, NULL, 'A'},
                                          {"shard", required_argument, NULL, 'S'},
                                          {"link-with", required_argument, NULL, 'L'},
                                          {"jobs", required_argument, NULL, 'j'},
@@ -1259,6 +1398,8 @@ int main(int argc, char **argv)
         case 'P':
         case 'M':
         case 'X':
+        case 'U':
+        case 'A':
         case 'W': {
             char *end;
             errno = 0;
@@ -1270,6 +1411,8 @@ int main(int argc, char **argv)
                                     : c == 'P' ? "--attach-max-depth"
                                     : c == 'M' ? "--attach-max-members"
                                     : c == 'X' ? "--attach-max-ratio"
+                                    : c == 'U' ? "--attach-max-tree-text"
+                                    : c == 'A' ? "--attach-max-message-text"
                                                : "--attach-timeout";
                 lx_cli_say(stderr, "leakdex-index: ", "%s: '%s' is not a positive number%s", oname,
                            optarg,
@@ -1288,6 +1431,10 @@ int main(int argc, char **argv)
                 limits.max_members = (size_t)v;
             else if (c == 'X')
                 limits.max_ratio = (size_t)v;
+            else if (c == 'U')
+                limits.tree_text = (size_t)v;
+            else if (c == 'A')
+                limits.message_text = (size_t)v;
             else
                 limits.timeout = (unsigned)v;
             break;
@@ -1503,7 +1650,7 @@ int main(int argc, char **argv)
     ix.report.keys_out = keys_out;
     ix.report.dns = dns;
     bool missing = false;
-    for (int i = optind; i < argc && !ix.fatal; i++) {
+    for (int i = optind; i < argc; i++) {
         char *abs = realpath(argv[i], NULL);
         if (lx_walk(abs ? abs : argv[i], &cb) == LX_E_NOT_FOUND)
             missing = true;
@@ -1559,7 +1706,12 @@ int main(int argc, char **argv)
         if (cst) {
             fprintf(stderr, "leakdex-index: cannot commit the index: %s\n", lx_status_str(cst));
             rc = EXIT_DB;
+            uncommitted_lost(&ix);
         }
+        if (ix.fatal)
+            ix.report.stopped = lx_status_str(ix.fatal);
+        else if (cst)
+            ix.report.stopped = lx_status_str(cst);
         lx_report_print(&ix.report, stdout, now_seconds() - t0);
         print_atimes(&ix.atimes, stdout, "");
         if (compacted)
@@ -1571,6 +1723,7 @@ int main(int argc, char **argv)
     }
     lx_report_release(&ix.report);
     lx_atime_stats_release(&ix.atimes);
+    free(ix.uncommitted);
     lx_attach_ctx_free(ix.attach);
     lx_strbuf_release(&ix.dns_tried);
     if (ix.keys_out)

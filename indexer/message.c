@@ -14,6 +14,7 @@
 #include "caps.h"
 #include "charset.h"
 #include "flowed.h"
+#include "grow.h"
 #include "htmltext.h"
 #include "textfold.h"
 #include "utf8.h"
@@ -172,36 +173,113 @@ const char *lx_message_note_text(unsigned note)
     case LX_NOTE_ADDRESSES: return "addresses past 10,000 in a header were not kept";
     case LX_NOTE_BODY_CUT: return "body text cut at 8 MiB";
     case LX_NOTE_REPLACED: return "undecodable bytes replaced by U+FFFD";
+    case LX_NOTE_PARTS_CUT: return "MIME parts past 20,000 and all that follows them were not read";
+    case LX_NOTE_ITEMS_CUT:
+        return "header fields, parameters and addresses past 200,000 and all that follows them "
+               "were not read";
     default: return "?";
     }
 }
 
 static char *cut_long_headers(const char *raw, size_t len, size_t *out_len);
 
-/* A copy of raw for the MIME parser whose header fields are cut to
- * LX_MAX_HEADER_FIELD bytes and whose header NUL bytes (which would end
- * every C string GMime hands back) are U+FFFD, counted in *nuls; NULL when
- * neither happens (then raw is parsed as it is). */
-static char *parse_copy(const char *raw, size_t len, size_t *out_len, bool *cut, size_t *nuls)
+/* Whether s[0..len) holds what, in any case. */
+static bool holds(const char *s, size_t len, const char *what)
 {
-    size_t hlen = len;
-    for (size_t i = 0; i + 3 < len; i++)
-        if (raw[i] == '\r' && memcmp(raw + i, "\r\n\r\n", 4) == 0) {
+    size_t w = strlen(what);
+    for (size_t i = 0; i + w <= len; i++)
+        if (strncasecmp(s + i, what, w) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * One pass, no MIME parsing: a line starting with "--" (not a closing
+ * "--...--") starts a part, whose header block follows up to a blank line;
+ * the body of a part typed message/... (or of an untyped part once a
+ * multipart/digest was declared) starts with another header block. Where
+ * it guesses, it counts too much, never too little.
+ */
+size_t lx_message_parse_extent(const char *b, size_t len, unsigned *notes)
+{
+    size_t parts = 0, items = 0, pos = 0;
+    bool header = true;  /* in a header block: the message's first */
+    bool ctype = false;  /* the current field is Content-Type */
+    bool typed = false;  /* this header block has a Content-Type */
+    bool nested = false; /* ...that says message/: its body starts with headers */
+    bool digest = false; /* a multipart/digest was declared */
+    while (pos < len) {
+        const char *l = b + pos;
+        const char *nl = memchr(l, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - l) + 1 : len - pos;
+        size_t t = n;
+        while (t > 0 && (l[t - 1] == '\n' || l[t - 1] == '\r' || l[t - 1] == ' ' || l[t - 1] == '\t'))
+            t--;
+        if (t >= 2 && l[0] == '-' && l[1] == '-') {
+            if (t >= 4 && l[t - 1] == '-' && l[t - 2] == '-') {
+                header = false; /* a closing delimiter: the epilogue follows */
+            } else {
+                if (++parts > LX_MAX_MIME_PARTS_PARSED) {
+                    *notes |= LX_NOTE_PARTS_CUT;
+                    return pos;
+                }
+                header = true;
+                ctype = typed = nested = false;
+            }
+        } else if (header && t == 0 && (n == 0 || l[0] == '\n' || l[0] == '\r')) {
+            header = nested || (digest && !typed);
+            ctype = typed = nested = false;
+        } else if (header) {
+            if (l[0] != ' ' && l[0] != '\t') {
+                items++;
+                ctype = t >= 12 && strncasecmp(l, "content-type", 12) == 0;
+                typed |= ctype;
+            }
+            for (size_t k = 0; k < t; k++)
+                items += l[k] == ';' || l[k] == ',';
+            if (ctype) {
+                nested |= holds(l, t, "message/");
+                digest |= holds(l, t, "multipart/digest");
+            }
+            if (items > LX_MAX_HEADER_ITEMS) {
+                *notes |= LX_NOTE_ITEMS_CUT;
+                return pos;
+            }
+        }
+        pos += n;
+    }
+    return len;
+}
+
+/* A copy of raw for the MIME parser whose header fields are cut to
+ * LX_MAX_HEADER_FIELD bytes, which ends where lx_message_parse_extent says, and whose
+ * header NUL bytes (which would end every C string GMime hands back) are
+ * U+FFFD, counted in *nuls; NULL when none of this happens (then raw is
+ * parsed as it is). *notes gets what was cut. */
+static char *parse_copy(const char *raw, size_t len, size_t *out_len, unsigned *notes,
+                        size_t *nuls)
+{
+    size_t clen = 0;
+    char *copy = cut_long_headers(raw, len, &clen);
+    if (copy)
+        *notes |= LX_NOTE_HEADER_CUT;
+    const char *src = copy ? copy : raw;
+    size_t slen = copy ? clen : len;
+    size_t keep = lx_message_parse_extent(src, slen, notes);
+    size_t hlen = keep;
+    for (size_t i = 0; i + 3 < keep; i++)
+        if (src[i] == '\r' && memcmp(src + i, "\r\n\r\n", 4) == 0) {
             hlen = i;
             break;
         }
     *nuls = 0;
     for (size_t i = 0; i < hlen; i++)
-        *nuls += raw[i] == '\0';
-    size_t clen = 0;
-    char *copy = cut_long_headers(raw, len, &clen);
-    *cut = copy != NULL;
-    if (!*nuls) {
+        *nuls += src[i] == '\0';
+    if (!*nuls && keep == slen) {
         *out_len = clen;
         return copy;
     }
-    const char *src = copy ? copy : raw;
-    size_t slen = copy ? clen : len;
+    slen = keep;
     lx_strbuf out;
     lx_strbuf_init(&out);
     bool in_headers = true;
@@ -701,11 +779,10 @@ static lx_status part_add(lx_message *m, GMimeObject *obj, lx_part_role role, lx
         m->notes |= LX_NOTE_MANY_PARTS;
         return LX_OK;
     }
-    lx_part *v = realloc(m->parts, (m->n_parts + 1) * sizeof *v);
-    if (!v)
+    /* Doubling: one realloc a part made 10,000 parts quadratic. */
+    if (!lx_grow((void **)&m->parts, &m->parts_alloc, m->n_parts + 1, sizeof *m->parts))
         return LX_E_NOMEM;
-    m->parts = v;
-    lx_part *p = &v[m->n_parts];
+    lx_part *p = &m->parts[m->n_parts];
     memset(p, 0, sizeof *p);
     GMimeContentType *ct = g_mime_object_get_content_type(obj);
     char *type = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
@@ -909,14 +986,11 @@ lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strb
     memset(msg, 0, sizeof *msg);
     lx_status st = LX_OK;
     size_t cut_len = 0, nuls = 0;
-    bool was_cut = false;
-    char *cut = parse_copy(raw, len, &cut_len, &was_cut, &nuls);
+    char *cut = parse_copy(raw, len, &cut_len, &msg->notes, &nuls);
     if (cut) {
         raw = cut;
         len = cut_len;
     }
-    if (was_cut)
-        msg->notes |= LX_NOTE_HEADER_CUT;
     msg->replaced += nuls;
     GMimeParserOptions *opts = options_for(raw, len);
     GMimeStream *stream = g_mime_stream_mem_new_with_buffer(raw, len);

@@ -59,7 +59,9 @@ enum {
     LX_NOTE_ADDRESSES = 1 << 3,  /* addresses past LX_MAX_ADDRESSES not kept */
     LX_NOTE_BODY_CUT = 1 << 4,   /* body text cut at LX_MAX_BODY_TEXT */
     LX_NOTE_REPLACED = 1 << 5,   /* bytes that could not be decoded became U+FFFD */
-    LX_NOTE_COUNT_ = 6
+    LX_NOTE_PARTS_CUT = 1 << 6,  /* parsed up to LX_MAX_MIME_PARTS_PARSED parts: the rest not read */
+    LX_NOTE_ITEMS_CUT = 1 << 7,  /* parsed up to LX_MAX_HEADER_ITEMS header items: the rest not read */
+    LX_NOTE_COUNT_ = 8
 };
 
 /* A sentence for one LX_NOTE_* bit. */
@@ -89,7 +91,7 @@ typedef struct lx_message {
     bool body_truncated; /* cut at LX_MAX_BODY_TEXT */
     size_t replaced;     /* invalid sequences replaced by U+FFFD, headers and body */
     lx_part *parts;      /* every leaf, in document order */
-    size_t n_parts;
+    size_t n_parts, parts_alloc;
     size_t parts_dropped; /* leaves past LX_MAX_PARTS, counted only */
     /* The address headers (From or the Sender it fell back to, To, Cc, Bcc,
      * Reply-To) that held control characters their addresses lost, each
@@ -119,6 +121,13 @@ const char *lx_message_decode_charset(void);
  * appended to it. */
 lx_status lx_message_parse(lx_message *msg, const char *raw, size_t len, lx_strbuf *why);
 void lx_message_release(lx_message *msg);
+
+/* How much of raw[0..len) (a message, CRLF or LF) lx_message_parse gives
+ * GMime: all of it, or up to the start of the line where GMime would build
+ * more than LX_MAX_MIME_PARTS_PARSED parts or LX_MAX_HEADER_ITEMS header
+ * items (caps.h says why); *notes then gets LX_NOTE_PARTS_CUT or
+ * LX_NOTE_ITEMS_CUT. */
+size_t lx_message_parse_extent(const char *raw, size_t len, unsigned *notes);
 
 /*
  * How much of a message's body text a DKIM signature with l= covers: raw

@@ -14,12 +14,14 @@
 typedef struct slot {
     void *item;
     bool done;
+    size_t weight; /* bytes it holds once done (lx_pool_set_budget) */
 } slot;
 
 struct lx_pool {
     pthread_mutex_t mu;
     pthread_cond_t work; /* a slot waits to be processed, or stop */
     pthread_cond_t done; /* a slot was processed */
+    pthread_cond_t room; /* a slot was taken back: finished items hold less */
     lx_pool_fn fn;
     slot *ring;
     size_t cap;  /* ring capacity, a power of two */
@@ -31,6 +33,8 @@ struct lx_pool {
     pthread_t *threads;
     void *const *wctx;
     void *inline_ctx;
+    size_t budget, held; /* bytes finished items may hold, and hold */
+    size_t (*weight)(void *item);
 };
 
 typedef struct worker_arg {
@@ -52,12 +56,22 @@ static void *worker_main(void *arg)
             pthread_cond_wait(&p->work, &p->mu);
         if (p->next == p->tail)
             break; /* stopping, nothing left */
+        /* Finished items hold too much: wait for the caller to take some
+         * back, unless the next one is the oldest (the caller waits for
+         * it; another worker may already have taken it meanwhile). */
+        if (p->budget && p->held > p->budget && p->next != p->head && !p->stop) {
+            pthread_cond_wait(&p->room, &p->mu);
+            continue;
+        }
         size_t k = p->next++;
         void *item = p->ring[k & (p->cap - 1)].item;
         pthread_mutex_unlock(&p->mu);
         p->fn(ctx, item);
+        size_t w = p->weight ? p->weight(item) : 0;
         pthread_mutex_lock(&p->mu);
         p->ring[k & (p->cap - 1)].done = true;
+        p->ring[k & (p->cap - 1)].weight = w;
+        p->held += w;
         pthread_cond_broadcast(&p->done);
     }
     pthread_mutex_unlock(&p->mu);
@@ -83,6 +97,7 @@ lx_pool *lx_pool_new(unsigned workers, lx_pool_fn fn, void *const *wctx)
     }
     pthread_cond_init(&p->work, NULL);
     pthread_cond_init(&p->done, NULL);
+    pthread_cond_init(&p->room, NULL);
     for (unsigned i = 0; i < workers; i++) {
         worker_arg *a = malloc(sizeof *a);
         if (a) {
@@ -128,6 +143,7 @@ lx_status lx_pool_submit(lx_pool *p, void *item)
     slot *s = &p->ring[p->tail & (p->cap - 1)];
     s->item = item;
     s->done = false;
+    s->weight = 0;
     p->tail++;
     if (!p->n_threads) {
         /* No workers: processed here, now, and handed to no one else. */
@@ -142,6 +158,14 @@ lx_status lx_pool_submit(lx_pool *p, void *item)
     }
     pthread_mutex_unlock(&p->mu);
     return LX_OK;
+}
+
+void lx_pool_set_budget(lx_pool *p, size_t budget, size_t (*weight)(void *item))
+{
+    pthread_mutex_lock(&p->mu);
+    p->budget = budget;
+    p->weight = weight;
+    pthread_mutex_unlock(&p->mu);
 }
 
 size_t lx_pool_outstanding(const lx_pool *p)
@@ -162,7 +186,10 @@ void *lx_pool_take(lx_pool *p)
         pthread_cond_wait(&p->done, &p->mu);
     void *item = s->item;
     s->item = NULL;
+    p->held -= s->weight;
+    s->weight = 0;
     p->head++;
+    pthread_cond_broadcast(&p->room);
     pthread_mutex_unlock(&p->mu);
     return item;
 }
@@ -174,11 +201,13 @@ void lx_pool_free(lx_pool *p)
     pthread_mutex_lock(&p->mu);
     p->stop = true;
     pthread_cond_broadcast(&p->work);
+    pthread_cond_broadcast(&p->room);
     pthread_mutex_unlock(&p->mu);
     for (unsigned i = 0; i < p->n_threads; i++)
         pthread_join(p->threads[i], NULL);
     pthread_cond_destroy(&p->work);
     pthread_cond_destroy(&p->done);
+    pthread_cond_destroy(&p->room);
     pthread_mutex_destroy(&p->mu);
     free(p->threads);
     free(p->ring);

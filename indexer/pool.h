@@ -24,6 +24,14 @@ typedef struct lx_pool lx_pool;
  * NULL when a thread cannot be started. */
 lx_pool *lx_pool_new(unsigned workers, lx_pool_fn fn, void *const *wctx);
 
+/* Bounds what finished items not yet taken back may hold: weight(item)
+ * says how many bytes a processed item holds, and a worker waits before
+ * starting another item while those of the finished items pass budget
+ * (never before the oldest outstanding one, which is what lx_pool_take
+ * waits for). Call before the first submit. Without it, workers never
+ * wait: the caller's window alone bounds them. */
+void lx_pool_set_budget(lx_pool *p, size_t budget, size_t (*weight)(void *item));
+
 /* Queues item (or, without workers, processes it now). Never blocks: the
  * caller bounds what is outstanding with lx_pool_outstanding. */
 lx_status lx_pool_submit(lx_pool *p, void *item);

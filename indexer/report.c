@@ -238,6 +238,11 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
             "total: %zu messages found: %zu indexed, %zu duplicates, %zu already indexed, "
             "%zu skipped; %zu files skipped; %.2f s\n",
             t.found, t.indexed, t.duplicates, t.known, t.skipped, t.files_skipped, seconds);
+    if (r->stopped)
+        fprintf(out,
+                "stopped: %s: %zu messages found were not indexed (skipped: " LX_REPORT_NOT_INDEXED
+                "); the next run indexes them\n",
+                r->stopped, r->not_indexed);
     if (r->jobs > 1)
         fprintf(out, "jobs: %u worker threads parsed the messages, one wrote the index\n", r->jobs);
     else if (r->jobs == 1)
@@ -251,9 +256,9 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
             t.date_from_received, t.no_date);
     fprintf(out,
             "attachments: %zu (nested ones included): %zu with text, %zu truncated, %zu "
-            "skipped, %zu failed; %zu identical to one read earlier",
-            r->att_total, r->att_text, r->att_truncated, r->att_skipped, r->att_failed,
-            r->att_cached);
+            "stopped by a limit, %zu skipped, %zu failed; %zu identical to one read earlier",
+            r->att_total, r->att_text, r->att_truncated, r->att_limited, r->att_skipped,
+            r->att_failed, r->att_cached);
     if (r->att_dropped)
         fprintf(out, "; %zu past the per-message limit, not listed", r->att_dropped);
     fputc('\n', out);

@@ -56,7 +56,8 @@ typedef struct lx_report {
     size_t att_total;             /* attachment files of new documents, nested ones included */
     size_t att_text;              /* of which text was extracted */
     size_t att_truncated;         /* text cut at the limit */
-    size_t att_skipped;           /* not read: a limit, or a type without text */
+    size_t att_limited;           /* a limit stopped it being read whole */
+    size_t att_skipped;           /* not read: a type without text */
     size_t att_failed;            /* damaged, crashed, timed out */
     size_t att_cached;            /* identical to a file extracted earlier in the run */
     size_t att_dropped;           /* past LX_ATTACH_MAX_PER_MESSAGE, not listed */
@@ -65,7 +66,13 @@ typedef struct lx_report {
     size_t files_unchanged;    /* files an earlier run indexed whole, not read again */
     size_t messages_unchanged; /* the messages in them (counted as already indexed) */
     unsigned jobs;             /* --jobs: threads that parsed, 0 when not told */
+    const char *stopped;       /* why the run stopped early (static), NULL when it did not */
+    size_t not_indexed;        /* messages found that the stopped run did not index */
 } lx_report;
+
+/* The reason under which a run that stopped early (a database it cannot
+ * write) counts the messages it found and did not index. */
+#define LX_REPORT_NOT_INDEXED "not indexed: the run stopped before it"
 
 /* Prints the chains line: corroborated and mismatched messages in the whole
  * index, what the pass compared and rewrote, its time. */
@@ -88,8 +95,8 @@ void lx_report_skip(lx_source_stats *s, const char *reason, int file);
  * listed under its source as "noted", not counted as skipped. */
 void lx_report_note(lx_source_stats *s, const char *what);
 
-/* Counts one attachment status line ("truncated", "skipped: ...",
- * "failed: ...") for the summary. */
+/* Counts one attachment status line ("truncated", "limit: ...",
+ * "skipped: ...", "failed: ...") for the summary. */
 void lx_report_attachment(lx_report *r, const char *status);
 
 /* Prints the per-source table, the reasons, and the totals. */

@@ -572,7 +572,8 @@ lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc, c
     for (size_t i = 0; att && i < att->n && !st; i++) {
         st = store_attachment(doc, &rec, &tmp, &att->v[i]);
         with_text += att->v[i].text_len > 0 &&
-                     (att->v[i].status == LX_ATT_OK || att->v[i].status == LX_ATT_TRUNCATED);
+                     (att->v[i].status == LX_ATT_OK || att->v[i].status == LX_ATT_TRUNCATED ||
+                      att->v[i].status == LX_ATT_LIMIT);
     }
     if (!st && att)
         st = store_excerpts(doc, &tmp, att);

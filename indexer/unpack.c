@@ -9,6 +9,11 @@
 
 #include "banned.h"
 
+static bool tree_spent(const lx_unpack_limits *lim)
+{
+    return lim->tree_unpacked && *lim->tree_unpacked > lim->tree_budget;
+}
+
 lx_status lx_unpack_each(const char *data, size_t len, bool raw, const lx_unpack_limits *lim,
                          lx_unpack_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why)
 {
@@ -38,6 +43,12 @@ lx_status lx_unpack_each(const char *data, size_t len, bool raw, const lx_unpack
         budget = lim->ratio_floor;
     struct archive_entry *e;
     for (;;) {
+        /* A nested archive read in the callback may have spent the tree's
+         * budget: nothing more is unpacked. */
+        if (tree_spent(lim)) {
+            *end = LX_UNPACK_TREE;
+            break;
+        }
         int r = archive_read_next_header(a, &e);
         if (r == ARCHIVE_EOF)
             break;
@@ -70,7 +81,7 @@ lx_status lx_unpack_each(const char *data, size_t len, bool raw, const lx_unpack
         }
         lx_strbuf_reset(&member);
         char buf[65536];
-        bool too_big = false, bomb = false, broken = false;
+        bool too_big = false, bomb = false, tree = false, broken = false;
         size_t msize = 0;
         for (;;) {
             la_ssize_t n = archive_read_data(a, buf, sizeof buf);
@@ -82,8 +93,14 @@ lx_status lx_unpack_each(const char *data, size_t len, bool raw, const lx_unpack
             }
             unpacked += (size_t)n;
             msize += (size_t)n;
+            if (lim->tree_unpacked)
+                *lim->tree_unpacked += (size_t)n;
             if (unpacked > budget) {
                 bomb = true;
+                break;
+            }
+            if (tree_spent(lim)) {
+                tree = true;
                 break;
             }
             if (member.len + (size_t)n > lim->max_member_bytes) {
@@ -95,6 +112,10 @@ lx_status lx_unpack_each(const char *data, size_t len, bool raw, const lx_unpack
         }
         if (bomb) {
             *end = LX_UNPACK_RATIO;
+            break;
+        }
+        if (tree) {
+            *end = LX_UNPACK_TREE;
             break;
         }
         if (broken) {

@@ -12,6 +12,12 @@ typedef struct lx_unpack_limits {
     size_t max_members;      /* members past this are not read */
     size_t max_ratio;        /* unpacked bytes per archive byte (0: no check) */
     size_t ratio_floor;      /* unpacked bytes never stopped by the ratio */
+    /* Bytes unpacked so far by every archive of one attachment tree (an
+     * archive and the archives inside it, read through nested calls), and
+     * what they may unpack in all; NULL: no such budget. The count grows
+     * with every member read, identical ones included. */
+    size_t *tree_unpacked;
+    size_t tree_budget;
 } lx_unpack_limits;
 
 /* Called for each regular file in the archive, in archive order: its path
@@ -26,13 +32,15 @@ typedef enum lx_unpack_end {
     LX_UNPACK_MEMBERS,  /* stopped at max_members */
     LX_UNPACK_RATIO,    /* stopped: the archive unpacks past max_ratio (a zip bomb) */
     LX_UNPACK_DAMAGED,  /* not an archive, or damaged: why says how */
+    LX_UNPACK_TREE,     /* stopped: the attachment tree's budget (tree_budget) is spent */
 } lx_unpack_end;
 
 /*
  * Reads the archive data[0..len) (ZIP, TAR, 7z, cpio..., optionally gzip,
  * bzip2 or xz compressed; a compressed single file when raw is true) in
  * memory. *end says how the walk ended; members read before a limit or
- * damage was met have been passed to cb. Returns LX_E_NOMEM only.
+ * damage was met have been passed to cb; a member whose bytes a limit cut
+ * is not passed. Returns LX_E_NOMEM only.
  */
 lx_status lx_unpack_each(const char *data, size_t len, bool raw, const lx_unpack_limits *lim,
                          lx_unpack_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why);

@@ -1154,7 +1154,7 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
     attachment_field(line, "size", size, sizeof size);
     attachment_field(line, "status", status, sizeof status);
     attachment_field(line, "parent", parent, sizeof parent);
-    bool too_big = !*want && strncmp(status, "skipped: larger than ", 21) == 0;
+    bool too_big = !*want && strncmp(status, "limit: larger than ", 19) == 0;
     st = sha ? lx_reverify_read_original(&rec, sha, &canon, &atimes, &first, &rwhy)
              : LX_E_NOT_FOUND;
     if (st) {

@@ -42,13 +42,13 @@ expect_eq "campagne mbox row" "mbox 13 13 0 0 0 0" "$(row mbox/campagne-2016.mbo
 expect_eq "presse mbox row" "mbox 7 6 1 0 0 0" "$(row mbox/presse.mbox)"
 expect_eq "attach row" "dir 15 15 0 0 0 0" "$(row attach)"
 expect_eq "attachments line" \
-    "attachments: 30 (nested ones included): 16 with text, 0 truncated, 3 skipped, 1 failed; 2 identical to one read earlier" \
+    "attachments: 30 (nested ones included): 16 with text, 0 truncated, 2 stopped by a limit, 1 skipped, 1 failed; 2 identical to one read earlier" \
     "$(grep '^attachments:' "$WORK/out")"
 expect_eq "README and the key file are reported, not indexed; damaged and limited attachments too" \
     "leakdex-index: $DATA/README.md: not a mail message (no header block), skipped
 leakdex-index: $DATA/attach/12-corrupt-pdf.eml: attachment 1 \"ostrich.pdf\": failed: PDF: PDF document is damaged
-leakdex-index: $DATA/attach/13-zip-bomb.eml: attachment 1 \"bomb.zip\": skipped: unpacks to more than 100 times its size (a zip bomb?); the rest not read
-leakdex-index: $DATA/attach/14-deep-nesting.eml: attachment 7 \"level6.zip\": skipped: nested deeper than 6 levels
+leakdex-index: $DATA/attach/13-zip-bomb.eml: attachment 1 \"bomb.zip\": limit: unpacks to more than 100 times its size (a zip bomb?); the rest not read
+leakdex-index: $DATA/attach/14-deep-nesting.eml: attachment 7 \"level6.zip\": limit: nested deeper than 6 levels
 leakdex-index: $DATA/dkim-keys.txt: not a mail message (no header block), skipped" \
     "$(cat "$WORK/err")"
 expect_eq "document count" 305 "$(search --count)"

@@ -27,7 +27,7 @@ notmuch/indexing/fake-pdf:2,S: attachment 1 \"fake.pdf\": failed: PDF: PDF docum
 # message/external-body parts) hold text under a type without a reader:
 # read as text, by their content.
 expect_eq "attachments" \
-    "attachments: 108 (nested ones included): 33 with text, 0 truncated, 72 skipped, 2 failed; 32 identical to one read earlier" \
+    "attachments: 108 (nested ones included): 33 with text, 0 truncated, 0 stopped by a limit, 72 skipped, 2 failed; 32 identical to one read earlier" \
     "$(grep '^attachments:' "$WORK/out")"
 
 # The mbox whose body has an unquoted "From time to time" is one message.

@@ -11,15 +11,15 @@ expect_eq "indexing exits 0" 0 $?
 expect_eq "every message indexed" "dir 15 15 0 0 0 0" \
     "$(awk -v p="$DATA/attach" '$NF == p { print $1, $2, $3, $4, $5, $6, $7 }' "$WORK/out")"
 expect_eq "the attachments in the report" \
-    "attachments: 26 (nested ones included): 15 with text, 0 truncated, 3 skipped, 1 failed; 1 identical to one read earlier
+    "attachments: 26 (nested ones included): 15 with text, 0 truncated, 2 stopped by a limit, 1 skipped, 1 failed; 1 identical to one read earlier
           1: failed: PDF: PDF document is damaged
-          1: skipped: unpacks to more than 100 times its size (a zip bomb?); the rest not read
-          1: skipped: nested deeper than 6 levels" \
+          1: limit: unpacks to more than 100 times its size (a zip bomb?); the rest not read
+          1: limit: nested deeper than 6 levels" \
     "$(sed -n '/^attachments:/,/^dkim:/p' "$WORK/out" | grep -v '^dkim:')"
 expect_eq "the damaged PDF and the limits are reported with the path" \
     "leakdex-index: $DATA/attach/12-corrupt-pdf.eml: attachment 1 \"ostrich.pdf\": failed: PDF: PDF document is damaged
-leakdex-index: $DATA/attach/13-zip-bomb.eml: attachment 1 \"bomb.zip\": skipped: unpacks to more than 100 times its size (a zip bomb?); the rest not read
-leakdex-index: $DATA/attach/14-deep-nesting.eml: attachment 7 \"level6.zip\": skipped: nested deeper than 6 levels" \
+leakdex-index: $DATA/attach/13-zip-bomb.eml: attachment 1 \"bomb.zip\": limit: unpacks to more than 100 times its size (a zip bomb?); the rest not read
+leakdex-index: $DATA/attach/14-deep-nesting.eml: attachment 7 \"level6.zip\": limit: nested deeper than 6 levels" \
     "$(cat "$WORK/err")"
 
 # Each document's sentence finds exactly its message.
@@ -223,15 +223,15 @@ expect_status "attachment: an original that changed is refused" 2 \
 status_of() { # the status of attachment N of the only message in --inspect output
     python3 -c 'import json,sys; print(json.load(sys.stdin)["attachment_files"][int(sys.argv[1]) - 1]["status"])' "$1"
 }
-expect_eq "--attach-max-bytes" "skipped: larger than 100 bytes" \
+expect_eq "--attach-max-bytes" "limit: larger than 100 bytes" \
     "$(index --inspect --attach-max-bytes 100 "$DATA/attach/01-pdf.eml" | status_of 1)"
 expect_eq "--attach-max-text" "truncated 10" \
     "$(index --inspect --attach-max-text 10 "$DATA/attach/01-pdf.eml" | python3 -c 'import json,sys; a=json.load(sys.stdin)["attachment_files"][0]; print(a["status"], a["text_bytes"])')"
-expect_eq "--attach-max-depth" "skipped: nested deeper than 2 levels" \
+expect_eq "--attach-max-depth" "limit: nested deeper than 2 levels" \
     "$(index --inspect --attach-max-depth 2 "$DATA/attach/14-deep-nesting.eml" | status_of 3)"
-expect_eq "--attach-max-members" "skipped: members past 1 not read" \
+expect_eq "--attach-max-members" "limit: members past 1 not read" \
     "$(index --inspect --attach-max-members 1 "$DATA/attach/08-zip-docx.eml" | status_of 1)"
-expect_eq "--attach-max-ratio" "skipped: unpacks to more than 2 times its size (a zip bomb?); the rest not read" \
+expect_eq "--attach-max-ratio" "limit: unpacks to more than 2 times its size (a zip bomb?); the rest not read" \
     "$(index --inspect --attach-max-ratio 2 "$DATA/attach/13-zip-bomb.eml" | status_of 1)"
 expect_status "a limit must be a positive number" 2 index --inspect --attach-timeout 0 "$DATA/attach/01-pdf.eml"
 start=$(date +%s)

@@ -79,7 +79,7 @@ PY
 index "$M" >"$WORK/out" 2>"$WORK/err"
 expect_eq "index exits 0" 0 $?
 expect_eq "the attachments in the report: six read as text, three without text" \
-    "attachments: 9 (nested ones included): 6 with text, 0 truncated, 3 skipped, 0 failed; 0 identical to one read earlier" \
+    "attachments: 9 (nested ones included): 6 with text, 0 truncated, 0 stopped by a limit, 3 skipped, 0 failed; 0 identical to one read earlier" \
     "$(sed -n '/^attachments:/,/^dkim:/p' "$WORK/out" | grep -v '^dkim:')"
 expect_eq "a file without text is no warning" "" "$(cat "$WORK/err")"
 

@@ -235,7 +235,7 @@ else
 fi
 
 # --- attachment N of a file not indexed for its size --------------------------
-expect_eq "the statuses" "skipped: larger than 5000 bytes|ok|ok|skipped: larger than 5000 bytes" \
+expect_eq "the statuses" "limit: larger than 5000 bytes|ok|ok|limit: larger than 5000 bytes" \
     "$(search --format json show "$BID" | python3 -c '
 import json, sys
 print("|".join(a["status"] for a in json.load(sys.stdin)["attachments"]))')"
@@ -243,13 +243,13 @@ search attachment "$BID" 1 --out "$WORK/big.out" >"$WORK/out" 2>"$WORK/err"
 expect_eq "size-skipped attachment: exit status, nothing on stderr" "0|" "$?|$(cat "$WORK/err")"
 expect_eq "size-skipped attachment: what it says" \
     "wrote 6000 bytes (big.bin, sha256 $BIGSUM) to $WORK/big.out
-attachment 1 was not indexed because of its size (skipped: larger than 5000 bytes): no SHA-256 of its own was recorded; the original message it comes from has its indexed SHA-256" \
+attachment 1 was not indexed because of its size (limit: larger than 5000 bytes): no SHA-256 of its own was recorded; the original message it comes from has its indexed SHA-256" \
     "$(cat "$WORK/out")"
 expect_eq "size-skipped attachment: the exact bytes" "$BIGSUM" "$(sha256sum <"$WORK/big.out" | cut -d' ' -f1)"
 expect_status "a member past every limit, never unpacked" 2 \
     timeout 120 "$LEAKDEX_SEARCH" attachment "$BID" 4 --out "$WORK/huge.out"
 expect_eq "a member past every limit: what it says" \
-    "leakdex-search: message $BID: attachment 4 was not indexed because of its size (skipped: larger than 5000 bytes), and inside attachment 2 it is not unpacked: write out attachment 2" \
+    "leakdex-search: message $BID: attachment 4 was not indexed because of its size (limit: larger than 5000 bytes), and inside attachment 2 it is not unpacked: write out attachment 2" \
     "$(cat "$WORK/err")"
 [[ ! -e $WORK/huge.out ]] && ok || bad "a file was written for an attachment that was not"
 

@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         break;
     case 3: {
-        lx_unpack_limits lim = {1 << 20, 100, 100, 1 << 20};
+        lx_unpack_limits lim = {1 << 20, 100, 100, 1 << 20, NULL, 0};
         lx_unpack_end end;
         if (lx_unpack_each(in, n, (data[0] & 4) != 0, &lim, on_member, &s, &end, &why) != LX_OK)
             abort();

@@ -1,5 +1,6 @@
 /* test_attach.c - the RTF and TNEF readers, archive limits, the helper sandbox,
- * text told by content. */
+ * text told by content, the text caps of a tree and a message, the unpack
+ * budget of a nested archive, compressed files holding no archive. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +10,9 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+
+#include <archive.h>
+#include <archive_entry.h>
 
 #include "attach.h"
 #include "rtf.h"
@@ -163,7 +167,7 @@ static int count_member(void *ctx, const char *name, const char *data, size_t le
 
 static void test_unpack_not_an_archive(void **state)
 {
-    lx_unpack_limits lim = {1000, 10, 100, 1000};
+    lx_unpack_limits lim = {1000, 10, 100, 1000, NULL, 0};
     lx_unpack_end end;
     size_t n = 0;
     lx_strbuf why;
@@ -239,6 +243,9 @@ static void test_text_by_content(void **state)
     for (int i = 0; i < 10; i++)
         nl += (size_t)snprintf(noisy + nl, sizeof noisy - nl, "%s", "\x01\x02 short line\n");
     static const char utf16[] = "\xff\xfeo\0c\0e\0l\0o\0t\0 \0i\0s\0 \0h\0e\0r\0e\0";
+    char zpad[1024 + 14];
+    memset(zpad, 0, 1024);
+    memcpy(zpad + 1024, "hidden ledger\n", 14);
     const struct {
         const char *type, *label, *data;
         size_t len;
@@ -258,9 +265,12 @@ static void test_text_by_content(void **state)
         {"application/x-unknown", "", noisy, 0, "skipped: no text in other", "other", ""},
         {"application/x-unknown", "UTF-16", utf16, sizeof utf16 - 1, "ok", "text",
          "ocelot is here"},
-        /* A NUL byte: not text. */
+        /* A NUL byte: not text; but zero padding before the text is no
+         * sign of a binary, and is left out. */
         {"application/x-unknown", "", "almost text\0 but not", 21, "skipped: no text in other",
          "other", ""},
+        {"application/octet-stream", "", zpad, sizeof zpad, "ok", "text", "hidden ledger\n"},
+        {"text/plain", "", zpad, sizeof zpad, "ok", "text", "hidden ledger\n"},
         /* Binary bytes: unread under a script's label and under text/plain. */
         {"application/x-sh", "", binary, sizeof binary, "skipped: no text in other", "other", ""},
         {"text/plain", "US-ASCII", binary, sizeof binary,
@@ -319,12 +329,253 @@ static void test_text_by_content(void **state)
     lx_strbuf_release(&why);
 }
 
+/* ---- archives built here, with libarchive's writer ------------------------ */
+
+typedef struct member {
+    const char *name;
+    const char *data;
+    size_t len;
+} member;
+
+/* A ZIP (deflated members) of members, or (zip false) a gzip file of the
+ * first member's bytes alone, into out. */
+static void make_archive(lx_strbuf *out, bool zip, const member *m, size_t n)
+{
+    size_t cap = 16 << 20, used = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    struct archive *a = archive_write_new();
+    if (zip) {
+        archive_write_set_format_zip(a);
+    } else {
+        archive_write_set_format_raw(a);
+        archive_write_add_filter_gzip(a);
+    }
+    archive_write_set_bytes_in_last_block(a, 1);
+    assert_int_equal(archive_write_open_memory(a, buf, cap, &used), ARCHIVE_OK);
+    for (size_t i = 0; i < n; i++) {
+        struct archive_entry *e = archive_entry_new();
+        archive_entry_set_pathname(e, m[i].name);
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        archive_entry_set_size(e, (la_int64_t)m[i].len);
+        assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+        assert_int_equal(archive_write_data(a, m[i].data, m[i].len), (la_ssize_t)m[i].len);
+        archive_entry_free(e);
+    }
+    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+    archive_write_free(a);
+    lx_strbuf_reset(out);
+    lx_strbuf_add(out, buf, used);
+    free(buf);
+}
+
+/* A message of MIME attachments (type, name, bytes). */
+typedef struct attached {
+    const char *type, *name;
+    const lx_strbuf *bytes;
+} attached;
+
+static void extract(const lx_attach_limits *lim, const attached *at, size_t n, lx_attach_list *out)
+{
+    lx_part parts[4];
+    assert_true(n <= 4);
+    memset(parts, 0, sizeof parts);
+    for (size_t i = 0; i < n; i++) {
+        parts[i].role = LX_PART_ATTACHMENT;
+        parts[i].content_type = (char *)at[i].type;
+        parts[i].filename = (char *)at[i].name;
+        parts[i].data = at[i].bytes->buf;
+        parts[i].data_len = parts[i].size = at[i].bytes->len;
+    }
+    lx_message m;
+    memset(&m, 0, sizeof m);
+    m.parts = parts;
+    m.n_parts = n;
+    lx_strbuf why, bytes, name;
+    lx_strbuf_init(&why);
+    lx_strbuf_init(&bytes);
+    lx_strbuf_init(&name);
+    lx_attach_ctx *ctx = lx_attach_ctx_new(lim, NULL, &why);
+    assert_non_null(ctx);
+    lx_attach_list_init(out);
+    assert_int_equal(lx_attach_extract(ctx, &m, out), LX_OK);
+    /* Fetching numbers the files alike, whatever the text caps did. */
+    for (size_t i = 0; i < out->n; i++) {
+        if (!*out->v[i].sha256)
+            continue;
+        lx_strbuf_reset(&bytes);
+        lx_strbuf_reset(&name);
+        assert_int_equal(lx_attach_fetch(ctx, &m, out->v[i].n, &bytes, &name), LX_OK);
+        char hex[LX_SHA256_HEX_LEN + 1];
+        assert_int_equal(lx_sha256_hex(bytes.buf, bytes.len, hex), LX_OK);
+        assert_string_equal(hex, out->v[i].sha256);
+    }
+    lx_strbuf_reset(&bytes);
+    assert_int_equal(lx_attach_fetch(ctx, &m, out->n + 1, &bytes, &name), LX_E_NOT_FOUND);
+    lx_attach_ctx_free(ctx);
+    lx_strbuf_release(&why);
+    lx_strbuf_release(&bytes);
+    lx_strbuf_release(&name);
+}
+
+static void expect_file(const lx_attach_list *l, size_t n, size_t parent, const char *name,
+                        size_t text_len, const char *status)
+{
+    assert_true(n >= 1 && n <= l->n);
+    const lx_attachment *a = &l->v[n - 1];
+    lx_strbuf st;
+    lx_strbuf_init(&st);
+    assert_int_equal(lx_attach_status_line(a, &st), LX_OK);
+    if (a->n != n || a->parent != parent || strcmp(a->name, name) != 0 ||
+        a->text_len != text_len || strcmp(st.buf, status) != 0)
+        fail_msg("file %zu: %zu %s %zu [%s], want %zu %s %zu [%s]", n, a->parent, a->name,
+                 a->text_len, st.buf, parent, name, text_len, status);
+    lx_strbuf_release(&st);
+}
+
+/* The text caps: of one MIME attachment and the files inside it, and of the
+ * whole message; identical files count each time (the second and third
+ * copies come from the cache, and still count); files past a cap are
+ * listed with their hash, their text not read. */
+static void test_text_caps(void **state)
+{
+    (void)state;
+    char text[1000];
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = i % 50 == 49 ? '\n' : "ocelot "[i % 7];
+    member copies[3] = {{"a.txt", text, 1000}, {"b.txt", text, 1000}, {"c.txt", text, 1000}};
+    lx_strbuf zip, plain;
+    lx_strbuf_init(&zip);
+    lx_strbuf_init(&plain);
+    make_archive(&zip, true, copies, 3);
+    lx_strbuf_addstr(&plain, "a plain text attachment\n");
+    lx_attach_limits lim;
+    lx_attach_limits_default(&lim);
+    lim.tree_text = 2500;
+    lim.message_text = 4000;
+    attached at[3] = {{"application/zip", "one.zip", &zip},
+                      {"application/zip", "two.zip", &zip},
+                      {"text/plain", "notes.txt", &plain}};
+    lx_attach_list l;
+    extract(&lim, at, 3, &l);
+    assert_int_equal(l.n, 9);
+    const char *tree = "limit: more than 2500 bytes of text in attachment 1 and the files inside "
+                       "it; the rest not read";
+    const char *msg = "limit: more than 4000 bytes of text in this message's attachments; the "
+                      "rest not read";
+    expect_file(&l, 1, 0, "one.zip", 0, "ok");
+    expect_file(&l, 2, 1, "a.txt", 1000, "ok");
+    expect_file(&l, 3, 1, "b.txt", 1000, "ok");
+    expect_file(&l, 4, 1, "c.txt", 500, tree);
+    expect_file(&l, 5, 0, "two.zip", 0, "ok");
+    expect_file(&l, 6, 5, "a.txt", 1000, "ok");
+    expect_file(&l, 7, 5, "b.txt", 500, msg);
+    expect_file(&l, 8, 5, "c.txt", 0, msg);
+    expect_file(&l, 9, 0, "notes.txt", 0, msg);
+    assert_true(l.v[2].from_cache && l.v[3].from_cache && l.v[5].from_cache);
+    assert_memory_equal(l.v[3].text, text, 500);
+    lx_attach_list_release(&l);
+    lx_strbuf_release(&zip);
+    lx_strbuf_release(&plain);
+}
+
+/* A nested bomb in miniature: zips of 4 zips of 4 zips of 4 texts of 256
+ * KiB. Each archive stays under the ratio (its members unpack to at most
+ * its floor, 1 MiB), the tree does not: the unpacking stops once the tree
+ * passes 1 MiB, and the archive being read and every container above it
+ * say so. */
+static void test_nested_budget(void **state)
+{
+    (void)state;
+    size_t leaf_len = 256 << 10;
+    char *leaf = malloc(leaf_len);
+    assert_non_null(leaf);
+    for (size_t i = 0; i < leaf_len; i++)
+        leaf[i] = i % 60 == 59 ? '\n' : "budget "[i % 7];
+    lx_strbuf level[3];
+    member m[4];
+    char names[4][16];
+    for (int k = 0; k < 3; k++)
+        lx_strbuf_init(&level[k]);
+    for (int i = 0; i < 4; i++) {
+        snprintf(names[i], sizeof names[i], "leaf%d.txt", i);
+        m[i] = (member){names[i], leaf, leaf_len};
+    }
+    make_archive(&level[0], true, m, 4);
+    for (int k = 1; k < 3; k++) {
+        for (int i = 0; i < 4; i++) {
+            snprintf(names[i], sizeof names[i], "l%d-%d.zip", k - 1, i);
+            m[i] = (member){names[i], level[k - 1].buf, level[k - 1].len};
+        }
+        make_archive(&level[k], true, m, 4);
+    }
+    lx_attach_limits lim;
+    lx_attach_limits_default(&lim);
+    attached at[1] = {{"application/zip", "bomb.zip", &level[2]}};
+    lx_attach_list l;
+    extract(&lim, at, 1, &l);
+    const char *why = "limit: the archives in attachment 1 unpack to more than 100 times its size "
+                      "(a zip bomb?); the rest not read";
+    /* bomb.zip, l1-0.zip, l0-0.zip, then three of its four texts: the
+     * fourth takes the tree past 1 MiB. */
+    assert_int_equal(l.n, 6);
+    expect_file(&l, 1, 0, "bomb.zip", 0, why);
+    expect_file(&l, 2, 1, "l1-0.zip", 0, why);
+    expect_file(&l, 3, 2, "l0-0.zip", 0, why);
+    for (size_t n = 4; n <= 6; n++)
+        expect_file(&l, n, 3, l.v[n - 1].name, leaf_len, "ok");
+    lx_attach_list_release(&l);
+    for (int k = 0; k < 3; k++)
+        lx_strbuf_release(&level[k]);
+    free(leaf);
+}
+
+/* A gzip file holding no archive is the one file it holds: even when its
+ * first 1,024 bytes are zeros, which the TAR reader takes for an empty
+ * archive; and a compressed file of zeros is stopped by the ratio. */
+static void test_gzip_of_one_file(void **state)
+{
+    (void)state;
+    char zpad[1024 + 24];
+    memset(zpad, 0, 1024);
+    memcpy(zpad + 1024, "the offshore account is\n", 24);
+    size_t zlen = 16 << 20;
+    char *zeros = calloc(1, zlen);
+    assert_non_null(zeros);
+    member one = {"x", zpad, sizeof zpad}, nothing = {"x", zeros, zlen};
+    lx_strbuf gz, bomb;
+    lx_strbuf_init(&gz);
+    lx_strbuf_init(&bomb);
+    make_archive(&gz, false, &one, 1);
+    make_archive(&bomb, false, &nothing, 1);
+    lx_attach_limits lim;
+    lx_attach_limits_default(&lim);
+    attached at[2] = {{"application/gzip", "ledger.txt.gz", &gz},
+                      {"application/octet-stream", "zeros.bin.gz", &bomb}};
+    lx_attach_list l;
+    extract(&lim, at, 2, &l);
+    assert_int_equal(l.n, 3);
+    expect_file(&l, 1, 0, "ledger.txt.gz", 0, "ok");
+    expect_file(&l, 2, 1, "ledger.txt", 23 + 1, "ok");
+    assert_string_equal(l.v[1].text, "the offshore account is\n");
+    assert_string_equal(l.v[1].filetype, "text");
+    expect_file(&l, 3, 0, "zeros.bin.gz", 0,
+                "limit: unpacks to more than 100 times its size (a zip bomb?); the rest not read");
+    lx_attach_list_release(&l);
+    lx_strbuf_release(&gz);
+    lx_strbuf_release(&bomb);
+    free(zeros);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rtf_table), cmocka_unit_test(test_rtf_deep_and_long),
         cmocka_unit_test(test_tnef),      cmocka_unit_test(test_unpack_not_an_archive),
         cmocka_unit_test(test_sandbox),   cmocka_unit_test(test_text_by_content),
+        cmocka_unit_test(test_text_caps), cmocka_unit_test(test_nested_budget),
+        cmocka_unit_test(test_gzip_of_one_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

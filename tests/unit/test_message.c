@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "caps.h"
 #include "htmltext.h"
 #include "message.h"
 #include "utf8.h"
@@ -390,6 +391,95 @@ static void test_arbitrary_messages(void **state)
     }
 }
 
+/* The line scan that bounds what GMime is given: parts are lines starting
+ * with "--" and not ending with it; header items the fields, ';' and ','
+ * of header blocks, an attached message's and a digest's included. Exact
+ * at both sides of each cap; what is cut is not parsed, what comes before
+ * is. */
+static void add_parts(lx_strbuf *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        lx_strbuf_addstr(m, "--P\n\n");
+}
+
+static void test_parse_extent(void **state)
+{
+    const char *head = "From: a@b.example\nSubject: parts\nMIME-Version: 1.0\n"
+                       "Content-Type: multipart/mixed; boundary=\"P\"\n\n"
+                       "--P\nContent-Type: text/plain\n\nfirst part text\n";
+    lx_strbuf m;
+    lx_strbuf_init(&m);
+    lx_strbuf_addstr(&m, head);
+    add_parts(&m, LX_MAX_MIME_PARTS_PARSED - 1);
+    lx_strbuf_addstr(&m, "--P--\n");
+    unsigned notes = 0;
+    assert_int_equal(lx_message_parse_extent(m.buf, m.len, &notes), m.len);
+    assert_int_equal(notes, 0);
+    /* One part more: cut where it starts, the closing line with it. */
+    lx_strbuf_setlen(&m, m.len - 6);
+    size_t at = m.len;
+    lx_strbuf_addstr(&m, "--P\n\nnever read\n--P--\n");
+    assert_int_equal(lx_message_parse_extent(m.buf, m.len, &notes), at);
+    assert_int_equal(notes, LX_NOTE_PARTS_CUT);
+    lx_message msg;
+    assert_int_equal(lx_message_parse(&msg, m.buf, m.len, NULL), LX_OK);
+    assert_true(msg.notes & LX_NOTE_PARTS_CUT);
+    assert_true(msg.notes & LX_NOTE_MANY_PARTS);
+    assert_int_equal(msg.n_parts, LX_MAX_PARTS);
+    assert_int_equal(msg.n_parts + msg.parts_dropped, LX_MAX_MIME_PARTS_PARSED);
+    assert_int_equal(strncmp(msg.body, "first part text\n", 16), 0);
+    assert_null(strstr(msg.body, "never read"));
+    lx_message_release(&msg);
+
+    /* Closing lines and "--" lines that end with "--" are no parts. */
+    lx_strbuf_reset(&m);
+    lx_strbuf_addstr(&m, head);
+    for (size_t i = 0; i < LX_MAX_MIME_PARTS_PARSED + 10; i++)
+        lx_strbuf_addstr(&m, "--P--\n-- signature --\n");
+    notes = 0;
+    assert_int_equal(lx_message_parse_extent(m.buf, m.len, &notes), m.len);
+    assert_int_equal(notes, 0);
+
+    /* Header items: one field and its ',' and ';' each. */
+    lx_strbuf_reset(&m);
+    lx_strbuf_addstr(&m, "From: a@b.example\nTo: c@d.example, e@f.example\n"); /* 3 items */
+    for (size_t i = 3; i < LX_MAX_HEADER_ITEMS; i++)
+        lx_strbuf_addstr(&m, "X: y\n");
+    lx_strbuf_addstr(&m, "\nbody\n");
+    notes = 0;
+    assert_int_equal(lx_message_parse_extent(m.buf, m.len, &notes), m.len);
+    assert_int_equal(notes, 0);
+    at = m.len - 6;
+    lx_strbuf_setlen(&m, at);
+    lx_strbuf_addstr(&m, "Y: z\n\nbody\n");
+    assert_int_equal(lx_message_parse_extent(m.buf, m.len, &notes), at);
+    assert_int_equal(notes, LX_NOTE_ITEMS_CUT);
+
+    /* Body lines are no header items; an attached message's header lines
+     * are, and so are those of a digest's untyped parts. */
+    const char *kinds[] = {"text/plain", "message/rfc822", "multipart/digest"};
+    for (size_t k = 0; k < 3; k++) {
+        lx_strbuf_reset(&m);
+        lx_strbuf_addf(&m,
+                       "From: a@b.example\nContent-Type: multipart/mixed; boundary=\"P\"\n\n"
+                       "--P\nContent-Type: %s; boundary=\"D\"\n\n%s",
+                       kinds[k], k == 2 ? "--D\n\n" : "");
+        for (size_t i = 0; i < LX_MAX_HEADER_ITEMS; i++)
+            lx_strbuf_addstr(&m, "X: y\n");
+        lx_strbuf_addstr(&m, "\ntext\n--P--\n");
+        notes = 0;
+        size_t got = lx_message_parse_extent(m.buf, m.len, &notes);
+        if (k == 0) {
+            assert_int_equal(got, m.len);
+            assert_int_equal(notes, 0);
+        } else {
+            assert_true(got < m.len);
+            assert_int_equal(notes, LX_NOTE_ITEMS_CUT);
+        }
+    }
+    lx_strbuf_release(&m);
+}
+
 static int setup(void **state)
 {
     lx_message_library_init();
@@ -410,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_htmltext),       cmocka_unit_test(test_arbitrary_messages),
         cmocka_unit_test(test_decode_charset), cmocka_unit_test(test_raw_filename),
         cmocka_unit_test(test_references),     cmocka_unit_test(test_address_controls),
+        cmocka_unit_test(test_parse_extent),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,10 +1,12 @@
 /* test_pool.c - the indexer's worker pool: every item processed once, by
  * some worker, and handed back in the order submitted, with and without
  * worker threads; and the long-lived extraction helper's client side
- * against a scripted helper that answers, fails, crashes and hangs. */
+ * against a scripted helper that answers, fails, crashes and hangs; and the
+ * budget that stops workers from running ahead of a slow oldest item. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +108,67 @@ static void test_pool_free_with_nothing(void **state)
     assert_non_null(p);
     lx_pool_free(p);
     assert_true(lx_pool_default_workers() >= 1);
+}
+
+/* A budget: while the oldest item is slow, the workers stop starting new
+ * items once the finished ones hold more than the budget. Each item holds
+ * 100 bytes; the budget is 250. The first item waits until the other 39
+ * have all started, or a second has passed: with the budget, the others
+ * stop after a few; without it, all 39 run meanwhile and the finished
+ * ones seen by a starting item grow far past the bound. */
+static atomic_uint b_started, b_finished, b_taken, b_max_held;
+
+static void budget_process(void *wctx, void *p)
+{
+    (void)wctx;
+    item *it = p;
+    if (it->seq == 0) {
+        time_t t0 = time(NULL);
+        while (atomic_load(&b_started) < 39 && time(NULL) - t0 < 2)
+            usleep(1000);
+    } else {
+        atomic_fetch_add(&b_started, 1);
+        unsigned held = atomic_load(&b_finished) - atomic_load(&b_taken);
+        unsigned m = atomic_load(&b_max_held);
+        while (held > m && !atomic_compare_exchange_weak(&b_max_held, &m, held))
+            ;
+    }
+    it->times++;
+    atomic_fetch_add(&b_finished, 1);
+}
+
+static size_t budget_weight(void *p)
+{
+    (void)p;
+    return 100;
+}
+
+static void test_pool_budget(void **state)
+{
+    (void)state;
+    unsigned ids[4] = {0, 1, 2, 3};
+    void *ctx[4] = {&ids[0], &ids[1], &ids[2], &ids[3]};
+    lx_pool *p = lx_pool_new(4, budget_process, ctx);
+    assert_non_null(p);
+    lx_pool_set_budget(p, 250, budget_weight);
+    item items[40];
+    memset(items, 0, sizeof items);
+    for (unsigned i = 0; i < 40; i++) {
+        items[i].seq = i;
+        assert_int_equal(lx_pool_submit(p, &items[i]), LX_OK);
+    }
+    for (unsigned i = 0; i < 40; i++) {
+        item *back = lx_pool_take(p);
+        assert_non_null(back);
+        assert_int_equal(back->seq, i);
+        assert_int_equal(back->times, 1);
+        atomic_fetch_add(&b_taken, 1);
+    }
+    assert_null(lx_pool_take(p));
+    /* Three finished items (over 250 bytes) stop the workers; the three
+     * other workers may each have finished one more, just before. */
+    assert_true(atomic_load(&b_max_held) <= 3 + 3);
+    lx_pool_free(p);
 }
 
 /* ------------------------------------------------------- the helper client */
@@ -223,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_pool_inline),
         cmocka_unit_test(test_pool_threads_in_order),
         cmocka_unit_test(test_pool_free_with_nothing),
+        cmocka_unit_test(test_pool_budget),
         cmocka_unit_test_setup_teardown(test_helper_answers_and_fails, make_script,
                                         remove_script),
         cmocka_unit_test_setup_teardown(test_helper_crash_and_timeout, make_script,
