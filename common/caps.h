@@ -195,10 +195,12 @@
  * their number: a* over 200,000 words took 98 s. */
 #define LX_MAX_WILDCARD_TERMS 10000
 
-/* Seconds one query may run (the search, count or scan of the index, not
- * the printing); leakdex-search then stops with a one-line message and exit
- * status 2 (--query-timeout changes it). The limits above keep the queries
- * that cost the most far under it; this is for what they cannot foresee. */
+/* Seconds of processor time one query may use (the search, count or scan
+ * of the index, not the printing); leakdex-search then stops with a
+ * one-line message and exit status 2 (--query-timeout changes it). The
+ * limits above keep the queries that cost the most far under it; this is
+ * for what they cannot foresee. Processor time, so that a busy machine
+ * never stops a cheap query. */
 #define LX_QUERY_SECONDS 10
 
 /* ---- attachments (defaults; each is also an indexer option) ---------------- */

@@ -189,11 +189,13 @@ static int db_fail(const lx_db *db, lx_status st, const char *where)
 }
 
 /* The query clock. Xapian cannot stop a match once it has started, so a
- * query that runs past its time (--query-timeout, LX_QUERY_SECONDS) stops
- * the process: the signal handler writes the line prepared when the clock
- * started, removes the temporary file being written (clock_unlink), and
- * exits with the error status. Only the index's work is timed, never the
- * printing (a pager may hold the output as long as it likes). */
+ * query that uses more than its processor time (--query-timeout,
+ * LX_QUERY_SECONDS) stops the process: the signal handler writes the line
+ * prepared when the clock started, removes the temporary file being
+ * written (clock_unlink), and exits with the error status. Processor time,
+ * not time on the wall: a busy machine must not stop a query that costs
+ * little. Only the index's work is timed, never the printing (a pager may
+ * hold the output as long as it likes). */
 static char clock_line[512];
 static size_t clock_len;
 static const char *volatile clock_unlink;
@@ -214,8 +216,8 @@ static void clock_start(const options *o, const char *where)
 {
     double secs = o->query_seconds > 0 ? o->query_seconds : LX_QUERY_SECONDS;
     int n = snprintf(clock_line, sizeof clock_line,
-                     "leakdex-search: %sthe query ran for more than %g s (LX_QUERY_SECONDS; "
-                     "--query-timeout): stopped\n",
+                     "leakdex-search: %sthe query used more than %g s of processor time "
+                     "(LX_QUERY_SECONDS; --query-timeout): stopped\n",
                      where, secs);
     clock_len = n < 0 ? 0 : (size_t)n < sizeof clock_line ? (size_t)n : sizeof clock_line - 1;
     fflush(stdout);
@@ -223,21 +225,21 @@ static void clock_start(const options *o, const char *where)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = clock_expired;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGALRM, &sa, NULL);
+    sigaction(SIGPROF, &sa, NULL);
     struct itimerval t;
     memset(&t, 0, sizeof t);
     t.it_value.tv_sec = (time_t)secs;
     t.it_value.tv_usec = (suseconds_t)((secs - (double)(time_t)secs) * 1e6);
     if (!t.it_value.tv_sec && !t.it_value.tv_usec)
         t.it_value.tv_usec = 1;
-    setitimer(ITIMER_REAL, &t, NULL);
+    setitimer(ITIMER_PROF, &t, NULL);
 }
 
 static void clock_stop(void)
 {
     struct itimerval off;
     memset(&off, 0, sizeof off);
-    setitimer(ITIMER_REAL, &off, NULL);
+    setitimer(ITIMER_PROF, &off, NULL);
 }
 
 static void usage(FILE *out)
@@ -257,8 +259,8 @@ static void usage(FILE *out)
           "                       --db several times to search several indexes as one\n"
           "  --allow-partial      when a database cannot be reached: warn, search the rest\n"
           "  --remote-timeout S   seconds to wait for a remote database (default 10)\n"
-          "  --query-timeout S    seconds one query may run before it is stopped (default 10;\n"
-          "                       0.01 to 3600)\n"
+          "  --query-timeout S    seconds of processor time one query may use before it is\n"
+          "                       stopped (default 10; 0.01 to 3600)\n"
           "  --from ADDR          only mail sent by this exact address (repeatable: any of them);\n"
           "                       a NAME without @ is from:\"NAME\" (the sender's name's words)\n"
           "  --after DATE         only mail dated DATE or later (YYYY, YYYY-MM, YYYY-MM-DD)\n"
