@@ -312,6 +312,7 @@ static void help_query(FILE *out)
           "  word1 word2          both words (AND is implied)\n"
           "  \"a phrase\"           the words next to each other, in order\n"
           "  a OR b, a AND NOT b, -word, +word, (a OR b) c, prefix*\n"
+          "  -word, NOT word      alone: every message without the word\n"
           "\nFields:\n",
           out);
     for (int i = 0; i < LX_F_COUNT_; i++) {
