@@ -123,9 +123,10 @@ lx_status classify_current(bool read_only, std::string *msg)
             st = LX_E_DB_MODIFIED;
             throw;
         } catch (const Xapian::DatabaseError &e) {
-            st = !read_only ? LX_E_DB_WRITE
-                 : std::strcmp(e.get_type(), "DatabaseError") == 0 ? LX_E_DB_CORRUPT
-                                                                   : LX_E_XAPIAN;
+            if (!read_only)
+                st = LX_E_DB_WRITE;
+            else if (std::strcmp(e.get_type(), "DatabaseError") == 0)
+                st = LX_E_DB_CORRUPT;
             throw;
         } catch (const Xapian::QueryParserError &e) {
             st = LX_E_QUERY;
@@ -1336,8 +1337,9 @@ class Opener
                 if (prog.empty())
                     throw OpenFailure{LX_E_DB_OPEN, "no program in " + where};
                 db->remote = true;
-                add_part("remote :" + cmd, where,
-                         [&] { return Xapian::Remote::open(prog, args, timeout); }, "");
+                add_part(
+                    "remote :" + cmd, where,
+                    [&] { return Xapian::Remote::open(prog, args, timeout); }, "");
             } else if ((type == "remote" || type == "tcp") && !rest.empty()) {
                 std::string host, port_s;
                 if (type == "tcp") {
@@ -1356,8 +1358,9 @@ class Opener
                     throw OpenFailure{LX_E_DB_OPEN, "bad host or port in '" + l + "' (" + where +
                                                         "; write remote HOST:PORT)"};
                 db->remote = true;
-                add_part("remote " + host + ":" + std::to_string(port), where,
-                         [&] { return Xapian::Remote::open(host, port, timeout, timeout); }, "");
+                add_part(
+                    "remote " + host + ":" + std::to_string(port), where,
+                    [&] { return Xapian::Remote::open(host, port, timeout, timeout); }, "");
             } else {
                 throw OpenFailure{LX_E_DB_OPEN, "cannot read '" + l + "' (" + where +
                                                     "; lines are auto PATH, remote HOST:PORT, "
@@ -1408,8 +1411,9 @@ class Opener
                        "--db NEWDIR SOURCE...";
             return unreachable(part, LX_E_DB_OPEN, msg);
         }
-        add_part(path, where, [&] { return Xapian::Database(path); },
-                 S_ISDIR(sb.st_mode) ? path : std::string());
+        add_part(
+            path, where, [&] { return Xapian::Database(path); },
+            S_ISDIR(sb.st_mode) ? path : std::string());
     }
 
     // After every database: which combinations may hold a message twice,
@@ -2103,8 +2107,8 @@ void wildcard_patterns(const Xapian::Query &q, std::vector<std::string> &out)
 {
     if (q.get_type() == Xapian::Query::OP_WILDCARD) {
         const std::string d = q.get_description(), head = "Query(WILDCARD ";
-        size_t sp = d.compare(0, head.size(), head) == 0 ? d.find(' ', head.size())
-                                                         : std::string::npos;
+        size_t sp =
+            d.compare(0, head.size(), head) == 0 ? d.find(' ', head.size()) : std::string::npos;
         if (sp != std::string::npos && d.back() == ')')
             out.push_back(d.substr(sp + 1, d.size() - sp - 2));
         return;
@@ -2124,7 +2128,8 @@ void check_wildcards(lx_db *db, const Xapian::Query &q)
     wildcard_patterns(q, patterns);
     std::sort(patterns.begin(), patterns.end());
     patterns.erase(std::unique(patterns.begin(), patterns.end()), patterns.end());
-    const size_t bound = db->remote ? LX_MAX_WILDCARD_TERMS + 1 : 100 * (size_t)LX_MAX_WILDCARD_TERMS;
+    const size_t bound =
+        db->remote ? LX_MAX_WILDCARD_TERMS + 1 : 100 * (size_t)LX_MAX_WILDCARD_TERMS;
     size_t total = 0;
     std::vector<std::string> words;
     for (const std::string &p : patterns) {
@@ -2134,7 +2139,8 @@ void check_wildcards(lx_db *db, const Xapian::Query &q)
             n++;
         total += n;
         // The word as typed: the pattern without its field's prefix.
-        std::string word = p.substr(std::min(p.size(), p.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))) + "*";
+        std::string word =
+            p.substr(std::min(p.size(), p.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))) + "*";
         if (n && std::find(words.begin(), words.end(), word) == words.end())
             words.push_back(word);
         if (total >= bound)
@@ -2149,9 +2155,9 @@ void check_wildcards(lx_db *db, const Xapian::Query &q)
         named += ", ...";
     throw LimitError{std::string(words.size() == 1 ? "the wildcard " : "the wildcards ") + named +
                      " stand" + (words.size() == 1 ? "s" : "") + " for " +
-                     (total >= bound ? "more than " : "") + grouped(total) +
-                     " terms of the index" + (words.size() == 1 ? "" : " together") +
-                     ", more than the " + grouped(LX_MAX_WILDCARD_TERMS) +
+                     (total >= bound ? "more than " : "") + grouped(total) + " terms of the index" +
+                     (words.size() == 1 ? "" : " together") + ", more than the " +
+                     grouped(LX_MAX_WILDCARD_TERMS) +
                      " a query may expand to (LX_MAX_WILDCARD_TERMS): give more letters"};
 }
 

@@ -41,8 +41,8 @@ enum { EXIT_HITS = 0, EXIT_NO_HITS = 1, EXIT_ERROR = 2 };
 typedef struct options {
     const char *dbs[MAX_DB]; /* every --db: directories or stub files */
     size_t n_db;
-    bool allow_partial;  /* --allow-partial */
-    unsigned timeout_ms; /* --remote-timeout */
+    bool allow_partial;   /* --allow-partial */
+    unsigned timeout_ms;  /* --remote-timeout */
     double query_seconds; /* --query-timeout (0 until read: LX_QUERY_SECONDS) */
     const char *from[MAX_FROM];
     size_t n_from;

@@ -400,9 +400,12 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_missing_database),      cmocka_unit_test(test_not_a_database),
-        cmocka_unit_test(test_write_search_and_lock), cmocka_unit_test(test_schema_version_refused),
-        cmocka_unit_test(test_scan_values),           cmocka_unit_test(test_match_rarest),
+        cmocka_unit_test(test_missing_database),
+        cmocka_unit_test(test_not_a_database),
+        cmocka_unit_test(test_write_search_and_lock),
+        cmocka_unit_test(test_schema_version_refused),
+        cmocka_unit_test(test_scan_values),
+        cmocka_unit_test(test_match_rarest),
         cmocka_unit_test(test_damaged),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
