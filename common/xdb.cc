@@ -707,7 +707,7 @@ Xapian::Query parse_text(Xapian::Database &db, const std::string &text, const ch
     Xapian::Query q;
     if (!as_written(text, q) && !as_written(with_everything(text), q))
         throw Xapian::QueryParserError("cannot read its operators as written (is a word missing "
-                                       "beside NEAR, ADJ, AND, OR, XOR or NOT?)");
+                                       "beside NEAR or ADJ, or written right before '('?)");
     return q;
 }
 

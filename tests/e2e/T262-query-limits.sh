@@ -152,17 +152,23 @@ $(row 'NOT budget' $((N - 7)))
 $(row '-budget -from:alice' $((N - $(count_words "$(shas budget OR from:alice)"))))" \
     "$(cat "$WORK/batch.out")"
 expect_eq "batch: Xapian's re-reading refused, with the line's number" \
-    "leakdex-search: $WORK/neg.txt:5: malformed query: cannot read its operators as written (is a word missing beside NEAR, ADJ, AND, OR, XOR or NOT?)" \
+    "leakdex-search: $WORK/neg.txt:5: malformed query: cannot read its operators as written (is a word missing beside NEAR or ADJ, or written right before '('?)" \
     "$(cat "$WORK/batch.err")"
 
 # --- Xapian's silent re-reading: refused, never answered -----------------
-FALLBACK="leakdex-search: malformed query: cannot read its operators as written (is a word missing beside NEAR, ADJ, AND, OR, XOR or NOT?)"
-for q in 'budget NEAR' 'NEAR' 'budget ADJ' 'zeppelin OR orchidée NEAR'; do
+FALLBACK="leakdex-search: malformed query: cannot read its operators as written (is a word missing beside NEAR or ADJ, or written right before '('?)"
+for q in 'budget NEAR' 'NEAR' 'budget ADJ' 'zeppelin OR orchidée NEAR' 'budget(2017)' \
+    'budget(zeppelin OR orchidée)'; do
     expect_status "'$q': refused" 2 search "$q"
     expect_eq "'$q': its message" "$FALLBACK" "$(cat "$WORK/err")"
     expect_status "'$q': senders refuse it too" 2 search senders "$q"
     expect_eq "'$q': senders' message" "$FALLBACK" "$(cat "$WORK/err")"
 done
+expect_eq "with a space before '(': read as written" \
+    "$(union "$(shas budget prévisionnel)" "$(shas budget communication)")" \
+    "$(shas 'budget (prévisionnel OR communication)')"
+expect_eq "... three messages" 3 "$(count_words "$(shas 'budget (prévisionnel OR communication)')")"
+expect_status "budget(prévisionnel OR communication): refused" 2 search 'budget(prévisionnel OR communication)'
 expect_status "an OR side made of a negation: Xapian's own message" 2 search 'lyon OR -budget'
 expect_eq "its message" "leakdex-search: malformed query: Syntax: <expression> OR <expression>" "$(cat "$WORK/err")"
 

@@ -150,7 +150,9 @@ static void test_write_search_and_lock(void **state)
     bad.text = "budget NEAR";
     assert_int_equal(lx_db_search(r, &bad, &res), LX_E_QUERY);
     assert_string_equal(lx_db_error(r), "cannot read its operators as written (is a word missing "
-                                        "beside NEAR, ADJ, AND, OR, XOR or NOT?)");
+                                        "beside NEAR or ADJ, or written right before '('?)");
+    bad.text = "budget(lyon OR press)";
+    assert_int_equal(lx_db_search(r, &bad, &res), LX_E_QUERY);
 
     /* A read-only handle refuses writes instead of throwing. */
     assert_int_equal(lx_db_set_data(r, 1, "x", 1), LX_E_INVALID);
