@@ -215,6 +215,30 @@
 /* Occurrences of one 4-word sequence tried when aligning: repeated
  * boilerplate must not make alignment quadratic. */
 #define LX_CHAIN_MAX_TRIES 32
+/* ---- queries ------------------------------------------------------------ */
+
+/* Bytes of one query and its words (what spaces and parentheses separate,
+ * operators included), checked before Xapian's parser sees it. A reporter's
+ * longest queries, a list of names joined by OR, are a few hundred words;
+ * Xapian's cost grows faster than the query's length (a 10,000-word OR
+ * took 45 s), so a generated query of thousands of words is refused. */
+#define LX_MAX_QUERY_BYTES ((size_t)16 << 10)
+#define LX_MAX_QUERY_WORDS 1000
+
+/* Index terms the wildcards of one query may expand to, together (budg*
+ * stands for every word that starts with budg, in each field free words
+ * search). Xapian joins them in one OR whose cost grows with the square of
+ * their number: a* over 200,000 words took 98 s. */
+#define LX_MAX_WILDCARD_TERMS 10000
+
+/* Seconds of processor time one query may use (the search, count or scan
+ * of the index, not the printing); leakdex-search then stops with a
+ * one-line message and exit status 2 (--query-timeout changes it). The
+ * limits above keep the queries that cost the most far under it; this is
+ * for what they cannot foresee. Processor time, so that a busy machine
+ * never stops a cheap query. */
+#define LX_QUERY_SECONDS 10
+
 /* ---- attachments (defaults; each is also an indexer option) ---------------- */
 
 /* Bytes of one attachment (or archive member) examined: larger ones are

@@ -1,7 +1,9 @@
 /* main.c - leakdex-search: ask the index, show a message. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <time.h>
 #include <stdarg.h>
@@ -41,8 +43,9 @@ enum { EXIT_HITS = 0, EXIT_NO_HITS = 1, EXIT_ERROR = 2 };
 typedef struct options {
     const char *dbs[MAX_DB]; /* every --db: directories or stub files */
     size_t n_db;
-    bool allow_partial;  /* --allow-partial */
-    unsigned timeout_ms; /* --remote-timeout */
+    bool allow_partial;   /* --allow-partial */
+    unsigned timeout_ms;  /* --remote-timeout */
+    double query_seconds; /* --query-timeout (0 until read: LX_QUERY_SECONDS) */
     const char *from[MAX_FROM];
     size_t n_from;
     const char *to[MAX_FROM];
@@ -92,7 +95,8 @@ enum {
     O_OUT,
     O_ALLOW_PARTIAL,
     O_REMOTE_TIMEOUT,
-    O_TZ
+    O_TZ,
+    O_QUERY_TIMEOUT
 };
 
 static const struct option longopts[] = {
@@ -120,6 +124,7 @@ static const struct option longopts[] = {
     {"allow-partial", no_argument, NULL, O_ALLOW_PARTIAL},
     {"remote-timeout", required_argument, NULL, O_REMOTE_TIMEOUT},
     {"tz", required_argument, NULL, O_TZ},
+    {"query-timeout", required_argument, NULL, O_QUERY_TIMEOUT},
     {NULL, 0, NULL, 0}};
 
 typedef int (*command_fn)(const options *o, lx_db *db, int argc, char **argv);
@@ -170,6 +175,73 @@ static int fail(const char *fmt, ...)
     return EXIT_ERROR;
 }
 
+/* Prints a failed call on the index in one line and returns the error exit
+ * status: the status and the handle's message; a damaged index or a limit
+ * says all in its message ("index damaged (...): run xapian-check DB").
+ * where prefixes it ("FILE:LINE: " in batch). */
+static int db_fail(const lx_db *db, lx_status st, const char *where)
+{
+    if (st == LX_E_DB_CORRUPT || st == LX_E_LIMIT)
+        return fail("%s%s", where, lx_db_error(db));
+    if (st == LX_E_QUERY)
+        return fail("%smalformed query: %s", where, lx_db_error(db));
+    return fail("%s%s: %s", where, lx_status_str(st), lx_db_error(db));
+}
+
+/* The query clock. Xapian cannot stop a match once it has started, so a
+ * query that uses more than its processor time (--query-timeout,
+ * LX_QUERY_SECONDS) stops the process: the signal handler writes the line
+ * prepared when the clock started, removes the temporary file being
+ * written (clock_unlink), and exits with the error status. Processor time,
+ * not time on the wall: a busy machine must not stop a query that costs
+ * little. Only the index's work is timed, never the printing (a pager may
+ * hold the output as long as it likes). */
+static char clock_line[512];
+static size_t clock_len;
+static const char *volatile clock_unlink;
+
+static void clock_expired(int sig)
+{
+    (void)sig;
+    if (clock_unlink)
+        unlink(clock_unlink);
+    ssize_t w = write(STDERR_FILENO, clock_line, clock_len);
+    (void)w;
+    _exit(EXIT_ERROR);
+}
+
+/* Starts the clock for one query; where prefixes its line ("" or
+ * "FILE:LINE: "). What was printed before is flushed, so that it stays. */
+static void clock_start(const options *o, const char *where)
+{
+    double secs = o->query_seconds > 0 ? o->query_seconds : LX_QUERY_SECONDS;
+    int n = snprintf(clock_line, sizeof clock_line,
+                     "leakdex-search: %sthe query used more than %g s of processor time "
+                     "(LX_QUERY_SECONDS; --query-timeout): stopped\n",
+                     where, secs);
+    clock_len = n < 0 ? 0 : (size_t)n < sizeof clock_line ? (size_t)n : sizeof clock_line - 1;
+    fflush(stdout);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = clock_expired;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGPROF, &sa, NULL);
+    struct itimerval t;
+    memset(&t, 0, sizeof t);
+    t.it_value.tv_sec = (time_t)secs;
+    t.it_value.tv_usec = (suseconds_t)((secs - (double)(time_t)secs) * 1e6);
+    if (!t.it_value.tv_sec && !t.it_value.tv_usec)
+        t.it_value.tv_usec = 1;
+    setitimer(ITIMER_PROF, &t, NULL);
+}
+
+static void clock_stop(void)
+{
+    struct itimerval off;
+    memset(&off, 0, sizeof off);
+    setitimer(ITIMER_PROF, &off, NULL);
+}
+
 static void usage(FILE *out)
 {
     fputs("usage: leakdex-search [OPTIONS] [COMMAND [OPTIONS]] [ARGS...]\n"
@@ -187,6 +259,8 @@ static void usage(FILE *out)
           "                       --db several times to search several indexes as one\n"
           "  --allow-partial      when a database cannot be reached: warn, search the rest\n"
           "  --remote-timeout S   seconds to wait for a remote database (default 10)\n"
+          "  --query-timeout S    seconds of processor time one query may use before it is\n"
+          "                       stopped (default 10; 0.01 to 3600)\n"
           "  --from ADDR          only mail sent by this exact address (repeatable: any of them);\n"
           "                       a NAME without @ is from:\"NAME\" (the sender's name's words)\n"
           "  --after DATE         only mail dated DATE or later (YYYY, YYYY-MM, YYYY-MM-DD)\n"
@@ -238,6 +312,7 @@ static void help_query(FILE *out)
           "  word1 word2          both words (AND is implied)\n"
           "  \"a phrase\"           the words next to each other, in order\n"
           "  a OR b, a AND NOT b, -word, +word, (a OR b) c, prefix*\n"
+          "  -word, NOT word      alone: every message without the word\n"
           "\nFields:\n",
           out);
     for (int i = 0; i < LX_F_COUNT_; i++) {
@@ -295,8 +370,9 @@ static int prepare_query(const options *o, const char *text, lx_strbuf *folded, 
     lx_strbuf why;
     lx_strbuf_init(&why);
     int rc = -1;
-    if (text && (lx_query_check(text, &why) || lx_query_fold(text, folded, &why)))
-        rc = fail("malformed query: %s", why.buf);
+    lx_status st = LX_OK;
+    if (text && ((st = lx_query_check(text, &why)) || (st = lx_query_fold(text, folded, &why))))
+        rc = st == LX_E_LIMIT ? fail("%s", why.buf) : fail("malformed query: %s", why.buf);
     lx_strbuf_release(&why);
     *q = (lx_query_opts){.text = folded->buf,
                          .from_addrs = o->from,
@@ -323,10 +399,8 @@ static int prepare_query(const options *o, const char *text, lx_strbuf *folded, 
  * or whether anything matched. */
 static int outcome(lx_db *db, lx_status st, size_t matches)
 {
-    if (st == LX_E_QUERY)
-        return fail("malformed query: %s", lx_db_error(db));
     if (st)
-        return fail("%s: %s", lx_status_str(st), lx_db_error(db));
+        return db_fail(db, st, "");
     return matches ? EXIT_HITS : EXIT_NO_HITS;
 }
 
@@ -382,9 +456,23 @@ static int aggregate_run(const options *o, lx_db *db, int argc, char **argv, lx_
     int rc = prepare_query(o, text.buf, &folded, &q);
     if (rc < 0) {
         size_t n = 0, messages = 0;
-        lx_status st = stats
-                           ? lx_stats_print(db, &q, o->format, stdout, &n)
-                           : lx_people_print(db, &q, kind, sort, o->format, stdout, &n, &messages);
+        /* The scan is timed, the printing is not: the table is made in
+         * memory first. */
+        char *table = NULL;
+        size_t table_len = 0;
+        FILE *mem = open_memstream(&table, &table_len);
+        lx_status st = LX_E_NOMEM;
+        if (mem) {
+            clock_start(o, "");
+            st = stats ? lx_stats_print(db, &q, o->format, mem, &n)
+                       : lx_people_print(db, &q, kind, sort, o->format, mem, &n, &messages);
+            clock_stop();
+            if (fclose(mem) != 0 && !st)
+                st = LX_E_NOMEM;
+        }
+        if (!st)
+            fwrite(table, 1, table_len, stdout);
+        free(table);
         rc = outcome(db, st, n);
         /* stats says "0 emails" itself. */
         if (rc == EXIT_NO_HITS && !stats && !messages)
@@ -509,11 +597,14 @@ static int export_attempt(const options *o, lx_db *db, const lx_query_opts *q,
     lx_strbuf_init(&meta);
     lx_strbuf_init(&why);
     int rc = -1;
+    /* No file of this attempt exists yet while the clock runs. */
+    clock_start(o, "");
     lx_status st = lx_db_search(db, q, &res);
     /* The words a snippet marks, as in a hit list. */
     if (!st && (st = lx_db_query_words(db, q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems,
                                        &sw.in_attachments)))
         lx_results_release(&res);
+    clock_stop();
     if (st)
         return outcome(db, st, 0);
     *total = res.total;
@@ -644,6 +735,7 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
             return rc;
         }
         ex = exf.f;
+        clock_unlink = exf.tmp.buf; /* a query stopped by the clock removes it */
     }
     if (ex && ef == LX_FMT_CSV) {
         if (o->excel)
@@ -674,9 +766,10 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         lx_strbuf_init(&folded);
         lx_query_opts q;
         lx_strbuf_reset(&why);
-        if (lx_query_check(qtext, &why) || lx_query_fold(qtext, &folded, &why)) {
-            lx_cli_say(stderr, "leakdex-search: ", "%s:%zu: malformed query: %s", argv[0], lineno,
-                       why.buf);
+        lx_status cst;
+        if ((cst = lx_query_check(qtext, &why)) || (cst = lx_query_fold(qtext, &folded, &why))) {
+            lx_cli_say(stderr, "leakdex-search: ", "%s:%zu: %s%s", argv[0], lineno,
+                       cst == LX_E_LIMIT ? "" : "malformed query: ", why.buf);
             malformed++;
             lx_strbuf_release(&folded);
             continue;
@@ -688,6 +781,10 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         q.sort = sort;
         lx_results res = {0}, ver = {0};
         lx_snippet_words sw = {0};
+        lx_strbuf where;
+        lx_strbuf_init(&where);
+        lx_strbuf_addf(&where, "%s:%zu: ", argv[0], lineno);
+        clock_start(o, where.buf);
         lx_status st = lx_db_search(db, &q, &res);
         lx_query_opts qv = q;
         qv.verified_only = true;
@@ -697,15 +794,18 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         if (!st && ex)
             st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems,
                                    &sw.in_attachments);
+        clock_stop();
         lx_strbuf_release(&folded);
-        if (st == LX_E_QUERY) {
-            /* Xapian's parser refused what the checks let through. */
-            lx_cli_say(stderr, "leakdex-search: ", "%s:%zu: malformed query: %s", argv[0], lineno,
-                       lx_db_error(db));
+        if (st == LX_E_QUERY || st == LX_E_LIMIT) {
+            /* Xapian's parser refused what the checks let through, or a
+             * wildcard stands for too many words: this line only. */
+            lx_cli_say(stderr, "leakdex-search: ", "%s%s%s", where.buf,
+                       st == LX_E_QUERY ? "malformed query: " : "", lx_db_error(db));
             malformed++;
         } else if (st) {
-            rc = fail("%s:%zu: %s: %s", argv[0], lineno, lx_status_str(st), lx_db_error(db));
+            rc = db_fail(db, st, where.buf);
         }
+        lx_strbuf_release(&where);
         if (st) {
             lx_results_release(&res);
             lx_results_release(&ver);
@@ -754,6 +854,7 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
     }
     free(line);
     fclose(in);
+    clock_unlink = NULL;
     if (ex) {
         lx_strbuf_reset(&why);
         if (rc == EXIT_ERROR)
@@ -850,6 +951,7 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree, 
     }
     lx_results res;
     lx_snippet_words sw = {0};
+    clock_start(o, "");
     lx_status st = lx_db_search(db, &q, &res);
     /* The words a snippet marks. */
     if (!st && !o->count && !tree) {
@@ -858,6 +960,7 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree, 
         if (st)
             lx_results_release(&res);
     }
+    clock_stop();
     lx_strbuf_release(&folded);
     int rc = outcome(db, st, st ? 0 : res.total);
     if (st)
@@ -940,14 +1043,14 @@ static int resolve_id(lx_db *db, const char *id, lx_docid *out)
     int rc = EXIT_HITS;
     lx_status st = lx_db_terms_with_prefix(db, term.buf, 2, &terms, &nt);
     if (st)
-        rc = fail("%s: %s", lx_status_str(st), lx_db_error(db));
+        rc = db_fail(db, st, "");
     else if (nt == 0) {
         lx_cli_say(stderr, "leakdex-search: ", "no message with id %s", id);
         rc = EXIT_NO_HITS;
     } else if (nt > 1)
         rc = fail("ambiguous id %s: several messages match; give more digits", id);
     else if ((st = lx_db_term_docs(db, terms[0], &ids, &nd)) || nd == 0)
-        rc = fail("%s: %s", lx_status_str(st), lx_db_error(db));
+        rc = db_fail(db, st, "");
     else
         *out = ids[0];
     for (size_t i = 0; i < nt; i++)
@@ -993,7 +1096,7 @@ static int cmd_thread(const options *o, lx_db *db, int argc, char **argv)
         lx_status st = lx_db_term_docs(db, term, &ids, &n);
         free(ids);
         if (st)
-            return fail("%s: %s", lx_status_str(st), lx_db_error(db));
+            return db_fail(db, st, "");
         known = n > 0;
     }
     if (!known) {
@@ -1006,7 +1109,7 @@ static int cmd_thread(const options *o, lx_db *db, int argc, char **argv)
         lx_status st = lx_db_get_value(db, id, lx_schema_slot(LX_F_THREAD_ID), &v, &len);
         if (st || len != LX_THREAD_HEX) {
             free(v);
-            return st ? fail("%s: %s", lx_status_str(st), lx_db_error(db))
+            return st ? db_fail(db, st, "")
                       : fail("message %s has no thread id: index it again", argv[0]);
         }
         memcpy(tid, v, LX_THREAD_HEX);
@@ -1040,7 +1143,7 @@ static int cmd_show(const options *o, lx_db *db, int argc, char **argv)
         lx_status st = lx_db_get_data(db, id, &data, &len);
         if (st) {
             free(data);
-            return fail("%s: %s", lx_status_str(st), lx_db_error(db));
+            return db_fail(db, st, "");
         }
         lx_record rec;
         lx_record_init(&rec);
@@ -1123,7 +1226,7 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
     if (st) {
         free(data);
         lx_strbuf_release(&why);
-        return fail("%s: %s", lx_status_str(st), lx_db_error(db));
+        return db_fail(db, st, "");
     }
     lx_record rec;
     lx_record_init(&rec);
@@ -1280,6 +1383,16 @@ static int parse_options(int argc, char **argv, int start, options *o, int *next
             o->dbs[o->n_db++] = optarg;
             break;
         case O_ALLOW_PARTIAL: o->allow_partial = true; break;
+        case O_QUERY_TIMEOUT: {
+            char *end;
+            errno = 0;
+            double secs = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(secs >= 0.01 && secs <= 3600))
+                return fail("--query-timeout: '%s' is not a number of seconds (0.01 to 3600)",
+                            optarg);
+            o->query_seconds = secs;
+            break;
+        }
         case O_REMOTE_TIMEOUT: {
             size_t secs;
             if (!parse_size(optarg, &secs) || secs < 1 || secs > 3600)

@@ -2,8 +2,10 @@
 #include "query.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "caps.h"
 #include "schema.h"
 #include "textfold.h"
 #include "utf8.h"
@@ -14,8 +16,64 @@ static bool is_name_char(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
+/* Appends n with thousands separators ("10,000"), as the limits are
+ * written in the messages and the README. */
+static void add_grouped(lx_strbuf *sb, size_t n)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%zu", n);
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            lx_strbuf_addch(sb, ',');
+        lx_strbuf_addch(sb, digits[i]);
+    }
+}
+
+/* The words of q: runs of characters between spaces and parentheses
+ * (operators and the words of phrases count). */
+static size_t count_words(const char *q)
+{
+    size_t n = 0;
+    bool in_word = false;
+    for (const char *p = q; *p; p++) {
+        bool sep = strchr(" \t\r\n()", *p) != NULL;
+        if (!sep && !in_word)
+            n++;
+        in_word = !sep;
+    }
+    return n;
+}
+
+/* LX_E_LIMIT when q is longer than a query may be, with the reason in
+ * why. */
+static lx_status check_size(const char *q, lx_strbuf *why)
+{
+    size_t len = strlen(q);
+    if (len > LX_MAX_QUERY_BYTES) {
+        lx_strbuf_addstr(why, "the query is ");
+        add_grouped(why, len);
+        lx_strbuf_addstr(why, " bytes long, more than the ");
+        add_grouped(why, LX_MAX_QUERY_BYTES);
+        lx_strbuf_addstr(why, " a query may have (LX_MAX_QUERY_BYTES)");
+        return LX_E_LIMIT;
+    }
+    size_t words = count_words(q);
+    if (words > LX_MAX_QUERY_WORDS) {
+        lx_strbuf_addstr(why, "the query has ");
+        add_grouped(why, words);
+        lx_strbuf_addstr(why, " words, more than the ");
+        add_grouped(why, LX_MAX_QUERY_WORDS);
+        lx_strbuf_addstr(why, " a query may have (LX_MAX_QUERY_WORDS; operators count)");
+        return LX_E_LIMIT;
+    }
+    return LX_OK;
+}
+
 lx_status lx_query_check(const char *q, lx_strbuf *why)
 {
+    lx_status st = check_size(q, why);
+    if (st)
+        return st;
     bool in_quote = false;
     int depth = 0;
     for (size_t i = 0; q[i]; i++) {

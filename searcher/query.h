@@ -10,7 +10,9 @@
  * an empty result. Returns LX_E_QUERY with a one-line reason appended to why
  * for: an unbalanced double quote or parenthesis, a field name leakdex does
  * not know ("name:" followed by a value, outside quotes), or a known field
- * with no value.
+ * with no value. Returns LX_E_LIMIT, with the limit's name in why, for a
+ * query longer than LX_MAX_QUERY_BYTES or of more than LX_MAX_QUERY_WORDS
+ * words (checked first, in one pass: nothing else runs on a huge query).
  */
 lx_status lx_query_check(const char *q, lx_strbuf *why);
 

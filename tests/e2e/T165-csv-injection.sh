@@ -167,11 +167,12 @@ expect_eq "recipients CSV: the names cell" \
 # batch: the query column of the table and of the export; a line may start
 # with a CR (only leading spaces and tabs are skipped). The table is on
 # standard output, where a CR is shown as \x0d (no formula then); the export
-# file keeps it, neutralised.
-printf '\r=1+1\n=HYPERLINK("http://evil.example")\n+hostile\n@SUM hostile\n' >"$WORK/queries.txt"
+# file keeps it, neutralised. A space before '(': a word right before a
+# parenthesis is refused (Xapian would read it as plain words).
+printf '\r=1+1\n=HYPERLINK ("http://evil.example")\n+hostile\n@SUM hostile\n' >"$WORK/queries.txt"
 expect_eq "batch table in CSV (a carriage return shown)" "query|hits|verified
 \\x0d=1+1|2|0
-'=HYPERLINK(\"http://evil.example\")|1|0
+'=HYPERLINK (\"http://evil.example\")|1|0
 '+hostile|7|0
 '@SUM hostile|2|0" \
     "$(search --format csv batch "$WORK/queries.txt" | python3 -c '
@@ -181,7 +182,7 @@ search --format json batch "$WORK/queries.txt" >/dev/null 2>&1
 expect_eq "batch JSON table: the exact query" '"\r=1+1"' \
     "$(search --format ndjson batch "$WORK/queries.txt" | head -n 1 | python3 -c 'import json,sys; print(json.dumps(json.loads(sys.stdin.readline())["query"]))')"
 search --export "$WORK/batch.csv" batch "$WORK/queries.txt" >/dev/null
-expect_eq "batch export: the query column" "'<CR>=1+1:2 '+hostile:7 '=HYPERLINK(\"http://evil.example\"):1 '@SUM hostile:2" \
+expect_eq "batch export: the query column" "'<CR>=1+1:2 '+hostile:7 '=HYPERLINK (\"http://evil.example\"):1 '@SUM hostile:2" \
     "$(python3 -c '
 import csv, sys, collections
 c = collections.Counter(r["query"] for r in csv.DictReader(open(sys.argv[1], newline="")))

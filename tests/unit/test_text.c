@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "escape.h"
+#include "caps.h"
 #include "query.h"
 #include "record.h"
 #include "utf8.h"
@@ -269,6 +270,34 @@ static void test_query_check(void **state)
     }
 }
 
+/* The size limits, at their edges: LX_MAX_QUERY_BYTES bytes and
+ * LX_MAX_QUERY_WORDS words pass, one more is refused with LX_E_LIMIT and
+ * the count; words are what spaces and parentheses separate. */
+static void test_query_size(void **state)
+{
+    lx_strbuf q, why;
+    lx_strbuf_init(&q);
+    lx_strbuf_init(&why);
+    for (size_t i = 0; i < LX_MAX_QUERY_WORDS; i++)
+        lx_strbuf_addstr(&q, i % 2 ? "(w)" : "w ");
+    assert_int_equal(lx_query_check(q.buf, &why), LX_OK);
+    lx_strbuf_addstr(&q, " OR");
+    assert_int_equal(lx_query_check(q.buf, &why), LX_E_LIMIT);
+    assert_string_equal(why.buf, "the query has 1,001 words, more than the 1,000 a query may have "
+                                 "(LX_MAX_QUERY_WORDS; operators count)");
+    lx_strbuf_reset(&q);
+    lx_strbuf_reset(&why);
+    for (size_t i = 0; i < LX_MAX_QUERY_BYTES; i++)
+        lx_strbuf_addch(&q, 'a');
+    assert_int_equal(lx_query_check(q.buf, &why), LX_OK);
+    lx_strbuf_addch(&q, 'a');
+    assert_int_equal(lx_query_check(q.buf, &why), LX_E_LIMIT);
+    assert_string_equal(why.buf, "the query is 16,385 bytes long, more than the 16,384 a query "
+                                 "may have (LX_MAX_QUERY_BYTES)");
+    lx_strbuf_release(&q);
+    lx_strbuf_release(&why);
+}
+
 static void test_query_fold(void **state)
 {
     static const struct {
@@ -313,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_escape_terminal),
         cmocka_unit_test(test_query_check),
+        cmocka_unit_test(test_query_size),
         cmocka_unit_test(test_query_fold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -130,6 +130,30 @@ static void test_write_search_and_lock(void **state)
     assert_int_equal(lx_db_search(r, &bad, &res), LX_E_QUERY);
     assert_non_null(strstr(lx_db_error(r), "bad date"));
 
+    /* Negations alone take from every message; Xapian's re-reading of a
+     * query it cannot parse as plain words is refused. */
+    q = (lx_query_opts){0};
+    static const char *const all_but_budget[] = {"-budget", "NOT budget", "-subject:budget",
+                                                 "-budget -lyon", "(-budget) OR -lyon"};
+    for (size_t i = 0; i < sizeof all_but_budget / sizeof all_but_budget[0]; i++) {
+        q.text = all_but_budget[i];
+        if (lx_db_search(r, &q, &res) != LX_OK)
+            fail_msg("'%s': %s", q.text, lx_db_error(r));
+        assert_int_equal(res.total, 1);
+        assert_string_equal(res.hits[0].data, "bbbb");
+        lx_results_release(&res);
+    }
+    q.text = "-press -budget";
+    assert_int_equal(lx_db_search(r, &q, &res), LX_OK);
+    assert_int_equal(res.total, 0);
+    lx_results_release(&res);
+    bad.text = "budget NEAR";
+    assert_int_equal(lx_db_search(r, &bad, &res), LX_E_QUERY);
+    assert_string_equal(lx_db_error(r), "cannot read its operators as written (is a word missing "
+                                        "beside NEAR or ADJ, or written right before '('?)");
+    bad.text = "budget(lyon OR press)";
+    assert_int_equal(lx_db_search(r, &bad, &res), LX_E_QUERY);
+
     /* A read-only handle refuses writes instead of throwing. */
     assert_int_equal(lx_db_set_data(r, 1, "x", 1), LX_E_INVALID);
     /* A missing document is a status, not an exception. */
@@ -321,6 +345,48 @@ static void test_schema_version_refused(void **state)
     free(err);
 }
 
+/* A document without data, and a directory index that lost its data
+ * table: damaged, said so, never blank hits. */
+static void test_damaged(void **state)
+{
+    const char *p = path_in("damaged");
+    lx_db *w = NULL, *r = NULL;
+    char *err = NULL;
+    assert_int_equal(lx_db_open(p, LX_DB_WRITE, &w, &err), LX_OK);
+    add_message(w, "dddd", "budget", 0, "d@example.org");
+    lx_doc *doc = lx_doc_new();
+    assert_non_null(doc);
+    assert_int_equal(lx_doc_index_text(doc, "", "budget", 6), LX_OK);
+    assert_int_equal(lx_db_add_doc(w, doc, NULL), LX_OK);
+    lx_doc_free(doc);
+    assert_int_equal(lx_db_close(w), LX_OK);
+    assert_int_equal(lx_db_open(p, LX_DB_READ, &r, &err), LX_OK);
+    lx_query_opts q = {.text = "budget", .sort = LX_SORT_DATE};
+    lx_results res;
+    assert_int_equal(lx_db_search(r, &q, &res), LX_E_DB_CORRUPT);
+    char want[1200];
+    snprintf(want, sizeof want,
+             "index damaged (document 2 has no stored data): run xapian-check %s", p);
+    assert_string_equal(lx_db_error(r), want);
+    char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(lx_db_get_data(r, 2, &data, &len), LX_E_DB_CORRUPT);
+    assert_null(data);
+    assert_int_equal(lx_db_close(r), LX_OK);
+
+    char file[600];
+    snprintf(file, sizeof file, "%s/docdata.glass", p);
+    assert_int_equal(unlink(file), 0);
+    assert_int_equal(lx_db_open(p, LX_DB_READ, &r, &err), LX_E_DB_CORRUPT);
+    assert_null(r);
+    snprintf(want, sizeof want,
+             "index damaged (docdata.glass is missing): copy '%s' again from where it came, or "
+             "index the sources into a new directory",
+             p);
+    assert_string_equal(err, want);
+    free(err);
+}
+
 static int setup(void **state)
 {
     return mkdtemp(dir) ? 0 : -1;
@@ -336,9 +402,13 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_missing_database),      cmocka_unit_test(test_not_a_database),
-        cmocka_unit_test(test_write_search_and_lock), cmocka_unit_test(test_schema_version_refused),
-        cmocka_unit_test(test_scan_values),           cmocka_unit_test(test_match_rarest),
+        cmocka_unit_test(test_missing_database),
+        cmocka_unit_test(test_not_a_database),
+        cmocka_unit_test(test_write_search_and_lock),
+        cmocka_unit_test(test_schema_version_refused),
+        cmocka_unit_test(test_scan_values),
+        cmocka_unit_test(test_match_rarest),
+        cmocka_unit_test(test_damaged),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
