@@ -609,6 +609,20 @@ size_t positive_probes(const Xapian::Query &q)
     return n;
 }
 
+// The two scans of a query's text below (the everything field, in:) read
+// it the same way: a word starts at the start, after a blank or after '(',
+// and ends at the first of stops.
+bool at_word_start(const std::string &text, size_t i)
+{
+    return i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '(';
+}
+
+size_t word_end(const std::string &text, size_t i, const char *stops)
+{
+    size_t e = text.find_first_of(stops, i);
+    return e == std::string::npos ? text.size() : e;
+}
+
 // The text with the everything field before every group a negation may
 // stand alone in: at the start, after '(' and after AND, OR, XOR and NOT
 // (outside quotes). Where a group has a word or a filter, an everything
@@ -622,7 +636,7 @@ std::string with_everything(const std::string &text)
     size_t i = 0;
     while (i < text.size()) {
         char c = text[i];
-        bool start = i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '(';
+        bool start = at_word_start(text, i);
         if (c == '"')
             quoted = !quoted;
         if (!quoted && c == '(') {
@@ -631,9 +645,7 @@ std::string with_everything(const std::string &text)
             continue;
         }
         if (!quoted && start) {
-            size_t e = text.find_first_of(" \t()\"", i);
-            if (e == std::string::npos)
-                e = text.size();
+            size_t e = word_end(text, i, " \t()\"");
             std::string word = text.substr(i, e - i);
             if (word == "AND" || word == "OR" || word == "XOR" || word == "NOT") {
                 out += word + " " + base;
@@ -731,13 +743,11 @@ std::vector<std::string> take_in_field(std::string &text)
     size_t i = 0;
     while (i < text.size()) {
         char c = text[i];
-        bool start = i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '(';
+        bool start = at_word_start(text, i);
         if (c == '"')
             quoted = !quoted;
         if (!quoted && start && text.compare(i, 3, "in:") == 0) {
-            size_t e = text.find_first_of(" \t)", i);
-            if (e == std::string::npos)
-                e = text.size();
+            size_t e = word_end(text, i, " \t)");
             std::string v = ascii_lower(text.substr(i + 3, e - i - 3));
             lx_field f;
             if (v == "attachment" || v == "attachments")
