@@ -21,6 +21,7 @@
 #include "evidence.h"
 #include "export.h"
 #include "date.h"
+#include "message.h"
 #include "output.h"
 #include "people.h"
 #include "newfile.h"
@@ -1275,7 +1276,7 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
     lx_attach_limits lim;
     lx_attach_limits_default(&lim);
     lx_strbuf_reset(&why);
-    if (!(ctx = lx_attach_ctx_new(&lim, NULL, &why))) {
+    if (!(ctx = lx_attach_ctx_new(&lim, &why))) {
         rc = fail("%s", why.buf);
         goto out;
     }

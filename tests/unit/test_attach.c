@@ -15,6 +15,7 @@
 #include <archive_entry.h>
 
 #include "attach.h"
+#include "attachtext.h"
 #include "rtf.h"
 #include "sandbox.h"
 #include "tnef.h"
@@ -309,9 +310,9 @@ static void test_text_by_content(void **state)
         lx_attach_list_init(&list);
         /* A context of its own per case: contexts and their clones read
          * identical files once. */
-        lx_attach_ctx *one = lx_attach_ctx_new(&lim, NULL, &why);
+        lx_attachtext_ctx *one = lx_attachtext_ctx_new(&lim, NULL, &why);
         assert_non_null(one);
-        assert_int_equal(lx_attach_extract(one, &m, &list), LX_OK);
+        assert_int_equal(lx_attachtext_extract(one, &m, &list), LX_OK);
         assert_int_equal(list.n, 1);
         lx_strbuf status;
         lx_strbuf_init(&status);
@@ -323,7 +324,7 @@ static void test_text_by_content(void **state)
                      list.v[0].filetype, list.v[0].text, cases[i].status, cases[i].filetype);
         lx_strbuf_release(&status);
         lx_attach_list_release(&list);
-        lx_attach_ctx_free(one);
+        lx_attachtext_ctx_free(one);
         free(part.data);
     }
     lx_strbuf_release(&why);
@@ -396,10 +397,12 @@ static void extract(const lx_attach_limits *lim, const attached *at, size_t n, l
     lx_strbuf_init(&why);
     lx_strbuf_init(&bytes);
     lx_strbuf_init(&name);
-    lx_attach_ctx *ctx = lx_attach_ctx_new(lim, NULL, &why);
+    lx_attachtext_ctx *text = lx_attachtext_ctx_new(lim, NULL, &why);
+    lx_attach_ctx *ctx = lx_attach_ctx_new(lim, &why);
+    assert_non_null(text);
     assert_non_null(ctx);
     lx_attach_list_init(out);
-    assert_int_equal(lx_attach_extract(ctx, &m, out), LX_OK);
+    assert_int_equal(lx_attachtext_extract(text, &m, out), LX_OK);
     /* Fetching numbers the files alike, whatever the text caps did. */
     for (size_t i = 0; i < out->n; i++) {
         if (!*out->v[i].sha256)
@@ -414,6 +417,7 @@ static void extract(const lx_attach_limits *lim, const attached *at, size_t n, l
     lx_strbuf_reset(&bytes);
     assert_int_equal(lx_attach_fetch(ctx, &m, out->n + 1, &bytes, &name), LX_E_NOT_FOUND);
     lx_attach_ctx_free(ctx);
+    lx_attachtext_ctx_free(text);
     lx_strbuf_release(&why);
     lx_strbuf_release(&bytes);
     lx_strbuf_release(&name);
