@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "attach.h"
+#include "attachtext.h"
 #include "caps.h"
 #include "escape.h"
 #include "grow.h"
@@ -68,7 +68,7 @@ typedef struct indexer {
     bool sharded;        /* --shard I/N: only the messages of that shard */
     lx_shard shard;
     unsigned threshold;    /* --corroborate-threshold, percent */
-    lx_attach_ctx *attach; /* attachment limits, libmagic, texts already extracted */
+    lx_attachtext_ctx *attach; /* attachment limits, libmagic, texts already extracted */
     /* The pipeline (see dispatch, work, retire). */
     unsigned jobs; /* --jobs: 1 = no worker threads */
     lx_pool *pool;
@@ -270,7 +270,7 @@ typedef struct job {
 /* What a worker owns: its attachment context (libmagic is per thread). */
 typedef struct worker {
     indexer *ix;
-    lx_attach_ctx *attach;
+    lx_attachtext_ctx *attach;
     bool dns; /* may ask DNS (the main thread's context, --dns) */
 } worker;
 
@@ -332,7 +332,7 @@ static void work(void *wctx, void *item)
     }
     lx_strbuf_reset(&j->why);
     stage = "reading its attachments";
-    if ((st = lx_attach_extract(w->attach, &msg, &j->att)))
+    if ((st = lx_attachtext_extract(w->attach, &msg, &j->att)))
         goto out;
     stage = "verifying its DKIM signatures";
     if (!ix->no_dkim) {
@@ -978,7 +978,7 @@ static int start_pipeline(indexer *ix, const lx_walk_cb *cb, int n_sources, char
         w[i] = calloc(1, sizeof **w);
         if (w[i]) {
             w[i]->ix = ix;
-            w[i]->attach = i == workers ? ix->attach : lx_attach_ctx_clone(ix->attach, &why);
+            w[i]->attach = i == workers ? ix->attach : lx_attachtext_ctx_clone(ix->attach, &why);
             w[i]->dns = i == workers;
         }
         if (!w[i] || !w[i]->attach) {
@@ -986,7 +986,7 @@ static int start_pipeline(indexer *ix, const lx_walk_cb *cb, int n_sources, char
             lx_strbuf_release(&why);
             for (unsigned k = 0; k <= i && k <= workers; k++) {
                 if (w[k] && k != workers)
-                    lx_attach_ctx_free(w[k]->attach);
+                    lx_attachtext_ctx_free(w[k]->attach);
                 free(w[k]);
             }
             free(w);
@@ -1030,7 +1030,7 @@ static void stop_pipeline(indexer *ix)
     ix->pool = NULL;
     for (unsigned i = 0; ix->workers && i <= ix->n_workers; i++) {
         if (ix->workers[i] && i != ix->n_workers)
-            lx_attach_ctx_free(ix->workers[i]->attach);
+            lx_attachtext_ctx_free(ix->workers[i]->attach);
         free(ix->workers[i]);
     }
     free(ix->workers);
@@ -1618,7 +1618,7 @@ int main(int argc, char **argv)
     self[sl > 0 ? sl : 0] = '\0';
     lx_strbuf awhy;
     lx_strbuf_init(&awhy);
-    ix.attach = lx_attach_ctx_new(&limits, sl > 0 ? self : NULL, &awhy);
+    ix.attach = lx_attachtext_ctx_new(&limits, sl > 0 ? self : NULL, &awhy);
     if (!ix.attach) {
         lx_cli_say(stderr, "leakdex-index: ", "%s", awhy.buf);
         lx_strbuf_release(&awhy);
@@ -1634,7 +1634,7 @@ int main(int argc, char **argv)
     int rc = start_pipeline(&ix, &cb, argc - optind, argv + optind);
     if (rc != EXIT_OK) {
         lx_report_release(&ix.report);
-        lx_attach_ctx_free(ix.attach);
+        lx_attachtext_ctx_free(ix.attach);
         if (ix.db)
             lx_db_close(ix.db);
         lx_keystore_free(ix.keys);
@@ -1724,7 +1724,7 @@ int main(int argc, char **argv)
     lx_report_release(&ix.report);
     lx_atime_stats_release(&ix.atimes);
     free(ix.uncommitted);
-    lx_attach_ctx_free(ix.attach);
+    lx_attachtext_ctx_free(ix.attach);
     lx_strbuf_release(&ix.dns_tried);
     if (ix.keys_out)
         fclose(ix.keys_out);

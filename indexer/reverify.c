@@ -10,72 +10,11 @@
 #include <unistd.h>
 
 #include "caps.h"
-#include "evidence.h"
-#include "mbox.h"
 #include "message.h"
+#include "original.h"
 #include "record.h"
-#include "sha256.h"
 #include "store.h"
 #include "banned.h"
-
-/* lx_reverify_read_original, and the bytes as stored into stored (when not
- * NULL) for a message of an mbox whose ">From " quoting was undone; stored
- * stays empty otherwise. */
-static lx_status read_original(const lx_record *rec, const char *sha, lx_strbuf *canon,
-                               lx_strbuf *stored, lx_atime_stats *atimes, const char **first_path,
-                               const char **why)
-{
-    lx_strbuf raw;
-    lx_strbuf_init(&raw);
-    lx_status st = LX_E_NOT_FOUND;
-    *why = "no location recorded";
-    for (size_t i = 0; i < rec->n && st; i++) {
-        if (strcmp(rec->pairs[i].key, "path") != 0)
-            continue;
-        const char *v = rec->pairs[i].value;
-        if (!*first_path)
-            *first_path = v;
-        lx_evidence_loc loc;
-        if ((st = lx_evidence_parse(&loc, v)))
-            break;
-        lx_strbuf_reset(&raw);
-        bool in_mbox = loc.in_mbox;
-        st = lx_evidence_read(&loc, &raw, atimes, why);
-        lx_strbuf_release(&loc.path);
-        if (st == LX_E_NOMEM)
-            break;
-        if (st) {
-            st = LX_E_NOT_FOUND;
-            continue;
-        }
-        lx_strbuf_reset(canon);
-        char got[LX_SHA256_HEX_LEN + 1];
-        if ((st = lx_mbox_canonical(canon, raw.buf, raw.len, in_mbox)) ||
-            (st = lx_sha256_hex(canon->buf, canon->len, got)))
-            break;
-        if (strcmp(got, sha) == 0) {
-            st = LX_OK;
-            if (stored && in_mbox) {
-                lx_strbuf_reset(stored);
-                st = lx_mbox_canonical(stored, raw.buf, raw.len, false);
-                if (!st && stored->len == canon->len)
-                    lx_strbuf_reset(stored); /* nothing was quoted */
-            }
-        } else {
-            *why = "the bytes there no longer hash to the indexed SHA-256";
-            st = LX_E_NOT_FOUND;
-        }
-    }
-    lx_strbuf_release(&raw);
-    return st;
-}
-
-lx_status lx_reverify_read_original(const lx_record *rec, const char *sha, lx_strbuf *canon,
-                                    lx_atime_stats *atimes, const char **first_path,
-                                    const char **why)
-{
-    return read_original(rec, sha, canon, NULL, atimes, first_path, why);
-}
 
 lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats,
                       lx_reverify_warn warn, void *ctx)
@@ -103,7 +42,7 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
         const char *old = lx_record_get(&rec, "dkim");
         const char *first = NULL, *why = NULL;
         lx_status rs =
-            sha ? read_original(&rec, sha, &canon, &stored, &stats->atimes, &first, &why)
+            sha ? lx_original_read(&rec, sha, &canon, &stored, &stats->atimes, &first, &why)
                 : LX_E_NOT_FOUND;
         if (rs == LX_E_NOMEM) {
             st = rs;

@@ -6,7 +6,6 @@
 
 #include "dkim.h"
 #include "evidence.h"
-#include "record.h"
 #include "xdb.h"
 
 typedef struct lx_reverify_stats {
@@ -23,14 +22,6 @@ typedef struct lx_reverify_stats {
 /* Called with the path and the reason for each document whose original
  * could not be read back. */
 typedef void (*lx_reverify_warn)(void *ctx, const char *path, const char *reason);
-
-/* Reads the canonical bytes of a stored message (its record rec) into canon
- * from the first of its locations whose bytes still hash to sha; *first_path
- * gets the first location recorded. What reading did to access times goes
- * to atimes (may be NULL). LX_E_NOT_FOUND (with *why) when none does. */
-lx_status lx_reverify_read_original(const lx_record *rec, const char *sha, lx_strbuf *canon,
-                                    lx_atime_stats *atimes, const char **first_path,
-                                    const char **why);
 
 /* For every document: reads the original back from its first recorded
  * location whose bytes still hash to the document's identity (sources are

@@ -34,7 +34,7 @@ lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc, lx
 /*
  * Builds the document for a message not yet in the index, with its DKIM
  * verdict (NULL when verification was skipped: recorded as "unchecked") and
- * its attachment files (att, from lx_attach_extract), without touching any
+ * its attachment files (att, from lx_attachtext_extract), without touching any
  * database: the indexer's workers build documents side by side. fp gets the
  * message's fingerprint (for lx_store_put).
  */

@@ -21,11 +21,12 @@
 #include "evidence.h"
 #include "export.h"
 #include "date.h"
+#include "message.h"
 #include "output.h"
 #include "people.h"
 #include "newfile.h"
+#include "original.h"
 #include "query.h"
-#include "reverify.h"
 #include "snippet.h"
 #include "record.h"
 #include "schema.h"
@@ -1258,7 +1259,7 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
     attachment_field(line, "status", status, sizeof status);
     attachment_field(line, "parent", parent, sizeof parent);
     bool too_big = !*want && strncmp(status, "limit: larger than ", 19) == 0;
-    st = sha ? lx_reverify_read_original(&rec, sha, &canon, &atimes, &first, &rwhy)
+    st = sha ? lx_original_read(&rec, sha, &canon, NULL, &atimes, &first, &rwhy)
              : LX_E_NOT_FOUND;
     if (st) {
         rc = fail("message %s: the original cannot be read back (%s%s%s)", argv[0],
@@ -1275,7 +1276,7 @@ static int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
     lx_attach_limits lim;
     lx_attach_limits_default(&lim);
     lx_strbuf_reset(&why);
-    if (!(ctx = lx_attach_ctx_new(&lim, NULL, &why))) {
+    if (!(ctx = lx_attach_ctx_new(&lim, &why))) {
         rc = fail("%s", why.buf);
         goto out;
     }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "attach.h"
+#include "attachtext.h"
 #include "caps.h"
 #include "message.h"
 #include "sha256.h"
@@ -19,7 +20,8 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static lx_attach_ctx *ctx;
+static lx_attach_ctx *ctx;     /* fetching */
+static lx_attachtext_ctx *text; /* listing with text */
 static lx_attach_limits lim;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -34,8 +36,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     lx_strbuf why;
     lx_strbuf_init(&why);
     /* No helper: PDF and office documents are not this target's. */
-    ctx = lx_attach_ctx_new(&lim, NULL, &why);
-    if (!ctx)
+    ctx = lx_attach_ctx_new(&lim, &why);
+    text = lx_attachtext_ctx_new(&lim, NULL, &why);
+    if (!ctx || !text)
         abort();
     lx_strbuf_release(&why);
     return 0;
@@ -80,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     m.n_parts = 1;
     lx_attach_list l;
     lx_attach_list_init(&l);
-    if (lx_attach_extract(ctx, &m, &l) != LX_OK)
+    if (lx_attachtext_extract(text, &m, &l) != LX_OK)
         abort();
     size_t total = 0;
     for (size_t i = 0; i < l.n; i++) {

@@ -9,7 +9,6 @@
 #include <cmocka.h>
 
 #include "caps.h"
-#include "htmltext.h"
 #include "message.h"
 #include "utf8.h"
 
@@ -303,37 +302,6 @@ static void test_body_choice(void **state)
     lx_message_release(&m);
 }
 
-static void test_htmltext(void **state)
-{
-    static const struct {
-        const char *in, *out;
-    } cases[] = {
-        {"<p>a</p><p>b</p>", "a\nb"},
-        {"plain &amp; simple", "plain & simple"},
-        {"<table><tr><td>x</td><td>y</td></tr></table>", "x y"},
-        {"<pre>  keep\n  this</pre>", "  keep\n  this"},
-        {"<b>unclosed <i>tags", "unclosed tags"},
-        {"", ""},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        lx_strbuf sb;
-        lx_strbuf_init(&sb);
-        assert_int_equal(lx_htmltext_extract(&sb, cases[i].in, strlen(cases[i].in)), LX_OK);
-        assert_string_equal(sb.buf, cases[i].out);
-        lx_strbuf_release(&sb);
-    }
-    /* Deep nesting must neither crash nor recurse. */
-    lx_strbuf deep, sb;
-    lx_strbuf_init(&deep);
-    lx_strbuf_init(&sb);
-    for (int i = 0; i < 20000; i++)
-        lx_strbuf_addstr(&deep, "<div>");
-    lx_strbuf_addstr(&deep, "bottom");
-    assert_int_equal(lx_htmltext_extract(&sb, deep.buf, deep.len), LX_OK);
-    lx_strbuf_release(&deep);
-    lx_strbuf_release(&sb);
-}
-
 static void assert_clean(const char *what, const char *s)
 {
     if (!lx_utf8_valid(s, strlen(s)))
@@ -495,11 +463,15 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_headers),        cmocka_unit_test(test_broken_headers),
-        cmocka_unit_test(test_date_fallbacks), cmocka_unit_test(test_body_choice),
-        cmocka_unit_test(test_htmltext),       cmocka_unit_test(test_arbitrary_messages),
-        cmocka_unit_test(test_decode_charset), cmocka_unit_test(test_raw_filename),
-        cmocka_unit_test(test_references),     cmocka_unit_test(test_address_controls),
+        cmocka_unit_test(test_headers),
+        cmocka_unit_test(test_broken_headers),
+        cmocka_unit_test(test_date_fallbacks),
+        cmocka_unit_test(test_body_choice),
+        cmocka_unit_test(test_arbitrary_messages),
+        cmocka_unit_test(test_decode_charset),
+        cmocka_unit_test(test_raw_filename),
+        cmocka_unit_test(test_references),
+        cmocka_unit_test(test_address_controls),
         cmocka_unit_test(test_parse_extent),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,13 +1,14 @@
-/* attach.c - every attachment file of a message: type, hash and text.
+/* attach.c - every attachment file of a message: type, hash and text caps.
  *
  * A message's attachments are walked in order; a container (archive,
  * winmail.dat, attached message) is listed before the files it holds, which
  * are walked in turn, up to the depth limit. The same walk serves the
- * indexer (extracting text) and the searcher's `attachment ID N` (fetching
- * bytes), so both number the files alike. Text from large, hostile formats
- * (PDF, office documents, legacy Word/Excel/PowerPoint) is extracted in a
- * helper process (sandbox.c); RTF, TNEF and plain text are read here by
- * small, fuzzed readers.
+ * indexer (listing files with their text) and the searcher's `attachment ID
+ * N` (fetching bytes), so both number the files alike. The walk reads the
+ * text of containers (a TNEF body, an attached message) and keeps every
+ * text within its caps; the text of the other files is read by the reader
+ * the lister gives (text and HTML through lx_attach_walk_read_text; the
+ * indexer's reader runs helper processes for large, hostile formats).
  */
 #include "attach.h"
 
@@ -18,47 +19,22 @@
 #include <string.h>
 #include <strings.h>
 
-#include <glib.h>
 #include <magic.h>
-#include <pthread.h>
 
 #include "unpack.h"
 #include "caps.h"
 #include "charset.h"
 #include "date.h"
-#include "doctext.h"
-#include "helper.h"
 #include "htmltext.h"
 #include "mbox.h"
-#include "rtf.h"
-#include "sandbox.h"
 #include "textfold.h"
 #include "tnef.h"
 #include "utf8.h"
 #include "banned.h"
 
-/* A text extracted earlier in the run, by SHA-256. */
-typedef struct cached {
-    char *text;
-    size_t len;
-    lx_attach_status status;
-    char *reason;
-} cached;
-
-/* Texts extracted earlier in the run, shared by every worker's context. */
-typedef struct text_cache {
-    pthread_mutex_t mu;
-    GHashTable *map; /* sha256 hex -> cached */
-    size_t bytes;
-    unsigned refs; /* contexts sharing it (changed by the main thread only) */
-} text_cache;
-
 struct lx_attach_ctx {
     lx_attach_limits lim;
     magic_t magic; /* one per thread: libmagic handles are not shared */
-    char *helper;
-    lx_helper *server; /* this thread's long-lived helper process, once started */
-    text_cache *cache;
 };
 
 void lx_attach_limits_default(lx_attach_limits *lim)
@@ -73,18 +49,7 @@ void lx_attach_limits_default(lx_attach_limits *lim)
     lim->message_text = LX_ATTACH_MAX_MESSAGE_TEXT;
 }
 
-static void cached_free(gpointer p)
-{
-    cached *c = p;
-    free(c->text);
-    free(c->reason);
-    free(c);
-}
-
-/* A context with limits, helper and cache of its own, or (parent given)
- * those of parent, shared; a libmagic handle of its own either way. */
-static lx_attach_ctx *ctx_new(const lx_attach_limits *lim, const char *helper,
-                              const lx_attach_ctx *parent, lx_strbuf *why)
+lx_attach_ctx *lx_attach_ctx_new(const lx_attach_limits *lim, lx_strbuf *why)
 {
     lx_attach_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx) {
@@ -100,31 +65,7 @@ static lx_attach_ctx *ctx_new(const lx_attach_limits *lim, const char *helper,
         lx_attach_ctx_free(ctx);
         return NULL;
     }
-    if (parent) {
-        ctx->cache = parent->cache;
-        ctx->cache->refs++;
-    } else if ((ctx->cache = calloc(1, sizeof *ctx->cache))) {
-        pthread_mutex_init(&ctx->cache->mu, NULL);
-        ctx->cache->map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_free);
-        ctx->cache->refs = 1;
-    }
-    ctx->helper = helper ? strdup(helper) : NULL;
-    if (!ctx->cache || (helper && !ctx->helper)) {
-        lx_strbuf_addstr(why, "out of memory");
-        lx_attach_ctx_free(ctx);
-        return NULL;
-    }
     return ctx;
-}
-
-lx_attach_ctx *lx_attach_ctx_new(const lx_attach_limits *lim, const char *helper, lx_strbuf *why)
-{
-    return ctx_new(lim, helper, NULL, why);
-}
-
-lx_attach_ctx *lx_attach_ctx_clone(const lx_attach_ctx *ctx, lx_strbuf *why)
-{
-    return ctx_new(&ctx->lim, ctx->helper, ctx, why);
 }
 
 void lx_attach_ctx_free(lx_attach_ctx *ctx)
@@ -133,13 +74,6 @@ void lx_attach_ctx_free(lx_attach_ctx *ctx)
         return;
     if (ctx->magic)
         magic_close(ctx->magic);
-    lx_helper_free(ctx->server);
-    if (ctx->cache && --ctx->cache->refs == 0) {
-        g_hash_table_destroy(ctx->cache->map);
-        pthread_mutex_destroy(&ctx->cache->mu);
-        free(ctx->cache);
-    }
-    free(ctx->helper);
     free(ctx);
 }
 
@@ -177,56 +111,40 @@ lx_status lx_attach_status_line(const lx_attachment *a, lx_strbuf *out)
 
 /* ---- types ---------------------------------------------------------------- */
 
-/* How a file's text is read. */
-typedef enum handler {
-    H_NONE,    /* no text */
-    H_TEXT,    /* any text type: charset normalization */
-    H_HTML,    /* HTML: charset, then htmltext */
-    H_RTF,     /* rtf.c */
-    H_PDF,     /* helper: poppler */
-    H_OOXML,   /* helper: libarchive + libxml2 */
-    H_ODF,     /* helper: libarchive + libxml2 */
-    H_DOC,     /* catdoc */
-    H_XLS,     /* xls2csv */
-    H_PPT,     /* catppt */
-    H_ARCHIVE, /* members are attachments */
-    H_TNEF,    /* files inside are attachments */
-    H_MESSAGE, /* an e-mail: its text, and its attachments */
-} handler;
-
 static const struct type_row {
     const char *mime;
     const char *filetype;
-    handler h;
+    lx_attach_handler h;
 } types[] = {
-    {"application/pdf", "pdf", H_PDF},
-    {"application/x-pdf", "pdf", H_PDF},
-    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", H_OOXML},
-    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", H_OOXML},
-    {"application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx", H_OOXML},
-    {"application/vnd.oasis.opendocument.text", "odt", H_ODF},
-    {"application/vnd.oasis.opendocument.spreadsheet", "ods", H_ODF},
-    {"application/vnd.oasis.opendocument.presentation", "odp", H_ODF},
-    {"text/rtf", "rtf", H_RTF},
-    {"application/rtf", "rtf", H_RTF},
-    {"application/msword", "doc", H_DOC},
-    {"application/vnd.ms-excel", "xls", H_XLS},
-    {"application/vnd.ms-powerpoint", "ppt", H_PPT},
-    {"text/html", "html", H_HTML},
-    {"application/xhtml+xml", "html", H_HTML},
-    {"text/csv", "csv", H_TEXT},
-    {"text/plain", "text", H_TEXT},
-    {"application/zip", "zip", H_ARCHIVE},
-    {"application/x-zip-compressed", "zip", H_ARCHIVE},
-    {"application/x-tar", "tar", H_ARCHIVE},
-    {"application/gzip", "gzip", H_ARCHIVE},
-    {"application/x-gzip", "gzip", H_ARCHIVE},
-    {"application/x-bzip2", "bzip2", H_ARCHIVE},
-    {"application/x-xz", "xz", H_ARCHIVE},
-    {"application/x-7z-compressed", "7z", H_ARCHIVE},
-    {"message/rfc822", "eml", H_MESSAGE},
-    {"application/vnd.ms-tnef", "tnef", H_TNEF},
-    {"application/ms-tnef", "tnef", H_TNEF},
+    {"application/pdf", "pdf", LX_H_PDF},
+    {"application/x-pdf", "pdf", LX_H_PDF},
+    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", LX_H_OOXML},
+    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", LX_H_OOXML},
+    {"application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx",
+     LX_H_OOXML},
+    {"application/vnd.oasis.opendocument.text", "odt", LX_H_ODF},
+    {"application/vnd.oasis.opendocument.spreadsheet", "ods", LX_H_ODF},
+    {"application/vnd.oasis.opendocument.presentation", "odp", LX_H_ODF},
+    {"text/rtf", "rtf", LX_H_RTF},
+    {"application/rtf", "rtf", LX_H_RTF},
+    {"application/msword", "doc", LX_H_DOC},
+    {"application/vnd.ms-excel", "xls", LX_H_XLS},
+    {"application/vnd.ms-powerpoint", "ppt", LX_H_PPT},
+    {"text/html", "html", LX_H_HTML},
+    {"application/xhtml+xml", "html", LX_H_HTML},
+    {"text/csv", "csv", LX_H_TEXT},
+    {"text/plain", "text", LX_H_TEXT},
+    {"application/zip", "zip", LX_H_ARCHIVE},
+    {"application/x-zip-compressed", "zip", LX_H_ARCHIVE},
+    {"application/x-tar", "tar", LX_H_ARCHIVE},
+    {"application/gzip", "gzip", LX_H_ARCHIVE},
+    {"application/x-gzip", "gzip", LX_H_ARCHIVE},
+    {"application/x-bzip2", "bzip2", LX_H_ARCHIVE},
+    {"application/x-xz", "xz", LX_H_ARCHIVE},
+    {"application/x-7z-compressed", "7z", LX_H_ARCHIVE},
+    {"message/rfc822", "eml", LX_H_MESSAGE},
+    {"application/vnd.ms-tnef", "tnef", LX_H_TNEF},
+    {"application/ms-tnef", "tnef", LX_H_TNEF},
 };
 
 static const struct type_row *type_row(const char *mime)
@@ -312,7 +230,7 @@ static const char *effective_type_of(const char *declared, const char *sniffed, 
         return declared;
     const struct type_row *d = type_row(declared), *s = type_row(sniffed);
     /* An office document is a ZIP: declared as one, it is one. */
-    if (s && s->h == H_ARCHIVE && d && (d->h == H_OOXML || d->h == H_ODF))
+    if (s && s->h == LX_H_ARCHIVE && d && (d->h == LX_H_OOXML || d->h == LX_H_ODF))
         return declared;
     if (strncmp(declared, "text/", 5) == 0 && strncmp(sniffed, "text/", 5) == 0)
         return declared;
@@ -335,14 +253,14 @@ static const char *short_type(const char *mime)
     return "other";
 }
 
-static handler handler_of(const char *mime)
+static lx_attach_handler handler_of(const char *mime)
 {
     const struct type_row *r = type_row(mime);
     if (r)
         return r->h;
     if (strncmp(mime, "text/", 5) == 0)
-        return H_TEXT;
-    return H_NONE;
+        return LX_H_TEXT;
+    return LX_H_NONE;
 }
 
 /* Types whose text is not words: signatures, keys and encrypted data in
@@ -438,36 +356,36 @@ static bool text_content(const char *label, const char *data, size_t len, lx_sta
 }
 
 /* Where content and label disagree on text, the content decides. A file
- * whose type has no reader (*h is H_NONE) is read as text when libmagic
+ * whose type has no reader (*h is LX_H_NONE) is read as text when libmagic
  * says text/... (as that type: HTML and RTF keep their readers) or, libmagic
  * naming no text type, when its bytes are text (text_content); *type
  * becomes the type it is read as. A file read as text only because its
  * label says so (libmagic saw no text) whose bytes are not text gets
- * *h = H_NONE and *binary set. Media types and armour are left alone. */
+ * *h = LX_H_NONE and *binary set. Media types and armour are left alone. */
 static lx_status content_decides(const char *declared, const char *sniffed, const char *label,
-                                 const char *data, size_t len, const char **type, handler *h,
-                                 bool *binary)
+                                 const char *data, size_t len, const char **type,
+                                 lx_attach_handler *h, bool *binary)
 {
     lx_status st = LX_OK;
     *binary = false;
     if (armoured_type(declared) || armoured_type(sniffed))
         return LX_OK;
     bool sniffed_text = strncmp(sniffed, "text/", 5) == 0;
-    if (*h == H_NONE) {
+    if (*h == LX_H_NONE) {
         if (sniffed_text) {
             *type = sniffed;
             *h = handler_of(sniffed);
         } else if (strncmp(sniffed, "application/", 12) == 0 && !type_row(sniffed) &&
                    text_content(label, data, len, &st)) {
             *type = "text/plain";
-            *h = H_TEXT;
+            *h = LX_H_TEXT;
         }
-    } else if ((*h == H_TEXT || *h == H_HTML) && !sniffed_text && len > 0 &&
+    } else if ((*h == LX_H_TEXT || *h == LX_H_HTML) && !sniffed_text && len > 0 &&
                strncmp(sniffed, "application/x-empty", 19) != 0 &&
                strncmp(sniffed, "inode/x-empty", 13) != 0 && !text_content(label, data, len, &st) &&
                !st) {
         *type = sniffed;
-        *h = H_NONE;
+        *h = LX_H_NONE;
         *binary = true;
     }
     return st;
@@ -475,10 +393,12 @@ static lx_status content_decides(const char *declared, const char *sniffed, cons
 
 /* ---- the walk --------------------------------------------------------------- */
 
-typedef struct walk {
+typedef struct lx_attach_walk {
     lx_attach_ctx *ctx;
-    lx_attach_list *out; /* extracting; NULL when fetching */
-    size_t want;         /* fetching: the n wanted */
+    lx_attach_list *out;    /* listing; NULL when fetching */
+    lx_attach_text_fn text; /* listing: reads the text of a leaf (may be NULL) */
+    void *text_arg;
+    size_t want; /* fetching: the n wanted */
     lx_strbuf *bytes, *name;
     bool found;
     size_t next_n;
@@ -486,10 +406,10 @@ typedef struct walk {
     /* The tree being walked: a MIME attachment of the message (number
      * tree_n) and every file inside it. What its archives unpacked, at
      * every depth, and may unpack (the ratio times its size) decide which
-     * files are listed, alike when extracting and fetching. */
+     * files are listed, alike when listing and fetching. */
     size_t tree_n;
     size_t tree_unpacked, tree_budget;
-    /* Text kept so far (extracting only): text caps never change which
+    /* Text kept so far (listing only): text caps never change which
      * files are listed, only whether their text is read. */
     size_t tree_text, message_text;
 } walk;
@@ -504,9 +424,6 @@ static bool tree_spent(const walk *w)
     return w->tree_unpacked > w->tree_budget;
 }
 
-static void set_reason(lx_attachment *a, lx_attach_status st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* Marks container idx as stopped by the tree's unpack budget, unless a
  * limit or damage of its own already says why it was not read whole. */
 static void tree_limit(walk *w, size_t idx)
@@ -515,10 +432,11 @@ static void tree_limit(walk *w, size_t idx)
         return;
     lx_attachment *a = &w->out->v[idx];
     if (a->status == LX_ATT_OK || a->status == LX_ATT_TRUNCATED)
-        set_reason(a, LX_ATT_LIMIT,
-                   "the archives in attachment %zu unpack to more than %zu times its size (a zip "
-                   "bomb?); the rest not read",
-                   w->tree_n, w->ctx->lim.max_ratio);
+        lx_attach_set_reason(
+            a, LX_ATT_LIMIT,
+            "the archives in attachment %zu unpack to more than %zu times its size (a zip "
+            "bomb?); the rest not read",
+            w->tree_n, w->ctx->lim.max_ratio);
 }
 
 /* A heap copy of s[0..len) as valid UTF-8 in NFC, tabs and new lines kept. */
@@ -544,7 +462,7 @@ static char *lower_dup(const char *s)
     return d;
 }
 
-static void set_reason(lx_attachment *a, lx_attach_status st, const char *fmt, ...)
+void lx_attach_set_reason(lx_attachment *a, lx_attach_status st, const char *fmt, ...)
 {
     lx_strbuf sb;
     lx_strbuf_init(&sb);
@@ -584,11 +502,7 @@ static const char *text_room(walk *w, size_t *room, char reason[160])
     return reason;
 }
 
-/* Gives attachment idx its text (a heap string of len bytes, valid UTF-8,
- * owned by the attachment from now on), cut where the tree's or the
- * message's text cap leaves no more room ("limit"), and counts it. cut:
- * the text was already cut at the per-file limit ("truncated"). */
-static void keep_text(walk *w, size_t idx, char *text, size_t len, bool cut)
+void lx_attach_walk_keep_text(lx_attach_walk *w, size_t idx, char *text, size_t len, bool cut)
 {
     lx_attachment *a = &w->out->v[idx];
     size_t room;
@@ -606,14 +520,13 @@ static void keep_text(walk *w, size_t idx, char *text, size_t len, bool cut)
     w->tree_text += len;
     w->message_text += len;
     if (limited)
-        set_reason(a, LX_ATT_LIMIT, "%s", reason);
+        lx_attach_set_reason(a, LX_ATT_LIMIT, "%s", reason);
     else if (cut && a->status == LX_ATT_OK)
         a->status = LX_ATT_TRUNCATED;
 }
 
-/* Sets the attachment's text from raw extracted bytes: valid UTF-8, NFC,
- * LF line ends, cut at the text limit. */
-static lx_status set_text(walk *w, size_t idx, const char *s, size_t len, bool cut)
+lx_status lx_attach_walk_set_text(lx_attach_walk *w, size_t idx, const char *s, size_t len,
+                                  bool cut)
 {
     lx_strbuf lf;
     lx_strbuf_init(&lf);
@@ -631,105 +544,36 @@ static lx_status set_text(walk *w, size_t idx, const char *s, size_t len, bool c
         text[keep] = '\0';
         cut = true;
     }
-    keep_text(w, idx, text, keep, cut);
+    lx_attach_walk_keep_text(w, idx, text, keep, cut);
     return LX_OK;
 }
 
-/* Runs a helper over the bytes and records its text or failure: argv as a
- * process of its own, or (argv NULL) the document of that kind sent to this
- * thread's long-lived helper. */
-static lx_status run_helper(walk *w, size_t idx, const char *const *argv, const char *kind,
-                            const char *data, size_t len)
-{
-    lx_sandbox_limits lim = {w->ctx->lim.timeout, LX_ATTACH_HELPER_MEMORY,
-                             w->ctx->lim.max_text + 4};
-    lx_strbuf out, why;
-    lx_strbuf_init(&out);
-    lx_strbuf_init(&why);
-    if (!argv && !w->ctx->server && !(w->ctx->server = lx_helper_new(w->ctx->helper))) {
-        lx_strbuf_release(&out);
-        lx_strbuf_release(&why);
-        return LX_E_NOMEM;
-    }
-    lx_sandbox_result r = argv ? lx_sandbox_run(argv, data, len, &lim, &out, &why)
-                               : lx_helper_run(w->ctx->server, kind, data, len, &lim, &out, &why);
-    lx_status st = LX_OK;
-    if (r == LX_SANDBOX_FAILED)
-        set_reason(&w->out->v[idx], LX_ATT_FAILED, "%s", why.len ? why.buf : "extraction failed");
-    else
-        st = set_text(w, idx, out.buf, out.len, r == LX_SANDBOX_TRUNCATED);
-    lx_strbuf_release(&out);
-    lx_strbuf_release(&why);
-    return st;
-}
-
-/* Text of a leaf, by its handler; records status and reason. */
-static lx_status extract_leaf(walk *w, size_t idx, handler h, const char *label, const char *data,
-                              size_t len)
+lx_status lx_attach_walk_read_text(lx_attach_walk *w, size_t idx, lx_attach_handler h,
+                                   const char *label, const char *data, size_t len)
 {
     lx_strbuf text, plain;
     lx_strbuf_init(&text);
     lx_strbuf_init(&plain);
-    lx_status st = LX_OK;
-    const char *override = getenv("LEAKDEX_EXTRACT_HELPER");
-    switch (h) {
-    case H_TEXT:
-    case H_HTML: {
-        lx_charset_info info;
-        memset(&info, 0, sizeof info);
-        size_t pad = zero_padding(label, data, len);
-        st = lx_charset_decode(&text, label && *label ? label : NULL, data + pad, len - pad, &info);
-        if (!st && h == H_HTML) {
-            st = lx_htmltext_extract(&plain, text.buf, text.len);
-            if (!st)
-                st = set_text(w, idx, plain.buf, plain.len, false);
-        } else if (!st) {
-            st = set_text(w, idx, text.buf, text.len, false);
-        }
-        break;
-    }
-    case H_RTF:
-        st = lx_rtf_text(data, len, w->ctx->lim.max_text, &text);
+    lx_charset_info info;
+    memset(&info, 0, sizeof info);
+    size_t pad = zero_padding(label, data, len);
+    lx_status st =
+        lx_charset_decode(&text, label && *label ? label : NULL, data + pad, len - pad, &info);
+    if (!st && h == LX_H_HTML) {
+        st = lx_htmltext_extract(&plain, text.buf, text.len);
         if (!st)
-            st = set_text(w, idx, text.buf, text.len, false);
-        break;
-    case H_PDF:
-    case H_OOXML:
-    case H_ODF: {
-        const char *helper = override && *override ? override : w->ctx->helper;
-        if (!helper) {
-            set_reason(&w->out->v[idx], LX_ATT_SKIPPED, "no extraction helper in this program");
-            break;
-        }
-        const char *kind = lx_doctext_kind_name(h == H_PDF     ? LX_DOCTEXT_PDF
-                                                : h == H_OOXML ? LX_DOCTEXT_OOXML
-                                                               : LX_DOCTEXT_ODF);
-        /* A program named in the environment (tests, other filters) runs
-         * once per document; the indexer itself, as a long-lived helper. */
-        const char *argv[] = {helper, "--extract-helper", kind, NULL};
-        st = run_helper(w, idx, override && *override ? argv : NULL, kind, data, len);
-        break;
-    }
-    case H_DOC:
-    case H_XLS:
-    case H_PPT: {
-        /* catdoc's filters read the legacy binary formats; they run under
-         * the same limits as the helper. */
-        const char *prog = h == H_DOC ? "catdoc" : h == H_XLS ? "xls2csv" : "catppt";
-        const char *doc_argv[] = {prog, "-d", "utf-8", "-w", "/dev/stdin", NULL};
-        const char *other_argv[] = {prog, "-d", "utf-8", "/dev/stdin", NULL};
-        st = run_helper(w, idx, h == H_DOC ? doc_argv : other_argv, NULL, data, len);
-        break;
-    }
-    default: {
-        lx_attachment *a = &w->out->v[idx];
-        set_reason(a, LX_ATT_SKIPPED, "no text in %s", a->filetype);
-        break;
-    }
+            st = lx_attach_walk_set_text(w, idx, plain.buf, plain.len, false);
+    } else if (!st) {
+        st = lx_attach_walk_set_text(w, idx, text.buf, text.len, false);
     }
     lx_strbuf_release(&text);
     lx_strbuf_release(&plain);
     return st;
+}
+
+lx_attachment *lx_attach_walk_file(lx_attach_walk *w, size_t idx)
+{
+    return &w->out->v[idx];
 }
 
 /* ---- containers ------------------------------------------------------------ */
@@ -762,7 +606,7 @@ static void open_archive(walk *w, size_t idx, size_t n, const char *name, bool c
                          const char *data, size_t len, unsigned depth)
 {
     lx_unpack_limits lim = {w->ctx->lim.max_bytes, w->ctx->lim.max_members, w->ctx->lim.max_ratio,
-                            LX_ATTACH_RATIO_FLOOR,     &w->tree_unpacked,        w->tree_budget};
+                            LX_ATTACH_RATIO_FLOOR, &w->tree_unpacked,       w->tree_budget};
     member_ctx m = {w, n, depth + 1, name, false};
     lx_unpack_end end;
     lx_strbuf why;
@@ -785,15 +629,17 @@ static void open_archive(walk *w, size_t idx, size_t n, const char *name, bool c
     } else if (w->out && !w->found) {
         lx_attachment *a = &w->out->v[idx];
         if (end == LX_UNPACK_MEMBERS)
-            set_reason(a, LX_ATT_LIMIT, "members past %zu not read", w->ctx->lim.max_members);
+            lx_attach_set_reason(a, LX_ATT_LIMIT, "members past %zu not read",
+                                 w->ctx->lim.max_members);
         else if (end == LX_UNPACK_RATIO)
-            set_reason(a, LX_ATT_LIMIT,
-                       "unpacks to more than %zu times its size (a zip bomb?); the rest not read",
-                       w->ctx->lim.max_ratio);
+            lx_attach_set_reason(
+                a, LX_ATT_LIMIT,
+                "unpacks to more than %zu times its size (a zip bomb?); the rest not read",
+                w->ctx->lim.max_ratio);
         else if (end == LX_UNPACK_TREE)
             tree_limit(w, idx);
         else if (end == LX_UNPACK_DAMAGED)
-            set_reason(a, LX_ATT_FAILED, "archive: %s", why.len ? why.buf : "damaged");
+            lx_attach_set_reason(a, LX_ATT_FAILED, "archive: %s", why.len ? why.buf : "damaged");
     }
     lx_strbuf_release(&why);
 }
@@ -837,11 +683,12 @@ static void open_tnef(walk *w, size_t idx, size_t n, const char *data, size_t le
         lx_strbuf text;
         lx_strbuf_init(&text);
         if (body.len && !lx_charset_decode(&text, "WINDOWS-1252", body.buf, body.len, &info))
-            w->st = set_text(w, idx, text.buf, text.len, false);
+            w->st = lx_attach_walk_set_text(w, idx, text.buf, text.len, false);
         lx_strbuf_release(&text);
         if (st)
-            set_reason(&w->out->v[idx], LX_ATT_FAILED, "%s%s", why.buf,
-                       w->next_n > before ? " (the files before the damage were read)" : "");
+            lx_attach_set_reason(&w->out->v[idx], LX_ATT_FAILED, "%s%s", why.buf,
+                                 w->next_n > before ? " (the files before the damage were read)"
+                                                    : "");
         else if (tree_spent(w))
             tree_limit(w, idx);
     }
@@ -884,7 +731,7 @@ static void open_message(walk *w, size_t idx, size_t n, const char *data, size_t
     }
     if (st) {
         if (w->out)
-            set_reason(&w->out->v[idx], LX_ATT_FAILED, "message: %s", why.buf);
+            lx_attach_set_reason(&w->out->v[idx], LX_ATT_FAILED, "message: %s", why.buf);
         goto out;
     }
     if (w->out) {
@@ -910,7 +757,7 @@ static void open_message(walk *w, size_t idx, size_t n, const char *data, size_t
         }
         lx_strbuf_addf(&text, "Subject: %s\n\n", inner.subject);
         lx_strbuf_add(&text, inner.body, inner.body_len);
-        w->st = set_text(w, idx, text.buf, text.len, false);
+        w->st = lx_attach_walk_set_text(w, idx, text.buf, text.len, false);
     }
     for (size_t i = 0; i < inner.n_parts && !w->st && !w->found && !tree_spent(w); i++) {
         const lx_part *p = &inner.parts[i];
@@ -941,8 +788,8 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
          * together may unpack to the ratio times its size. */
         w->tree_n = n;
         w->tree_unpacked = 0;
-        w->tree_budget = lim->max_ratio && len <= SIZE_MAX / lim->max_ratio ? len * lim->max_ratio
-                                                                           : SIZE_MAX;
+        w->tree_budget =
+            lim->max_ratio && len <= SIZE_MAX / lim->max_ratio ? len * lim->max_ratio : SIZE_MAX;
         if (w->tree_budget < LX_ATTACH_RATIO_FLOOR)
             w->tree_budget = LX_ATTACH_RATIO_FLOOR;
         w->tree_text = 0;
@@ -1001,7 +848,7 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
             a->filetype = strdup(short_type(a->type));
             if (!a->sniffed || !a->filetype)
                 w->st = LX_E_NOMEM;
-            set_reason(a, LX_ATT_LIMIT, "larger than %zu bytes", lim->max_bytes);
+            lx_attach_set_reason(a, LX_ATT_LIMIT, "larger than %zu bytes", lim->max_bytes);
         }
         return;
     }
@@ -1016,7 +863,7 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
         return;
     }
     const char *eff = effective_type(decl, sniffed, name);
-    handler h = handler_of(eff);
+    lx_attach_handler h = handler_of(eff);
     bool binary = false;
     if (w->out && (w->st = content_decides(decl, sniffed, label, data, len, &eff, &h, &binary))) {
         free(decl);
@@ -1037,20 +884,20 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
     free(sniffed);
     if (w->st)
         return;
-    bool container = h == H_ARCHIVE || h == H_TNEF || h == H_MESSAGE;
+    bool container = h == LX_H_ARCHIVE || h == LX_H_TNEF || h == LX_H_MESSAGE;
     if (container) {
         if (depth >= lim->max_depth) {
             if (w->out)
-                set_reason(&w->out->v[idx], LX_ATT_LIMIT, "nested deeper than %u levels",
-                           lim->max_depth);
+                lx_attach_set_reason(&w->out->v[idx], LX_ATT_LIMIT, "nested deeper than %u levels",
+                                     lim->max_depth);
             return;
         }
-        if (h == H_ARCHIVE)
+        if (h == LX_H_ARCHIVE)
             open_archive(w, idx, n, name,
                          strcmp(ft, "gzip") == 0 || strcmp(ft, "bzip2") == 0 ||
                              strcmp(ft, "xz") == 0,
                          data, len, depth);
-        else if (h == H_TNEF)
+        else if (h == LX_H_TNEF)
             open_tnef(w, idx, n, data, len, depth);
         else
             open_message(w, idx, n, data, len, depth);
@@ -1058,76 +905,23 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
     }
     if (!w->out)
         return;
-    /* A leaf: its text, once per run for identical files, while the text
-     * caps of its tree and message leave room. */
+    /* A leaf: its text, read by the lister's reader while the text caps
+     * of its tree and message leave room. */
     lx_attachment *a = &w->out->v[idx];
     size_t room;
     char reason[160];
-    if (h != H_NONE && (text_room(w, &room, reason), room == 0)) {
-        set_reason(a, LX_ATT_LIMIT, "%s", reason);
+    if (h != LX_H_NONE && (text_room(w, &room, reason), room == 0)) {
+        lx_attach_set_reason(a, LX_ATT_LIMIT, "%s", reason);
         return;
     }
-    text_cache *tc = w->ctx->cache;
-    pthread_mutex_lock(&tc->mu);
-    cached *c = g_hash_table_lookup(tc->map, a->sha256);
-    if (c) {
-        char *text = malloc(c->len + 1), *creason = strdup(c->reason);
-        if (text && creason)
-            memcpy(text, c->text, c->len + 1);
-        size_t clen = c->len;
-        lx_attach_status status = c->status;
-        pthread_mutex_unlock(&tc->mu);
-        if (!text || !creason) {
-            free(text);
-            free(creason);
-            w->st = LX_E_NOMEM;
-            return;
-        }
-        free(a->reason);
-        a->reason = creason;
-        a->status = status;
-        a->from_cache = true;
-        keep_text(w, idx, text, clen, false);
-        return;
-    }
-    pthread_mutex_unlock(&tc->mu);
-    if ((w->st = extract_leaf(w, idx, h, label, data, len)))
-        return;
-    a = &w->out->v[idx];
-    if (binary)
-        set_reason(a, LX_ATT_SKIPPED, "no text in %s: labelled %s, but its content is binary",
-                   a->filetype, a->type);
-    /* A text cut by this message's caps is not the file's text. */
-    if (a->status == LX_ATT_LIMIT)
-        return;
-    c = calloc(1, sizeof *c);
-    if (!c)
-        return;
-    c->text = malloc(a->text_len + 1);
-    c->reason = strdup(a->reason);
-    if (!c->text || !c->reason) {
-        cached_free(c);
-        return;
-    }
-    memcpy(c->text, a->text, a->text_len + 1);
-    c->len = a->text_len;
-    c->status = a->status;
-    /* Another worker may have read the same file meanwhile: first one kept. */
-    pthread_mutex_lock(&tc->mu);
-    if (tc->bytes + a->text_len < LX_ATTACH_CACHE_BYTES &&
-        !g_hash_table_contains(tc->map, a->sha256)) {
-        g_hash_table_insert(tc->map, g_strdup(a->sha256), c);
-        tc->bytes += a->text_len + 64;
-        c = NULL;
-    }
-    pthread_mutex_unlock(&tc->mu);
-    if (c)
-        cached_free(c);
+    if (w->text)
+        w->st = w->text(w->text_arg, w, idx, h, label, data, len, binary);
 }
 
-lx_status lx_attach_extract(lx_attach_ctx *ctx, const lx_message *m, lx_attach_list *out)
+lx_status lx_attach_list_files(lx_attach_ctx *ctx, const lx_message *m, lx_attach_list *out,
+                               lx_attach_text_fn text, void *arg)
 {
-    walk w = {.ctx = ctx, .out = out, .st = LX_OK};
+    walk w = {.ctx = ctx, .out = out, .text = text, .text_arg = arg, .st = LX_OK};
     for (size_t i = 0; i < m->n_parts && !w.st; i++) {
         const lx_part *p = &m->parts[i];
         if (p->role == LX_PART_ATTACHMENT)

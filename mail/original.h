@@ -1,0 +1,21 @@
+/* original.h - reading a stored message back from its source, checked against its SHA-256. */
+#ifndef LX_ORIGINAL_H
+#define LX_ORIGINAL_H
+
+#include "evidence.h"
+#include "record.h"
+#include "status.h"
+#include "strbuf.h"
+
+/* Reads the canonical bytes of a stored message (its record rec) into canon
+ * from the first of its locations whose bytes still hash to sha (sources
+ * are opened read-only); *first_path gets the first location recorded.
+ * stored, when not NULL, gets the bytes as stored of a message of an mbox
+ * whose ">From " quoting was undone, and stays empty otherwise. What reading
+ * did to access times goes to atimes (may be NULL). LX_E_NOT_FOUND (with
+ * *why) when no location does. */
+lx_status lx_original_read(const lx_record *rec, const char *sha, lx_strbuf *canon,
+                           lx_strbuf *stored, lx_atime_stats *atimes, const char **first_path,
+                           const char **why);
+
+#endif
