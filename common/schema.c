@@ -193,3 +193,20 @@ int lx_schema_slot(lx_field f)
     const lx_field_def *d = lx_schema_field(f);
     return d ? d->slot : -1;
 }
+
+const char *lx_verdict_name(lx_verdict v)
+{
+    static const char *const names[LX_VERDICT_COUNT_] = {"none",  "pass",    "fail",
+                                                         "nokey", "invalid", "unchecked"};
+    return (unsigned)v < LX_VERDICT_COUNT_ ? names[v] : "invalid";
+}
+
+const char *lx_verified_name(lx_verified v)
+{
+    switch (v) {
+    case LX_VERIFIED_NO: return "no";
+    case LX_VERIFIED_YES: return "yes";
+    case LX_VERIFIED_PARTIAL: return "partial";
+    }
+    return "no";
+}

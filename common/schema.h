@@ -42,7 +42,7 @@ typedef enum lx_field {
     LX_F_DKIMFAIL,       /* "body" or "header": what a failing signature says changed */
     LX_F_DATE,           /* UTC date, seconds since the epoch */
     LX_F_SIZE,           /* size in bytes of the canonical raw message */
-    LX_F_VERDICT,        /* DKIM verdict as a number (lx_dkim_result), for sorting */
+    LX_F_VERDICT,        /* DKIM verdict as a number (lx_verdict), for sorting */
     LX_F_SENDER,         /* "address<TAB>name" of the sender, address lowercased */
     LX_F_RECIPIENTS,     /* "address<TAB>name" lines of To and Cc, addresses lowercased */
     LX_F_IDENTITY,       /* "sha256<TAB>fingerprint": copies are told apart without the data */
@@ -97,6 +97,75 @@ extern const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS];
  * tabs and newlines in names are spaces. */
 enum { LX_ATTACH_NFIELDS = 9 };
 extern const char *const lx_attach_fields[LX_ATTACH_NFIELDS];
+
+/* A message's DKIM verdict, RFC 6376's results, ordered by how much a result
+ * says about a message that did not pass: a message's verdict is its best
+ * signature's in this order. The LX_F_DKIM term and the "dkim" data key hold
+ * its name; the LX_F_VERDICT slot its number (-1 when unchecked). */
+typedef enum lx_verdict {
+    LX_VERDICT_NONE,      /* unsigned (a message's verdict only) */
+    LX_VERDICT_PASS,      /* the signature verifies */
+    LX_VERDICT_FAIL,      /* body hash or signature mismatch: something changed */
+    LX_VERDICT_NOKEY,     /* no key record for the selector in any key file */
+    LX_VERDICT_INVALID,   /* malformed signature or key, revoked key, unsupported */
+    LX_VERDICT_UNCHECKED, /* indexed with --no-dkim: never verified */
+    LX_VERDICT_COUNT_     /* number of verdicts; not a verdict */
+} lx_verdict;
+
+/* "none", "pass", "fail", "nokey", "invalid", "unchecked"; "invalid" for a
+ * number out of range. */
+const char *lx_verdict_name(lx_verdict v);
+
+/* What a reporter may rely on, on top of the verdict: the "verified" data key
+ * and the verified: query hold its name. */
+typedef enum lx_verified {
+    LX_VERIFIED_NO,      /* no signature passes */
+    LX_VERIFIED_YES,     /* a passing signature aligned with the From address covers every
+                            From, Subject and Date field and the whole body */
+    LX_VERIFIED_PARTIAL, /* a signature passes, but not all of that */
+} lx_verified;
+
+/* "no", "yes", "partial". */
+const char *lx_verified_name(lx_verified v);
+
+/* The keys of a document's data (a record, common/record.h), each one named
+ * once. Addresses are "Name <address>" lines. */
+#define LX_DATA_PATH "path"                   /* where it was found: a location (below) */
+#define LX_DATA_SIZE "size"                   /* bytes of the canonical raw message */
+#define LX_DATA_MESSAGE_ID "message_id"
+#define LX_DATA_FROM_NAME "from_name"
+#define LX_DATA_FROM_ADDRESS "from_address"
+#define LX_DATA_TO "to"
+#define LX_DATA_CC "cc"
+#define LX_DATA_BCC "bcc"
+#define LX_DATA_REPLY_TO "reply_to"
+#define LX_DATA_DROPPED_ADDRESSES "dropped_addresses" /* "KEY:N": addresses past the cap */
+#define LX_DATA_SUBJECT "subject"
+#define LX_DATA_DATE "date"                   /* seconds since the epoch, UTC */
+#define LX_DATA_DATE_SOURCE "date_source"     /* which header the date came from */
+#define LX_DATA_IN_REPLY_TO "in_reply_to"
+#define LX_DATA_REFERENCES "references"
+#define LX_DATA_BODY "body"                   /* the body text shown */
+#define LX_DATA_BODY_SOURCE "body_source"     /* "plain" or "html" */
+#define LX_DATA_BODY_TRUNCATED "body_truncated"
+#define LX_DATA_REPLACED_CHARACTERS "replaced_characters"
+#define LX_DATA_FINGERPRINT "fingerprint"
+#define LX_DATA_DKIM "dkim"                   /* the verdict's name (lx_verdict_name) */
+#define LX_DATA_DKIM_SIG "dkim_sig"           /* one per signature: lx_dkim_sig_fields */
+#define LX_DATA_VERIFIED "verified"           /* lx_verified_name */
+#define LX_DATA_VERIFIED_REASON "verified_reason"
+#define LX_DATA_VERIFIED_SIGNER "verified_signer"
+#define LX_DATA_UNSIGNED_HEADERS "unsigned_headers"
+#define LX_DATA_BODY_SIGNED_BYTES "body_signed_bytes"
+#define LX_DATA_WRITTEN_HEADER "written_header"
+#define LX_DATA_ATTACHMENT "attachment"       /* one per attachment: lx_attach_fields */
+
+/* A location, where a message was found (LX_DATA_PATH): "PATH" for a file
+ * of its own, "PATH<TAB>OFFSET<TAB>LENGTH" for a message inside an mbox
+ * (byte offset and length of its "From " line and text). Written by the
+ * indexer,
+ * read by lx_evidence_parse (common/evidence.h). */
+#define LX_LOCATION_SEP '\t'
 
 /* The row for a field; the table is static and lives as long as the program. */
 const lx_field_def *lx_schema_field(lx_field f);

@@ -20,18 +20,6 @@
  * one proves little, so it is flagged wherever it is shown. */
 #define WEAK_RSA_BITS 1024
 
-const char *lx_dkim_result_name(lx_dkim_result r)
-{
-    switch (r) {
-    case LX_DKIM_NONE: return "none";
-    case LX_DKIM_PASS: return "pass";
-    case LX_DKIM_FAIL: return "fail";
-    case LX_DKIM_NOKEY: return "nokey";
-    case LX_DKIM_INVALID: return "invalid";
-    }
-    return "invalid";
-}
-
 /* ---- tag lists (RFC 6376 3.2) ------------------------------------------ */
 
 typedef struct tag {
@@ -698,10 +686,10 @@ static lx_status without_b(lx_strbuf *o, const field *f)
 
 /* ---- verifying one signature ------------------------------------------- */
 
-static lx_status set_reason(lx_dkim_sig *sig, lx_dkim_result r, const char *fmt, ...)
+static lx_status set_reason(lx_dkim_sig *sig, lx_verdict r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static lx_status set_reason(lx_dkim_sig *sig, lx_dkim_result r, const char *fmt, ...)
+static lx_status set_reason(lx_dkim_sig *sig, lx_verdict r, const char *fmt, ...)
 {
     lx_strbuf sb;
     lx_strbuf_init(&sb);
@@ -947,24 +935,24 @@ static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed
     lower(sig->domain);
     lower(sig->canon);
     if (st) {
-        st = set_reason(sig, LX_DKIM_INVALID, "malformed signature: %s", why.buf);
+        st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature: %s", why.buf);
         goto out;
     }
     /* Signatures from the drafts before RFC 4871 carry no v=, or v=0.5:
      * their hashing differs, so they cannot be checked as RFC 6376 ones. */
     const char *v = tag_get(&t, "v");
     if (!v || strcmp(v, "0.5") == 0) {
-        st = set_reason(sig, LX_DKIM_INVALID, "pre-RFC 6376 draft signature");
+        st = set_reason(sig, LX_VERDICT_INVALID, "pre-RFC 6376 draft signature");
         goto out;
     }
     if (strcmp(v, "1") != 0) {
-        st = set_reason(sig, LX_DKIM_INVALID, "unsupported version v=%s", v);
+        st = set_reason(sig, LX_VERDICT_INVALID, "unsupported version v=%s", v);
         goto out;
     }
     static const char *const required[] = {"a", "b", "bh", "d", "h", "s", NULL};
     for (size_t i = 0; required[i]; i++) {
         if (!tag_get(&t, required[i])) {
-            st = set_reason(sig, LX_DKIM_INVALID, "malformed signature: no %s= tag", required[i]);
+            st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature: no %s= tag", required[i]);
             goto out;
         }
     }
@@ -976,11 +964,11 @@ static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed
         const char *which = sig->t == -2 ? "t" : "x";
         sig->t = sig->t < 0 ? -1 : sig->t;
         sig->x = sig->x < 0 ? -1 : sig->x;
-        st = set_reason(sig, LX_DKIM_INVALID, "malformed signature: bad %s= tag", which);
+        st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature: bad %s= tag", which);
         goto out;
     }
     if (sig->t >= 0 && sig->x >= 0 && sig->x < sig->t) {
-        st = set_reason(sig, LX_DKIM_INVALID, "x= earlier than t=");
+        st = set_reason(sig, LX_VERDICT_INVALID, "x= earlier than t=");
         goto out;
     }
     /* q= (RFC 6376 3.5, 6.1.1): the only query method is dns/txt. */
@@ -997,7 +985,7 @@ static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed
             k = e;
         }
         if (!dns) {
-            st = set_reason(sig, LX_DKIM_INVALID, "unsupported query method q=%s", q);
+            st = set_reason(sig, LX_VERDICT_INVALID, "unsupported query method q=%s", q);
             goto out;
         }
     }
@@ -1006,14 +994,14 @@ static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed
     sig->sha1 = strcasecmp(a, "rsa-sha1") == 0;
     const EVP_MD *md = sig->sha1 ? EVP_sha1() : EVP_sha256();
     if (!ed && !sig->sha1 && strcasecmp(a, "rsa-sha256") != 0) {
-        st = set_reason(sig, LX_DKIM_INVALID, "unsupported algorithm %s", a);
+        st = set_reason(sig, LX_VERDICT_INVALID, "unsupported algorithm %s", a);
         goto out;
     }
     char hc[16] = "", bc[16] = "";
     if (sscanf(sig->canon, "%15[^/]/%15s", hc, bc) != 2 ||
         (strcmp(hc, "simple") && strcmp(hc, "relaxed")) ||
         (strcmp(bc, "simple") && strcmp(bc, "relaxed"))) {
-        st = set_reason(sig, LX_DKIM_INVALID, "unsupported canonicalization %s", sig->canon);
+        st = set_reason(sig, LX_VERDICT_INVALID, "unsupported canonicalization %s", sig->canon);
         goto out;
     }
     bool hrelaxed = strcmp(hc, "relaxed") == 0, brelaxed = strcmp(bc, "relaxed") == 0;
@@ -1029,12 +1017,12 @@ static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed
         k = e;
     }
     if (!from) {
-        st = set_reason(sig, LX_DKIM_INVALID, "From is not signed");
+        st = set_reason(sig, LX_VERDICT_INVALID, "From is not signed");
         goto out;
     }
     int64_t length = parse_length(tag_get(&t, "l"));
     if (length == -2) {
-        st = set_reason(sig, LX_DKIM_INVALID, "malformed signature: bad l= tag");
+        st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature: bad l= tag");
         goto out;
     }
 
@@ -1044,7 +1032,7 @@ static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed
     if (*sig->identity) {
         if (!qp_decode(sig->identity, &ident) || !memchr(ident.buf, '@', ident.len) ||
             memchr(ident.buf, '\0', ident.len)) {
-            st = set_reason(sig, LX_DKIM_INVALID, "malformed signature: bad i= tag");
+            st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature: bad i= tag");
             goto out;
         }
         free(sig->identity);
@@ -1054,7 +1042,7 @@ static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed
         }
         idn = sig->identity;
         if (!identity_within(idn, sig->domain, false)) {
-            st = set_reason(sig, LX_DKIM_INVALID, "i= not within d=");
+            st = set_reason(sig, LX_VERDICT_INVALID, "i= not within d=");
             goto out;
         }
     }
@@ -1075,7 +1063,7 @@ static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed
             sig->unsigned_bytes = body.canon.len - (size_t)length;
     }
     if (!b64_decode(tag_get(&t, "bh"), &bh) || !b64_decode(tag_get(&t, "b"), &bsig)) {
-        st = set_reason(sig, LX_DKIM_INVALID, "malformed signature: bad base64");
+        st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature: bad base64");
         goto out;
     }
     bool body_ok = body.len == bh.len && memcmp(body.digest, bh.buf, body.len) == 0;
@@ -1111,7 +1099,7 @@ static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed
                k->state == KEY_ABSENT)
             k++;
         if (!k || k == ks->v + ks->n || strcmp(k->name, first->name) != 0) {
-            st = set_reason(sig, LX_DKIM_NOKEY, "no key for %s", name.buf);
+            st = set_reason(sig, LX_VERDICT_NOKEY, "no key for %s", name.buf);
             goto out;
         }
     }
@@ -1190,8 +1178,8 @@ static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed
                 sig->body_mismatch = true;
                 sig->key_bits = k->bits;
                 st = length >= 0 && (uint64_t)length > used_body->canon.len
-                         ? set_reason(sig, LX_DKIM_FAIL, "l= longer than the body")
-                         : set_reason(sig, LX_DKIM_FAIL, "body hash mismatch");
+                         ? set_reason(sig, LX_VERDICT_FAIL, "l= longer than the body")
+                         : set_reason(sig, LX_VERDICT_FAIL, "body hash mismatch");
                 goto out;
             }
         }
@@ -1210,7 +1198,7 @@ static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed
              * above the signed one) is what a reader sees first. */
             if (sig->unsigned_headers & LX_DKIM_H_FROM) {
                 sig->header_mismatch = true;
-                st = set_reason(sig, LX_DKIM_FAIL, "an unsigned From was added");
+                st = set_reason(sig, LX_VERDICT_FAIL, "an unsigned From was added");
                 goto out;
             }
             if (length >= 0) {
@@ -1221,15 +1209,15 @@ static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed
                     (size_t)(body_start - (used_body == &body ? p->start : alt->start)) +
                     raw_offset(body_start, body_len, brelaxed, (uint64_t)length);
             }
-            st = set_reason(sig, LX_DKIM_PASS, "%s", "");
+            st = set_reason(sig, LX_VERDICT_PASS, "%s", "");
             goto out;
         }
     }
     if (!tried) {
-        st = set_reason(sig, LX_DKIM_INVALID, "%s", unusable);
+        st = set_reason(sig, LX_VERDICT_INVALID, "%s", unusable);
     } else {
         sig->header_mismatch = true;
-        st = set_reason(sig, LX_DKIM_FAIL, "signature mismatch");
+        st = set_reason(sig, LX_VERDICT_FAIL, "signature mismatch");
     }
 out:
     free(used);
@@ -1243,8 +1231,8 @@ out:
     lx_strbuf_release(&name);
     lx_strbuf_release(&ident);
     if (!st && !sig->reason)
-        st = set_reason(sig, LX_DKIM_INVALID, "malformed signature");
-    if (sig->result != LX_DKIM_PASS)
+        st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature");
+    if (sig->result != LX_VERDICT_PASS)
         sig->form = LX_DKIM_FORM_ONE;
     return st;
 }
@@ -1449,16 +1437,6 @@ static bool sender_aligned(const sender *s, const char *shown_from, const char *
 
 /* ---- the verdict -------------------------------------------------------- */
 
-const char *lx_dkim_verified_name(lx_dkim_verified v)
-{
-    switch (v) {
-    case LX_VERIFIED_NO: return "no";
-    case LX_VERIFIED_YES: return "yes";
-    case LX_VERIFIED_PARTIAL: return "partial";
-    }
-    return "no";
-}
-
 const char *lx_dkim_form_name(lx_dkim_form f)
 {
     switch (f) {
@@ -1527,7 +1505,7 @@ static lx_status decide(lx_dkim_verdict *out, const sender *s, const char *shown
     int full = -1, aligned = -1, any = -1;
     for (size_t i = 0; i < out->n && !st; i++) {
         lx_dkim_sig *g = &out->sigs[i];
-        if (g->result != LX_DKIM_PASS)
+        if (g->result != LX_VERDICT_PASS)
             continue;
         g->aligned = sender_aligned(s, shown_from, g->domain);
         lx_strbuf_reset(&why);
@@ -1592,10 +1570,10 @@ lx_status lx_dkim_verify_message(const lx_keystore *ks, const lx_dkim_input *in,
         out->n++;
     }
     /* The best result wins: pass, then fail, nokey, invalid. */
-    out->verdict = LX_DKIM_NONE;
+    out->verdict = LX_VERDICT_NONE;
     for (size_t i = 0; i < out->n; i++) {
-        lx_dkim_result r = out->sigs[i].result;
-        if (out->verdict == LX_DKIM_NONE || r < out->verdict)
+        lx_verdict r = out->sigs[i].result;
+        if (out->verdict == LX_VERDICT_NONE || r < out->verdict)
             out->verdict = r;
     }
     if (!st)

@@ -6,31 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "schema.h"
 #include "strbuf.h"
 
-/* Ordered by how much a result says about a message that did not pass:
- * the verdict of a message is its best signature's result in this order. */
-typedef enum lx_dkim_result {
-    LX_DKIM_NONE,    /* unsigned (message verdict only) */
-    LX_DKIM_PASS,    /* the signature verifies */
-    LX_DKIM_FAIL,    /* body hash or signature mismatch: something changed */
-    LX_DKIM_NOKEY,   /* no key record for the selector in any key file */
-    LX_DKIM_INVALID, /* malformed signature or key, revoked key, unsupported */
-} lx_dkim_result;
-
-/* "none", "pass", "fail", "nokey", "invalid". */
-const char *lx_dkim_result_name(lx_dkim_result r);
-
-/* What a reporter may rely on, on top of the cryptographic verdict. */
-typedef enum lx_dkim_verified {
-    LX_VERIFIED_NO,      /* no signature passes */
-    LX_VERIFIED_YES,     /* a passing signature aligned with the From address covers every
-                            From, Subject and Date field and the whole body */
-    LX_VERIFIED_PARTIAL, /* a signature passes, but not all of that */
-} lx_dkim_verified;
-
-/* "no", "yes", "partial". */
-const char *lx_dkim_verified_name(lx_dkim_verified v);
+/* A signature's result and a message's verdict are lx_verdict, what a
+ * message verifies lx_verified (schema.h). */
 
 /* The header fields a reader is shown, as bits (LX_DKIM_H_FROM << i): which
  * of them a signature left unsigned. */
@@ -72,7 +52,7 @@ typedef struct lx_dkim_sig {
     char *algorithm; /* a= as written */
     char *canon;     /* "header/body", defaults filled in */
     char *identity;  /* i=, "" when absent */
-    lx_dkim_result result;
+    lx_verdict result;
     char *reason;            /* why it did not pass, for a person; "" on pass */
     bool body_mismatch;      /* the body changed after signing */
     bool header_mismatch;    /* the signed headers changed (signature mismatch) */
@@ -94,10 +74,10 @@ typedef struct lx_dkim_sig {
 } lx_dkim_sig;
 
 typedef struct lx_dkim_verdict {
-    lx_dkim_result verdict;
+    lx_verdict verdict;
     lx_dkim_sig *sigs;
     size_t n;
-    lx_dkim_verified verified;
+    lx_verified verified;
     char *verified_reason; /* for partial: what is missing, in plain words; "" otherwise */
     int chosen;            /* the signature behind verified (-1 when no signature passes) */
     /* Bytes of the message's body text that the chosen signature covers,

@@ -136,11 +136,11 @@ static lx_status dkim_json(lx_strbuf *o, const lx_dkim_verdict *v)
     lx_status st = key(o, "dkim", false);
     if (!st)
         st = lx_strbuf_addstr(o, "{\"verdict\":");
-    const char *verdict = v ? lx_dkim_result_name(v->verdict) : "unchecked";
+    const char *verdict = v ? lx_verdict_name(v->verdict) : "unchecked";
     if (!st)
         st = lx_escape_json(o, verdict, strlen(verdict));
     if (!st)
-        st = str(o, "verified", v ? lx_dkim_verified_name(v->verified) : "no");
+        st = str(o, "verified", v ? lx_verified_name(v->verified) : "no");
     if (!st)
         st = str(o, "verified_reason", v && v->verified_reason ? v->verified_reason : "");
     const lx_dkim_sig *chosen = v && v->chosen >= 0 ? &v->sigs[v->chosen] : NULL;
@@ -188,7 +188,7 @@ static lx_status dkim_json(lx_strbuf *o, const lx_dkim_verdict *v)
         if (!st)
             st = str(o, "identity", g->identity);
         if (!st)
-            st = str(o, "result", lx_dkim_result_name(g->result));
+            st = str(o, "result", lx_verdict_name(g->result));
         if (!st)
             st = str(o, "reason", g->reason);
         if (!st)

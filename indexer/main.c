@@ -172,7 +172,7 @@ static bool dns_fetch(indexer *ix, const lx_dkim_verdict *v)
     lx_strbuf_init(&why);
     for (size_t i = 0; i < v->n; i++) {
         const lx_dkim_sig *g = &v->sigs[i];
-        if (g->result != LX_DKIM_NOKEY || !*g->selector || !*g->domain)
+        if (g->result != LX_VERDICT_NOKEY || !*g->selector || !*g->domain)
             continue;
         lx_strbuf_reset(&name);
         lx_strbuf_addf(&name, "%s._domainkey.%s\n", g->selector, g->domain);
@@ -589,7 +589,7 @@ static lx_status retire(indexer *ix, job *j)
         ix->report.verified += j->dkim.verified == LX_VERIFIED_YES;
         ix->report.partial += j->dkim.verified == LX_VERIFIED_PARTIAL;
         for (size_t i = 0; i < j->dkim.n; i++)
-            if (j->dkim.sigs[i].result == LX_DKIM_PASS && j->dkim.sigs[i].weak) {
+            if (j->dkim.sigs[i].result == LX_VERDICT_PASS && j->dkim.sigs[i].weak) {
                 ix->report.dkim_weak++;
                 break;
             }

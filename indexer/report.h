@@ -33,7 +33,7 @@ typedef struct lx_report {
     size_t n, alloc;
     bool dkim_checked; /* print the DKIM line */
     char shard[32];    /* --shard "I/N", "" when not sharding: the other-shard column */
-    size_t dkim[5];    /* new documents by verdict (lx_dkim_result) */
+    size_t dkim[5];    /* new documents by verdict (lx_verdict) */
     size_t dkim_weak;  /* of which pass only with an RSA key under 1024 bits */
     /* For the line that says how to get the keys of nokey messages: the
      * run's key files, --keys-out file (NULL without --dns; both borrowed)
@@ -42,8 +42,8 @@ typedef struct lx_report {
     size_t n_key_files;
     const char *keys_out;
     bool dns;
-    size_t verified; /* new documents verified (lx_dkim_verified yes) */
-    size_t partial;  /* new documents signed in part (lx_dkim_verified partial) */
+    size_t verified; /* new documents verified (lx_verified yes) */
+    size_t partial;  /* new documents signed in part (lx_verified partial) */
     bool threaded;   /* print the thread line */
     size_t threads;  /* conversations in the whole index */
     size_t thread_messages, relinked, by_subject;

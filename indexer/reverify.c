@@ -74,7 +74,7 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
                 stats->verdicts[v.verdict]++;
                 stats->yes += v.verified == LX_VERIFIED_YES;
                 stats->partial += v.verified == LX_VERIFIED_PARTIAL;
-                if (!old || strcmp(old, lx_dkim_result_name(v.verdict)) != 0)
+                if (!old || strcmp(old, lx_verdict_name(v.verdict)) != 0)
                     stats->changed++;
                 st = lx_store_set_dkim(db, ids[i], &v);
                 lx_dkim_verdict_release(&v);

@@ -250,13 +250,13 @@ static lx_status dkim_fields(const lx_dkim_verdict *v, lx_record *rec, lx_strbuf
         lx_strbuf_release(&line);
         return st;
     }
-    const char *verdict = lx_dkim_result_name(v->verdict);
+    const char *verdict = lx_verdict_name(v->verdict);
     st = lx_record_add_str(rec, "dkim", verdict);
     TERM(xv, verdict);
     bool weak = false, sha1 = false, body = false, header = false;
     for (size_t i = 0; i < v->n && !st; i++) {
         const lx_dkim_sig *g = &v->sigs[i];
-        weak = weak || (g->result == LX_DKIM_PASS && g->weak);
+        weak = weak || (g->result == LX_VERDICT_PASS && g->weak);
         sha1 = sha1 || g->sha1;
         body = body || g->body_mismatch;
         header = header || g->header_mismatch;
@@ -277,7 +277,7 @@ static lx_status dkim_fields(const lx_dkim_verdict *v, lx_record *rec, lx_strbuf
                                                    g->algorithm,
                                                    g->canon,
                                                    g->identity,
-                                                   lx_dkim_result_name(g->result),
+                                                   lx_verdict_name(g->result),
                                                    g->reason,
                                                    num[0],
                                                    g->weak ? "yes" : "no",
@@ -297,9 +297,9 @@ static lx_status dkim_fields(const lx_dkim_verdict *v, lx_record *rec, lx_strbuf
      * and the data a hit shows (reason, unsigned fields and text). */
     const char *xvy = lx_schema_prefix(LX_F_VERIFICATION);
     if (!st)
-        st = lx_record_add_str(rec, "verified", lx_dkim_verified_name(v->verified));
+        st = lx_record_add_str(rec, "verified", lx_verified_name(v->verified));
     if (v->verified != LX_VERIFIED_NO)
-        TERM(xvy, lx_dkim_verified_name(v->verified));
+        TERM(xvy, lx_verified_name(v->verified));
     if (lx_dkim_verified_level(v) == 1 || lx_dkim_verified_level(v) == 2)
         TERM(xvy, "aligned");
     if (!st && v->verified_reason && *v->verified_reason)

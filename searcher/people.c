@@ -355,8 +355,8 @@ lx_status lx_people_print(lx_db *db, const lx_query_opts *opts, lx_people_kind k
 /* ---- stats -------------------------------------------------------------- */
 
 typedef struct stats {
-    size_t messages, verdicts[6]; /* lx_dkim_result 0..4, then unchecked */
-    size_t verified, partial;     /* lx_dkim_verified yes, partial */
+    size_t messages, verdicts[LX_VERDICT_COUNT_];
+    size_t verified, partial;     /* lx_verified yes, partial */
     size_t years[10000], undated;
     size_t corroborated, mismatched;      /* chain corroboration, apart from the verdicts */
     size_t attachments, attachments_text; /* attachment files, nested included; with text */
@@ -446,7 +446,6 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
     sort_key = LX_PEOPLE_BY_COUNT;
     if (!st && s->domains.n)
         qsort(s->domains.v, s->domains.n, sizeof *s->domains.v, cmp_people);
-    static const char *const vnames[6] = {"none", "pass", "fail", "nokey", "invalid", "unchecked"};
     size_t top = s->domains.n < STATS_TOP_DOMAINS ? s->domains.n : STATS_TOP_DOMAINS;
     lx_strbuf o;
     lx_strbuf_init(&o);
@@ -493,7 +492,8 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
                        LX_OUTPUT_VERSION, s->messages, s->senders.n, s->verified, s->partial,
                        s->verdicts[1]);
         for (int i = 0; i < 6; i++)
-            lx_strbuf_addf(&o, "%s\"%s\":%zu", i ? "," : "", vnames[i], s->verdicts[i]);
+            lx_strbuf_addf(&o, "%s\"%s\":%zu", i ? "," : "", lx_verdict_name((lx_verdict)i),
+                           s->verdicts[i]);
         lx_strbuf_addf(&o, "},\"corroborated\":%zu,\"chain_mismatches\":%zu,\"years\":{",
                        s->corroborated, s->mismatched);
         bool first = true;

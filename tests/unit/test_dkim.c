@@ -93,72 +93,72 @@ static void test_keyfile_and_verdicts(void **state)
 
     /* Unsigned. */
     lx_dkim_verdict v = verify(ks, "From: a@example.org\r\n\r\nbody\r\n");
-    assert_int_equal(v.verdict, LX_DKIM_NONE);
+    assert_int_equal(v.verdict, LX_VERDICT_NONE);
     assert_int_equal(v.n, 0);
     lx_dkim_verdict_release(&v);
 
     static const struct {
         const char *sig;
-        lx_dkim_result result;
+        lx_verdict result;
         const char *reason;
     } cases[] = {
-        {"v=1; a=rsa-sha256; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+        {"v=1; a=rsa-sha256; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_VERDICT_INVALID,
          "key revoked"},
-        {"v=1; a=rsa-sha256; d=example.org; s=bad; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+        {"v=1; a=rsa-sha256; d=example.org; s=bad; h=from; bh=AAAA; b=AAAA", LX_VERDICT_INVALID,
          "malformed key"},
-        {"v=1; a=rsa-sha256; d=example.org; s=none; h=from; bh=AAAA; b=AAAA", LX_DKIM_NOKEY,
+        {"v=1; a=rsa-sha256; d=example.org; s=none; h=from; bh=AAAA; b=AAAA", LX_VERDICT_NOKEY,
          "no key for none._domainkey.example.org"},
-        {"v=1; a=rsa-sha256; d=example.org; s=rev; h=to; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+        {"v=1; a=rsa-sha256; d=example.org; s=rev; h=to; bh=AAAA; b=AAAA", LX_VERDICT_INVALID,
          "From is not signed"},
-        {"v=1; a=rsa-sha256; d=example.org; s=rev; h=from; b=AAAA", LX_DKIM_INVALID,
+        {"v=1; a=rsa-sha256; d=example.org; s=rev; h=from; b=AAAA", LX_VERDICT_INVALID,
          "malformed signature: no bh= tag"},
-        {"v=1; a=rsa-md5; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+        {"v=1; a=rsa-md5; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_VERDICT_INVALID,
          "unsupported algorithm rsa-md5"},
         {"v=1; a=rsa-sha256; d=example.org; i=@evil.example; s=rev; h=from; bh=AAAA; b=AAAA",
-         LX_DKIM_INVALID, "i= not within d="},
+         LX_VERDICT_INVALID, "i= not within d="},
         {"v=1; a=rsa-sha256; d=example.org; i=@mail.example.org; s=none; h=from; bh=AAAA; b=AAAA",
-         LX_DKIM_NOKEY, "no key for none._domainkey.example.org"},
+         LX_VERDICT_NOKEY, "no key for none._domainkey.example.org"},
         {"v=1; a=rsa-sha256; c=loose; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA",
-         LX_DKIM_INVALID, "unsupported canonicalization loose/simple"},
-        {"v=2; a=rsa-sha256; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+         LX_VERDICT_INVALID, "unsupported canonicalization loose/simple"},
+        {"v=2; a=rsa-sha256; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_VERDICT_INVALID,
          "unsupported version v=2"},
-        {"v=1; v=1", LX_DKIM_INVALID, "malformed signature: tag v= given twice"},
+        {"v=1; v=1", LX_VERDICT_INVALID, "malformed signature: tag v= given twice"},
         /* RFC 6376 edge cases: pre-RFC drafts, q=, t= and x=, i= decoded. */
-        {"a=rsa-sha256; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+        {"a=rsa-sha256; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_VERDICT_INVALID,
          "pre-RFC 6376 draft signature"},
-        {"v=0.5; a=rsa-sha256; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+        {"v=0.5; a=rsa-sha256; d=example.org; s=rev; h=from; bh=AAAA; b=AAAA", LX_VERDICT_INVALID,
          "pre-RFC 6376 draft signature"},
         {"v=1; a=rsa-sha256; d=example.org; q=http/x; s=rev; h=from; bh=AAAA; b=AAAA",
-         LX_DKIM_INVALID, "unsupported query method q=http/x"},
+         LX_VERDICT_INVALID, "unsupported query method q=http/x"},
         {"v=1; a=rsa-sha256; d=example.org; q=x/y:dns/txt; s=none; h=from; bh=AAAA; b=AAAA",
-         LX_DKIM_NOKEY, "no key for none._domainkey.example.org"},
+         LX_VERDICT_NOKEY, "no key for none._domainkey.example.org"},
         {"v=1; a=rsa-sha256; d=example.org; t=soon; s=rev; h=from; bh=AAAA; b=AAAA",
-         LX_DKIM_INVALID, "malformed signature: bad t= tag"},
+         LX_VERDICT_INVALID, "malformed signature: bad t= tag"},
         {"v=1; a=rsa-sha256; d=example.org; x=1234567890123; s=rev; h=from; bh=AAAA; b=AAAA",
-         LX_DKIM_INVALID, "malformed signature: bad x= tag"},
+         LX_VERDICT_INVALID, "malformed signature: bad x= tag"},
         {"v=1; a=rsa-sha256; d=example.org; t=1000; x=999; s=rev; h=from; bh=AAAA; b=AAAA",
-         LX_DKIM_INVALID, "x= earlier than t="},
+         LX_VERDICT_INVALID, "x= earlier than t="},
         {"v=1; a=rsa-sha256; d=example.org; t=1000; x=1000; s=none; h=from; bh=AAAA; b=AAAA",
-         LX_DKIM_NOKEY, "no key for none._domainkey.example.org"},
+         LX_VERDICT_NOKEY, "no key for none._domainkey.example.org"},
         {"v=1; a=rsa-sha256; d=example.org; i=@ex=61mple=2Eorg; s=none; h=from; bh=AAAA; b=AAAA",
-         LX_DKIM_NOKEY, "no key for none._domainkey.example.org"},
+         LX_VERDICT_NOKEY, "no key for none._domainkey.example.org"},
         {"v=1; a=rsa-sha256; d=example.org; i=@evil=2Eexample; s=none; h=from; bh=AAAA; b=AAAA",
-         LX_DKIM_INVALID, "i= not within d="},
+         LX_VERDICT_INVALID, "i= not within d="},
         {"v=1; a=rsa-sha256; d=example.org; i=@ex=ZZ.org; s=none; h=from; bh=AAAA; b=AAAA",
-         LX_DKIM_INVALID, "malformed signature: bad i= tag"},
+         LX_VERDICT_INVALID, "malformed signature: bad i= tag"},
         {"v=1; a=rsa-sha256; d=example.org; i=example.org; s=none; h=from; bh=AAAA; b=AAAA",
-         LX_DKIM_INVALID, "malformed signature: bad i= tag"},
+         LX_VERDICT_INVALID, "malformed signature: bad i= tag"},
         {"v=1; a=rsa-sha256; d=example.org; l=ten; s=none; h=from; bh=AAAA; b=AAAA",
-         LX_DKIM_INVALID, "malformed signature: bad l= tag"},
+         LX_VERDICT_INVALID, "malformed signature: bad l= tag"},
         /* Key records: no key at all is nokey; unknown tags and g= are
          * ignored (these records are revoked keys, not malformed ones). */
-        {"v=1; a=rsa-sha256; d=example.org; s=empty; h=from; bh=AAAA; b=AAAA", LX_DKIM_NOKEY,
+        {"v=1; a=rsa-sha256; d=example.org; s=empty; h=from; bh=AAAA; b=AAAA", LX_VERDICT_NOKEY,
          "no key for empty._domainkey.example.org"},
-        {"v=1; a=rsa-sha256; d=example.org; s=nop; h=from; bh=AAAA; b=AAAA", LX_DKIM_NOKEY,
+        {"v=1; a=rsa-sha256; d=example.org; s=nop; h=from; bh=AAAA; b=AAAA", LX_VERDICT_NOKEY,
          "no key for nop._domainkey.example.org"},
-        {"v=1; a=rsa-sha256; d=example.org; s=fut; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+        {"v=1; a=rsa-sha256; d=example.org; s=fut; h=from; bh=AAAA; b=AAAA", LX_VERDICT_INVALID,
          "key revoked"},
-        {"v=1; a=rsa-sha256; d=example.org; s=grain; h=from; bh=AAAA; b=AAAA", LX_DKIM_INVALID,
+        {"v=1; a=rsa-sha256; d=example.org; s=grain; h=from; bh=AAAA; b=AAAA", LX_VERDICT_INVALID,
          "key revoked"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -168,8 +168,8 @@ static void test_keyfile_and_verdicts(void **state)
         v = verify(ks, msg);
         assert_int_equal(v.n, 1);
         if (v.sigs[0].result != cases[i].result || strcmp(v.sigs[0].reason, cases[i].reason))
-            fail_msg("case %zu: %s (%s), want %s (%s)", i, lx_dkim_result_name(v.sigs[0].result),
-                     v.sigs[0].reason, lx_dkim_result_name(cases[i].result), cases[i].reason);
+            fail_msg("case %zu: %s (%s), want %s (%s)", i, lx_verdict_name(v.sigs[0].result),
+                     v.sigs[0].reason, lx_verdict_name(cases[i].result), cases[i].reason);
         assert_int_equal(v.verdict, cases[i].result);
         lx_dkim_verdict_release(&v);
     }
@@ -188,7 +188,7 @@ static void test_keyfile_and_verdicts(void **state)
                    "DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=x; h=from; bh=A; b=A\r\n"
                    "From: a@example.org\r\n\r\n");
     assert_int_equal(v.n, 2);
-    assert_int_equal(v.verdict, LX_DKIM_NOKEY);
+    assert_int_equal(v.verdict, LX_VERDICT_NOKEY);
     lx_dkim_verdict_release(&v);
 
     /* A line that is no record names its file and line. */
@@ -252,8 +252,8 @@ static void test_arbitrary_signatures(void **state)
         lx_dkim_verdict v;
         assert_int_equal(lx_dkim_verify(ks, msg.buf, msg.len, &v), LX_OK);
         assert_true(v.n <= (size_t)sigs);
-        assert_true(v.n > 0 ? v.verdict != LX_DKIM_NONE && v.verdict != LX_DKIM_PASS
-                            : v.verdict == LX_DKIM_NONE);
+        assert_true(v.n > 0 ? v.verdict != LX_VERDICT_NONE && v.verdict != LX_VERDICT_PASS
+                            : v.verdict == LX_VERDICT_NONE);
         lx_dkim_verdict_release(&v);
         lx_strbuf_release(&msg);
     }
