@@ -1,4 +1,4 @@
-/* test_text.c - records, UTF-8 repair, JSON and CSV quoting, query checks. */
+/* test_escape.c - JSON and CSV quoting, and text made safe for a terminal. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -7,73 +7,8 @@
 #include <cmocka.h>
 
 #include "escape.h"
-#include "caps.h"
-#include "query.h"
-#include "record.h"
 #include "utf8.h"
-
-static void test_record_round_trip(void **state)
-{
-    lx_record r, back;
-    lx_record_init(&r);
-    lx_record_init(&back);
-    static const char odd[] = "line1\nline2\\x\r\0end";
-    assert_int_equal(lx_record_add_str(&r, "subject", "Réunion = budget"), LX_OK);
-    assert_int_equal(lx_record_add(&r, "body", odd, sizeof odd - 1), LX_OK);
-    assert_int_equal(lx_record_add_str(&r, "path", "/a"), LX_OK);
-    assert_int_equal(lx_record_add_str(&r, "path", "/b\tc"), LX_OK);
-    assert_int_equal(lx_record_add_str(&r, "empty", ""), LX_OK);
-    lx_strbuf sb;
-    lx_strbuf_init(&sb);
-    assert_int_equal(lx_record_serialize(&r, &sb), LX_OK);
-    assert_int_equal(lx_record_parse(&back, sb.buf, sb.len), LX_OK);
-    assert_int_equal(back.n, 5);
-    assert_string_equal(lx_record_get(&back, "subject"), "Réunion = budget");
-    assert_int_equal(back.pairs[1].value_len, sizeof odd - 1);
-    assert_memory_equal(back.pairs[1].value, odd, sizeof odd - 1);
-    assert_true(lx_record_has(&back, "path", "/b\tc"));
-    assert_string_equal(lx_record_get(&back, "empty"), "");
-    assert_null(lx_record_get(&back, "nothing"));
-    lx_record_remove(&back, "path");
-    assert_int_equal(back.n, 3);
-    lx_strbuf_release(&sb);
-    lx_record_release(&r);
-    lx_record_release(&back);
-}
-
-static void test_utf8(void **state)
-{
-    static const struct {
-        const char *in;
-        size_t len;
-        const char *out;
-        size_t replaced;
-    } cases[] = {
-        {"élysée", 8, "élysée", 0},
-        {"a\xE9z", 3, "a\xEF\xBF\xBDz", 1},       /* Latin-1 é */
-        {"\xC0\xAF", 2, "\xEF\xBF\xBD", 1},       /* overlong, one run */
-        {"\xED\xA0\x80x", 4, "\xEF\xBF\xBDx", 1}, /* surrogate */
-        {"a\0b", 3,
-         "a\xEF\xBF\xBD"
-         "b",
-         1},                                            /* NUL */
-        {"\xF0\x9F\x98\x80", 4, "\xF0\x9F\x98\x80", 0}, /* emoji */
-        {"\xE2\x82", 2, "\xEF\xBF\xBD", 1},             /* truncated */
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        lx_strbuf sb;
-        lx_strbuf_init(&sb);
-        size_t n = 0;
-        assert_int_equal(lx_utf8_sanitize(&sb, cases[i].in, cases[i].len, &n), LX_OK);
-        assert_string_equal(sb.buf, cases[i].out);
-        assert_int_equal(n, cases[i].replaced);
-        assert_true(lx_utf8_valid(sb.buf, sb.len));
-        lx_strbuf_release(&sb);
-    }
-    assert_int_equal(lx_utf8_cut("aé", 3, 2), 1);
-    assert_int_equal(lx_utf8_cut("aé", 3, 3), 3);
-    assert_int_equal(lx_utf8_cut("abc", 3, 10), 3);
-}
+#include "banned.h"
 
 static void test_escape(void **state)
 {
@@ -228,122 +163,11 @@ static void test_escape_terminal(void **state)
     assert_string_equal(plain, "élysée@example.fr");
 }
 
-static void test_query_check(void **state)
-{
-    static const char *const ok[] = {
-        "budget",
-        "\"budget prévisionnel\"",
-        "from:alice subject:réunion",
-        "(a OR b) AND c",
-        "date:2016..2017",
-        "http://example.org/x",
-        "\"subjet:x\"",
-        "-word +other",
-        "id:<a@b>",
-        "",
-        "time 10:30",
-    };
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        lx_strbuf why;
-        lx_strbuf_init(&why);
-        if (lx_query_check(ok[i], &why) != LX_OK)
-            fail_msg("'%s' refused: %s", ok[i], why.buf);
-        lx_strbuf_release(&why);
-    }
-    static const struct {
-        const char *q, *why;
-    } bad[] = {
-        {"\"unclosed", "unbalanced '\"'"},
-        {"(a OR b", "unbalanced '('"},
-        {"a)", "unbalanced ')'"},
-        {"subjet:x", "unknown field 'subjet:' (see --help-query)"},
-        {"a (sender:bob)", "unknown field 'sender:' (see --help-query)"},
-        {"from: alice", "'from:' needs a value"},
-        {"to:", "'to:' needs a value"},
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        lx_strbuf why;
-        lx_strbuf_init(&why);
-        assert_int_equal(lx_query_check(bad[i].q, &why), LX_E_QUERY);
-        assert_string_equal(why.buf, bad[i].why);
-        lx_strbuf_release(&why);
-    }
-}
-
-/* The size limits, at their edges: LX_MAX_QUERY_BYTES bytes and
- * LX_MAX_QUERY_WORDS words pass, one more is refused with LX_E_LIMIT and
- * the count; words are what spaces and parentheses separate. */
-static void test_query_size(void **state)
-{
-    lx_strbuf q, why;
-    lx_strbuf_init(&q);
-    lx_strbuf_init(&why);
-    for (size_t i = 0; i < LX_MAX_QUERY_WORDS; i++)
-        lx_strbuf_addstr(&q, i % 2 ? "(w)" : "w ");
-    assert_int_equal(lx_query_check(q.buf, &why), LX_OK);
-    lx_strbuf_addstr(&q, " OR");
-    assert_int_equal(lx_query_check(q.buf, &why), LX_E_LIMIT);
-    assert_string_equal(why.buf, "the query has 1,001 words, more than the 1,000 a query may have "
-                                 "(LX_MAX_QUERY_WORDS; operators count)");
-    lx_strbuf_reset(&q);
-    lx_strbuf_reset(&why);
-    for (size_t i = 0; i < LX_MAX_QUERY_BYTES; i++)
-        lx_strbuf_addch(&q, 'a');
-    assert_int_equal(lx_query_check(q.buf, &why), LX_OK);
-    lx_strbuf_addch(&q, 'a');
-    assert_int_equal(lx_query_check(q.buf, &why), LX_E_LIMIT);
-    assert_string_equal(why.buf, "the query is 16,385 bytes long, more than the 16,384 a query "
-                                 "may have (LX_MAX_QUERY_BYTES)");
-    lx_strbuf_release(&q);
-    lx_strbuf_release(&why);
-}
-
-static void test_query_fold(void **state)
-{
-    static const struct {
-        const char *in, *out;
-    } cases[] = {
-        {"élysée", "elysee"},
-        {"ÉLYSÉE AND NOT cœur", "ELYSEE AND NOT coeur"},
-        {"subject:réunion from:Lefèvre", "subject:reunion from:Lefevre"},
-        {"\"budget prévisionnel\"", "\"budget previsionnel\""},
-        {"id:<é@x> été", "id:<é@x> ete"},
-        {"(domain:café.example OR élu)", "(domain:café.example OR elu)"},
-        {"date:2017..2018 année", "date:2017..2018 annee"},
-        /* Elisions split, other apostrophes made plain; exact values kept. */
-        {"\"l'Élysée a confirmé\" d\u2019Emmanuel", "\"Elysee a confirme\" Emmanuel"},
-        {"subject:l'été aujourd\u2019hui", "subject:ete aujourd'hui"},
-        {"filename:\"l'été.pdf\" id:l'x@y", "filename:\"l'été.pdf\" id:l'x@y"},
-        {"", ""},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        lx_strbuf out, why;
-        lx_strbuf_init(&out);
-        lx_strbuf_init(&why);
-        assert_int_equal(lx_query_fold(cases[i].in, &out, &why), LX_OK);
-        assert_string_equal(out.buf, cases[i].out);
-        lx_strbuf_release(&out);
-        lx_strbuf_release(&why);
-    }
-    lx_strbuf out, why;
-    lx_strbuf_init(&out);
-    lx_strbuf_init(&why);
-    assert_int_equal(lx_query_fold("caf\xe9", &out, &why), LX_E_QUERY);
-    assert_string_equal(why.buf, "the query is not valid UTF-8");
-    lx_strbuf_release(&out);
-    lx_strbuf_release(&why);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_record_round_trip),
-        cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_escape_terminal),
-        cmocka_unit_test(test_query_check),
-        cmocka_unit_test(test_query_size),
-        cmocka_unit_test(test_query_fold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
