@@ -1,4 +1,4 @@
 #!/bin/sh
-# A stand-in extraction helper for T210 (LEAKDEX_EXTRACT_HELPER): it dies of
+# A stand-in extraction helper for T300 (LEAKDEX_EXTRACT_HELPER): it dies of
 # a segmentation fault, as a parser meeting a hostile file might.
 kill -SEGV $$

@@ -43,7 +43,7 @@ must reach:
     ">From " lines the mbox writer added): that is reading the mbox, not
     DKIM.
 Where leakdex and this verifier still disagree, the reason is in
-DISAGREEMENTS below, with its RFC section; T101 fails on any other.
+DISAGREEMENTS below, with its RFC section; T201 fails on any other.
 
 check_message() also returns a per-signature (result, reason, ...) in
 leakdex's vocabulary; tests/tools/gen-dkim.py --check compares it with
@@ -64,7 +64,7 @@ from dkim.util import parse_tag_value
 
 # Where leakdex and dkimpy (with this script's additions) disagree, on
 # purpose: file[#index] -> (dkimpy's class, leakdex's class, RFC section,
-# why). T101 expects exactly these disagreements; gen-dkim.py --check too.
+# why). T201 expects exactly these disagreements; gen-dkim.py --check too.
 DISAGREEMENTS = {
     "dkim/065-expired.eml": (
         "notpass", "pass", "RFC 6376 3.5 (x=)",

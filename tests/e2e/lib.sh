@@ -10,7 +10,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/leakdex-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 # The programs under test run in the locale the suite was started in (the
-# test command runs it with none set, then under Latin-1; T015 compares
+# test command runs it with none set, then under Latin-1; T020 compares
 # four): LEAKDEX_INDEX and LEAKDEX_SEARCH become small wrappers that put
 # that locale back. The scripts' own tools (sed, python3) read UTF-8.
 if [[ -z ${LEAKDEX_LOCALE_WRAPPED:-} ]]; then

@@ -15,7 +15,7 @@ Usage:
     python3 tests/tools/gen-attach.py --make-doc # rebuild the .doc (needs soffice)
 
 Each readable document holds one sentence with a word found nowhere else in
-data/ (SENTENCES below); tests/e2e/T210-attachments.sh searches for each.
+data/ (SENTENCES below); tests/e2e/T300-attachments.sh searches for each.
 Standard library only.
 """
 

@@ -3,7 +3,7 @@
 
 Unsigned messages and the DKIM-verified replies and forwards that quote
 them, written for this project. The expected result for every message is
-declared next to it (EXPECTED below) and T200 checks the index against it,
+declared next to it (EXPECTED below) and T220 checks the index against it,
 so an expectation never comes from running leakdex.
 
     /usr/bin/python3 tests/tools/gen-chains.py           # removes and rewrites data/chains/
@@ -317,7 +317,7 @@ add("r10.eml", HELENE, message(
     + quote(O10), "r10@chains.example", irt="o10@chains.example", refs=["o10@chains.example"]),
     signer=CLAUDE)
 
-# What T200 expects of each message, by file name without .eml: its DKIM
+# What T220 expects of each message, by file name without .eml: its DKIM
 # verdict, then "corroborated BY COVERAGE", "mismatch BY" or "-".
 EXPECTED = {
     "o1": ("none", "corroborated r1 92"),

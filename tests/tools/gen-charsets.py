@@ -47,7 +47,7 @@ BANNED = [
     "delegation", "from the campaign office", "quoted twice",
     "nosuchword",
 ]
-BANNED_TOKENS = ["search", "show", "budg"]  # T020: 'search show' must match nothing; 'budg*'
+BANNED_TOKENS = ["search", "show", "budg"]  # T400: 'search show' must match nothing; 'budg*'
 
 # Local UTC offsets by language (fixed, no daylight saving). Local times are
 # 09:00-17:59, so the UTC day is always the local day.

@@ -5,7 +5,7 @@ Messages written for this project to test what a French reporter types:
 elisions with every apostrophe (l'Élysée, d’Emmanuel, lʼhôtel, D‘après),
 words that keep their apostrophe (aujourd'hui, O'Brien, don't, prud'homme),
 names and addresses found by free words, and dates near midnight in Paris.
-Each fact is listed in data/README.md; T250 checks the index against them.
+Each fact is listed in data/README.md; T160 checks the index against them.
 
     python3 tests/tools/gen-fr.py          # removes and rewrites data/fr/
     python3 tests/tools/gen-fr.py --check  # writes nothing; compares with data/fr/

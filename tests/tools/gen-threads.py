@@ -2,7 +2,7 @@
 """gen-threads.py - writes data/threads/, conversations that test threading.
 
 Every case is a small conversation written for this project; the expected
-grouping is declared next to it (GROUPS below) and T190 checks the index
+grouping is declared next to it (GROUPS below) and T230 checks the index
 against it, so an expectation never comes from running leakdex.
 
     python3 tests/tools/gen-threads.py          # removes and rewrites data/threads/
@@ -10,7 +10,7 @@ against it, so an expectation never comes from running leakdex.
     python3 tests/tools/gen-threads.py --strangers DIR  # the stranger cases, into DIR
 
 The stranger cases (parent ids that are no Message-ID, or that unrelated
-conversations share) are written by T190 into its own directory rather than
+conversations share) are written by T230 into its own directory rather than
 kept in data/, with their groups (--stranger-groups).
 
 Standard library only, no randomness, no current time.
@@ -167,7 +167,7 @@ add("i2.eml", message(DAVE, [ALICE], "Re: Agenda for the debate", date(12, 11),
                       "Add culture, please.\n", msgid="i2@threads.example",
                       irt="i1@threads.example", refs=["i1@threads.example"]))
 
-# Strangers: written by --strangers DIR (T190), not kept in data/.
+# Strangers: written by --strangers DIR (T230), not kept in data/.
 STRANGERS = []
 GILLES = ("Gilles Marchand", "g.marchand@asso-exemple.org")
 JOE = ("Joe Perches", "joe@perches.example")
@@ -272,7 +272,7 @@ STRANGER_GROUPS = [
 ]
 
 
-# The expected conversations, by file name (without .eml). T190 reads them
+# The expected conversations, by file name (without .eml). T230 reads them
 # from here: python3 gen-threads.py --groups.
 GROUPS = [
     ["a1", "a2", "a3"],

@@ -201,7 +201,7 @@ static void test_raw_filename(void **state)
 }
 
 /* GMime's fallback charset is UTF-8 whatever the locale the test runs in
- * (T015 runs it under several). */
+ * (T020 runs it under several). */
 static void test_decode_charset(void **state)
 {
     assert_string_equal(lx_message_decode_charset(), "utf-8");

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# T120: the indexing pipeline. The same sources give the same index with
+# --jobs 1 and --jobs 4: every term (with its frequency), value and
+# document data, under the same document numbers. A second run recognizes
+# the files it indexed whole by path, size and modification time; a file
+# that changed is read again and only its new messages are added; a file
+# that holds no message is reported on every run. kill -9 under four jobs,
+# then a complete run: every message exactly once. The progress line shows
+# on a terminal only. --jobs takes 1 to 256. A run that adds a fifth of
+# the index compacts it, to the same contents in less space.
+source "$(dirname "$0")/lib.sh"
+
+# dump DB: terms with frequencies, values and each document's data, by
+# document number (the UUID and the revision left out).
+dump() {
+    local n
+    xapian-delve -v -1 -a "$1" | sed 1d
+    xapian-delve -V "$1" | grep -v '^UUID\|^revision'
+    n=$(xapian-delve "$1" | sed -n 's/^number of documents = //p')
+    seq 1 "$n" | sed 's/^/-r/' | xargs -n 200 xapian-delve -d -v -1 "$1"
+}
+# The report without its times, the jobs line and the size before compaction
+# (which depends on when the writer committed; the documents are compared
+# term by term above).
+report() {
+    grep -v '^jobs:' "$1" | sed 's/ [0-9.]* s$//; s/; [0-9.]* s$//; s/rewritten from [0-9.]* MB/rewritten from N MB/'
+}
+
+# ---------------------------------------------------------------- same index
+for j in 1 4; do
+    index --db "$WORK/j$j" --jobs "$j" --keys "$DATA/dkim-keys.txt" "$DATA" \
+        >"$WORK/j$j.out" 2>"$WORK/j$j.err"
+    expect_eq "--jobs $j exits 0" 0 $?
+done
+expect_eq "--jobs 1 says so" "jobs: 1 (one thread parsed the messages and wrote the index)" \
+    "$(grep '^jobs:' "$WORK/j1.out")"
+expect_eq "--jobs 4 says so" "jobs: 4 worker threads parsed the messages, one wrote the index" \
+    "$(grep '^jobs:' "$WORK/j4.out")"
+dump "$WORK/j1" >"$WORK/j1.dump"
+dump "$WORK/j4" >"$WORK/j4.dump"
+[[ $(grep -c '' "$WORK/j1.dump") -gt 10000 ]] && ok || bad "the dump is too short to compare"
+cmp -s "$WORK/j1.dump" "$WORK/j4.dump" && ok ||
+    bad "--jobs 1 and --jobs 4 differ: $(diff "$WORK/j1.dump" "$WORK/j4.dump" | head -5)"
+expect_eq "the same report" "$(report "$WORK/j1.out")" "$(report "$WORK/j4.out")"
+expect_eq "the same warnings, in the same order" "$(cat "$WORK/j1.err")" "$(cat "$WORK/j4.err")"
+grep -q "^attachments: .* 2 identical to one read earlier" "$WORK/j4.out" && ok ||
+    bad "the repeated PDF: $(grep '^attachments:' "$WORK/j4.out")"
+
+# ---------------------------------------------------------------- compaction
+# A run that adds a fifth of the index or more rewrites it compactly: the
+# same dump as without (--no-compact), in less space, with no copy left.
+grep -q '^compacted: the index rewritten from [0-9.]* MB to [0-9.]* MB in [0-9.]* s$' "$WORK/j1.out" &&
+    ok || bad "the first run compacts: $(tail -2 "$WORK/j1.out")"
+index --db "$WORK/loose" --no-compact --keys "$DATA/dkim-keys.txt" "$DATA" >"$WORK/loose.out" 2>/dev/null
+grep -q 'compacted' "$WORK/loose.out" && bad "--no-compact compacts" || ok
+dump "$WORK/loose" | cmp -s - "$WORK/j1.dump" && ok ||
+    bad "compaction changed the index: $(dump "$WORK/loose" | diff - "$WORK/j1.dump" | head -5)"
+loose=$(du -sb "$WORK/loose" | cut -f1)
+tight=$(du -sb "$WORK/j1" | cut -f1)
+((tight < loose)) && ok || bad "compacted $tight bytes, not less than $loose"
+[[ -e "$WORK/j1.compacting" ]] && bad "the copy is left beside the index" || ok
+# What a run killed while compacting leaves beside the index (a partial copy)
+# is removed by the next run, which opens the index as it was.
+mkdir "$WORK/j4.compacting"
+printf 'partial\n' >"$WORK/j4.compacting/postlist.glass"
+index --db "$WORK/j4" --keys "$DATA/dkim-keys.txt" "$DATA" >"$WORK/j4b.out" 2>/dev/null
+expect_eq "after a killed compaction: exit 0, copy removed" "0 no" \
+    "$? $([[ -e "$WORK/j4.compacting" ]] && echo yes || echo no)"
+grep -q 'compacted' "$WORK/j4b.out" && bad "a run that adds nothing compacts" || ok
+dump "$WORK/j4" | cmp -s - "$WORK/j1.dump" && ok || bad "the index changed after a stale copy"
+# A compaction that cannot be done (here: a file where the copy goes) is
+# reported; the index stays whole, as written, and the file is not touched.
+printf 'not ours\n' >"$WORK/fc.compacting"
+index --db "$WORK/fc" --keys "$DATA/dkim-keys.txt" "$DATA" >"$WORK/fc.out" 2>/dev/null
+expect_eq "a failed compaction: exit 0" 0 $?
+grep -q '^not compacted: .*fc.compacting' "$WORK/fc.out" && ok ||
+    bad "a failed compaction is reported: $(tail -1 "$WORK/fc.out")"
+dump "$WORK/fc" | cmp -s - "$WORK/j1.dump" && ok || bad "the index after a failed compaction"
+expect_eq "the file in the way is left alone" "not ours" "$(cat "$WORK/fc.compacting")"
+# An index reached through a symbolic link is not compacted (exchanging
+# would replace the link): said so, the link and the index kept.
+mkdir "$WORK/real"
+index --db "$WORK/real/idx" --keys "$DATA/dkim-keys.txt" "$DATA/eml" >/dev/null 2>&1
+ln -s "$WORK/real/idx" "$WORK/link"
+index --db "$WORK/link" --keys "$DATA/dkim-keys.txt" "$DATA" >"$WORK/link.out" 2>/dev/null
+expect_eq "through a link: not compacted" \
+    "not compacted: the index is reached through a symbolic link" "$(tail -1 "$WORK/link.out")"
+[[ -L "$WORK/link" && -f "$WORK/real/idx/iamglass" ]] && ok || bad "the link or the index is gone"
+
+# ---------------------------------------------------------------- unchanged files
+mkdir -p "$WORK/src"
+cp -r "$DATA/eml" "$DATA/mbox" "$WORK/src/"
+printf 'this is not mail\n' >"$WORK/src/notes.txt"
+index --db "$WORK/inc" --jobs 2 "$WORK/src" >"$WORK/r1" 2>"$WORK/r1.err"
+files=$(find "$WORK/src/eml" "$WORK/src/mbox" -type f | wc -l)
+found=$(sed -n 's/^total: \([0-9]*\) messages found.*/\1/p' "$WORK/r1")
+mbox_msgs=$(($(grep -c '^From ' "$WORK/src/mbox/presse.mbox") + $(grep -c '^From ' "$WORK/src/mbox/campagne-2016.mbox")))
+grep -q '^unchanged:' "$WORK/r1" && bad "a first run has nothing unchanged" || ok
+index --db "$WORK/inc" --jobs 2 "$WORK/src" >"$WORK/r2" 2>"$WORK/r2.err"
+expect_eq "second run: every file recognized without reading it" \
+    "unchanged: $files files ($found messages) indexed whole by an earlier run, recognized by path, size and modification time and not read again" \
+    "$(grep '^unchanged:' "$WORK/r2")"
+expect_eq "second run: nothing new" \
+    "total: $found messages found: 0 indexed, 0 duplicates, $found already indexed, 0 skipped; 1 files skipped;" \
+    "$(grep '^total:' "$WORK/r2" | sed 's/ [0-9.]* s$//')"
+expect_eq "the file with no message is reported again" \
+    "leakdex-index: $WORK/src/notes.txt: not a mail message (no header block), skipped" \
+    "$(cat "$WORK/r2.err")"
+# A changed modification time: read again, its message found already there.
+one=$(find "$WORK/src/eml" -type f | sort | head -1)
+touch -d '2001-02-03 04:05:06' "$one"
+# A grown mbox: read again, only the new message added.
+printf 'From grown@example.org Mon Jan  2 10:00:00 2017\nFrom: grown@example.org\nTo: a@example.org\nSubject: appended later\nDate: Mon, 2 Jan 2017 10:00:00 +0100\nMessage-ID: <grown@example.org>\n\nnew text\n\n' \
+    >>"$WORK/src/mbox/presse.mbox"
+index --db "$WORK/inc" --jobs 2 "$WORK/src" >"$WORK/r3" 2>"$WORK/r3.err"
+presse=$(grep -c '^From ' "$WORK/src/mbox/presse.mbox")
+expect_eq "third run: the two changed files read again" \
+    "unchanged: $((files - 2)) files ($((found - 1 - presse + 1)) messages) indexed whole by an earlier run, recognized by path, size and modification time and not read again" \
+    "$(grep '^unchanged:' "$WORK/r3")"
+expect_eq "third run: the appended message alone is new" \
+    "total: $((found + 1)) messages found: 1 indexed, 0 duplicates, $found already indexed, 0 skipped; 1 files skipped;" \
+    "$(grep '^total:' "$WORK/r3" | sed 's/ [0-9.]* s$//')"
+expect_ids "the appended message is searchable" "grown@example.org" --db "$WORK/inc" subject:appended
+index --db "$WORK/inc" --jobs 2 "$WORK/src" >"$WORK/r4" 2>/dev/null
+expect_eq "fourth run: all recognized again" \
+    "unchanged: $files files ($((found + 1)) messages) indexed whole by an earlier run, recognized by path, size and modification time and not read again" \
+    "$(grep '^unchanged:' "$WORK/r4")"
+[[ $mbox_msgs -gt 0 ]] && ok || bad "no mbox messages in the sample"
+
+# ---------------------------------------------------------------- kill -9
+python3 - "$WORK/kill" "$DATA" <<'PY'
+import os, sys
+out, data = sys.argv[1], sys.argv[2]
+files = []
+for d in ("eml", "charsets", "attach"):
+    files += [os.path.join(data, d, f) for f in sorted(os.listdir(os.path.join(data, d)))]
+for c in range(3):
+    os.makedirs(os.path.join(out, "c%d" % c))
+    for i, p in enumerate(files):
+        raw = open(p, "rb").read()
+        open(os.path.join(out, "c%d" % c, "%03d.eml" % i), "wb").write(b"X-Copy: %d\n" % c + raw)
+PY
+total=$(find "$WORK/kill" -type f | wc -l)
+RANDOM=7
+for i in $(seq 8); do
+    "$LEAKDEX_INDEX" --db "$WORK/kdb" --quiet --jobs 4 --commit-every 7 "$WORK/kill" >/dev/null 2>&1 &
+    pid=$!
+    sleep "0.$((RANDOM % 60))"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+done
+for _ in $(seq 50); do
+    index --db "$WORK/kdb" --quiet --jobs 4 "$WORK/kill" >"$WORK/kfinal" 2>"$WORK/kfinal.err" && break
+    grep -q locked "$WORK/kfinal.err" || break
+    sleep 0.1
+done
+expect_eq "after the kills, the completing run exits 0" "" "$(cat "$WORK/kfinal.err")"
+xapian-check "$WORK/kdb" >"$WORK/kcheck" 2>&1 && ok || bad "xapian-check: $(tail -3 "$WORK/kcheck")"
+expect_eq "every message present" "$total" "$(search --db "$WORK/kdb" --count)"
+expect_eq "every message exactly once" "$total" \
+    "$(search --db "$WORK/kdb" --format ndjson | python3 -c 'import json,sys; print(len({json.loads(l)["sha256"] for l in sys.stdin}))')"
+index --db "$WORK/kdb" --jobs 4 "$WORK/kill" >"$WORK/kagain" 2>/dev/null
+expect_eq "a run after that reads nothing" \
+    "unchanged: $total files ($total messages) indexed whole by an earlier run, recognized by path, size and modification time and not read again" \
+    "$(grep '^unchanged:' "$WORK/kagain")"
+
+# ---------------------------------------------------------------- progress
+index --db "$WORK/p1" "$DATA/eml" >"$WORK/p1.out" 2>"$WORK/p1.err"
+grep -q 'msg/s' "$WORK/p1.err" && bad "a progress line when stderr is a file" || ok
+if command -v script >/dev/null; then
+    script -qec "'$LEAKDEX_INDEX' --db '$WORK/p2' '$DATA/eml'" /dev/null >"$WORK/p2.tty" 2>&1
+    n=$(find "$DATA/eml" -type f | wc -l)
+    grep -q "leakdex-index: $n files to read" "$WORK/p2.tty" && ok ||
+        bad "no file count on a terminal: $(head -c 300 "$WORK/p2.tty")"
+    grep -q "$n/$n files, [0-9]* messages, [0-9]* msg/s, [0-9.]* MB/s, .* left" "$WORK/p2.tty" && ok ||
+        bad "no final progress line: $(head -c 300 "$WORK/p2.tty")"
+    grep -q '^total: ' "$WORK/p2.tty" && ok || bad "no summary on a terminal"
+    script -qec "'$LEAKDEX_INDEX' --quiet --db '$WORK/p3' '$DATA/eml'" /dev/null >"$WORK/p3.tty" 2>&1
+    grep -q 'msg/s' "$WORK/p3.tty" && bad "a progress line with --quiet" || ok
+else
+    echo "script(1) is not installed: the terminal checks are skipped"
+fi
+
+# ---------------------------------------------------------------- options
+for bad_jobs in 0 257 -1 x "" 2x; do
+    expect_status "--jobs '$bad_jobs'" 2 index --db "$WORK/opt" --jobs "$bad_jobs" "$DATA/eml"
+done
+grep -q "^leakdex-index: --jobs: '2x' is not a number from 1 to 256$" "$WORK/err" && ok ||
+    bad "--jobs message: $(cat "$WORK/err")"
+
+finish
