@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "grow.h"
 #include "banned.h"
 
 /* One source whose access time changed: updated by the file system, or put
@@ -38,15 +39,9 @@ static void record(lx_atime_stats *s, const struct stat *sb, lx_atime_kind kind,
 {
     if (!s)
         return;
-    if (s->n == s->alloc) {
-        size_t na = s->alloc ? s->alloc * 2 : 64;
-        struct lx_atime_entry *v = realloc(s->v, na * sizeof *v);
-        if (!v) {
-            s->incomplete = true;
-            return;
-        }
-        s->v = v;
-        s->alloc = na;
+    if (!lx_grow((void **)&s->v, &s->alloc, s->n + 1, sizeof *s->v)) {
+        s->incomplete = true;
+        return;
     }
     s->v[s->n++] = (struct lx_atime_entry){sb->st_dev, sb->st_ino, kind, restored};
 }

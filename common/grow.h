@@ -1,5 +1,5 @@
-/* grow.h - two small tools the indexer's passes share: growing an array and
- * hashing bytes for in-memory tables. */
+/* grow.h - two small tools every module shares: growing an array and hashing
+ * bytes for in-memory tables. */
 #ifndef LX_GROW_H
 #define LX_GROW_H
 
@@ -9,14 +9,20 @@
 #include <stdlib.h>
 
 /* Makes *v (an array of *alloc items of size bytes) hold at least need
- * items, doubling from 16; false, with *v untouched, when out of memory. */
+ * items, doubling from 16; false, with *v untouched, when out of memory (or
+ * when the size would not fit a size_t). */
 static inline bool lx_grow(void **v, size_t *alloc, size_t need, size_t size)
 {
     if (need <= *alloc)
         return true;
     size_t a = *alloc ? *alloc : 16;
-    while (a < need)
+    while (a < need) {
+        if (a > SIZE_MAX / 2 / size)
+            return false;
         a *= 2;
+    }
+    if (a > SIZE_MAX / size)
+        return false;
     void *nv = realloc(*v, a * size);
     if (!nv)
         return false;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "banned.h"
 
 void lx_record_init(lx_record *r)
@@ -24,14 +25,8 @@ void lx_record_release(lx_record *r)
 
 lx_status lx_record_add(lx_record *r, const char *key, const char *value, size_t len)
 {
-    if (r->n == r->alloc) {
-        size_t n = r->alloc ? r->alloc * 2 : 16;
-        lx_record_pair *p = realloc(r->pairs, n * sizeof *p);
-        if (!p)
-            return LX_E_NOMEM;
-        r->pairs = p;
-        r->alloc = n;
-    }
+    if (!lx_grow((void **)&r->pairs, &r->alloc, r->n + 1, sizeof *r->pairs))
+        return LX_E_NOMEM;
     char *k = strdup(key);
     char *v = malloc(len + 1);
     if (!k || !v) {

@@ -30,6 +30,7 @@
 #include "textfold.h"
 #include "tnef.h"
 #include "utf8.h"
+#include "grow.h"
 #include "banned.h"
 
 struct lx_attach_ctx {
@@ -812,15 +813,9 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
             l->dropped++;
             return;
         }
-        if (l->n == l->alloc) {
-            size_t na = l->alloc ? l->alloc * 2 : 8;
-            lx_attachment *v = realloc(l->v, na * sizeof *v);
-            if (!v) {
-                w->st = LX_E_NOMEM;
-                return;
-            }
-            l->v = v;
-            l->alloc = na;
+        if (!lx_grow((void **)&l->v, &l->alloc, l->n + 1, sizeof *l->v)) {
+            w->st = LX_E_NOMEM;
+            return;
         }
         idx = l->n++;
         lx_attachment *a = &l->v[idx];

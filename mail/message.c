@@ -14,10 +14,10 @@
 #include "caps.h"
 #include "charset.h"
 #include "flowed.h"
-#include "grow.h"
 #include "htmltext.h"
 #include "textfold.h"
 #include "utf8.h"
+#include "grow.h"
 #include "banned.h"
 
 /*
@@ -109,14 +109,8 @@ static lx_status list_add(lx_address_list *l, const char *name, const char *addr
         l->dropped++;
         return LX_OK;
     }
-    if (l->n == l->alloc) {
-        size_t n = l->alloc ? l->alloc * 2 : 4;
-        lx_address *v = realloc(l->v, n * sizeof *v);
-        if (!v)
-            return LX_E_NOMEM;
-        l->v = v;
-        l->alloc = n;
-    }
+    if (!lx_grow((void **)&l->v, &l->alloc, l->n + 1, sizeof *l->v))
+        return LX_E_NOMEM;
     char *nm = clean_dup(name, replaced), *ad = clean_dup(addr, replaced);
     if (!nm || !ad) {
         free(nm);
