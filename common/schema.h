@@ -33,7 +33,7 @@ typedef enum lx_field {
     LX_F_MONTH,          /* UTC year and month, "2017-04" */
     LX_F_CONFLICT,       /* "yes" on copies that share a Message-ID but differ */
     LX_F_FINGERPRINT,    /* SHA-256 of sender, date, subject, body: what copies share */
-    LX_F_HAS,            /* "attachment" when a MIME leaf is not body text */
+    LX_F_HAS,            /* LX_HAS_ATTACHMENT when a MIME leaf is not body text */
     LX_F_DKIM,           /* DKIM verdict, and the flags "weak" and "sha1" */
     LX_F_VERIFIED,       /* yes, partial, no, chain, any: an alias over LX_F_VERIFICATION */
     LX_F_VERIFICATION,   /* "yes" (verified), "partial" (signed in part), "aligned" */
@@ -65,6 +65,10 @@ typedef enum lx_field {
     LX_F_DATE_OFFSET,    /* the UTC offset the Date header was written with (document data) */
     LX_F_COUNT_          /* number of fields; not a field */
 } lx_field;
+
+/* The LX_F_HAS term's value (has:attachment) of a message with an
+ * attachment. */
+#define LX_HAS_ATTACHMENT "attachment"
 
 typedef enum lx_field_kind {
     LX_KIND_BOOLEAN, /* exact terms that filter without weighting */

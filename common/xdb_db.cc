@@ -311,6 +311,16 @@ const char *lx_db_error(const lx_db *db)
     return db ? db->err.c_str() : "";
 }
 
+lx_status lx_db_fail(lx_db *db, lx_status st, const char *msg)
+{
+    try {
+        db->err = msg;
+    } catch (...) {
+        // Out of memory while recording the message: the status says it.
+    }
+    return st;
+}
+
 lx_status lx_db_commit(lx_db *db)
 {
     LX_GUARD_BEGIN
@@ -469,6 +479,23 @@ lx_status lx_db_terms_with_prefix(lx_db *db, const char *prefix, size_t max, cha
             return LX_OK;
         },
         reset);
+}
+
+lx_status lx_db_walk_terms(lx_db *db, const char *prefix,
+                           int (*cb)(void *ctx, const char *term, size_t len), void *ctx)
+{
+    return read_retrying(
+        db,
+        [&] {
+            for (auto it = db->db->allterms_begin(prefix); it != db->db->allterms_end(prefix);
+                 ++it) {
+                const std::string term = *it;
+                if (cb(ctx, term.c_str(), term.size()))
+                    break;
+            }
+            return LX_OK;
+        },
+        [&] { cb(ctx, nullptr, 0); });
 }
 
 lx_status lx_db_get_data(lx_db *db, lx_docid id, char **data, size_t *len)

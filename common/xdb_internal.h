@@ -54,12 +54,17 @@ struct lx_db {
 // Text is indexed for French and English at once: the archive mixes both,
 // often in one message. `tg` writes the positional words (phrases use them)
 // and French stems; `tg_en` adds English stems. The query parser asks for
-// either language's stems (see build_query).
+// either language's stems (see search/language.c).
 struct lx_doc {
     Xapian::Document doc;
     Xapian::TermGenerator tg;
     Xapian::TermGenerator tg_en;
     bool has_text = false;
+};
+
+// A built query (xdb_query.cc builds them, xdb_search.cc runs them).
+struct lx_xq {
+    Xapian::Query q;
 };
 
 namespace xdb
@@ -144,15 +149,6 @@ std::string stored_data(const Xapian::Document &doc, Xapian::docid id);
 void set_errmsg(char **errmsg, const std::string &msg);
 // A malloc'd array of malloc'd copies of v; throws bad_alloc.
 char **dup_list(const std::vector<std::string> &v);
-
-// The query an lx_query_opts describes (xdb_query.cc).
-Xapian::Query build_query(Xapian::Database &db, const lx_query_opts *o);
-// The terms of q that can match (not under AND NOT or a filter's right side).
-void positive_terms(const Xapian::Query &q, std::vector<std::string> &out);
-// Whether term comes from a query's free words.
-bool free_text_term(const std::string &term, std::string *word, bool *stem);
-// Whether q has free words that weigh its matches.
-bool query_ranks(const Xapian::Query &q);
 
 } // namespace xdb
 

@@ -1,5 +1,5 @@
-// xdb_search.cc - running a query: searches sorted and paged, scans of
-// value slots, matches by exact terms, stems.
+// xdb_search.cc - running a built query: searches sorted and paged, scans
+// of value slots, matches by exact terms; stems.
 #include "xdb_internal.h"
 
 #include <algorithm>
@@ -313,7 +313,7 @@ void lx_results_release(lx_results *res)
     res->n = res->total = 0;
 }
 
-lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
+lx_status lx_db_search(lx_db *db, const lx_xq *query, const lx_run_opts *o, lx_results *out)
 {
     out->total = out->n = 0;
     out->hits = nullptr;
@@ -322,16 +322,14 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
     return read_retrying(
         db,
         [&] {
-            Xapian::Query q = build_query(*db->db, o);
             Xapian::Enquire enq(*db->db);
-            Xapian::Query run = to_run(db, q);
+            Xapian::Query run = to_run(db, query->q);
             enq.set_query(run);
             // Ties go by identity, never by document id: ids differ
             // between one database and shards of it.
             auto identity = static_cast<Xapian::valueno>(lx_schema_slot(LX_F_IDENTITY));
-            lx_sort sort = o->sort;
-            if (sort == LX_SORT_DEFAULT)
-                sort = query_ranks(q) ? LX_SORT_RELEVANCE : LX_SORT_DATE;
+            // The search core chooses the default order (LX_SORT_DEFAULT).
+            lx_sort sort = o->sort == LX_SORT_DEFAULT ? LX_SORT_RELEVANCE : o->sort;
             out->sort = sort;
             if (sort == LX_SORT_RELEVANCE)
                 enq.set_sort_by_relevance_then_value(identity, false);
@@ -404,7 +402,7 @@ lx_status lx_db_search(lx_db *db, const lx_query_opts *o, lx_results *out)
         [&] { lx_results_release(out); });
 }
 
-lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t n,
+lx_status lx_db_scan(lx_db *db, const lx_xq *q, const int *slots, size_t n,
                      int (*cb)(void *ctx, const lx_scan_row *row), void *ctx)
 {
     // A failed attempt's rows are forgotten (the callback's NULL row): the
@@ -413,7 +411,7 @@ lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t
         db,
         [&] {
             Xapian::Enquire enq(*db->db);
-            enq.set_query(to_run(db, build_query(*db->db, o)));
+            enq.set_query(to_run(db, q ? q->q : match_all()));
             enq.set_weighting_scheme(Xapian::BoolWeight());
             enq.set_docid_order(Xapian::Enquire::ASCENDING);
             if (db->collapse)
@@ -478,53 +476,6 @@ lx_status lx_db_scan(lx_db *db, const lx_query_opts *o, const int *slots, size_t
             return LX_OK;
         },
         [&] { cb(ctx, nullptr); });
-}
-
-lx_status lx_db_query_words(lx_db *db, const lx_query_opts *o, char ***plain, size_t *n_plain,
-                            char ***stems, size_t *n_stems, bool *in_attachments)
-{
-    *plain = *stems = nullptr;
-    *n_plain = *n_stems = 0;
-    *in_attachments = false;
-    return read_retrying(db, [&] {
-        std::vector<std::string> p, z;
-        std::vector<std::string> terms;
-        positive_terms(build_query(*db->db, o), terms);
-        // Free words come as body terms too, unless in:attachment.
-        std::string at = lx_schema_prefix(LX_F_ATTACH_TEXT), zat = "Z" + at;
-        bool body = false;
-        for (const std::string &t : terms) {
-            std::string word;
-            bool stem;
-            if (!free_text_term(t, &word, &stem))
-                continue;
-            (stem ? z : p).push_back(word);
-            body =
-                body || !(t.compare(0, at.size(), at) == 0 || t.compare(0, zat.size(), zat) == 0);
-        }
-        *in_attachments = !body && !(p.empty() && z.empty());
-        // A word found in several fields is listed once, in first-seen order.
-        for (std::vector<std::string> *v : {&p, &z}) {
-            std::vector<std::string> once;
-            for (const std::string &w : *v)
-                if (std::find(once.begin(), once.end(), w) == once.end())
-                    once.push_back(w);
-            v->swap(once);
-        }
-        char **pp = dup_list(p);
-        try {
-            *stems = dup_list(z);
-        } catch (...) {
-            for (size_t i = 0; i < p.size(); i++)
-                std::free(pp[i]);
-            std::free(pp);
-            throw;
-        }
-        *plain = pp;
-        *n_plain = p.size();
-        *n_stems = z.size();
-        return LX_OK;
-    });
 }
 
 void lx_stem(const char *lang, const char *word, char *out, size_t size)
