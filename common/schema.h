@@ -12,6 +12,10 @@ extern "C" {
  * database built by another version is refused, never misread. */
 #define LX_SCHEMA_VERSION 10
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
+/* When the index was created (stamped with its schema version) and last
+ * written by an indexing run: ISO 8601 instants, UTC. */
+#define LX_CREATED_METADATA_KEY "leakdex.created"
+#define LX_UPDATED_METADATA_KEY "leakdex.updated"
 
 /* One metadata key per source file indexed completely, this prefix and the
  * SHA-256 of its path: "1 SIZE MTIME_SEC MTIME_NSEC KIND MESSAGES OTHER\nPATH"

@@ -65,12 +65,12 @@ lx_status lx_db_open_many(const lx_db_open_opts *opts, lx_db **out, char **errms
  * by the handle and live as long as it. */
 typedef struct lx_db_part_info {
     const char *label;   /* the path, or "remote HOST:PORT" */
-    const char *created; /* leakdex.created, "" when unknown */
-    const char *updated; /* leakdex.updated, "" when unknown */
+    const char *created; /* LX_CREATED_METADATA_KEY, "" when unknown */
+    const char *updated; /* LX_UPDATED_METADATA_KEY, "" when unknown */
     const char *shards;  /* "1/3" (several: "1/3, 2/3"), "" for a whole archive */
     unsigned documents;
     long long revision; /* Xapian's revision (a number each commit raises); -1 for a remote one */
-    bool missing; /* left out (allow_partial); the other fields but label are empty */
+    bool missing;       /* left out (allow_partial); the other fields but label are empty */
 } lx_db_part_info;
 
 /* How many databases the handle was opened over (missing ones included). */

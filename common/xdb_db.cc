@@ -431,11 +431,7 @@ lx_status lx_db_term_docs(lx_db *db, const char *term, lx_docid **ids, size_t *n
 {
     *ids = nullptr;
     *n = 0;
-    auto reset = [&] {
-        std::free(*ids);
-        *ids = nullptr;
-        *n = 0;
-    };
+    auto reset = [&] { forget_ids(ids, n); };
     return read_retrying(
         db,
         [&] {

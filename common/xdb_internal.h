@@ -11,6 +11,7 @@
 
 #include <xapian.h>
 
+#include <cstdlib>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -149,6 +150,14 @@ std::string stored_data(const Xapian::Document &doc, Xapian::docid id);
 void set_errmsg(char **errmsg, const std::string &msg);
 // A malloc'd array of malloc'd copies of v; throws bad_alloc.
 char **dup_list(const std::vector<std::string> &v);
+
+// Frees a list of ids a failed attempt of a read filled, and empties it.
+inline void forget_ids(lx_docid **ids, size_t *n)
+{
+    std::free(*ids);
+    *ids = nullptr;
+    *n = 0;
+}
 
 } // namespace xdb
 

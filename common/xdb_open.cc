@@ -59,7 +59,7 @@ lx_status check_schema(lx_db *db)
         db->wdb->set_metadata(LX_SCHEMA_METADATA_KEY, want);
         char now[32];
         lx_date_format_iso(static_cast<int64_t>(std::time(nullptr)), now);
-        db->wdb->set_metadata("leakdex.created", now);
+        db->wdb->set_metadata(LX_CREATED_METADATA_KEY, now);
         db->wdb->commit();
         return LX_OK;
     }
@@ -70,8 +70,8 @@ lx_status check_schema(lx_db *db)
 // What an export says of one database, read from the revision d reads.
 void describe(lx_part &part, Xapian::Database &d)
 {
-    part.created = d.get_metadata("leakdex.created");
-    part.updated = d.get_metadata("leakdex.updated");
+    part.created = d.get_metadata(LX_CREATED_METADATA_KEY);
+    part.updated = d.get_metadata(LX_UPDATED_METADATA_KEY);
     part.documents = d.get_doccount();
     try {
         part.revision = static_cast<long long>(d.get_revision());
@@ -504,6 +504,33 @@ class Opener
     }
 };
 
+// Starts an open: clears *out and *errmsg, and returns a new handle (NULL
+// when memory runs out).
+lx_db *open_begin(lx_db **out, char **errmsg)
+{
+    *out = nullptr;
+    if (errmsg)
+        *errmsg = nullptr;
+    return new (std::nothrow) lx_db;
+}
+
+// Ends an open that returned st: *out gets the handle, or, on failure, the
+// handle's message goes to *errmsg and the handle is freed.
+lx_status open_end(lx_db *db, lx_status st, lx_db **out, char **errmsg)
+{
+    if (st != LX_OK) {
+        try {
+            set_errmsg(errmsg, db->err);
+        } catch (...) {
+        }
+        delete db->db;
+        delete db;
+        return st;
+    }
+    *out = db;
+    return LX_OK;
+}
+
 } // namespace
 
 extern "C" {
@@ -516,10 +543,7 @@ lx_status lx_db_open(const char *path, lx_db_mode mode, lx_db **out, char **errm
         o.n_paths = 1;
         return lx_db_open_many(&o, out, errmsg);
     }
-    *out = nullptr;
-    if (errmsg)
-        *errmsg = nullptr;
-    lx_db *db = new (std::nothrow) lx_db;
+    lx_db *db = open_begin(out, errmsg);
     if (!db)
         return LX_E_NOMEM;
     lx_status st = LX_OK;
@@ -534,25 +558,12 @@ lx_status lx_db_open(const char *path, lx_db_mode mode, lx_db **out, char **errm
         if (st != LX_E_NOMEM)
             db->err = std::string("cannot open index '") + path + "': " + db->err;
     }
-    if (st != LX_OK) {
-        try {
-            set_errmsg(errmsg, db->err);
-        } catch (...) {
-        }
-        delete db->db;
-        delete db;
-        return st;
-    }
-    *out = db;
-    return LX_OK;
+    return open_end(db, st, out, errmsg);
 }
 
 lx_status lx_db_open_many(const lx_db_open_opts *o, lx_db **out, char **errmsg)
 {
-    *out = nullptr;
-    if (errmsg)
-        *errmsg = nullptr;
-    lx_db *db = new (std::nothrow) lx_db;
+    lx_db *db = open_begin(out, errmsg);
     if (!db)
         return LX_E_NOMEM;
     lx_status st = LX_OK;
@@ -578,17 +589,7 @@ lx_status lx_db_open_many(const lx_db_open_opts *o, lx_db **out, char **errmsg)
     } catch (...) {
         st = fail_current(db);
     }
-    if (st != LX_OK) {
-        try {
-            set_errmsg(errmsg, db->err);
-        } catch (...) {
-        }
-        delete db->db;
-        delete db;
-        return st;
-    }
-    *out = db;
-    return LX_OK;
+    return open_end(db, st, out, errmsg);
 }
 
 size_t lx_db_parts(const lx_db *db)

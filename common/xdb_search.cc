@@ -253,11 +253,7 @@ lx_status lx_db_match(lx_db *db, const lx_match_opts *o, lx_docid **ids, size_t 
 {
     *ids = nullptr;
     *n = 0;
-    auto reset = [&] {
-        std::free(*ids);
-        *ids = nullptr;
-        *n = 0;
-    };
+    auto reset = [&] { forget_ids(ids, n); };
     return read_retrying(
         db,
         [&] {
