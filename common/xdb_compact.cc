@@ -2,30 +2,14 @@
 // the copy a killed run left.
 #include "xdb_internal.h"
 
-#include <algorithm>
 #include <cerrno>
-#include <cstdio>
-#include <ctime>
-#include <cstdlib>
 #include <cstring>
-#include <functional>
-#include <new>
 #include <string>
-#include <unordered_map>
-#include <vector>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include "date.h"
-#include "caps.h"
-#include "schema.h"
-#include "shard.h"
-#include "strbuf.h"
-#include "textfold.h"
-#include "utf8.h"
 
 using namespace xdb;
 

@@ -139,7 +139,6 @@ bool current_is_transient();
         return fail_current(db);                                                                   \
     }
 
-std::string ascii_lower(std::string s);
 // prefix + value, cut at a UTF-8 boundary to LX_MAX_TERM_BYTES.
 std::string cut_term(const std::string &prefix, const std::string &value);
 // A malloc'd NUL-terminated copy of s (its length in *len); throws bad_alloc.
