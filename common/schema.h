@@ -12,6 +12,10 @@ extern "C" {
  * database built by another version is refused, never misread. */
 #define LX_SCHEMA_VERSION 10
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
+/* When the index was created (stamped with its schema version) and last
+ * written by an indexing run: ISO 8601 instants, UTC. */
+#define LX_CREATED_METADATA_KEY "leakdex.created"
+#define LX_UPDATED_METADATA_KEY "leakdex.updated"
 
 /* One metadata key per source file indexed completely, this prefix and the
  * SHA-256 of its path: "1 SIZE MTIME_SEC MTIME_NSEC KIND MESSAGES OTHER\nPATH"
@@ -33,7 +37,7 @@ typedef enum lx_field {
     LX_F_MONTH,          /* UTC year and month, "2017-04" */
     LX_F_CONFLICT,       /* "yes" on copies that share a Message-ID but differ */
     LX_F_FINGERPRINT,    /* SHA-256 of sender, date, subject, body: what copies share */
-    LX_F_HAS,            /* "attachment" when a MIME leaf is not body text */
+    LX_F_HAS,            /* LX_HAS_ATTACHMENT when a MIME leaf is not body text */
     LX_F_DKIM,           /* DKIM verdict, and the flags "weak" and "sha1" */
     LX_F_VERIFIED,       /* yes, partial, no, chain, any: an alias over LX_F_VERIFICATION */
     LX_F_VERIFICATION,   /* "yes" (verified), "partial" (signed in part), "aligned" */
@@ -65,6 +69,10 @@ typedef enum lx_field {
     LX_F_DATE_OFFSET,    /* the UTC offset the Date header was written with (document data) */
     LX_F_COUNT_          /* number of fields; not a field */
 } lx_field;
+
+/* The LX_F_HAS term's value (has:attachment) of a message with an
+ * attachment. */
+#define LX_HAS_ATTACHMENT "attachment"
 
 typedef enum lx_field_kind {
     LX_KIND_BOOLEAN, /* exact terms that filter without weighting */

@@ -7,7 +7,6 @@
 #include <stdint.h>
 
 #include "status.h"
-#include "tz.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,12 +65,12 @@ lx_status lx_db_open_many(const lx_db_open_opts *opts, lx_db **out, char **errms
  * by the handle and live as long as it. */
 typedef struct lx_db_part_info {
     const char *label;   /* the path, or "remote HOST:PORT" */
-    const char *created; /* leakdex.created, "" when unknown */
-    const char *updated; /* leakdex.updated, "" when unknown */
+    const char *created; /* LX_CREATED_METADATA_KEY, "" when unknown */
+    const char *updated; /* LX_UPDATED_METADATA_KEY, "" when unknown */
     const char *shards;  /* "1/3" (several: "1/3, 2/3"), "" for a whole archive */
     unsigned documents;
     long long revision; /* Xapian's revision (a number each commit raises); -1 for a remote one */
-    bool missing; /* left out (allow_partial); the other fields but label are empty */
+    bool missing;       /* left out (allow_partial); the other fields but label are empty */
 } lx_db_part_info;
 
 /* How many databases the handle was opened over (missing ones included). */
@@ -236,7 +235,117 @@ lx_status lx_doc_set_data(lx_doc *doc, const char *data, size_t len);
 /* Stores bytes in a value slot. */
 lx_status lx_doc_set_value(lx_doc *doc, int slot, const char *bytes, size_t len);
 
-/* --- queries ------------------------------------------------------------ */
+/* --- building queries ---------------------------------------------------- */
+
+/* A query built for Xapian, by the functions below or by its query parser.
+ * The wrapper knows no query language: the search core (search/language.c)
+ * builds leakdex-search's out of these pieces. */
+typedef struct lx_xq lx_xq;
+
+/* Each of these returns a new query the caller frees with lx_xq_free, or
+ * NULL when memory runs out. */
+lx_xq *lx_xq_match_all(void);
+lx_xq *lx_xq_match_nothing(void);
+/* The documents indexed by term. */
+lx_xq *lx_xq_term(const char *term);
+/* The documents indexed by prefix+value, cut to LX_MAX_TERM_BYTES at a
+ * UTF-8 boundary as lx_doc_add_boolean cuts it. */
+lx_xq *lx_xq_boolean(const char *prefix, const char *value);
+/* The documents whose value in slot is from lo to hi (bytes compared). */
+lx_xq *lx_xq_value_range(int slot, const char *lo, const char *hi);
+/* The documents whose number in slot (lx_doc_set_number) is at least lo
+ * (when has_lo) and at most hi (when has_hi); every document when neither. */
+lx_xq *lx_xq_number_range(int slot, bool has_lo, double lo, bool has_hi, double hi);
+/* Another handle on q. */
+lx_xq *lx_xq_copy(const lx_xq *q);
+
+typedef enum lx_xq_op {
+    LX_XQ_AND,     /* both */
+    LX_XQ_OR,      /* either */
+    LX_XQ_AND_NOT, /* the left one, not the right one */
+    LX_XQ_FILTER,  /* the left one, when the right one matches too (which adds no weight) */
+} lx_xq_op;
+
+/* a OP b. Takes a and b: they are freed whatever happens, and either may be
+ * NULL (a failed build), which makes the result NULL. */
+lx_xq *lx_xq_join(lx_xq_op op, lx_xq *a, lx_xq *b);
+/* subs[0] OP subs[1] OP ... in one operator (n > 0); takes them as above. */
+lx_xq *lx_xq_join_many(lx_xq_op op, lx_xq **subs, size_t n);
+
+void lx_xq_free(lx_xq *q);
+
+/* Whether q has nothing to match by (what the parser makes of no words;
+ * lx_xq_match_nothing too). */
+bool lx_xq_is_empty(const lx_xq *q);
+/* Whether a and b are the same query (Xapian describes them alike). */
+bool lx_xq_same(const lx_xq *a, const lx_xq *b);
+
+/* Calls cb with each term of q that can match, in order: every term but
+ * those on the right side of AND NOT and of a filter ("budget -lyon" gives
+ * budget, not lyon). term is NUL-terminated and lives during the call; cb
+ * returns non-zero to stop. LX_E_NOMEM when memory runs out. */
+lx_status lx_xq_positive_terms(const lx_xq *q, int (*cb)(void *ctx, const char *term, size_t len),
+                               void *ctx);
+
+/* The words of text, split as the query parser splits words, as a phrase
+ * of the terms prefix+WORD (one word: its term; none: match nothing). On
+ * failure the message is on db (lx_db_error). */
+lx_status lx_xq_phrase(lx_db *db, const char *prefix, const char *text, lx_xq **out);
+
+/* Xapian's query parser. A field processor answers a field's value with a
+ * query it builds (value is NUL-terminated); it returns NULL for a value it
+ * refuses, or when memory runs out, and the query matches nothing there: it
+ * keeps the reason itself (Xapian's parser leaks what it holds when a
+ * processor throws, so processors never fail any other way). */
+typedef struct lx_xq_parser lx_xq_parser;
+typedef lx_xq *(*lx_xq_field_fn)(void *ctx, const char *value);
+
+typedef enum lx_xq_stemming {
+    LX_XQ_STEM_NONE, /* words as written */
+    LX_XQ_STEM_SOME, /* stems, but for capitalized words and phrases */
+    LX_XQ_STEM_ALL,  /* stems of every word */
+} lx_xq_stemming;
+
+/* What the parser reads in a query's text, besides words. */
+enum {
+    LX_XQ_PARSE_BOOLEAN = 1 << 0,   /* AND, OR, NOT, XOR and parentheses */
+    LX_XQ_PARSE_PHRASE = 1 << 1,    /* "quoted phrases" */
+    LX_XQ_PARSE_LOVEHATE = 1 << 2,  /* +word and -word */
+    LX_XQ_PARSE_WILDCARD = 1 << 3,  /* word* (at most LX_MAX_WILDCARD_TERMS terms) */
+    LX_XQ_PARSE_PURE_NOT = 1 << 4,  /* NOT word alone */
+    LX_XQ_PARSE_CJK_NGRAM = 1 << 5, /* Chinese, Japanese and Korean text as n-grams */
+};
+
+/* A parser over db's terms, joining words by default_op; NULL when memory
+ * runs out. Free with lx_xq_parser_free, before db. */
+lx_xq_parser *lx_xq_parser_new(lx_db *db, lx_xq_op default_op);
+void lx_xq_parser_free(lx_xq_parser *qp);
+/* field:WORDS looks for the words under prefix; field "" names free words
+ * (several calls: any of the prefixes). */
+lx_status lx_xq_parser_add_prefix(lx_xq_parser *qp, const char *field, const char *prefix);
+/* field:VALUE (VALUE up to white space) is answered by fn(ctx, VALUE), as
+ * a filter that adds no weight. ctx must outlive the parser. */
+lx_status lx_xq_parser_add_boolean(lx_xq_parser *qp, const char *field, lx_xq_field_fn fn,
+                                   void *ctx);
+/* Words are stemmed in language ("french", "english"), as how says. */
+lx_status lx_xq_parser_set_stemmer(lx_xq_parser *qp, const char *language, lx_xq_stemming how);
+/* Parses text (flags: LX_XQ_PARSE_*) into *out, which the caller frees. On
+ * failure (LX_E_QUERY: text the parser refuses) the message is on the
+ * parser's database (lx_db_error). */
+lx_status lx_xq_parse(lx_xq_parser *qp, const char *text, unsigned flags, lx_xq **out);
+
+/* Calls cb with each term that starts with prefix, in order, until cb
+ * returns non-zero. A NULL term means the database changed under the walk:
+ * forget the terms so far, they come again. */
+lx_status lx_db_walk_terms(lx_db *db, const char *prefix,
+                           int (*cb)(void *ctx, const char *term, size_t len), void *ctx);
+
+/* Records msg as db's error (lx_db_error) and returns st: for a caller
+ * whose own check refuses what it was asked, before or after the wrapper's
+ * calls. */
+lx_status lx_db_fail(lx_db *db, lx_status st, const char *msg);
+
+/* --- running queries ----------------------------------------------------- */
 
 /* Ties (same weight, same date) are broken by identity (SHA-256), so an
  * order never depends on document ids, which differ between shard layouts. */
@@ -247,36 +356,19 @@ typedef enum lx_sort {
     /* Relevance when the query has free words that rank its matches (not
      * only under NOT), else date: a filter-only query (from:alice,
      * verified:yes, date:2017, --from) gives every match the same weight,
-     * and its relevance order would be arbitrary. */
+     * and its relevance order would be arbitrary. The search core
+     * (search/search.h) chooses; lx_db_search reads it as relevance. */
     LX_SORT_DEFAULT,
 } lx_sort;
 
-typedef struct lx_query_opts {
-    const char *text;              /* query string; NULL, "" or "*" match everything */
-    /* Exact sender addresses, OR-ed; may be NULL. A value without '@' is a
-     * name: the words of the sender's name or address, in order, as
-     * from:"NAME" (folded here as the indexer folds text). */
-    const char *const *from_addrs;
-    size_t n_from;
-    const char *const *to_addrs; /* exact To/Cc/Bcc addresses (or names, as to:"NAME"), OR-ed */
-    size_t n_to;
-    const char *const *domains; /* exact sender domains, OR-ed; may be NULL */
-    size_t n_domains;
-    bool has_attachment; /* only messages with an attachment */
-    /* The zone whose clocks date:, year: and month: are read on (NULL:
-     * UTC); after and before are instants already. Not owned. */
-    const lx_tz *tz;
-    bool has_after; /* date >= after (seconds, UTC) */
-    int64_t after;
-    bool has_before; /* date <= before */
-    int64_t before;
+/* How lx_db_search orders and pages the matches of a query. */
+typedef struct lx_run_opts {
     lx_sort sort;
     size_t offset;
     size_t limit;         /* 0: no limit */
     bool count_only;      /* fill total only */
-    bool verified_only;   /* only messages whose DKIM verdict is pass */
     bool collapse_thread; /* one hit per thread (its best); total counts threads */
-} lx_query_opts;
+} lx_run_opts;
 
 typedef struct lx_hit {
     lx_docid id;
@@ -295,16 +387,9 @@ typedef struct lx_results {
     lx_sort sort; /* the order used: never LX_SORT_DEFAULT */
 } lx_results;
 
-lx_status lx_db_search(lx_db *db, const lx_query_opts *opts, lx_results *out);
-
-/* The words a query looks for in free text, for marking matches (not those
- * it excludes: "budget -lyon" looks for budget only): *plain gets the
- * unstemmed terms (lowercased, accents folded), *stems the stems (French and
- * English, without their "Z"); *in_attachments whether it looks for them
- * only in attachment text (in:attachment). Both arrays and their strings
- * are malloc'd; free each and the arrays. */
-lx_status lx_db_query_words(lx_db *db, const lx_query_opts *opts, char ***plain, size_t *n_plain,
-                            char ***stems, size_t *n_stems, bool *in_attachments);
+/* The matches of q, ordered and paged as o says. A writer may commit
+ * meanwhile: the search then starts over on the newest revision. */
+lx_status lx_db_search(lx_db *db, const lx_xq *q, const lx_run_opts *o, lx_results *out);
 
 /* The French ("fr") or English ("en") stem of a lowercased word, written
  * into out (NUL-terminated, cut to size). */
@@ -319,12 +404,12 @@ typedef struct lx_scan_row {
     const double *nums; /* sortable_unserialise of each value; NaN when empty */
 } lx_scan_row;
 
-/* Calls cb once per document matching opts (offset, limit and sort
- * ignored: every match), with the values of the given slots; cb returns
- * non-zero to stop. A NULL row means the database changed under the scan:
- * forget every row so far, they come again. For aggregates (senders, stats)
- * that must count every match without loading document data. */
-lx_status lx_db_scan(lx_db *db, const lx_query_opts *opts, const int *slots, size_t n,
+/* Calls cb once per document matching q (NULL: every document), with the
+ * values of the given slots; cb returns non-zero to stop. A NULL row means
+ * the database changed under the scan: forget every row so far, they come
+ * again. For aggregates (senders, stats) and passes that must read every
+ * match without loading document data. */
+lx_status lx_db_scan(lx_db *db, const lx_xq *q, const int *slots, size_t n,
                      int (*cb)(void *ctx, const lx_scan_row *row), void *ctx);
 void lx_results_release(lx_results *res);
 

@@ -1834,9 +1834,7 @@ lx_status lx_corroborate_pass(lx_db *read, lx_db *write, lx_db *const *readers, 
     slots[S_IDENTITY] = lx_schema_slot(LX_F_IDENTITY);
     slots[S_THREAD] = lx_schema_slot(LX_F_THREAD_ID);
     slots[S_CORROBORATION] = lx_schema_slot(LX_F_CORROBORATION);
-    lx_query_opts all;
-    memset(&all, 0, sizeof all);
-    lx_status st = lx_db_scan(db, &all, slots, S_COUNT, on_row, &p);
+    lx_status st = lx_db_scan(db, NULL, slots, S_COUNT, on_row, &p);
     if (!st)
         st = p.st;
     stats->incremental = incremental;

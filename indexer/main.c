@@ -1683,7 +1683,7 @@ int main(int argc, char **argv)
         if (!ix.fatal) {
             if (!run_passes(&ix))
                 rc = EXIT_DB;
-            lx_db_set_metadata(ix.db, "leakdex.updated", iso);
+            lx_db_set_metadata(ix.db, LX_UPDATED_METADATA_KEY, iso);
         }
         /* A run that wrote a good part of the index rewrites it compactly
          * (about half the size); small additions do not pay for it. */

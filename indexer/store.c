@@ -578,7 +578,8 @@ lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc, c
     if (!st && att)
         st = store_excerpts(doc, &tmp, att);
     if (st ||
-        (attached && (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS), "attachment"))) ||
+        (attached &&
+         (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS), LX_HAS_ATTACHMENT))) ||
         (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_ATTACH_COUNT),
                                 (double)(att ? att->n + att->dropped : 0))) ||
         (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_ATTACH_TEXTS), (double)with_text)))

@@ -902,9 +902,7 @@ lx_status lx_thread_pass(lx_db *read, lx_db *write, lx_thread_stats *stats)
     slots[S_LINKS] = lx_schema_slot(LX_F_THREAD_LINKS);
     slots[S_SENDER] = lx_schema_slot(LX_F_SENDER);
     slots[S_RECIPIENTS] = lx_schema_slot(LX_F_RECIPIENTS);
-    lx_query_opts all;
-    memset(&all, 0, sizeof all);
-    lx_status st = lx_db_scan(read, &all, slots, S_COUNT, on_row, &p);
+    lx_status st = lx_db_scan(read, NULL, slots, S_COUNT, on_row, &p);
     if (!st)
         st = p.st;
     if (!st)

@@ -12,7 +12,7 @@
 /* Bytes of body text a snippet shows around the matches. */
 #define LX_SNIPPET_BYTES 240
 
-/* What a query looks for (see lx_db_query_words). */
+/* What a query looks for (see lx_search_query_words in search.h). */
 typedef struct lx_snippet_words {
     char **plain;
     size_t n_plain;

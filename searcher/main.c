@@ -27,6 +27,7 @@
 #include "newfile.h"
 #include "original.h"
 #include "query.h"
+#include "search.h"
 #include "snippet.h"
 #include "record.h"
 #include "schema.h"
@@ -600,10 +601,10 @@ static int export_attempt(const options *o, lx_db *db, const lx_query_opts *q,
     int rc = -1;
     /* No file of this attempt exists yet while the clock runs. */
     clock_start(o, "");
-    lx_status st = lx_db_search(db, q, &res);
+    lx_status st = lx_search(db, q, &res);
     /* The words a snippet marks, as in a hit list. */
-    if (!st && (st = lx_db_query_words(db, q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems,
-                                       &sw.in_attachments)))
+    if (!st && (st = lx_search_query_words(db, q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems,
+                                           &sw.in_attachments)))
         lx_results_release(&res);
     clock_stop();
     if (st)
@@ -786,15 +787,15 @@ static int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         lx_strbuf_init(&where);
         lx_strbuf_addf(&where, "%s:%zu: ", argv[0], lineno);
         clock_start(o, where.buf);
-        lx_status st = lx_db_search(db, &q, &res);
+        lx_status st = lx_search(db, &q, &res);
         lx_query_opts qv = q;
         qv.verified_only = true;
         qv.count_only = true;
         if (!st)
-            st = lx_db_search(db, &qv, &ver);
+            st = lx_search(db, &qv, &ver);
         if (!st && ex)
-            st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems,
-                                   &sw.in_attachments);
+            st = lx_search_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems,
+                                       &sw.in_attachments);
         clock_stop();
         lx_strbuf_release(&folded);
         if (st == LX_E_QUERY || st == LX_E_LIMIT) {
@@ -953,11 +954,11 @@ static int search_run(const options *o, lx_db *db, const char *text, bool tree, 
     lx_results res;
     lx_snippet_words sw = {0};
     clock_start(o, "");
-    lx_status st = lx_db_search(db, &q, &res);
+    lx_status st = lx_search(db, &q, &res);
     /* The words a snippet marks. */
     if (!st && !o->count && !tree) {
-        st = lx_db_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems,
-                               &sw.in_attachments);
+        st = lx_search_query_words(db, &q, &sw.plain, &sw.n_plain, &sw.stems, &sw.n_stems,
+                                   &sw.in_attachments);
         if (st)
             lx_results_release(&res);
     }

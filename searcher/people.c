@@ -301,7 +301,7 @@ lx_status lx_people_print(lx_db *db, const lx_query_opts *opts, lx_people_kind k
     p.kind = kind;
     int slots[3] = {lx_schema_slot(kind == LX_PEOPLE_SENDERS ? LX_F_SENDER : LX_F_RECIPIENTS),
                     lx_schema_slot(LX_F_DATE), lx_schema_slot(LX_F_VERIFIED_LEVEL)};
-    lx_status st = lx_db_scan(db, opts, slots, 3, on_row, &p);
+    lx_status st = lx_search_scan(db, opts, slots, 3, on_row, &p);
     if (!st)
         st = p.st;
     *n_out = p.n;
@@ -439,7 +439,7 @@ lx_status lx_stats_print(lx_db *db, const lx_query_opts *opts, lx_format format,
                     lx_schema_slot(LX_F_ATTACH_COUNT),  lx_schema_slot(LX_F_ATTACH_TEXTS),
                     lx_schema_slot(LX_F_VERIFIED_LEVEL)};
     s->tz = opts->tz;
-    lx_status st = lx_db_scan(db, opts, slots, 7, on_stats_row, s);
+    lx_status st = lx_search_scan(db, opts, slots, 7, on_stats_row, s);
     if (!st)
         st = s->st;
     *n_out = s->messages;

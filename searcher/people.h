@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "output.h"
-#include "xdb.h"
+#include "search.h"
 
 typedef enum lx_people_kind { LX_PEOPLE_SENDERS, LX_PEOPLE_RECIPIENTS } lx_people_kind;
 

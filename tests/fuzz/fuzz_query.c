@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "query.h"
+#include "search.h"
 #include "schema.h"
 #include "xdb.h"
 
@@ -65,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (lx_query_check(q, &why) == LX_OK && lx_query_fold(q, &folded, &why) == LX_OK) {
         lx_query_opts o = {.text = folded.buf, .limit = 10};
         lx_results res;
-        lx_status st = lx_db_search(db, &o, &res);
+        lx_status st = lx_search(db, &o, &res);
         if (st == LX_OK)
             lx_results_release(&res);
         else if (st != LX_E_QUERY && st != LX_E_LIMIT)

@@ -1,4 +1,5 @@
-/* test_xdb.c - the Xapian wrapper: documents, queries, and every error path. */
+/* test_xdb.c - the Xapian wrapper: documents, building and running queries,
+ * and every error path. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -75,6 +76,84 @@ static void test_not_a_database(void **state)
     free(err);
 }
 
+/* The terms a callback is given, joined by spaces. */
+static int collect_term(void *ctx, const char *term, size_t len)
+{
+    char *out = ctx;
+    size_t used = strlen(out);
+    assert_int_equal(strlen(term), len);
+    snprintf(out + used, 256 - used, "%s%s", used ? " " : "", term);
+    return strlen(out) > 200;
+}
+
+/* A field processor that answers "press" alone (as a subject word), and
+ * counts its calls. */
+static lx_xq *press_only(void *ctx, const char *value)
+{
+    int *calls = ctx;
+    (*calls)++;
+    return strcmp(value, "press") == 0 ? lx_xq_boolean(lx_schema_prefix(LX_F_SUBJECT), value)
+                                       : NULL;
+}
+
+static size_t parsed_total(lx_db *r, lx_xq_parser *qp, const char *text)
+{
+    lx_xq *q = NULL;
+    lx_results res;
+    lx_run_opts run = {.count_only = true};
+    if (lx_xq_parse(qp, text, LX_XQ_PARSE_BOOLEAN | LX_XQ_PARSE_LOVEHATE, &q) != LX_OK)
+        fail_msg("'%s': %s", text, lx_db_error(r));
+    assert_int_equal(lx_db_search(r, q, &run, &res), LX_OK);
+    lx_xq_free(q);
+    size_t total = res.total;
+    lx_results_release(&res);
+    return total;
+}
+
+/* The parser with a text field, a processor, English stems; the terms a
+ * built query can match by; the walk over an index's terms. */
+static void test_parser(lx_db *r)
+{
+    int calls = 0;
+    lx_xq_parser *qp = lx_xq_parser_new(r, LX_XQ_AND);
+    assert_non_null(qp);
+    assert_int_equal(lx_xq_parser_add_prefix(qp, "subject", lx_schema_prefix(LX_F_SUBJECT)), LX_OK);
+    assert_int_equal(lx_xq_parser_add_boolean(qp, "topic", press_only, &calls), LX_OK);
+    assert_int_equal(lx_xq_parser_set_stemmer(qp, "english", LX_XQ_STEM_SOME), LX_OK);
+    assert_int_equal(parsed_total(r, qp, "subject:meetings"), 1);
+    assert_int_equal(parsed_total(r, qp, "subject:Meetings"), 0);
+    assert_int_equal(parsed_total(r, qp, "topic:press"), 1);
+    assert_int_equal(parsed_total(r, qp, "topic:other"), 0);
+    assert_int_equal(calls, 2);
+    assert_int_equal(parsed_total(r, qp, "subject:budget OR subject:press"), 2);
+    assert_int_equal(parsed_total(r, qp, "subject:request -topic:press"), 0);
+
+    char terms[256] = "";
+    lx_xq *q = NULL;
+    assert_int_equal(lx_xq_parse(qp, "subject:budget -subject:lyon", LX_XQ_PARSE_LOVEHATE, &q),
+                     LX_OK);
+    assert_int_equal(lx_xq_positive_terms(q, collect_term, terms), LX_OK);
+    assert_string_equal(terms, "ZXSbudget");
+    lx_xq *same = NULL;
+    assert_int_equal(lx_xq_parse(qp, "subject:budget -subject:lyon", LX_XQ_PARSE_LOVEHATE, &same),
+                     LX_OK);
+    assert_true(lx_xq_same(q, same));
+    lx_xq_free(same);
+    q = lx_xq_join(LX_XQ_FILTER, lx_xq_join(LX_XQ_OR, q, lx_xq_term("a")), lx_xq_term("b"));
+    terms[0] = '\0';
+    assert_int_equal(lx_xq_positive_terms(q, collect_term, terms), LX_OK);
+    assert_string_equal(terms, "ZXSbudget a");
+    lx_xq_free(q);
+    lx_xq_parser_free(qp);
+    /* A NULL piece makes the whole NULL, the other freed. */
+    assert_null(lx_xq_join(LX_XQ_AND, lx_xq_term("a"), NULL));
+
+    terms[0] = '\0';
+    assert_int_equal(lx_db_walk_terms(r, lx_schema_prefix(LX_F_SUBJECT), collect_term, terms),
+                     LX_OK);
+    assert_string_equal(terms, "XSbudget XSin XSlyon XSmeeting XSpress XSrequest");
+}
+
 static void test_write_search_and_lock(void **state)
 {
     const char *p = path_in("db");
@@ -95,64 +174,63 @@ static void test_write_search_and_lock(void **state)
     assert_int_equal(lx_db_open(p, LX_DB_READ, &r, &err), LX_OK);
     assert_int_equal(lx_db_doccount(r), 2);
 
+    /* A term; every document, oldest first; a filter, counted only. */
     lx_results res;
-    lx_query_opts q = {0};
-    q.text = "subject:budget";
-    assert_int_equal(lx_db_search(r, &q, &res), LX_OK);
+    lx_run_opts run = {0};
+    lx_xq *q = lx_xq_boolean(lx_schema_prefix(LX_F_SUBJECT), "budget");
+    assert_int_equal(lx_db_search(r, q, &run, &res), LX_OK);
     assert_int_equal(res.total, 1);
     assert_int_equal(res.n, 1);
     assert_string_equal(res.hits[0].data, "aaaa");
     lx_results_release(&res);
+    lx_xq_free(q);
 
-    q.text = "*";
-    q.sort = LX_SORT_DATE;
-    assert_int_equal(lx_db_search(r, &q, &res), LX_OK);
+    q = lx_xq_match_all();
+    run.sort = LX_SORT_DATE;
+    assert_int_equal(lx_db_search(r, q, &run, &res), LX_OK);
     assert_int_equal(res.total, 2);
+    assert_int_equal(res.sort, LX_SORT_DATE);
     assert_string_equal(res.hits[0].data, "bbbb");
     assert_string_equal(res.hits[1].data, "aaaa");
     lx_results_release(&res);
+    lx_xq_free(q);
 
-    const char *from[] = {"ALICE@example.org"};
-    q.from_addrs = from;
-    q.n_from = 1;
-    q.count_only = true;
-    assert_int_equal(lx_db_search(r, &q, &res), LX_OK);
+    q = lx_xq_join(LX_XQ_FILTER, lx_xq_match_all(),
+                   lx_xq_boolean(lx_schema_prefix(LX_F_FROM_ADDR), "alice@example.org"));
+    run.count_only = true;
+    assert_int_equal(lx_db_search(r, q, &run, &res), LX_OK);
     assert_int_equal(res.total, 1);
     assert_int_equal(res.n, 0);
     lx_results_release(&res);
+    lx_xq_free(q);
 
-    /* Xapian's parse errors become LX_E_QUERY with Xapian's message kept. */
-    lx_query_opts bad = {0};
-    bad.text = "budget AND";
-    assert_int_equal(lx_db_search(r, &bad, &res), LX_E_QUERY);
-    assert_true(strlen(lx_db_error(r)) > 0);
-    bad.text = "date:2017-02-30";
-    assert_int_equal(lx_db_search(r, &bad, &res), LX_E_QUERY);
-    assert_non_null(strstr(lx_db_error(r), "bad date"));
-
-    /* Negations alone take from every message; Xapian's re-reading of a
-     * query it cannot parse as plain words is refused. */
-    q = (lx_query_opts){0};
-    static const char *const all_but_budget[] = {"-budget", "NOT budget", "-subject:budget",
-                                                 "-budget -lyon", "(-budget) OR -lyon"};
-    for (size_t i = 0; i < sizeof all_but_budget / sizeof all_but_budget[0]; i++) {
-        q.text = all_but_budget[i];
-        if (lx_db_search(r, &q, &res) != LX_OK)
-            fail_msg("'%s': %s", q.text, lx_db_error(r));
-        assert_int_equal(res.total, 1);
-        assert_string_equal(res.hits[0].data, "bbbb");
-        lx_results_release(&res);
-    }
-    q.text = "-press -budget";
-    assert_int_equal(lx_db_search(r, &q, &res), LX_OK);
+    /* Dates from 2012 on; a phrase, in its order only. */
+    run = (lx_run_opts){0};
+    q = lx_xq_number_range(lx_schema_slot(LX_F_DATE), true, 1325376000, false, 0);
+    assert_int_equal(lx_db_search(r, q, &run, &res), LX_OK);
+    assert_int_equal(res.total, 1);
+    assert_string_equal(res.hits[0].data, "aaaa");
+    lx_results_release(&res);
+    lx_xq_free(q);
+    assert_int_equal(lx_xq_phrase(r, lx_schema_prefix(LX_F_SUBJECT), "Meeting in", &q), LX_OK);
+    assert_int_equal(lx_db_search(r, q, &run, &res), LX_OK);
+    assert_int_equal(res.total, 1);
+    lx_results_release(&res);
+    lx_xq_free(q);
+    assert_int_equal(lx_xq_phrase(r, lx_schema_prefix(LX_F_SUBJECT), "in meeting", &q), LX_OK);
+    assert_int_equal(lx_db_search(r, q, &run, &res), LX_OK);
     assert_int_equal(res.total, 0);
     lx_results_release(&res);
-    bad.text = "budget NEAR";
-    assert_int_equal(lx_db_search(r, &bad, &res), LX_E_QUERY);
-    assert_string_equal(lx_db_error(r), "cannot read its operators as written (is a word missing "
-                                        "beside NEAR or ADJ, or written right before '('?)");
-    bad.text = "budget(lyon OR press)";
-    assert_int_equal(lx_db_search(r, &bad, &res), LX_E_QUERY);
+    lx_xq_free(q);
+    assert_int_equal(lx_xq_phrase(r, lx_schema_prefix(LX_F_SUBJECT), " \"", &q), LX_OK);
+    assert_true(lx_xq_is_empty(q));
+    lx_xq_free(q);
+
+    test_parser(r);
+
+    /* A refusal of the caller's own is kept as the handle's message. */
+    assert_int_equal(lx_db_fail(r, LX_E_QUERY, "no such thing"), LX_E_QUERY);
+    assert_string_equal(lx_db_error(r), "no such thing");
 
     /* A read-only handle refuses writes instead of throwing. */
     assert_int_equal(lx_db_set_data(r, 1, "x", 1), LX_E_INVALID);
@@ -227,10 +305,10 @@ static void test_scan_values(void **state)
 
     const int slots[] = {lx_schema_slot(LX_F_DATE), lx_schema_slot(LX_F_SENDER),
                          lx_schema_slot(LX_F_SENDER)};
-    lx_query_opts q = {0};
-    q.text = "subject:budget";
+    lx_xq *q = lx_xq_boolean(lx_schema_prefix(LX_F_SUBJECT), "budget");
     scan_seen s = {0};
-    assert_int_equal(lx_db_scan(w, &q, slots, 3, on_scan_row, &s), LX_OK);
+    assert_int_equal(lx_db_scan(w, q, slots, 3, on_scan_row, &s), LX_OK);
+    lx_xq_free(q);
     assert_int_equal(s.n, 4);
     const lx_docid want_ids[] = {1, 2, 4, 6};
     const char *want_sender[] = {"", "bob@example.org\tBob", "", "eve@example.org\tEve"};
@@ -243,9 +321,8 @@ static void test_scan_values(void **state)
     }
 
     /* Every document, the values unchanged by the skipping above. */
-    q.text = "*";
     memset(&s, 0, sizeof s);
-    assert_int_equal(lx_db_scan(w, &q, slots, 3, on_scan_row, &s), LX_OK);
+    assert_int_equal(lx_db_scan(w, NULL, slots, 3, on_scan_row, &s), LX_OK);
     assert_int_equal(s.n, 6);
     for (size_t k = 0; k < 6; k++) {
         assert_int_equal(s.ids[k], k + 1);
@@ -254,9 +331,10 @@ static void test_scan_values(void **state)
     assert_string_equal(s.vals[5][1], "eve@example.org\tEve");
 
     /* No match: no row. */
-    q.text = "subject:nowhere";
+    q = lx_xq_boolean(lx_schema_prefix(LX_F_SUBJECT), "nowhere");
     memset(&s, 0, sizeof s);
-    assert_int_equal(lx_db_scan(w, &q, slots, 3, on_scan_row, &s), LX_OK);
+    assert_int_equal(lx_db_scan(w, q, slots, 3, on_scan_row, &s), LX_OK);
+    lx_xq_free(q);
     assert_int_equal(s.n, 0);
     assert_int_equal(lx_db_close(w), LX_OK);
 }
@@ -361,9 +439,11 @@ static void test_damaged(void **state)
     lx_doc_free(doc);
     assert_int_equal(lx_db_close(w), LX_OK);
     assert_int_equal(lx_db_open(p, LX_DB_READ, &r, &err), LX_OK);
-    lx_query_opts q = {.text = "budget", .sort = LX_SORT_DATE};
+    lx_xq *q = lx_xq_term("budget");
+    lx_run_opts run = {.sort = LX_SORT_DATE};
     lx_results res;
-    assert_int_equal(lx_db_search(r, &q, &res), LX_E_DB_CORRUPT);
+    assert_int_equal(lx_db_search(r, q, &run, &res), LX_E_DB_CORRUPT);
+    lx_xq_free(q);
     char want[1200];
     snprintf(want, sizeof want,
              "index damaged (document 2 has no stored data): run xapian-check %s", p);
