@@ -31,7 +31,7 @@
 #include "reverify.h"
 #include "sniff.h"
 #include "sha256.h"
-#include "store.h"
+#include "document.h"
 #include "thread.h"
 #include "pool.h"
 #include "schema.h"
@@ -362,7 +362,7 @@ static void work(void *wctx, void *item)
     if (ix->inspect)
         st = lx_inspect_json(&j->json, &msg, &j->att, j->sha, j->canon.len, &j->loc, ix->full, dk);
     else
-        st = lx_store_build(j->sha, j->canon.len, &j->loc, &msg, &j->att, dk, &j->doc, j->fp);
+        st = lx_document_build(j->sha, j->canon.len, &j->loc, &msg, &j->att, dk, &j->doc, j->fp);
     if (!st && !(j->message_id = strdup(msg.message_id)))
         st = LX_E_NOMEM;
     j->notes = msg.notes;
@@ -389,7 +389,7 @@ static size_t job_weight(void *item)
 static void where_of(lx_strbuf *where, const lx_location *loc)
 {
     lx_strbuf_reset(where);
-    lx_store_format_location(where, loc);
+    lx_document_format_location(where, loc);
     size_t first = strcspn(where->buf, "\t");
     for (size_t k = 0; k < where->len; k++)
         if (where->buf[k] == '\t')
@@ -533,8 +533,8 @@ static lx_status retire(indexer *ix, job *j)
     if (j->deferred) {
         /* An identical message was in flight when this one was found: it
          * is in the index now, unless it could not be parsed. */
-        lx_store_seen seen;
-        if ((st = lx_store_lookup(ix->db, j->sha, &j->loc, &seen)))
+        lx_document_seen seen;
+        if ((st = lx_document_lookup(ix->db, j->sha, &j->loc, &seen)))
             goto out;
         if (seen != LX_SEEN_NEW) {
             lx_source_stats *s = &ix->report.v[j->source];
@@ -568,7 +568,7 @@ static lx_status retire(indexer *ix, job *j)
         if (fwrite(j->json.buf, 1, j->json.len, stdout) != j->json.len || putchar('\n') == EOF)
             st = LX_E_IO;
     } else {
-        st = lx_store_put(ix->db, j->doc, j->fp, j->message_id);
+        st = lx_document_put(ix->db, j->doc, j->fp, j->message_id);
     }
     if (st)
         goto out;
@@ -735,8 +735,8 @@ static lx_status dispatch(indexer *ix, size_t src, filerec *f, const char *data,
     for (size_t i = 0; i < ix->n_inflight && !ix->inspect && !j->deferred; i++)
         j->deferred = strcmp(ix->inflight[i]->sha, j->sha) == 0;
     if (!ix->inspect && !j->deferred) {
-        lx_store_seen seen;
-        if ((st = lx_store_lookup(ix->db, j->sha, &j->loc, &seen))) {
+        lx_document_seen seen;
+        if ((st = lx_document_lookup(ix->db, j->sha, &j->loc, &seen))) {
             job_free(j);
             return st;
         }
@@ -1590,7 +1590,7 @@ int main(int argc, char **argv)
     if (!ix.inspect && !reverify) {
         lx_strbuf why;
         lx_strbuf_init(&why);
-        st = lx_store_check_shard(ix.db, dbpath, ix.sharded ? &ix.shard : NULL, &why);
+        st = lx_document_check_shard(ix.db, dbpath, ix.sharded ? &ix.shard : NULL, &why);
         if (st) {
             lx_cli_say(stderr, "leakdex-index: ", "%s", why.len ? why.buf : lx_status_str(st));
             lx_strbuf_release(&why);

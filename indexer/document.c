@@ -1,5 +1,5 @@
-/* store.c - turning a parsed message into a Xapian document, once per identity. */
-#include "store.h"
+/* document.c - the document build: a parsed message made into its Xapian document, once per identity. */
+#include "document.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +14,7 @@
 #include "utf8.h"
 #include "banned.h"
 
-lx_status lx_store_format_location(lx_strbuf *out, const lx_location *loc)
+lx_status lx_document_format_location(lx_strbuf *out, const lx_location *loc)
 {
     if (!loc->in_mbox)
         return lx_strbuf_addstr(out, loc->path);
@@ -28,7 +28,7 @@ static lx_status term_of(lx_strbuf *t, lx_field f, const char *value)
     return st ? st : lx_strbuf_addstr(t, value);
 }
 
-lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc, lx_store_seen *seen)
+lx_status lx_document_lookup(lx_db *db, const char *sha, const lx_location *loc, lx_document_seen *seen)
 {
     lx_strbuf term, where, data;
     lx_strbuf_init(&term);
@@ -46,7 +46,7 @@ lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc, lx
         goto out;
     if (n == 0)
         goto out;
-    if ((st = lx_store_format_location(&where, loc)) ||
+    if ((st = lx_document_format_location(&where, loc)) ||
         (st = lx_db_get_data(db, ids[0], &raw, &raw_len)) ||
         (st = lx_record_parse(&rec, raw, raw_len)))
         goto out;
@@ -340,7 +340,7 @@ static lx_status set_level(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
                             dkim ? (double)lx_dkim_verified_level(dkim) : 0.0);
 }
 
-lx_status lx_store_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
+lx_status lx_document_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
 {
     char *raw = NULL;
     size_t len = 0;
@@ -471,7 +471,7 @@ static lx_status store_excerpts(lx_doc *doc, lx_strbuf *tmp, const lx_attach_lis
     return st;
 }
 
-lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc, const lx_message *m,
+lx_status lx_document_build(const char *sha, size_t size, const lx_location *loc, const lx_message *m,
                          const lx_attach_list *att, const lx_dkim_verdict *dkim, lx_doc **out,
                          char fp[LX_SHA256_HEX_LEN + 1])
 {
@@ -559,7 +559,7 @@ lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc, c
         st = lx_record_add_str(&rec, "references", m->references[i]);
 
     lx_strbuf_reset(&tmp);
-    if (st || (st = lx_store_format_location(&tmp, loc)) ||
+    if (st || (st = lx_document_format_location(&tmp, loc)) ||
         (st = lx_record_add(&rec, "path", tmp.buf, tmp.len)) || (st = fingerprint(m, fp)) ||
         (st = lx_record_add_str(&rec, "fingerprint", fp)))
         goto out;
@@ -667,13 +667,13 @@ out:
     return st;
 }
 
-lx_status lx_store_put(lx_db *db, lx_doc *doc, const char *fp, const char *msgid)
+lx_status lx_document_put(lx_db *db, lx_doc *doc, const char *fp, const char *msgid)
 {
     lx_status st = *msgid ? mark_conflicts(db, doc, fp, msgid) : LX_OK;
     return st ? st : lx_db_add_doc(db, doc, NULL);
 }
 
-lx_status lx_store_check_shard(lx_db *db, const char *dbpath, const lx_shard *want, lx_strbuf *why)
+lx_status lx_document_check_shard(lx_db *db, const char *dbpath, const lx_shard *want, lx_strbuf *why)
 {
     char **keys = NULL;
     size_t n = 0;

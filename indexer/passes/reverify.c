@@ -13,7 +13,7 @@
 #include "message.h"
 #include "original.h"
 #include "record.h"
-#include "store.h"
+#include "document.h"
 #include "banned.h"
 
 lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats,
@@ -76,7 +76,7 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
                 stats->partial += v.verified == LX_VERIFIED_PARTIAL;
                 if (!old || strcmp(old, lx_verdict_name(v.verdict)) != 0)
                     stats->changed++;
-                st = lx_store_set_dkim(db, ids[i], &v);
+                st = lx_document_set_dkim(db, ids[i], &v);
                 lx_dkim_verdict_release(&v);
             }
             if (!st && ++batch >= LX_COMMIT_BATCH) {
