@@ -1,4 +1,4 @@
-/* corroborate.c - chain corroboration: quotes found, aligned, checked and stored. */
+/* corroborate.c - the chain corroboration pass: unverified messages found quoted in verified ones, the findings stored. */
 #include "corroborate.h"
 
 #include <math.h>
@@ -9,1206 +9,12 @@
 #include "caps.h"
 #include "grow.h"
 #include "pool.h"
-#include "date.h"
 #include "record.h"
 #include "schema.h"
 #include "sha256.h"
-#include "textfold.h"
 #include "thread.h"
 #include "utf8.h"
 #include "banned.h"
-
-/* --- small helpers --------------------------------------------------------- */
-
-/* Bytes of the white space character at p (p < end), or 0: ASCII blanks, and
- * the no-break spaces French typography puts before ":" and "?". */
-static size_t space_at(const char *p, const char *end)
-{
-    unsigned char c = (unsigned char)*p;
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v')
-        return 1;
-    if (c == 0xC2 && end - p >= 2 && (unsigned char)p[1] == 0xA0)
-        return 2;
-    if (c == 0xE2 && end - p >= 3 && (unsigned char)p[1] == 0x80 &&
-        ((unsigned char)p[2] == 0xAF || (unsigned char)p[2] == 0x87))
-        return 3;
-    return 0;
-}
-
-static void trim(const char **s, size_t *len)
-{
-    const char *p = *s, *end = *s + *len;
-    size_t n;
-    while (p < end && (n = space_at(p, end)))
-        p += n;
-    while (end > p) {
-        /* Look back for a space ending at end: 1, 2 or 3 bytes. */
-        size_t k = 0;
-        for (size_t w = 1; w <= 3 && (size_t)(end - p) >= w; w++)
-            if (space_at(end - w, end) == w) {
-                k = w;
-                break;
-            }
-        if (!k)
-            break;
-        end -= k;
-    }
-    *s = p;
-    *len = (size_t)(end - p);
-}
-
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* Appends s[0..len) with accents removed and ASCII letters lowercased. */
-static lx_status fold(lx_strbuf *out, const char *s, size_t len)
-{
-    size_t start = out->len;
-    lx_status st = lx_textfold_search(out, s, len);
-    for (size_t i = start; !st && i < out->len; i++)
-        out->buf[i] = lower(out->buf[i]);
-    return st;
-}
-
-static bool starts_with(const char *s, size_t len, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    return len >= n && memcmp(s, prefix, n) == 0;
-}
-
-static bool ends_with(const char *s, size_t len, const char *suffix)
-{
-    size_t n = strlen(suffix);
-    return len >= n && memcmp(s + len - n, suffix, n) == 0;
-}
-
-/* --- words ----------------------------------------------------------------- */
-
-void lx_corroborate_words_init(lx_corroborate_words *w)
-{
-    memset(w, 0, sizeof *w);
-    lx_strbuf_init(&w->text);
-}
-
-void lx_corroborate_words_release(lx_corroborate_words *w)
-{
-    lx_strbuf_release(&w->text);
-    free(w->off);
-    free(w->hash);
-    memset(w, 0, sizeof *w);
-}
-
-static lx_status add_word(lx_corroborate_words *w, const char *s, size_t len)
-{
-    if (w->n >= LX_CHAIN_MAX_WORDS) {
-        w->over = true;
-        return LX_OK;
-    }
-    size_t alloc = w->alloc;
-    if (!lx_grow((void **)&w->off, &alloc, w->n + 1, sizeof *w->off))
-        return LX_E_NOMEM;
-    size_t alloc2 = w->alloc;
-    if (!lx_grow((void **)&w->hash, &alloc2, w->n + 1, sizeof *w->hash))
-        return LX_E_NOMEM;
-    w->alloc = alloc < alloc2 ? alloc : alloc2;
-    w->off[w->n] = w->text.len;
-    w->hash[w->n] = lx_hash64(s, len);
-    lx_status st = lx_strbuf_add(&w->text, s, len);
-    if (!st)
-        st = lx_strbuf_addch(&w->text, '\0');
-    if (!st)
-        w->n++;
-    return st;
-}
-
-static lx_status add_words(lx_corroborate_words *w, const char *s, size_t len)
-{
-    const char *p = s, *end = s + len;
-    lx_status st = LX_OK;
-    while (p < end && !st) {
-        size_t n;
-        while (p < end && (n = space_at(p, end)))
-            p += n;
-        const char *b = p;
-        while (p < end && !space_at(p, end))
-            p++;
-        if (p > b)
-            st = add_word(w, b, (size_t)(p - b));
-    }
-    return st;
-}
-
-static const char *word_at(const lx_corroborate_words *w, size_t i)
-{
-    return w->text.buf + w->off[i];
-}
-
-static bool word_eq(const lx_corroborate_words *a, size_t i, const lx_corroborate_words *b,
-                    size_t j)
-{
-    return a->hash[i] == b->hash[j] && strcmp(word_at(a, i), word_at(b, j)) == 0;
-}
-
-/* A mark that a quote was cut there: words missing from it are allowed. */
-static bool is_snip(const char *w)
-{
-    static const char *const marks[] = {
-        "[...]",  "[\xE2\x80\xA6]", "\xE2\x80\xA6",   "...",  "<snip>",
-        "[snip]", "(...)",          "(\xE2\x80\xA6)", "[..]", "<...>"};
-    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-        if (strcmp(w, marks[i]) == 0)
-            return true;
-    return false;
-}
-
-/* --- lines ----------------------------------------------------------------- */
-
-typedef enum line_kind {
-    L_BLANK,
-    L_TEXT,
-    L_SEPARATOR,   /* "-----Original Message-----", "Begin forwarded message:" */
-    L_HEADER,      /* a line of a quoted header block */
-    L_ATTRIBUTION, /* "On ... wrote:" (perhaps wrapped over several lines) */
-} line_kind;
-
-typedef struct line {
-    const char *p; /* the content: quote markers stripped, trimmed */
-    size_t len;
-    unsigned depth; /* quote markers */
-    line_kind kind;
-    int block; /* the block that starts at this line, or -1 */
-} qline;
-
-typedef enum field_kind { F_NONE, F_FROM, F_DATE, F_SUBJECT, F_OTHER } field_kind;
-
-/* The header field a line starts with ("From:", "De :", "Envoyé :"...), and
- * its value. */
-static field_kind field_of(const char *s, size_t len, const char **value, size_t *vlen)
-{
-    static const struct {
-        const char *name; /* folded */
-        field_kind kind;
-    } names[] = {
-        {"from", F_FROM},
-        {"de", F_FROM},
-        {"sent", F_DATE},
-        {"envoye", F_DATE},
-        {"date", F_DATE},
-        {"subject", F_SUBJECT},
-        {"objet", F_SUBJECT},
-        {"to", F_OTHER},
-        {"a", F_OTHER},
-        {"cc", F_OTHER},
-        {"cci", F_OTHER},
-        {"bcc", F_OTHER},
-        {"reply-to", F_OTHER},
-        {"repondre a", F_OTHER},
-        {"importance", F_OTHER},
-        {"attachments", F_OTHER},
-        {"pieces jointes", F_OTHER},
-        {"envoye par", F_OTHER},
-    };
-    const char *colon = memchr(s, ':', len < 32 ? len : 32);
-    if (!colon || colon == s)
-        return F_NONE;
-    const char *name = s;
-    size_t nlen = (size_t)(colon - s);
-    trim(&name, &nlen);
-    if (!nlen)
-        return F_NONE;
-    lx_strbuf f;
-    lx_strbuf_init(&f);
-    field_kind k = F_NONE;
-    if (fold(&f, name, nlen) == LX_OK)
-        for (size_t i = 0; i < sizeof names / sizeof names[0] && k == F_NONE; i++)
-            if (strcmp(f.buf, names[i].name) == 0)
-                k = names[i].kind;
-    lx_strbuf_release(&f);
-    *value = colon + 1;
-    *vlen = len - (size_t)(colon + 1 - s);
-    trim(value, vlen);
-    return k;
-}
-
-/* Whether a line is a separator that starts a forwarded or original message. */
-static bool is_separator(const char *s, size_t len)
-{
-    if (len >= 2) {
-        size_t i = 0;
-        while (i < len && strchr("-_=*~", s[i]))
-            i++;
-        if (i == len)
-            return true; /* a rule, or the "-- " signature mark */
-    }
-    if (starts_with(s, len, "---") || starts_with(s, len, "___"))
-        return true;
-    lx_strbuf f;
-    lx_strbuf_init(&f);
-    bool yes = false;
-    /* Folding costs an allocation: only for lines that may match. */
-    if (len < 80 && (*s == 'B' || *s == 'b' || *s == 'D' || *s == 'd') && fold(&f, s, len) == LX_OK)
-        yes = starts_with(f.buf, f.len, "begin forwarded message") ||
-              starts_with(f.buf, f.len, "debut du message reexpedie");
-    lx_strbuf_release(&f);
-    return yes;
-}
-
-/* Whether text (folded) ends with word then a colon, spaces allowed before it. */
-static bool ends_with_colon_word(const char *t, size_t len, const char *word)
-{
-    while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
-        len--;
-    if (!len || t[len - 1] != ':')
-        return false;
-    len--;
-    size_t n;
-    while (len && (n = (t[len - 1] == ' ' ? 1 : 0)))
-        len -= n;
-    /* A no-break space folds to itself: strip it too. */
-    while (len >= 2 && (unsigned char)t[len - 2] == 0xC2 && (unsigned char)t[len - 1] == 0xA0)
-        len -= 2;
-    while (len && t[len - 1] == ' ')
-        len--;
-    return ends_with(t, len, word) && (len == strlen(word) || t[len - strlen(word) - 1] == ' ' ||
-                                       (unsigned char)t[len - strlen(word) - 1] == 0xA0);
-}
-
-/* Whether text is an attribution: "On ... wrote:", "Le ... a écrit :". */
-static bool is_attribution(const char *s, size_t len)
-{
-    if (len < 8 || len > 1024)
-        return false;
-    lx_strbuf f;
-    lx_strbuf_init(&f);
-    bool yes = false;
-    if (fold(&f, s, len) == LX_OK)
-        yes = (starts_with(f.buf, f.len, "on ") && ends_with_colon_word(f.buf, f.len, "wrote")) ||
-              (starts_with(f.buf, f.len, "le ") && ends_with_colon_word(f.buf, f.len, "a ecrit"));
-    lx_strbuf_release(&f);
-    return yes;
-}
-
-static bool starts_attribution(const char *s, size_t len)
-{
-    return len > 3 && (memcmp(s, "On ", 3) == 0 || memcmp(s, "Le ", 3) == 0);
-}
-
-/* Splits body into lines: quote depth, trimmed content. */
-static lx_status split_lines(const char *body, size_t len, qline **out, size_t *n)
-{
-    qline *v = NULL;
-    size_t cnt = 0, alloc = 0;
-    const char *p = body, *end = body + len;
-    while (p < end && cnt < LX_CHAIN_MAX_LINES) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *e = nl ? nl : end;
-        const char *c = p;
-        unsigned depth = 0;
-        for (;;) {
-            const char *q = c;
-            size_t sl;
-            while (q < e && (sl = space_at(q, e)))
-                q += sl;
-            if (q < e && *q == '>') {
-                depth++;
-                c = q + 1;
-            } else {
-                break;
-            }
-        }
-        size_t cl = (size_t)(e - c);
-        trim(&c, &cl);
-        if (!lx_grow((void **)&v, &alloc, cnt + 1, sizeof *v)) {
-            free(v);
-            return LX_E_NOMEM;
-        }
-        v[cnt++] = (qline){c, cl, depth, cl ? L_TEXT : L_BLANK, -1};
-        p = nl ? nl + 1 : end;
-    }
-    *out = v;
-    *n = cnt;
-    return LX_OK;
-}
-
-static char *dup_value(const char *s, size_t len)
-{
-    len = lx_utf8_cut(s, len, 400);
-    char *d = malloc(len + 1);
-    if (!d)
-        return NULL;
-    for (size_t i = 0; i < len; i++)
-        d[i] = s[i] == '\t' || s[i] == '\r' || s[i] == '\n' ? ' ' : s[i];
-    d[len] = '\0';
-    return d;
-}
-
-/* A block found while classifying, before it has a word position. */
-typedef struct pending {
-    lx_corroborate_block *v;
-    size_t n, alloc;
-} pending;
-
-static void pending_release(pending *pb)
-{
-    for (size_t i = 0; i < pb->n; i++) {
-        free(pb->v[i].from);
-        free(pb->v[i].date);
-        free(pb->v[i].subject);
-    }
-    free(pb->v);
-}
-
-static lx_status pending_add(pending *pb, bool attribution, const char *from, size_t flen,
-                             const char *date, size_t dlen, const char *subj, size_t slen,
-                             int *index)
-{
-    *index = -1;
-    if (pb->n >= LX_CHAIN_MAX_BLOCKS)
-        return LX_OK;
-    if (!lx_grow((void **)&pb->v, &pb->alloc, pb->n + 1, sizeof *pb->v))
-        return LX_E_NOMEM;
-    lx_corroborate_block *b = &pb->v[pb->n];
-    b->pos = 0;
-    b->attribution = attribution;
-    b->from = dup_value(from, flen);
-    b->date = dup_value(date, dlen);
-    b->subject = dup_value(subj, slen);
-    if (!b->from || !b->date || !b->subject) {
-        free(b->from);
-        free(b->date);
-        free(b->subject);
-        return LX_E_NOMEM;
-    }
-    *index = (int)pb->n++;
-    return LX_OK;
-}
-
-/* Marks separators, header blocks and attributions; collects the blocks. */
-static lx_status classify(qline *ls, size_t n, pending *pb)
-{
-    lx_status st = LX_OK;
-    lx_strbuf joined;
-    lx_strbuf_init(&joined);
-    for (size_t i = 0; i < n && !st; i++) {
-        qline *l = &ls[i];
-        if (l->kind != L_TEXT)
-            continue;
-        if (is_separator(l->p, l->len)) {
-            l->kind = L_SEPARATOR;
-            continue;
-        }
-        const char *v;
-        size_t vl;
-        if (field_of(l->p, l->len, &v, &vl) == F_FROM) {
-            /* A header block: From, then Sent/Date and Subject among the
-             * header lines that follow (blank lines allowed between). */
-            const char *fv = v, *dv = NULL, *sv = NULL;
-            size_t fl = vl, dl = 0, sl = 0, last = i;
-            for (size_t j = i + 1; j < n && j < i + 16 && ls[j].depth == l->depth; j++) {
-                if (ls[j].kind == L_BLANK)
-                    continue;
-                if (ls[j].kind != L_TEXT)
-                    break;
-                field_kind k = field_of(ls[j].p, ls[j].len, &v, &vl);
-                if (k == F_NONE || k == F_FROM)
-                    break;
-                if (k == F_DATE && !dv) {
-                    dv = v;
-                    dl = vl;
-                } else if (k == F_SUBJECT && !sv) {
-                    sv = v;
-                    sl = vl;
-                }
-                last = j;
-            }
-            if (dv && sv) {
-                for (size_t j = i; j <= last; j++)
-                    if (ls[j].kind == L_TEXT)
-                        ls[j].kind = L_HEADER;
-                st = pending_add(pb, false, fv, fl, dv, dl, sv, sl, &l->block);
-                i = last;
-            }
-            continue;
-        }
-        if (starts_attribution(l->p, l->len)) {
-            /* Clients wrap long attributions over two or three lines. */
-            lx_strbuf_reset(&joined);
-            size_t j = i;
-            for (; j < n && j < i + 3 && ls[j].depth == l->depth && ls[j].kind == L_TEXT && !st;
-                 j++) {
-                if (j > i)
-                    st = lx_strbuf_addch(&joined, ' ');
-                if (!st)
-                    st = lx_strbuf_add(&joined, ls[j].p, ls[j].len);
-                if (!st && is_attribution(joined.buf, joined.len))
-                    break;
-            }
-            if (!st && j < n && j < i + 3 && is_attribution(joined.buf, joined.len)) {
-                for (size_t k = i; k <= j; k++)
-                    ls[k].kind = L_ATTRIBUTION;
-                st = pending_add(pb, true, joined.buf, joined.len, joined.buf, joined.len, "", 0,
-                                 &l->block);
-                i = j;
-            }
-        }
-    }
-    lx_strbuf_release(&joined);
-    return st;
-}
-
-/* The first line after i that is neither blank nor part of the same
- * attribution, or n. */
-static size_t next_nonblank(const qline *ls, size_t n, size_t i)
-{
-    for (size_t j = i + 1; j < n; j++)
-        if (ls[j].kind != L_BLANK && !(ls[j].kind == L_ATTRIBUTION && ls[j].block < 0))
-            return j;
-    return n;
-}
-
-static lx_status walk(const char *body, size_t len, bool html, lx_corroborate_words *w,
-                      lx_corroborate_quote *q)
-{
-    qline *ls = NULL;
-    size_t n = 0;
-    pending pb;
-    memset(&pb, 0, sizeof pb);
-    lx_status st = split_lines(body, len, &ls, &n);
-    if (!st)
-        st = classify(ls, n, &pb);
-    bool below = false, was_quoted = false;
-    for (size_t i = 0; i < n && !st; i++) {
-        const qline *l = &ls[i];
-        if (l->kind == L_BLANK)
-            continue;
-        if (!q) { /* the whole text */
-            if (l->kind == L_TEXT)
-                st = add_words(w, l->p, l->len);
-            continue;
-        }
-        bool quoted = below || l->depth > 0;
-        if (l->depth == 0 && !below) {
-            if (l->kind == L_SEPARATOR || l->kind == L_HEADER)
-                below = quoted = true;
-            else if (l->kind == L_ATTRIBUTION && l->block >= 0 && html)
-                below = true;
-        }
-        if (quoted && !was_quoted) {
-            if (!lx_grow((void **)&q->starts, &q->alloc_starts, q->n_starts + 1,
-                         sizeof *q->starts)) {
-                st = LX_E_NOMEM;
-                break;
-            }
-            q->starts[q->n_starts++] = w->n;
-        }
-        if (l->block >= 0) {
-            /* An attribution in the reply's own text counts when quoted
-             * lines follow it (or, from HTML, everything below). */
-            bool keep = quoted || html ||
-                        (l->kind == L_ATTRIBUTION && next_nonblank(ls, n, i) < n &&
-                         ls[next_nonblank(ls, n, i)].depth > 0);
-            if (keep) {
-                if (!lx_grow((void **)&q->blocks, &q->alloc_blocks, q->n_blocks + 1,
-                             sizeof *q->blocks)) {
-                    st = LX_E_NOMEM;
-                    break;
-                }
-                lx_corroborate_block *b = &q->blocks[q->n_blocks++];
-                *b = pb.v[l->block];
-                b->pos = w->n;
-                pb.v[l->block].from = pb.v[l->block].date = pb.v[l->block].subject = NULL;
-            }
-        }
-        was_quoted = quoted;
-        if (quoted && l->kind == L_TEXT)
-            st = add_words(w, l->p, l->len);
-    }
-    pending_release(&pb);
-    free(ls);
-    return st;
-}
-
-lx_status lx_corroborate_text(const char *body, size_t len, lx_corroborate_words *w)
-{
-    return walk(body, len, false, w, NULL);
-}
-
-void lx_corroborate_quote_init(lx_corroborate_quote *q)
-{
-    memset(q, 0, sizeof *q);
-    lx_corroborate_words_init(&q->words);
-}
-
-void lx_corroborate_quote_release(lx_corroborate_quote *q)
-{
-    lx_corroborate_words_release(&q->words);
-    for (size_t i = 0; i < q->n_blocks; i++) {
-        free(q->blocks[i].from);
-        free(q->blocks[i].date);
-        free(q->blocks[i].subject);
-    }
-    free(q->blocks);
-    free(q->starts);
-    memset(q, 0, sizeof *q);
-}
-
-lx_status lx_corroborate_quote_parse(const char *body, size_t len, bool html,
-                                     lx_corroborate_quote *q)
-{
-    return walk(body, len, html, &q->words, q);
-}
-
-/* --- dates ------------------------------------------------------------------ */
-
-static int month_of(const char *t, size_t len, bool *full)
-{
-    static const struct {
-        const char *name;
-        int month;
-        bool full;
-    } months[] = {
-        {"january", 1, true},  {"february", 2, true},  {"march", 3, true},
-        {"april", 4, true},    {"may", 5, true},       {"june", 6, true},
-        {"july", 7, true},     {"august", 8, true},    {"september", 9, true},
-        {"october", 10, true}, {"november", 11, true}, {"december", 12, true},
-        {"janvier", 1, true},  {"fevrier", 2, true},   {"mars", 3, true},
-        {"avril", 4, true},    {"mai", 5, true},       {"juin", 6, true},
-        {"juillet", 7, true},  {"aout", 8, true},      {"septembre", 9, true},
-        {"octobre", 10, true}, {"novembre", 11, true}, {"decembre", 12, true},
-        {"jan", 1, false},     {"feb", 2, false},      {"mar", 3, false},
-        {"apr", 4, false},     {"jun", 6, false},      {"jul", 7, false},
-        {"aug", 8, false},     {"sep", 9, false},      {"sept", 9, false},
-        {"oct", 10, false},    {"nov", 11, false},     {"dec", 12, false},
-        {"janv", 1, false},    {"fevr", 2, false},     {"fev", 2, false},
-        {"avr", 4, false},     {"juil", 7, false},
-    };
-    if (len && t[len - 1] == '.')
-        len--;
-    for (size_t i = 0; i < sizeof months / sizeof months[0]; i++)
-        if (strlen(months[i].name) == len && memcmp(t, months[i].name, len) == 0) {
-            *full = months[i].full;
-            return months[i].month;
-        }
-    return 0;
-}
-
-static bool all_digits(const char *t, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (t[i] < '0' || t[i] > '9')
-            return false;
-    return len > 0;
-}
-
-static int num(const char *t, size_t len)
-{
-    int v = 0;
-    for (size_t i = 0; i < len && i < 9; i++)
-        v = v * 10 + (t[i] - '0');
-    return v;
-}
-
-/* "+0100", "-05:00", "+01": minutes east of UTC. */
-static bool zone_of(const char *t, size_t len, int *minutes)
-{
-    if (len < 3 || (t[0] != '+' && t[0] != '-'))
-        return false;
-    int sign = t[0] == '-' ? -1 : 1;
-    const char *d = t + 1;
-    size_t dl = len - 1;
-    int h, m = 0;
-    if (dl == 4 && all_digits(d, 4)) {
-        h = num(d, 2);
-        m = num(d + 2, 2);
-    } else if (dl == 5 && d[2] == ':' && all_digits(d, 2) && all_digits(d + 3, 2)) {
-        h = num(d, 2);
-        m = num(d + 3, 2);
-    } else if (dl <= 2 && all_digits(d, dl)) {
-        h = num(d, dl);
-    } else {
-        return false;
-    }
-    if (h > 14 || m > 59)
-        return false;
-    *minutes = sign * (h * 60 + m);
-    return true;
-}
-
-/* "10:30", "10:30:15", "10h30", "10h", with "am"/"pm" glued on or not. */
-static bool time_of(const char *t, size_t len, int *h, int *m, int *s, int *ampm)
-{
-    size_t i = 0;
-    while (i < len && i < 2 && t[i] >= '0' && t[i] <= '9')
-        i++;
-    if (i == 0 || i == len || (t[i] != ':' && t[i] != 'h'))
-        return false;
-    *h = num(t, i);
-    char sep = t[i++];
-    *m = *s = 0;
-    if (i + 2 <= len && all_digits(t + i, 2)) {
-        *m = num(t + i, 2);
-        i += 2;
-        if (sep == ':' && i + 3 <= len && t[i] == ':' && all_digits(t + i + 1, 2)) {
-            *s = num(t + i + 1, 2);
-            i += 3;
-        }
-    } else if (sep == ':') {
-        return false;
-    }
-    if (i < len) {
-        if (len - i == 2 && (memcmp(t + i, "am", 2) == 0 || memcmp(t + i, "pm", 2) == 0))
-            *ampm = t[i] == 'a' ? 1 : 2;
-        else
-            return false;
-    }
-    return *h <= 23 && *m <= 59 && *s <= 60;
-}
-
-bool lx_corroborate_parse_date(const char *s, int64_t *t, bool *has_zone, bool *has_time)
-{
-    *t = 0;
-    *has_zone = *has_time = false;
-    size_t slen = strnlen(s, 512);
-    lx_strbuf f;
-    lx_strbuf_init(&f);
-    if (fold(&f, s, slen) != LX_OK) {
-        lx_strbuf_release(&f);
-        return false;
-    }
-    int year = 0, month = 0, abbr_month = 0, day = 0, h = -1, mi = 0, sec = 0, ampm = 0;
-    int zone = 0;
-    bool zoned = false;
-    const char *p = f.buf, *end = f.buf + f.len;
-    while (p < end) {
-        while (p < end && strchr(" \t,;()[]", *p))
-            p++;
-        const char *b = p;
-        while (p < end && !strchr(" \t,;()[]", *p))
-            p++;
-        size_t len = (size_t)(p - b);
-        if (!len || memchr(b, '@', len))
-            continue;
-        int hh, mm, ss, ap = 0;
-        bool full;
-        int mo;
-        if (len == 10 && b[4] == '-' && b[7] == '-' && all_digits(b, 4) && all_digits(b + 5, 2) &&
-            all_digits(b + 8, 2)) {
-            year = num(b, 4);
-            month = num(b + 5, 2);
-            day = num(b + 8, 2);
-        } else if (len >= 8 && len <= 10 && memchr(b, '/', len)) {
-            /* d/m/yyyy or m/d/yyyy: read only when one reading is possible. */
-            int a = 0, c = 0, y = 0, k = 0;
-            const char *q = b;
-            for (; k < 3 && q < p; k++) {
-                const char *e = memchr(q, '/', (size_t)(p - q));
-                if (!e)
-                    e = p;
-                if (!all_digits(q, (size_t)(e - q)))
-                    break;
-                int v = num(q, (size_t)(e - q));
-                if (k == 0)
-                    a = v;
-                else if (k == 1)
-                    c = v;
-                else
-                    y = (e - q) == 4 ? v : 0;
-                q = e + 1;
-            }
-            if (k == 3 && y && a && c) {
-                if (a > 12 && c <= 12) {
-                    day = a;
-                    month = c;
-                } else if (c > 12 && a <= 12) {
-                    day = c;
-                    month = a;
-                } else if (a == c) {
-                    day = month = a;
-                }
-                if (month)
-                    year = y;
-            }
-        } else if (time_of(b, len, &hh, &mm, &ss, &ap)) {
-            if (h < 0) {
-                h = hh;
-                mi = mm;
-                sec = ss;
-                ampm = ap;
-            }
-        } else if ((len == 2 && (memcmp(b, "am", 2) == 0 || memcmp(b, "pm", 2) == 0)) ||
-                   (len == 4 && (memcmp(b, "a.m.", 4) == 0 || memcmp(b, "p.m.", 4) == 0))) {
-            if (h >= 0 && !ampm)
-                ampm = b[0] == 'a' ? 1 : 2;
-        } else if (h >= 0 && !zoned && zone_of(b, len, &zone)) {
-            zoned = true;
-        } else if (h >= 0 && !zoned && (strncmp(b, "gmt", 3) == 0 || strncmp(b, "utc", 3) == 0) &&
-                   (len == 3 || zone_of(b + 3, len - 3, &zone))) {
-            zoned = true;
-        } else if (len == 4 && all_digits(b, 4)) {
-            if (!year)
-                year = num(b, 4);
-        } else if ((mo = month_of(b, len, &full))) {
-            if (full && !month)
-                month = mo;
-            else if (!full && !abbr_month)
-                abbr_month = mo;
-        } else {
-            /* "7", "07", "1er", "3rd": the day. */
-            size_t d = 0;
-            while (d < len && d < 2 && b[d] >= '0' && b[d] <= '9')
-                d++;
-            bool suffix =
-                d == len ||
-                (len - d == 2 && (memcmp(b + d, "er", 2) == 0 || memcmp(b + d, "st", 2) == 0 ||
-                                  memcmp(b + d, "nd", 2) == 0 || memcmp(b + d, "rd", 2) == 0 ||
-                                  memcmp(b + d, "th", 2) == 0));
-            if (d && suffix && !day && (d == len || d < len)) {
-                int v = num(b, d);
-                if (v >= 1 && v <= 31)
-                    day = v;
-            }
-        }
-    }
-    lx_strbuf_release(&f);
-    if (!month)
-        month = abbr_month;
-    if (!year || !month || !day || year < 1970 || year > 2200)
-        return false;
-    if (h >= 0) {
-        if (ampm == 1 && h == 12)
-            h = 0;
-        else if (ampm == 2 && h < 12)
-            h += 12;
-        if (ampm && h > 23)
-            return false;
-    }
-    int64_t v =
-        lx_date_from_civil(year, month, day, h >= 0 ? h : 0, h >= 0 ? mi : 0, h >= 0 ? sec : 0);
-    int y2, m2, d2, x1, x2, x3;
-    lx_date_to_civil(v, &y2, &m2, &d2, &x1, &x2, &x3);
-    if (y2 != year || m2 != month || d2 != day)
-        return false; /* 31 April */
-    *has_time = h >= 0;
-    *has_zone = zoned && h >= 0;
-    *t = *has_zone ? v - (int64_t)zone * 60 : v;
-    return true;
-}
-
-/* --- alignment ------------------------------------------------------------------ */
-
-enum { KGRAM = 4 };
-
-typedef struct block {
-    size_t a, b, len;
-} block;
-
-/* Words a[a0..a1) against quote words b[b0..b1). */
-typedef struct gap {
-    size_t a0, a1, b0, b1;
-} gap;
-
-static uint64_t kgram_hash(const lx_corroborate_words *w, size_t i)
-{
-    uint64_t h = 0x9e3779b97f4a7c15u;
-    for (size_t k = 0; k < KGRAM; k++)
-        h = (h ^ w->hash[i + k]) * 0xff51afd7ed558ccdu;
-    return h;
-}
-
-/* Monotone matched blocks of a in b: anchored on 4-word sequences, each
- * extended to its longest, then back into the gap before it. */
-static lx_status align(const lx_corroborate_words *a, const lx_corroborate_words *b, block **out,
-                       size_t *n_out)
-{
-    *out = NULL;
-    *n_out = 0;
-    if (a->n < KGRAM || b->n < KGRAM)
-        return LX_OK;
-    size_t nk = b->n - KGRAM + 1;
-    size_t cap = 16;
-    while (cap < nk * 2)
-        cap *= 2;
-    int32_t *head = malloc(cap * sizeof *head);
-    int32_t *next = malloc(nk * sizeof *next);
-    uint64_t *kh = malloc(nk * sizeof *kh);
-    block *v = NULL;
-    size_t nv = 0, alloc = 0;
-    lx_status st = LX_OK;
-    if (!head || !next || !kh) {
-        st = LX_E_NOMEM;
-        goto done;
-    }
-    for (size_t i = 0; i < cap; i++)
-        head[i] = -1;
-    for (size_t j = nk; j-- > 0;) { /* ascending chains */
-        kh[j] = kgram_hash(b, j);
-        size_t slot = (size_t)(kh[j] & (cap - 1));
-        next[j] = head[slot];
-        head[slot] = (int32_t)j;
-    }
-    size_t i = 0, bpos = 0;
-    while (i + KGRAM <= a->n) {
-        uint64_t h = kgram_hash(a, i);
-        size_t best_j = 0, best_len = 0;
-        int tries = 0;
-        for (int32_t j = head[h & (cap - 1)]; j >= 0 && tries < LX_CHAIN_MAX_TRIES;
-             j = next[j], tries++) {
-            size_t ju = (size_t)j;
-            if (ju < bpos || kh[ju] != h)
-                continue;
-            size_t len = 0;
-            while (i + len < a->n && ju + len < b->n && word_eq(a, i + len, b, ju + len))
-                len++;
-            if (len >= KGRAM && len > best_len) {
-                best_len = len;
-                best_j = ju;
-            }
-        }
-        if (!best_len) {
-            i++;
-            continue;
-        }
-        if (!lx_grow((void **)&v, &alloc, nv + 1, sizeof *v)) {
-            st = LX_E_NOMEM;
-            goto done;
-        }
-        v[nv++] = (block){i, best_j, best_len};
-        i += best_len;
-        bpos = best_j + best_len;
-    }
-    for (size_t k = 0; k < nv; k++) {
-        size_t lo_a = k ? v[k - 1].a + v[k - 1].len : 0;
-        size_t lo_b = k ? v[k - 1].b + v[k - 1].len : 0;
-        while (v[k].a > lo_a && v[k].b > lo_b && word_eq(a, v[k].a - 1, b, v[k].b - 1)) {
-            v[k].a--;
-            v[k].b--;
-            v[k].len++;
-        }
-    }
-done:
-    free(head);
-    free(next);
-    free(kh);
-    if (st)
-        free(v);
-    else {
-        *out = v;
-        *n_out = nv;
-    }
-    return st;
-}
-
-/* Words of b[from..to) that are not cut marks. */
-static size_t real_words(const lx_corroborate_words *b, size_t from, size_t to)
-{
-    size_t n = 0;
-    for (size_t j = from; j < to; j++)
-        n += !is_snip(word_at(b, j));
-    return n;
-}
-
-/* Appends up to 8 words of w[from..to) to out, between guillemets. */
-static void quote_words(char *out, size_t size, const lx_corroborate_words *w, size_t from,
-                        size_t to)
-{
-    size_t len = strlen(out);
-    lx_strbuf sb;
-    lx_strbuf_init(&sb);
-    lx_status st = lx_strbuf_addstr(&sb, "\xC2\xAB");
-    for (size_t j = from; j < to && j < from + 8 && !st; j++)
-        st = lx_strbuf_addf(&sb, "%s%s", j > from ? " " : "", word_at(w, j));
-    if (!st && to > from + 8)
-        st = lx_strbuf_addstr(&sb, " \xE2\x80\xA6");
-    if (!st)
-        st = lx_strbuf_addstr(&sb, "\xC2\xBB");
-    if (!st && len + 1 < size) {
-        size_t n = lx_utf8_cut(sb.buf, sb.len, size - len - 1);
-        memcpy(out + len, sb.buf, n);
-        out[len + n] = '\0';
-    }
-    lx_strbuf_release(&sb);
-}
-
-static void append(char *out, size_t size, const char *s)
-{
-    size_t len = strlen(out);
-    if (len + 1 >= size)
-        return;
-    size_t n = lx_utf8_cut(s, strlen(s), size - len - 1);
-    memcpy(out + len, s, n);
-    out[len + n] = '\0';
-}
-
-/* --- header blocks ------------------------------------------------------------- */
-
-static bool addr_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           strchr("._%+-'", c);
-}
-
-/* Whether s names address addr (compared without case); *any is set when it
- * holds any address at all. */
-static bool names_address(const char *s, const char *addr, bool *any)
-{
-    *any = false;
-    size_t alen = strlen(addr);
-    for (const char *at = strchr(s, '@'); at; at = strchr(at + 1, '@')) {
-        const char *b = at, *e = at + 1;
-        while (b > s && addr_char(b[-1]))
-            b--;
-        while (*e && (addr_char(*e) && *e != '\''))
-            e++;
-        while (e > at + 1 && (e[-1] == '.' || e[-1] == '-'))
-            e--;
-        if (b == at || e == at + 1)
-            continue;
-        *any = true;
-        size_t n = (size_t)(e - b);
-        if (n == alen && strncasecmp(b, addr, n) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* Whether every word of name (folded, punctuation aside) is a word of s. */
-static bool names_person(const char *s, const char *name, bool *checked)
-{
-    lx_strbuf fs, fn;
-    lx_strbuf_init(&fs);
-    lx_strbuf_init(&fn);
-    *checked = false;
-    bool all = true;
-    if (fold(&fs, s, strlen(s)) || fold(&fn, name, strlen(name))) {
-        all = false;
-        goto done;
-    }
-    for (size_t i = 0; i < fs.len; i++)
-        if (strchr(",;:\"'<>()[]", fs.buf[i]))
-            fs.buf[i] = ' ';
-    const char *delim = " ,;:\"'<>()[]\t";
-    const char *p = fn.buf;
-    while (*p) {
-        p += strspn(p, delim);
-        size_t wl = strcspn(p, delim);
-        if (!wl)
-            break;
-        *checked = true;
-        bool found = false;
-        for (const char *q = fs.buf; !found && *q;) {
-            q += strspn(q, " \t");
-            size_t ql = strcspn(q, " \t");
-            if (!ql)
-                break;
-            if (ql == wl && memcmp(q, p, wl) == 0)
-                found = true;
-            q += ql;
-        }
-        if (!found)
-            all = false;
-        p += wl;
-    }
-done:
-    lx_strbuf_release(&fs);
-    lx_strbuf_release(&fn);
-    return all && *checked;
-}
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-/* Whether a date read from a quote agrees with the message's UTC date: with
- * a zone, to the minute; without one, to the minute at some offset from UTC
- * between -12:00 and +14:00 in steps of 15 minutes; a day alone, when the
- * message's date falls on it at some such offset. */
-static bool date_agrees(int64_t quoted, bool zone, bool time, int64_t utc)
-{
-    if (!time)
-        return utc > quoted - 14 * 3600 - 1 && utc < quoted + 86400 + 12 * 3600;
-    int64_t d = floor_div(quoted, 60) - floor_div(utc, 60);
-    if (zone)
-        return d == 0;
-    return d >= -12 * 60 && d <= 14 * 60 && floor_div(d, 15) * 15 == d;
-}
-
-static void check_header(const lx_corroborate_block *blk, const lx_corroborate_message *m,
-                         lx_corroborate_result *r)
-{
-    char agreed[64] = "";
-    /* Sender: an address must be the message's; without one, its name. */
-    bool any = false, checked = false;
-    bool from_ok =
-        m->from_address && *m->from_address && names_address(blk->from, m->from_address, &any);
-    if (!any && m->from_name && *m->from_name)
-        from_ok = names_person(blk->from, m->from_name, &checked);
-    if (!from_ok && (any || checked)) {
-        r->status = LX_CHAIN_MISMATCH;
-        snprintf(r->detail, sizeof r->detail, "the quoted header names another sender: \xC2\xAB");
-        append(r->detail, sizeof r->detail, blk->from);
-        append(r->detail, sizeof r->detail, "\xC2\xBB");
-        return;
-    }
-    append(agreed, sizeof agreed, from_ok ? "from" : "from?");
-    int64_t t;
-    bool zone, time;
-    if (!m->has_date || !lx_corroborate_parse_date(blk->date, &t, &zone, &time)) {
-        append(agreed, sizeof agreed, ",date?");
-    } else if (date_agrees(t, zone, time, m->date)) {
-        append(agreed, sizeof agreed, ",date");
-    } else {
-        r->status = LX_CHAIN_MISMATCH;
-        snprintf(r->detail, sizeof r->detail, "the quoted header gives another date: \xC2\xAB");
-        append(r->detail, sizeof r->detail, blk->attribution ? "(attribution) " : "");
-        append(r->detail, sizeof r->detail, blk->date);
-        append(r->detail, sizeof r->detail, "\xC2\xBB");
-        return;
-    }
-    if (!blk->attribution && *blk->subject) {
-        lx_strbuf x, y;
-        lx_strbuf_init(&x);
-        lx_strbuf_init(&y);
-        bool rx, ry;
-        bool same = lx_thread_base_subject(&x, blk->subject, &rx) == LX_OK &&
-                    lx_thread_base_subject(&y, m->subject ? m->subject : "", &ry) == LX_OK &&
-                    x.len == y.len && memcmp(x.buf, y.buf, x.len) == 0;
-        lx_strbuf_release(&x);
-        lx_strbuf_release(&y);
-        if (!same) {
-            r->status = LX_CHAIN_MISMATCH;
-            snprintf(r->detail, sizeof r->detail,
-                     "the quoted header gives another subject: \xC2\xAB");
-            append(r->detail, sizeof r->detail, blk->subject);
-            append(r->detail, sizeof r->detail, "\xC2\xBB");
-            return;
-        }
-        append(agreed, sizeof agreed, ",subject");
-    }
-    snprintf(r->detail, sizeof r->detail, "%s", agreed);
-}
-
-/* The last boundary (stretch start or block position) at or before pos, and
- * the first one after pos (or n). */
-static void boundaries(const lx_corroborate_quote *q, size_t pos, size_t *before, size_t *after)
-{
-    *before = 0;
-    *after = q->words.n;
-    for (size_t i = 0; i < q->n_starts; i++) {
-        size_t s = q->starts[i];
-        if (s <= pos && s > *before)
-            *before = s;
-        if (s > pos && s < *after)
-            *after = s;
-    }
-    for (size_t i = 0; i < q->n_blocks; i++) {
-        size_t s = q->blocks[i].pos;
-        if (s <= pos && s > *before)
-            *before = s;
-        if (s > pos && s < *after)
-            *after = s;
-    }
-}
-
-void lx_corroborate_compare(const lx_corroborate_words *a, const lx_corroborate_message *m,
-                            const lx_corroborate_quote *q, unsigned threshold,
-                            lx_corroborate_result *r)
-{
-    memset(r, 0, sizeof *r);
-    r->words = a->n;
-    const lx_corroborate_words *b = &q->words;
-    if (a->over || a->n < LX_CHAIN_MIN_WORDS || b->n < LX_CHAIN_MIN_WORDS)
-        return;
-    block *v = NULL;
-    size_t nv = 0;
-    if (align(a, b, &v, &nv) != LX_OK || !nv) {
-        free(v);
-        return;
-    }
-    size_t matched = 0;
-    for (size_t k = 0; k < nv; k++)
-        matched += v[k].len;
-    r->matched = matched;
-    r->coverage = (unsigned)(matched * 100 / a->n);
-    /* Inside the part quoted, a gap with words on both sides is a change, a
-     * gap with words in the quote only an addition; words only in the
-     * message were left out, which is allowed. At the edges of the stretch
-     * of quote it lies in, only a change counts. */
-    bool changed = false, added = false;
-    size_t first_b = v[0].b, end_b = v[nv - 1].b + v[nv - 1].len;
-    size_t end_a = v[nv - 1].a + v[nv - 1].len;
-    size_t seg_start, seg_end, unused;
-    boundaries(q, first_b, &seg_start, &unused);
-    boundaries(q, end_b - 1, &unused, &seg_end);
-    gap first = {0, 0, 0, 0};
-    bool have_first = false;
-    char detail[sizeof r->detail] = "";
-    for (size_t k = 0; k <= nv; k++) {
-        size_t a0, a1, b0, b1;
-        bool edge = k == 0 || k == nv;
-        if (k == 0) {
-            a0 = 0, a1 = v[0].a, b0 = seg_start, b1 = first_b;
-        } else if (k == nv) {
-            a0 = end_a, a1 = a->n, b0 = end_b, b1 = seg_end;
-        } else {
-            a0 = v[k - 1].a + v[k - 1].len, a1 = v[k].a;
-            b0 = v[k - 1].b + v[k - 1].len, b1 = v[k].b;
-        }
-        if (b1 < b0)
-            b1 = b0;
-        size_t gb = real_words(b, b0, b1);
-        /* At an edge, quoted words far more numerous than the words left
-         * out are other text sharing the stretch (a quote within the
-         * quote whose attribution was not recognized), not a change. */
-        bool ch = a1 > a0 && gb > 0 && !(edge && gb > (a1 - a0) + 8);
-        bool ad = !edge && a1 == a0 && gb > 0;
-        if ((ch || ad) && !have_first) {
-            first = (gap){a0, a1, b0, b1};
-            have_first = true;
-        }
-        changed = changed || ch;
-        added = added || ad;
-    }
-    if (changed || added) {
-        snprintf(detail, sizeof detail, "%s: ", changed ? "words changed" : "words added");
-        if (first.a1 > first.a0) {
-            quote_words(detail, sizeof detail, a, first.a0, first.a1);
-            append(detail, sizeof detail, " quoted as ");
-        }
-        quote_words(detail, sizeof detail, b, first.b0, first.b1);
-    }
-    free(v);
-    if (changed || added) {
-        /* Only a quote that is clearly of this message says it differs. */
-        if (matched >= LX_CHAIN_MIN_WORDS && matched * 2 >= a->n) {
-            r->status = LX_CHAIN_MISMATCH;
-            snprintf(r->detail, sizeof r->detail, "%s", detail);
-        }
-        return;
-    }
-    if (matched < LX_CHAIN_MIN_WORDS || r->coverage < threshold)
-        return;
-    /* The header block that introduces the stretch quoted, if any. */
-    size_t stretch = 0;
-    for (size_t i = 0; i < q->n_starts; i++)
-        if (q->starts[i] <= first_b && q->starts[i] > stretch)
-            stretch = q->starts[i];
-    const lx_corroborate_block *blk = NULL;
-    for (size_t i = 0; i < q->n_blocks; i++)
-        if (q->blocks[i].pos <= first_b && q->blocks[i].pos >= stretch)
-            blk = &q->blocks[i];
-    r->status = LX_CHAIN_CORROBORATED;
-    if (!blk) {
-        snprintf(r->detail, sizeof r->detail, "none");
-        return;
-    }
-    check_header(blk, m, r);
-}
-
-/* --- the pass ------------------------------------------------------------------- */
 
 /* Slots read, in this order. */
 enum { S_DATE, S_LEVEL, S_IDENTITY, S_THREAD, S_CORROBORATION, S_COUNT };
@@ -1226,7 +32,7 @@ typedef struct cdoc {
 
 typedef struct finding {
     size_t doc; /* the message, in pass.docs */
-    lx_corroborate_status status;
+    lx_align_status status;
     unsigned coverage;
     char *line; /* its line of the stored value; malloc'd */
 } finding;
@@ -1327,7 +133,7 @@ static void pass_signer(const lx_record *r, char *out, size_t size)
 
 /* The search form of the quote's words (as the index stores free text),
  * distinct, at most LX_CHAIN_LOOKUP_WORDS: what the rarest are picked from. */
-static lx_status search_words(const lx_corroborate_words *w, lx_strbuf *terms, size_t *n)
+static lx_status search_words(const lx_quote_words *w, lx_strbuf *terms, size_t *n)
 {
     enum { SET = 1024 };
     uint64_t seen[SET];
@@ -1337,7 +143,7 @@ static lx_status search_words(const lx_corroborate_words *w, lx_strbuf *terms, s
     lx_status st = LX_OK;
     *n = 0;
     for (size_t i = 0; i < w->n && *n < LX_CHAIN_LOOKUP_WORDS && !st; i++) {
-        const char *s = word_at(w, i);
+        const char *s = lx_quote_word(w, i);
         size_t len = strlen(s);
         while (len && strchr(".,;:!?)]}\"'>*", s[len - 1]))
             len--;
@@ -1348,7 +154,7 @@ static lx_status search_words(const lx_corroborate_words *w, lx_strbuf *terms, s
         if (len < 3 || len > 64)
             continue;
         lx_strbuf_reset(&f);
-        if ((st = fold(&f, s, len)))
+        if ((st = lx_quote_fold(&f, s, len)))
             break;
         bool plain = true;
         for (size_t k = 0; k < f.len && plain; k++) {
@@ -1378,7 +184,7 @@ static lx_status search_words(const lx_corroborate_words *w, lx_strbuf *terms, s
  * `verified`, else none of them verified; `self` left out. For a quoting
  * message, its quote's words find the unverified messages it may quote;
  * for an unverified message, its own words find those that may quote it. */
-static lx_status candidates(lx_db *db, const char *thread, const lx_corroborate_words *words,
+static lx_status candidates(lx_db *db, const char *thread, const lx_quote_words *words,
                             bool verified, lx_docid self, lx_docid **out, size_t *n_out)
 {
     *out = NULL;
@@ -1459,7 +265,7 @@ static lx_status candidates(lx_db *db, const char *thread, const lx_corroborate_
     return LX_OK;
 }
 
-static lx_status add_finding(task *t, size_t doc, const lx_corroborate_result *r, const cdoc *v,
+static lx_status add_finding(task *t, size_t doc, const lx_align_result *r, const cdoc *v,
                              const char *signer)
 {
     if (!lx_grow((void **)&t->found, &t->alloc_found, t->n_found + 1, sizeof *t->found))
@@ -1488,7 +294,7 @@ static lx_status add_finding(task *t, size_t doc, const lx_corroborate_result *r
 typedef struct quoting {
     char *data;
     lx_record rec;
-    lx_corroborate_quote q;
+    lx_quote q;
     char signer[256];
 } quoting;
 
@@ -1496,15 +302,15 @@ typedef struct quoting {
 typedef struct quoted {
     char *data;
     lx_record rec;
-    lx_corroborate_words a;
-    lx_corroborate_message msg;
+    lx_quote_words a;
+    lx_align_message msg;
 } quoted;
 
 static lx_status quoting_load(lx_db *db, const cdoc *v, quoting *x)
 {
     x->data = NULL;
     lx_record_init(&x->rec);
-    lx_corroborate_quote_init(&x->q);
+    lx_quote_init(&x->q);
     x->signer[0] = '\0';
     size_t len = 0;
     lx_status st = lx_db_get_data(db, v->id, &x->data, &len);
@@ -1519,7 +325,7 @@ static lx_status quoting_load(lx_db *db, const cdoc *v, quoting *x)
         if (signed_bytes && strtoull(signed_bytes, NULL, 10) < text)
             text = (size_t)strtoull(signed_bytes, NULL, 10);
         pass_signer(&x->rec, x->signer, sizeof x->signer);
-        st = lx_corroborate_quote_parse(body, text,
+        st = lx_quote_parse(body, text,
                                         strcmp(get(&x->rec, "body_source"), "html") == 0, &x->q);
     }
     return st;
@@ -1527,7 +333,7 @@ static lx_status quoting_load(lx_db *db, const cdoc *v, quoting *x)
 
 static void quoting_release(quoting *x)
 {
-    lx_corroborate_quote_release(&x->q);
+    lx_quote_release(&x->q);
     lx_record_release(&x->rec);
     free(x->data);
 }
@@ -1536,15 +342,15 @@ static lx_status quoted_load(lx_db *db, const cdoc *m, quoted *x)
 {
     x->data = NULL;
     lx_record_init(&x->rec);
-    lx_corroborate_words_init(&x->a);
+    lx_quote_words_init(&x->a);
     size_t len = 0;
     lx_status st = lx_db_get_data(db, m->id, &x->data, &len);
     if (!st)
         st = lx_record_parse(&x->rec, x->data, len);
     const char *body = get(&x->rec, "body");
     if (!st)
-        st = lx_corroborate_text(body, strlen(body), &x->a);
-    lx_corroborate_message msg = {get(&x->rec, "from_name"), get(&x->rec, "from_address"),
+        st = lx_quote_text(body, strlen(body), &x->a);
+    lx_align_message msg = {get(&x->rec, "from_name"), get(&x->rec, "from_address"),
                                   get(&x->rec, "subject"), !isnan(m->date),
                                   isnan(m->date) ? 0 : (int64_t)m->date};
     x->msg = msg;
@@ -1553,7 +359,7 @@ static lx_status quoted_load(lx_db *db, const cdoc *m, quoted *x)
 
 static void quoted_release(quoted *x)
 {
-    lx_corroborate_words_release(&x->a);
+    lx_quote_words_release(&x->a);
     lx_record_release(&x->rec);
     free(x->data);
 }
@@ -1563,8 +369,8 @@ static void quoted_release(quoted *x)
 static lx_status compare_pair(const pass *p, task *t, const cdoc *m, const quoted *x, const cdoc *v,
                               const quoting *y, unsigned threshold)
 {
-    lx_corroborate_result r;
-    lx_corroborate_compare(&x->a, &x->msg, &y->q, threshold, &r);
+    lx_align_result r;
+    lx_align_compare(&x->a, &x->msg, &y->q, threshold, &r);
     t->pairs++;
     if (r.status == LX_CHAIN_NONE)
         return LX_OK;
@@ -1778,7 +584,7 @@ static lx_status add_stored(lx_db *db, pass *p, size_t doc)
     for (const char *line = value, *end = value + len; !st && value && line < end;) {
         const char *nl = memchr(line, '\n', (size_t)(end - line));
         size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
-        lx_corroborate_status status = LX_CHAIN_NONE;
+        lx_align_status status = LX_CHAIN_NONE;
         unsigned coverage = 0;
         if (n > 13 && memcmp(line, "corroborated\t", 13) == 0) {
             status = LX_CHAIN_CORROBORATED;
