@@ -16,6 +16,7 @@
 #include "mbox.h"
 #include "message.h"
 #include "pool.h"
+#include "schema.h"
 #include "sha256.h"
 #include "banned.h"
 
@@ -191,9 +192,10 @@ static void where_of(lx_strbuf *where, const lx_location *loc)
 {
     lx_strbuf_reset(where);
     lx_document_format_location(where, loc);
-    size_t first = strcspn(where->buf, "\t");
+    const char sep[2] = {LX_LOCATION_SEP, '\0'};
+    size_t first = strcspn(where->buf, sep);
     for (size_t k = 0; k < where->len; k++)
-        if (where->buf[k] == '\t')
+        if (where->buf[k] == LX_LOCATION_SEP)
             where->buf[k] = k == first ? '@' : '+';
 }
 

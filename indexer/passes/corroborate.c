@@ -319,14 +319,14 @@ static lx_status quoting_load(lx_db *db, const cdoc *v, quoting *x)
     if (!st) {
         /* Only the text the signature covers: what l= leaves unsigned
          * could have been written by anyone. */
-        const char *body = get(&x->rec, "body");
+        const char *body = get(&x->rec, LX_DATA_BODY);
         size_t text = strlen(body);
-        const char *signed_bytes = lx_record_get(&x->rec, "body_signed_bytes");
+        const char *signed_bytes = lx_record_get(&x->rec, LX_DATA_BODY_SIGNED_BYTES);
         if (signed_bytes && strtoull(signed_bytes, NULL, 10) < text)
             text = (size_t)strtoull(signed_bytes, NULL, 10);
         pass_signer(&x->rec, x->signer, sizeof x->signer);
         st = lx_quote_parse(body, text,
-                                        strcmp(get(&x->rec, "body_source"), "html") == 0, &x->q);
+                                        strcmp(get(&x->rec, LX_DATA_BODY_SOURCE), "html") == 0, &x->q);
     }
     return st;
 }
@@ -347,11 +347,11 @@ static lx_status quoted_load(lx_db *db, const cdoc *m, quoted *x)
     lx_status st = lx_db_get_data(db, m->id, &x->data, &len);
     if (!st)
         st = lx_record_parse(&x->rec, x->data, len);
-    const char *body = get(&x->rec, "body");
+    const char *body = get(&x->rec, LX_DATA_BODY);
     if (!st)
         st = lx_quote_text(body, strlen(body), &x->a);
-    lx_align_message msg = {get(&x->rec, "from_name"), get(&x->rec, "from_address"),
-                                  get(&x->rec, "subject"), !isnan(m->date),
+    lx_align_message msg = {get(&x->rec, LX_DATA_FROM_NAME), get(&x->rec, LX_DATA_FROM_ADDRESS),
+                                  get(&x->rec, LX_DATA_SUBJECT), !isnan(m->date),
                                   isnan(m->date) ? 0 : (int64_t)m->date};
     x->msg = msg;
     return st;
