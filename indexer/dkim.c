@@ -21,16 +21,6 @@
  * one proves little, so it is flagged wherever it is shown. */
 #define WEAK_RSA_BITS 1024
 
-lx_status lx_dkim_parse_tags(const char *s, size_t len, lx_strbuf *out, lx_strbuf *why)
-{
-    lx_dkimtags t;
-    lx_status st = lx_dkimtags_parse(s, len, &t, why, false);
-    for (size_t i = 0; i < t.n && !st; i++)
-        st = lx_strbuf_addf(out, "%s=%s\n", t.v[i].name, t.v[i].value);
-    lx_dkimtags_release(&t);
-    return st;
-}
-
 /* ---- the message -------------------------------------------------------- */
 
 typedef struct field {

@@ -124,12 +124,6 @@ lx_status lx_dkim_verify_message(const lx_keystore *ks, const lx_dkim_input *in,
  * sender). */
 lx_status lx_dkim_verify(const lx_keystore *ks, const char *msg, size_t len, lx_dkim_verdict *out);
 
-/* Parses an RFC 6376 tag list ("a=b; c=d") into NUL-separated pairs for
- * tests and fuzzing: appends "tag=value\n" per tag to out (value with
- * folding white space removed around it). LX_E_PARSE on a syntax error or a
- * repeated tag, with the reason in why. */
-lx_status lx_dkim_parse_tags(const char *s, size_t len, lx_strbuf *out, lx_strbuf *why);
-
 /* Reads a From field's value (its text after the colon) for the domains
  * of its addresses, as alignment reads them, for tests and fuzzing:
  * appends "domain\n" per address, lowercased, then "?\n" when a mailbox
