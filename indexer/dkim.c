@@ -14,6 +14,7 @@
 
 #include "caps.h"
 #include "dkimtags.h"
+#include "grow.h"
 #include "orgdomain.h"
 #include "banned.h"
 
@@ -60,13 +61,8 @@ static lx_status split_message(const char *m, size_t len, parsed *p)
                 continue; /* folded */
             break;
         }
-        if (p->n == alloc) {
-            alloc = alloc ? alloc * 2 : 32;
-            field *f = realloc(p->f, alloc * sizeof *f);
-            if (!f)
-                return LX_E_NOMEM;
-            p->f = f;
-        }
+        if (!lx_grow((void **)&p->f, &alloc, p->n + 1, sizeof *p->f))
+            return LX_E_NOMEM;
         const char *colon = memchr(m + pos, ':', e - pos);
         p->f[p->n++] = (field){m + pos, e - pos, colon ? (size_t)(colon - (m + pos)) : 0};
         pos = e;
@@ -829,7 +825,7 @@ typedef struct sender {
     size_t fields;   /* From fields in the header */
     bool unreadable; /* a mailbox without an address, or one leakdex cannot read */
     char **domains;
-    size_t n;
+    size_t n, alloc;
 } sender;
 
 static void sender_release(sender *s)
@@ -858,17 +854,15 @@ static lx_status sender_mailbox(sender *s, lx_strbuf *plain, lx_strbuf *angle, i
         s->unreadable = true;
         goto done;
     }
-    char **v = realloc(s->domains, (s->n + 1) * sizeof *v);
-    if (!v) {
+    if (!lx_grow((void **)&s->domains, &s->alloc, s->n + 1, sizeof *s->domains)) {
         st = LX_E_NOMEM;
         goto done;
     }
-    s->domains = v;
-    if (!(v[s->n] = strndup(dom, dl))) {
+    if (!(s->domains[s->n] = strndup(dom, dl))) {
         st = LX_E_NOMEM;
         goto done;
     }
-    lx_dkimtags_lower(v[s->n++]);
+    lx_dkimtags_lower(s->domains[s->n++]);
 done:
     lx_strbuf_reset(plain);
     lx_strbuf_reset(angle);

@@ -25,7 +25,7 @@ typedef struct lx_source_stats {
     size_t no_date;       /* indexed without any date */
     size_t date_from_received;
     lx_reason_count *reasons;
-    size_t n_reasons;
+    size_t n_reasons, alloc_reasons;
 } lx_source_stats;
 
 typedef struct lx_report {
@@ -62,7 +62,7 @@ typedef struct lx_report {
     size_t att_cached;            /* identical to a file extracted earlier in the run */
     size_t att_dropped;           /* past LX_ATTACH_MAX_PER_MESSAGE, not listed */
     lx_reason_count *att_reasons; /* statuses other than ok, counted */
-    size_t n_att_reasons;
+    size_t n_att_reasons, alloc_att_reasons;
     size_t files_unchanged;    /* files an earlier run indexed whole, not read again */
     size_t messages_unchanged; /* the messages in them (counted as already indexed) */
     unsigned jobs;             /* --jobs: threads that parsed, 0 when not told */
