@@ -38,6 +38,15 @@ typedef struct parsed {
     size_t body_len;
 } parsed;
 
+/* The offset of the first CRLF in b[pos..len), len when there is none. */
+static size_t next_crlf(const char *b, size_t pos, size_t len)
+{
+    for (size_t k = pos; k + 1 < len; k++)
+        if (b[k] == '\r' && b[k + 1] == '\n')
+            return k;
+    return len;
+}
+
 static lx_status split_message(const char *m, size_t len, parsed *p)
 {
     memset(p, 0, sizeof *p);
@@ -50,13 +59,8 @@ static lx_status split_message(const char *m, size_t len, parsed *p)
         }
         size_t e = pos;
         for (;;) {
-            const char *crlf = NULL;
-            for (size_t k = e; k + 1 < len; k++)
-                if (m[k] == '\r' && m[k + 1] == '\n') {
-                    crlf = m + k;
-                    break;
-                }
-            e = crlf ? (size_t)(crlf - m) + 2 : len;
+            size_t crlf = next_crlf(m, e, len);
+            e = crlf < len ? crlf + 2 : len;
             if (e < len && (m[e] == ' ' || m[e] == '\t'))
                 continue; /* folded */
             break;
@@ -122,13 +126,7 @@ static lx_status canon_body(lx_strbuf *o, bool relaxed, const char *b, size_t le
     size_t pos = 0;
     lx_status st = lx_strbuf_grow(o, len + 2);
     while (pos < len && !st) {
-        const char *crlf = NULL;
-        for (size_t k = pos; k + 1 < len; k++)
-            if (b[k] == '\r' && b[k + 1] == '\n') {
-                crlf = b + k;
-                break;
-            }
-        size_t e = crlf ? (size_t)(crlf - b) : len;
+        size_t e = next_crlf(b, pos, len);
         if (relaxed) {
             bool space = false;
             for (size_t k = pos; k < e && !st; k++) {
@@ -147,7 +145,7 @@ static lx_status canon_body(lx_strbuf *o, bool relaxed, const char *b, size_t le
         }
         if (!st)
             st = lx_strbuf_addstr(o, "\r\n");
-        pos = crlf ? e + 2 : len;
+        pos = e < len ? e + 2 : len;
     }
     /* Trailing empty lines go; simple keeps one CRLF even for no body. */
     while (o->len >= 4 && memcmp(o->buf + o->len - 4, "\r\n\r\n", 4) == 0)
@@ -380,13 +378,7 @@ static size_t raw_offset(const char *b, size_t len, bool relaxed, uint64_t lengt
     uint64_t c = 0;
     size_t pos = 0;
     while (pos < len && c < length) {
-        const char *crlf = NULL;
-        for (size_t k = pos; k + 1 < len; k++)
-            if (b[k] == '\r' && b[k + 1] == '\n') {
-                crlf = b + k;
-                break;
-            }
-        size_t e = crlf ? (size_t)(crlf - b) : len;
+        size_t e = next_crlf(b, pos, len);
         bool space = false;
         for (size_t k = pos; k < e; k++) {
             if (b[k] == ' ' || b[k] == '\t') {
@@ -399,7 +391,7 @@ static size_t raw_offset(const char *b, size_t len, bool relaxed, uint64_t lengt
                 return k + 1;
         }
         c += 2;
-        pos = crlf ? e + 2 : len;
+        pos = e < len ? e + 2 : len;
     }
     return pos;
 }

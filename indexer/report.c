@@ -273,15 +273,15 @@ void lx_report_print_passes(const lx_report *r, FILE *out)
     if (r->threaded) {
         fprintf(out,
                 "threads: %zu conversations in %zu messages (%zu replies joined by subject alone",
-                r->threads, r->thread_messages, r->by_subject);
+                r->thread.threads, r->thread.messages, r->thread.by_subject);
         /* Said only when it happened: links the pass would not follow. */
-        if (r->thread_not_ids || r->thread_shared_ids)
+        if (r->thread.not_ids || r->thread.shared_ids)
             fprintf(out,
                     "; links not followed: %zu messages naming a parent by an id that is no "
                     "Message-ID, %zu parent ids shared by strangers, %zu messages cut off from "
                     "them",
-                    r->thread_not_ids, r->thread_shared_ids, r->thread_cut_off);
-        fprintf(out, "); %zu messages moved to another thread\n", r->relinked);
+                    r->thread.not_ids, r->thread.shared_ids, r->thread.cut_off);
+        fprintf(out, "); %zu messages moved to another thread\n", r->thread.relinked);
     }
     if (r->chained)
         lx_report_print_chains(r, out);
@@ -292,9 +292,9 @@ void lx_report_print_chains(const lx_report *r, FILE *out)
     fprintf(out,
             "chains: %zu messages corroborated by verified messages that quote them (not "
             "verified themselves), %zu with a mismatch; ",
-            r->chain_corroborated, r->chain_mismatched);
-    if (r->chain_incremental)
-        fprintf(out, "incremental, %zu messages new or moved to another thread: ", r->chain_fresh);
+            r->chain.corroborated, r->chain.mismatched);
+    if (r->chain.incremental)
+        fprintf(out, "incremental, %zu messages new or moved to another thread: ", r->chain.fresh);
     fprintf(out, "%zu verified messages quote, %zu pairs compared, %zu documents updated; %.2f s\n",
-            r->chain_quoting, r->chain_pairs, r->chain_rewritten, r->chain_seconds);
+            r->chain.quoting, r->chain.pairs, r->chain.rewritten, r->chain_seconds);
 }

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "corroborate.h"
+#include "thread.h"
 #include "walk.h"
 
 typedef struct lx_reason_count {
@@ -44,15 +46,11 @@ typedef struct lx_report {
     bool dns;
     size_t verified; /* new documents verified (lx_verified yes) */
     size_t partial;  /* new documents signed in part (lx_verified partial) */
-    bool threaded;   /* print the thread line */
-    size_t threads;  /* conversations in the whole index */
-    size_t thread_messages, relinked, by_subject;
-    size_t thread_not_ids, thread_shared_ids, thread_cut_off; /* links not followed */
-    bool chained; /* print the chains line (lx_corroborate_pass ran) */
-    size_t chain_quoting, chain_pairs, chain_corroborated, chain_mismatched, chain_rewritten;
+    bool threaded;          /* print the thread line */
+    lx_thread_stats thread; /* what the thread pass found (its moved list not kept) */
+    bool chained;           /* print the chains line (lx_corroborate_pass ran) */
+    lx_corroborate_stats chain;
     double chain_seconds;
-    bool chain_incremental; /* only the messages new or moved since a complete pass */
-    size_t chain_fresh;
     size_t att_total;             /* attachment files of new documents, nested ones included */
     size_t att_text;              /* of which text was extracted */
     size_t att_truncated;         /* text cut at the limit */

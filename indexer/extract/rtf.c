@@ -30,6 +30,10 @@ typedef struct rtf {
     char codepage[24];       /* iconv name of the document's code page */
     unsigned high_surrogate; /* a \u high surrogate waiting for its pair */
     lx_status st;
+    rtf_group *stack; /* the state of each open group, stack[depth] the innermost */
+    int depth, overflow; /* overflow: groups open past LX_RTF_MAX_DEPTH */
+    int skip_fallback;   /* fallback symbols after \uN still to skip */
+    bool dest_next;      /* a \* was seen: the group is a destination to skip */
 } rtf;
 
 /* Destinations whose text is not document text. */
@@ -115,6 +119,170 @@ static int hexval(char c)
     return -1;
 }
 
+/* A fallback symbol after \uN still to skip: true (and one fewer left)
+ * when the item just read is one. */
+static bool fallback(rtf *r)
+{
+    if (r->skip_fallback <= 0)
+        return false;
+    r->skip_fallback--;
+    return true;
+}
+
+/* A byte of text (plain, or \'hh): kept unless it is a fallback or the
+ * group is skipped. */
+static void text_byte(rtf *r, char c)
+{
+    if (!fallback(r) && !r->stack[r->depth].skip)
+        put_char(r, c);
+}
+
+/* A control symbol, \X for a character X that is no letter. */
+static void control_symbol(rtf *r, char c)
+{
+    if (c == '*') {
+        r->dest_next = true;
+        return;
+    }
+    if (fallback(r) || r->stack[r->depth].skip)
+        return;
+    if (c == '\\' || c == '{' || c == '}')
+        put_char(r, c);
+    else if (c == '~')
+        put_code_point(r, 0xA0);
+    else if (c == '_')
+        put_code_point(r, 0x2011);
+    else if (c == '\n' || c == '\r')
+        put_char(r, '\n');
+    else if (c == '\t')
+        put_char(r, '\t');
+}
+
+/* The control words that stand for text: a byte (0 for none) or a code
+ * point. */
+static const struct {
+    const char *word;
+    char byte;
+    unsigned code_point;
+} text_words[] = {
+    {"par", '\n', 0},     {"line", '\n', 0},    {"row", '\n', 0},        {"sect", '\n', 0},
+    {"page", '\n', 0},    {"tab", '\t', 0},     {"cell", '\t', 0},       {"emdash", 0, 0x2014},
+    {"endash", 0, 0x2013}, {"bullet", 0, 0x2022}, {"lquote", 0, 0x2018}, {"rquote", 0, 0x2019},
+    {"ldblquote", 0, 0x201C}, {"rdblquote", 0, 0x201D},
+};
+
+/* A control word and its number (has_num); returns how many bytes of data
+ * after it to skip (\binN's binary data). */
+static size_t control_word(rtf *r, const char *word, bool has_num, long num)
+{
+    rtf_group *g = &r->stack[r->depth];
+    if (r->dest_next || skipped_destination(word)) {
+        g->skip = true;
+        r->dest_next = false;
+        return 0;
+    }
+    if (strcmp(word, "ansicpg") == 0 && has_num && num > 0 && num < 100000) {
+        flush_bytes(r);
+        snprintf(r->codepage, sizeof r->codepage, "%s%ld",
+                 num >= 1250 && num <= 1258 ? "WINDOWS-" : "CP", num);
+        return 0;
+    }
+    if (strcmp(word, "uc") == 0 && has_num) {
+        g->uc = num < 0 ? 0 : num > 16 ? 16 : (int)num;
+        return 0;
+    }
+    if (strcmp(word, "u") == 0 && has_num) {
+        if (!g->skip)
+            put_code_point(r, (unsigned)(num < 0 ? num + 65536 : num) & 0xFFFF);
+        r->skip_fallback = g->uc;
+        return 0;
+    }
+    if (fallback(r) || g->skip)
+        return 0;
+    for (size_t k = 0; k < sizeof text_words / sizeof text_words[0]; k++) {
+        if (strcmp(word, text_words[k].word) != 0)
+            continue;
+        if (text_words[k].byte)
+            put_char(r, text_words[k].byte);
+        else
+            put_code_point(r, text_words[k].code_point);
+        return 0;
+    }
+    /* Binary data: skipped whole. */
+    return strcmp(word, "bin") == 0 && has_num && num > 0 ? (size_t)num : 0;
+}
+
+/* Reads the control word at data[i] (a letter), its number and delimiting
+ * space, and applies it; returns where the next item starts. */
+static size_t read_control_word(rtf *r, const char *data, size_t len, size_t i)
+{
+    char word[32];
+    size_t wn = 0;
+    while (i < len && ((data[i] >= 'a' && data[i] <= 'z') || (data[i] >= 'A' && data[i] <= 'Z'))) {
+        if (wn + 1 < sizeof word)
+            word[wn++] = data[i];
+        i++;
+    }
+    word[wn] = '\0';
+    bool has_num = false, neg = false;
+    long num = 0;
+    if (i < len && data[i] == '-') {
+        neg = true;
+        i++;
+    }
+    while (i < len && data[i] >= '0' && data[i] <= '9') {
+        if (num < 100000000)
+            num = num * 10 + (data[i] - '0');
+        has_num = true;
+        i++;
+    }
+    if (neg)
+        num = -num;
+    if (i < len && data[i] == ' ')
+        i++;
+    size_t skip = control_word(r, word, has_num, num);
+    return i + (skip < len - i ? skip : len - i);
+}
+
+/* A group opens ({) or closes (}): the state of the group around is kept
+ * or restored; past LX_RTF_MAX_DEPTH only counted. */
+static void group(rtf *r, bool open)
+{
+    if (open && r->depth < LX_RTF_MAX_DEPTH) {
+        r->stack[r->depth + 1] = r->stack[r->depth];
+        r->depth++;
+    } else if (open) {
+        r->overflow++;
+    } else if (r->overflow > 0) {
+        r->overflow--;
+    } else if (r->depth > 0) {
+        r->depth--;
+    }
+    if (open)
+        r->dest_next = false;
+    r->skip_fallback = 0;
+}
+
+/* Reads what follows a backslash at data[i]: a hex byte, a control symbol
+ * or a control word; returns where the next item starts. */
+static size_t read_control(rtf *r, const char *data, size_t len, size_t i)
+{
+    char c = data[i];
+    if (c == '\'') {
+        int hi = i + 1 < len ? hexval(data[i + 1]) : -1;
+        int lo = i + 2 < len ? hexval(data[i + 2]) : -1;
+        i += 1 + (hi >= 0) + (hi >= 0 && lo >= 0);
+        if (hi >= 0 && lo >= 0)
+            text_byte(r, (char)(hi * 16 + lo));
+        return i;
+    }
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+        control_symbol(r, c);
+        return i + 1;
+    }
+    return read_control_word(r, data, len, i);
+}
+
 lx_status lx_rtf_text(const char *data, size_t len, size_t max, lx_strbuf *out)
 {
     rtf r;
@@ -122,172 +290,30 @@ lx_status lx_rtf_text(const char *data, size_t len, size_t max, lx_strbuf *out)
     r.out = out;
     lx_strbuf_init(&r.bytes);
     snprintf(r.codepage, sizeof r.codepage, "WINDOWS-1252");
-    rtf_group *stack = calloc(LX_RTF_MAX_DEPTH + 1, sizeof *stack);
-    if (!stack)
+    r.stack = calloc(LX_RTF_MAX_DEPTH + 1, sizeof *r.stack);
+    if (!r.stack)
         return LX_E_NOMEM;
-    int depth = 0, overflow = 0;
-    stack[0].uc = 1;
+    r.stack[0].uc = 1;
     size_t start = out->len;
-    int skip_fallback = 0;  /* fallback symbols after \uN still to skip */
-    bool dest_next = false; /* a \* was seen: the group is a destination to skip */
     size_t i = 0;
     while (i < len && !r.st && out->len - start + r.bytes.len <= max) {
         char c = data[i];
-        rtf_group *g = &stack[depth];
-        if (c == '{') {
-            if (depth < LX_RTF_MAX_DEPTH) {
-                stack[depth + 1] = *g;
-                depth++;
-            } else {
-                overflow++;
-            }
-            dest_next = false;
-            skip_fallback = 0;
+        if (c == '{' || c == '}') {
+            group(&r, c == '{');
             i++;
-            continue;
-        }
-        if (c == '}') {
-            if (overflow > 0)
-                overflow--;
-            else if (depth > 0)
-                depth--;
-            skip_fallback = 0;
+        } else if (c == '\r' || c == '\n') {
             i++;
-            continue;
-        }
-        if (c == '\r' || c == '\n') {
+        } else if (c != '\\') {
+            text_byte(&r, c);
             i++;
-            continue;
-        }
-        if (c != '\\') {
-            if (skip_fallback > 0)
-                skip_fallback--;
-            else if (!g->skip)
-                put_char(&r, c);
-            i++;
-            continue;
-        }
-        /* A control word or symbol. */
-        i++;
-        if (i >= len)
-            break;
-        c = data[i];
-        if (c == '\'') {
-            int hi = i + 1 < len ? hexval(data[i + 1]) : -1;
-            int lo = i + 2 < len ? hexval(data[i + 2]) : -1;
-            i += 1 + (hi >= 0) + (hi >= 0 && lo >= 0);
-            if (hi < 0 || lo < 0)
-                continue;
-            if (skip_fallback > 0)
-                skip_fallback--;
-            else if (!g->skip)
-                put_char(&r, (char)(hi * 16 + lo));
-            continue;
-        }
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
-            i++;
-            if (c == '*') {
-                dest_next = true;
-                continue;
-            }
-            if (skip_fallback > 0) {
-                skip_fallback--;
-                continue;
-            }
-            if (g->skip)
-                continue;
-            if (c == '\\' || c == '{' || c == '}')
-                put_char(&r, c);
-            else if (c == '~')
-                put_code_point(&r, 0xA0);
-            else if (c == '_')
-                put_code_point(&r, 0x2011);
-            else if (c == '\n' || c == '\r')
-                put_char(&r, '\n');
-            else if (c == '\t')
-                put_char(&r, '\t');
-            continue;
-        }
-        char word[32];
-        size_t wn = 0;
-        while (i < len &&
-               ((data[i] >= 'a' && data[i] <= 'z') || (data[i] >= 'A' && data[i] <= 'Z'))) {
-            if (wn + 1 < sizeof word)
-                word[wn++] = data[i];
-            i++;
-        }
-        word[wn] = '\0';
-        bool has_num = false, neg = false;
-        long num = 0;
-        if (i < len && data[i] == '-') {
-            neg = true;
-            i++;
-        }
-        while (i < len && data[i] >= '0' && data[i] <= '9') {
-            if (num < 100000000)
-                num = num * 10 + (data[i] - '0');
-            has_num = true;
-            i++;
-        }
-        if (neg)
-            num = -num;
-        if (i < len && data[i] == ' ')
-            i++;
-        if (dest_next || skipped_destination(word)) {
-            g->skip = true;
-            dest_next = false;
-            continue;
-        }
-        if (strcmp(word, "ansicpg") == 0 && has_num && num > 0 && num < 100000) {
-            flush_bytes(&r);
-            snprintf(r.codepage, sizeof r.codepage, "%s%ld",
-                     num >= 1250 && num <= 1258 ? "WINDOWS-" : "CP", num);
-            continue;
-        }
-        if (strcmp(word, "uc") == 0 && has_num) {
-            g->uc = num < 0 ? 0 : num > 16 ? 16 : (int)num;
-            continue;
-        }
-        if (strcmp(word, "u") == 0 && has_num) {
-            if (!g->skip)
-                put_code_point(&r, (unsigned)(num < 0 ? num + 65536 : num) & 0xFFFF);
-            skip_fallback = g->uc;
-            continue;
-        }
-        if (skip_fallback > 0) {
-            skip_fallback--;
-            continue;
-        }
-        if (g->skip)
-            continue;
-        if (strcmp(word, "par") == 0 || strcmp(word, "line") == 0 || strcmp(word, "row") == 0 ||
-            strcmp(word, "sect") == 0 || strcmp(word, "page") == 0)
-            put_char(&r, '\n');
-        else if (strcmp(word, "tab") == 0 || strcmp(word, "cell") == 0)
-            put_char(&r, '\t');
-        else if (strcmp(word, "emdash") == 0)
-            put_code_point(&r, 0x2014);
-        else if (strcmp(word, "endash") == 0)
-            put_code_point(&r, 0x2013);
-        else if (strcmp(word, "bullet") == 0)
-            put_code_point(&r, 0x2022);
-        else if (strcmp(word, "lquote") == 0)
-            put_code_point(&r, 0x2018);
-        else if (strcmp(word, "rquote") == 0)
-            put_code_point(&r, 0x2019);
-        else if (strcmp(word, "ldblquote") == 0)
-            put_code_point(&r, 0x201C);
-        else if (strcmp(word, "rdblquote") == 0)
-            put_code_point(&r, 0x201D);
-        else if (strcmp(word, "bin") == 0 && has_num && num > 0) {
-            /* Binary data: skipped whole. */
-            i += (size_t)num < len - i ? (size_t)num : len - i;
+        } else if (++i < len) {
+            i = read_control(&r, data, len, i);
         }
     }
     flush_bytes(&r);
     if (r.high_surrogate && !r.st)
         r.st = lx_utf8_add_code_point(out, 0xFFFD);
-    free(stack);
+    free(r.stack);
     lx_strbuf_release(&r.bytes);
     return r.st;
 }

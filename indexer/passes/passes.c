@@ -69,13 +69,7 @@ bool lx_passes_chains(lx_run *ix, const lx_thread_stats *moved)
     lx_db_set_metadata(ix->db, "leakdex.corroborate_threshold", thr);
     lx_db_set_metadata(ix->db, CHAINED_UPTO, upto_now);
     ix->report.chained = true;
-    ix->report.chain_incremental = cs.incremental;
-    ix->report.chain_fresh = cs.fresh;
-    ix->report.chain_quoting = cs.quoting;
-    ix->report.chain_pairs = cs.pairs;
-    ix->report.chain_corroborated = cs.corroborated;
-    ix->report.chain_mismatched = cs.mismatched;
-    ix->report.chain_rewritten = cs.rewritten;
+    ix->report.chain = cs;
     ix->report.chain_seconds = lx_run_now() - t0;
     return true;
 }
@@ -94,13 +88,9 @@ bool lx_passes_run(lx_run *ix)
         return false;
     }
     ix->report.threaded = true;
-    ix->report.threads = ts.threads;
-    ix->report.thread_messages = ts.messages;
-    ix->report.relinked = ts.relinked;
-    ix->report.by_subject = ts.by_subject;
-    ix->report.thread_not_ids = ts.not_ids;
-    ix->report.thread_shared_ids = ts.shared_ids;
-    ix->report.thread_cut_off = ts.cut_off;
+    ix->report.thread = ts;
+    ix->report.thread.moved = NULL; /* freed below */
+    ix->report.thread.n_moved = 0;
     bool ok = lx_passes_chains(ix, &ts);
     free(ts.moved);
     return ok;
