@@ -531,8 +531,9 @@ static int mode_reverify(options *o)
     printf("reverify: %zu documents, %zu verified again (%zu verdicts changed), %zu could not "
            "be read back (verdict kept); %.2f s\n",
            rs.documents, rs.verified, rs.changed, rs.unreadable, lx_run_now() - t0);
-    printf("dkim: %zu pass, %zu fail, %zu nokey, %zu invalid, %zu unsigned\n", rs.verdicts[1],
-           rs.verdicts[2], rs.verdicts[3], rs.verdicts[4], rs.verdicts[0]);
+    printf("dkim: %zu pass, %zu fail, %zu nokey, %zu invalid, %zu unsigned\n",
+           rs.verdicts[LX_VERDICT_PASS], rs.verdicts[LX_VERDICT_FAIL], rs.verdicts[LX_VERDICT_NOKEY],
+           rs.verdicts[LX_VERDICT_INVALID], rs.verdicts[LX_VERDICT_NONE]);
     printf("verified: %zu (signed by the sender's domain: From, Subject, Date and the whole "
            "body), %zu signed in part\n",
            rs.yes, rs.partial);

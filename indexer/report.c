@@ -159,7 +159,7 @@ static void print_key_options(const lx_report *r, FILE *out)
  * index is (runs into two indexes are compared report to report). */
 static void print_nokey_advice(const lx_report *r, FILE *out)
 {
-    size_t n = r->dkim[3];
+    size_t n = r->dkim[LX_VERDICT_NOKEY];
     const char *what = n == 1 ? "message is signed with a key" : "messages are signed with keys";
     const char *it = n == 1 ? "it" : "them";
     if (r->dns) {
@@ -257,8 +257,9 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
         fprintf(out,
                 "dkim: %zu pass (%zu with a weak key), %zu fail, %zu nokey, %zu invalid, %zu "
                 "unsigned\n",
-                r->dkim[1], r->dkim_weak, r->dkim[2], r->dkim[3], r->dkim[4], r->dkim[0]);
-    if (r->dkim_checked && r->dkim[3])
+                r->dkim[LX_VERDICT_PASS], r->dkim_weak, r->dkim[LX_VERDICT_FAIL],
+                r->dkim[LX_VERDICT_NOKEY], r->dkim[LX_VERDICT_INVALID], r->dkim[LX_VERDICT_NONE]);
+    if (r->dkim_checked && r->dkim[LX_VERDICT_NOKEY])
         print_nokey_advice(r, out);
     if (r->dkim_checked)
         fprintf(out,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "corroborate.h"
+#include "schema.h"
 #include "thread.h"
 #include "walk.h"
 
@@ -35,7 +36,7 @@ typedef struct lx_report {
     size_t n, alloc;
     bool dkim_checked; /* print the DKIM line */
     char shard[32];    /* --shard "I/N", "" when not sharding: the other-shard column */
-    size_t dkim[5];    /* new documents by verdict (lx_verdict) */
+    size_t dkim[LX_VERDICT_COUNT_]; /* new documents by verdict (lx_verdict) */
     size_t dkim_weak;  /* of which pass only with an RSA key under 1024 bits */
     /* For the line that says how to get the keys of nokey messages: the
      * run's key files, --keys-out file (NULL without --dns; both borrowed)
