@@ -407,8 +407,8 @@ typedef struct check {
     lx_strbuf bsig, bh, data;
     bool ed, hrelaxed, brelaxed;
     const EVP_MD *md;
-    const char *h; /* h= */
-    int64_t length; /* l=, -1 when absent */
+    const char *h;   /* h= */
+    int64_t length;  /* l=, -1 when absent */
     const char *idn; /* i= decoded, NULL when absent */
     body_hash body, stored;
     const body_hash *used_body; /* the form whose hash matched (body when none) */
@@ -426,8 +426,8 @@ static lx_status read_tags(check *c)
     const field *f = &c->p->f[c->fi];
     lx_strbuf why;
     lx_strbuf_init(&why);
-    lx_status st = lx_dkimtags_parse(f->start + f->name_len + 1, f->len - f->name_len - 1, &c->t,
-                                     &why, false);
+    lx_status st =
+        lx_dkimtags_parse(f->start + f->name_len + 1, f->len - f->name_len - 1, &c->t, &why, false);
     if (st == LX_E_NOMEM)
         goto out;
     const lx_dkimtags *t = &c->t;

@@ -1,4 +1,4 @@
-/* dkimtags.c - what DKIM signatures and key records are written in (RFC 6376): tag lists, base64, white space. */
+/* dkimtags.c - what DKIM signatures and key records are written in: tag lists, base64. */
 #include "dkimtags.h"
 
 #include <stdlib.h>

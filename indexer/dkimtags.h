@@ -1,4 +1,4 @@
-/* dkimtags.h - what DKIM signatures and key records are written in (RFC 6376): tag lists, base64, white space. */
+/* dkimtags.h - what DKIM signatures and key records are written in: tag lists, base64. */
 #ifndef LX_DKIMTAGS_H
 #define LX_DKIMTAGS_H
 

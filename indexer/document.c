@@ -1,4 +1,4 @@
-/* document.c - the document build: a parsed message made into its Xapian document, once per identity. */
+/* document.c - the document build: a parsed message made into its Xapian document. */
 #include "document.h"
 
 #include <stdio.h>
@@ -29,7 +29,8 @@ static lx_status term_of(lx_strbuf *t, lx_field f, const char *value)
     return st ? st : lx_strbuf_addstr(t, value);
 }
 
-lx_status lx_document_lookup(lx_db *db, const char *sha, const lx_location *loc, lx_document_seen *seen)
+lx_status lx_document_lookup(lx_db *db, const char *sha, const lx_location *loc,
+                             lx_document_seen *seen)
 {
     lx_strbuf term, where, data;
     lx_strbuf_init(&term);
@@ -357,10 +358,13 @@ lx_status lx_document_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dk
     if (!st)
         st = lx_record_parse(&rec, raw, len);
     if (!st) {
-        static const char *const keys[] = {
-            LX_DATA_DKIM,            LX_DATA_DKIM_SIG,         LX_DATA_VERIFIED,
-            LX_DATA_VERIFIED_REASON, LX_DATA_VERIFIED_SIGNER,  LX_DATA_UNSIGNED_HEADERS,
-            LX_DATA_BODY_SIGNED_BYTES};
+        static const char *const keys[] = {LX_DATA_DKIM,
+                                           LX_DATA_DKIM_SIG,
+                                           LX_DATA_VERIFIED,
+                                           LX_DATA_VERIFIED_REASON,
+                                           LX_DATA_VERIFIED_SIGNER,
+                                           LX_DATA_UNSIGNED_HEADERS,
+                                           LX_DATA_BODY_SIGNED_BYTES};
         for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
             lx_record_remove(&rec, keys[i]);
         st = dkim_fields(dkim, &rec, &terms, &n_terms);
@@ -570,8 +574,8 @@ static lx_status build_text(lx_doc *doc, lx_record *rec, const lx_message *m)
 /* Attachments: every MIME leaf that is not body text, and the files
  * inside them; one data line each, for hit lists and exports; their
  * excerpts, has:attachment, and how many there are and hold text. */
-static lx_status build_attachments(lx_doc *doc, lx_record *rec, lx_strbuf *tmp,
-                                   const lx_message *m, const lx_attach_list *att)
+static lx_status build_attachments(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, const lx_message *m,
+                                   const lx_attach_list *att)
 {
     lx_status st = LX_OK;
     bool attached = false;
@@ -586,8 +590,8 @@ static lx_status build_attachments(lx_doc *doc, lx_record *rec, lx_strbuf *tmp,
     }
     if (!st && att)
         st = store_excerpts(doc, tmp, att);
-    if (st || (attached && (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS),
-                                                    LX_DATA_ATTACHMENT))))
+    if (st || (attached &&
+               (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS), LX_DATA_ATTACHMENT))))
         return st;
     if ((st = lx_doc_set_number(doc, lx_schema_slot(LX_F_ATTACH_COUNT),
                                 (double)(att ? att->n + att->dropped : 0))))
@@ -707,8 +711,9 @@ lx_status lx_document_build(const char *sha, size_t size, const lx_location *loc
     lx_strbuf_init(&tmp);
     lx_strbuf_init(&data);
     lx_status st;
-    if ((st = build_identity(doc, &rec, &tmp, sha, size)) || (st = build_date(doc, &rec, &tmp, m)) ||
-        (st = build_people(doc, &rec, &tmp, m)) || (st = build_text(doc, &rec, m)))
+    if ((st = build_identity(doc, &rec, &tmp, sha, size)) ||
+        (st = build_date(doc, &rec, &tmp, m)) || (st = build_people(doc, &rec, &tmp, m)) ||
+        (st = build_text(doc, &rec, m)))
         goto out;
     lx_strbuf_reset(&tmp);
     if ((st = lx_document_format_location(&tmp, loc)) ||
@@ -736,7 +741,8 @@ lx_status lx_document_put(lx_db *db, lx_doc *doc, const char *fp, const char *ms
     return st ? st : lx_db_add_doc(db, doc, NULL);
 }
 
-lx_status lx_document_check_shard(lx_db *db, const char *dbpath, const lx_shard *want, lx_strbuf *why)
+lx_status lx_document_check_shard(lx_db *db, const char *dbpath, const lx_shard *want,
+                                  lx_strbuf *why)
 {
     char **keys = NULL;
     size_t n = 0;

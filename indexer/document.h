@@ -1,4 +1,4 @@
-/* document.h - the document build: a parsed message made into its Xapian document, once per identity. */
+/* document.h - the document build: a parsed message made into its Xapian document. */
 #ifndef LX_DOCUMENT_H
 #define LX_DOCUMENT_H
 
@@ -29,7 +29,8 @@ typedef enum lx_document_seen {
 
 /* Looks up the identity sha; records loc on the existing document when it
  * is new there. */
-lx_status lx_document_lookup(lx_db *db, const char *sha, const lx_location *loc, lx_document_seen *seen);
+lx_status lx_document_lookup(lx_db *db, const char *sha, const lx_location *loc,
+                             lx_document_seen *seen);
 
 /*
  * Builds the document for a message not yet in the index, with its DKIM
@@ -39,8 +40,9 @@ lx_status lx_document_lookup(lx_db *db, const char *sha, const lx_location *loc,
  * message's fingerprint (for lx_document_put).
  */
 lx_status lx_document_build(const char *sha, size_t size, const lx_location *loc,
-                         const lx_message *msg, const lx_attach_list *att,
-                         const lx_dkim_verdict *dkim, lx_doc **doc, char fp[LX_SHA256_HEX_LEN + 1]);
+                            const lx_message *msg, const lx_attach_list *att,
+                            const lx_dkim_verdict *dkim, lx_doc **doc,
+                            char fp[LX_SHA256_HEX_LEN + 1]);
 
 /*
  * Adds a document from lx_document_build to db. Copies sharing its Message-ID
@@ -55,7 +57,8 @@ lx_status lx_document_put(lx_db *db, lx_doc *doc, const char *fp, const char *ms
  * only what it was built for: the same single shard, or (without --shard)
  * the whole archive (an index built without --shard, or every shard of one
  * split merged). Otherwise LX_E_INVALID with a one-line reason in why. */
-lx_status lx_document_check_shard(lx_db *db, const char *dbpath, const lx_shard *want, lx_strbuf *why);
+lx_status lx_document_check_shard(lx_db *db, const char *dbpath, const lx_shard *want,
+                                  lx_strbuf *why);
 
 /* Replaces the DKIM verdict of stored document id (for --reverify): its
  * verdict, signer and dkimfail terms, verdict slot and data. dkim NULL

@@ -77,8 +77,10 @@ static lx_status key_parse(lx_key *k, const char *txt)
         return st;
     if (st)
         return LX_OK;
-    const char *v = lx_dkimtags_get(&t, "v"), *kk = lx_dkimtags_get(&t, "k"), *h = lx_dkimtags_get(&t, "h");
-    const char *p = lx_dkimtags_get(&t, "p"), *s = lx_dkimtags_get(&t, "s"), *fl = lx_dkimtags_get(&t, "t");
+    const char *v = lx_dkimtags_get(&t, "v"), *kk = lx_dkimtags_get(&t, "k"),
+               *h = lx_dkimtags_get(&t, "h");
+    const char *p = lx_dkimtags_get(&t, "p"), *s = lx_dkimtags_get(&t, "s"),
+               *fl = lx_dkimtags_get(&t, "t");
     if (!p) {
         k->state = LX_KEY_ABSENT;
         goto out;

@@ -12,7 +12,12 @@
  * or one without p=): RFC 6376 3.6.1 makes p= required, and such a record
  * says no more than a missing one, so it counts as no key (nokey). An
  * empty p= is a revoked key (invalid). */
-typedef enum lx_key_state { LX_KEY_OK, LX_KEY_REVOKED, LX_KEY_MALFORMED, LX_KEY_ABSENT } lx_key_state;
+typedef enum lx_key_state {
+    LX_KEY_OK,
+    LX_KEY_REVOKED,
+    LX_KEY_MALFORMED,
+    LX_KEY_ABSENT
+} lx_key_state;
 
 /* One key record, parsed once, at load; a record leakdex cannot use is
  * kept with its state, so a verdict can say why. */
@@ -22,10 +27,10 @@ typedef struct lx_key {
     size_t seq;   /* load order, to keep records of one name in file order */
     int ordinal;  /* 1-based among the records of this name */
     lx_key_state state;
-    bool ed25519;            /* k=ed25519 (else rsa) */
-    char *hashes;            /* h=, lowercased, "" for any */
-    bool email;              /* s= allows e-mail */
-    bool strict;             /* t=s: i= must use d= exactly */
+    bool ed25519;             /* k=ed25519 (else rsa) */
+    char *hashes;             /* h=, lowercased, "" for any */
+    bool email;               /* s= allows e-mail */
+    bool strict;              /* t=s: i= must use d= exactly */
     struct evp_pkey_st *pkey; /* OpenSSL's EVP_PKEY: DKIM alone uses it */
     int bits;
 } lx_key;

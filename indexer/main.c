@@ -1,4 +1,4 @@
-/* main.c - leakdex-index: its options, and a table of its modes (index, inspect, reverify, link-with). */
+/* main.c - leakdex-index: its options, and a table of its modes. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -102,33 +102,34 @@ static void usage(FILE *out)
           out);
 }
 
-static const struct option long_options[] = {{"db", required_argument, NULL, 'd'},
-                                             {"hidden", no_argument, NULL, 'H'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {"inspect", no_argument, NULL, 'I'},
-                                             {"full", no_argument, NULL, 'F'},
-                                             {"keys", required_argument, NULL, 'k'},
-                                             {"reverify", no_argument, NULL, 'R'},
-                                             {"no-dkim", no_argument, NULL, 'N'},
-                                             {"dns", no_argument, NULL, 'D'},
-                                             {"keys-out", required_argument, NULL, 'O'},
-                                             {"commit-every", required_argument, NULL, 'C'},
-                                             {"version", no_argument, NULL, 'V'},
-                                             {"corroborate-threshold", required_argument, NULL, 'Y'},
-                                             {"attach-max-bytes", required_argument, NULL, 'B'},
-                                             {"attach-max-text", required_argument, NULL, 'T'},
-                                             {"attach-max-depth", required_argument, NULL, 'P'},
-                                             {"attach-max-members", required_argument, NULL, 'M'},
-                                             {"attach-max-ratio", required_argument, NULL, 'X'},
-                                             {"attach-timeout", required_argument, NULL, 'W'},
-                                             {"attach-max-tree-text", required_argument, NULL, 'U'},
-                                             {"attach-max-message-text", required_argument, NULL, 'A'},
-                                             {"shard", required_argument, NULL, 'S'},
-                                             {"link-with", required_argument, NULL, 'L'},
-                                             {"jobs", required_argument, NULL, 'j'},
-                                             {"no-compact", no_argument, NULL, 'Z'},
-                                             {NULL, 0, NULL, 0}};
+static const struct option long_options[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"hidden", no_argument, NULL, 'H'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"inspect", no_argument, NULL, 'I'},
+    {"full", no_argument, NULL, 'F'},
+    {"keys", required_argument, NULL, 'k'},
+    {"reverify", no_argument, NULL, 'R'},
+    {"no-dkim", no_argument, NULL, 'N'},
+    {"dns", no_argument, NULL, 'D'},
+    {"keys-out", required_argument, NULL, 'O'},
+    {"commit-every", required_argument, NULL, 'C'},
+    {"version", no_argument, NULL, 'V'},
+    {"corroborate-threshold", required_argument, NULL, 'Y'},
+    {"attach-max-bytes", required_argument, NULL, 'B'},
+    {"attach-max-text", required_argument, NULL, 'T'},
+    {"attach-max-depth", required_argument, NULL, 'P'},
+    {"attach-max-members", required_argument, NULL, 'M'},
+    {"attach-max-ratio", required_argument, NULL, 'X'},
+    {"attach-timeout", required_argument, NULL, 'W'},
+    {"attach-max-tree-text", required_argument, NULL, 'U'},
+    {"attach-max-message-text", required_argument, NULL, 'A'},
+    {"shard", required_argument, NULL, 'S'},
+    {"link-with", required_argument, NULL, 'L'},
+    {"jobs", required_argument, NULL, 'j'},
+    {"no-compact", no_argument, NULL, 'Z'},
+    {NULL, 0, NULL, 0}};
 
 /* --commit-every N. */
 static bool commit_every_option(options *o, const char *arg)
@@ -231,9 +232,9 @@ static bool take_option(options *o, int c, const char *arg)
     case 'j': return jobs_option(o, arg);
     case 'S':
         if (!lx_shard_parse(arg, &r->shard)) {
-            lx_cli_say(stderr, "leakdex-index: ",
-                       "--shard: '%s' is not I/N (1 <= I <= N <= %d; e.g. 2/3)", arg,
-                       LX_MAX_SHARDS);
+            lx_cli_say(stderr,
+                       "leakdex-index: ", "--shard: '%s' is not I/N (1 <= I <= N <= %d; e.g. 2/3)",
+                       arg, LX_MAX_SHARDS);
             return false;
         }
         r->sharded = true;
@@ -532,8 +533,9 @@ static int mode_reverify(options *o)
            "be read back (verdict kept); %.2f s\n",
            rs.documents, rs.verified, rs.changed, rs.unreadable, lx_run_now() - t0);
     printf("dkim: %zu pass, %zu fail, %zu nokey, %zu invalid, %zu unsigned\n",
-           rs.verdicts[LX_VERDICT_PASS], rs.verdicts[LX_VERDICT_FAIL], rs.verdicts[LX_VERDICT_NOKEY],
-           rs.verdicts[LX_VERDICT_INVALID], rs.verdicts[LX_VERDICT_NONE]);
+           rs.verdicts[LX_VERDICT_PASS], rs.verdicts[LX_VERDICT_FAIL],
+           rs.verdicts[LX_VERDICT_NOKEY], rs.verdicts[LX_VERDICT_INVALID],
+           rs.verdicts[LX_VERDICT_NONE]);
     printf("verified: %zu (signed by the sender's domain: From, Subject, Date and the whole "
            "body), %zu signed in part\n",
            rs.yes, rs.partial);
@@ -589,10 +591,10 @@ static const struct mode {
 
 static const struct mode *mode_of(const options *o)
 {
-    const char *name = o->link_with      ? "link-with"
-                       : o->reverify     ? "reverify"
+    const char *name = o->link_with     ? "link-with"
+                       : o->reverify    ? "reverify"
                        : o->run.inspect ? "inspect"
-                                         : "index";
+                                        : "index";
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
         if (strcmp(modes[i].name, name) == 0)
             return &modes[i];

@@ -1,4 +1,4 @@
-/* pipeline.c - the worker pipeline: each message read by the main thread, parsed, verified and built into a document by a worker, written in the order found. */
+/* pipeline.c - the worker pipeline: messages parsed by workers, written in order. */
 #include "pipeline.h"
 
 #include <stdio.h>
@@ -35,10 +35,10 @@ typedef struct lx_pipeline_job {
     bool deferred; /* an identical message was still in flight: decided at retire */
     bool counted;  /* retire counted it in the report */
     /* What the worker found. */
-    lx_status st;   /* an error that ends the run (none comes from a worker now) */
-    lx_strbuf why;  /* not empty: the message could not be parsed */
-    char fail[128]; /* not empty: it could not be read for another reason (out of memory):
-                       reported and skipped, the run goes on; no allocation needed */
+    lx_status st;      /* an error that ends the run (none comes from a worker now) */
+    lx_strbuf why;     /* not empty: the message could not be parsed */
+    char fail[128];    /* not empty: it could not be read for another reason (out of memory):
+                          reported and skipped, the run goes on; no allocation needed */
     size_t text_bytes; /* body and attachment text, for the weight of a finished job */
     lx_doc *doc;
     char fp[LX_SHA256_HEX_LEN + 1];
@@ -322,9 +322,8 @@ static lx_status retire(lx_run *ix, job *j)
     }
     s->indexed++;
     j->counted = true;
-    if (!ix->inspect &&
-        lx_grow((void **)&ix->uncommitted, &ix->alloc_uncommitted, ix->n_uncommitted + 1,
-                sizeof *ix->uncommitted))
+    if (!ix->inspect && lx_grow((void **)&ix->uncommitted, &ix->alloc_uncommitted,
+                                ix->n_uncommitted + 1, sizeof *ix->uncommitted))
         ix->uncommitted[ix->n_uncommitted++] = j->source;
     if (j->date_source == LX_DATE_NONE)
         s->no_date++;

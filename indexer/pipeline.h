@@ -1,4 +1,4 @@
-/* pipeline.h - the worker pipeline: each message read by the main thread, parsed, verified and built into a document by a worker, written in the order found. */
+/* pipeline.h - the worker pipeline: messages parsed by workers, written in order. */
 #ifndef LX_PIPELINE_H
 #define LX_PIPELINE_H
 

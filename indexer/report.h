@@ -37,7 +37,7 @@ typedef struct lx_report {
     bool dkim_checked; /* print the DKIM line */
     char shard[32];    /* --shard "I/N", "" when not sharding: the other-shard column */
     size_t dkim[LX_VERDICT_COUNT_]; /* new documents by verdict (lx_verdict) */
-    size_t dkim_weak;  /* of which pass only with an RSA key under 1024 bits */
+    size_t dkim_weak;               /* of which pass only with an RSA key under 1024 bits */
     /* For the line that says how to get the keys of nokey messages: the
      * run's key files, --keys-out file (NULL without --dns; both borrowed)
      * and whether DNS was asked. */
@@ -45,8 +45,8 @@ typedef struct lx_report {
     size_t n_key_files;
     const char *keys_out;
     bool dns;
-    size_t verified; /* new documents verified (lx_verified yes) */
-    size_t partial;  /* new documents signed in part (lx_verified partial) */
+    size_t verified;        /* new documents verified (lx_verified yes) */
+    size_t partial;         /* new documents signed in part (lx_verified partial) */
     bool threaded;          /* print the thread line */
     lx_thread_stats thread; /* what the thread pass found (its moved list not kept) */
     bool chained;           /* print the chains line (lx_corroborate_pass ran) */

@@ -1,4 +1,4 @@
-/* run.h - one run of leakdex-index: its settings and state, its warnings and progress line, its commits. */
+/* run.h - one run of leakdex-index: its state, warnings, progress line, commits. */
 #ifndef LX_RUN_H
 #define LX_RUN_H
 

@@ -1,4 +1,4 @@
-/* sources.c - reading the sources: each file found mapped, told apart (mbox, one message), split and handed to the pipeline; the records of files indexed whole. */
+/* sources.c - reading the sources: each file mapped, told apart, split, recorded. */
 #include "sources.h"
 
 #include <errno.h>
@@ -117,7 +117,8 @@ static lx_status read_mbox(lx_run *r, lx_source_file *f, const char *path, const
             lx_run_warn(r, path, reason);
             continue;
         }
-        lx_status st = lx_pipeline_dispatch(r, msrc, f, data + m.start, m.end - m.start, true, &loc);
+        lx_status st =
+            lx_pipeline_dispatch(r, msrc, f, data + m.start, m.end - m.start, true, &loc);
         if (st && !r->fatal)
             r->fatal = st;
         lx_run_progress(r, false);
@@ -127,8 +128,8 @@ static lx_status read_mbox(lx_run *r, lx_source_file *f, const char *path, const
 
 /* The messages of a file mapped at data: an mbox, one message, or neither
  * (reported). Then the file is done once its messages are retired. */
-static void read_file(lx_run *r, lx_source_file *f, size_t src, const char *path,
-                      const char *data, size_t len)
+static void read_file(lx_run *r, lx_source_file *f, size_t src, const char *path, const char *data,
+                      size_t len)
 {
     lx_status st = LX_OK;
     lx_sniff kind_of = lx_sniff_data(data, len);

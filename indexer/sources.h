@@ -1,4 +1,4 @@
-/* sources.h - reading the sources: each file found mapped, told apart (mbox, one message), split and handed to the pipeline; the records of files indexed whole. */
+/* sources.h - reading the sources: each file mapped, told apart, split, recorded. */
 #ifndef LX_SOURCES_H
 #define LX_SOURCES_H
 

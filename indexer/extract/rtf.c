@@ -30,7 +30,7 @@ typedef struct rtf {
     char codepage[24];       /* iconv name of the document's code page */
     unsigned high_surrogate; /* a \u high surrogate waiting for its pair */
     lx_status st;
-    rtf_group *stack; /* the state of each open group, stack[depth] the innermost */
+    rtf_group *stack;    /* the state of each open group, stack[depth] the innermost */
     int depth, overflow; /* overflow: groups open past LX_RTF_MAX_DEPTH */
     int skip_fallback;   /* fallback symbols after \uN still to skip */
     bool dest_next;      /* a \* was seen: the group is a destination to skip */
@@ -165,9 +165,10 @@ static const struct {
     char byte;
     unsigned code_point;
 } text_words[] = {
-    {"par", '\n', 0},     {"line", '\n', 0},    {"row", '\n', 0},        {"sect", '\n', 0},
-    {"page", '\n', 0},    {"tab", '\t', 0},     {"cell", '\t', 0},       {"emdash", 0, 0x2014},
-    {"endash", 0, 0x2013}, {"bullet", 0, 0x2022}, {"lquote", 0, 0x2018}, {"rquote", 0, 0x2019},
+    {"par", '\n', 0},         {"line", '\n', 0},        {"row", '\n', 0},
+    {"sect", '\n', 0},        {"page", '\n', 0},        {"tab", '\t', 0},
+    {"cell", '\t', 0},        {"emdash", 0, 0x2014},    {"endash", 0, 0x2013},
+    {"bullet", 0, 0x2022},    {"lquote", 0, 0x2018},    {"rquote", 0, 0x2019},
     {"ldblquote", 0, 0x201C}, {"rdblquote", 0, 0x201D},
 };
 

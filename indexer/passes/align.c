@@ -1,4 +1,4 @@
-/* align.c - alignment for chain corroboration: a message's words found in order in another's quote, and the quoted header block checked. */
+/* align.c - chain corroboration: a message found in order in a quote, headers checked. */
 #include "align.h"
 
 #include <stdio.h>
@@ -12,8 +12,7 @@
 #include "utf8.h"
 #include "banned.h"
 
-static bool word_eq(const lx_quote_words *a, size_t i, const lx_quote_words *b,
-                    size_t j)
+static bool word_eq(const lx_quote_words *a, size_t i, const lx_quote_words *b, size_t j)
 {
     return a->hash[i] == b->hash[j] && strcmp(lx_quote_word(a, i), lx_quote_word(b, j)) == 0;
 }
@@ -51,8 +50,7 @@ static uint64_t kgram_hash(const lx_quote_words *w, size_t i)
 
 /* Monotone matched blocks of a in b: anchored on 4-word sequences, each
  * extended to its longest, then back into the gap before it. */
-static lx_status align(const lx_quote_words *a, const lx_quote_words *b, block **out,
-                       size_t *n_out)
+static lx_status align(const lx_quote_words *a, const lx_quote_words *b, block **out, size_t *n_out)
 {
     *out = NULL;
     *n_out = 0;
@@ -142,8 +140,7 @@ static size_t real_words(const lx_quote_words *b, size_t from, size_t to)
 }
 
 /* Appends up to 8 words of w[from..to) to out, between guillemets. */
-static void quote_words(char *out, size_t size, const lx_quote_words *w, size_t from,
-                        size_t to)
+static void quote_words(char *out, size_t size, const lx_quote_words *w, size_t from, size_t to)
 {
     size_t len = strlen(out);
     lx_strbuf sb;
@@ -268,8 +265,7 @@ static bool date_agrees(int64_t quoted, bool zone, bool time, int64_t utc)
     return d >= -12 * 60 && d <= 14 * 60 && floor_div(d, 15) * 15 == d;
 }
 
-static void check_header(const lx_quote_block *blk, const lx_align_message *m,
-                         lx_align_result *r)
+static void check_header(const lx_quote_block *blk, const lx_align_message *m, lx_align_result *r)
 {
     char agreed[64] = "";
     /* Sender: an address must be the message's; without one, its name. */
@@ -345,9 +341,8 @@ static void boundaries(const lx_quote *q, size_t pos, size_t *before, size_t *af
     }
 }
 
-void lx_align_compare(const lx_quote_words *a, const lx_align_message *m,
-                            const lx_quote *q, unsigned threshold,
-                            lx_align_result *r)
+void lx_align_compare(const lx_quote_words *a, const lx_align_message *m, const lx_quote *q,
+                      unsigned threshold, lx_align_result *r)
 {
     memset(r, 0, sizeof *r);
     r->words = a->n;

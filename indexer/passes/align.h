@@ -1,4 +1,4 @@
-/* align.h - alignment for chain corroboration: a message's words found in order in another's quote, and the quoted header block checked. */
+/* align.h - chain corroboration: a message found in order in a quote, headers checked. */
 #ifndef LX_ALIGN_H
 #define LX_ALIGN_H
 
@@ -44,8 +44,7 @@ typedef struct lx_align_result {
  * quote that covers at least half of a but changes or adds words, or whose
  * header block disagrees, is a mismatch.
  */
-void lx_align_compare(const lx_quote_words *a, const lx_align_message *m,
-                            const lx_quote *q, unsigned threshold,
-                            lx_align_result *r);
+void lx_align_compare(const lx_quote_words *a, const lx_align_message *m, const lx_quote *q,
+                      unsigned threshold, lx_align_result *r);
 
 #endif

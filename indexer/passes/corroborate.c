@@ -1,4 +1,4 @@
-/* corroborate.c - the chain corroboration pass: unverified messages found quoted in verified ones, the findings stored. */
+/* corroborate.c - the chain corroboration pass: quotes of unverified messages found. */
 #include "corroborate.h"
 
 #include <math.h>
@@ -325,8 +325,8 @@ static lx_status quoting_load(lx_db *db, const cdoc *v, quoting *x)
         if (signed_bytes && strtoull(signed_bytes, NULL, 10) < text)
             text = (size_t)strtoull(signed_bytes, NULL, 10);
         pass_signer(&x->rec, x->signer, sizeof x->signer);
-        st = lx_quote_parse(body, text,
-                                        strcmp(get(&x->rec, LX_DATA_BODY_SOURCE), "html") == 0, &x->q);
+        st = lx_quote_parse(body, text, strcmp(get(&x->rec, LX_DATA_BODY_SOURCE), "html") == 0,
+                            &x->q);
     }
     return st;
 }
@@ -351,8 +351,8 @@ static lx_status quoted_load(lx_db *db, const cdoc *m, quoted *x)
     if (!st)
         st = lx_quote_text(body, strlen(body), &x->a);
     lx_align_message msg = {get(&x->rec, LX_DATA_FROM_NAME), get(&x->rec, LX_DATA_FROM_ADDRESS),
-                                  get(&x->rec, LX_DATA_SUBJECT), !isnan(m->date),
-                                  isnan(m->date) ? 0 : (int64_t)m->date};
+                            get(&x->rec, LX_DATA_SUBJECT), !isnan(m->date),
+                            isnan(m->date) ? 0 : (int64_t)m->date};
     x->msg = msg;
     return st;
 }

@@ -1,4 +1,4 @@
-/* corroborate.h - the chain corroboration pass: unverified messages found quoted in verified ones, the findings stored. */
+/* corroborate.h - the chain corroboration pass: quotes of unverified messages found. */
 #ifndef LX_CORROBORATE_H
 #define LX_CORROBORATE_H
 

@@ -1,4 +1,4 @@
-/* passes.c - the passes after a run's writes: threads, then chain corroboration, their figures into the report. */
+/* passes.c - the passes after a run's writes: threads, then chains; the report. */
 #include "passes.h"
 
 #include <stdio.h>

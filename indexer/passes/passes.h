@@ -1,4 +1,4 @@
-/* passes.h - the passes after a run's writes: threads, then chain corroboration, their figures into the report. */
+/* passes.h - the passes after a run's writes: threads, then chains; the report. */
 #ifndef LX_PASSES_H
 #define LX_PASSES_H
 

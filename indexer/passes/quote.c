@@ -1,4 +1,4 @@
-/* quote.c - quote parsing for chain corroboration: a message's words, and the quoted part of another, with its header blocks. */
+/* quote.c - chain corroboration: a message's words; the quoted part of a reply. */
 #include "quote.h"
 
 #include <stdio.h>
@@ -217,7 +217,8 @@ static bool is_separator(const char *s, size_t len)
     lx_strbuf_init(&f);
     bool yes = false;
     /* Folding costs an allocation: only for lines that may match. */
-    if (len < 80 && (*s == 'B' || *s == 'b' || *s == 'D' || *s == 'd') && lx_quote_fold(&f, s, len) == LX_OK)
+    if (len < 80 && (*s == 'B' || *s == 'b' || *s == 'D' || *s == 'd') &&
+        lx_quote_fold(&f, s, len) == LX_OK)
         yes = starts_with(f.buf, f.len, "begin forwarded message") ||
               starts_with(f.buf, f.len, "debut du message reexpedie");
     lx_strbuf_release(&f);
@@ -437,8 +438,7 @@ static size_t next_nonblank(const qline *ls, size_t n, size_t i)
     return n;
 }
 
-static lx_status walk(const char *body, size_t len, bool html, lx_quote_words *w,
-                      lx_quote *q)
+static lx_status walk(const char *body, size_t len, bool html, lx_quote_words *w, lx_quote *q)
 {
     qline *ls = NULL;
     size_t n = 0;
@@ -523,8 +523,7 @@ void lx_quote_release(lx_quote *q)
     memset(q, 0, sizeof *q);
 }
 
-lx_status lx_quote_parse(const char *body, size_t len, bool html,
-                                     lx_quote *q)
+lx_status lx_quote_parse(const char *body, size_t len, bool html, lx_quote *q)
 {
     return walk(body, len, html, &q->words, q);
 }

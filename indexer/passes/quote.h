@@ -1,4 +1,4 @@
-/* quote.h - quote parsing for chain corroboration: a message's words, and the quoted part of another, with its header blocks. */
+/* quote.h - chain corroboration: a message's words; the quoted part of a reply. */
 #ifndef LX_QUOTE_H
 #define LX_QUOTE_H
 
@@ -61,8 +61,7 @@ lx_status lx_quote_text(const char *body, size_t len, lx_quote_words *w);
  * an attribution line. The words are normalized as lx_quote_text
  * normalizes them, so the two compare.
  */
-lx_status lx_quote_parse(const char *body, size_t len, bool html,
-                                     lx_quote *q);
+lx_status lx_quote_parse(const char *body, size_t len, bool html, lx_quote *q);
 
 /* Word i of w, NUL-terminated; owned by w. */
 static inline const char *lx_quote_word(const lx_quote_words *w, size_t i)

@@ -1,4 +1,4 @@
-/* quotedate.c - the free-text dates of quoted header blocks and attribution lines, English or French. */
+/* quotedate.c - the free-text dates of quoted header blocks, English or French. */
 #include "quotedate.h"
 
 #include <stdlib.h>

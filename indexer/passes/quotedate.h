@@ -1,4 +1,4 @@
-/* quotedate.h - the free-text dates of quoted header blocks and attribution lines, English or French. */
+/* quotedate.h - the free-text dates of quoted header blocks, English or French. */
 #ifndef LX_QUOTEDATE_H
 #define LX_QUOTEDATE_H
 

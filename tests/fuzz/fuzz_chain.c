@@ -29,8 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         lx_utf8_sanitize(&mb, (const char *)b, b_len, NULL) == LX_OK &&
         lx_quote_text(ma.buf, ma.len, &a) == LX_OK &&
         lx_quote_parse(mb.buf, mb.len, size & 1, &q) == LX_OK) {
-        lx_align_message m = {"Helene Garnier", "h@example.org", "Visite", true,
-                                    1489073100};
+        lx_align_message m = {"Helene Garnier", "h@example.org", "Visite", true, 1489073100};
         lx_align_result r;
         lx_align_compare(&a, &m, &q, 90, &r);
         if (r.status == LX_CHAIN_CORROBORATED && (r.coverage < 90 || r.matched > a.n))

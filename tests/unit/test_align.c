@@ -1,4 +1,4 @@
-/* test_align.c - alignment: a message found in order in a quote, the header block quoted above it checked. */
+/* test_align.c - alignment: a message found in a quote, the header block checked. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -20,8 +20,7 @@ static const char *const ORIGINAL = "Bonjour Claude,\n"
 
 /* Compares ORIGINAL-like text m_body (sent by Helene Garnier on 2017-03-09
  * 15:45 UTC, subject "Visite") with the quoted part of reply. */
-static lx_align_result compare(const char *m_body, const char *reply, bool html,
-                                     unsigned threshold)
+static lx_align_result compare(const char *m_body, const char *reply, bool html, unsigned threshold)
 {
     lx_quote_words a;
     lx_quote q;
@@ -30,7 +29,7 @@ static lx_align_result compare(const char *m_body, const char *reply, bool html,
     assert_int_equal(lx_quote_text(m_body, strlen(m_body), &a), LX_OK);
     assert_int_equal(lx_quote_parse(reply, strlen(reply), html, &q), LX_OK);
     lx_align_message m = {"Helene Garnier", "h.garnier@valbois.example", "Visite", true,
-                                lx_date_from_civil(2017, 3, 9, 15, 45, 0)};
+                          lx_date_from_civil(2017, 3, 9, 15, 45, 0)};
     lx_align_result r;
     lx_align_compare(&a, &m, &q, threshold, &r);
     lx_quote_words_release(&a);

@@ -1,4 +1,4 @@
-/* test_document.c - the document build: a small parsed message made into its Xapian document, its data record and terms exact; the lookup of a second location. */
+/* test_document.c - the document build: exact data record and terms; lookups. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -56,8 +56,8 @@ static void build_and_put(lx_db *db, char sha[LX_SHA256_HEX_LEN + 1])
     lx_location loc = {"/leak/inbox.mbox", true, 120, 400};
     lx_doc *doc = NULL;
     char fp[LX_SHA256_HEX_LEN + 1];
-    assert_int_equal(
-        lx_document_build(sha, sizeof MESSAGE - 1, &loc, &msg, &att, NULL, &doc, fp), LX_OK);
+    assert_int_equal(lx_document_build(sha, sizeof MESSAGE - 1, &loc, &msg, &att, NULL, &doc, fp),
+                     LX_OK);
     assert_non_null(doc);
     assert_int_equal(lx_document_put(db, doc, fp, msg.message_id), LX_OK);
     lx_doc_free(doc);
@@ -141,7 +141,8 @@ static void test_terms(void **state)
     expect_term(db, term, true);
     snprintf(term, sizeof term, "%scampagne.example", lx_schema_prefix(LX_F_FROM_DOMAIN));
     expect_term(db, term, true);
-    snprintf(term, sizeof term, "%salice.martin@campagne.example", lx_schema_prefix(LX_F_FROM_ADDR));
+    snprintf(term, sizeof term, "%salice.martin@campagne.example",
+             lx_schema_prefix(LX_F_FROM_ADDR));
     expect_term(db, term, true);
     snprintf(term, sizeof term, "%sdan@example.net", lx_schema_prefix(LX_F_TO_ADDR));
     expect_term(db, term, true);

@@ -1,4 +1,4 @@
-/* test_orgdomain.c - organizational domains and relaxed alignment through the Public Suffix List. */
+/* test_orgdomain.c - organizational domains, relaxed alignment (Public Suffix List). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* test_quote.c - quote parsing: a message's words (folded, quoting and wrapping undone) and the quoted part of a reply. */
+/* test_quote.c - quote parsing: a message's words, the quoted part of a reply. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
