@@ -1,4 +1,4 @@
-/* dkim.c - RFC 6376 DKIM verification on OpenSSL 3, against keys from files. */
+/* dkim.c - RFC 6376 DKIM verification on OpenSSL 3, against the keys of a key store. */
 #include "dkim.h"
 
 #include <errno.h>
@@ -13,501 +13,14 @@
 #include <openssl/x509.h>
 
 #include "caps.h"
+#include "dkimtags.h"
+#include "grow.h"
 #include "orgdomain.h"
 #include "banned.h"
 
 /* RSA keys shorter than this have been factored in public: a signature by
  * one proves little, so it is flagged wherever it is shown. */
 #define WEAK_RSA_BITS 1024
-
-/* ---- tag lists (RFC 6376 3.2) ------------------------------------------ */
-
-typedef struct tag {
-    char name[32];
-    char *value; /* folding white space trimmed at both ends */
-} tag;
-
-typedef struct taglist {
-    tag *v;
-    size_t n;
-} taglist;
-
-static void taglist_release(taglist *t)
-{
-    for (size_t i = 0; i < t->n; i++)
-        free(t->v[i].value);
-    free(t->v);
-    t->v = NULL;
-    t->n = 0;
-}
-
-static bool is_wsp(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static bool is_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_alnumpunc(char c)
-{
-    return is_alpha(c) || (c >= '0' && c <= '9') || c == '_';
-}
-
-/* A tag list. Signature tag names follow RFC 6376's ABNF (ALPHA
- * *ALNUMPUNC); a key record's (`any_name`) may hold any character but white
- * space, '=' and ';': unknown key-record tags such as "x-future=1" are
- * ignored, as dkimpy and Mail::DKIM ignore them, instead of making the key
- * unusable. */
-static lx_status tags_parse(const char *s, size_t len, taglist *out, lx_strbuf *why, bool any_name)
-{
-    out->v = NULL;
-    out->n = 0;
-    size_t i = 0;
-    while (i < len) {
-        while (i < len && is_wsp(s[i]))
-            i++;
-        if (i < len && s[i] == ';') { /* empty tag-spec: tolerated */
-            i++;
-            continue;
-        }
-        if (i >= len)
-            break;
-        size_t n0 = i;
-        if (any_name) {
-            while (i < len && !is_wsp(s[i]) && s[i] != '=' && s[i] != ';')
-                i++;
-        } else if (is_alpha(s[i])) {
-            while (i < len && is_alnumpunc(s[i]))
-                i++;
-        }
-        if (i == n0) {
-            lx_strbuf_addf(why, "bad tag name at '%.*s'", (int)(len - i < 10 ? len - i : 10),
-                           s + i);
-            goto bad;
-        }
-        size_t nlen = i - n0;
-        while (i < len && is_wsp(s[i]))
-            i++;
-        if (i >= len || s[i] != '=' || (nlen >= sizeof out->v[0].name && !any_name)) {
-            lx_strbuf_addf(why, "tag '%.*s' has no '='", (int)(nlen > 20 ? 20 : nlen), s + n0);
-            goto bad;
-        }
-        i++;
-        while (i < len && is_wsp(s[i]))
-            i++;
-        size_t v0 = i;
-        while (i < len && s[i] != ';')
-            i++;
-        size_t v1 = i;
-        while (v1 > v0 && is_wsp(s[v1 - 1]))
-            v1--;
-        if (nlen >= sizeof out->v[0].name) {
-            /* A key-record tag longer than any RFC 6376 defines: unknown,
-             * so ignored. */
-            if (i < len)
-                i++;
-            continue;
-        }
-        for (size_t k = 0; k < out->n; k++) {
-            if (strlen(out->v[k].name) == nlen && memcmp(out->v[k].name, s + n0, nlen) == 0) {
-                lx_strbuf_addf(why, "tag %.*s= given twice", (int)nlen, s + n0);
-                goto bad;
-            }
-        }
-        tag *v = realloc(out->v, (out->n + 1) * sizeof *v);
-        if (!v)
-            goto nomem;
-        out->v = v;
-        memcpy(v[out->n].name, s + n0, nlen);
-        v[out->n].name[nlen] = '\0';
-        v[out->n].value = strndup(s + v0, v1 - v0);
-        if (!v[out->n].value)
-            goto nomem;
-        out->n++;
-        if (i < len)
-            i++; /* the ';' */
-    }
-    return LX_OK;
-bad:
-    taglist_release(out);
-    return LX_E_PARSE;
-nomem:
-    taglist_release(out);
-    return LX_E_NOMEM;
-}
-
-static const char *tag_get(const taglist *t, const char *name)
-{
-    for (size_t i = 0; i < t->n; i++)
-        if (strcmp(t->v[i].name, name) == 0)
-            return t->v[i].value;
-    return NULL;
-}
-
-lx_status lx_dkim_parse_tags(const char *s, size_t len, lx_strbuf *out, lx_strbuf *why)
-{
-    taglist t;
-    lx_status st = tags_parse(s, len, &t, why, false);
-    for (size_t i = 0; i < t.n && !st; i++)
-        st = lx_strbuf_addf(out, "%s=%s\n", t.v[i].name, t.v[i].value);
-    taglist_release(&t);
-    return st;
-}
-
-/* Base64 with white space anywhere (tag values fold); false on any other
- * character or bad padding. */
-static bool b64_decode(const char *s, lx_strbuf *out)
-{
-    unsigned acc = 0;
-    int bits = 0, pad = 0;
-    for (const char *p = s; *p; p++) {
-        char c = *p;
-        int v;
-        if (is_wsp(c))
-            continue;
-        if (c == '=') {
-            pad++;
-            continue;
-        }
-        if (pad)
-            return false; /* data after padding */
-        if (c >= 'A' && c <= 'Z')
-            v = c - 'A';
-        else if (c >= 'a' && c <= 'z')
-            v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9')
-            v = c - '0' + 52;
-        else if (c == '+')
-            v = 62;
-        else if (c == '/')
-            v = 63;
-        else
-            return false;
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (lx_strbuf_addch(out, (char)((acc >> bits) & 0xff)))
-                return false;
-        }
-    }
-    return pad <= 2;
-}
-
-/* ---- key store ---------------------------------------------------------- */
-
-/* KEY_ABSENT: a record that holds no key at all (an empty TXT record, or
- * one without p=): RFC 6376 3.6.1 makes p= required, and such a record says
- * no more than a missing one, so it counts as no key (nokey). An empty p=
- * is a revoked key (invalid). */
-typedef enum key_state { KEY_OK, KEY_REVOKED, KEY_MALFORMED, KEY_ABSENT } key_state;
-
-typedef struct keyrec {
-    char *name;   /* "selector._domainkey.domain", lowercased */
-    char *source; /* the "# source:" note, "" */
-    size_t seq;   /* load order, to keep records of one name in file order */
-    int ordinal;  /* 1-based among the records of this name */
-    key_state state;
-    bool ed25519; /* k=ed25519 (else rsa) */
-    char *hashes; /* h=, lowercased, "" for any */
-    bool email;   /* s= allows e-mail */
-    bool strict;  /* t=s: i= must use d= exactly */
-    EVP_PKEY *pkey;
-    int bits;
-} keyrec;
-
-struct lx_keystore {
-    keyrec *v;
-    size_t n;
-    size_t next_seq; /* load order of the next record */
-};
-
-lx_keystore *lx_keystore_new(void)
-{
-    return calloc(1, sizeof(lx_keystore));
-}
-
-void lx_keystore_free(lx_keystore *ks)
-{
-    if (!ks)
-        return;
-    for (size_t i = 0; i < ks->n; i++) {
-        free(ks->v[i].name);
-        free(ks->v[i].source);
-        free(ks->v[i].hashes);
-        EVP_PKEY_free(ks->v[i].pkey);
-    }
-    free(ks->v);
-    free(ks);
-}
-
-size_t lx_keystore_count(const lx_keystore *ks)
-{
-    return ks ? ks->n : 0;
-}
-
-static void lower(char *s)
-{
-    for (; *s; s++)
-        if (*s >= 'A' && *s <= 'Z')
-            *s = (char)(*s - 'A' + 'a');
-}
-
-/* Reads a record's tags into k; a record leakdex cannot use is kept with
- * its state, so the verdict can say why. */
-static lx_status key_parse(keyrec *k, const char *txt)
-{
-    taglist t;
-    lx_strbuf why, raw;
-    lx_strbuf_init(&why);
-    lx_strbuf_init(&raw);
-    k->state = KEY_MALFORMED;
-    k->email = true;
-    lx_status st = tags_parse(txt, strlen(txt), &t, &why, true);
-    lx_strbuf_release(&why);
-    if (st == LX_E_NOMEM)
-        return st;
-    if (st)
-        return LX_OK;
-    const char *v = tag_get(&t, "v"), *kk = tag_get(&t, "k"), *h = tag_get(&t, "h");
-    const char *p = tag_get(&t, "p"), *s = tag_get(&t, "s"), *fl = tag_get(&t, "t");
-    if (!p) {
-        k->state = KEY_ABSENT;
-        goto out;
-    }
-    if ((v && strcmp(v, "DKIM1") != 0) || (v && strcmp(t.v[0].name, "v") != 0))
-        goto out;
-    k->ed25519 = kk && strcasecmp(kk, "ed25519") == 0;
-    if (kk && !k->ed25519 && strcasecmp(kk, "rsa") != 0)
-        goto out; /* an unknown key type */
-    k->hashes = strdup(h ? h : "");
-    if (!k->hashes) {
-        st = LX_E_NOMEM;
-        goto out;
-    }
-    lower(k->hashes);
-    if (s && !strstr(s, "*") && !strstr(s, "email"))
-        k->email = false;
-    if (fl) {
-        for (const char *c = fl; *c; c++)
-            if (*c == 's' && (c == fl || c[-1] == ':' || is_wsp(c[-1])) &&
-                (!c[1] || c[1] == ':' || is_wsp(c[1])))
-                k->strict = true;
-    }
-    bool blank = true;
-    for (const char *c = p; *c; c++)
-        blank = blank && is_wsp(*c);
-    if (blank) {
-        k->state = KEY_REVOKED;
-        goto out;
-    }
-    if (!b64_decode(p, &raw))
-        goto out;
-    const unsigned char *der = (const unsigned char *)raw.buf;
-    if (k->ed25519) {
-        if (raw.len == 32)
-            k->pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, der, 32);
-    } else {
-        k->pkey = d2i_PUBKEY(NULL, &der, (long)raw.len);
-        if (!k->pkey) { /* some publish a bare PKCS#1 RSAPublicKey */
-            der = (const unsigned char *)raw.buf;
-            k->pkey = d2i_PublicKey(EVP_PKEY_RSA, NULL, &der, (long)raw.len);
-        }
-        if (k->pkey && EVP_PKEY_get_base_id(k->pkey) != EVP_PKEY_RSA) {
-            EVP_PKEY_free(k->pkey);
-            k->pkey = NULL;
-        }
-    }
-    if (k->pkey) {
-        k->bits = EVP_PKEY_get_bits(k->pkey);
-        k->state = KEY_OK;
-    }
-out:
-    lx_strbuf_release(&raw);
-    taglist_release(&t);
-    return st;
-}
-
-/* The TXT value of a key line: quoted chunks joined, or the bare text. */
-static char *txt_value(const char *s, size_t len)
-{
-    lx_strbuf v;
-    lx_strbuf_init(&v);
-    bool quoted = false;
-    for (size_t i = 0; i < len; i++)
-        quoted = quoted || s[i] == '"';
-    if (!quoted) {
-        lx_strbuf_add(&v, s, len);
-        return lx_strbuf_detach(&v, NULL);
-    }
-    bool in = false;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (c == '"') {
-            in = !in;
-        } else if (in && c == '\\' && i + 1 < len) {
-            lx_strbuf_addch(&v, s[++i]);
-        } else if (in) {
-            lx_strbuf_addch(&v, c);
-        }
-    }
-    return lx_strbuf_detach(&v, NULL);
-}
-
-/* Appends one record (name as written, TXT value, source note). */
-static lx_status key_append(lx_keystore *ks, const char *name_in, const char *txt, const char *src)
-{
-    char *name = strdup(name_in);
-    if (!name)
-        return LX_E_NOMEM;
-    lower(name);
-    size_t nl = strlen(name);
-    if (nl && name[nl - 1] == '.')
-        name[nl - 1] = '\0';
-    keyrec *v = realloc(ks->v, (ks->n + 1) * sizeof *v);
-    if (!v) {
-        free(name);
-        return LX_E_NOMEM;
-    }
-    ks->v = v;
-    keyrec *k = &v[ks->n];
-    memset(k, 0, sizeof *k);
-    k->name = name;
-    k->seq = ks->next_seq++;
-    k->source = strdup(src ? src : "");
-    ks->n++;
-    return k->source ? key_parse(k, txt) : LX_E_NOMEM;
-}
-
-static int keyrec_cmp(const void *a, const void *b);
-
-/* Sorted by name, file order kept within a name, numbered 1.. per name. */
-static void key_sort(lx_keystore *ks)
-{
-    if (ks->n == 0)
-        return; /* qsort's base must not be NULL */
-    qsort(ks->v, ks->n, sizeof *ks->v, keyrec_cmp);
-    for (size_t i = 0; i < ks->n; i++)
-        ks->v[i].ordinal =
-            i > 0 && strcmp(ks->v[i - 1].name, ks->v[i].name) == 0 ? ks->v[i - 1].ordinal + 1 : 1;
-}
-
-lx_status lx_keystore_add(lx_keystore *ks, const char *name, const char *txt, const char *source)
-{
-    lx_status st = key_append(ks, name, txt, source);
-    key_sort(ks);
-    return st;
-}
-
-static int keyrec_cmp(const void *a, const void *b)
-{
-    const keyrec *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
-    return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
-}
-
-lx_status lx_keystore_load(lx_keystore *ks, const char *path, lx_strbuf *why)
-{
-    FILE *f = fopen(path, "re");
-    if (!f) {
-        lx_strbuf_addf(why, "%s: %s", path, strerror(errno));
-        return LX_E_IO;
-    }
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    ssize_t got;
-    lx_status st = LX_OK;
-    while (!st && (got = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        size_t n = (size_t)got;
-        while (n > 0 && is_wsp(line[n - 1]))
-            n--;
-        size_t i = 0;
-        while (i < n && is_wsp(line[i]))
-            i++;
-        if (i == n || line[i] == '#')
-            continue;
-        size_t name0 = i;
-        while (i < n && !is_wsp(line[i]))
-            i++;
-        char *name = strndup(line + name0, i - name0);
-        if (!name) {
-            st = LX_E_NOMEM;
-            break;
-        }
-        lower(name);
-        size_t nl = strlen(name);
-        if (nl && name[nl - 1] == '.')
-            name[nl - 1] = '\0';
-        if (!strstr(name, "._domainkey.") || name[0] == '.') {
-            lx_strbuf_addf(why, "%s:%zu: expected SELECTOR._domainkey.DOMAIN, found '%s'", path,
-                           lineno, name);
-            free(name);
-            st = LX_E_PARSE;
-            break;
-        }
-        /* A '#' outside quotes starts a comment; "# source: X" is kept. */
-        bool in = false;
-        size_t end = n, c0 = n;
-        for (size_t k = i; k < n; k++) {
-            if (line[k] == '"')
-                in = !in;
-            if (!in && line[k] == '#') {
-                end = k;
-                c0 = k + 1;
-                break;
-            }
-        }
-        char *txt = txt_value(line + i, end - i);
-        const char *src = "";
-        char *comment = strndup(line + c0, n - c0);
-        if (comment) {
-            char *c = comment;
-            while (is_wsp(*c))
-                c++;
-            if (strncasecmp(c, "source:", 7) == 0) {
-                c += 7;
-                while (is_wsp(*c))
-                    c++;
-                src = c;
-            }
-        }
-        if (!txt || !comment) {
-            free(name);
-            free(txt);
-            free(comment);
-            st = LX_E_NOMEM;
-            break;
-        }
-        st = key_append(ks, name, txt, src);
-        free(name);
-        free(comment);
-        free(txt);
-    }
-    free(line);
-    fclose(f);
-    key_sort(ks);
-    return st;
-}
-
-/* The first record named name, or NULL; the others follow it. */
-static const keyrec *key_find(const lx_keystore *ks, const char *name)
-{
-    if (!ks || !ks->n)
-        return NULL;
-    size_t lo = 0, hi = ks->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(ks->v[mid].name, name) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < ks->n && strcmp(ks->v[lo].name, name) == 0 ? &ks->v[lo] : NULL;
-}
 
 /* ---- the message -------------------------------------------------------- */
 
@@ -525,6 +38,15 @@ typedef struct parsed {
     size_t body_len;
 } parsed;
 
+/* The offset of the first CRLF in b[pos..len), len when there is none. */
+static size_t next_crlf(const char *b, size_t pos, size_t len)
+{
+    for (size_t k = pos; k + 1 < len; k++)
+        if (b[k] == '\r' && b[k + 1] == '\n')
+            return k;
+    return len;
+}
+
 static lx_status split_message(const char *m, size_t len, parsed *p)
 {
     memset(p, 0, sizeof *p);
@@ -537,24 +59,14 @@ static lx_status split_message(const char *m, size_t len, parsed *p)
         }
         size_t e = pos;
         for (;;) {
-            const char *crlf = NULL;
-            for (size_t k = e; k + 1 < len; k++)
-                if (m[k] == '\r' && m[k + 1] == '\n') {
-                    crlf = m + k;
-                    break;
-                }
-            e = crlf ? (size_t)(crlf - m) + 2 : len;
+            size_t crlf = next_crlf(m, e, len);
+            e = crlf < len ? crlf + 2 : len;
             if (e < len && (m[e] == ' ' || m[e] == '\t'))
                 continue; /* folded */
             break;
         }
-        if (p->n == alloc) {
-            alloc = alloc ? alloc * 2 : 32;
-            field *f = realloc(p->f, alloc * sizeof *f);
-            if (!f)
-                return LX_E_NOMEM;
-            p->f = f;
-        }
+        if (!lx_grow((void **)&p->f, &alloc, p->n + 1, sizeof *p->f))
+            return LX_E_NOMEM;
         const char *colon = memchr(m + pos, ':', e - pos);
         p->f[p->n++] = (field){m + pos, e - pos, colon ? (size_t)(colon - (m + pos)) : 0};
         pos = e;
@@ -614,13 +126,7 @@ static lx_status canon_body(lx_strbuf *o, bool relaxed, const char *b, size_t le
     size_t pos = 0;
     lx_status st = lx_strbuf_grow(o, len + 2);
     while (pos < len && !st) {
-        const char *crlf = NULL;
-        for (size_t k = pos; k + 1 < len; k++)
-            if (b[k] == '\r' && b[k + 1] == '\n') {
-                crlf = b + k;
-                break;
-            }
-        size_t e = crlf ? (size_t)(crlf - b) : len;
+        size_t e = next_crlf(b, pos, len);
         if (relaxed) {
             bool space = false;
             for (size_t k = pos; k < e && !st; k++) {
@@ -639,7 +145,7 @@ static lx_status canon_body(lx_strbuf *o, bool relaxed, const char *b, size_t le
         }
         if (!st)
             st = lx_strbuf_addstr(o, "\r\n");
-        pos = crlf ? e + 2 : len;
+        pos = e < len ? e + 2 : len;
     }
     /* Trailing empty lines go; simple keeps one CRLF even for no body. */
     while (o->len >= 4 && memcmp(o->buf + o->len - 4, "\r\n\r\n", 4) == 0)
@@ -659,13 +165,13 @@ static lx_status without_b(lx_strbuf *o, const field *f)
     lx_status st = lx_strbuf_add(o, s, i);
     while (i < len && !st) {
         size_t t0 = i;
-        while (i < len && is_wsp(s[i]))
+        while (i < len && lx_dkimtags_is_wsp(s[i]))
             i++;
         size_t n0 = i;
-        while (i < len && is_alnumpunc(s[i]))
+        while (i < len && lx_dkimtags_is_alnumpunc(s[i]))
             i++;
         bool is_b = i - n0 == 1 && s[n0] == 'b';
-        while (i < len && is_wsp(s[i]))
+        while (i < len && lx_dkimtags_is_wsp(s[i]))
             i++;
         if (is_b && i < len && s[i] == '=') {
             st = lx_strbuf_add(o, s + t0, i + 1 - t0);
@@ -758,7 +264,7 @@ static int hex_value(char c)
 static bool qp_decode(const char *s, lx_strbuf *out)
 {
     for (const char *c = s; *c; c++) {
-        if (is_wsp(*c))
+        if (lx_dkimtags_is_wsp(*c))
             continue;
         if (*c == '=') {
             int hi = hex_value(c[1]), lo = hi < 0 ? -1 : hex_value(c[2]);
@@ -791,7 +297,7 @@ static bool identity_within(const char *identity, const char *d, bool strict)
     return dom[dl - l - 1] == '.' && strcasecmp(dom + dl - l, d) == 0;
 }
 
-static int verify_crypto(const keyrec *k, bool ed, const EVP_MD *md, const lx_strbuf *data,
+static int verify_crypto(const lx_key *k, bool ed, const EVP_MD *md, const lx_strbuf *data,
                          const lx_strbuf *sig)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -872,13 +378,7 @@ static size_t raw_offset(const char *b, size_t len, bool relaxed, uint64_t lengt
     uint64_t c = 0;
     size_t pos = 0;
     while (pos < len && c < length) {
-        const char *crlf = NULL;
-        for (size_t k = pos; k + 1 < len; k++)
-            if (b[k] == '\r' && b[k + 1] == '\n') {
-                crlf = b + k;
-                break;
-            }
-        size_t e = crlf ? (size_t)(crlf - b) : len;
+        size_t e = next_crlf(b, pos, len);
         bool space = false;
         for (size_t k = pos; k < e; k++) {
             if (b[k] == ' ' || b[k] == '\t') {
@@ -891,240 +391,243 @@ static size_t raw_offset(const char *b, size_t len, bool relaxed, uint64_t lengt
                 return k + 1;
         }
         c += 2;
-        pos = crlf ? e + 2 : len;
+        pos = e < len ? e + 2 : len;
     }
     return pos;
 }
 
-static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed *alt, size_t fi,
-                            lx_dkim_sig *sig)
-{
-    const field *f = &p->f[fi];
-    taglist t = {0};
-    lx_strbuf why, bsig, bh, name, data, ident;
-    lx_strbuf_init(&why);
-    lx_strbuf_init(&bsig);
-    lx_strbuf_init(&bh);
-    lx_strbuf_init(&name);
-    lx_strbuf_init(&data);
-    lx_strbuf_init(&ident);
+/* One signature being verified: what its steps share. A step that decides
+ * the verdict sets sig->reason (set_reason); the next steps are skipped. */
+typedef struct check {
+    const parsed *p, *alt; /* the message, and its stored form (NULL: one form) */
+    size_t fi;             /* the DKIM-Signature field among p's */
+    lx_dkim_sig *sig;
+    lx_dkimtags t;
+    lx_strbuf name; /* SELECTOR._domainkey.DOMAIN */
+    lx_strbuf bsig, bh, data;
+    bool ed, hrelaxed, brelaxed;
+    const EVP_MD *md;
+    const char *h;   /* h= */
+    int64_t length;  /* l=, -1 when absent */
+    const char *idn; /* i= decoded, NULL when absent */
     body_hash body, stored;
-    memset(&body, 0, sizeof body);
-    memset(&stored, 0, sizeof stored);
-    lx_strbuf_init(&body.canon);
-    lx_strbuf_init(&stored.canon);
-    bool *used = NULL;
-    lx_status st;
-    sig->t = sig->x = -1;
-    st = tags_parse(f->start + f->name_len + 1, f->len - f->name_len - 1, &t, &why, false);
+    const body_hash *used_body; /* the form whose hash matched (body when none) */
+    const char *body_start;
+    size_t body_len;
+    bool body_ok;
+    bool *used; /* the fields the header hash covers */
+} check;
+
+/* Reads the signature's tags into sig (domain, selector, algorithm,
+ * identity, canonicalization); a tag list that cannot be read is invalid. */
+static lx_status read_tags(check *c)
+{
+    lx_dkim_sig *sig = c->sig;
+    const field *f = &c->p->f[c->fi];
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    lx_status st =
+        lx_dkimtags_parse(f->start + f->name_len + 1, f->len - f->name_len - 1, &c->t, &why, false);
     if (st == LX_E_NOMEM)
         goto out;
-    sig->domain = dup_or_empty(st ? NULL : tag_get(&t, "d"));
-    sig->selector = dup_or_empty(st ? NULL : tag_get(&t, "s"));
-    sig->algorithm = dup_or_empty(st ? NULL : tag_get(&t, "a"));
-    sig->identity = dup_or_empty(st ? NULL : tag_get(&t, "i"));
-    const char *c = st ? NULL : tag_get(&t, "c");
-    lx_strbuf_addf(&name, "%s%s", c ? c : "simple", c && strchr(c, '/') ? "" : "/simple");
-    sig->canon = strdup(name.buf);
+    const lx_dkimtags *t = &c->t;
+    sig->domain = dup_or_empty(st ? NULL : lx_dkimtags_get(t, "d"));
+    sig->selector = dup_or_empty(st ? NULL : lx_dkimtags_get(t, "s"));
+    sig->algorithm = dup_or_empty(st ? NULL : lx_dkimtags_get(t, "a"));
+    sig->identity = dup_or_empty(st ? NULL : lx_dkimtags_get(t, "i"));
+    const char *cn = st ? NULL : lx_dkimtags_get(t, "c");
+    lx_strbuf_addf(&c->name, "%s%s", cn ? cn : "simple", cn && strchr(cn, '/') ? "" : "/simple");
+    sig->canon = strdup(c->name.buf);
     sig->key_source = strdup("");
     if (!sig->domain || !sig->selector || !sig->algorithm || !sig->identity || !sig->canon ||
         !sig->key_source) {
         st = LX_E_NOMEM;
         goto out;
     }
-    lower(sig->domain);
-    lower(sig->canon);
-    if (st) {
+    lx_dkimtags_lower(sig->domain);
+    lx_dkimtags_lower(sig->canon);
+    if (st)
         st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature: %s", why.buf);
-        goto out;
+out:
+    lx_strbuf_release(&why);
+    return st;
+}
+
+/* True when the colon-separated list s names item (as q= and h= are
+ * written: white space and empty items allowed). */
+static bool list_has(const char *s, const char *item, bool nocase)
+{
+    size_t n = strlen(item);
+    for (const char *k = s; *k;) {
+        while (*k && (lx_dkimtags_is_wsp(*k) || *k == ':'))
+            k++;
+        const char *e = k;
+        while (*e && *e != ':' && !lx_dkimtags_is_wsp(*e))
+            e++;
+        if ((size_t)(e - k) == n && (nocase ? strncasecmp(k, item, n) : memcmp(k, item, n)) == 0)
+            return true;
+        k = e;
     }
+    return false;
+}
+
+/* The tags RFC 6376 requires, their versions, times, query method,
+ * algorithm, canonicalization, h= (From must be signed) and l=. */
+static lx_status check_tags(check *c)
+{
+    lx_dkim_sig *sig = c->sig;
+    const lx_dkimtags *t = &c->t;
     /* Signatures from the drafts before RFC 4871 carry no v=, or v=0.5:
      * their hashing differs, so they cannot be checked as RFC 6376 ones. */
-    const char *v = tag_get(&t, "v");
-    if (!v || strcmp(v, "0.5") == 0) {
-        st = set_reason(sig, LX_VERDICT_INVALID, "pre-RFC 6376 draft signature");
-        goto out;
-    }
-    if (strcmp(v, "1") != 0) {
-        st = set_reason(sig, LX_VERDICT_INVALID, "unsupported version v=%s", v);
-        goto out;
-    }
+    const char *v = lx_dkimtags_get(t, "v");
+    if (!v || strcmp(v, "0.5") == 0)
+        return set_reason(sig, LX_VERDICT_INVALID, "pre-RFC 6376 draft signature");
+    if (strcmp(v, "1") != 0)
+        return set_reason(sig, LX_VERDICT_INVALID, "unsupported version v=%s", v);
     static const char *const required[] = {"a", "b", "bh", "d", "h", "s", NULL};
-    for (size_t i = 0; required[i]; i++) {
-        if (!tag_get(&t, required[i])) {
-            st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature: no %s= tag", required[i]);
-            goto out;
-        }
-    }
+    for (size_t i = 0; required[i]; i++)
+        if (!lx_dkimtags_get(t, required[i]))
+            return set_reason(sig, LX_VERDICT_INVALID, "malformed signature: no %s= tag",
+                              required[i]);
     /* t= and x= (RFC 6376 3.5): 1*12DIGIT, and x= not before t=. x= is
      * recorded, never enforced: an archive is verified years later. */
-    sig->t = parse_number(tag_get(&t, "t"), 12);
-    sig->x = parse_number(tag_get(&t, "x"), 12);
+    sig->t = parse_number(lx_dkimtags_get(t, "t"), 12);
+    sig->x = parse_number(lx_dkimtags_get(t, "x"), 12);
     if (sig->t == -2 || sig->x == -2) {
         const char *which = sig->t == -2 ? "t" : "x";
         sig->t = sig->t < 0 ? -1 : sig->t;
         sig->x = sig->x < 0 ? -1 : sig->x;
-        st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature: bad %s= tag", which);
-        goto out;
+        return set_reason(sig, LX_VERDICT_INVALID, "malformed signature: bad %s= tag", which);
     }
-    if (sig->t >= 0 && sig->x >= 0 && sig->x < sig->t) {
-        st = set_reason(sig, LX_VERDICT_INVALID, "x= earlier than t=");
-        goto out;
-    }
+    if (sig->t >= 0 && sig->x >= 0 && sig->x < sig->t)
+        return set_reason(sig, LX_VERDICT_INVALID, "x= earlier than t=");
     /* q= (RFC 6376 3.5, 6.1.1): the only query method is dns/txt. */
-    const char *q = tag_get(&t, "q");
-    if (q) {
-        bool dns = false;
-        for (const char *k = q; *k && !dns;) {
-            while (*k == ':' || is_wsp(*k))
-                k++;
-            const char *e = k;
-            while (*e && *e != ':' && !is_wsp(*e))
-                e++;
-            dns = e - k == 7 && memcmp(k, "dns/txt", 7) == 0;
-            k = e;
-        }
-        if (!dns) {
-            st = set_reason(sig, LX_VERDICT_INVALID, "unsupported query method q=%s", q);
-            goto out;
-        }
-    }
+    const char *q = lx_dkimtags_get(t, "q");
+    if (q && !list_has(q, "dns/txt", false))
+        return set_reason(sig, LX_VERDICT_INVALID, "unsupported query method q=%s", q);
     const char *a = sig->algorithm;
-    bool ed = strcasecmp(a, "ed25519-sha256") == 0;
+    c->ed = strcasecmp(a, "ed25519-sha256") == 0;
     sig->sha1 = strcasecmp(a, "rsa-sha1") == 0;
-    const EVP_MD *md = sig->sha1 ? EVP_sha1() : EVP_sha256();
-    if (!ed && !sig->sha1 && strcasecmp(a, "rsa-sha256") != 0) {
-        st = set_reason(sig, LX_VERDICT_INVALID, "unsupported algorithm %s", a);
-        goto out;
-    }
+    c->md = sig->sha1 ? EVP_sha1() : EVP_sha256();
+    if (!c->ed && !sig->sha1 && strcasecmp(a, "rsa-sha256") != 0)
+        return set_reason(sig, LX_VERDICT_INVALID, "unsupported algorithm %s", a);
     char hc[16] = "", bc[16] = "";
     if (sscanf(sig->canon, "%15[^/]/%15s", hc, bc) != 2 ||
         (strcmp(hc, "simple") && strcmp(hc, "relaxed")) ||
-        (strcmp(bc, "simple") && strcmp(bc, "relaxed"))) {
-        st = set_reason(sig, LX_VERDICT_INVALID, "unsupported canonicalization %s", sig->canon);
-        goto out;
-    }
-    bool hrelaxed = strcmp(hc, "relaxed") == 0, brelaxed = strcmp(bc, "relaxed") == 0;
-    const char *h = tag_get(&t, "h");
-    bool from = false;
-    for (const char *k = h; *k;) {
-        while (*k && (is_wsp(*k) || *k == ':'))
-            k++;
-        const char *e = k;
-        while (*e && *e != ':' && !is_wsp(*e))
-            e++;
-        from = from || (e - k == 4 && strncasecmp(k, "from", 4) == 0);
-        k = e;
-    }
-    if (!from) {
-        st = set_reason(sig, LX_VERDICT_INVALID, "From is not signed");
-        goto out;
-    }
-    int64_t length = parse_length(tag_get(&t, "l"));
-    if (length == -2) {
-        st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature: bad l= tag");
-        goto out;
-    }
+        (strcmp(bc, "simple") && strcmp(bc, "relaxed")))
+        return set_reason(sig, LX_VERDICT_INVALID, "unsupported canonicalization %s", sig->canon);
+    c->hrelaxed = strcmp(hc, "relaxed") == 0;
+    c->brelaxed = strcmp(bc, "relaxed") == 0;
+    c->h = lx_dkimtags_get(t, "h");
+    if (!list_has(c->h, "from", true))
+        return set_reason(sig, LX_VERDICT_INVALID, "From is not signed");
+    c->length = parse_length(lx_dkimtags_get(t, "l"));
+    if (c->length == -2)
+        return set_reason(sig, LX_VERDICT_INVALID, "malformed signature: bad l= tag");
+    return LX_OK;
+}
 
-    /* i= is dkim-quoted-printable (RFC 6376 2.11): decoded, it must name
-     * d= or a subdomain of it. */
-    const char *idn = NULL;
-    if (*sig->identity) {
-        if (!qp_decode(sig->identity, &ident) || !memchr(ident.buf, '@', ident.len) ||
-            memchr(ident.buf, '\0', ident.len)) {
-            st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature: bad i= tag");
-            goto out;
-        }
-        free(sig->identity);
-        if (!(sig->identity = strdup(ident.buf))) {
-            st = LX_E_NOMEM;
-            goto out;
-        }
-        idn = sig->identity;
-        if (!identity_within(idn, sig->domain, false)) {
-            st = set_reason(sig, LX_VERDICT_INVALID, "i= not within d=");
-            goto out;
-        }
-    }
-
-    /* The key: every record of the selector is tried; the first reason a
-     * record is unusable is the one reported if none can be used. */
-    lx_strbuf_reset(&name);
-    lx_strbuf_addf(&name, "%s._domainkey.%s", sig->selector, sig->domain);
-    lower(name.buf);
-    const keyrec *first = key_find(ks, name.buf);
-
-    /* Body hash, compared before any key is used. */
-    if ((st = hash_body(&body, brelaxed, p->body, p->body_len, length, ed ? EVP_sha256() : md)))
-        goto out;
-    if (length >= 0) {
-        sig->has_length = true;
-        if ((uint64_t)length <= body.canon.len)
-            sig->unsigned_bytes = body.canon.len - (size_t)length;
-    }
-    if (!b64_decode(tag_get(&t, "bh"), &bh) || !b64_decode(tag_get(&t, "b"), &bsig)) {
-        st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature: bad base64");
+/* i= is dkim-quoted-printable (RFC 6376 2.11): decoded, it must name d=
+ * or a subdomain of it. */
+static lx_status check_identity(check *c)
+{
+    lx_dkim_sig *sig = c->sig;
+    if (!*sig->identity)
+        return LX_OK;
+    lx_strbuf ident;
+    lx_strbuf_init(&ident);
+    lx_status st = LX_OK;
+    if (!qp_decode(sig->identity, &ident) || !memchr(ident.buf, '@', ident.len) ||
+        memchr(ident.buf, '\0', ident.len)) {
+        st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature: bad i= tag");
         goto out;
     }
-    bool body_ok = body.len == bh.len && memcmp(body.digest, bh.buf, body.len) == 0;
-    const char *body_start = p->body;
-    size_t body_len = p->body_len;
-    const body_hash *used_body = &body;
-    if (alt) {
-        /* A message from an mbox whose ">From " quoting was undone: the
-         * body as stored may be the one that was signed. */
-        if ((st = hash_body(&stored, brelaxed, alt->body, alt->body_len, length,
-                            ed ? EVP_sha256() : md)))
-            goto out;
-        bool stored_ok = stored.len == bh.len && memcmp(stored.digest, bh.buf, stored.len) == 0;
-        sig->form = body_ok || !stored_ok ? LX_DKIM_FORM_UNQUOTED : LX_DKIM_FORM_STORED;
-        if (!body_ok && stored_ok) {
-            body_ok = true;
-            used_body = &stored;
-            body_start = alt->body;
-            body_len = alt->body_len;
-            if (length >= 0)
-                sig->unsigned_bytes =
-                    (uint64_t)length <= stored.canon.len ? stored.canon.len - (size_t)length : 0;
-        }
-    }
-    if (length >= 0 && (uint64_t)length > used_body->canon.len) {
-        body_ok = false;
-        sig->unsigned_bytes = 0;
-    }
-    if (!first || first->state == KEY_ABSENT) {
-        /* Records without a key are no key (every one of the selector's). */
-        const keyrec *k = first;
-        while (k && k < ks->v + ks->n && strcmp(k->name, first->name) == 0 &&
-               k->state == KEY_ABSENT)
-            k++;
-        if (!k || k == ks->v + ks->n || strcmp(k->name, first->name) != 0) {
-            st = set_reason(sig, LX_VERDICT_NOKEY, "no key for %s", name.buf);
-            goto out;
-        }
-    }
-
-    /* Header data: h= names bottom-up, then this field without b=. */
-    used = calloc(p->n ? p->n : 1, sizeof *used);
-    if (!used) {
+    free(sig->identity);
+    if (!(sig->identity = strdup(ident.buf))) {
         st = LX_E_NOMEM;
         goto out;
     }
-    used[fi] = true;
-    for (const char *k = h; *k && !st;) {
-        while (*k && (is_wsp(*k) || *k == ':'))
+    c->idn = sig->identity;
+    if (!identity_within(c->idn, sig->domain, false))
+        st = set_reason(sig, LX_VERDICT_INVALID, "i= not within d=");
+out:
+    lx_strbuf_release(&ident);
+    return st;
+}
+
+/* The body hash, compared before any key is used: the canonical body, and
+ * for a message from an mbox whose ">From " quoting was undone the body as
+ * stored, which may be the one that was signed. Then b= decoded. */
+static lx_status check_body(check *c)
+{
+    lx_dkim_sig *sig = c->sig;
+    const parsed *p = c->p, *alt = c->alt;
+    int64_t length = c->length;
+    const EVP_MD *bmd = c->ed ? EVP_sha256() : c->md;
+    lx_status st = hash_body(&c->body, c->brelaxed, p->body, p->body_len, length, bmd);
+    if (st)
+        return st;
+    if (length >= 0) {
+        sig->has_length = true;
+        if ((uint64_t)length <= c->body.canon.len)
+            sig->unsigned_bytes = c->body.canon.len - (size_t)length;
+    }
+    if (!lx_dkimtags_base64(lx_dkimtags_get(&c->t, "bh"), &c->bh) ||
+        !lx_dkimtags_base64(lx_dkimtags_get(&c->t, "b"), &c->bsig))
+        return set_reason(sig, LX_VERDICT_INVALID, "malformed signature: bad base64");
+    const body_hash *b = &c->body, *s = &c->stored;
+    c->body_ok = b->len == c->bh.len && memcmp(b->digest, c->bh.buf, b->len) == 0;
+    c->body_start = p->body;
+    c->body_len = p->body_len;
+    c->used_body = b;
+    if (alt) {
+        if ((st = hash_body(&c->stored, c->brelaxed, alt->body, alt->body_len, length, bmd)))
+            return st;
+        bool stored_ok = s->len == c->bh.len && memcmp(s->digest, c->bh.buf, s->len) == 0;
+        sig->form = c->body_ok || !stored_ok ? LX_DKIM_FORM_UNQUOTED : LX_DKIM_FORM_STORED;
+        if (!c->body_ok && stored_ok) {
+            c->body_ok = true;
+            c->used_body = s;
+            c->body_start = alt->body;
+            c->body_len = alt->body_len;
+            if (length >= 0)
+                sig->unsigned_bytes =
+                    (uint64_t)length <= s->canon.len ? s->canon.len - (size_t)length : 0;
+        }
+    }
+    if (length >= 0 && (uint64_t)length > c->used_body->canon.len) {
+        c->body_ok = false;
+        sig->unsigned_bytes = 0;
+    }
+    return LX_OK;
+}
+
+/* The header data hashed: the fields h= names, bottom-up, then this field
+ * without b=; and which of the fields a reader is shown it covers. */
+static lx_status header_data(check *c)
+{
+    const parsed *p = c->p;
+    const field *f = &p->f[c->fi];
+    c->used = calloc(p->n ? p->n : 1, sizeof *c->used);
+    if (!c->used)
+        return LX_E_NOMEM;
+    c->used[c->fi] = true;
+    lx_status st = LX_OK;
+    for (const char *k = c->h; *k && !st;) {
+        while (*k && (lx_dkimtags_is_wsp(*k) || *k == ':'))
             k++;
         const char *e = k;
-        while (*e && *e != ':' && !is_wsp(*e))
+        while (*e && *e != ':' && !lx_dkimtags_is_wsp(*e))
             e++;
         if (e == k)
             break;
         char hn[128];
         snprintf(hn, sizeof hn, "%.*s", (int)(e - k), k);
         for (size_t j = p->n; j-- > 0;) {
-            if (!used[j] && field_is(&p->f[j], hn)) {
-                used[j] = true;
-                st = canon_header(&data, hrelaxed, p->f[j].start, p->f[j].len, p->f[j].name_len);
+            if (!c->used[j] && field_is(&p->f[j], hn)) {
+                c->used[j] = true;
+                st = canon_header(&c->data, c->hrelaxed, p->f[j].start, p->f[j].len,
+                                  p->f[j].name_len);
                 break;
             }
         }
@@ -1135,101 +638,151 @@ static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed
     if (!st)
         st = without_b(&self, f);
     if (!st)
-        st = canon_header(&data, hrelaxed, self.buf, self.len, f->name_len);
+        st = canon_header(&c->data, c->hrelaxed, self.buf, self.len, f->name_len);
     lx_strbuf_release(&self);
     if (st)
-        goto out;
-    if (data.len >= 2 && memcmp(data.buf + data.len - 2, "\r\n", 2) == 0)
-        lx_strbuf_setlen(&data, data.len - 2);
-    /* What it covers of the fields a reader is shown. */
+        return st;
+    if (c->data.len >= 2 && memcmp(c->data.buf + c->data.len - 2, "\r\n", 2) == 0)
+        lx_strbuf_setlen(&c->data, c->data.len - 2);
     for (size_t j = 0; j < p->n; j++) {
         unsigned bit = shown_bit(&p->f[j]);
-        if (used[j])
-            sig->signed_headers |= bit;
+        if (c->used[j])
+            c->sig->signed_headers |= bit;
         else
-            sig->unsigned_headers |= bit;
+            c->sig->unsigned_headers |= bit;
     }
+    return LX_OK;
+}
 
+/* Why key k cannot check this signature, NULL when it can. */
+static const char *key_unusable(const check *c, const lx_key *k)
+{
+    if (k->state == LX_KEY_REVOKED)
+        return "key revoked";
+    if (k->state == LX_KEY_MALFORMED)
+        return "malformed key";
+    if (k->ed25519 != c->ed)
+        return "key type does not match the algorithm";
+    if (*k->hashes && !strstr(k->hashes, c->sig->sha1 ? "sha1" : "sha256"))
+        return "hash not allowed by the key record";
+    if (!k->email)
+        return "key not for e-mail (s= tag)";
+    if (k->strict && c->idn && !identity_within(c->idn, c->sig->domain, true))
+        return "i= must use d= exactly (key flag t=s)";
+    return NULL;
+}
+
+/* The signature verified with key k: what it vouches for, or the From
+ * field added above the signed one (RFC 6376 8.15) that fails it. */
+static lx_status passed(check *c, const lx_key *k)
+{
+    lx_dkim_sig *sig = c->sig;
+    sig->key_record = k->ordinal;
+    sig->weak = !c->ed && k->bits < WEAK_RSA_BITS;
+    free(sig->key_source);
+    if (!(sig->key_source = strdup(k->source)))
+        return LX_E_NOMEM;
+    /* A From field h= does not cover is what a reader sees first. */
+    if (sig->unsigned_headers & LX_DKIM_H_FROM) {
+        sig->header_mismatch = true;
+        return set_reason(sig, LX_VERDICT_FAIL, "an unsigned From was added");
+    }
+    if (c->length >= 0) {
+        const lx_strbuf *cb = &c->used_body->canon;
+        for (size_t i = (size_t)c->length; i < cb->len && !sig->unsigned_text; i++)
+            sig->unsigned_text = !lx_dkimtags_is_wsp(cb->buf[i]);
+        const char *whole = c->used_body == &c->body ? c->p->start : c->alt->start;
+        sig->signed_end = (size_t)(c->body_start - whole) +
+                          raw_offset(c->body_start, c->body_len, c->brelaxed, (uint64_t)c->length);
+    }
+    return set_reason(sig, LX_VERDICT_PASS, "%s", "");
+}
+
+/* Every usable record of the selector is tried; the first reason a record
+ * is unusable is the one reported if none can be used. */
+static lx_status try_keys(check *c, const lx_key *keys, size_t n)
+{
+    lx_dkim_sig *sig = c->sig;
     const char *unusable = NULL;
     bool tried = false;
-    for (const keyrec *k = first; k < ks->v + ks->n && strcmp(k->name, first->name) == 0; k++) {
-        const char *bad = NULL;
-        if (k->state == KEY_ABSENT)
+    for (size_t i = 0; i < n; i++) {
+        const lx_key *k = &keys[i];
+        if (k->state == LX_KEY_ABSENT)
             continue;
-        if (k->state == KEY_REVOKED)
-            bad = "key revoked";
-        else if (k->state == KEY_MALFORMED)
-            bad = "malformed key";
-        else if (k->ed25519 != ed)
-            bad = "key type does not match the algorithm";
-        else if (*k->hashes && !strstr(k->hashes, sig->sha1 ? "sha1" : "sha256"))
-            bad = "hash not allowed by the key record";
-        else if (!k->email)
-            bad = "key not for e-mail (s= tag)";
-        else if (k->strict && idn && !identity_within(idn, sig->domain, true))
-            bad = "i= must use d= exactly (key flag t=s)";
+        const char *bad = key_unusable(c, k);
         if (bad) {
             unusable = unusable ? unusable : bad;
             continue;
         }
         if (!tried) {
             tried = true;
-            if (!body_ok) {
+            if (!c->body_ok) {
                 sig->body_mismatch = true;
                 sig->key_bits = k->bits;
-                st = length >= 0 && (uint64_t)length > used_body->canon.len
-                         ? set_reason(sig, LX_VERDICT_FAIL, "l= longer than the body")
-                         : set_reason(sig, LX_VERDICT_FAIL, "body hash mismatch");
-                goto out;
+                return c->length >= 0 && (uint64_t)c->length > c->used_body->canon.len
+                           ? set_reason(sig, LX_VERDICT_FAIL, "l= longer than the body")
+                           : set_reason(sig, LX_VERDICT_FAIL, "body hash mismatch");
             }
         }
         sig->key_bits = k->bits;
-        int r = verify_crypto(k, ed, md, &data, &bsig);
-        if (r == 1) {
-            sig->key_record = k->ordinal;
-            sig->weak = !ed && k->bits < WEAK_RSA_BITS;
-            free(sig->key_source);
-            sig->key_source = strdup(k->source);
-            if (!sig->key_source) {
-                st = LX_E_NOMEM;
-                goto out;
-            }
-            /* RFC 6376 8.15: a From field h= does not cover (one added
-             * above the signed one) is what a reader sees first. */
-            if (sig->unsigned_headers & LX_DKIM_H_FROM) {
-                sig->header_mismatch = true;
-                st = set_reason(sig, LX_VERDICT_FAIL, "an unsigned From was added");
-                goto out;
-            }
-            if (length >= 0) {
-                const lx_strbuf *cb = &used_body->canon;
-                for (size_t i = (size_t)length; i < cb->len && !sig->unsigned_text; i++)
-                    sig->unsigned_text = !is_wsp(cb->buf[i]);
-                sig->signed_end =
-                    (size_t)(body_start - (used_body == &body ? p->start : alt->start)) +
-                    raw_offset(body_start, body_len, brelaxed, (uint64_t)length);
-            }
-            st = set_reason(sig, LX_VERDICT_PASS, "%s", "");
-            goto out;
-        }
+        if (verify_crypto(k, c->ed, c->md, &c->data, &c->bsig) == 1)
+            return passed(c, k);
     }
-    if (!tried) {
-        st = set_reason(sig, LX_VERDICT_INVALID, "%s", unusable);
-    } else {
-        sig->header_mismatch = true;
-        st = set_reason(sig, LX_VERDICT_FAIL, "signature mismatch");
+    if (!tried)
+        return set_reason(sig, LX_VERDICT_INVALID, "%s", unusable);
+    sig->header_mismatch = true;
+    return set_reason(sig, LX_VERDICT_FAIL, "signature mismatch");
+}
+
+/* Verifies the signature in field fi of p (alt: the message as stored,
+ * NULL for one form), with the keys of ks, into sig: its tags, its
+ * identity, its body hash, a key, the header data, the signature. */
+static lx_status verify_one(const lx_keystore *ks, const parsed *p, const parsed *alt, size_t fi,
+                            lx_dkim_sig *sig)
+{
+    check c;
+    memset(&c, 0, sizeof c);
+    c.p = p;
+    c.alt = alt;
+    c.fi = fi;
+    c.sig = sig;
+    lx_strbuf_init(&c.name);
+    lx_strbuf_init(&c.bsig);
+    lx_strbuf_init(&c.bh);
+    lx_strbuf_init(&c.data);
+    lx_strbuf_init(&c.body.canon);
+    lx_strbuf_init(&c.stored.canon);
+    sig->t = sig->x = -1;
+    lx_status st;
+    if ((st = read_tags(&c)) || sig->reason || (st = check_tags(&c)) || sig->reason ||
+        (st = check_identity(&c)) || sig->reason)
+        goto out;
+    lx_strbuf_reset(&c.name);
+    lx_strbuf_addf(&c.name, "%s._domainkey.%s", sig->selector, sig->domain);
+    lx_dkimtags_lower(c.name.buf);
+    size_t n_keys;
+    const lx_key *keys = lx_keystore_find(ks, c.name.buf, &n_keys);
+    if ((st = check_body(&c)) || sig->reason)
+        goto out;
+    /* Records without a key are no key (every one of the selector's). */
+    size_t with_key = 0;
+    while (with_key < n_keys && keys[with_key].state == LX_KEY_ABSENT)
+        with_key++;
+    if (with_key == n_keys) {
+        st = set_reason(sig, LX_VERDICT_NOKEY, "no key for %s", c.name.buf);
+        goto out;
     }
+    if (!(st = header_data(&c)))
+        st = try_keys(&c, keys, n_keys);
 out:
-    free(used);
-    taglist_release(&t);
-    lx_strbuf_release(&why);
-    lx_strbuf_release(&body.canon);
-    lx_strbuf_release(&stored.canon);
-    lx_strbuf_release(&data);
-    lx_strbuf_release(&bsig);
-    lx_strbuf_release(&bh);
-    lx_strbuf_release(&name);
-    lx_strbuf_release(&ident);
+    free(c.used);
+    lx_dkimtags_release(&c.t);
+    lx_strbuf_release(&c.body.canon);
+    lx_strbuf_release(&c.stored.canon);
+    lx_strbuf_release(&c.data);
+    lx_strbuf_release(&c.bsig);
+    lx_strbuf_release(&c.bh);
+    lx_strbuf_release(&c.name);
     if (!st && !sig->reason)
         st = set_reason(sig, LX_VERDICT_INVALID, "malformed signature");
     if (sig->result != LX_VERDICT_PASS)
@@ -1264,7 +817,7 @@ typedef struct sender {
     size_t fields;   /* From fields in the header */
     bool unreadable; /* a mailbox without an address, or one leakdex cannot read */
     char **domains;
-    size_t n;
+    size_t n, alloc;
 } sender;
 
 static void sender_release(sender *s)
@@ -1293,17 +846,15 @@ static lx_status sender_mailbox(sender *s, lx_strbuf *plain, lx_strbuf *angle, i
         s->unreadable = true;
         goto done;
     }
-    char **v = realloc(s->domains, (s->n + 1) * sizeof *v);
-    if (!v) {
+    if (!lx_grow((void **)&s->domains, &s->alloc, s->n + 1, sizeof *s->domains)) {
         st = LX_E_NOMEM;
         goto done;
     }
-    s->domains = v;
-    if (!(v[s->n] = strndup(dom, dl))) {
+    if (!(s->domains[s->n] = strndup(dom, dl))) {
         st = LX_E_NOMEM;
         goto done;
     }
-    lower(v[s->n++]);
+    lx_dkimtags_lower(s->domains[s->n++]);
 done:
     lx_strbuf_reset(plain);
     lx_strbuf_reset(angle);

@@ -1,4 +1,4 @@
-/* dkim.h - RFC 6376 DKIM verification, offline, against keys from files. */
+/* dkim.h - RFC 6376 DKIM verification, offline, against the keys of a key store. */
 #ifndef LX_DKIM_H
 #define LX_DKIM_H
 
@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "keystore.h"
 #include "schema.h"
 #include "strbuf.h"
 
@@ -113,24 +114,6 @@ bool lx_dkim_signed_part(const lx_dkim_verdict *v, const lx_dkim_input *in, cons
 
 void lx_dkim_verdict_release(lx_dkim_verdict *v);
 
-/* Key records from key files: "SELECTOR._domainkey.DOMAIN  TXT" per line,
- * TXT possibly as quoted chunks, "#" comments, a trailing "# source: ..."
- * kept. Keys are parsed once, at load. */
-typedef struct lx_keystore lx_keystore;
-
-/* A new, empty key store; NULL when out of memory. Free with _free. */
-lx_keystore *lx_keystore_new(void);
-void lx_keystore_free(lx_keystore *ks);
-
-/* Loads every record of a key file. A line that cannot be read is an
- * error: LX_E_PARSE with "FILE:LINE: reason" appended to why. */
-lx_status lx_keystore_load(lx_keystore *ks, const char *path, lx_strbuf *why);
-size_t lx_keystore_count(const lx_keystore *ks);
-
-/* Adds one record (as found in DNS, say): name "SELECTOR._domainkey.DOMAIN",
- * its TXT value and a source note. */
-lx_status lx_keystore_add(lx_keystore *ks, const char *name, const char *txt, const char *source);
-
 /* Verifies every DKIM-Signature of a message (see lx_dkim_input), and
  * decides what it verifies. ks may be NULL: every signature is then "nokey"
  * (or invalid when malformed). Fills *out. */
@@ -140,12 +123,6 @@ lx_status lx_dkim_verify_message(const lx_keystore *ks, const lx_dkim_input *in,
 /* The same for a message in canonical form alone (no stored form, no shown
  * sender). */
 lx_status lx_dkim_verify(const lx_keystore *ks, const char *msg, size_t len, lx_dkim_verdict *out);
-
-/* Parses an RFC 6376 tag list ("a=b; c=d") into NUL-separated pairs for
- * tests and fuzzing: appends "tag=value\n" per tag to out (value with
- * folding white space removed around it). LX_E_PARSE on a syntax error or a
- * repeated tag, with the reason in why. */
-lx_status lx_dkim_parse_tags(const char *s, size_t len, lx_strbuf *out, lx_strbuf *why);
 
 /* Reads a From field's value (its text after the colon) for the domains
  * of its addresses, as alignment reads them, for tests and fuzzing:

@@ -136,11 +136,11 @@ static lx_status dkim_json(lx_strbuf *o, const lx_dkim_verdict *v)
     lx_status st = key(o, "dkim", false);
     if (!st)
         st = lx_strbuf_addstr(o, "{\"verdict\":");
-    const char *verdict = v ? lx_verdict_name(v->verdict) : "unchecked";
+    const char *verdict = lx_verdict_name(v ? v->verdict : LX_VERDICT_UNCHECKED);
     if (!st)
         st = lx_escape_json(o, verdict, strlen(verdict));
     if (!st)
-        st = str(o, "verified", v ? lx_verified_name(v->verified) : "no");
+        st = str(o, "verified", lx_verified_name(v ? v->verified : LX_VERIFIED_NO));
     if (!st)
         st = str(o, "verified_reason", v && v->verified_reason ? v->verified_reason : "");
     const lx_dkim_sig *chosen = v && v->chosen >= 0 ? &v->sigs[v->chosen] : NULL;

@@ -7,7 +7,7 @@
 #include "attach.h"
 #include "dkim.h"
 #include "message.h"
-#include "store.h"
+#include "document.h"
 
 /* How much body text --inspect prints unless --full is given. */
 #define LX_INSPECT_BODY_BYTES 4096

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "grow.h"
 #include "banned.h"
 
 void lx_report_init(lx_report *r)
@@ -35,14 +36,8 @@ lx_source_stats *lx_report_source(lx_report *r, const char *path, lx_source_kind
     for (size_t i = r->n; i-- > 0;)
         if (r->v[i].kind == kind && strcmp(r->v[i].path, path) == 0)
             return &r->v[i];
-    if (r->n == r->alloc) {
-        size_t n = r->alloc ? r->alloc * 2 : 8;
-        lx_source_stats *v = realloc(r->v, n * sizeof *v);
-        if (!v)
-            return NULL;
-        r->v = v;
-        r->alloc = n;
-    }
+    if (!lx_grow((void **)&r->v, &r->alloc, r->n + 1, sizeof *r->v))
+        return NULL;
     lx_source_stats *s = &r->v[r->n];
     memset(s, 0, sizeof *s);
     if (!(s->path = strdup(path)))
@@ -55,7 +50,29 @@ lx_source_stats *lx_report_source(lx_report *r, const char *path, lx_source_kind
 /* Reasons and notes share one list; a note's text starts with this. */
 #define NOTE_MARK "\001"
 
-static void count_reason(lx_source_stats *s, const char *reason);
+/* Counts reason in the list v (n of them, room for alloc): once more when
+ * it is there, else as a new entry; a reason that finds no memory is not
+ * counted. */
+static void count_in(lx_reason_count **v, size_t *n, size_t *alloc, const char *reason)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp((*v)[i].reason, reason) == 0) {
+            (*v)[i].count++;
+            return;
+        }
+    }
+    if (!lx_grow((void **)v, alloc, *n + 1, sizeof **v))
+        return;
+    (*v)[*n].reason = strdup(reason);
+    (*v)[*n].count = 1;
+    if ((*v)[*n].reason)
+        (*n)++;
+}
+
+static void count_reason(lx_source_stats *s, const char *reason)
+{
+    count_in(&s->reasons, &s->n_reasons, &s->alloc_reasons, reason);
+}
 
 void lx_report_note(lx_source_stats *s, const char *what)
 {
@@ -73,40 +90,9 @@ void lx_report_skip(lx_source_stats *s, const char *reason, int file)
     count_reason(s, reason);
 }
 
-static void count_reason(lx_source_stats *s, const char *reason)
-{
-    for (size_t i = 0; i < s->n_reasons; i++) {
-        if (strcmp(s->reasons[i].reason, reason) == 0) {
-            s->reasons[i].count++;
-            return;
-        }
-    }
-    lx_reason_count *v = realloc(s->reasons, (s->n_reasons + 1) * sizeof *v);
-    if (!v)
-        return;
-    s->reasons = v;
-    v[s->n_reasons].reason = strdup(reason);
-    v[s->n_reasons].count = 1;
-    if (v[s->n_reasons].reason)
-        s->n_reasons++;
-}
-
 void lx_report_attachment(lx_report *r, const char *status)
 {
-    for (size_t i = 0; i < r->n_att_reasons; i++) {
-        if (strcmp(r->att_reasons[i].reason, status) == 0) {
-            r->att_reasons[i].count++;
-            return;
-        }
-    }
-    lx_reason_count *v = realloc(r->att_reasons, (r->n_att_reasons + 1) * sizeof *v);
-    if (!v)
-        return;
-    r->att_reasons = v;
-    v[r->n_att_reasons].reason = strdup(status);
-    v[r->n_att_reasons].count = 1;
-    if (v[r->n_att_reasons].reason)
-        r->n_att_reasons++;
+    count_in(&r->att_reasons, &r->n_att_reasons, &r->alloc_att_reasons, status);
 }
 
 /* Writes s (a path, a reason quoting the archive) as lx_escape_terminal
@@ -173,7 +159,7 @@ static void print_key_options(const lx_report *r, FILE *out)
  * index is (runs into two indexes are compared report to report). */
 static void print_nokey_advice(const lx_report *r, FILE *out)
 {
-    size_t n = r->dkim[3];
+    size_t n = r->dkim[LX_VERDICT_NOKEY];
     const char *what = n == 1 ? "message is signed with a key" : "messages are signed with keys";
     const char *it = n == 1 ? "it" : "them";
     if (r->dns) {
@@ -271,8 +257,9 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
         fprintf(out,
                 "dkim: %zu pass (%zu with a weak key), %zu fail, %zu nokey, %zu invalid, %zu "
                 "unsigned\n",
-                r->dkim[1], r->dkim_weak, r->dkim[2], r->dkim[3], r->dkim[4], r->dkim[0]);
-    if (r->dkim_checked && r->dkim[3])
+                r->dkim[LX_VERDICT_PASS], r->dkim_weak, r->dkim[LX_VERDICT_FAIL],
+                r->dkim[LX_VERDICT_NOKEY], r->dkim[LX_VERDICT_INVALID], r->dkim[LX_VERDICT_NONE]);
+    if (r->dkim_checked && r->dkim[LX_VERDICT_NOKEY])
         print_nokey_advice(r, out);
     if (r->dkim_checked)
         fprintf(out,
@@ -287,15 +274,15 @@ void lx_report_print_passes(const lx_report *r, FILE *out)
     if (r->threaded) {
         fprintf(out,
                 "threads: %zu conversations in %zu messages (%zu replies joined by subject alone",
-                r->threads, r->thread_messages, r->by_subject);
+                r->thread.threads, r->thread.messages, r->thread.by_subject);
         /* Said only when it happened: links the pass would not follow. */
-        if (r->thread_not_ids || r->thread_shared_ids)
+        if (r->thread.not_ids || r->thread.shared_ids)
             fprintf(out,
                     "; links not followed: %zu messages naming a parent by an id that is no "
                     "Message-ID, %zu parent ids shared by strangers, %zu messages cut off from "
                     "them",
-                    r->thread_not_ids, r->thread_shared_ids, r->thread_cut_off);
-        fprintf(out, "); %zu messages moved to another thread\n", r->relinked);
+                    r->thread.not_ids, r->thread.shared_ids, r->thread.cut_off);
+        fprintf(out, "); %zu messages moved to another thread\n", r->thread.relinked);
     }
     if (r->chained)
         lx_report_print_chains(r, out);
@@ -306,9 +293,9 @@ void lx_report_print_chains(const lx_report *r, FILE *out)
     fprintf(out,
             "chains: %zu messages corroborated by verified messages that quote them (not "
             "verified themselves), %zu with a mismatch; ",
-            r->chain_corroborated, r->chain_mismatched);
-    if (r->chain_incremental)
-        fprintf(out, "incremental, %zu messages new or moved to another thread: ", r->chain_fresh);
+            r->chain.corroborated, r->chain.mismatched);
+    if (r->chain.incremental)
+        fprintf(out, "incremental, %zu messages new or moved to another thread: ", r->chain.fresh);
     fprintf(out, "%zu verified messages quote, %zu pairs compared, %zu documents updated; %.2f s\n",
-            r->chain_quoting, r->chain_pairs, r->chain_rewritten, r->chain_seconds);
+            r->chain.quoting, r->chain.pairs, r->chain.rewritten, r->chain_seconds);
 }

@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "corroborate.h"
+#include "schema.h"
+#include "thread.h"
 #include "walk.h"
 
 typedef struct lx_reason_count {
@@ -25,7 +28,7 @@ typedef struct lx_source_stats {
     size_t no_date;       /* indexed without any date */
     size_t date_from_received;
     lx_reason_count *reasons;
-    size_t n_reasons;
+    size_t n_reasons, alloc_reasons;
 } lx_source_stats;
 
 typedef struct lx_report {
@@ -33,8 +36,8 @@ typedef struct lx_report {
     size_t n, alloc;
     bool dkim_checked; /* print the DKIM line */
     char shard[32];    /* --shard "I/N", "" when not sharding: the other-shard column */
-    size_t dkim[5];    /* new documents by verdict (lx_verdict) */
-    size_t dkim_weak;  /* of which pass only with an RSA key under 1024 bits */
+    size_t dkim[LX_VERDICT_COUNT_]; /* new documents by verdict (lx_verdict) */
+    size_t dkim_weak;               /* of which pass only with an RSA key under 1024 bits */
     /* For the line that says how to get the keys of nokey messages: the
      * run's key files, --keys-out file (NULL without --dns; both borrowed)
      * and whether DNS was asked. */
@@ -42,17 +45,13 @@ typedef struct lx_report {
     size_t n_key_files;
     const char *keys_out;
     bool dns;
-    size_t verified; /* new documents verified (lx_verified yes) */
-    size_t partial;  /* new documents signed in part (lx_verified partial) */
-    bool threaded;   /* print the thread line */
-    size_t threads;  /* conversations in the whole index */
-    size_t thread_messages, relinked, by_subject;
-    size_t thread_not_ids, thread_shared_ids, thread_cut_off; /* links not followed */
-    bool chained; /* print the chains line (lx_corroborate_pass ran) */
-    size_t chain_quoting, chain_pairs, chain_corroborated, chain_mismatched, chain_rewritten;
+    size_t verified;        /* new documents verified (lx_verified yes) */
+    size_t partial;         /* new documents signed in part (lx_verified partial) */
+    bool threaded;          /* print the thread line */
+    lx_thread_stats thread; /* what the thread pass found (its moved list not kept) */
+    bool chained;           /* print the chains line (lx_corroborate_pass ran) */
+    lx_corroborate_stats chain;
     double chain_seconds;
-    bool chain_incremental; /* only the messages new or moved since a complete pass */
-    size_t chain_fresh;
     size_t att_total;             /* attachment files of new documents, nested ones included */
     size_t att_text;              /* of which text was extracted */
     size_t att_truncated;         /* text cut at the limit */
@@ -62,7 +61,7 @@ typedef struct lx_report {
     size_t att_cached;            /* identical to a file extracted earlier in the run */
     size_t att_dropped;           /* past LX_ATTACH_MAX_PER_MESSAGE, not listed */
     lx_reason_count *att_reasons; /* statuses other than ok, counted */
-    size_t n_att_reasons;
+    size_t n_att_reasons, alloc_att_reasons;
     size_t files_unchanged;    /* files an earlier run indexed whole, not read again */
     size_t messages_unchanged; /* the messages in them (counted as already indexed) */
     unsigned jobs;             /* --jobs: threads that parsed, 0 when not told */

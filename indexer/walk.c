@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "caps.h"
+#include "grow.h"
 #include "strbuf.h"
 #include "banned.h"
 
@@ -39,14 +40,8 @@ static int dir_set_add(dir_set *s, const struct stat *st)
     for (size_t i = 0; i < s->n; i++)
         if (s->v[i].dev == st->st_dev && s->v[i].ino == st->st_ino)
             return 0;
-    if (s->n == s->alloc) {
-        size_t n = s->alloc ? s->alloc * 2 : 32;
-        void *p = realloc(s->v, n * sizeof *s->v);
-        if (!p)
-            return -1;
-        s->v = p;
-        s->alloc = n;
-    }
+    if (!lx_grow((void **)&s->v, &s->alloc, s->n + 1, sizeof *s->v))
+        return -1;
     s->v[s->n].dev = st->st_dev;
     s->v[s->n].ino = st->st_ino;
     s->n++;
@@ -93,13 +88,8 @@ static char **list_dir(const lx_walk_cb *cb, const char *dir, size_t *count)
     while ((e = readdir(d))) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        if (n == alloc) {
-            alloc = alloc ? alloc * 2 : 32;
-            char **p = realloc(names, alloc * sizeof *p);
-            if (!p)
-                goto nomem;
-            names = p;
-        }
+        if (!lx_grow((void **)&names, &alloc, n + 1, sizeof *names))
+            goto nomem;
         if (!(names[n] = strdup(e->d_name)))
             goto nomem;
         n++;

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "corroborate.h"
+#include "align.h"
+#include "quotedate.h"
 #include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,18 +21,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lx_strbuf ma, mb;
     lx_strbuf_init(&ma);
     lx_strbuf_init(&mb);
-    lx_corroborate_words a;
-    lx_corroborate_quote q;
-    lx_corroborate_words_init(&a);
-    lx_corroborate_quote_init(&q);
+    lx_quote_words a;
+    lx_quote q;
+    lx_quote_words_init(&a);
+    lx_quote_init(&q);
     if (lx_utf8_sanitize(&ma, (const char *)data, a_len, NULL) == LX_OK &&
         lx_utf8_sanitize(&mb, (const char *)b, b_len, NULL) == LX_OK &&
-        lx_corroborate_text(ma.buf, ma.len, &a) == LX_OK &&
-        lx_corroborate_quote_parse(mb.buf, mb.len, size & 1, &q) == LX_OK) {
-        lx_corroborate_message m = {"Helene Garnier", "h@example.org", "Visite", true,
-                                    1489073100};
-        lx_corroborate_result r;
-        lx_corroborate_compare(&a, &m, &q, 90, &r);
+        lx_quote_text(ma.buf, ma.len, &a) == LX_OK &&
+        lx_quote_parse(mb.buf, mb.len, size & 1, &q) == LX_OK) {
+        lx_align_message m = {"Helene Garnier", "h@example.org", "Visite", true, 1489073100};
+        lx_align_result r;
+        lx_align_compare(&a, &m, &q, 90, &r);
         if (r.status == LX_CHAIN_CORROBORATED && (r.coverage < 90 || r.matched > a.n))
             abort();
         if (!lx_utf8_valid(r.detail, strlen(r.detail)))
@@ -39,11 +39,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t i = 0; i < q.n_blocks; i++) {
             int64_t t;
             bool zone, time;
-            lx_corroborate_parse_date(q.blocks[i].date, &t, &zone, &time);
+            lx_quotedate_parse(q.blocks[i].date, &t, &zone, &time);
         }
     }
-    lx_corroborate_words_release(&a);
-    lx_corroborate_quote_release(&q);
+    lx_quote_words_release(&a);
+    lx_quote_release(&q);
     lx_strbuf_release(&ma);
     lx_strbuf_release(&mb);
     return 0;

@@ -1,4 +1,4 @@
-/* test_attach.c - the attachment walk, read with the indexer's text reader
+/* test_attachtext.c - the attachment walk, read with the indexer's text reader
  * (attachtext.c): text told by content, the text caps of a tree and a
  * message, the unpack budget of a nested archive, compressed files holding
  * no archive; fetching numbers files as listing does. */

@@ -1,5 +1,5 @@
-/* store.c - turning a parsed message into a Xapian document, once per identity. */
-#include "store.h"
+/* document.c - the document build: a parsed message made into its Xapian document. */
+#include "document.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +14,12 @@
 #include "utf8.h"
 #include "banned.h"
 
-lx_status lx_store_format_location(lx_strbuf *out, const lx_location *loc)
+lx_status lx_document_format_location(lx_strbuf *out, const lx_location *loc)
 {
     if (!loc->in_mbox)
         return lx_strbuf_addstr(out, loc->path);
-    return lx_strbuf_addf(out, "%s\t%zu\t%zu", loc->path, loc->offset, loc->length);
+    return lx_strbuf_addf(out, "%s%c%zu%c%zu", loc->path, LX_LOCATION_SEP, loc->offset,
+                          LX_LOCATION_SEP, loc->length);
 }
 
 static lx_status term_of(lx_strbuf *t, lx_field f, const char *value)
@@ -28,7 +29,8 @@ static lx_status term_of(lx_strbuf *t, lx_field f, const char *value)
     return st ? st : lx_strbuf_addstr(t, value);
 }
 
-lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc, lx_store_seen *seen)
+lx_status lx_document_lookup(lx_db *db, const char *sha, const lx_location *loc,
+                             lx_document_seen *seen)
 {
     lx_strbuf term, where, data;
     lx_strbuf_init(&term);
@@ -46,16 +48,16 @@ lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc, lx
         goto out;
     if (n == 0)
         goto out;
-    if ((st = lx_store_format_location(&where, loc)) ||
+    if ((st = lx_document_format_location(&where, loc)) ||
         (st = lx_db_get_data(db, ids[0], &raw, &raw_len)) ||
         (st = lx_record_parse(&rec, raw, raw_len)))
         goto out;
-    if (lx_record_has(&rec, "path", where.buf)) {
+    if (lx_record_has(&rec, LX_DATA_PATH, where.buf)) {
         *seen = LX_SEEN_KNOWN;
         goto out;
     }
     *seen = LX_SEEN_DUPLICATE;
-    if ((st = lx_record_add(&rec, "path", where.buf, where.len)) ||
+    if ((st = lx_record_add(&rec, LX_DATA_PATH, where.buf, where.len)) ||
         (st = lx_record_serialize(&rec, &data)))
         goto out;
     st = lx_db_set_data(db, ids[0], data.buf, data.len);
@@ -138,7 +140,7 @@ static lx_status index_list(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, const c
     lx_status st = LX_OK;
     /* to: covers To, Cc and Bcc; free text covers To, Cc and Reply-To
      * (Bcc is what the sender alone saw, and Reply-To is nobody's to:). */
-    bool reply_to = strcmp(key, "reply_to") == 0, bcc = strcmp(key, "bcc") == 0;
+    bool reply_to = strcmp(key, LX_DATA_REPLY_TO) == 0, bcc = strcmp(key, LX_DATA_BCC) == 0;
     for (size_t i = 0; i < l->n && !st; i++) {
         st = add_address(rec, key, &l->v[i]);
         if (!st)
@@ -148,7 +150,7 @@ static lx_status index_list(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, const c
     if (!st && l->dropped) {
         lx_strbuf_reset(tmp);
         lx_strbuf_addf(tmp, "%s:%zu", key, l->dropped);
-        st = lx_record_add_str(rec, "dropped_addresses", tmp->buf);
+        st = lx_record_add_str(rec, LX_DATA_DROPPED_ADDRESSES, tmp->buf);
     }
     return st;
 }
@@ -212,7 +214,8 @@ out:
     return st;
 }
 
-/* A tab-free copy of s appended to sb (fields of dkim_sig are tab-separated). */
+/* A tab-free copy of s appended to sb (the fields of a dkim_sig or an
+ * attachment line are tab-separated). */
 static lx_status add_field(lx_strbuf *sb, const char *s, bool first)
 {
     lx_status st = first ? LX_OK : lx_strbuf_addch(sb, '\t');
@@ -244,14 +247,14 @@ static lx_status dkim_fields(const lx_dkim_verdict *v, lx_record *rec, lx_strbuf
         (*n_terms)++;                                                                              \
     } while (0)
     if (!v) {
-        st = lx_record_add_str(rec, "dkim", "unchecked");
+        st = lx_record_add_str(rec, LX_DATA_DKIM, lx_verdict_name(LX_VERDICT_UNCHECKED));
         if (!st)
-            st = lx_record_add_str(rec, "verified", "no");
+            st = lx_record_add_str(rec, LX_DATA_VERIFIED, lx_verified_name(LX_VERIFIED_NO));
         lx_strbuf_release(&line);
         return st;
     }
     const char *verdict = lx_verdict_name(v->verdict);
-    st = lx_record_add_str(rec, "dkim", verdict);
+    st = lx_record_add_str(rec, LX_DATA_DKIM, verdict);
     TERM(xv, verdict);
     bool weak = false, sha1 = false, body = false, header = false;
     for (size_t i = 0; i < v->n && !st; i++) {
@@ -291,33 +294,33 @@ static lx_status dkim_fields(const lx_dkim_verdict *v, lx_record *rec, lx_strbuf
         for (size_t k = 0; k < LX_DKIM_SIG_NFIELDS && !st; k++)
             st = add_field(&line, fields[k], k == 0);
         if (!st)
-            st = lx_record_add(rec, "dkim_sig", line.buf, line.len);
+            st = lx_record_add(rec, LX_DATA_DKIM_SIG, line.buf, line.len);
     }
     /* What it verifies: the terms verified: and chain corroboration use,
      * and the data a hit shows (reason, unsigned fields and text). */
     const char *xvy = lx_schema_prefix(LX_F_VERIFICATION);
     if (!st)
-        st = lx_record_add_str(rec, "verified", lx_verified_name(v->verified));
+        st = lx_record_add_str(rec, LX_DATA_VERIFIED, lx_verified_name(v->verified));
     if (v->verified != LX_VERIFIED_NO)
         TERM(xvy, lx_verified_name(v->verified));
     if (lx_dkim_verified_level(v) == 1 || lx_dkim_verified_level(v) == 2)
         TERM(xvy, "aligned");
     if (!st && v->verified_reason && *v->verified_reason)
-        st = lx_record_add_str(rec, "verified_reason", v->verified_reason);
+        st = lx_record_add_str(rec, LX_DATA_VERIFIED_REASON, v->verified_reason);
     if (!st && v->chosen >= 0) {
         const lx_dkim_sig *g = &v->sigs[v->chosen];
-        st = lx_record_add_str(rec, "verified_signer", g->domain);
+        st = lx_record_add_str(rec, LX_DATA_VERIFIED_SIGNER, g->domain);
         lx_strbuf_reset(&line);
         for (unsigned i = 0; i < LX_DKIM_H_COUNT && !st; i++)
             if (g->unsigned_headers & (1u << i))
                 st = lx_strbuf_addf(&line, "%s%s", line.len ? "," : "", lx_dkim_header_key(i));
         if (!st && line.len)
-            st = lx_record_add(rec, "unsigned_headers", line.buf, line.len);
+            st = lx_record_add(rec, LX_DATA_UNSIGNED_HEADERS, line.buf, line.len);
     }
     if (!st && v->signed_text != LX_DKIM_ALL_TEXT) {
         char num[24];
         snprintf(num, sizeof num, "%zu", v->signed_text);
-        st = lx_record_add_str(rec, "body_signed_bytes", num);
+        st = lx_record_add_str(rec, LX_DATA_BODY_SIGNED_BYTES, num);
     }
     if (weak)
         TERM(xv, "weak");
@@ -340,7 +343,7 @@ static lx_status set_level(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
                             dkim ? (double)lx_dkim_verified_level(dkim) : 0.0);
 }
 
-lx_status lx_store_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
+lx_status lx_document_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
 {
     char *raw = NULL;
     size_t len = 0;
@@ -355,13 +358,13 @@ lx_status lx_store_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
     if (!st)
         st = lx_record_parse(&rec, raw, len);
     if (!st) {
-        static const char *const keys[] = {"dkim",
-                                           "dkim_sig",
-                                           "verified",
-                                           "verified_reason",
-                                           "verified_signer",
-                                           "unsigned_headers",
-                                           "body_signed_bytes"};
+        static const char *const keys[] = {LX_DATA_DKIM,
+                                           LX_DATA_DKIM_SIG,
+                                           LX_DATA_VERIFIED,
+                                           LX_DATA_VERIFIED_REASON,
+                                           LX_DATA_VERIFIED_SIGNER,
+                                           LX_DATA_UNSIGNED_HEADERS,
+                                           LX_DATA_BODY_SIGNED_BYTES};
         for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
             lx_record_remove(&rec, keys[i]);
         st = dkim_fields(dkim, &rec, &terms, &n_terms);
@@ -410,7 +413,7 @@ static lx_status store_attachment(lx_doc *doc, lx_record *rec, lx_strbuf *tmp,
     for (size_t k = 0; k < LX_ATTACH_NFIELDS && !st; k++)
         st = add_field(tmp, fields[k], k == 0);
     if (!st)
-        st = lx_record_add(rec, "attachment", tmp->buf, tmp->len);
+        st = lx_record_add(rec, LX_DATA_ATTACHMENT, tmp->buf, tmp->len);
     lx_strbuf_release(&status);
     if (!st && a->text_len)
         st = index_folded(doc, LX_F_ATTACH_TEXT, a->text, a->text_len);
@@ -471,9 +474,232 @@ static lx_status store_excerpts(lx_doc *doc, lx_strbuf *tmp, const lx_attach_lis
     return st;
 }
 
-lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc, const lx_message *m,
-                         const lx_attach_list *att, const lx_dkim_verdict *dkim, lx_doc **out,
-                         char fp[LX_SHA256_HEX_LEN + 1])
+/* The message's identity and size: the exact term a lookup finds it by,
+ * the data a hit shows, the slot size: sorts by. */
+static lx_status build_identity(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, const char *sha,
+                                size_t size)
+{
+    lx_status st;
+    if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_SHA256), sha)) ||
+        (st = lx_record_add_str(rec, lx_schema_field(LX_F_SHA256)->name, sha)))
+        return st;
+    lx_strbuf_reset(tmp);
+    lx_strbuf_addf(tmp, "%zu", size);
+    if ((st = lx_record_add_str(rec, LX_DATA_SIZE, tmp->buf)))
+        return st;
+    return lx_doc_set_number(doc, lx_schema_slot(LX_F_SIZE), (double)size);
+}
+
+/* The date: the year and month terms and the date slot (UTC), the date
+ * shown and where it came from, and the sender's clock as its Date header
+ * wrote it. */
+static lx_status build_date(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, const lx_message *m)
+{
+    char iso[32] = "";
+    lx_status st;
+    if (m->date_source != LX_DATE_NONE) {
+        int y, mo, d, h, mi, s;
+        lx_date_format_iso(m->date, iso);
+        lx_date_to_civil(m->date, &y, &mo, &d, &h, &mi, &s);
+        lx_strbuf_reset(tmp);
+        lx_strbuf_addf(tmp, "%04d", y);
+        if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_YEAR), tmp->buf)))
+            return st;
+        lx_strbuf_addf(tmp, "-%02d", mo);
+        if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_MONTH), tmp->buf)) ||
+            (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_DATE), (double)m->date)))
+            return st;
+    }
+    if ((st = lx_record_add_str(rec, LX_DATA_DATE, iso)) ||
+        (st = lx_record_add_str(rec, LX_DATA_DATE_SOURCE,
+                                lx_message_date_source_name(m->date_source))))
+        return st;
+    /* The date stays UTC and the year and month terms are UTC's. */
+    if (m->date_source == LX_DATE_HEADER && m->date_offset_known) {
+        char local[32];
+        lx_date_format_local(m->date, m->date_offset, local);
+        st = lx_record_add_str(rec, lx_schema_field(LX_F_DATE_OFFSET)->name,
+                               local + strlen(local) - 6);
+    }
+    return st;
+}
+
+/* The sender and the recipients: their data lines, their words and exact
+ * addresses, the sender's domain, and the address headers as written
+ * when their addresses lost control characters (`show` prints them). */
+static lx_status build_people(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, const lx_message *m)
+{
+    lx_status st;
+    if ((st = lx_record_add_str(rec, LX_DATA_FROM_NAME, m->from.name)) ||
+        (st = lx_record_add_str(rec, LX_DATA_FROM_ADDRESS, m->from.addr)) ||
+        (st = index_address(doc, tmp, LX_F_FROM, LX_F_FROM_ADDR, true, &m->from)))
+        return st;
+    const char *at = strrchr(m->from.addr, '@');
+    if (at && at[1]) {
+        lx_strbuf_reset(tmp);
+        if ((st = lx_utf8_add_ascii_lower(tmp, at + 1)) ||
+            (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FROM_DOMAIN), tmp->buf)))
+            return st;
+    }
+    if ((st = index_list(doc, rec, tmp, LX_DATA_TO, &m->to)) ||
+        (st = index_list(doc, rec, tmp, LX_DATA_CC, &m->cc)) ||
+        (st = index_list(doc, rec, tmp, LX_DATA_BCC, &m->bcc)) ||
+        (st = index_list(doc, rec, tmp, LX_DATA_REPLY_TO, &m->reply_to)))
+        return st;
+    for (size_t i = 0; i < m->n_written_headers && !st; i++)
+        st = lx_record_add_str(rec, LX_DATA_WRITTEN_HEADER, m->written_headers[i]);
+    return st;
+}
+
+/* The subject and body words, and the message's ids: its Message-ID (data
+ * and exact term), In-Reply-To and References. */
+static lx_status build_text(lx_doc *doc, lx_record *rec, const lx_message *m)
+{
+    lx_status st;
+    if ((st = lx_record_add_str(rec, LX_DATA_SUBJECT, m->subject)) ||
+        /* Each text once: a query's free words search the body, subject
+         * and attachment-text fields together. */
+        (st = index_folded(doc, LX_F_SUBJECT, m->subject, strlen(m->subject))) ||
+        (st = index_folded(doc, LX_F_BODY, m->body, m->body_len)))
+        return st;
+    if ((st = lx_record_add_str(rec, LX_DATA_MESSAGE_ID, m->message_id)) ||
+        (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_MESSAGE_ID), m->message_id)) ||
+        (st = lx_record_add_str(rec, LX_DATA_IN_REPLY_TO, m->in_reply_to)))
+        return st;
+    for (size_t i = 0; i < m->n_references && !st; i++)
+        st = lx_record_add_str(rec, LX_DATA_REFERENCES, m->references[i]);
+    return st;
+}
+
+/* Attachments: every MIME leaf that is not body text, and the files
+ * inside them; one data line each, for hit lists and exports; their
+ * excerpts, has:attachment, and how many there are and hold text. */
+static lx_status build_attachments(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, const lx_message *m,
+                                   const lx_attach_list *att)
+{
+    lx_status st = LX_OK;
+    bool attached = false;
+    size_t with_text = 0;
+    for (size_t i = 0; i < m->n_parts && !attached; i++)
+        attached = m->parts[i].role == LX_PART_ATTACHMENT;
+    for (size_t i = 0; att && i < att->n && !st; i++) {
+        st = store_attachment(doc, rec, tmp, &att->v[i]);
+        with_text += att->v[i].text_len > 0 &&
+                     (att->v[i].status == LX_ATT_OK || att->v[i].status == LX_ATT_TRUNCATED ||
+                      att->v[i].status == LX_ATT_LIMIT);
+    }
+    if (!st && att)
+        st = store_excerpts(doc, tmp, att);
+    if (st || (attached &&
+               (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS), LX_HAS_ATTACHMENT))))
+        return st;
+    if ((st = lx_doc_set_number(doc, lx_schema_slot(LX_F_ATTACH_COUNT),
+                                (double)(att ? att->n + att->dropped : 0))))
+        return st;
+    return lx_doc_set_number(doc, lx_schema_slot(LX_F_ATTACH_TEXTS), (double)with_text);
+}
+
+/* The identity slot ("SHA\tFINGERPRINT"); the links the thread pass reads
+ * and the thread id the message starts with (final at once for a
+ * well-formed thread); the fingerprint's term. */
+static lx_status build_threads(lx_doc *doc, lx_strbuf *tmp, const lx_message *m, const char *sha,
+                               const char *fp)
+{
+    lx_status st;
+    lx_strbuf_reset(tmp);
+    if ((st = lx_strbuf_addf(tmp, "%s\t%s", sha, fp)) ||
+        (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_IDENTITY), tmp->buf, tmp->len)))
+        return st;
+    lx_strbuf_reset(tmp);
+    char thread[LX_THREAD_ID_LEN + 1];
+    if ((st = lx_thread_links(tmp, m)) ||
+        (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_THREAD_LINKS), tmp->buf, tmp->len)) ||
+        (st = lx_thread_initial_id(tmp->buf, tmp->len, sha, thread)) ||
+        (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_THREAD), thread)) ||
+        (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_THREAD_ID), thread, LX_THREAD_ID_LEN)))
+        return st;
+    return lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FINGERPRINT), fp);
+}
+
+/* The DKIM verdict: its data lines, its terms, its verdict and verified
+ * level slots (NULL: verification skipped, "unchecked"). */
+static lx_status build_dkim(lx_doc *doc, lx_record *rec, const lx_dkim_verdict *dkim)
+{
+    lx_strbuf terms;
+    lx_strbuf_init(&terms);
+    size_t n_terms = 0;
+    lx_status st = dkim_fields(dkim, rec, &terms, &n_terms);
+    for (size_t i = 0, off = 0; !st && i < n_terms; i++) {
+        const char *t = terms.buf + off;
+        off += strlen(t) + 1;
+        st = lx_doc_add_boolean(doc, "", t);
+    }
+    lx_strbuf_release(&terms);
+    if (st || (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_VERDICT),
+                                      dkim ? (double)dkim->verdict : -1.0)))
+        return st;
+    return lx_doc_set_number(doc, lx_schema_slot(LX_F_VERIFIED_LEVEL),
+                             dkim ? (double)lx_dkim_verified_level(dkim) : 0.0);
+}
+
+/* Appends s with tabs and newlines made spaces (the separators of the
+ * sender and recipients values). */
+static lx_status add_flat(lx_strbuf *out, const char *s, bool lower)
+{
+    size_t start = out->len;
+    lx_status st = lower ? lx_utf8_add_ascii_lower(out, s) : lx_strbuf_addstr(out, s);
+    for (size_t k = start; k < out->len; k++)
+        if (out->buf[k] == '\t' || out->buf[k] == '\n')
+            out->buf[k] = ' ';
+    return st;
+}
+
+/* Sender and recipients as values: senders, recipients and stats count
+ * every match from these without loading document data. */
+static lx_status build_people_values(lx_doc *doc, lx_strbuf *tmp, const lx_message *m)
+{
+    lx_status st;
+    lx_strbuf_reset(tmp);
+    if ((st = lx_utf8_add_ascii_lower(tmp, m->from.addr)) || (st = lx_strbuf_addch(tmp, '\t')) ||
+        (st = lx_strbuf_addstr(tmp, m->from.name)) ||
+        (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_SENDER), tmp->buf, tmp->len)))
+        return st;
+    lx_strbuf_reset(tmp);
+    for (int list = 0; list < 2 && !st; list++) {
+        const lx_address_list *l = list ? &m->cc : &m->to;
+        for (size_t i = 0; i < l->n && !st; i++) {
+            if (!*l->v[i].addr)
+                continue;
+            st = add_flat(tmp, l->v[i].addr, true);
+            if (!st)
+                st = lx_strbuf_addch(tmp, '\t');
+            if (!st)
+                st = add_flat(tmp, l->v[i].name, false);
+            if (!st)
+                st = lx_strbuf_addch(tmp, '\n');
+        }
+    }
+    return st ? st : lx_doc_set_value(doc, lx_schema_slot(LX_F_RECIPIENTS), tmp->buf, tmp->len);
+}
+
+/* The body shown, last in the data: where it came from, whether it was
+ * cut, how many characters were replaced. */
+static lx_status build_body(lx_record *rec, lx_strbuf *tmp, const lx_message *m)
+{
+    lx_status st;
+    lx_strbuf_reset(tmp);
+    lx_strbuf_addf(tmp, "%zu", m->replaced);
+    if ((st = lx_record_add_str(rec, LX_DATA_BODY_SOURCE, m->body_from_html ? "html" : "plain")) ||
+        (st = lx_record_add_str(rec, LX_DATA_BODY_TRUNCATED, m->body_truncated ? "yes" : "no")) ||
+        (st = lx_record_add_str(rec, LX_DATA_REPLACED_CHARACTERS, tmp->buf)))
+        return st;
+    return lx_record_add(rec, LX_DATA_BODY, m->body, m->body_len);
+}
+
+lx_status lx_document_build(const char *sha, size_t size, const lx_location *loc,
+                            const lx_message *m, const lx_attach_list *att,
+                            const lx_dkim_verdict *dkim, lx_doc **out,
+                            char fp[LX_SHA256_HEX_LEN + 1])
 {
     *out = NULL;
     lx_doc *doc = lx_doc_new();
@@ -484,178 +710,19 @@ lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc, c
     lx_strbuf tmp, data;
     lx_strbuf_init(&tmp);
     lx_strbuf_init(&data);
-    char iso[32] = "";
     lx_status st;
-
-    if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_SHA256), sha)) ||
-        (st = lx_record_add_str(&rec, "sha256", sha)))
-        goto out;
-    lx_strbuf_addf(&tmp, "%zu", size);
-    if ((st = lx_record_add_str(&rec, "size", tmp.buf)) ||
-        (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_SIZE), (double)size)))
-        goto out;
-
-    if (m->date_source != LX_DATE_NONE) {
-        int y, mo, d, h, mi, s;
-        lx_date_format_iso(m->date, iso);
-        lx_date_to_civil(m->date, &y, &mo, &d, &h, &mi, &s);
-        lx_strbuf_reset(&tmp);
-        lx_strbuf_addf(&tmp, "%04d", y);
-        if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_YEAR), tmp.buf)))
-            goto out;
-        lx_strbuf_addf(&tmp, "-%02d", mo);
-        if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_MONTH), tmp.buf)) ||
-            (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_DATE), (double)m->date)))
-            goto out;
-    }
-    if ((st = lx_record_add_str(&rec, "date", iso)) ||
-        (st = lx_record_add_str(&rec, "date_source", lx_message_date_source_name(m->date_source))))
-        goto out;
-    /* The sender's clock, as its Date header wrote it; the date stays UTC
-     * and the year and month terms are UTC's. */
-    if (m->date_source == LX_DATE_HEADER && m->date_offset_known) {
-        char local[32];
-        lx_date_format_local(m->date, m->date_offset, local);
-        if ((st = lx_record_add_str(&rec, lx_schema_field(LX_F_DATE_OFFSET)->name,
-                                    local + strlen(local) - 6)))
-            goto out;
-    }
-
-    if ((st = lx_record_add_str(&rec, "from_name", m->from.name)) ||
-        (st = lx_record_add_str(&rec, "from_address", m->from.addr)) ||
-        (st = index_address(doc, &tmp, LX_F_FROM, LX_F_FROM_ADDR, true, &m->from)))
-        goto out;
-    const char *at = strrchr(m->from.addr, '@');
-    if (at && at[1]) {
-        lx_strbuf_reset(&tmp);
-        if ((st = lx_utf8_add_ascii_lower(&tmp, at + 1)) ||
-            (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FROM_DOMAIN), tmp.buf)))
-            goto out;
-    }
-    if ((st = index_list(doc, &rec, &tmp, "to", &m->to)) ||
-        (st = index_list(doc, &rec, &tmp, "cc", &m->cc)) ||
-        (st = index_list(doc, &rec, &tmp, "bcc", &m->bcc)) ||
-        (st = index_list(doc, &rec, &tmp, "reply_to", &m->reply_to)))
-        goto out;
-    /* The address headers whose addresses lost control characters, as
-     * written: `show` prints them under the addresses. */
-    for (size_t i = 0; i < m->n_written_headers && !st; i++)
-        st = lx_record_add_str(&rec, "written_header", m->written_headers[i]);
-    if (st)
-        goto out;
-
-    if ((st = lx_record_add_str(&rec, "subject", m->subject)) ||
-        /* Each text once: a query's free words search the body, subject
-         * and attachment-text fields together. */
-        (st = index_folded(doc, LX_F_SUBJECT, m->subject, strlen(m->subject))) ||
-        (st = index_folded(doc, LX_F_BODY, m->body, m->body_len)))
-        goto out;
-
-    if ((st = lx_record_add_str(&rec, "message_id", m->message_id)) ||
-        (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_MESSAGE_ID), m->message_id)) ||
-        (st = lx_record_add_str(&rec, "in_reply_to", m->in_reply_to)))
-        goto out;
-    for (size_t i = 0; i < m->n_references && !st; i++)
-        st = lx_record_add_str(&rec, "references", m->references[i]);
-
-    lx_strbuf_reset(&tmp);
-    if (st || (st = lx_store_format_location(&tmp, loc)) ||
-        (st = lx_record_add(&rec, "path", tmp.buf, tmp.len)) || (st = fingerprint(m, fp)) ||
-        (st = lx_record_add_str(&rec, "fingerprint", fp)))
-        goto out;
-    /* Attachments: every MIME leaf that is not body text, and the files
-     * inside them; one data line each, for hit lists and exports. */
-    bool attached = false;
-    size_t with_text = 0;
-    for (size_t i = 0; i < m->n_parts && !attached; i++)
-        attached = m->parts[i].role == LX_PART_ATTACHMENT;
-    for (size_t i = 0; att && i < att->n && !st; i++) {
-        st = store_attachment(doc, &rec, &tmp, &att->v[i]);
-        with_text += att->v[i].text_len > 0 &&
-                     (att->v[i].status == LX_ATT_OK || att->v[i].status == LX_ATT_TRUNCATED ||
-                      att->v[i].status == LX_ATT_LIMIT);
-    }
-    if (!st && att)
-        st = store_excerpts(doc, &tmp, att);
-    if (st ||
-        (attached &&
-         (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS), LX_HAS_ATTACHMENT))) ||
-        (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_ATTACH_COUNT),
-                                (double)(att ? att->n + att->dropped : 0))) ||
-        (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_ATTACH_TEXTS), (double)with_text)))
+    if ((st = build_identity(doc, &rec, &tmp, sha, size)) ||
+        (st = build_date(doc, &rec, &tmp, m)) || (st = build_people(doc, &rec, &tmp, m)) ||
+        (st = build_text(doc, &rec, m)))
         goto out;
     lx_strbuf_reset(&tmp);
-    if ((st = lx_strbuf_addf(&tmp, "%s\t%s", sha, fp)) ||
-        (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_IDENTITY), tmp.buf, tmp.len)))
+    if ((st = lx_document_format_location(&tmp, loc)) ||
+        (st = lx_record_add(&rec, LX_DATA_PATH, tmp.buf, tmp.len)) || (st = fingerprint(m, fp)) ||
+        (st = lx_record_add_str(&rec, LX_DATA_FINGERPRINT, fp)))
         goto out;
-    /* Threads: the links the thread pass reads, and the id the message
-     * starts with (final at once for a well-formed thread). */
-    lx_strbuf_reset(&tmp);
-    char thread[LX_THREAD_ID_LEN + 1];
-    if ((st = lx_thread_links(&tmp, m)) ||
-        (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_THREAD_LINKS), tmp.buf, tmp.len)) ||
-        (st = lx_thread_initial_id(tmp.buf, tmp.len, sha, thread)) ||
-        (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_THREAD), thread)) ||
-        (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_THREAD_ID), thread, LX_THREAD_ID_LEN)))
-        goto out;
-    if ((st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_FINGERPRINT), fp)))
-        goto out;
-
-    lx_strbuf terms;
-    lx_strbuf_init(&terms);
-    size_t n_terms = 0;
-    st = dkim_fields(dkim, &rec, &terms, &n_terms);
-    for (size_t i = 0, off = 0; !st && i < n_terms; i++) {
-        const char *t = terms.buf + off;
-        off += strlen(t) + 1;
-        st = lx_doc_add_boolean(doc, "", t);
-    }
-    lx_strbuf_release(&terms);
-    if (st ||
-        (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_VERDICT),
-                                dkim ? (double)dkim->verdict : -1.0)) ||
-        (st = lx_doc_set_number(doc, lx_schema_slot(LX_F_VERIFIED_LEVEL),
-                                dkim ? (double)lx_dkim_verified_level(dkim) : 0.0)))
-        goto out;
-    /* Sender and recipients as values: senders, recipients and stats count
-     * every match from these without loading document data. */
-    lx_strbuf_reset(&tmp);
-    if ((st = lx_utf8_add_ascii_lower(&tmp, m->from.addr)) || (st = lx_strbuf_addch(&tmp, '\t')) ||
-        (st = lx_strbuf_addstr(&tmp, m->from.name)) ||
-        (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_SENDER), tmp.buf, tmp.len)))
-        goto out;
-    lx_strbuf_reset(&tmp);
-    for (int list = 0; list < 2 && !st; list++) {
-        const lx_address_list *l = list ? &m->cc : &m->to;
-        for (size_t i = 0; i < l->n && !st; i++) {
-            if (!*l->v[i].addr)
-                continue;
-            size_t start = tmp.len;
-            st = lx_utf8_add_ascii_lower(&tmp, l->v[i].addr);
-            for (size_t k = start; k < tmp.len; k++)
-                if (tmp.buf[k] == '\t' || tmp.buf[k] == '\n')
-                    tmp.buf[k] = ' ';
-            if (!st)
-                st = lx_strbuf_addch(&tmp, '\t');
-            start = tmp.len;
-            if (!st)
-                st = lx_strbuf_addstr(&tmp, l->v[i].name);
-            for (size_t k = start; k < tmp.len; k++)
-                if (tmp.buf[k] == '\t' || tmp.buf[k] == '\n')
-                    tmp.buf[k] = ' ';
-            if (!st)
-                st = lx_strbuf_addch(&tmp, '\n');
-        }
-    }
-    if (st || (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_RECIPIENTS), tmp.buf, tmp.len)))
-        goto out;
-
-    lx_strbuf_reset(&tmp);
-    lx_strbuf_addf(&tmp, "%zu", m->replaced);
-    if ((st = lx_record_add_str(&rec, "body_source", m->body_from_html ? "html" : "plain")) ||
-        (st = lx_record_add_str(&rec, "body_truncated", m->body_truncated ? "yes" : "no")) ||
-        (st = lx_record_add_str(&rec, "replaced_characters", tmp.buf)) ||
-        (st = lx_record_add(&rec, "body", m->body, m->body_len)) ||
+    if ((st = build_attachments(doc, &rec, &tmp, m, att)) ||
+        (st = build_threads(doc, &tmp, m, sha, fp)) || (st = build_dkim(doc, &rec, dkim)) ||
+        (st = build_people_values(doc, &tmp, m)) || (st = build_body(&rec, &tmp, m)) ||
         (st = lx_record_serialize(&rec, &data)) || (st = lx_doc_set_data(doc, data.buf, data.len)))
         goto out;
     *out = doc;
@@ -668,13 +735,14 @@ out:
     return st;
 }
 
-lx_status lx_store_put(lx_db *db, lx_doc *doc, const char *fp, const char *msgid)
+lx_status lx_document_put(lx_db *db, lx_doc *doc, const char *fp, const char *msgid)
 {
     lx_status st = *msgid ? mark_conflicts(db, doc, fp, msgid) : LX_OK;
     return st ? st : lx_db_add_doc(db, doc, NULL);
 }
 
-lx_status lx_store_check_shard(lx_db *db, const char *dbpath, const lx_shard *want, lx_strbuf *why)
+lx_status lx_document_check_shard(lx_db *db, const char *dbpath, const lx_shard *want,
+                                  lx_strbuf *why)
 {
     char **keys = NULL;
     size_t n = 0;

@@ -9,13 +9,13 @@
 #include "xdb.h"
 
 typedef struct lx_reverify_stats {
-    size_t documents;   /* documents looked at */
-    size_t verified;    /* verdicts written */
-    size_t unreadable;  /* no copy could be read back with its SHA-256: verdict kept */
-    size_t changed;     /* verdicts that differ from the stored one */
-    size_t verdicts[5]; /* new verdicts, by lx_verdict */
-    size_t yes;         /* of which verified (lx_verified yes) */
-    size_t partial;     /* of which signed in part */
+    size_t documents;  /* documents looked at */
+    size_t verified;   /* verdicts written */
+    size_t unreadable; /* no copy could be read back with its SHA-256: verdict kept */
+    size_t changed;    /* verdicts that differ from the stored one */
+    size_t verdicts[LX_VERDICT_COUNT_]; /* new verdicts, by lx_verdict */
+    size_t yes;                         /* of which verified (lx_verified yes) */
+    size_t partial;                     /* of which signed in part */
     lx_atime_stats atimes; /* what reading the originals did to access times (release it) */
 } lx_reverify_stats;
 

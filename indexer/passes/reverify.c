@@ -13,7 +13,8 @@
 #include "message.h"
 #include "original.h"
 #include "record.h"
-#include "store.h"
+#include "schema.h"
+#include "document.h"
 #include "banned.h"
 
 lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats,
@@ -39,7 +40,7 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
             break;
         }
         const char *sha = lx_record_get(&rec, "sha256");
-        const char *old = lx_record_get(&rec, "dkim");
+        const char *old = lx_record_get(&rec, LX_DATA_DKIM);
         const char *first = NULL, *why = NULL;
         lx_status rs =
             sha ? lx_original_read(&rec, sha, &canon, &stored, &stats->atimes, &first, &why)
@@ -58,10 +59,10 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
             warn(ctx, where, reason);
         } else {
             lx_dkim_verdict v;
-            const char *from = lx_record_get(&rec, "from_address");
+            const char *from = lx_record_get(&rec, LX_DATA_FROM_ADDRESS);
             lx_dkim_input in = {canon.buf, canon.len, stored.len ? stored.buf : NULL, stored.len,
                                 from ? from : ""};
-            const char *part, *body = lx_record_get(&rec, "body");
+            const char *part, *body = lx_record_get(&rec, LX_DATA_BODY);
             size_t part_len;
             if (!(st = lx_dkim_verify_message(ks, &in, &v)) &&
                 lx_dkim_signed_part(&v, &in, &part, &part_len))
@@ -76,7 +77,7 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
                 stats->partial += v.verified == LX_VERIFIED_PARTIAL;
                 if (!old || strcmp(old, lx_verdict_name(v.verdict)) != 0)
                     stats->changed++;
-                st = lx_store_set_dkim(db, ids[i], &v);
+                st = lx_document_set_dkim(db, ids[i], &v);
                 lx_dkim_verdict_release(&v);
             }
             if (!st && ++batch >= LX_COMMIT_BATCH) {

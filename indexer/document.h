@@ -1,6 +1,6 @@
-/* store.h - turning a parsed message into a Xapian document, once per identity. */
-#ifndef LX_STORE_H
-#define LX_STORE_H
+/* document.h - the document build: a parsed message made into its Xapian document. */
+#ifndef LX_DOCUMENT_H
+#define LX_DOCUMENT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,49 +21,52 @@ typedef struct lx_location {
     size_t length;
 } lx_location;
 
-typedef enum lx_store_seen {
+typedef enum lx_document_seen {
     LX_SEEN_NEW,       /* no document has this identity yet */
     LX_SEEN_DUPLICATE, /* known message at a new location; location recorded */
     LX_SEEN_KNOWN,     /* known message at a known location: nothing to do */
-} lx_store_seen;
+} lx_document_seen;
 
 /* Looks up the identity sha; records loc on the existing document when it
  * is new there. */
-lx_status lx_store_lookup(lx_db *db, const char *sha, const lx_location *loc, lx_store_seen *seen);
+lx_status lx_document_lookup(lx_db *db, const char *sha, const lx_location *loc,
+                             lx_document_seen *seen);
 
 /*
  * Builds the document for a message not yet in the index, with its DKIM
  * verdict (NULL when verification was skipped: recorded as "unchecked") and
  * its attachment files (att, from lx_attachtext_extract), without touching any
  * database: the indexer's workers build documents side by side. fp gets the
- * message's fingerprint (for lx_store_put).
+ * message's fingerprint (for lx_document_put).
  */
-lx_status lx_store_build(const char *sha, size_t size, const lx_location *loc,
-                         const lx_message *msg, const lx_attach_list *att,
-                         const lx_dkim_verdict *dkim, lx_doc **doc, char fp[LX_SHA256_HEX_LEN + 1]);
+lx_status lx_document_build(const char *sha, size_t size, const lx_location *loc,
+                            const lx_message *msg, const lx_attach_list *att,
+                            const lx_dkim_verdict *dkim, lx_doc **doc,
+                            char fp[LX_SHA256_HEX_LEN + 1]);
 
 /*
- * Adds a document from lx_store_build to db. Copies sharing its Message-ID
+ * Adds a document from lx_document_build to db. Copies sharing its Message-ID
  * (msgid, "" for none) are linked: "copy" when From, Date, Subject and body
  * agree (transport headers may differ), "conflict" (and the conflict:yes
  * term on both) when they do not. doc is the caller's to free.
  */
-lx_status lx_store_put(lx_db *db, lx_doc *doc, const char *fp, const char *msgid);
+lx_status lx_document_put(lx_db *db, lx_doc *doc, const char *fp, const char *msgid);
 
 /* Checks that the index may take the messages of shard want (NULL: every
  * message, no --shard), and records want in an empty index. An index takes
  * only what it was built for: the same single shard, or (without --shard)
  * the whole archive (an index built without --shard, or every shard of one
  * split merged). Otherwise LX_E_INVALID with a one-line reason in why. */
-lx_status lx_store_check_shard(lx_db *db, const char *dbpath, const lx_shard *want, lx_strbuf *why);
+lx_status lx_document_check_shard(lx_db *db, const char *dbpath, const lx_shard *want,
+                                  lx_strbuf *why);
 
 /* Replaces the DKIM verdict of stored document id (for --reverify): its
  * verdict, signer and dkimfail terms, verdict slot and data. dkim NULL
  * records that verification was skipped. */
-lx_status lx_store_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim);
+lx_status lx_document_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim);
 
 /* The location as stored in the document data: "PATH" or
  * "PATH\tOFFSET\tLENGTH" for a message inside an mbox. */
-lx_status lx_store_format_location(lx_strbuf *out, const lx_location *loc);
+lx_status lx_document_format_location(lx_strbuf *out, const lx_location *loc);
 
 #endif

@@ -1,0 +1,567 @@
+/* pipeline.c - the worker pipeline: messages parsed by workers, written in order. */
+#include "pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "attachtext.h"
+#include "caps.h"
+#include "cli.h"
+#include "dkim.h"
+#include "grow.h"
+#include "inspect.h"
+#include "mbox.h"
+#include "message.h"
+#include "pool.h"
+#include "schema.h"
+#include "sha256.h"
+#include "banned.h"
+
+/* One message on its way through the pipeline: read, hashed and looked up
+ * by the main thread (dispatch), parsed, verified and turned into a
+ * document by a worker (work), written by the main thread in the order the
+ * messages were found (retire). */
+typedef struct lx_pipeline_job {
+    size_t source; /* its source in ix->report (an index: pointers move) */
+    lx_location loc;
+    char sha[LX_SHA256_HEX_LEN + 1];
+    lx_strbuf canon; /* canonical bytes */
+    /* From an mbox with ">From " quoting: the bytes as stored, CRLF; else empty. */
+    lx_strbuf stored;
+    lx_source_file *file;
+    bool deferred; /* an identical message was still in flight: decided at retire */
+    bool counted;  /* retire counted it in the report */
+    /* What the worker found. */
+    lx_status st;      /* an error that ends the run (none comes from a worker now) */
+    lx_strbuf why;     /* not empty: the message could not be parsed */
+    char fail[128];    /* not empty: it could not be read for another reason (out of memory):
+                          reported and skipped, the run goes on; no allocation needed */
+    size_t text_bytes; /* body and attachment text, for the weight of a finished job */
+    lx_doc *doc;
+    char fp[LX_SHA256_HEX_LEN + 1];
+    char *message_id;
+    unsigned notes;
+    lx_date_source date_source;
+    lx_attach_list att;
+    lx_dkim_verdict dkim;
+    lx_strbuf json; /* --inspect */
+} job;
+
+/* What a worker owns: its attachment context (libmagic is per thread). */
+typedef struct lx_pipeline_worker {
+    lx_run *ix;
+    lx_attachtext_ctx *attach;
+    bool dns; /* may ask DNS (the main thread's context, --dns) */
+} worker;
+
+static void job_free(job *j)
+{
+    if (!j)
+        return;
+    free((char *)j->loc.path);
+    lx_strbuf_release(&j->canon);
+    lx_strbuf_release(&j->stored);
+    lx_strbuf_release(&j->why);
+    lx_doc_free(j->doc);
+    free(j->message_id);
+    lx_attach_list_release(&j->att);
+    lx_dkim_verdict_release(&j->dkim);
+    lx_strbuf_release(&j->json);
+    free(j);
+}
+
+/* A message that could not be read for want of memory (or, were it to
+ * happen, another error that is not its own damage): nothing of it is
+ * kept; it is reported with its path and the reason and counted as
+ * skipped, and the run goes on (its file is read again next time). Needs
+ * no allocation. */
+static void job_failed(job *j, lx_status st, const char *stage)
+{
+    lx_doc_free(j->doc);
+    j->doc = NULL;
+    free(j->message_id);
+    j->message_id = NULL;
+    lx_attach_list_release(&j->att);
+    lx_strbuf_release(&j->json);
+    j->text_bytes = 0;
+    snprintf(j->fail, sizeof j->fail, "%s while %s",
+             st == LX_E_NOMEM ? "out of memory" : lx_status_str(st), stage);
+}
+
+static void dns_warn(void *ctx, const char *name, const char *reason)
+{
+    lx_run_warn(ctx, name, reason);
+}
+
+/* --dns: asks DNS once per run for each selector no key file has (the
+ * key store remembers which it asked). True when a record was added. */
+static bool fetch_keys(lx_run *ix, const lx_dkim_verdict *v)
+{
+    bool added = false;
+    for (size_t i = 0; i < v->n; i++) {
+        const lx_dkim_sig *g = &v->sigs[i];
+        if (g->result == LX_VERDICT_NOKEY && *g->selector && *g->domain &&
+            lx_keystore_fetch(ix->keys, g->selector, g->domain, dns_warn, ix))
+            added = true;
+    }
+    return added;
+}
+
+/* Parse, attachments, DKIM, document: everything that needs no database.
+ * Runs in a worker thread (or in the main thread with --jobs 1). */
+static void work(void *wctx, void *item)
+{
+    worker *w = wctx;
+    lx_run *ix = w->ix;
+    job *j = item;
+    if (j->deferred)
+        return;
+    lx_message msg;
+    const char *stage = "parsing it";
+    lx_status st = lx_message_parse(&msg, j->canon.buf, j->canon.len, &j->why);
+    if (st == LX_E_NOMEM) {
+        lx_strbuf_reset(&j->why);
+        job_failed(j, st, stage);
+        return;
+    }
+    if (st) {
+        if (!j->why.len)
+            lx_strbuf_addstr(&j->why, lx_status_str(st));
+        return;
+    }
+    lx_strbuf_reset(&j->why);
+    stage = "reading its attachments";
+    if ((st = lx_attachtext_extract(w->attach, &msg, &j->att)))
+        goto out;
+    stage = "verifying its DKIM signatures";
+    if (!ix->no_dkim) {
+        /* Verified on the canonical bytes: CRLF, no mbox separator, mboxrd
+         * quoting undone, as the message was sent; the body as stored too
+         * when that one does not verify. The sender shown must be the
+         * signer's. */
+        lx_dkim_input in = {j->canon.buf, j->canon.len, j->stored.len ? j->stored.buf : NULL,
+                            j->stored.len, msg.from.addr};
+        if ((st = lx_dkim_verify_message(ix->keys, &in, &j->dkim)))
+            goto out;
+        if (w->dns && lx_keystore_dns_on(ix->keys) && fetch_keys(ix, &j->dkim)) {
+            /* New records came from DNS: verify again with them. */
+            lx_dkim_verdict_release(&j->dkim);
+            if ((st = lx_dkim_verify_message(ix->keys, &in, &j->dkim)))
+                goto out;
+        }
+        const char *part;
+        size_t part_len;
+        if (lx_dkim_signed_part(&j->dkim, &in, &part, &part_len) &&
+            (st = lx_message_signed_text(part, part_len, msg.body, msg.body_len,
+                                         &j->dkim.signed_text)))
+            goto out;
+    }
+    const lx_dkim_verdict *dk = ix->no_dkim ? NULL : &j->dkim;
+    stage = "building its index entry";
+    if (ix->inspect)
+        st = lx_inspect_json(&j->json, &msg, &j->att, j->sha, j->canon.len, &j->loc, ix->full, dk);
+    else
+        st = lx_document_build(j->sha, j->canon.len, &j->loc, &msg, &j->att, dk, &j->doc, j->fp);
+    if (!st && !(j->message_id = strdup(msg.message_id)))
+        st = LX_E_NOMEM;
+    j->notes = msg.notes;
+    j->date_source = msg.date_source;
+    j->text_bytes = msg.body_len;
+    for (size_t i = 0; i < j->att.n; i++)
+        j->text_bytes += j->att.v[i].text_len;
+out:
+    if (st)
+        job_failed(j, st, stage);
+    lx_message_release(&msg);
+}
+
+/* What a finished job holds until it is written: its bytes, and its text
+ * about three times over (the attachments' text, the document's data and
+ * its terms and positions). */
+static size_t job_weight(void *item)
+{
+    const job *j = item;
+    return j->canon.len + j->stored.len + j->json.len + 3 * j->text_bytes;
+}
+
+/* "PATH@OFFSET+LENGTH" for a message in an mbox, else PATH: for warnings. */
+static void where_of(lx_strbuf *where, const lx_location *loc)
+{
+    lx_strbuf_reset(where);
+    lx_document_format_location(where, loc);
+    const char sep[2] = {LX_LOCATION_SEP, '\0'};
+    size_t first = strcspn(where->buf, sep);
+    for (size_t k = 0; k < where->len; k++)
+        if (where->buf[k] == LX_LOCATION_SEP)
+            where->buf[k] = k == first ? '@' : '+';
+}
+
+/* Counts a message's attachments in the report and warns about those a
+ * limit or damage stopped. */
+static lx_status report_attachments(lx_run *ix, const lx_location *loc, const lx_attach_list *att)
+{
+    lx_report *r = &ix->report;
+    lx_strbuf where, line;
+    lx_strbuf_init(&where);
+    lx_strbuf_init(&line);
+    r->att_dropped += att->dropped;
+    for (size_t i = 0; i < att->n; i++) {
+        const lx_attachment *a = &att->v[i];
+        r->att_total++;
+        /* Counted here, in order, so the figure does not depend on which
+         * worker read which copy first. */
+        if (!*a->sha256)
+            ; /* not read at all (past a limit): nothing to compare */
+        else if (g_hash_table_contains(ix->att_seen, a->sha256))
+            r->att_cached++;
+        else
+            g_hash_table_add(ix->att_seen, g_strdup(a->sha256));
+        if ((a->status == LX_ATT_OK || a->status == LX_ATT_TRUNCATED ||
+             a->status == LX_ATT_LIMIT) &&
+            a->text_len)
+            r->att_text++;
+        bool quiet_skip = a->status == LX_ATT_SKIPPED && strncmp(a->reason, "no text in ", 11) == 0;
+        switch (a->status) {
+        case LX_ATT_OK: break;
+        case LX_ATT_TRUNCATED: r->att_truncated++; break;
+        case LX_ATT_SKIPPED: r->att_skipped++; break;
+        case LX_ATT_FAILED: r->att_failed++; break;
+        case LX_ATT_LIMIT: r->att_limited++; break;
+        }
+        if (a->status == LX_ATT_OK || quiet_skip)
+            continue;
+        lx_strbuf_reset(&line);
+        lx_attach_status_line(a, &line);
+        lx_report_attachment(r, line.buf);
+        where_of(&where, loc);
+        lx_strbuf_addf(&where, ": attachment %zu \"%s\"", a->n, a->name);
+        lx_run_warn(ix, where.buf, line.buf);
+    }
+    if (att->dropped) {
+        lx_strbuf_reset(&line);
+        lx_strbuf_addf(&line, "attachments past %d not listed", LX_ATTACH_MAX_PER_MESSAGE);
+        lx_report_attachment(r, line.buf);
+    }
+    lx_strbuf_release(&where);
+    lx_strbuf_release(&line);
+    return LX_OK;
+}
+
+/* Writes one finished job to the index, in order, with its report lines. */
+static lx_status retire(lx_run *ix, job *j)
+{
+    lx_status st;
+    lx_strbuf where;
+    lx_strbuf_init(&where);
+    if (j->deferred) {
+        /* An identical message was in flight when this one was found: it
+         * is in the index now, unless it could not be parsed. */
+        lx_document_seen seen;
+        if ((st = lx_document_lookup(ix->db, j->sha, &j->loc, &seen)))
+            goto out;
+        if (seen != LX_SEEN_NEW) {
+            lx_source_stats *s = &ix->report.v[j->source];
+            if (seen == LX_SEEN_KNOWN)
+                s->known++;
+            else
+                s->duplicates++;
+            ix->done_messages++;
+            j->counted = true;
+            st = lx_run_commit_batch(ix);
+            goto out;
+        }
+        j->deferred = false;
+        work(ix->main_worker, j);
+    }
+    if ((st = j->st))
+        goto out;
+    lx_source_stats *s = &ix->report.v[j->source];
+    ix->done_messages++;
+    if (j->why.len || j->fail[0]) {
+        const char *reason = j->fail[0] ? j->fail : j->why.buf;
+        lx_report_skip(s, reason, 0);
+        j->counted = true;
+        if (j->file)
+            j->file->skipped++;
+        where_of(&where, &j->loc);
+        lx_run_warn(ix, where.buf, reason);
+        goto out;
+    }
+    if (ix->inspect) {
+        if (fwrite(j->json.buf, 1, j->json.len, stdout) != j->json.len || putchar('\n') == EOF)
+            st = LX_E_IO;
+    } else {
+        st = lx_document_put(ix->db, j->doc, j->fp, j->message_id);
+    }
+    if (st)
+        goto out;
+    for (unsigned bit = 0; !ix->inspect && bit < LX_NOTE_COUNT_; bit++) {
+        if (!(j->notes & (1u << bit)))
+            continue;
+        const char *what = lx_message_note_text(1u << bit);
+        lx_report_note(s, what);
+        where_of(&where, &j->loc);
+        char line[300];
+        snprintf(line, sizeof line, "indexed, but %s", what);
+        lx_run_warn(ix, where.buf, line);
+    }
+    if (!ix->inspect && (st = report_attachments(ix, &j->loc, &j->att)))
+        goto out;
+    if (!ix->no_dkim) {
+        ix->report.dkim[j->dkim.verdict]++;
+        ix->report.verified += j->dkim.verified == LX_VERIFIED_YES;
+        ix->report.partial += j->dkim.verified == LX_VERIFIED_PARTIAL;
+        for (size_t i = 0; i < j->dkim.n; i++)
+            if (j->dkim.sigs[i].result == LX_VERDICT_PASS && j->dkim.sigs[i].weak) {
+                ix->report.dkim_weak++;
+                break;
+            }
+    }
+    s->indexed++;
+    j->counted = true;
+    if (!ix->inspect && lx_grow((void **)&ix->uncommitted, &ix->alloc_uncommitted,
+                                ix->n_uncommitted + 1, sizeof *ix->uncommitted))
+        ix->uncommitted[ix->n_uncommitted++] = j->source;
+    if (j->date_source == LX_DATE_NONE)
+        s->no_date++;
+    else if (j->date_source == LX_DATE_RECEIVED)
+        s->date_from_received++;
+    st = lx_run_commit_batch(ix);
+out:
+    lx_strbuf_release(&where);
+    return st;
+}
+
+/* Takes finished jobs back, oldest first, and writes them, until at most
+ * `keep` are in flight (and their bytes under the limit). */
+lx_status lx_pipeline_drain(lx_run *ix, size_t keep)
+{
+    lx_status st = LX_OK;
+    while (lx_pool_outstanding(ix->pool) > keep ||
+           (ix->inflight_bytes > LX_INFLIGHT_BYTES && lx_pool_outstanding(ix->pool))) {
+        job *j = lx_pool_take(ix->pool);
+        ix->inflight_bytes -= j->canon.len;
+        memmove(ix->inflight, ix->inflight + 1, --ix->n_inflight * sizeof *ix->inflight);
+        if (!st && !ix->fatal && (st = retire(ix, j))) {
+            ix->fatal = st; /* before file_done: no record for a file not written whole */
+            /* Xapian drops what a failed write or commit had not committed
+             * (the last commit attempt at close commits nothing more). */
+            if (st == LX_E_DB_WRITE)
+                lx_run_uncommitted_lost(ix);
+        }
+        /* After a fatal error, what is in flight is dropped unwritten. */
+        if (!j->counted) {
+            ix->done_messages++;
+            lx_run_not_indexed(ix, j->source, j->file);
+        }
+        lx_source_file *f = j->file;
+        job_free(j);
+        if (f && --f->pending == 0 && f->walked) {
+            lx_status fst = lx_sources_file_done(ix, f);
+            if (!st)
+                st = fst;
+        }
+        lx_run_progress(ix, false);
+    }
+    return st;
+}
+
+/* True when a line of data starts with ">From " after any number of '>':
+ * mboxrd quoting that undoing changes. */
+static bool quoted_from(const char *data, size_t len)
+{
+    for (const char *p = data, *end = data + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break;
+        const char *q = nl + 1;
+        while (q < end && *q == '>')
+            q++;
+        if (q > nl + 1 && (size_t)(end - q) >= 5 && memcmp(q, "From ", 5) == 0)
+            return true;
+        p = nl + 1;
+    }
+    return false;
+}
+
+/* A message found that could not be handed to a worker for want of memory
+ * (its canonical copy, its job): reported and skipped, the run goes on. */
+static lx_status unread(lx_run *ix, size_t src, lx_source_file *f, const lx_location *loc)
+{
+    const char *reason = "out of memory while reading it";
+    lx_report_skip(&ix->report.v[src], reason, 0);
+    if (f)
+        f->skipped++;
+    ix->done_messages++;
+    lx_strbuf where;
+    lx_strbuf_init(&where);
+    where_of(&where, loc);
+    lx_run_warn(ix, where.len ? where.buf : loc->path, reason);
+    lx_strbuf_release(&where);
+    return LX_OK;
+}
+
+/* The main thread's part for one message found: size limit, identity,
+ * shard, already indexed? Then on to a worker. After a fatal error, only
+ * counted: found, not indexed. */
+lx_status lx_pipeline_dispatch(lx_run *ix, size_t src, lx_source_file *f, const char *data,
+                               size_t len, bool from_mbox, const lx_location *loc)
+{
+    lx_source_stats *s = &ix->report.v[src];
+    lx_status st;
+    s->found++;
+    if (f)
+        f->messages++;
+    if (ix->fatal) {
+        ix->done_messages++;
+        lx_run_not_indexed(ix, src, f);
+        return LX_OK;
+    }
+    if (len > LX_MAX_MESSAGE_BYTES) {
+        lx_report_skip(s, "message larger than 256 MiB", 0);
+        if (f)
+            f->skipped++;
+        lx_run_warn(ix, loc->path, "message larger than 256 MiB, skipped");
+        ix->done_messages++;
+        return LX_OK;
+    }
+    job *j = calloc(1, sizeof *j);
+    if (!j)
+        return unread(ix, src, f, loc);
+    lx_strbuf_init(&j->canon);
+    lx_strbuf_init(&j->stored);
+    lx_strbuf_init(&j->why);
+    lx_strbuf_init(&j->json);
+    lx_attach_list_init(&j->att);
+    j->source = src;
+    j->loc = *loc;
+    if (!(j->loc.path = strdup(loc->path)) ||
+        (st = lx_mbox_canonical(&j->canon, data, len, from_mbox)) ||
+        (st = lx_sha256_hex(j->canon.buf, j->canon.len, j->sha)) ||
+        (from_mbox && !ix->no_dkim && quoted_from(data, len) &&
+         (st = lx_mbox_canonical(&j->stored, data, len, false)))) {
+        job_free(j);
+        return unread(ix, src, f, loc);
+    }
+    if (ix->sharded &&
+        lx_shard_of(j->canon.buf, j->canon.len, j->sha, ix->shard.count) != ix->shard.index) {
+        s->other_shard++;
+        if (f)
+            f->other++;
+        ix->done_messages++;
+        job_free(j);
+        return LX_OK;
+    }
+    /* An identical message still in flight: this one waits for it, so that
+     * every location of one message is recorded in the order found. */
+    for (size_t i = 0; i < ix->n_inflight && !ix->inspect && !j->deferred; i++)
+        j->deferred = strcmp(ix->inflight[i]->sha, j->sha) == 0;
+    if (!ix->inspect && !j->deferred) {
+        lx_document_seen seen;
+        if ((st = lx_document_lookup(ix->db, j->sha, &j->loc, &seen))) {
+            job_free(j);
+            return st;
+        }
+        if (seen != LX_SEEN_NEW) {
+            if (seen == LX_SEEN_KNOWN)
+                s->known++;
+            else
+                s->duplicates++;
+            ix->done_messages++;
+            job_free(j);
+            return lx_run_commit_batch(ix);
+        }
+    }
+    j->file = f;
+    if (f)
+        f->pending++;
+    if ((st = lx_pool_submit(ix->pool, j))) {
+        if (f)
+            f->pending--;
+        job_free(j);
+        return unread(ix, src, f, loc);
+    }
+    ix->inflight[ix->n_inflight++] = j;
+    ix->inflight_bytes += j->canon.len;
+    return lx_pipeline_drain(ix, ix->window - 1);
+}
+
+/* The worker threads (--jobs, default one per processor) and, on a
+ * terminal, the counting walk for the progress line. */
+int lx_pipeline_start(lx_run *ix)
+{
+    /* DNS answers change the key store and --inspect reports which
+     * attachments were read before: both run in the main thread alone. */
+    if (lx_keystore_dns_on(ix->keys) || ix->inspect)
+        ix->jobs = 1;
+    if (!ix->jobs)
+        ix->jobs = lx_pool_default_workers();
+    unsigned workers = ix->jobs > 1 ? ix->jobs : 0;
+    worker **w = calloc(workers + 1, sizeof *w);
+    ix->window = workers ? workers * LX_INFLIGHT_PER_WORKER : 1;
+    ix->inflight = calloc(ix->window + 1, sizeof *ix->inflight);
+    ix->att_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (!w || !ix->inflight) {
+        free(w);
+        fputs("leakdex-index: out of memory\n", stderr);
+        return LX_EXIT_DB;
+    }
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    for (unsigned i = 0; i <= workers; i++) {
+        /* Slot `workers` is the main thread's, with the original context. */
+        w[i] = calloc(1, sizeof **w);
+        if (w[i]) {
+            w[i]->ix = ix;
+            w[i]->attach = i == workers ? ix->attach : lx_attachtext_ctx_clone(ix->attach, &why);
+            w[i]->dns = i == workers;
+        }
+        if (!w[i] || !w[i]->attach) {
+            lx_cli_say(stderr, "leakdex-index: ", "%s", why.len ? why.buf : "out of memory");
+            lx_strbuf_release(&why);
+            for (unsigned k = 0; k <= i && k <= workers; k++) {
+                if (w[k] && k != workers)
+                    lx_attachtext_ctx_free(w[k]->attach);
+                free(w[k]);
+            }
+            free(w);
+            return LX_EXIT_DB;
+        }
+    }
+    lx_strbuf_release(&why);
+    ix->main_worker = w[workers];
+    ix->pool = lx_pool_new(workers, work, workers ? (void *const *)w : (void *const *)&w[workers]);
+    ix->workers = w;
+    ix->n_workers = workers;
+    if (!ix->pool) {
+        fputs("leakdex-index: cannot start the worker threads\n", stderr);
+        lx_pipeline_stop(ix);
+        return LX_EXIT_DB;
+    }
+    /* Finished messages wait to be written in order: while one is slow,
+     * the others must not pile up their texts and documents. */
+    lx_pool_set_budget(ix->pool, LX_INFLIGHT_BYTES, job_weight);
+    return LX_EXIT_OK;
+}
+
+void lx_pipeline_stop(lx_run *ix)
+{
+    lx_pool_free(ix->pool);
+    ix->pool = NULL;
+    for (unsigned i = 0; ix->workers && i <= ix->n_workers; i++) {
+        if (ix->workers[i] && i != ix->n_workers)
+            lx_attachtext_ctx_free(ix->workers[i]->attach);
+        free(ix->workers[i]);
+    }
+    free(ix->workers);
+    ix->workers = NULL;
+    ix->main_worker = NULL;
+    free(ix->inflight);
+    ix->inflight = NULL;
+    if (ix->att_seen)
+        g_hash_table_destroy(ix->att_seen);
+    ix->att_seen = NULL;
+}

@@ -1,0 +1,291 @@
+/* sources.c - reading the sources: each file mapped, told apart, split, recorded. */
+#include "sources.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "mbox.h"
+#include "pipeline.h"
+#include "sha256.h"
+#include "sniff.h"
+#include "walk.h"
+#include "banned.h"
+
+/* The metadata key of a source file's identity record. */
+static void file_key(const char *path, char key[80])
+{
+    char hex[LX_SHA256_HEX_LEN + 1];
+    if (lx_sha256_hex(path, strlen(path), hex))
+        hex[0] = '\0';
+    snprintf(key, 80, "%s%s", LX_FILE_METADATA_PREFIX, hex);
+}
+
+/* The record's value: "1 SIZE SEC NSEC KIND MESSAGES OTHER\nPATH" (KIND m
+ * for an mbox, f for a one-message file). */
+static void file_value(lx_strbuf *v, const char *path, off_t size, const struct timespec *mt,
+                       bool mbox, size_t messages, size_t other)
+{
+    lx_strbuf_reset(v);
+    lx_strbuf_addf(v, "1 %lld %lld %ld %c %zu %zu\n%s", (long long)size, (long long)mt->tv_sec,
+                   mt->tv_nsec, mbox ? 'm' : 'f', messages, other, path);
+}
+
+lx_status lx_sources_file_done(lx_run *r, lx_source_file *f)
+{
+    lx_status st = LX_OK;
+    if (!r->fatal && !f->skipped && !r->inspect) {
+        char key[80];
+        lx_strbuf v;
+        lx_strbuf_init(&v);
+        file_key(f->path, key);
+        file_value(&v, f->path, f->size, &f->mtime, f->mbox, f->messages, f->other);
+        st = lx_db_set_metadata(r->db, key, v.buf);
+        lx_strbuf_release(&v);
+    }
+    free(f->path);
+    free(f);
+    return st;
+}
+
+/* True when the file is the one a previous run indexed completely (same
+ * path, size and modification time): its messages are counted as already
+ * indexed without reading it. */
+static bool unchanged(lx_run *r, const char *path, const struct stat *sb, size_t src)
+{
+    if (r->inspect)
+        return false;
+    char key[80];
+    char *have = NULL;
+    file_key(path, key);
+    if (lx_db_get_metadata(r->db, key, &have) || !have || !*have) {
+        free(have);
+        return false;
+    }
+    long long size, sec;
+    long nsec;
+    char kind;
+    size_t messages, other;
+    int used = 0;
+    bool same = sscanf(have, "1 %lld %lld %ld %c %zu %zu\n%n", &size, &sec, &nsec, &kind, &messages,
+                       &other, &used) == 6 &&
+                used > 0 && strcmp(have + used, path) == 0 && size == (long long)sb->st_size &&
+                sec == (long long)sb->st_mtim.tv_sec && nsec == sb->st_mtim.tv_nsec &&
+                other <= messages;
+    free(have);
+    if (!same)
+        return false;
+    lx_source_stats *s = &r->report.v[src];
+    if (kind == 'm' && !(s = lx_report_source(&r->report, path, LX_SOURCE_MBOX)))
+        return false;
+    s->found += messages;
+    s->known += messages - other;
+    s->other_shard += other;
+    r->report.files_unchanged++;
+    r->report.messages_unchanged += messages;
+    r->done_messages += messages;
+    return true;
+}
+
+/* The messages of an mbox, each dispatched; an empty one is reported. A
+ * fatal error is kept in r->fatal: the rest is counted, not indexed. */
+static lx_status read_mbox(lx_run *r, lx_source_file *f, const char *path, const char *data,
+                           size_t len)
+{
+    char reason[300];
+    f->mbox = true;
+    lx_source_stats *ms = lx_report_source(&r->report, path, LX_SOURCE_MBOX);
+    size_t msrc = ms ? (size_t)(ms - r->report.v) : 0;
+    lx_mbox_iter it;
+    lx_mbox_msg m;
+    lx_mbox_iter_init(&it, data, len);
+    while (ms && lx_mbox_next(&it, &m)) {
+        lx_location loc = {path, true, m.from_line, m.end - m.from_line};
+        if (m.end == m.start) {
+            ms = &r->report.v[msrc];
+            ms->found++;
+            f->messages++;
+            f->skipped++;
+            r->done_messages++;
+            lx_report_skip(ms, "empty message in mbox", 0);
+            snprintf(reason, sizeof reason, "empty message at byte %zu of the mbox", m.from_line);
+            lx_run_warn(r, path, reason);
+            continue;
+        }
+        lx_status st =
+            lx_pipeline_dispatch(r, msrc, f, data + m.start, m.end - m.start, true, &loc);
+        if (st && !r->fatal)
+            r->fatal = st;
+        lx_run_progress(r, false);
+    }
+    return ms ? LX_OK : LX_E_NOMEM;
+}
+
+/* The messages of a file mapped at data: an mbox, one message, or neither
+ * (reported). Then the file is done once its messages are retired. */
+static void read_file(lx_run *r, lx_source_file *f, size_t src, const char *path, const char *data,
+                      size_t len)
+{
+    lx_status st = LX_OK;
+    lx_sniff kind_of = lx_sniff_data(data, len);
+    if (kind_of == LX_SNIFF_MBOX) {
+        st = read_mbox(r, f, path, data, len);
+    } else if (kind_of == LX_SNIFF_MESSAGE) {
+        lx_location loc = {path, false, 0, len};
+        st = lx_pipeline_dispatch(r, src, f, data, len, false, &loc);
+    } else {
+        lx_report_skip(&r->report.v[src], "not a mail message (no header block)", 1);
+        lx_run_warn(r, path, "not a mail message (no header block), skipped");
+        f->skipped++;
+    }
+    r->done_files++;
+    r->done_bytes += len;
+    f->walked = true;
+    if (st)
+        r->fatal = st;
+    if (f->pending == 0 && (st = lx_sources_file_done(r, f)) && !r->fatal)
+        r->fatal = st;
+}
+
+/* A file that could not be read: reported, skipped, counted as done. */
+static int unreadable(lx_run *r, lx_source_stats *s, const char *path, const char *why,
+                      lx_source_fd *sf)
+{
+    lx_report_skip(s, why, 1);
+    lx_run_warn(r, path, why);
+    lx_source_close(sf, &r->atimes);
+    r->done_files++;
+    return 0;
+}
+
+static int on_file(void *ctx, const char *path, const char *source, lx_source_kind kind)
+{
+    lx_run *r = ctx;
+    char reason[300];
+    lx_source_stats *s = lx_report_source(&r->report, source, kind);
+    if (!s) {
+        r->fatal = LX_E_NOMEM;
+        return 1;
+    }
+    size_t src = (size_t)(s - r->report.v);
+    /* Read-only and, where the system allows it, without updating the
+     * access time: the sources are evidence (lx_source_open). */
+    lx_source_fd sf;
+    int fd = lx_source_open(&sf, path, false);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        snprintf(reason, sizeof reason, "cannot read: %s", strerror(errno));
+        return unreadable(r, s, path, reason, &sf);
+    }
+    if (!S_ISREG(sb.st_mode) || sb.st_size == 0 || (size_t)sb.st_size > LX_MAX_SOURCE_BYTES)
+        return unreadable(r, s, path,
+                          !S_ISREG(sb.st_mode) ? "not a regular file"
+                          : sb.st_size == 0    ? "empty file"
+                                               : "file larger than 4 GiB",
+                          &sf);
+    size_t len = (size_t)sb.st_size;
+    if (!r->fatal && unchanged(r, path, &sb, src)) {
+        lx_source_close(&sf, &r->atimes);
+        r->done_files++;
+        r->done_bytes += len;
+        lx_run_progress(r, false);
+        return 0;
+    }
+    /* Mapping the file is what sets its access time (when O_NOATIME was
+     * refused): the fd stays open to put it back after. */
+    char *data = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (data == MAP_FAILED) {
+        snprintf(reason, sizeof reason, "cannot map: %s", strerror(errno));
+        return unreadable(r, s, path, reason, &sf);
+    }
+    lx_source_close(&sf, &r->atimes);
+    lx_source_file *f = calloc(1, sizeof *f);
+    if (f && !(f->path = strdup(path))) {
+        free(f);
+        f = NULL;
+    }
+    if (!f) {
+        munmap(data, len);
+        r->fatal = LX_E_NOMEM;
+        return 1;
+    }
+    f->size = sb.st_size;
+    f->mtime = sb.st_mtim;
+    read_file(r, f, src, path, data, len);
+    munmap(data, len);
+    lx_run_progress(r, false);
+    /* After a fatal error the walk goes on, counting what is not indexed. */
+    return 0;
+}
+
+static void on_skip(void *ctx, const char *path, const char *source, lx_source_kind kind,
+                    const char *reason)
+{
+    lx_run *r = ctx;
+    lx_source_stats *s = lx_report_source(&r->report, source, kind);
+    if (s)
+        lx_report_skip(s, reason, 1);
+    lx_run_warn(r, path, reason);
+}
+
+/* Counting walk for the progress line: files and bytes, nothing read. */
+static int count_file(void *ctx, const char *path, const char *source, lx_source_kind kind)
+{
+    (void)source;
+    (void)kind;
+    lx_run *r = ctx;
+    struct stat sb;
+    r->total_files++;
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        r->total_bytes += (uint64_t)sb.st_size;
+    return 0;
+}
+
+static void count_skip(void *ctx, const char *path, const char *source, lx_source_kind kind,
+                       const char *reason)
+{
+    (void)ctx;
+    (void)path;
+    (void)source;
+    (void)kind;
+    (void)reason;
+}
+
+/* Walks each source, made absolute, with cb; true when one could not be
+ * read. */
+static bool walk_all(const lx_walk_cb *cb, int n, char **paths)
+{
+    bool missing = false;
+    for (int i = 0; i < n; i++) {
+        char *abs = realpath(paths[i], NULL);
+        if (lx_walk(abs ? abs : paths[i], cb) == LX_E_NOT_FOUND)
+            missing = true;
+        free(abs);
+    }
+    return missing;
+}
+
+bool lx_sources_read(lx_run *r, bool hidden, int n, char **paths)
+{
+    lx_walk_cb cb = {on_file, on_skip, r, hidden, r->inspect ? NULL : r->db_path, &r->atimes};
+    return walk_all(&cb, n, paths);
+}
+
+void lx_sources_count(lx_run *r, bool hidden, int n, char **paths)
+{
+    r->show_progress = !r->quiet && !r->inspect && isatty(STDERR_FILENO);
+    r->t0 = lx_run_now();
+    if (!r->show_progress)
+        return;
+    lx_walk_cb count = {count_file, count_skip, r, hidden, r->inspect ? NULL : r->db_path,
+                        &r->atimes};
+    walk_all(&count, n, paths);
+    fprintf(stderr, "leakdex-index: %zu files to read (%.1f MB), %u %s\n", r->total_files,
+            (double)r->total_bytes / 1e6, r->jobs, r->jobs > 1 ? "jobs" : "job");
+    lx_run_progress(r, true);
+}

@@ -1,0 +1,209 @@
+/* test_document.c - the document build: exact data record and terms; lookups. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "document.h"
+#include "record.h"
+#include "schema.h"
+
+static const char MESSAGE[] = "From: Alice Martin <Alice.Martin@Campagne.example>\r\n"
+                              "To: Bob <bob@example.org>, carol@example.org\r\n"
+                              "Cc: Dan <dan@example.net>\r\n"
+                              "Subject: R\xC3\xA9union budget\r\n"
+                              "Date: Tue, 07 Mar 2017 10:30:00 +0100\r\n"
+                              "Message-ID: <m1@campagne.example>\r\n"
+                              "In-Reply-To: <m0@campagne.example>\r\n"
+                              "References: <m0@campagne.example>\r\n"
+                              "\r\n"
+                              "Bonjour l'\xC3\xA9quipe,\r\n"
+                              "le budget est pr\xC3\xAAt.\r\n";
+
+/* An index in a new temporary directory. */
+static lx_db *open_temp(char dir[64])
+{
+    snprintf(dir, 64, "/tmp/leakdex-test-document.XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    lx_db *db = NULL;
+    assert_int_equal(lx_db_open(dir, LX_DB_WRITE, &db, NULL), LX_OK);
+    return db;
+}
+
+static void remove_temp(lx_db *db, const char *dir)
+{
+    lx_db_close(db);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Builds MESSAGE's document (found in an mbox, DKIM unchecked) and writes
+ * it to db as document 1; sha gets its identity. */
+static void build_and_put(lx_db *db, char sha[LX_SHA256_HEX_LEN + 1])
+{
+    lx_message msg;
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    assert_int_equal(lx_message_parse(&msg, MESSAGE, sizeof MESSAGE - 1, &why), LX_OK);
+    assert_int_equal(lx_sha256_hex(MESSAGE, sizeof MESSAGE - 1, sha), LX_OK);
+    lx_attach_list att;
+    lx_attach_list_init(&att);
+    lx_location loc = {"/leak/inbox.mbox", true, 120, 400};
+    lx_doc *doc = NULL;
+    char fp[LX_SHA256_HEX_LEN + 1];
+    assert_int_equal(lx_document_build(sha, sizeof MESSAGE - 1, &loc, &msg, &att, NULL, &doc, fp),
+                     LX_OK);
+    assert_non_null(doc);
+    assert_int_equal(lx_document_put(db, doc, fp, msg.message_id), LX_OK);
+    lx_doc_free(doc);
+    lx_attach_list_release(&att);
+    lx_message_release(&msg);
+    lx_strbuf_release(&why);
+}
+
+static void expect_term(lx_db *db, const char *term, bool want)
+{
+    bool has = !want;
+    assert_int_equal(lx_db_has_term(db, 1, term, &has), LX_OK);
+    if (has != want)
+        fail_msg("term '%s': %s", term, has ? "present" : "missing");
+}
+
+static void test_data_record(void **state)
+{
+    (void)state;
+    char dir[64], sha[LX_SHA256_HEX_LEN + 1];
+    lx_db *db = open_temp(dir);
+    build_and_put(db, sha);
+    char *raw = NULL;
+    size_t len = 0;
+    assert_int_equal(lx_db_get_data(db, 1, &raw, &len), LX_OK);
+    lx_record rec;
+    lx_record_init(&rec);
+    assert_int_equal(lx_record_parse(&rec, raw, len), LX_OK);
+    char size[24];
+    snprintf(size, sizeof size, "%zu", sizeof MESSAGE - 1);
+    const char *want[][2] = {
+        {"sha256", sha},
+        {LX_DATA_SIZE, size},
+        {LX_DATA_DATE, "2017-03-07T09:30:00Z"},
+        {LX_DATA_DATE_SOURCE, "header"},
+        {"date_offset", "+01:00"},
+        {LX_DATA_FROM_NAME, "Alice Martin"},
+        {LX_DATA_FROM_ADDRESS, "Alice.Martin@Campagne.example"},
+        {LX_DATA_TO, "bob@example.org\tBob"},
+        {LX_DATA_TO, "carol@example.org\t"},
+        {LX_DATA_CC, "dan@example.net\tDan"},
+        {LX_DATA_SUBJECT, "R\xC3\xA9union budget"},
+        {LX_DATA_MESSAGE_ID, "m1@campagne.example"},
+        {LX_DATA_IN_REPLY_TO, "m0@campagne.example"},
+        {LX_DATA_REFERENCES, "m0@campagne.example"},
+        {LX_DATA_PATH, "/leak/inbox.mbox\t120\t400"},
+        {LX_DATA_FINGERPRINT, NULL}, /* a SHA-256: checked for its form below */
+        {LX_DATA_DKIM, "unchecked"},
+        {LX_DATA_VERIFIED, "no"},
+        {LX_DATA_BODY_SOURCE, "plain"},
+        {LX_DATA_BODY_TRUNCATED, "no"},
+        {LX_DATA_REPLACED_CHARACTERS, "0"},
+        {LX_DATA_BODY, "Bonjour l'\xC3\xA9quipe,\nle budget est pr\xC3\xAAt.\n"},
+    };
+    size_t n = sizeof want / sizeof want[0];
+    for (size_t i = 0; i < rec.n && i < n; i++) {
+        assert_string_equal(rec.pairs[i].key, want[i][0]);
+        if (want[i][1])
+            assert_string_equal(rec.pairs[i].value, want[i][1]);
+        else
+            assert_int_equal(strlen(rec.pairs[i].value), LX_SHA256_HEX_LEN);
+    }
+    assert_int_equal(rec.n, n);
+    lx_record_release(&rec);
+    free(raw);
+    remove_temp(db, dir);
+}
+
+static void test_terms(void **state)
+{
+    (void)state;
+    char dir[64], sha[LX_SHA256_HEX_LEN + 1];
+    lx_db *db = open_temp(dir);
+    build_and_put(db, sha);
+    char term[128];
+    snprintf(term, sizeof term, "%s%s", lx_schema_prefix(LX_F_SHA256), sha);
+    expect_term(db, term, true);
+    snprintf(term, sizeof term, "%s2017", lx_schema_prefix(LX_F_YEAR));
+    expect_term(db, term, true);
+    snprintf(term, sizeof term, "%s2017-03", lx_schema_prefix(LX_F_MONTH));
+    expect_term(db, term, true);
+    snprintf(term, sizeof term, "%scampagne.example", lx_schema_prefix(LX_F_FROM_DOMAIN));
+    expect_term(db, term, true);
+    snprintf(term, sizeof term, "%salice.martin@campagne.example",
+             lx_schema_prefix(LX_F_FROM_ADDR));
+    expect_term(db, term, true);
+    snprintf(term, sizeof term, "%sdan@example.net", lx_schema_prefix(LX_F_TO_ADDR));
+    expect_term(db, term, true);
+    snprintf(term, sizeof term, "%sm1@campagne.example", lx_schema_prefix(LX_F_MESSAGE_ID));
+    expect_term(db, term, true);
+    /* Words folded: accents gone, elisions split. */
+    snprintf(term, sizeof term, "%sreunion", lx_schema_prefix(LX_F_SUBJECT));
+    expect_term(db, term, true);
+    snprintf(term, sizeof term, "%sequipe", lx_schema_prefix(LX_F_BODY));
+    expect_term(db, term, true);
+    snprintf(term, sizeof term, "%s\xC3\xA9quipe", lx_schema_prefix(LX_F_BODY));
+    expect_term(db, term, false);
+    /* Unchecked DKIM leaves no verdict term; no attachment, no has:attachment. */
+    snprintf(term, sizeof term, "%sunchecked", lx_schema_prefix(LX_F_DKIM));
+    expect_term(db, term, false);
+    snprintf(term, sizeof term, "%sattachment", lx_schema_prefix(LX_F_HAS));
+    expect_term(db, term, false);
+    remove_temp(db, dir);
+}
+
+/* The same message found again: at another location it is a duplicate
+ * (its path recorded), at a known one it is known. */
+static void test_lookup(void **state)
+{
+    (void)state;
+    char dir[64], sha[LX_SHA256_HEX_LEN + 1];
+    lx_db *db = open_temp(dir);
+    build_and_put(db, sha);
+    lx_document_seen seen;
+    lx_location same = {"/leak/inbox.mbox", true, 120, 400};
+    lx_location other = {"/leak/cur/1.eml", false, 0, 300};
+    assert_int_equal(lx_document_lookup(db, sha, &same, &seen), LX_OK);
+    assert_int_equal(seen, LX_SEEN_KNOWN);
+    assert_int_equal(lx_document_lookup(db, sha, &other, &seen), LX_OK);
+    assert_int_equal(seen, LX_SEEN_DUPLICATE);
+    assert_int_equal(lx_document_lookup(db, sha, &other, &seen), LX_OK);
+    assert_int_equal(seen, LX_SEEN_KNOWN);
+    assert_int_equal(lx_document_lookup(db, "00", &other, &seen), LX_OK);
+    assert_int_equal(seen, LX_SEEN_NEW);
+    char *raw = NULL;
+    size_t len = 0;
+    assert_int_equal(lx_db_get_data(db, 1, &raw, &len), LX_OK);
+    lx_record rec;
+    lx_record_init(&rec);
+    assert_int_equal(lx_record_parse(&rec, raw, len), LX_OK);
+    assert_true(lx_record_has(&rec, LX_DATA_PATH, "/leak/inbox.mbox\t120\t400"));
+    assert_true(lx_record_has(&rec, LX_DATA_PATH, "/leak/cur/1.eml"));
+    lx_record_release(&rec);
+    free(raw);
+    remove_temp(db, dir);
+}
+
+int main(void)
+{
+    lx_message_library_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_data_record),
+        cmocka_unit_test(test_terms),
+        cmocka_unit_test(test_lookup),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    lx_message_library_shutdown();
+    return rc;
+}
