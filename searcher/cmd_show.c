@@ -1,0 +1,38 @@
+/* cmd_show.c - show ID...: each message in full, headers and body. */
+#include <stdio.h>
+
+#include "front.h"
+#include "hits.h"
+#include "ids.h"
+#include "printer.h"
+#include "banned.h"
+
+int cmd_show(const options *o, lx_db *db, int argc, char **argv)
+{
+    if (argc == 0)
+        return front_fail("show: which message? (show ID, with an id from a hit list)");
+    const lx_printer *pr = lx_printer_of(o->format);
+    lx_print p = {.out = stdout, .tz = o->tz};
+    int rc = EXIT_HITS;
+    for (int i = 0; i < argc; i++) {
+        lx_docid id = 0;
+        lx_status st = lx_ids_message(db, argv[i], &id);
+        if (st) {
+            int r = front_id_fail(db, st, argv[i]);
+            if (r > rc)
+                rc = r;
+            continue;
+        }
+        lx_record rec;
+        bool read;
+        st = lx_hits_message(db, id, &rec, &read);
+        if (!st)
+            st = pr->message(&p, &rec, (size_t)i);
+        lx_record_release(&rec);
+        if (st && !read)
+            return front_db_fail(db, st, "");
+        if (st)
+            return front_fail("cannot print message: %s", lx_status_str(st));
+    }
+    return rc;
+}
