@@ -43,25 +43,11 @@ void lx_dataline_sig(const char *line, lx_sig_line *out)
 
 lx_dataline_kind lx_dataline_sig_kind(lx_sig_field k)
 {
-    switch (k) {
-    case LX_SIG_KEY_BITS:
-    case LX_SIG_KEY_RECORD:
-    case LX_SIG_UNSIGNED_BYTES:
-    case LX_SIG_T:
-    case LX_SIG_X: return LX_DL_NUMBER;
-    case LX_SIG_WEAK:
-    case LX_SIG_ALIGNED: return LX_DL_YESNO;
-    case LX_SIG_DOMAIN:
-    case LX_SIG_SELECTOR:
-    case LX_SIG_ALGORITHM:
-    case LX_SIG_CANONICALIZATION:
-    case LX_SIG_IDENTITY:
-    case LX_SIG_RESULT:
-    case LX_SIG_REASON:
-    case LX_SIG_KEY_SOURCE:
-    case LX_SIG_MBOX_FORM: break;
-    }
-    return LX_DL_TEXT;
+    static const lx_dataline_kind kinds[LX_DKIM_SIG_NFIELDS] = {
+        [LX_SIG_KEY_BITS] = LX_DL_NUMBER, [LX_SIG_KEY_RECORD] = LX_DL_NUMBER,
+        [LX_SIG_UNSIGNED_BYTES] = LX_DL_NUMBER, [LX_SIG_T] = LX_DL_NUMBER,
+        [LX_SIG_X] = LX_DL_NUMBER, [LX_SIG_WEAK] = LX_DL_YESNO, [LX_SIG_ALIGNED] = LX_DL_YESNO};
+    return (unsigned)k < LX_DKIM_SIG_NFIELDS ? kinds[k] : LX_DL_TEXT;
 }
 
 void lx_dataline_attachment(const char *line, lx_attachment_line *out)
@@ -71,18 +57,10 @@ void lx_dataline_attachment(const char *line, lx_attachment_line *out)
 
 lx_dataline_kind lx_dataline_attachment_kind(lx_attachment_field k)
 {
-    switch (k) {
-    case LX_ATT_N:
-    case LX_ATT_PARENT:
-    case LX_ATT_SIZE:
-    case LX_ATT_TEXT_BYTES: return LX_DL_NUMBER;
-    case LX_ATT_NAME:
-    case LX_ATT_TYPE:
-    case LX_ATT_SNIFFED_TYPE:
-    case LX_ATT_SHA256:
-    case LX_ATT_STATUS: break;
-    }
-    return LX_DL_TEXT;
+    static const lx_dataline_kind kinds[LX_ATTACH_NFIELDS] = {
+        [LX_ATT_N] = LX_DL_NUMBER, [LX_ATT_PARENT] = LX_DL_NUMBER, [LX_ATT_SIZE] = LX_DL_NUMBER,
+        [LX_ATT_TEXT_BYTES] = LX_DL_NUMBER};
+    return (unsigned)k < LX_ATTACH_NFIELDS ? kinds[k] : LX_DL_TEXT;
 }
 
 bool lx_dataline_attachment_find(const lx_record *rec, size_t n, lx_attachment_line *out)
@@ -138,4 +116,20 @@ const char *lx_dataline_chain_status(const lx_record *rec)
             s = "mismatch";
     }
     return s;
+}
+
+bool lx_dataline_chain_next(lx_chain_iter *it, lx_chain_line *out)
+{
+    for (; it->pass < 2; it->pass++, it->i = 0) {
+        lx_chain_kind want = it->pass ? LX_CHAIN_MISMATCH : LX_CHAIN_CORROBORATED;
+        while (it->i < it->rec->n) {
+            const lx_record_pair *pair = &it->rec->pairs[it->i++];
+            if (strcmp(pair->key, LX_HIT_CHAIN) != 0)
+                continue;
+            lx_dataline_chain(pair->value, out);
+            if (out->kind == want)
+                return true;
+        }
+    }
+    return false;
 }

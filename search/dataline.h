@@ -99,6 +99,17 @@ typedef struct lx_chain_line {
 
 void lx_dataline_chain(const char *line, lx_chain_line *out);
 
+/* Walks the corroboration lines of a record: the corroborations first, then
+ * the mismatches (other lines skipped). Start with {.rec = rec}. */
+typedef struct lx_chain_iter {
+    const lx_record *rec;
+    int pass;
+    size_t i;
+} lx_chain_iter;
+
+/* The next line into out; false at the end. */
+bool lx_dataline_chain_next(lx_chain_iter *it, lx_chain_line *out);
+
 /* A record's corroboration status: "corroborated" when a line says so,
  * else "mismatch" when one says that, else "none". */
 const char *lx_dataline_chain_status(const lx_record *rec);

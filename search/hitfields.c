@@ -186,28 +186,21 @@ lx_status lx_hitfields_sig(lx_strbuf *sb, const char *line)
 lx_status lx_hitfields_chain(lx_strbuf *sb, const lx_record *r)
 {
     lx_status st = LX_OK;
-    bool first = true;
-    for (int pass = 0; pass < 2 && !st; pass++)
-        for (size_t i = 0; i < r->n && !st; i++) {
-            if (strcmp(r->pairs[i].key, LX_HIT_CHAIN) != 0)
-                continue;
-            lx_chain_line c;
-            lx_dataline_chain(r->pairs[i].value, &c);
-            if (c.kind != (pass ? LX_CHAIN_MISMATCH : LX_CHAIN_CORROBORATED))
-                continue;
-            if (!first)
-                st = lx_strbuf_addstr(sb, "; ");
-            first = false;
-            int idn = (int)(c.sha256.n < LX_SHORT_ID_LEN ? c.sha256.n : LX_SHORT_ID_LEN);
-            if (st) {
-            } else if (!pass) {
-                st = lx_strbuf_addf(sb, "corroborated by %.*s (%d%%, signed by %.*s)", idn,
-                                    c.sha256.s, c.coverage, (int)c.signer.n, c.signer.s);
-            } else {
-                st = lx_strbuf_addf(sb, "quote differs in %.*s: %.*s", idn, c.sha256.s,
-                                    (int)c.reason.n, c.reason.s);
-            }
+    lx_chain_iter it = {.rec = r};
+    lx_chain_line c;
+    for (bool first = true; !st && lx_dataline_chain_next(&it, &c); first = false) {
+        int idn = (int)(c.sha256.n < LX_SHORT_ID_LEN ? c.sha256.n : LX_SHORT_ID_LEN);
+        if (!first)
+            st = lx_strbuf_addstr(sb, "; ");
+        if (st) {
+        } else if (c.kind == LX_CHAIN_CORROBORATED) {
+            st = lx_strbuf_addf(sb, "corroborated by %.*s (%d%%, signed by %.*s)", idn, c.sha256.s,
+                                c.coverage, (int)c.signer.n, c.signer.s);
+        } else {
+            st = lx_strbuf_addf(sb, "quote differs in %.*s: %.*s", idn, c.sha256.s,
+                                (int)c.reason.n, c.reason.s);
         }
+    }
     return st;
 }
 
@@ -250,9 +243,21 @@ static bool signer_seen(const lx_record *r, size_t i)
     return false;
 }
 
-bool lx_hitfields_skip(const lx_record *r, const lx_column *c, size_t i)
+lx_status lx_hitfields_each(lx_strbuf *sb, const lx_record *r, const lx_column *c,
+                            const char *sep, lx_hitfields_item_fn item)
 {
-    return strcmp(r->pairs[i].key, c->key) != 0 || (c->kind == LX_COL_SIGNERS && signer_seen(r, i));
+    lx_status st = LX_OK;
+    bool first = true;
+    for (size_t i = 0; i < r->n && !st; i++) {
+        if (strcmp(r->pairs[i].key, c->key) != 0 || (c->kind == LX_COL_SIGNERS && signer_seen(r, i)))
+            continue;
+        if (!first)
+            st = lx_strbuf_addstr(sb, sep);
+        first = false;
+        if (!st)
+            st = item(sb, c, r->pairs[i].value);
+    }
+    return st;
 }
 
 /* One value of a repeated column in plain text. */
@@ -316,16 +321,5 @@ lx_status lx_hitfields_plain(lx_strbuf *sb, const lx_record *r, const lx_column 
     case LX_COL_ATTACH:
     case LX_COL_DKIM_SIGS: break;
     }
-    lx_status st = LX_OK;
-    bool first = true;
-    for (size_t i = 0; i < r->n && !st; i++) {
-        if (lx_hitfields_skip(r, c, i))
-            continue;
-        if (!first)
-            st = lx_strbuf_addstr(sb, "; ");
-        first = false;
-        if (!st)
-            st = plain_item(sb, c, r->pairs[i].value);
-    }
-    return st;
+    return lx_hitfields_each(sb, r, c, "; ", plain_item);
 }

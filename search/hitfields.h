@@ -91,9 +91,11 @@ lx_status lx_hitfields_chain(lx_strbuf *sb, const lx_record *r);
  * signature behind the verified status does not cover. */
 bool lx_hitfields_unsigned(const lx_record *r, const char *column);
 
-/* Whether pair i of r is not one of the values of the repeated column c:
- * another key, or (LX_COL_SIGNERS) a signer domain listed already. */
-bool lx_hitfields_skip(const lx_record *r, const lx_column *c, size_t i);
+/* Appends each value of the repeated column c of r by item, sep between
+ * two; a signer domain (LX_COL_SIGNERS) once. */
+typedef lx_status (*lx_hitfields_item_fn)(lx_strbuf *sb, const lx_column *c, const char *value);
+lx_status lx_hitfields_each(lx_strbuf *sb, const lx_record *r, const lx_column *c,
+                            const char *sep, lx_hitfields_item_fn item);
 
 /* "Name <address>", or the address alone without a name. */
 lx_status lx_hitfields_address(lx_strbuf *sb, const char *name, const char *addr, size_t alen);

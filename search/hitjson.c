@@ -139,29 +139,33 @@ static lx_status json_chain(lx_strbuf *sb, const lx_record *r)
     lx_status st = lx_strbuf_addstr(sb, "{\"status\":");
     if (!st)
         st = json_str(sb, lx_dataline_chain_status(r));
-    for (int pass = 0; pass < 2 && !st; pass++) {
-        st = lx_strbuf_addstr(sb, pass ? "],\"mismatches\":[" : ",\"corroborated_by\":[");
-        bool first = true;
-        for (size_t i = 0; i < r->n && !st; i++) {
-            if (strcmp(r->pairs[i].key, LX_HIT_CHAIN) != 0)
-                continue;
-            lx_chain_line c;
-            lx_dataline_chain(r->pairs[i].value, &c);
-            if (c.kind != (pass ? LX_CHAIN_MISMATCH : LX_CHAIN_CORROBORATED))
-                continue;
-            st = lx_strbuf_addstr(sb, first ? "{\"id\":" : ",{\"id\":");
-            first = false;
-            if (!st)
-                st = lx_escape_json(sb, c.sha256.s,
-                                    c.sha256.n < LX_SHORT_ID_LEN ? c.sha256.n : LX_SHORT_ID_LEN);
-            if (!st)
-                st = lx_strbuf_addstr(sb, ",\"sha256\":");
-            if (!st)
-                st = lx_escape_json(sb, c.sha256.s, c.sha256.n);
-            if (!st)
-                st = json_chain_rest(sb, &c);
+    if (!st)
+        st = lx_strbuf_addstr(sb, ",\"corroborated_by\":[");
+    lx_chain_iter it = {.rec = r};
+    lx_chain_line c;
+    lx_chain_kind last = LX_CHAIN_CORROBORATED;
+    bool first = true;
+    while (!st && lx_dataline_chain_next(&it, &c)) {
+        if (c.kind != last) { /* the first mismatch ends the corroborations */
+            st = lx_strbuf_addstr(sb, "],\"mismatches\":[");
+            last = c.kind;
+            first = true;
         }
+        if (!st)
+            st = lx_strbuf_addstr(sb, first ? "{\"id\":" : ",{\"id\":");
+        first = false;
+        if (!st)
+            st = lx_escape_json(sb, c.sha256.s,
+                                c.sha256.n < LX_SHORT_ID_LEN ? c.sha256.n : LX_SHORT_ID_LEN);
+        if (!st)
+            st = lx_strbuf_addstr(sb, ",\"sha256\":");
+        if (!st)
+            st = lx_escape_json(sb, c.sha256.s, c.sha256.n);
+        if (!st)
+            st = json_chain_rest(sb, &c);
     }
+    if (!st && last == LX_CHAIN_CORROBORATED)
+        st = lx_strbuf_addstr(sb, "],\"mismatches\":[");
     return st ? st : lx_strbuf_addstr(sb, "]}");
 }
 
@@ -272,17 +276,9 @@ static lx_status json_column(lx_strbuf *sb, const lx_record *r, const lx_column 
     case LX_COL_STRS:
     case LX_COL_PATHS: break;
     }
-    bool first = true;
     lx_status st = lx_strbuf_addch(sb, '[');
-    for (size_t i = 0; i < r->n && !st; i++) {
-        if (lx_hitfields_skip(r, c, i))
-            continue;
-        if (!first)
-            st = lx_strbuf_addch(sb, ',');
-        first = false;
-        if (!st)
-            st = json_item(sb, c, r->pairs[i].value);
-    }
+    if (!st)
+        st = lx_hitfields_each(sb, r, c, ",", json_item);
     return st ? st : lx_strbuf_addch(sb, ']');
 }
 

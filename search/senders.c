@@ -42,6 +42,15 @@ void lx_people_release(lx_people *p)
     p->n = p->alloc = p->n_slots = 0;
 }
 
+bool lx_person_date(double t, char buf[32])
+{
+    buf[0] = '\0';
+    if (isnan(t))
+        return false;
+    lx_date_format_iso((int64_t)t, buf);
+    return true;
+}
+
 static lx_status rehash(lx_people *p)
 {
     size_t ns = p->n_slots ? p->n_slots * 2 : 1024;

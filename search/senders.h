@@ -45,6 +45,10 @@ typedef struct lx_people {
 
 void lx_people_release(lx_people *p);
 
+/* A person's date (first or last) in ISO 8601 UTC into buf; "" for NaN
+ * (none); false then. */
+bool lx_person_date(double t, char buf[32]);
+
 /* Counts every distinct sender (or To/Cc recipient) of the messages opts
  * matches into out (initialized by the call; release it even on failure):
  * address, display names, messages, verified messages, first and last

@@ -10,28 +10,18 @@
 
 static lx_status hits_begin(lx_print *p, size_t total, size_t offset)
 {
-    lx_strbuf sb;
-    lx_strbuf_init(&sb);
-    p->n = 0;
-    lx_status st = lx_print_flush(p, &sb, lx_hitlist_begin(&sb, LX_FMT_CSV, total, offset, NULL, false));
-    lx_strbuf_release(&sb);
-    return st;
+    return lx_print_list_begin(p, LX_FMT_CSV, total, offset);
 }
 
+/* Standard output: the archive's controls shown as text hit lines show them. */
 static lx_status hit(lx_print *p, const lx_record *rec)
 {
-    lx_strbuf sb;
-    lx_strbuf_init(&sb);
-    /* Standard output: the archive's controls shown as text hit lines show them. */
-    lx_status st = lx_print_flush(p, &sb, lx_hitcsv_row(&sb, rec, true));
-    p->n++;
-    lx_strbuf_release(&sb);
-    return st;
+    return lx_print_list_hit(p, LX_FMT_CSV, rec);
 }
 
 static lx_status hits_end(lx_print *p)
 {
-    return ferror(p->out) ? LX_E_IO : LX_OK;
+    return lx_print_list_end(p, LX_FMT_CSV);
 }
 
 /* show: a header and the message's row, for each message. */
@@ -48,15 +38,6 @@ static lx_status message(lx_print *p, const lx_record *rec, size_t i)
     return st;
 }
 
-/* A date of a person, empty when none. */
-static void csv_date(double t, char buf[32])
-{
-    if (isnan(t))
-        buf[0] = '\0';
-    else
-        lx_date_format_iso((int64_t)t, buf);
-}
-
 static lx_status people(lx_print *p, const lx_people *pp, size_t begin, size_t end)
 {
     lx_strbuf o, names;
@@ -66,8 +47,8 @@ static lx_status people(lx_print *p, const lx_people *pp, size_t begin, size_t e
     for (size_t i = begin; i < end && !st; i++) {
         const lx_person *q = &pp->v[i];
         char first[32], last[32];
-        csv_date(q->first, first);
-        csv_date(q->last, last);
+        lx_person_date(q->first, first);
+        lx_person_date(q->last, last);
         lx_strbuf_reset(&names);
         for (size_t k = 0; k < q->n_names && !st; k++)
             st = lx_strbuf_addf(&names, "%s%s", k ? "; " : "", q->names[k]);

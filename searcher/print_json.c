@@ -10,51 +10,32 @@
 
 static lx_status json_hits_begin(lx_print *p, size_t total, size_t offset)
 {
-    lx_strbuf sb;
-    lx_strbuf_init(&sb);
-    p->n = 0;
-    lx_status st = lx_print_flush(p, &sb, lx_hitlist_begin(&sb, LX_FMT_JSON, total, offset, NULL, false));
-    lx_strbuf_release(&sb);
-    return st;
+    return lx_print_list_begin(p, LX_FMT_JSON, total, offset);
 }
 
 static lx_status json_hit(lx_print *p, const lx_record *rec)
 {
-    lx_strbuf sb;
-    lx_strbuf_init(&sb);
-    lx_status st = lx_print_flush(p, &sb, lx_hitlist_hit(&sb, LX_FMT_JSON, p->n, rec, true));
-    p->n++;
-    lx_strbuf_release(&sb);
-    return st;
+    return lx_print_list_hit(p, LX_FMT_JSON, rec);
 }
 
 static lx_status json_hits_end(lx_print *p)
 {
-    fputs(p->n ? "\n]}\n" : "]}\n", p->out);
-    return ferror(p->out) ? LX_E_IO : LX_OK;
+    return lx_print_list_end(p, LX_FMT_JSON);
 }
 
 static lx_status ndjson_hits_begin(lx_print *p, size_t total, size_t offset)
 {
-    (void)total;
-    (void)offset;
-    p->n = 0;
-    return LX_OK;
+    return lx_print_list_begin(p, LX_FMT_NDJSON, total, offset);
 }
 
 static lx_status ndjson_hit(lx_print *p, const lx_record *rec)
 {
-    lx_strbuf sb;
-    lx_strbuf_init(&sb);
-    lx_status st = lx_print_flush(p, &sb, lx_hitlist_hit(&sb, LX_FMT_NDJSON, p->n, rec, true));
-    p->n++;
-    lx_strbuf_release(&sb);
-    return st;
+    return lx_print_list_hit(p, LX_FMT_NDJSON, rec);
 }
 
 static lx_status ndjson_hits_end(lx_print *p)
 {
-    return ferror(p->out) ? LX_E_IO : LX_OK;
+    return lx_print_list_end(p, LX_FMT_NDJSON);
 }
 
 /* show: the hit's object with its body, one per line in both formats. */
@@ -74,11 +55,9 @@ static lx_status message(lx_print *p, const lx_record *rec, size_t i)
 /* A date of a person, or null. */
 static lx_status json_date(lx_strbuf *o, double t)
 {
-    if (isnan(t))
-        return lx_strbuf_addstr(o, "null");
     char iso[32];
-    lx_date_format_iso((int64_t)t, iso);
-    return lx_escape_json(o, iso, strlen(iso));
+    lx_person_date(t, iso);
+    return lx_escape_json_or_null(o, iso);
 }
 
 static lx_status json_person(lx_strbuf *o, const lx_person *q)

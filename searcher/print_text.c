@@ -10,6 +10,7 @@
 #include "escape.h"
 #include "hitfields.h"
 #include "hitkeys.h"
+#include "message.h"
 #include "printer.h"
 #include "schema.h"
 #include "utf8.h"
@@ -161,10 +162,7 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r, const lx_tz *tz, 
 
 static lx_status hits_begin(lx_print *p, size_t total, size_t offset)
 {
-    (void)total;
-    (void)offset;
-    p->n = 0;
-    return LX_OK;
+    return lx_print_list_begin(p, LX_FMT_TEXT, total, offset);
 }
 
 static lx_status hit(lx_print *p, const lx_record *rec)
@@ -172,14 +170,13 @@ static lx_status hit(lx_print *p, const lx_record *rec)
     lx_strbuf sb;
     lx_strbuf_init(&sb);
     lx_status st = lx_print_flush(p, &sb, text_hit(&sb, rec, p->tz, p->bold));
-    p->n++;
     lx_strbuf_release(&sb);
     return st;
 }
 
 static lx_status hits_end(lx_print *p)
 {
-    return ferror(p->out) ? LX_E_IO : LX_OK;
+    return lx_print_list_end(p, LX_FMT_TEXT);
 }
 
 /* ---- show ---------------------------------------------------------------- */
@@ -236,37 +233,32 @@ static lx_status text_chain(lx_strbuf *sb, const lx_record *r)
 {
     lx_status st = LX_OK;
     bool any = false;
-    for (int pass = 0; pass < 2 && !st; pass++)
-        for (size_t i = 0; i < r->n && !st; i++) {
-            if (strcmp(r->pairs[i].key, LX_HIT_CHAIN) != 0)
-                continue;
-            lx_chain_line c;
-            lx_dataline_chain(r->pairs[i].value, &c);
-            if (c.kind != (pass ? LX_CHAIN_MISMATCH : LX_CHAIN_CORROBORATED))
-                continue;
-            int idn = (int)(c.sha256.n < LX_SHORT_ID_LEN ? c.sha256.n : LX_SHORT_ID_LEN);
-            size_t start = sb->len;
-            if (!pass) {
-                any = true;
-                st = lx_strbuf_addf(sb,
-                                    "%-12s %d%% of this message's text appears, quoted, in message "
-                                    "%.*s, which carries a valid DKIM signature from %.*s; ",
-                                    "Corroborated", c.coverage, idn, c.sha256.s, (int)c.signer.n,
-                                    c.signer.s);
-                if (!st)
-                    st = header_words(sb, c.header);
-                if (!st)
-                    st = lx_strbuf_addch(sb, '.');
-            } else {
-                st = lx_strbuf_addf(sb,
-                                    "%-12s message %.*s, which carries a valid DKIM signature "
-                                    "from %.*s, quotes this message with a difference: %.*s.",
-                                    "Mismatch", idn, c.sha256.s, (int)c.signer.n, c.signer.s,
-                                    (int)c.reason.n, c.reason.s);
-            }
+    lx_chain_iter it = {.rec = r};
+    lx_chain_line c;
+    while (!st && lx_dataline_chain_next(&it, &c)) {
+        int idn = (int)(c.sha256.n < LX_SHORT_ID_LEN ? c.sha256.n : LX_SHORT_ID_LEN);
+        size_t start = sb->len;
+        if (c.kind == LX_CHAIN_CORROBORATED) {
+            any = true;
+            st = lx_strbuf_addf(sb,
+                                "%-12s %d%% of this message's text appears, quoted, in message "
+                                "%.*s, which carries a valid DKIM signature from %.*s; ",
+                                "Corroborated", c.coverage, idn, c.sha256.s, (int)c.signer.n,
+                                c.signer.s);
             if (!st)
-                st = end_line(sb, start);
+                st = header_words(sb, c.header);
+            if (!st)
+                st = lx_strbuf_addch(sb, '.');
+        } else {
+            st = lx_strbuf_addf(sb,
+                                "%-12s message %.*s, which carries a valid DKIM signature "
+                                "from %.*s, quotes this message with a difference: %.*s.",
+                                "Mismatch", idn, c.sha256.s, (int)c.signer.n, c.signer.s,
+                                (int)c.reason.n, c.reason.s);
         }
+        if (!st)
+            st = end_line(sb, start);
+    }
     if (!st && any)
         st = lx_strbuf_addf(sb,
                             "%-12s corroborated is not verified: the signature is the quoting "
@@ -288,7 +280,7 @@ static lx_status text_local_dates(lx_strbuf *sb, const lx_record *r, const lx_tz
     if (lx_hitfields_sender_offset(r, &offset)) {
         lx_date_format_local(t, offset, buf);
         st = lx_strbuf_addf(sb, "%-12s %s\n", "Sender time", buf);
-    } else if (strcmp(get(r, LX_DATA_DATE_SOURCE), "header") == 0) {
+    } else if (strcmp(get(r, LX_DATA_DATE_SOURCE), lx_message_date_source_name(LX_DATE_HEADER)) == 0) {
         st = lx_strbuf_addf(sb, "%-12s %s\n", "Sender time",
                             "unknown: the Date header gives no usable time zone (read as UTC)");
     } else {
@@ -395,7 +387,9 @@ static lx_status text_column_row(lx_strbuf *sb, const lx_record *r, const lx_col
     }
     if (!st && c->kind == LX_COL_DATE && cell.len)
         st = lx_strbuf_addf(&cell, " (from the %s)",
-                            strcmp(get(r, LX_DATA_DATE_SOURCE), "received") == 0 ? "Received header"
+                            strcmp(get(r, LX_DATA_DATE_SOURCE),
+                                   lx_message_date_source_name(LX_DATE_RECEIVED)) == 0
+                                ? "Received header"
                                                                                  : "Date header");
     if (!st && c->kind == LX_COL_DATE && !cell.len)
         st = lx_strbuf_addstr(&cell, "(none)");
@@ -485,15 +479,6 @@ static lx_status message(lx_print *p, const lx_record *rec, size_t i)
 
 /* ---- people, summary, batch ---------------------------------------------- */
 
-/* A date of the people's table, "-" when none. */
-static void people_date(double t, char buf[32])
-{
-    if (isnan(t))
-        snprintf(buf, 32, "-");
-    else
-        lx_date_format_iso((int64_t)t, buf);
-}
-
 static lx_status people(lx_print *p, const lx_people *pp, size_t begin, size_t end)
 {
     lx_strbuf o, shown;
@@ -504,8 +489,8 @@ static lx_status people(lx_print *p, const lx_people *pp, size_t begin, size_t e
     for (size_t i = begin; i < end && !st; i++) {
         const lx_person *q = &pp->v[i];
         char first[32], last[32];
-        people_date(q->first, first);
-        people_date(q->last, last);
+        lx_person_date(q->first, first);
+        lx_person_date(q->last, last);
         /* The address and names as a terminal must show them: on one line,
          * their controls visible. */
         lx_strbuf_reset(&shown);
@@ -514,7 +499,7 @@ static lx_status people(lx_print *p, const lx_people *pp, size_t begin, size_t e
             st = lx_strbuf_addf(&shown, "%s%s", k ? "; " : "  ", q->names[k]);
         if (!st)
             st = lx_strbuf_addf(&o, "%8zu %8zu  %-10.10s  %-10.10s  ", q->messages, q->verified,
-                                first, last);
+                                *first ? first : "-", *last ? last : "-");
         if (!st)
             st = lx_escape_terminal(&o, shown.buf, shown.len);
         if (!st)

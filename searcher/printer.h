@@ -16,7 +16,7 @@ typedef struct lx_print {
     FILE *out;
     const lx_tz *tz; /* the zone text dates are shown in (NULL: UTC); not owned */
     bool bold;       /* text: snippet matches in bold (a terminal) */
-    size_t n;        /* hits printed so far */
+    size_t n;        /* hits printed so far (lx_print_list_*) */
 } lx_print;
 
 /*
@@ -49,5 +49,11 @@ const lx_printer *lx_printer_of(lx_format f);
 /* Writes sb to p->out; returns st (a failed write shows at the end, as
  * ferror on p->out). */
 lx_status lx_print_flush(lx_print *p, const lx_strbuf *sb, lx_status st);
+
+/* The hit list of the formats the core writes (hitlist.h; nothing for text): the start,
+ * one hit (CSV as shown on standard output), the end. */
+lx_status lx_print_list_begin(lx_print *p, lx_format f, size_t total, size_t offset);
+lx_status lx_print_list_hit(lx_print *p, lx_format f, const lx_record *rec);
+lx_status lx_print_list_end(lx_print *p, lx_format f);
 
 #endif
