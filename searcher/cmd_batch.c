@@ -135,8 +135,7 @@ int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         return front_fail("batch takes one file of queries, one per line");
     if (o->export_dir)
         return front_fail("batch: --export-dir is for a single search");
-    batch b = {.o = o, .db = db, .file = argv[0], .pr = lx_printer_of(o->format)};
-    b.p = (lx_print){.out = stdout, .tz = o->tz};
+    batch b = {.o = o, .db = db, .file = argv[0]};
     if (!front_sort(o, &b.sort))
         return front_fail("--sort: '%s' is not relevance, date or -date", o->sort_name);
     lx_format ef;
@@ -150,6 +149,7 @@ int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
         fclose(in);
         return rc;
     }
+    b.pr = lx_print_init(&b.p, o->format, stdout, o->tz, false);
     b.pr->batch_begin(&b.p);
     char *line = NULL;
     size_t cap = 0, lineno = 0;
@@ -165,6 +165,7 @@ int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
     free(line);
     fclose(in);
     rc = batch_close(&b, rc);
+    lx_print_release(&b.p);
     /* The lines that ran are all there (table and export); the status says
      * that some did not. */
     return b.malformed ? EXIT_ERROR : rc;

@@ -12,13 +12,16 @@
 static lx_status print_hits(const options *o, const lx_record *recs, size_t begin, size_t end,
                             size_t total)
 {
-    const lx_printer *pr = lx_printer_of(o->format);
+    lx_print p;
     /* Matches in bold only where a terminal shows them. */
-    lx_print p = {.out = stdout, .tz = o->tz, .bold = isatty(STDOUT_FILENO)};
+    const lx_printer *pr = lx_print_init(&p, o->format, stdout, o->tz, isatty(STDOUT_FILENO));
     lx_status st = pr->hits_begin(&p, total, o->offset);
     for (size_t i = begin; i < end && !st; i++)
         st = pr->hit(&p, &recs[i]);
-    return st ? st : pr->hits_end(&p);
+    if (!st)
+        st = pr->hits_end(&p);
+    lx_print_release(&p);
+    return st;
 }
 
 int front_search(const options *o, lx_db *db, const char *text, bool tree, int n, char **words)

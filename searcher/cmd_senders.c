@@ -12,7 +12,8 @@ static int aggregate(const options *o, lx_db *db, int argc, char **argv, lx_peop
                      bool stats)
 {
     lx_people_sort sort = LX_PEOPLE_BY_COUNT;
-    const lx_printer *pr = lx_printer_of(o->format);
+    lx_print p;
+    const lx_printer *pr = lx_print_init(&p, o->format, stdout, o->tz, false);
     if (stats && o->sort_name)
         return front_fail("--sort does not apply to stats");
     if (stats && !pr->stats)
@@ -34,7 +35,6 @@ static int aggregate(const options *o, lx_db *db, int argc, char **argv, lx_peop
         front_clock_stop();
         n = st ? 0 : stats ? summary->messages : people.n;
         messages = st || stats ? 0 : people.row;
-        lx_print p = {.out = stdout, .tz = o->tz};
         size_t begin, end;
         lx_page(n, o->offset, o->limit, &begin, &end);
         if (!st)
@@ -43,6 +43,7 @@ static int aggregate(const options *o, lx_db *db, int argc, char **argv, lx_peop
         if (!stats)
             lx_people_release(&people);
         lx_stats_free(summary);
+        lx_print_release(&p);
     }
     /* stats says "0 emails" itself. */
     if (rc == EXIT_NO_HITS && !stats && !messages)

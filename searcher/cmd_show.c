@@ -11,8 +11,8 @@ int cmd_show(const options *o, lx_db *db, int argc, char **argv)
 {
     if (argc == 0)
         return front_fail("show: which message? (show ID, with an id from a hit list)");
-    const lx_printer *pr = lx_printer_of(o->format);
-    lx_print p = {.out = stdout, .tz = o->tz};
+    lx_print p;
+    const lx_printer *pr = lx_print_init(&p, o->format, stdout, o->tz, false);
     int rc = EXIT_HITS;
     for (int i = 0; i < argc; i++) {
         lx_docid id = 0;
@@ -29,10 +29,12 @@ int cmd_show(const options *o, lx_db *db, int argc, char **argv)
         if (!st)
             st = pr->message(&p, &rec, (size_t)i);
         lx_record_release(&rec);
-        if (st && !read)
-            return front_db_fail(db, st, "");
-        if (st)
-            return front_fail("cannot print message: %s", lx_status_str(st));
+        if (st) {
+            rc = read ? front_fail("cannot print message: %s", lx_status_str(st))
+                      : front_db_fail(db, st, "");
+            break;
+        }
     }
+    lx_print_release(&p);
     return rc;
 }

@@ -160,23 +160,9 @@ static lx_status text_hit(lx_strbuf *line, const lx_record *r, const lx_tz *tz, 
     return st ? st : text_snippet(line, r, bold);
 }
 
-static lx_status hits_begin(lx_print *p, size_t total, size_t offset)
-{
-    return lx_print_list_begin(p, LX_FMT_TEXT, total, offset);
-}
-
 static lx_status hit(lx_print *p, const lx_record *rec)
 {
-    lx_strbuf sb;
-    lx_strbuf_init(&sb);
-    lx_status st = lx_print_flush(p, &sb, text_hit(&sb, rec, p->tz, p->bold));
-    lx_strbuf_release(&sb);
-    return st;
-}
-
-static lx_status hits_end(lx_print *p)
-{
-    return lx_print_list_end(p, LX_FMT_TEXT);
+    return lx_print_emit(p, text_hit(&p->buf, rec, p->tz, p->bold));
 }
 
 /* ---- show ---------------------------------------------------------------- */
@@ -467,24 +453,19 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r, const lx_tz *tz
 
 static lx_status message(lx_print *p, const lx_record *rec, size_t i)
 {
-    lx_strbuf sb;
-    lx_strbuf_init(&sb);
-    lx_status st = i ? lx_strbuf_addch(&sb, '\n') : LX_OK;
+    lx_status st = i ? lx_strbuf_addch(&p->buf, '\n') : LX_OK;
     if (!st)
-        st = text_message(&sb, rec, p->tz);
-    st = lx_print_flush(p, &sb, st);
-    lx_strbuf_release(&sb);
-    return st;
+        st = text_message(&p->buf, rec, p->tz);
+    return lx_print_emit(p, st);
 }
 
 /* ---- people, summary, batch ---------------------------------------------- */
 
 static lx_status people(lx_print *p, const lx_people *pp, size_t begin, size_t end)
 {
-    lx_strbuf o, shown;
-    lx_strbuf_init(&o);
+    lx_strbuf shown;
     lx_strbuf_init(&shown);
-    lx_status st = lx_strbuf_addf(&o, "%8s %8s  %-10s  %-10s  %s\n", "MESSAGES", "VERIFIED",
+    lx_status st = lx_strbuf_addf(&p->buf, "%8s %8s  %-10s  %-10s  %s\n", "MESSAGES", "VERIFIED",
                                   "FIRST", "LAST", "ADDRESS  NAMES");
     for (size_t i = begin; i < end && !st; i++) {
         const lx_person *q = &pp->v[i];
@@ -498,15 +479,14 @@ static lx_status people(lx_print *p, const lx_people *pp, size_t begin, size_t e
         for (size_t k = 0; k < q->n_names && !st; k++)
             st = lx_strbuf_addf(&shown, "%s%s", k ? "; " : "  ", q->names[k]);
         if (!st)
-            st = lx_strbuf_addf(&o, "%8zu %8zu  %-10.10s  %-10.10s  ", q->messages, q->verified,
+            st = lx_strbuf_addf(&p->buf, "%8zu %8zu  %-10.10s  %-10.10s  ", q->messages, q->verified,
                                 *first ? first : "-", *last ? last : "-");
         if (!st)
-            st = lx_escape_terminal(&o, shown.buf, shown.len);
+            st = lx_escape_terminal(&p->buf, shown.buf, shown.len);
         if (!st)
-            st = lx_strbuf_addch(&o, '\n');
+            st = lx_strbuf_addch(&p->buf, '\n');
     }
-    st = lx_print_flush(p, &o, st);
-    lx_strbuf_release(&o);
+    st = lx_print_emit(p, st);
     lx_strbuf_release(&shown);
     return st;
 }
@@ -514,45 +494,41 @@ static lx_status people(lx_print *p, const lx_people *pp, size_t begin, size_t e
 static lx_status stats(lx_print *p, const lx_stats *s)
 {
     const size_t *v = s->verdicts;
-    lx_strbuf o;
-    lx_strbuf_init(&o);
-    lx_strbuf_addf(&o,
+    lx_strbuf_addf(&p->buf,
                    "%zu emails from %zu unique senders; %zu verified (signed by the sender's "
                    "domain, in full), %zu with a DKIM signature that passes\n",
                    s->messages, s->unique_senders, s->verified, v[LX_VERDICT_PASS]);
-    lx_strbuf_addf(&o, "dkim: %zu pass, %zu fail, %zu nokey, %zu invalid, %zu unsigned",
+    lx_strbuf_addf(&p->buf, "dkim: %zu pass, %zu fail, %zu nokey, %zu invalid, %zu unsigned",
                    v[LX_VERDICT_PASS], v[LX_VERDICT_FAIL], v[LX_VERDICT_NOKEY],
                    v[LX_VERDICT_INVALID], v[LX_VERDICT_NONE]);
     if (v[LX_VERDICT_UNCHECKED])
-        lx_strbuf_addf(&o, ", %zu unchecked", v[LX_VERDICT_UNCHECKED]);
-    lx_strbuf_addch(&o, '\n');
-    lx_strbuf_addf(&o,
+        lx_strbuf_addf(&p->buf, ", %zu unchecked", v[LX_VERDICT_UNCHECKED]);
+    lx_strbuf_addch(&p->buf, '\n');
+    lx_strbuf_addf(&p->buf,
                    "verified: %zu yes, %zu signed in part (a signature passes, but not from "
                    "the sender's domain or not over From, Subject, Date and the whole body)\n",
                    s->verified, s->partial);
-    lx_strbuf_addf(&o,
+    lx_strbuf_addf(&p->buf,
                    "chains: %zu corroborated (quoted by verified messages; not counted as "
                    "verified), %zu with a quote that differs\n",
                    s->corroborated, s->mismatched);
-    lx_strbuf_addstr(&o, "by year:");
+    lx_strbuf_addstr(&p->buf, "by year:");
     for (int y = 0; y < 10000; y++)
         if (s->years[y])
-            lx_strbuf_addf(&o, " %d: %zu,", y, s->years[y]);
-    lx_strbuf_addf(&o, " no date: %zu\n", s->undated);
-    lx_strbuf_addf(&o,
+            lx_strbuf_addf(&p->buf, " %d: %zu,", y, s->years[y]);
+    lx_strbuf_addf(&p->buf, " no date: %zu\n", s->undated);
+    lx_strbuf_addf(&p->buf,
                    "attachments: %zu (one per attached file, nested ones included), "
                    "%zu with text extracted\n",
                    s->attachments, s->attachments_text);
-    lx_strbuf_addstr(&o, "top sender domains:");
+    lx_strbuf_addstr(&p->buf, "top sender domains:");
     for (size_t i = 0; i < s->top; i++) {
-        lx_strbuf_addstr(&o, i ? ", " : " ");
-        lx_escape_terminal(&o, s->domains.v[i].addr, strlen(s->domains.v[i].addr));
-        lx_strbuf_addf(&o, " %zu", s->domains.v[i].messages);
+        lx_strbuf_addstr(&p->buf, i ? ", " : " ");
+        lx_escape_terminal(&p->buf, s->domains.v[i].addr, strlen(s->domains.v[i].addr));
+        lx_strbuf_addf(&p->buf, " %zu", s->domains.v[i].messages);
     }
-    lx_status st = lx_strbuf_addch(&o, '\n');
-    st = lx_print_flush(p, &o, st);
-    lx_strbuf_release(&o);
-    return st;
+    lx_status st = lx_strbuf_addch(&p->buf, '\n');
+    return lx_print_emit(p, st);
 }
 
 static lx_status batch_begin(lx_print *p)
@@ -563,17 +539,14 @@ static lx_status batch_begin(lx_print *p)
 
 static lx_status batch_row(lx_print *p, const char *query, size_t hits, size_t verified)
 {
-    lx_strbuf o;
-    lx_strbuf_init(&o);
-    lx_status st = lx_strbuf_addf(&o, "%8zu %8zu  ", hits, verified);
+    lx_status st = lx_strbuf_addf(&p->buf, "%8zu %8zu  ", hits, verified);
     if (!st)
-        st = lx_escape_terminal(&o, query, strlen(query));
+        st = lx_escape_terminal(&p->buf, query, strlen(query));
     if (!st)
-        st = lx_strbuf_addch(&o, '\n');
-    st = lx_print_flush(p, &o, st);
-    lx_strbuf_release(&o);
-    return st;
+        st = lx_strbuf_addch(&p->buf, '\n');
+    return lx_print_emit(p, st);
 }
 
-const lx_printer lx_print_text = {hits_begin, hit,   hits_end,    message,
-                                  people,     stats, batch_begin, batch_row};
+const lx_printer lx_print_text = {lx_print_list_begin, hit,    lx_print_list_end,
+                                  message,             people, stats,
+                                  batch_begin,         batch_row};

@@ -14,39 +14,42 @@ const lx_printer *lx_printer_of(lx_format f)
     return &lx_print_text;
 }
 
-lx_status lx_print_flush(lx_print *p, const lx_strbuf *sb, lx_status st)
+const lx_printer *lx_print_init(lx_print *p, lx_format f, FILE *out, const lx_tz *tz, bool bold)
+{
+    *p = (lx_print){.out = out, .format = f, .tz = tz, .bold = bold};
+    lx_strbuf_init(&p->buf);
+    return lx_printer_of(f);
+}
+
+lx_status lx_print_emit(lx_print *p, lx_status st)
 {
     if (!st)
-        fwrite(sb->buf, 1, sb->len, p->out);
+        fwrite(p->buf.buf, 1, p->buf.len, p->out);
+    lx_strbuf_reset(&p->buf);
     return st;
+}
+
+void lx_print_release(lx_print *p)
+{
+    lx_strbuf_release(&p->buf);
 }
 
 /* Appends by lx_hitlist_* into a buffer, then prints it. */
-lx_status lx_print_list_begin(lx_print *p, lx_format f, size_t total, size_t offset)
+lx_status lx_print_list_begin(lx_print *p, size_t total, size_t offset)
 {
-    lx_strbuf sb;
-    lx_strbuf_init(&sb);
     p->n = 0;
-    lx_status st = lx_print_flush(p, &sb, lx_hitlist_begin(&sb, f, total, offset, NULL, false));
-    lx_strbuf_release(&sb);
-    return st;
+    return lx_print_emit(p, lx_hitlist_begin(&p->buf, p->format, total, offset, NULL, false));
 }
 
-lx_status lx_print_list_hit(lx_print *p, lx_format f, const lx_record *rec)
+lx_status lx_print_list_hit(lx_print *p, const lx_record *rec)
 {
-    lx_strbuf sb;
-    lx_strbuf_init(&sb);
-    lx_status st = lx_print_flush(p, &sb, lx_hitlist_hit(&sb, f, p->n, rec, true));
+    lx_status st = lx_print_emit(p, lx_hitlist_hit(&p->buf, p->format, p->n, rec, true));
     p->n++;
-    lx_strbuf_release(&sb);
     return st;
 }
 
-lx_status lx_print_list_end(lx_print *p, lx_format f)
+lx_status lx_print_list_end(lx_print *p)
 {
-    lx_strbuf sb;
-    lx_strbuf_init(&sb);
-    lx_status st = lx_print_flush(p, &sb, lx_hitlist_end(&sb, f, p->n));
-    lx_strbuf_release(&sb);
+    lx_status st = lx_print_emit(p, lx_hitlist_end(&p->buf, p->format, p->n));
     return st ? st : ferror(p->out) ? LX_E_IO : LX_OK;
 }

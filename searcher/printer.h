@@ -14,9 +14,11 @@
 /* Where and how a printer prints. */
 typedef struct lx_print {
     FILE *out;
+    lx_format format; /* its printer's (lx_print_init) */
     const lx_tz *tz; /* the zone text dates are shown in (NULL: UTC); not owned */
     bool bold;       /* text: snippet matches in bold (a terminal) */
     size_t n;        /* hits printed so far (lx_print_list_*) */
+    lx_strbuf buf;   /* what a printer is making, until lx_print_emit */
 } lx_print;
 
 /*
@@ -46,14 +48,22 @@ extern const lx_printer lx_print_text, lx_print_json, lx_print_ndjson, lx_print_
 /* The printer of format f. */
 const lx_printer *lx_printer_of(lx_format f);
 
-/* Writes sb to p->out; returns st (a failed write shows at the end, as
- * ferror on p->out). */
-lx_status lx_print_flush(lx_print *p, const lx_strbuf *sb, lx_status st);
+/* Starts p for printing in format f to out (text dates in tz; bold: a
+ * terminal); returns f's printer. Release p with lx_print_release. */
+const lx_printer *lx_print_init(lx_print *p, lx_format f, FILE *out, const lx_tz *tz, bool bold);
 
-/* The hit list of the formats the core writes (hitlist.h; nothing for text): the start,
- * one hit (CSV as shown on standard output), the end. */
-lx_status lx_print_list_begin(lx_print *p, lx_format f, size_t total, size_t offset);
-lx_status lx_print_list_hit(lx_print *p, lx_format f, const lx_record *rec);
-lx_status lx_print_list_end(lx_print *p, lx_format f);
+/* Writes what p->buf holds to p->out (when st is LX_OK) and empties it;
+ * returns st (a failed write shows at the end, as ferror on p->out). */
+lx_status lx_print_emit(lx_print *p, lx_status st);
+
+/* Frees what lx_print_init made. */
+void lx_print_release(lx_print *p);
+
+/* The hit list of the formats the core writes, in p->format (hitlist.h;
+ * nothing for text): the start, one hit (CSV as shown on standard output),
+ * the end. */
+lx_status lx_print_list_begin(lx_print *p, size_t total, size_t offset);
+lx_status lx_print_list_hit(lx_print *p, const lx_record *rec);
+lx_status lx_print_list_end(lx_print *p);
 
 #endif

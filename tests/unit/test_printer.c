@@ -51,6 +51,15 @@ static void hostile_hit(lx_record *r)
     }
 }
 
+/* The format whose printer pr is. */
+static lx_format format_of(const lx_printer *pr)
+{
+    return pr == &lx_print_json     ? LX_FMT_JSON
+           : pr == &lx_print_ndjson ? LX_FMT_NDJSON
+           : pr == &lx_print_csv    ? LX_FMT_CSV
+                                    : LX_FMT_TEXT;
+}
+
 /* What printer pr prints for the list of one hit rec (bold: a terminal). */
 static char *print_hit(const lx_printer *pr, const lx_record *rec, bool bold)
 {
@@ -58,10 +67,12 @@ static char *print_hit(const lx_printer *pr, const lx_record *rec, bool bold)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
-    lx_print p = {.out = f, .bold = bold};
+    lx_print p;
+    assert_ptr_equal(lx_print_init(&p, format_of(pr), f, NULL, bold), pr);
     assert_int_equal(pr->hits_begin(&p, 1, 0), LX_OK);
     assert_int_equal(pr->hit(&p, rec), LX_OK);
     assert_int_equal(pr->hits_end(&p), LX_OK);
+    lx_print_release(&p);
     fclose(f);
     return buf;
 }
@@ -161,8 +172,10 @@ static char *print_people(const lx_printer *pr, const lx_people *pp)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
-    lx_print p = {.out = f};
+    lx_print p;
+    lx_print_init(&p, format_of(pr), f, NULL, false);
     assert_int_equal(pr->people(&p, pp, 0, pp->n), LX_OK);
+    lx_print_release(&p);
     fclose(f);
     return buf;
 }
@@ -208,9 +221,11 @@ static void test_batch_rows(void **state)
         char *buf = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&buf, &len);
-        lx_print p = {.out = f};
+        lx_print p;
+        lx_print_init(&p, format_of(pr[i]), f, NULL, false);
         assert_int_equal(pr[i]->batch_begin(&p), LX_OK);
         assert_int_equal(pr[i]->batch_row(&p, "@SUM(1)\a", 2, 1), LX_OK);
+        lx_print_release(&p);
         fclose(f);
         assert_string_equal(buf, want[i]);
         free(buf);
