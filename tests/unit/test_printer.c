@@ -232,6 +232,60 @@ static void test_batch_rows(void **state)
     }
 }
 
+/* show, as text: the verified status in words, the corroborations, the
+ * body with the part a signature's l= leaves unsigned set apart. */
+static void test_text_message(void **state)
+{
+    (void)state;
+    lx_record r;
+    lx_record_init(&r);
+    static const char *const pairs[][2] = {
+        {LX_DATA_SHA256, "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"},
+        {LX_DATA_FROM_ADDRESS, "ann@example.org"},
+        {LX_DATA_SUBJECT, ""},
+        {LX_DATA_DKIM, "pass"},
+        {LX_DATA_VERIFIED, "partial"},
+        {LX_DATA_VERIFIED_REASON, "the signature covers 12 bytes of the body (l=)"},
+        {LX_HIT_CHAIN, "mismatch\t1111111111111111\tpress.example\tthe quote differs"},
+        {LX_HIT_CHAIN, "corroborated\t2222222222222222\t91\tcampaign.example\tfrom,date?"},
+        {LX_DATA_BODY, "signed part\nadded \x1b[31mlater\n"},
+        {LX_DATA_BODY_SIGNED_BYTES, "12"},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        assert_int_equal(lx_record_add_str(&r, pairs[i][0], pairs[i][1]), LX_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    lx_print p;
+    lx_print_init(&p, LX_FMT_TEXT, f, NULL, false);
+    assert_int_equal(lx_print_text.message(&p, &r, 0), LX_OK);
+    lx_print_release(&p);
+    fclose(f);
+    assert_string_equal(
+        buf,
+        "Id           fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210\n"
+        "Date         (none)\n"
+        "From         ann@example.org\n"
+        "Subject      \n"
+        "DKIM         pass\n"
+        "Verified     partial: the signature covers 12 bytes of the body (l=)\n"
+        "Corroborated 91% of this message's text appears, quoted, in message 222222222222, "
+        "which carries a valid DKIM signature from campaign.example; the quoted header agrees "
+        "on its sender; its date could not be read.\n"
+        "Mismatch     message 111111111111, which carries a valid DKIM signature from "
+        "press.example, quotes this message with a difference: the quote differs.\n"
+        "             corroborated is not verified: the signature is the quoting message's, "
+        "not this message's.\n"
+        "\n"
+        "signed part\n"
+        "--------- not signed: the text below was added after the part the DKIM signature "
+        "covers (l=) ---------\n"
+        "added \\x1b[31mlater\n"
+        "\n");
+    free(buf);
+    lx_record_release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_csv_hit),
         cmocka_unit_test(test_people),
         cmocka_unit_test(test_batch_rows),
+        cmocka_unit_test(test_text_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
