@@ -13,15 +13,12 @@ static int people_run(const options *o, lx_db *db, int argc, char **argv, lx_peo
     lx_people_sort sort = LX_PEOPLE_BY_COUNT;
     if (o->sort_name && !lx_people_sort_parse(o->sort_name, &sort))
         return front_fail("--sort: '%s' is not count, address, first or last", o->sort_name);
-    lx_strbuf text, folded;
-    front_join(&text, argc, argv);
-    lx_strbuf_init(&folded);
-    lx_query_opts q;
-    int rc = front_query(o, text.buf, &folded, &q);
+    front_words w;
+    int rc = front_words_query(o, argc, argv, &w);
     if (rc < 0) {
         lx_people people;
         front_clock_start(o, "");
-        lx_status st = lx_senders_find(db, &q, kind, sort, &people);
+        lx_status st = lx_senders_find(db, &w.q, kind, sort, &people);
         front_clock_stop();
         /* Every count is over all the people; the page only chooses the
          * rows printed. */
@@ -42,8 +39,7 @@ static int people_run(const options *o, lx_db *db, int argc, char **argv, lx_peo
         lx_people_release(&people);
         lx_print_release(&p);
     }
-    lx_strbuf_release(&text);
-    lx_strbuf_release(&folded);
+    front_words_release(&w);
     return rc;
 }
 

@@ -16,15 +16,12 @@ int cmd_stats(const options *o, lx_db *db, int argc, char **argv)
     const lx_printer *pr = lx_print_init(&p, o->format, stdout, o->tz, false);
     if (!pr->stats)
         return front_fail("stats prints text or JSON");
-    lx_strbuf text, folded;
-    front_join(&text, argc, argv);
-    lx_strbuf_init(&folded);
-    lx_query_opts q;
-    int rc = front_query(o, text.buf, &folded, &q);
+    front_words w;
+    int rc = front_words_query(o, argc, argv, &w);
     if (rc < 0) {
         lx_stats *summary = NULL;
         front_clock_start(o, "");
-        lx_status st = lx_stats_find(db, &q, &summary);
+        lx_status st = lx_stats_find(db, &w.q, &summary);
         front_clock_stop();
         if (!st)
             st = pr->stats(&p, summary);
@@ -32,7 +29,6 @@ int cmd_stats(const options *o, lx_db *db, int argc, char **argv)
         lx_stats_free(summary);
     }
     lx_print_release(&p);
-    lx_strbuf_release(&text);
-    lx_strbuf_release(&folded);
+    front_words_release(&w);
     return rc;
 }

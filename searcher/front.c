@@ -147,6 +147,19 @@ void front_join(lx_strbuf *q, int argc, char **argv)
     }
 }
 
+int front_words_query(const options *o, int argc, char **argv, front_words *w)
+{
+    front_join(&w->text, argc, argv);
+    lx_strbuf_init(&w->folded);
+    return front_query(o, w->text.buf, &w->folded, &w->q);
+}
+
+void front_words_release(front_words *w)
+{
+    lx_strbuf_release(&w->text);
+    lx_strbuf_release(&w->folded);
+}
+
 bool front_sort(const options *o, lx_sort *out)
 {
     const char *n = o->sort_name;

@@ -98,6 +98,18 @@ void front_clock_unlink(const char *path);
  * is ready (q->text points into folded). */
 int front_query(const options *o, const char *text, lx_strbuf *folded, lx_query_opts *q);
 
+/* The query of a command's words: as typed, folded, and its options. */
+typedef struct front_words {
+    lx_strbuf text;   /* the words joined by spaces */
+    lx_strbuf folded; /* q.text */
+    lx_query_opts q;
+} front_words;
+
+/* Makes w (initialized here; release it even on failure) for the words
+ * argv[0..argc): an exit code on error (printed), -1 when w->q is ready. */
+int front_words_query(const options *o, int argc, char **argv, front_words *w);
+void front_words_release(front_words *w);
+
 /* The words argv[0..argc) joined by spaces, into q (initialized here). */
 void front_join(lx_strbuf *q, int argc, char **argv);
 
