@@ -77,7 +77,8 @@ int front_id_fail(const lx_db *db, lx_status st, const char *id);
 int front_outcome(lx_db *db, lx_status st, size_t matches);
 
 /* Says on stderr that the query words[0..n) matched nothing; and, when one
- * of them is an option's name, that it was read as a query word. */
+ * of them is an option's name, that it was read as a query word (in
+ * main.c, beside the options). */
 void front_no_match(int n, char **words);
 
 /*
