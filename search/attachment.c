@@ -54,7 +54,6 @@ static lx_status decode(const lx_strbuf *canon, size_t n, lx_attachment_copy *c)
     lx_message msg;
     lx_attach_ctx *ctx = NULL;
     lx_status st = LX_OK;
-    lx_message_library_init();
     if (lx_message_parse(&msg, canon->buf, canon->len, &why)) {
         st = problem(c, LX_ATTACHMENT_MESSAGE, "%s", why.buf);
         goto out;
@@ -71,7 +70,6 @@ static lx_status decode(const lx_strbuf *canon, size_t n, lx_attachment_copy *c)
     lx_attach_ctx_free(ctx);
     lx_message_release(&msg);
 out:
-    lx_message_library_shutdown();
     lx_strbuf_release(&why);
     return st;
 }

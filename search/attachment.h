@@ -44,6 +44,9 @@ void lx_attachment_copy_release(lx_attachment_copy *c);
  * size must be the indexed one. What reading did to access times goes to
  * atimes (may be NULL). Returns LX_OK, or the index's failure (lx_db_error),
  * or LX_E_NOT_FOUND with out->problem and out->why saying what went wrong.
+ * The MIME library is the caller's to start once, before any call
+ * (lx_message_library_init, mail/message.h), and to stop at the end: a
+ * server hands out many attachments in one process.
  */
 lx_status lx_attachment_get(lx_db *db, lx_docid id, size_t n, lx_atime_stats *atimes,
                             lx_attachment_copy *out);

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "front.h"
 #include "ids.h"
+#include "message.h"
 #include "newfile.h"
 #include "banned.h"
 
@@ -53,7 +54,9 @@ int cmd_attachment(const options *o, lx_db *db, int argc, char **argv)
     lx_atime_stats_init(&atimes);
     lx_attachment_copy c;
     lx_attachment_copy_init(&c);
+    lx_message_library_init();
     st = lx_attachment_get(db, id, n, &atimes, &c);
+    lx_message_library_shutdown();
     lx_strbuf_reset(&why);
     if (st) {
         rc = attachment_fail(db, st, &c, argv[0], n);
