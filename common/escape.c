@@ -67,6 +67,13 @@ out:
     return st;
 }
 
+lx_status lx_escape_json_or_null(lx_strbuf *out, const char *s)
+{
+    if (s && *s)
+        return lx_escape_json(out, s, strlen(s));
+    return lx_strbuf_addstr(out, "null");
+}
+
 /* The first characters that make a spreadsheet read a cell as a formula
  * (OWASP's list for CSV injection): = + - @, and a tab or a carriage return
  * before them, which some spreadsheets skip. */

@@ -11,6 +11,9 @@
  * is replaced by U+FFFD so the output always parses. */
 lx_status lx_escape_json(lx_strbuf *out, const char *s, size_t len);
 
+/* Appends s as a JSON string literal, or null when s is NULL or empty. */
+lx_status lx_escape_json_or_null(lx_strbuf *out, const char *s);
+
 /* Appends s as one RFC 4180 field: quoted when it holds a comma, a quote, CR
  * or LF, or starts with a space; quotes doubled. A field that starts with
  * '=', '+', '-', '@', a tab or a CR (a formula to a spreadsheet) gets a

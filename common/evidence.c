@@ -11,6 +11,7 @@
 
 #include "caps.h"
 #include "grow.h"
+#include "schema.h"
 #include "banned.h"
 
 /* One source whose access time changed: updated by the file system, or put
@@ -168,13 +169,23 @@ lx_status lx_evidence_parse(lx_evidence_loc *loc, const char *v)
     lx_strbuf_init(&loc->path);
     loc->in_mbox = false;
     loc->offset = loc->length = 0;
-    unsigned long long off = 0, len = 0;
-    const char *t2 = strrchr(v, '\t');
-    const char *t1 = t2 ? t2 - 1 : NULL;
-    while (t1 && t1 > v && *t1 != '\t')
+    /* The offset and length are the last two tab-separated fields, each
+     * a number and nothing else; any other value is a path of its own. */
+    const char *t2 = strrchr(v, LX_LOCATION_SEP);
+    const char *t1 = t2 && t2 != v ? t2 - 1 : NULL;
+    while (t1 && t1 > v && *t1 != LX_LOCATION_SEP)
         t1--;
-    bool mbox = t1 && t1 != t2 && *t1 == '\t' && sscanf(t1 + 1, "%llu", &off) == 1 &&
-                sscanf(t2 + 1, "%llu", &len) == 1;
+    char *end = NULL;
+    unsigned long long off = 0, len = 0;
+    bool mbox = t1 && *t1 == LX_LOCATION_SEP;
+    if (mbox) {
+        off = strtoull(t1 + 1, &end, 10);
+        mbox = end == t2;
+    }
+    if (mbox) {
+        len = strtoull(t2 + 1, &end, 10);
+        mbox = *end == '\0';
+    }
     if (mbox) {
         loc->in_mbox = true;
         loc->offset = (size_t)off;

@@ -138,6 +138,7 @@ const char *lx_verified_name(lx_verified v);
 
 /* The keys of a document's data (a record, common/record.h), each one named
  * once. Addresses are "Name <address>" lines. */
+#define LX_DATA_SHA256 "sha256"               /* the identity: SHA-256, 64 hex digits */
 #define LX_DATA_PATH "path"                   /* where it was found: a location (below) */
 #define LX_DATA_SIZE "size"                   /* bytes of the canonical raw message */
 #define LX_DATA_MESSAGE_ID "message_id"

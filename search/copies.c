@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "caps.h"
+#include "hitkeys.h"
 #include "schema.h"
 #include "banned.h"
 
@@ -17,7 +18,7 @@ static lx_status add_thread(lx_db *db, lx_docid id, lx_record *rec)
     size_t len = 0;
     lx_status st = lx_db_get_value(db, id, lx_schema_slot(LX_F_THREAD_ID), &v, &len);
     if (!st)
-        st = lx_record_add(rec, "thread", v, len);
+        st = lx_record_add(rec, LX_HIT_THREAD, v, len);
     free(v);
     return st;
 }
@@ -33,7 +34,7 @@ static lx_status add_chain(lx_db *db, lx_docid id, lx_record *rec)
         const char *nl = memchr(v + i, '\n', len - i);
         size_t e = nl ? (size_t)(nl - v) : len;
         if (e > i)
-            st = lx_record_add(rec, "chain", v + i, e - i);
+            st = lx_record_add(rec, LX_HIT_CHAIN, v + i, e - i);
         i = e + 1;
     }
     free(v);
@@ -47,9 +48,9 @@ lx_status lx_copies_add(lx_db *db, lx_docid id, lx_record *rec)
         st0 = add_chain(db, id, rec);
     if (st0)
         return st0;
-    const char *msgid = lx_record_get(rec, "message_id");
-    const char *sha = lx_record_get(rec, "sha256");
-    const char *fp = lx_record_get(rec, "fingerprint");
+    const char *msgid = lx_record_get(rec, LX_DATA_MESSAGE_ID);
+    const char *sha = lx_record_get(rec, LX_DATA_SHA256);
+    const char *fp = lx_record_get(rec, LX_DATA_FINGERPRINT);
     if (!msgid || !*msgid || !sha || !fp)
         return LX_OK;
     lx_strbuf term;
@@ -79,7 +80,7 @@ lx_status lx_copies_add(lx_db *db, lx_docid id, lx_record *rec)
             continue;
         char *fpv = tab + 1;
         *tab = '\0';
-        st = lx_record_add_str(&found, strcmp(fpv, fp) == 0 ? "copy" : "conflict", v);
+        st = lx_record_add_str(&found, strcmp(fpv, fp) == 0 ? LX_HIT_COPY : LX_HIT_CONFLICT, v);
         *tab = '\t';
     }
     for (size_t i = 0; i < found.n && !st; i++)
@@ -102,7 +103,7 @@ lx_status lx_hit_record(lx_db *db, const lx_hit *h, lx_record *rec)
     if (!st && h->thread_hits) {
         char num[24];
         snprintf(num, sizeof num, "%zu", h->thread_hits);
-        st = lx_record_add_str(rec, "thread_hits", num);
+        st = lx_record_add_str(rec, LX_HIT_THREAD_HITS, num);
     }
     return st;
 }

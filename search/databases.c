@@ -1,20 +1,11 @@
 /* databases.c - describing the databases a search ran over (exports, warnings). */
 #include "databases.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
 #include "banned.h"
-
-static void str_or_null(lx_strbuf *m, const char *s)
-{
-    if (s && *s)
-        lx_escape_json(m, s, strlen(s));
-    else
-        lx_strbuf_addstr(m, "null");
-}
 
 /* A revision, or null when the database does not tell it. */
 static void revision(lx_strbuf *m, long long rev)
@@ -49,12 +40,12 @@ lx_status lx_databases_json(lx_db *db, const char *const *paths, size_t n_paths,
     }
     char *abs = n_paths == 1 ? realpath(paths[0], NULL) : NULL;
     lx_strbuf_addstr(m, "{\"path\":");
-    str_or_null(m, n_paths == 1 ? (abs ? abs : paths[0]) : NULL);
+    lx_escape_json_or_null(m, n_paths == 1 ? (abs ? abs : paths[0]) : NULL);
     free(abs);
     lx_strbuf_addstr(m, ",\"created\":");
-    str_or_null(m, created);
+    lx_escape_json_or_null(m, created);
     lx_strbuf_addstr(m, ",\"updated\":");
-    str_or_null(m, updated);
+    lx_escape_json_or_null(m, updated);
     lx_strbuf_addf(m, ",\"documents\":%llu,\"revision\":", documents);
     revision(m, rev);
     if (n > 1) {
@@ -66,32 +57,19 @@ lx_status lx_databases_json(lx_db *db, const char *const *paths, size_t n_paths,
                              ? NULL
                              : realpath(p.label, NULL);
             lx_strbuf_addstr(m, i ? ",{\"path\":" : "{\"path\":");
-            str_or_null(m, pabs ? pabs : p.label);
+            lx_escape_json_or_null(m, pabs ? pabs : p.label);
             free(pabs);
             lx_strbuf_addstr(m, ",\"created\":");
-            str_or_null(m, p.created);
+            lx_escape_json_or_null(m, p.created);
             lx_strbuf_addstr(m, ",\"updated\":");
-            str_or_null(m, p.updated);
+            lx_escape_json_or_null(m, p.updated);
             lx_strbuf_addf(m, ",\"documents\":%u,\"revision\":", p.documents);
             revision(m, p.revision);
             lx_strbuf_addstr(m, ",\"shards\":");
-            str_or_null(m, p.shards);
+            lx_escape_json_or_null(m, p.shards);
             lx_strbuf_addf(m, ",\"missing\":%s}", p.missing ? "true" : "false");
         }
         lx_strbuf_addch(m, ']');
     }
     return lx_strbuf_addch(m, '}');
-}
-
-void lx_databases_warn(void *ctx, const char *msg)
-{
-    (void)ctx;
-    /* It names databases (paths, hosts) that may hold any character. */
-    lx_strbuf shown;
-    lx_strbuf_init(&shown);
-    if (lx_escape_terminal(&shown, msg, strlen(msg)) == LX_OK)
-        fprintf(stderr, "leakdex-search: warning: %s\n", shown.buf);
-    else
-        fputs("leakdex-search: a warning was lost: out of memory\n", stderr);
-    lx_strbuf_release(&shown);
 }

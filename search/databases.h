@@ -15,7 +15,4 @@
  * remote database's revision is null). paths are the --db values as given. */
 lx_status lx_databases_json(lx_db *db, const char *const *paths, size_t n_paths, lx_strbuf *m);
 
-/* Prints an lx_db_open_many warning on stderr, one line. */
-void lx_databases_warn(void *ctx, const char *msg);
-
 #endif

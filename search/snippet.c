@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataline.h"
+#include "hitkeys.h"
 #include "schema.h"
 #include "textfold.h"
 #include "utf8.h"
@@ -327,19 +329,11 @@ static lx_status shift_ranges(lx_strbuf *out, const char *ranges, size_t n)
  * "attachment #N". */
 static lx_status attachment_label(const lx_record *rec, const char *n, lx_strbuf *out)
 {
-    size_t nl = strlen(n);
-    for (size_t i = 0; i < rec->n; i++) {
-        const char *v = rec->pairs[i].value;
-        if (strcmp(rec->pairs[i].key, "attachment") != 0 || strncmp(v, n, nl) != 0 || v[nl] != '\t')
-            continue;
-        /* n, parent, name: the third field. */
-        const char *name = strchr(v + nl + 1, '\t');
-        if (name && name[1] != '\t') {
-            name++;
-            return lx_strbuf_add(out, name, strcspn(name, "\t"));
-        }
-        break;
-    }
+    lx_attachment_line a;
+    lx_span num = {n, strlen(n)};
+    if (lx_span_is_number(num) && lx_dataline_attachment_find(rec, strtoull(n, NULL, 10), &a) &&
+        a.f[LX_ATT_NAME].n)
+        return lx_strbuf_add(out, a.f[LX_ATT_NAME].s, a.f[LX_ATT_NAME].n);
     return lx_strbuf_addf(out, "attachment #%s", n);
 }
 
@@ -389,11 +383,10 @@ static lx_status attachment_snippet(lx_db *db, lx_docid id, const lx_record *rec
     return st;
 }
 
-lx_status lx_snippet_add(lx_db *db, lx_docid id, lx_record *rec, const lx_snippet_words *w,
-                         bool bold)
+lx_status lx_snippet_add(lx_db *db, lx_docid id, lx_record *rec, const lx_snippet_words *w)
 {
-    const char *body = lx_record_get(rec, "body");
-    const char *subject = lx_record_get(rec, "subject");
+    const char *body = lx_record_get(rec, LX_DATA_BODY);
+    const char *subject = lx_record_get(rec, LX_DATA_SUBJECT);
     lx_strbuf text, snip, ranges, which;
     lx_strbuf_init(&text);
     lx_strbuf_init(&snip);
@@ -415,15 +408,13 @@ lx_status lx_snippet_add(lx_db *db, lx_docid id, lx_record *rec, const lx_snippe
     if (!st && m.any && !found && !w->in_attachments)
         st = attachment_snippet(db, id, rec, &m, &snip, &ranges, &which, &found);
     if (!st)
-        st = lx_record_add(rec, "snippet", snip.buf, snip.len);
+        st = lx_record_add(rec, LX_HIT_SNIPPET, snip.buf, snip.len);
     if (!st)
-        st = lx_record_add(rec, "snippet_matches", ranges.buf, ranges.len);
+        st = lx_record_add(rec, LX_HIT_SNIPPET_MATCHES, ranges.buf, ranges.len);
     if (!st && which.len)
-        st = lx_record_add(rec, "snippet_attachment", which.buf, which.len);
+        st = lx_record_add(rec, LX_HIT_SNIPPET_ATTACHMENT, which.buf, which.len);
     if (!st && m.any)
-        st = lx_record_add_str(rec, "snippet_words", "yes");
-    if (!st && bold)
-        st = lx_record_add_str(rec, "snippet_bold", "yes");
+        st = lx_record_add_str(rec, LX_HIT_SNIPPET_WORDS, "yes");
     matcher_release(&m);
     lx_strbuf_release(&text);
     lx_strbuf_release(&snip);

@@ -41,10 +41,9 @@ lx_status lx_snippet_make(const char *text, size_t len, const lx_snippet_words *
  * (first, when w->in_attachments), from the first attachment text that
  * does (LX_F_EXCERPTS), "[in NAME] " before it ("snippet_attachment": its
  * number); "snippet_words" when w has words (the text output shows a
- * snippet only then) and "snippet_bold" when bold (for a terminal). The
- * same for hit lists, exports and batch exports.
+ * snippet only then). The same for hit lists, exports and batch exports;
+ * the keys are hitkeys.h's.
  */
-lx_status lx_snippet_add(lx_db *db, lx_docid id, lx_record *rec, const lx_snippet_words *w,
-                         bool bold);
+lx_status lx_snippet_add(lx_db *db, lx_docid id, lx_record *rec, const lx_snippet_words *w);
 
 #endif

@@ -1,0 +1,146 @@
+/* attachment.c - one attachment handed out: decoded again from the original, checked against the index. */
+#include "attachment.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attach.h"
+#include "dataline.h"
+#include "message.h"
+#include "original.h"
+#include "record.h"
+#include "schema.h"
+#include "banned.h"
+
+void lx_attachment_copy_init(lx_attachment_copy *c)
+{
+    memset(c, 0, sizeof *c);
+    lx_strbuf_init(&c->bytes);
+    lx_strbuf_init(&c->name);
+    lx_strbuf_init(&c->status);
+    lx_strbuf_init(&c->why);
+}
+
+void lx_attachment_copy_release(lx_attachment_copy *c)
+{
+    lx_strbuf_release(&c->bytes);
+    lx_strbuf_release(&c->name);
+    lx_strbuf_release(&c->status);
+    lx_strbuf_release(&c->why);
+}
+
+/* Sets the problem and its line; returns LX_E_NOT_FOUND. */
+static lx_status problem(lx_attachment_copy *c, lx_attachment_problem p, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static lx_status problem(lx_attachment_copy *c, lx_attachment_problem p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    c->problem = p;
+    lx_strbuf_reset(&c->why);
+    lx_strbuf_vaddf(&c->why, fmt, ap);
+    va_end(ap);
+    return LX_E_NOT_FOUND;
+}
+
+/* Decodes attachment n out of the canonical message canon into c. */
+static lx_status decode(const lx_strbuf *canon, size_t n, lx_attachment_copy *c)
+{
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    lx_message msg;
+    lx_attach_ctx *ctx = NULL;
+    lx_status st = LX_OK;
+    if (lx_message_parse(&msg, canon->buf, canon->len, &why)) {
+        st = problem(c, LX_ATTACHMENT_MESSAGE, "%s", why.buf);
+        goto out;
+    }
+    lx_attach_limits lim;
+    lx_attach_limits_default(&lim);
+    lx_strbuf_reset(&why);
+    if (!(ctx = lx_attach_ctx_new(&lim, &why)))
+        st = problem(c, LX_ATTACHMENT_TOOLS, "%s", why.buf);
+    else
+        st = lx_attach_fetch(ctx, &msg, n, &c->bytes, &c->name);
+    if (!st)
+        st = lx_sha256_hex(c->bytes.buf, c->bytes.len, c->sha256);
+    lx_attach_ctx_free(ctx);
+    lx_message_release(&msg);
+out:
+    lx_strbuf_release(&why);
+    return st;
+}
+
+/* Compares what was decoded (st: how decoding went) with the indexed line:
+ * the same SHA-256, or, for a file not read for its size, the same size. */
+static lx_status check(lx_status st, const lx_attachment_line *a, size_t n, lx_attachment_copy *c)
+{
+    if (c->problem)
+        return st;
+    if (c->too_big && st == LX_E_NOT_FOUND) {
+        /* A file inside an archive is unpacked only up to the size limit. */
+        lx_span p = a->f[LX_ATT_PARENT];
+        return problem(c, LX_ATTACHMENT_MESSAGE,
+                       "attachment %zu was not indexed because of its size (%s), and inside "
+                       "attachment %.*s it is not unpacked: write out attachment %.*s",
+                       n, c->status.buf, (int)p.n, p.s, (int)p.n, p.s);
+    }
+    char got_size[24];
+    snprintf(got_size, sizeof got_size, "%zu", c->bytes.len);
+    const char *differ = st ? lx_status_str(st)
+                         : !c->too_big && !lx_span_is(a->f[LX_ATT_SHA256], c->sha256)
+                             ? "its bytes differ from the indexed ones"
+                         : c->too_big && !lx_span_is(a->f[LX_ATT_SIZE], got_size)
+                             ? "its size differs from the indexed one"
+                             : NULL;
+    if (differ)
+        return problem(c, LX_ATTACHMENT_MESSAGE,
+                       "attachment %zu cannot be recovered from the original (%s)", n, differ);
+    return LX_OK;
+}
+
+lx_status lx_attachment_get(lx_db *db, lx_docid id, size_t n, lx_atime_stats *atimes,
+                            lx_attachment_copy *out)
+{
+    char *data = NULL;
+    size_t len = 0;
+    lx_status st = lx_db_get_data(db, id, &data, &len);
+    if (st) {
+        free(data);
+        return st;
+    }
+    lx_record rec;
+    lx_record_init(&rec);
+    lx_strbuf canon;
+    lx_strbuf_init(&canon);
+    lx_attachment_line a;
+    const char *sha = NULL, *first = NULL, *rwhy = "";
+    if ((st = lx_record_parse(&rec, data, len))) {
+        st = problem(out, LX_ATTACHMENT_RECORD, "%s", lx_status_str(st));
+        goto out;
+    }
+    sha = lx_record_get(&rec, LX_DATA_SHA256);
+    if (!lx_dataline_attachment_find(&rec, n, &a)) {
+        st = problem(out, LX_ATTACHMENT_NO_SUCH, "no attachment %zu", n);
+        goto out;
+    }
+    /* What was indexed: the file's SHA-256, or none (and its status says
+     * why) for a file not read. */
+    lx_strbuf_add(&out->status, a.f[LX_ATT_STATUS].s, a.f[LX_ATT_STATUS].n);
+    out->too_big = !a.f[LX_ATT_SHA256].n && strncmp(out->status.buf, "limit: larger than ", 19) == 0;
+    st = sha ? lx_original_read(&rec, sha, &canon, NULL, atimes, &first, &rwhy) : LX_E_NOT_FOUND;
+    if (st) {
+        st = problem(out, LX_ATTACHMENT_MESSAGE, "the original cannot be read back (%s%s%s)",
+                     first ? first : "", first ? ": " : "", rwhy);
+        goto out;
+    }
+    st = check(decode(&canon, n, out), &a, n, out);
+out:
+    lx_record_release(&rec);
+    lx_strbuf_release(&canon);
+    free(data);
+    return st;
+}

@@ -1,0 +1,54 @@
+/* attachment.h - one attachment handed out: decoded again from the original, checked against the index. */
+#ifndef LX_ATTACHMENT_H
+#define LX_ATTACHMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "evidence.h"
+#include "sha256.h"
+#include "strbuf.h"
+#include "xdb.h"
+
+/* What went wrong handing out an attachment. */
+typedef enum lx_attachment_problem {
+    LX_ATTACHMENT_OK,
+    LX_ATTACHMENT_NO_SUCH,    /* the message has no attachment of that number */
+    LX_ATTACHMENT_RECORD,     /* the message's data cannot be read (why: a status) */
+    LX_ATTACHMENT_MESSAGE,    /* the original, or the attachment in it, cannot be had (why) */
+    LX_ATTACHMENT_TOOLS,      /* the attachment walk cannot start (why: libmagic) */
+} lx_attachment_problem;
+
+/* An attachment as lx_attachment_get hands it out; release with
+ * lx_attachment_copy_release. */
+typedef struct lx_attachment_copy {
+    lx_strbuf bytes;                        /* its bytes, decoded */
+    lx_strbuf name;                         /* its file name; empty when unnamed */
+    char sha256[LX_SHA256_HEX_LEN + 1];     /* of bytes */
+    bool too_big;                           /* not read at indexing for its size: the index
+                                               holds no SHA-256 of its own */
+    lx_strbuf status;                       /* its indexed status ("limit: larger than ...") */
+    lx_attachment_problem problem;
+    lx_strbuf why;                          /* the problem, in one line */
+} lx_attachment_copy;
+
+void lx_attachment_copy_init(lx_attachment_copy *c);
+void lx_attachment_copy_release(lx_attachment_copy *c);
+
+/*
+ * Attachment n (numbered as the index numbers them, from 1) of document id:
+ * the original is read again from its source (only where it still hashes
+ * to the message's SHA-256), parsed again and attachment n decoded; its
+ * SHA-256 must match the indexed one. One that was not read for its size
+ * has none: the message's SHA-256, checked, vouches for its bytes, and its
+ * size must be the indexed one. What reading did to access times goes to
+ * atimes (may be NULL). Returns LX_OK, or the index's failure (lx_db_error),
+ * or LX_E_NOT_FOUND with out->problem and out->why saying what went wrong.
+ * The MIME library is the caller's to start once, before any call
+ * (lx_message_library_init, mail/message.h), and to stop at the end: a
+ * server hands out many attachments in one process.
+ */
+lx_status lx_attachment_get(lx_db *db, lx_docid id, size_t n, lx_atime_stats *atimes,
+                            lx_attachment_copy *out);
+
+#endif

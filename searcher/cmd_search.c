@@ -1,0 +1,83 @@
+/* cmd_search.c - search [QUERY]: the hits of a query (a page of them), its count, or its export. */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "front.h"
+#include "hits.h"
+#include "printer.h"
+#include "threads.h"
+#include "banned.h"
+
+/* Prints recs[begin..end) of a list of total hits. */
+static lx_status print_hits(const options *o, const lx_record *recs, size_t begin, size_t end,
+                            size_t total)
+{
+    lx_print p;
+    /* Matches in bold only where a terminal shows them. */
+    const lx_printer *pr = lx_print_init(&p, o->format, stdout, o->tz, isatty(STDOUT_FILENO));
+    lx_status st = pr->hits_begin(&p, total, o->offset);
+    for (size_t i = begin; i < end && !st; i++)
+        st = pr->hit(&p, &recs[i]);
+    if (!st)
+        st = pr->hits_end(&p);
+    lx_print_release(&p);
+    return st;
+}
+
+int front_search(const options *o, lx_db *db, const char *text, bool tree, int n, char **words)
+{
+    lx_sort sort;
+    if (!front_sort(o, &sort))
+        return front_fail("--sort: '%s' is not relevance, date or -date", o->sort_name);
+    lx_strbuf folded;
+    lx_strbuf_init(&folded);
+    lx_query_opts q;
+    int rc = front_query(o, text, &folded, &q);
+    q.sort = sort;
+    if (rc < 0 && (o->export_file || o->export_dir))
+        rc = front_export(o, db, &q, text);
+    if (rc >= 0) {
+        lx_strbuf_release(&folded);
+        return rc;
+    }
+    /* A thread's reply is indented under its parent even when the parent
+     * is not on the page: the whole thread is read, the page cut below. */
+    if (tree)
+        q.offset = q.limit = 0;
+    lx_found found;
+    front_clock_start(o, "");
+    lx_status st = lx_hits_search(db, &q, !tree, &found);
+    front_clock_stop();
+    lx_strbuf_release(&folded);
+    rc = front_outcome(db, st, st ? 0 : found.res.total);
+    if (!st && o->count) {
+        printf("%zu\n", found.res.total);
+    } else if (!st) {
+        lx_record *recs = NULL;
+        size_t n_hits = found.res.n, begin = 0, end = n_hits;
+        st = lx_hits_records(db, &found, 0, n_hits, !tree, &recs);
+        if (!st && tree)
+            st = lx_threads_depths(recs, n_hits);
+        /* A search's hits are the page already; a thread's are cut here. */
+        if (tree)
+            lx_page(n_hits, o->offset, o->limit, &begin, &end);
+        if (!st)
+            st = print_hits(o, recs, begin, end, found.res.total);
+        lx_hits_records_free(recs, recs ? n_hits : 0);
+        if (st)
+            rc = front_fail("cannot print results: %s", lx_status_str(st));
+        else if (rc == EXIT_NO_HITS)
+            front_no_match(n, words);
+    }
+    lx_found_release(&found);
+    return rc;
+}
+
+int cmd_search(const options *o, lx_db *db, int argc, char **argv)
+{
+    lx_strbuf q;
+    front_join(&q, argc, argv);
+    int rc = front_search(o, db, q.buf, false, argc, argv);
+    lx_strbuf_release(&q);
+    return rc;
+}
