@@ -781,12 +781,12 @@ bool lx_language_free_word(const char *term, size_t len, size_t *word_at, bool *
         *stem = false;
         return true;
     }
-    if (len > fl + 1 && term[0] == 'Z' && memcmp(term + 1, fp, fl) == 0) {
+    if (len > fl + 1 && term[0] == LX_XQ_STEM_MARK && memcmp(term + 1, fp, fl) == 0) {
         *word_at = fl + 1;
         *stem = true;
         return true;
     }
-    if (term[0] == 'Z' && len > 1 && !upper(term[1])) {
+    if (term[0] == LX_XQ_STEM_MARK && len > 1 && !upper(term[1])) {
         *word_at = 1;
         *stem = true;
         return true;
