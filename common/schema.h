@@ -70,6 +70,13 @@ typedef enum lx_field {
     LX_F_COUNT_          /* number of fields; not a field */
 } lx_field;
 
+/* Text is indexed for French and English at once (an archive mixes both,
+ * often in one message): French stems as Xapian writes them ("Z" and the
+ * field's prefix), English ones alike; a query word matches by either. The
+ * stemmers' names, as Xapian knows them. */
+#define LX_STEM_FRENCH "french"
+#define LX_STEM_ENGLISH "english"
+
 /* The LX_F_HAS term's value (has:attachment) of a message with an
  * attachment. */
 #define LX_HAS_ATTACHMENT "attachment"

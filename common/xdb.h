@@ -242,6 +242,10 @@ lx_status lx_doc_set_value(lx_doc *doc, int slot, const char *bytes, size_t len)
  * builds leakdex-search's out of these pieces. */
 typedef struct lx_xq lx_xq;
 
+/* Xapian marks a stem's term with this letter before the field's prefix
+ * ("Zbudget", "ZXSbudget"); a word as written has none. */
+#define LX_XQ_STEM_MARK 'Z'
+
 /* Each of these returns a new query the caller frees with lx_xq_free, or
  * NULL when memory runs out. */
 lx_xq *lx_xq_match_all(void);

@@ -670,11 +670,11 @@ lx_doc *lx_doc_new(void)
     try {
         lx_doc *d = new lx_doc;
         d->tg.set_document(d->doc);
-        d->tg.set_stemmer(Xapian::Stem("french"));
+        d->tg.set_stemmer(Xapian::Stem(LX_STEM_FRENCH));
         d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
         d->tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
         d->tg_en.set_document(d->doc);
-        d->tg_en.set_stemmer(Xapian::Stem("english"));
+        d->tg_en.set_stemmer(Xapian::Stem(LX_STEM_ENGLISH));
         d->tg_en.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
         d->tg_en.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
         return d;

@@ -465,7 +465,7 @@ void lx_stem(const char *lang, const char *word, char *out, size_t size)
         return;
     out[0] = '\0';
     try {
-        static thread_local Xapian::Stem fr("french"), en("english");
+        static thread_local Xapian::Stem fr(LX_STEM_FRENCH), en(LX_STEM_ENGLISH);
         std::string s = (std::strcmp(lang, "fr") == 0 ? fr : en)(word);
         size_t n = s.size() < size - 1 ? s.size() : size - 1;
         std::memcpy(out, s.data(), n);

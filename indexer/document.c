@@ -395,7 +395,7 @@ lx_status lx_document_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dk
 /* One "attachment" data line (the fields of lx_attach_fields) and the
  * attachment's terms: its text (free text and in:attachment), the words and
  * the exact form of its name, its MIME types and file type. */
-static lx_status store_attachment(lx_doc *doc, lx_record *rec, lx_strbuf *tmp,
+static lx_status build_attachment(lx_doc *doc, lx_record *rec, lx_strbuf *tmp,
                                   const lx_attachment *a)
 {
     lx_strbuf status;
@@ -444,7 +444,7 @@ static lx_status store_attachment(lx_doc *doc, lx_record *rec, lx_strbuf *tmp,
 /* The start of each attachment's text, for snippets (LX_F_EXCERPTS):
  * "N=TEXT" lines, within LX_MAX_EXCERPT_BYTES a file and
  * LX_MAX_EXCERPTS_BYTES a message, cut at a character's boundary. */
-static lx_status store_excerpts(lx_doc *doc, lx_strbuf *tmp, const lx_attach_list *att)
+static lx_status build_excerpts(lx_doc *doc, lx_strbuf *tmp, const lx_attach_list *att)
 {
     lx_record ex;
     lx_record_init(&ex);
@@ -583,13 +583,13 @@ static lx_status build_attachments(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, 
     for (size_t i = 0; i < m->n_parts && !attached; i++)
         attached = m->parts[i].role == LX_PART_ATTACHMENT;
     for (size_t i = 0; att && i < att->n && !st; i++) {
-        st = store_attachment(doc, rec, tmp, &att->v[i]);
+        st = build_attachment(doc, rec, tmp, &att->v[i]);
         with_text += att->v[i].text_len > 0 &&
                      (att->v[i].status == LX_ATT_OK || att->v[i].status == LX_ATT_TRUNCATED ||
                       att->v[i].status == LX_ATT_LIMIT);
     }
     if (!st && att)
-        st = store_excerpts(doc, tmp, att);
+        st = build_excerpts(doc, tmp, att);
     if (st || (attached &&
                (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS), LX_HAS_ATTACHMENT))))
         return st;

@@ -25,7 +25,7 @@
  * document by a worker (work), written by the main thread in the order the
  * messages were found (retire). */
 typedef struct lx_pipeline_job {
-    size_t source; /* its source in ix->report (an index: pointers move) */
+    size_t source; /* its source in run->report (an index: pointers move) */
     lx_location loc;
     char sha[LX_SHA256_HEX_LEN + 1];
     lx_strbuf canon; /* canonical bytes */
@@ -52,7 +52,7 @@ typedef struct lx_pipeline_job {
 
 /* What a worker owns: its attachment context (libmagic is per thread). */
 typedef struct lx_pipeline_worker {
-    lx_run *ix;
+    lx_run *run;
     lx_attachtext_ctx *attach;
     bool dns; /* may ask DNS (the main thread's context, --dns) */
 } worker;
@@ -98,13 +98,13 @@ static void dns_warn(void *ctx, const char *name, const char *reason)
 
 /* --dns: asks DNS once per run for each selector no key file has (the
  * key store remembers which it asked). True when a record was added. */
-static bool fetch_keys(lx_run *ix, const lx_dkim_verdict *v)
+static bool fetch_keys(lx_run *run, const lx_dkim_verdict *v)
 {
     bool added = false;
     for (size_t i = 0; i < v->n; i++) {
         const lx_dkim_sig *g = &v->sigs[i];
         if (g->result == LX_VERDICT_NOKEY && *g->selector && *g->domain &&
-            lx_keystore_fetch(ix->keys, g->selector, g->domain, dns_warn, ix))
+            lx_keystore_fetch(run->keys, g->selector, g->domain, dns_warn, run))
             added = true;
     }
     return added;
@@ -115,7 +115,7 @@ static bool fetch_keys(lx_run *ix, const lx_dkim_verdict *v)
 static void work(void *wctx, void *item)
 {
     worker *w = wctx;
-    lx_run *ix = w->ix;
+    lx_run *run = w->run;
     job *j = item;
     if (j->deferred)
         return;
@@ -137,19 +137,19 @@ static void work(void *wctx, void *item)
     if ((st = lx_attachtext_extract(w->attach, &msg, &j->att)))
         goto out;
     stage = "verifying its DKIM signatures";
-    if (!ix->no_dkim) {
+    if (!run->no_dkim) {
         /* Verified on the canonical bytes: CRLF, no mbox separator, mboxrd
          * quoting undone, as the message was sent; the body as stored too
          * when that one does not verify. The sender shown must be the
          * signer's. */
         lx_dkim_input in = {j->canon.buf, j->canon.len, j->stored.len ? j->stored.buf : NULL,
                             j->stored.len, msg.from.addr};
-        if ((st = lx_dkim_verify_message(ix->keys, &in, &j->dkim)))
+        if ((st = lx_dkim_verify_message(run->keys, &in, &j->dkim)))
             goto out;
-        if (w->dns && lx_keystore_dns_on(ix->keys) && fetch_keys(ix, &j->dkim)) {
+        if (w->dns && lx_keystore_dns_on(run->keys) && fetch_keys(run, &j->dkim)) {
             /* New records came from DNS: verify again with them. */
             lx_dkim_verdict_release(&j->dkim);
-            if ((st = lx_dkim_verify_message(ix->keys, &in, &j->dkim)))
+            if ((st = lx_dkim_verify_message(run->keys, &in, &j->dkim)))
                 goto out;
         }
         const char *part;
@@ -159,10 +159,10 @@ static void work(void *wctx, void *item)
                                          &j->dkim.signed_text)))
             goto out;
     }
-    const lx_dkim_verdict *dk = ix->no_dkim ? NULL : &j->dkim;
+    const lx_dkim_verdict *dk = run->no_dkim ? NULL : &j->dkim;
     stage = "building its index entry";
-    if (ix->inspect)
-        st = lx_inspect_json(&j->json, &msg, &j->att, j->sha, j->canon.len, &j->loc, ix->full, dk);
+    if (run->inspect)
+        st = lx_inspect_json(&j->json, &msg, &j->att, j->sha, j->canon.len, &j->loc, run->full, dk);
     else
         st = lx_document_build(j->sha, j->canon.len, &j->loc, &msg, &j->att, dk, &j->doc, j->fp);
     if (!st && !(j->message_id = strdup(msg.message_id)))
@@ -201,9 +201,9 @@ static void where_of(lx_strbuf *where, const lx_location *loc)
 
 /* Counts a message's attachments in the report and warns about those a
  * limit or damage stopped. */
-static lx_status report_attachments(lx_run *ix, const lx_location *loc, const lx_attach_list *att)
+static lx_status report_attachments(lx_run *run, const lx_location *loc, const lx_attach_list *att)
 {
-    lx_report *r = &ix->report;
+    lx_report *r = &run->report;
     lx_strbuf where, line;
     lx_strbuf_init(&where);
     lx_strbuf_init(&line);
@@ -215,10 +215,10 @@ static lx_status report_attachments(lx_run *ix, const lx_location *loc, const lx
          * worker read which copy first. */
         if (!*a->sha256)
             ; /* not read at all (past a limit): nothing to compare */
-        else if (g_hash_table_contains(ix->att_seen, a->sha256))
+        else if (g_hash_table_contains(run->att_seen, a->sha256))
             r->att_cached++;
         else
-            g_hash_table_add(ix->att_seen, g_strdup(a->sha256));
+            g_hash_table_add(run->att_seen, g_strdup(a->sha256));
         if ((a->status == LX_ATT_OK || a->status == LX_ATT_TRUNCATED ||
              a->status == LX_ATT_LIMIT) &&
             a->text_len)
@@ -238,7 +238,7 @@ static lx_status report_attachments(lx_run *ix, const lx_location *loc, const lx
         lx_report_attachment(r, line.buf);
         where_of(&where, loc);
         lx_strbuf_addf(&where, ": attachment %zu \"%s\"", a->n, a->name);
-        lx_run_warn(ix, where.buf, line.buf);
+        lx_run_warn(run, where.buf, line.buf);
     }
     if (att->dropped) {
         lx_strbuf_reset(&line);
@@ -251,7 +251,7 @@ static lx_status report_attachments(lx_run *ix, const lx_location *loc, const lx
 }
 
 /* Writes one finished job to the index, in order, with its report lines. */
-static lx_status retire(lx_run *ix, job *j)
+static lx_status retire(lx_run *run, job *j)
 {
     lx_status st;
     lx_strbuf where;
@@ -260,26 +260,26 @@ static lx_status retire(lx_run *ix, job *j)
         /* An identical message was in flight when this one was found: it
          * is in the index now, unless it could not be parsed. */
         lx_document_seen seen;
-        if ((st = lx_document_lookup(ix->db, j->sha, &j->loc, &seen)))
+        if ((st = lx_document_lookup(run->db, j->sha, &j->loc, &seen)))
             goto out;
         if (seen != LX_SEEN_NEW) {
-            lx_source_stats *s = &ix->report.v[j->source];
+            lx_source_stats *s = &run->report.v[j->source];
             if (seen == LX_SEEN_KNOWN)
                 s->known++;
             else
                 s->duplicates++;
-            ix->done_messages++;
+            run->done_messages++;
             j->counted = true;
-            st = lx_run_commit_batch(ix);
+            st = lx_run_commit_batch(run);
             goto out;
         }
         j->deferred = false;
-        work(ix->main_worker, j);
+        work(run->main_worker, j);
     }
     if ((st = j->st))
         goto out;
-    lx_source_stats *s = &ix->report.v[j->source];
-    ix->done_messages++;
+    lx_source_stats *s = &run->report.v[j->source];
+    run->done_messages++;
     if (j->why.len || j->fail[0]) {
         const char *reason = j->fail[0] ? j->fail : j->why.buf;
         lx_report_skip(s, reason, 0);
@@ -287,18 +287,18 @@ static lx_status retire(lx_run *ix, job *j)
         if (j->file)
             j->file->skipped++;
         where_of(&where, &j->loc);
-        lx_run_warn(ix, where.buf, reason);
+        lx_run_warn(run, where.buf, reason);
         goto out;
     }
-    if (ix->inspect) {
+    if (run->inspect) {
         if (fwrite(j->json.buf, 1, j->json.len, stdout) != j->json.len || putchar('\n') == EOF)
             st = LX_E_IO;
     } else {
-        st = lx_document_put(ix->db, j->doc, j->fp, j->message_id);
+        st = lx_document_put(run->db, j->doc, j->fp, j->message_id);
     }
     if (st)
         goto out;
-    for (unsigned bit = 0; !ix->inspect && bit < LX_NOTE_COUNT_; bit++) {
+    for (unsigned bit = 0; !run->inspect && bit < LX_NOTE_COUNT_; bit++) {
         if (!(j->notes & (1u << bit)))
             continue;
         const char *what = lx_message_note_text(1u << bit);
@@ -306,30 +306,30 @@ static lx_status retire(lx_run *ix, job *j)
         where_of(&where, &j->loc);
         char line[300];
         snprintf(line, sizeof line, "indexed, but %s", what);
-        lx_run_warn(ix, where.buf, line);
+        lx_run_warn(run, where.buf, line);
     }
-    if (!ix->inspect && (st = report_attachments(ix, &j->loc, &j->att)))
+    if (!run->inspect && (st = report_attachments(run, &j->loc, &j->att)))
         goto out;
-    if (!ix->no_dkim) {
-        ix->report.dkim[j->dkim.verdict]++;
-        ix->report.verified += j->dkim.verified == LX_VERIFIED_YES;
-        ix->report.partial += j->dkim.verified == LX_VERIFIED_PARTIAL;
+    if (!run->no_dkim) {
+        run->report.dkim[j->dkim.verdict]++;
+        run->report.verified += j->dkim.verified == LX_VERIFIED_YES;
+        run->report.partial += j->dkim.verified == LX_VERIFIED_PARTIAL;
         for (size_t i = 0; i < j->dkim.n; i++)
             if (j->dkim.sigs[i].result == LX_VERDICT_PASS && j->dkim.sigs[i].weak) {
-                ix->report.dkim_weak++;
+                run->report.dkim_weak++;
                 break;
             }
     }
     s->indexed++;
     j->counted = true;
-    if (!ix->inspect && lx_grow((void **)&ix->uncommitted, &ix->alloc_uncommitted,
-                                ix->n_uncommitted + 1, sizeof *ix->uncommitted))
-        ix->uncommitted[ix->n_uncommitted++] = j->source;
+    if (!run->inspect && lx_grow((void **)&run->uncommitted, &run->alloc_uncommitted,
+                                 run->n_uncommitted + 1, sizeof *run->uncommitted))
+        run->uncommitted[run->n_uncommitted++] = j->source;
     if (j->date_source == LX_DATE_NONE)
         s->no_date++;
     else if (j->date_source == LX_DATE_RECEIVED)
         s->date_from_received++;
-    st = lx_run_commit_batch(ix);
+    st = lx_run_commit_batch(run);
 out:
     lx_strbuf_release(&where);
     return st;
@@ -337,34 +337,34 @@ out:
 
 /* Takes finished jobs back, oldest first, and writes them, until at most
  * `keep` are in flight (and their bytes under the limit). */
-lx_status lx_pipeline_drain(lx_run *ix, size_t keep)
+lx_status lx_pipeline_drain(lx_run *run, size_t keep)
 {
     lx_status st = LX_OK;
-    while (lx_pool_outstanding(ix->pool) > keep ||
-           (ix->inflight_bytes > LX_INFLIGHT_BYTES && lx_pool_outstanding(ix->pool))) {
-        job *j = lx_pool_take(ix->pool);
-        ix->inflight_bytes -= j->canon.len;
-        memmove(ix->inflight, ix->inflight + 1, --ix->n_inflight * sizeof *ix->inflight);
-        if (!st && !ix->fatal && (st = retire(ix, j))) {
-            ix->fatal = st; /* before file_done: no record for a file not written whole */
+    while (lx_pool_outstanding(run->pool) > keep ||
+           (run->inflight_bytes > LX_INFLIGHT_BYTES && lx_pool_outstanding(run->pool))) {
+        job *j = lx_pool_take(run->pool);
+        run->inflight_bytes -= j->canon.len;
+        memmove(run->inflight, run->inflight + 1, --run->n_inflight * sizeof *run->inflight);
+        if (!st && !run->fatal && (st = retire(run, j))) {
+            run->fatal = st; /* before file_done: no record for a file not written whole */
             /* Xapian drops what a failed write or commit had not committed
              * (the last commit attempt at close commits nothing more). */
             if (st == LX_E_DB_WRITE)
-                lx_run_uncommitted_lost(ix);
+                lx_run_uncommitted_lost(run);
         }
         /* After a fatal error, what is in flight is dropped unwritten. */
         if (!j->counted) {
-            ix->done_messages++;
-            lx_run_not_indexed(ix, j->source, j->file);
+            run->done_messages++;
+            lx_run_not_indexed(run, j->source, j->file);
         }
         lx_source_file *f = j->file;
         job_free(j);
         if (f && --f->pending == 0 && f->walked) {
-            lx_status fst = lx_sources_file_done(ix, f);
+            lx_status fst = lx_sources_file_done(run, f);
             if (!st)
                 st = fst;
         }
-        lx_run_progress(ix, false);
+        lx_run_progress(run, false);
     }
     return st;
 }
@@ -389,17 +389,17 @@ static bool quoted_from(const char *data, size_t len)
 
 /* A message found that could not be handed to a worker for want of memory
  * (its canonical copy, its job): reported and skipped, the run goes on. */
-static lx_status unread(lx_run *ix, size_t src, lx_source_file *f, const lx_location *loc)
+static lx_status unread(lx_run *run, size_t src, lx_source_file *f, const lx_location *loc)
 {
     const char *reason = "out of memory while reading it";
-    lx_report_skip(&ix->report.v[src], reason, 0);
+    lx_report_skip(&run->report.v[src], reason, 0);
     if (f)
         f->skipped++;
-    ix->done_messages++;
+    run->done_messages++;
     lx_strbuf where;
     lx_strbuf_init(&where);
     where_of(&where, loc);
-    lx_run_warn(ix, where.len ? where.buf : loc->path, reason);
+    lx_run_warn(run, where.len ? where.buf : loc->path, reason);
     lx_strbuf_release(&where);
     return LX_OK;
 }
@@ -407,30 +407,30 @@ static lx_status unread(lx_run *ix, size_t src, lx_source_file *f, const lx_loca
 /* The main thread's part for one message found: size limit, identity,
  * shard, already indexed? Then on to a worker. After a fatal error, only
  * counted: found, not indexed. */
-lx_status lx_pipeline_dispatch(lx_run *ix, size_t src, lx_source_file *f, const char *data,
+lx_status lx_pipeline_dispatch(lx_run *run, size_t src, lx_source_file *f, const char *data,
                                size_t len, bool from_mbox, const lx_location *loc)
 {
-    lx_source_stats *s = &ix->report.v[src];
+    lx_source_stats *s = &run->report.v[src];
     lx_status st;
     s->found++;
     if (f)
         f->messages++;
-    if (ix->fatal) {
-        ix->done_messages++;
-        lx_run_not_indexed(ix, src, f);
+    if (run->fatal) {
+        run->done_messages++;
+        lx_run_not_indexed(run, src, f);
         return LX_OK;
     }
     if (len > LX_MAX_MESSAGE_BYTES) {
         lx_report_skip(s, "message larger than 256 MiB", 0);
         if (f)
             f->skipped++;
-        lx_run_warn(ix, loc->path, "message larger than 256 MiB, skipped");
-        ix->done_messages++;
+        lx_run_warn(run, loc->path, "message larger than 256 MiB, skipped");
+        run->done_messages++;
         return LX_OK;
     }
     job *j = calloc(1, sizeof *j);
     if (!j)
-        return unread(ix, src, f, loc);
+        return unread(run, src, f, loc);
     lx_strbuf_init(&j->canon);
     lx_strbuf_init(&j->stored);
     lx_strbuf_init(&j->why);
@@ -441,27 +441,27 @@ lx_status lx_pipeline_dispatch(lx_run *ix, size_t src, lx_source_file *f, const 
     if (!(j->loc.path = strdup(loc->path)) ||
         (st = lx_mbox_canonical(&j->canon, data, len, from_mbox)) ||
         (st = lx_sha256_hex(j->canon.buf, j->canon.len, j->sha)) ||
-        (from_mbox && !ix->no_dkim && quoted_from(data, len) &&
+        (from_mbox && !run->no_dkim && quoted_from(data, len) &&
          (st = lx_mbox_canonical(&j->stored, data, len, false)))) {
         job_free(j);
-        return unread(ix, src, f, loc);
+        return unread(run, src, f, loc);
     }
-    if (ix->sharded &&
-        lx_shard_of(j->canon.buf, j->canon.len, j->sha, ix->shard.count) != ix->shard.index) {
+    if (run->sharded &&
+        lx_shard_of(j->canon.buf, j->canon.len, j->sha, run->shard.count) != run->shard.index) {
         s->other_shard++;
         if (f)
             f->other++;
-        ix->done_messages++;
+        run->done_messages++;
         job_free(j);
         return LX_OK;
     }
     /* An identical message still in flight: this one waits for it, so that
      * every location of one message is recorded in the order found. */
-    for (size_t i = 0; i < ix->n_inflight && !ix->inspect && !j->deferred; i++)
-        j->deferred = strcmp(ix->inflight[i]->sha, j->sha) == 0;
-    if (!ix->inspect && !j->deferred) {
+    for (size_t i = 0; i < run->n_inflight && !run->inspect && !j->deferred; i++)
+        j->deferred = strcmp(run->inflight[i]->sha, j->sha) == 0;
+    if (!run->inspect && !j->deferred) {
         lx_document_seen seen;
-        if ((st = lx_document_lookup(ix->db, j->sha, &j->loc, &seen))) {
+        if ((st = lx_document_lookup(run->db, j->sha, &j->loc, &seen))) {
             job_free(j);
             return st;
         }
@@ -470,41 +470,41 @@ lx_status lx_pipeline_dispatch(lx_run *ix, size_t src, lx_source_file *f, const 
                 s->known++;
             else
                 s->duplicates++;
-            ix->done_messages++;
+            run->done_messages++;
             job_free(j);
-            return lx_run_commit_batch(ix);
+            return lx_run_commit_batch(run);
         }
     }
     j->file = f;
     if (f)
         f->pending++;
-    if ((st = lx_pool_submit(ix->pool, j))) {
+    if ((st = lx_pool_submit(run->pool, j))) {
         if (f)
             f->pending--;
         job_free(j);
-        return unread(ix, src, f, loc);
+        return unread(run, src, f, loc);
     }
-    ix->inflight[ix->n_inflight++] = j;
-    ix->inflight_bytes += j->canon.len;
-    return lx_pipeline_drain(ix, ix->window - 1);
+    run->inflight[run->n_inflight++] = j;
+    run->inflight_bytes += j->canon.len;
+    return lx_pipeline_drain(run, run->window - 1);
 }
 
-/* The worker threads (--jobs, default one per processor) and, on a
- * terminal, the counting walk for the progress line. */
-int lx_pipeline_start(lx_run *ix)
+/* The worker threads (--jobs, default one per processor), each with its
+ * own attachment context; the main thread's context last. */
+int lx_pipeline_start(lx_run *run)
 {
     /* DNS answers change the key store and --inspect reports which
      * attachments were read before: both run in the main thread alone. */
-    if (lx_keystore_dns_on(ix->keys) || ix->inspect)
-        ix->jobs = 1;
-    if (!ix->jobs)
-        ix->jobs = lx_pool_default_workers();
-    unsigned workers = ix->jobs > 1 ? ix->jobs : 0;
+    if (lx_keystore_dns_on(run->keys) || run->inspect)
+        run->jobs = 1;
+    if (!run->jobs)
+        run->jobs = lx_pool_default_workers();
+    unsigned workers = run->jobs > 1 ? run->jobs : 0;
     worker **w = calloc(workers + 1, sizeof *w);
-    ix->window = workers ? workers * LX_INFLIGHT_PER_WORKER : 1;
-    ix->inflight = calloc(ix->window + 1, sizeof *ix->inflight);
-    ix->att_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    if (!w || !ix->inflight) {
+    run->window = workers ? workers * LX_INFLIGHT_PER_WORKER : 1;
+    run->inflight = calloc(run->window + 1, sizeof *run->inflight);
+    run->att_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (!w || !run->inflight) {
         free(w);
         fputs("leakdex-index: out of memory\n", stderr);
         return LX_EXIT_DB;
@@ -515,8 +515,8 @@ int lx_pipeline_start(lx_run *ix)
         /* Slot `workers` is the main thread's, with the original context. */
         w[i] = calloc(1, sizeof **w);
         if (w[i]) {
-            w[i]->ix = ix;
-            w[i]->attach = i == workers ? ix->attach : lx_attachtext_ctx_clone(ix->attach, &why);
+            w[i]->run = run;
+            w[i]->attach = i == workers ? run->attach : lx_attachtext_ctx_clone(run->attach, &why);
             w[i]->dns = i == workers;
         }
         if (!w[i] || !w[i]->attach) {
@@ -532,36 +532,36 @@ int lx_pipeline_start(lx_run *ix)
         }
     }
     lx_strbuf_release(&why);
-    ix->main_worker = w[workers];
-    ix->pool = lx_pool_new(workers, work, workers ? (void *const *)w : (void *const *)&w[workers]);
-    ix->workers = w;
-    ix->n_workers = workers;
-    if (!ix->pool) {
+    run->main_worker = w[workers];
+    run->pool = lx_pool_new(workers, work, workers ? (void *const *)w : (void *const *)&w[workers]);
+    run->workers = w;
+    run->n_workers = workers;
+    if (!run->pool) {
         fputs("leakdex-index: cannot start the worker threads\n", stderr);
-        lx_pipeline_stop(ix);
+        lx_pipeline_stop(run);
         return LX_EXIT_DB;
     }
     /* Finished messages wait to be written in order: while one is slow,
      * the others must not pile up their texts and documents. */
-    lx_pool_set_budget(ix->pool, LX_INFLIGHT_BYTES, job_weight);
+    lx_pool_set_budget(run->pool, LX_INFLIGHT_BYTES, job_weight);
     return LX_EXIT_OK;
 }
 
-void lx_pipeline_stop(lx_run *ix)
+void lx_pipeline_stop(lx_run *run)
 {
-    lx_pool_free(ix->pool);
-    ix->pool = NULL;
-    for (unsigned i = 0; ix->workers && i <= ix->n_workers; i++) {
-        if (ix->workers[i] && i != ix->n_workers)
-            lx_attachtext_ctx_free(ix->workers[i]->attach);
-        free(ix->workers[i]);
+    lx_pool_free(run->pool);
+    run->pool = NULL;
+    for (unsigned i = 0; run->workers && i <= run->n_workers; i++) {
+        if (run->workers[i] && i != run->n_workers)
+            lx_attachtext_ctx_free(run->workers[i]->attach);
+        free(run->workers[i]);
     }
-    free(ix->workers);
-    ix->workers = NULL;
-    ix->main_worker = NULL;
-    free(ix->inflight);
-    ix->inflight = NULL;
-    if (ix->att_seen)
-        g_hash_table_destroy(ix->att_seen);
-    ix->att_seen = NULL;
+    free(run->workers);
+    run->workers = NULL;
+    run->main_worker = NULL;
+    free(run->inflight);
+    run->inflight = NULL;
+    if (run->att_seen)
+        g_hash_table_destroy(run->att_seen);
+    run->att_seen = NULL;
 }

@@ -651,9 +651,9 @@ static lx_status text_query(lx_db *db, const char *text, const lx_tz *tz, lx_xq 
     lx_strbuf_setlen(&kept, (size_t)(a - kept.buf) + n);
     lx_xq *fr = NULL, *en = NULL;
     if (!st && n && !(n == 1 && *a == '*')) {
-        st = parse_text(db, a, "french", prefixes, n_prefixes, tz, &fr);
+        st = parse_text(db, a, LX_STEM_FRENCH, prefixes, n_prefixes, tz, &fr);
         if (!st)
-            st = parse_text(db, a, "english", prefixes, n_prefixes, tz, &en);
+            st = parse_text(db, a, LX_STEM_ENGLISH, prefixes, n_prefixes, tz, &en);
         if (!st && lx_xq_same(fr, en)) {
             lx_xq_free(en);
             *out = fr;
@@ -781,12 +781,12 @@ bool lx_language_free_word(const char *term, size_t len, size_t *word_at, bool *
         *stem = false;
         return true;
     }
-    if (len > fl + 1 && term[0] == 'Z' && memcmp(term + 1, fp, fl) == 0) {
+    if (len > fl + 1 && term[0] == LX_XQ_STEM_MARK && memcmp(term + 1, fp, fl) == 0) {
         *word_at = fl + 1;
         *stem = true;
         return true;
     }
-    if (term[0] == 'Z' && len > 1 && !upper(term[1])) {
+    if (term[0] == LX_XQ_STEM_MARK && len > 1 && !upper(term[1])) {
         *word_at = 1;
         *stem = true;
         return true;

@@ -29,7 +29,7 @@ lx_status lx_language_ranks(const lx_xq *q, bool *ranks);
 
 /* Whether term[0..len) comes from a query's free words: an unprefixed term
  * (the body's), or one of attachment text (in:attachment puts free words
- * there alone); stems have "Z" in front. *word_at gets where the word
+ * there alone); stems have LX_XQ_STEM_MARK in front. *word_at gets where the word
  * starts in term, *stem whether it is a stem. A free word's subject twin
  * is left out, as subject:WORD is. */
 bool lx_language_free_word(const char *term, size_t len, size_t *word_at, bool *stem);

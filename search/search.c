@@ -106,7 +106,7 @@ static int on_term(void *ctx, const char *term, size_t len)
     w->any = true;
     /* Free words come as body terms too, unless in:attachment. */
     if (!starts_with(term, len, w->at, w->at_len) &&
-        !(term[0] == 'Z' && starts_with(term + 1, len - 1, w->at, w->at_len)))
+        !(term[0] == LX_XQ_STEM_MARK && starts_with(term + 1, len - 1, w->at, w->at_len)))
         w->body = true;
     /* A word found in several fields is listed once. */
     word_list *l = stem ? &w->stems : &w->plain;

@@ -132,34 +132,33 @@ static void test_terms(void **state)
     char dir[64], sha[LX_SHA256_HEX_LEN + 1];
     lx_db *db = open_temp(dir);
     build_and_put(db, sha);
+    static const struct {
+        lx_field field;
+        const char *value;
+        bool present;
+    } terms[] = {
+        {LX_F_YEAR, "2017", true},
+        {LX_F_MONTH, "2017-03", true},
+        {LX_F_FROM_DOMAIN, "campagne.example", true},
+        {LX_F_FROM_ADDR, "alice.martin@campagne.example", true},
+        {LX_F_TO_ADDR, "dan@example.net", true},
+        {LX_F_MESSAGE_ID, "m1@campagne.example", true},
+        /* Words folded: accents gone, elisions split. */
+        {LX_F_SUBJECT, "reunion", true},
+        {LX_F_BODY, "equipe", true},
+        {LX_F_BODY, "\xC3\xA9quipe", false},
+        /* Unchecked DKIM leaves no verdict term; no attachment, no
+         * has:attachment. */
+        {LX_F_DKIM, "unchecked", false},
+        {LX_F_HAS, "attachment", false},
+    };
     char term[128];
     snprintf(term, sizeof term, "%s%s", lx_schema_prefix(LX_F_SHA256), sha);
     expect_term(db, term, true);
-    snprintf(term, sizeof term, "%s2017", lx_schema_prefix(LX_F_YEAR));
-    expect_term(db, term, true);
-    snprintf(term, sizeof term, "%s2017-03", lx_schema_prefix(LX_F_MONTH));
-    expect_term(db, term, true);
-    snprintf(term, sizeof term, "%scampagne.example", lx_schema_prefix(LX_F_FROM_DOMAIN));
-    expect_term(db, term, true);
-    snprintf(term, sizeof term, "%salice.martin@campagne.example",
-             lx_schema_prefix(LX_F_FROM_ADDR));
-    expect_term(db, term, true);
-    snprintf(term, sizeof term, "%sdan@example.net", lx_schema_prefix(LX_F_TO_ADDR));
-    expect_term(db, term, true);
-    snprintf(term, sizeof term, "%sm1@campagne.example", lx_schema_prefix(LX_F_MESSAGE_ID));
-    expect_term(db, term, true);
-    /* Words folded: accents gone, elisions split. */
-    snprintf(term, sizeof term, "%sreunion", lx_schema_prefix(LX_F_SUBJECT));
-    expect_term(db, term, true);
-    snprintf(term, sizeof term, "%sequipe", lx_schema_prefix(LX_F_BODY));
-    expect_term(db, term, true);
-    snprintf(term, sizeof term, "%s\xC3\xA9quipe", lx_schema_prefix(LX_F_BODY));
-    expect_term(db, term, false);
-    /* Unchecked DKIM leaves no verdict term; no attachment, no has:attachment. */
-    snprintf(term, sizeof term, "%sunchecked", lx_schema_prefix(LX_F_DKIM));
-    expect_term(db, term, false);
-    snprintf(term, sizeof term, "%sattachment", lx_schema_prefix(LX_F_HAS));
-    expect_term(db, term, false);
+    for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
+        snprintf(term, sizeof term, "%s%s", lx_schema_prefix(terms[i].field), terms[i].value);
+        expect_term(db, term, terms[i].present);
+    }
     remove_temp(db, dir);
 }
 
