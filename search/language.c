@@ -216,7 +216,13 @@ static lx_status date_query(lx_db *db, int slot, bool has_lo, int64_t lo, bool h
             *out = range; /* not a month term as the indexer writes them */
             range = NULL;
         } else if (w.n == 0) {
-            *out = lx_xq_match_nothing();
+            /* No month holding mail meets the range: it matches nothing.
+             * Not Xapian's empty query, which an AND with words would
+             * empty as a whole and which then reads as "every message"
+             * ("budget date:2031.."): the range itself, which no date
+             * meets. */
+            *out = range;
+            range = NULL;
         } else {
             *out = lx_xq_join_many(LX_XQ_OR, w.parts, w.n);
             w.n = 0;

@@ -219,6 +219,14 @@ static void test_dates(void **state)
     assert_string_equal(hits("date:2017-04-25..2017-06-15"), "cccc");
     assert_string_equal(hits("date:..2012"), "bbbb");
     assert_string_equal(hits("date:2010.."), "aaaa bbbb cccc");
+    /* A range no message meets matches nothing, alone or with words (it
+     * once emptied the whole query, which then matched every message). */
+    assert_string_equal(hits("date:2031.."), "");
+    assert_string_equal(hits("date:..1990"), "");
+    assert_string_equal(hits("budget date:2031.."), "");
+    assert_string_equal(hits("budget AND date:..1990-01-01"), "");
+    assert_string_equal(hits("budget OR date:2031.."), "aaaa bbbb");
+    assert_string_equal(hits("-date:2031.."), "aaaa bbbb cccc");
     assert_string_equal(hits("year:2010"), "bbbb");
     assert_string_equal(hits("month:2017-06"), "cccc");
     assert_string_equal(hits("budget -date:2010"), "aaaa");
