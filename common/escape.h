@@ -45,4 +45,17 @@ lx_status lx_escape_terminal_lines(lx_strbuf *out, const char *s, size_t len);
  * exact text. */
 lx_status lx_escape_csv_shown(lx_strbuf *out, const char *s, size_t len, bool quoted);
 
+/* The value of the hexadecimal digit c (either case), or -1: for reading
+ * escapes back (DKIM's quoted-printable, RTF's \'hh). */
+static inline int lx_hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 #endif

@@ -16,6 +16,7 @@
 #include "dkimtags.h"
 #include "grow.h"
 #include "orgdomain.h"
+#include "escape.h"
 #include "banned.h"
 
 /* RSA keys shorter than this have been factored in public: a signature by
@@ -247,17 +248,6 @@ static int64_t parse_length(const char *s)
     return n > 18 ? INT64_MAX : parse_number(s, 18);
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* Decodes a dkim-quoted-printable value (RFC 6376 2.11), as i= is
  * written: "=XX" is the octet XX, folding white space is dropped. False on
  * an "=" not followed by two hex digits. */
@@ -267,7 +257,7 @@ static bool qp_decode(const char *s, lx_strbuf *out)
         if (lx_dkimtags_is_wsp(*c))
             continue;
         if (*c == '=') {
-            int hi = hex_value(c[1]), lo = hi < 0 ? -1 : hex_value(c[2]);
+            int hi = lx_hex_value(c[1]), lo = hi < 0 ? -1 : lx_hex_value(c[2]);
             if (hi < 0 || lo < 0)
                 return false;
             if (lx_strbuf_addch(out, (char)(hi * 16 + lo)))

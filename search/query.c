@@ -44,28 +44,31 @@ static size_t count_words(const char *q)
     return n;
 }
 
+/* LX_E_LIMIT, with why: "HEAD N MIDDLE MAX TAIL", numbers grouped. */
+static lx_status over_limit(lx_strbuf *why, const char *head, size_t n, const char *middle,
+                            size_t max, const char *tail)
+{
+    lx_strbuf_addstr(why, head);
+    add_grouped(why, n);
+    lx_strbuf_addstr(why, middle);
+    add_grouped(why, max);
+    lx_strbuf_addstr(why, tail);
+    return LX_E_LIMIT;
+}
+
 /* LX_E_LIMIT when q is longer than a query may be, with the reason in
  * why. */
 static lx_status check_size(const char *q, lx_strbuf *why)
 {
     size_t len = strlen(q);
-    if (len > LX_MAX_QUERY_BYTES) {
-        lx_strbuf_addstr(why, "the query is ");
-        add_grouped(why, len);
-        lx_strbuf_addstr(why, " bytes long, more than the ");
-        add_grouped(why, LX_MAX_QUERY_BYTES);
-        lx_strbuf_addstr(why, " a query may have (LX_MAX_QUERY_BYTES)");
-        return LX_E_LIMIT;
-    }
+    if (len > LX_MAX_QUERY_BYTES)
+        return over_limit(why, "the query is ", len, " bytes long, more than the ",
+                          LX_MAX_QUERY_BYTES, " a query may have (LX_MAX_QUERY_BYTES)");
     size_t words = count_words(q);
-    if (words > LX_MAX_QUERY_WORDS) {
-        lx_strbuf_addstr(why, "the query has ");
-        add_grouped(why, words);
-        lx_strbuf_addstr(why, " words, more than the ");
-        add_grouped(why, LX_MAX_QUERY_WORDS);
-        lx_strbuf_addstr(why, " a query may have (LX_MAX_QUERY_WORDS; operators count)");
-        return LX_E_LIMIT;
-    }
+    if (words > LX_MAX_QUERY_WORDS)
+        return over_limit(why, "the query has ", words, " words, more than the ",
+                          LX_MAX_QUERY_WORDS,
+                          " a query may have (LX_MAX_QUERY_WORDS; operators count)");
     return LX_OK;
 }
 

@@ -17,6 +17,7 @@
 #include "caps.h"
 #include "charset.h"
 #include "utf8.h"
+#include "escape.h"
 #include "banned.h"
 
 typedef struct rtf_group {
@@ -106,17 +107,6 @@ static void put_code_point(rtf *r, unsigned cp)
         cp = 0xFFFD;
     if (!r->st)
         r->st = lx_utf8_add_code_point(r->out, cp);
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* A fallback symbol after \uN still to skip: true (and one fewer left)
@@ -270,8 +260,8 @@ static size_t read_control(rtf *r, const char *data, size_t len, size_t i)
 {
     char c = data[i];
     if (c == '\'') {
-        int hi = i + 1 < len ? hexval(data[i + 1]) : -1;
-        int lo = i + 2 < len ? hexval(data[i + 2]) : -1;
+        int hi = i + 1 < len ? lx_hex_value(data[i + 1]) : -1;
+        int lo = i + 2 < len ? lx_hex_value(data[i + 2]) : -1;
         i += 1 + (hi >= 0) + (hi >= 0 && lo >= 0);
         if (hi >= 0 && lo >= 0)
             text_byte(r, (char)(hi * 16 + lo));
