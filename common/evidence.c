@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,34 +165,50 @@ void lx_source_link_settle(const char *path, const struct stat *before, lx_atime
         settle(-1, path, before, &now, LX_ATIME_LINK, stats);
 }
 
+/* The decimal number s[0..len): digits only, at least one, fitting a
+ * size_t. */
+static bool parse_size(const char *s, size_t len, size_t *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9' || n > (SIZE_MAX - 9) / 10)
+            return false;
+        n = n * 10 + (size_t)(s[i] - '0');
+    }
+    *out = n;
+    return len > 0;
+}
+
 lx_status lx_evidence_parse(lx_evidence_loc *loc, const char *v)
 {
     lx_strbuf_init(&loc->path);
     loc->in_mbox = false;
     loc->offset = loc->length = 0;
     /* The offset and length are the last two tab-separated fields, each
-     * a number and nothing else; any other value is a path of its own. */
+     * digits and nothing else; any other value is a path of its own. */
     const char *t2 = strrchr(v, LX_LOCATION_SEP);
     const char *t1 = t2 && t2 != v ? t2 - 1 : NULL;
     while (t1 && t1 > v && *t1 != LX_LOCATION_SEP)
         t1--;
-    char *end = NULL;
-    unsigned long long off = 0, len = 0;
-    bool mbox = t1 && *t1 == LX_LOCATION_SEP;
-    if (mbox) {
-        off = strtoull(t1 + 1, &end, 10);
-        mbox = end == t2;
-    }
-    if (mbox) {
-        len = strtoull(t2 + 1, &end, 10);
-        mbox = *end == '\0';
-    }
+    size_t off, len;
+    bool mbox = t1 && *t1 == LX_LOCATION_SEP &&
+                parse_size(t1 + 1, (size_t)(t2 - t1 - 1), &off) &&
+                parse_size(t2 + 1, strlen(t2 + 1), &len);
     if (mbox) {
         loc->in_mbox = true;
-        loc->offset = (size_t)off;
-        loc->length = (size_t)len;
+        loc->offset = off;
+        loc->length = len;
     }
     return lx_strbuf_add(&loc->path, v, mbox ? (size_t)(t1 - v) : strlen(v));
+}
+
+lx_status lx_evidence_format(lx_strbuf *out, const char *path, bool in_mbox, size_t offset,
+                             size_t length)
+{
+    if (!in_mbox)
+        return lx_strbuf_addstr(out, path);
+    return lx_strbuf_addf(out, "%s%c%zu%c%zu", path, LX_LOCATION_SEP, offset, LX_LOCATION_SEP,
+                          length);
 }
 
 /* Reads the location from an open file. */

@@ -79,6 +79,11 @@ typedef struct lx_evidence_loc {
  * path with lx_strbuf_release). */
 lx_status lx_evidence_parse(lx_evidence_loc *loc, const char *stored);
 
+/* Appends the stored form of a location: path alone, or (in_mbox) path,
+ * offset and length joined by LX_LOCATION_SEP. lx_evidence_parse reads it. */
+lx_status lx_evidence_format(lx_strbuf *out, const char *path, bool in_mbox, size_t offset,
+                             size_t length);
+
 /* Appends the bytes of a location to out: the whole file, or the mbox range.
  * Opens read-only with lx_source_open and settles the access times of the
  * file and of a symbolic link naming it into atimes (may be NULL). On

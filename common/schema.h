@@ -178,9 +178,8 @@ const char *lx_verified_name(lx_verified v);
 
 /* A location, where a message was found (LX_DATA_PATH): "PATH" for a file
  * of its own, "PATH<TAB>OFFSET<TAB>LENGTH" for a message inside an mbox
- * (byte offset and length of its "From " line and text). Written by the
- * indexer,
- * read by lx_evidence_parse (common/evidence.h). */
+ * (byte offset and length of its "From " line and text). Written by
+ * lx_evidence_format, read by lx_evidence_parse (common/evidence.h). */
 #define LX_LOCATION_SEP '\t'
 
 /* The row for a field; the table is static and lives as long as the program. */

@@ -7,6 +7,7 @@
 
 #include "caps.h"
 #include "date.h"
+#include "evidence.h"
 #include "record.h"
 #include "schema.h"
 #include "textfold.h"
@@ -16,10 +17,7 @@
 
 lx_status lx_document_format_location(lx_strbuf *out, const lx_location *loc)
 {
-    if (!loc->in_mbox)
-        return lx_strbuf_addstr(out, loc->path);
-    return lx_strbuf_addf(out, "%s%c%zu%c%zu", loc->path, LX_LOCATION_SEP, loc->offset,
-                          LX_LOCATION_SEP, loc->length);
+    return lx_evidence_format(out, loc->path, loc->in_mbox, loc->offset, loc->length);
 }
 
 static lx_status term_of(lx_strbuf *t, lx_field f, const char *value)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "mbox.h"
+#include "schema.h"
 #include "sha256.h"
 #include "banned.h"
 
@@ -16,7 +17,7 @@ lx_status lx_original_read(const lx_record *rec, const char *sha, lx_strbuf *can
     lx_status st = LX_E_NOT_FOUND;
     *why = "no location recorded";
     for (size_t i = 0; i < rec->n && st; i++) {
-        if (strcmp(rec->pairs[i].key, "path") != 0)
+        if (strcmp(rec->pairs[i].key, LX_DATA_PATH) != 0)
             continue;
         const char *v = rec->pairs[i].value;
         if (!*first_path)
