@@ -15,6 +15,7 @@
 #include "schema.h"
 #include "sha256.h"
 #include "xdb.h"
+#include "testdir.h"
 
 static char dir[] = "/tmp/leakdex-test-attachment-XXXXXX";
 
@@ -154,10 +155,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     lx_message_library_shutdown();
-    return system(cmd) == 0 ? 0 : -1;
+    return lx_testdir_remove(dir);
 }
 
 int main(void)

@@ -11,6 +11,7 @@
 #include "document.h"
 #include "record.h"
 #include "schema.h"
+#include "testdir.h"
 
 static const char MESSAGE[] = "From: Alice Martin <Alice.Martin@Campagne.example>\r\n"
                               "To: Bob <bob@example.org>, carol@example.org\r\n"
@@ -37,9 +38,7 @@ static lx_db *open_temp(char dir[64])
 static void remove_temp(lx_db *db, const char *dir)
 {
     lx_db_close(db);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(lx_testdir_remove(dir), 0);
 }
 
 /* Builds MESSAGE's document (found in an mbox, DKIM unchecked) and writes

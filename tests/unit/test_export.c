@@ -14,6 +14,7 @@
 #include "schema.h"
 #include "sha256.h"
 #include "xdb.h"
+#include "testdir.h"
 
 static char dir[] = "/tmp/leakdex-test-export-XXXXXX";
 static const char original[] = "From: eve@example.org\r\nSubject: =1+2\r\n\r\nbudget\r\n";
@@ -194,9 +195,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     lx_db_close(*state);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return lx_testdir_remove(dir);
 }
 
 int main(void)

@@ -13,6 +13,7 @@
 #include "schema.h"
 #include "search.h"
 #include "xdb.h"
+#include "testdir.h"
 
 static char dir[] = "/tmp/leakdex-test-language-XXXXXX";
 static lx_db *db;
@@ -97,9 +98,7 @@ static int set_up(void **state)
 static int tear_down(void **state)
 {
     lx_db_close(db);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return lx_testdir_remove(dir);
 }
 
 static int by_name(const void *a, const void *b)

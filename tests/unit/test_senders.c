@@ -12,6 +12,7 @@
 #include "schema.h"
 #include "senders.h"
 #include "xdb.h"
+#include "testdir.h"
 
 static char dir[] = "/tmp/leakdex-test-senders-XXXXXX";
 
@@ -188,9 +189,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     lx_db_close(*state);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return lx_testdir_remove(dir);
 }
 
 int main(void)

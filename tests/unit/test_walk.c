@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "walk.h"
+#include "testdir.h"
 
 typedef struct seen {
     char log[4096];
@@ -65,9 +66,7 @@ static void test_disappearing_file(void **state)
     assert_string_equal(s.log, "file a.eml (dir)\n"
                                "skip b.eml: cannot stat: No such file or directory\n"
                                "file c.eml (dir)\n");
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(lx_testdir_remove(dir), 0);
 }
 
 static void test_maildir_and_order(void **state)
@@ -101,9 +100,7 @@ static void test_maildir_and_order(void **state)
     cb.ctx = &s2;
     assert_int_equal(lx_walk(p, &cb), LX_E_NOT_FOUND);
     assert_string_equal(s2.log, "skip nothing: cannot read source: No such file or directory\n");
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(lx_testdir_remove(dir), 0);
 }
 
 static void set_atime(const char *path)
@@ -161,9 +158,7 @@ static void test_atimes(void **state)
         print_message("this file system does not set access times: nothing to put back\n");
     lx_strbuf_release(&line);
     lx_atime_stats_release(&a);
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(lx_testdir_remove(dir), 0);
 }
 
 int main(void)

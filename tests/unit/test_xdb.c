@@ -12,6 +12,7 @@
 
 #include "schema.h"
 #include "xdb.h"
+#include "testdir.h"
 
 static char dir[] = "/tmp/leakdex-test-xdb-XXXXXX";
 
@@ -474,9 +475,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char cmd[1400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return lx_testdir_remove(dir);
 }
 
 int main(void)
