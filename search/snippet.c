@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dataline.h"
+#include "grow.h"
 #include "hitkeys.h"
 #include "schema.h"
 #include "textfold.h"
@@ -167,14 +168,9 @@ static lx_status make(const char *text, size_t len, matcher *m, lx_strbuf *out, 
     size_t n = 0, alloc = 0;
     const char *end = text + len, *p = text, *ws, *we;
     while (next_word(p, end, &ws, &we)) {
-        if (n == alloc) {
-            alloc = alloc ? alloc * 2 : 128;
-            word *nv = realloc(v, alloc * sizeof *v);
-            if (!nv) {
-                free(v);
-                return LX_E_NOMEM;
-            }
-            v = nv;
+        if (!lx_grow((void **)&v, &alloc, n + 1, sizeof *v)) {
+            free(v);
+            return LX_E_NOMEM;
         }
         v[n].start = (size_t)(ws - text);
         v[n].end = (size_t)(we - text);
