@@ -565,7 +565,11 @@ lx_status lx_export_run(lx_db *db, const lx_export_request *r, lx_export_result 
         lx_strbuf_reset(&out->why);
         out->copied = 0;
         st = attempt(db, r, r->dir ? &dir : NULL, &pending, &has_pending, out);
-        if (!st && lx_db_reopens(db) != moves) {
+        /* A read that met the index changing more often than its own
+         * retries allow (LX_DB_READ_RETRIES) moved too: the export starts
+         * over on the newest revision like any other. */
+        if ((!st && lx_db_reopens(db) != moves) || st == LX_E_DB_MODIFIED) {
+            out->failed = LX_EXPORT_DONE;
             if (has_pending)
                 file_abandon(&pending);
             if (r->dir)

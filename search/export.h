@@ -61,8 +61,9 @@ void lx_export_result_release(lx_export_result *r);
  * file holds its description) and the originals into r->dir, with
  * manifest.csv, SHA256SUMS and export.meta.json. The description and the
  * hits come from one revision of the index: an indexer's commit that moves
- * the handle to a newer one meanwhile (lx_db_reopens) starts the export
- * over, at most LX_EXPORT_RESTARTS times. No file is ever overwritten nor
+ * the handle to a newer one meanwhile (lx_db_reopens), or a read that
+ * kept meeting new revisions past its retries, starts the export over, at
+ * most LX_EXPORT_RESTARTS times. No file is ever overwritten nor
  * written through a link; on failure nothing is left. Returns the status;
  * out says what was done or where it failed.
  */

@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 
 locales=(unset C C.UTF-8)
 latin1=fr_FR.ISO-8859-1
-if locale -a 2>/dev/null | grep -qix 'fr_FR.iso88591'; then
+if locale -a 2>/dev/null | grep >/dev/null -ix 'fr_FR.iso88591'; then
     locales+=("$latin1")
 else
     echo "SKIP part: no $latin1 locale (scripts/install-deps makes it, as root)"

@@ -128,9 +128,9 @@ grep -q 'other.example s=mx a=rsa-sha256 c=relaxed/relaxed: fail (signature mism
     bad "show: the damaged signature: $(cat "$WORK/sigs")"
 grep -q "news.dkim.example s=s2048 .*: pass.*, the sender's domain$" "$WORK/sigs" && ok ||
     bad "show: the good signature: $(cat "$WORK/sigs")"
-search show "$(search id:dk-040@dkim.example | cut -c1-12)" | grep -q 'WEAK 512-bit RSA key' && ok ||
+search show "$(search id:dk-040@dkim.example | cut -c1-12)" | grep >/dev/null 'WEAK 512-bit RSA key' && ok ||
     bad "show flags the weak key"
-search id:dk-040@dkim.example | grep -q '  pass weak  ' && ok || bad "text hit line flags the weak key"
+search id:dk-040@dkim.example | grep >/dev/null '  pass weak  ' && ok || bad "text hit line flags the weak key"
 
 # What a message verifies, in show, hit lines, JSON and CSV.
 show_of() { search show "$(search "id:$1@dkim.example" | cut -c1-12)"; }

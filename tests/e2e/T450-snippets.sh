@@ -25,10 +25,10 @@ expect_eq "NOT word: no words to show, no snippet line" 1 "$(search --limit 1 NO
 
 # Text: a second line with the snippet when the query has words.
 expect_eq "text: two lines a hit" 2 "$(search candidat | wc -l)"
-search candidat | sed -n 2p | grep -q '^    .*candidats' && ok || bad "snippet line: $(search candidat)"
+search candidat | sed -n 2p | grep >/dev/null '^    .*candidats' && ok || bad "snippet line: $(search candidat)"
 expect_eq "text: no snippet for an id" 1 "$(search id:cs-074@charset.example | wc -l)"
 # Bold on a terminal (script gives the searcher one).
-script -qec "$LEAKDEX_SEARCH --db $LEAKDEX_DB candidat" /dev/null | grep -q $'\e\[1mcandidats\e\[0m' && ok ||
+script -qec "$LEAKDEX_SEARCH --db $LEAKDEX_DB candidat" /dev/null | grep >/dev/null $'\e\[1mcandidats\e\[0m' && ok ||
     bad "bold on a terminal"
 expect_eq "CSV snippet column" 1 \
     "$(search --format csv candidat | python3 -c 'import csv,sys; print(int("candidats" in next(csv.DictReader(sys.stdin))["snippet"]))')"

@@ -19,7 +19,7 @@ source "$(dirname "$0")/lib.sh"
 # 4 GiB of address space for everything below; not in a sanitizer build,
 # whose AddressSanitizer reserves terabytes of shadow memory up front.
 real_search=$(sed -n 's/^exec env .* \(\/[^ ]*\) "\$@"$/\1/p' "$LEAKDEX_SEARCH")
-if ldd "${real_search:-$LEAKDEX_SEARCH}" 2>/dev/null | grep -q libasan; then
+if ldd "${real_search:-$LEAKDEX_SEARCH}" 2>/dev/null | grep >/dev/null libasan; then
     echo "(sanitizer build: no ulimit -v)"
 else
     ulimit -v $((4 << 20))

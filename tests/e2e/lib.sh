@@ -1,5 +1,8 @@
 # lib.sh - shared helpers for the end-to-end tests; sourced by every T*.sh.
 # ctest sets LEAKDEX_INDEX, LEAKDEX_SEARCH and LEAKDEX_SRC.
+# pipefail: a pipe fails when any part does. A `grep -q` that stops reading
+# at its first match can kill the writer with SIGPIPE and fail the pipe:
+# tests let grep read everything (`grep >/dev/null PATTERN`).
 set -uo pipefail
 
 : "${LEAKDEX_INDEX:?run through ctest}" "${LEAKDEX_SEARCH:?run through ctest}"
