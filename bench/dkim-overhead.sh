@@ -16,25 +16,7 @@ cmake --build "$build" -j"$(nproc)" --target leakdex-index >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-python3 - "$work/archive" "$copies" <<'PY'
-import os, sys
-out, copies = sys.argv[1], int(sys.argv[2])
-sources = []
-for d in ("data/eml", "data/maildir/cur", "data/maildir/new", "data/charsets", "data/dkim"):
-    for name in sorted(os.listdir(d)):
-        p = os.path.join(d, name)
-        if os.path.isfile(p):
-            sources.append(p)
-n = 0
-for c in range(copies):
-    dst = os.path.join(out, "copy%03d" % c)
-    os.makedirs(dst)
-    for p in sources:
-        raw = open(p, "rb").read()
-        nl = b"\r\n" if b"\r\n" in raw[:200] else b"\n"
-        open(os.path.join(dst, "%05d.eml" % n), "wb").write(b"X-Bench-Copy: %d" % c + nl + raw)
-        n += 1
-PY
+python3 bench/copy-data.py "$work/archive" --copies "$copies"
 
 best() { # least CPU time (user + system, seconds) of "$@" over $runs runs, each on a fresh
           # index: CPU time is steadier than wall time on a shared machine

@@ -22,37 +22,7 @@ else
     trap 'rm -rf "$work"' EXIT
 fi
 
-[[ -d "$work/archive" ]] || python3 - "$work/archive" "$target" <<'PY'
-import os, re, sys
-out, target = sys.argv[1], int(sys.argv[2])
-sources = []
-for d in ("data/eml", "data/maildir/cur", "data/maildir/new", "data/charsets", "data/dkim"):
-    for name in sorted(os.listdir(d)):
-        p = os.path.join(d, name)
-        if os.path.isfile(p):
-            sources.append(open(p, "rb").read())
-n = c = 0
-while n < target:
-    dst = os.path.join(out, "copy%04d" % c)
-    os.makedirs(dst)
-    for raw in sources:
-        if n == target:
-            break
-        nl = b"\r\n" if b"\r\n" in raw[:200] else b"\n"
-        body = raw
-        if c:
-            # Each copy is a message of its own, as in a real archive: its
-            # Message-ID, In-Reply-To and References get the copy's number
-            # (threads stay within a copy; signatures over them now fail).
-            cut = raw.find(nl + nl)
-            head, rest = (raw[:cut], raw[cut:]) if cut >= 0 else (raw, b"")
-            head = re.sub(rb"(?im)^((?:message-id|in-reply-to|references):[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)",
-                          lambda m: re.sub(rb"<([^<>@]*)@", b"<\\1.b%d@" % c, m.group(1)), head)
-            body = head + rest
-        open(os.path.join(dst, "%06d.eml" % n), "wb").write(b"X-Bench-Copy: %d" % c + nl + body)
-        n += 1
-    c += 1
-PY
+[[ -d "$work/archive" ]] || python3 bench/copy-data.py "$work/archive" "$target" --own-ids
 index=$build/indexer/leakdex-index
 search=$build/searcher/leakdex-search
 db=$work/db

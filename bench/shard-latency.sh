@@ -27,26 +27,7 @@ stop() {
 }
 trap stop EXIT
 
-python3 - "$work/archive" "$target" <<'PY'
-import os, sys
-out, target = sys.argv[1], int(sys.argv[2])
-messages = []
-for d in ("data/eml", "data/maildir/cur", "data/maildir/new", "data/charsets", "data/dkim"):
-    for name in sorted(os.listdir(d)):
-        p = os.path.join(d, name)
-        if os.path.isfile(p):
-            messages.append(open(p, "rb").read())
-n = copy = 0
-while n < target:
-    folder = os.path.join(out, "copy%04d" % copy)
-    os.makedirs(folder)
-    for raw in messages[: target - n]:
-        eol = b"\r\n" if b"\r\n" in raw[:200] else b"\n"
-        with open(os.path.join(folder, "%06d.eml" % n), "wb") as f:
-            f.write(b"X-Bench-Copy: %d" % copy + eol + raw)
-        n += 1
-    copy += 1
-PY
+python3 bench/copy-data.py "$work/archive" "$target"
 index=$build/indexer/leakdex-index
 search=$build/searcher/leakdex-search
 
