@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""web-timing.py - the latency part of bench/web-latency.sh: times the JSON
+API requests a search page and a message page make to a running leakdex-web,
+and writes the paths of those requests for the load test.
+
+    bench/web-timing.py URL ROUNDS OUT
+
+URL is the server's (`http://127.0.0.1:PORT/`). The search page of each
+query below makes /api/search?q=Q&limit=50 and /api/facets?q=Q; the message
+page makes /api/message/ID, for the first 50 hits of `*`. After one untimed
+round (the first request of each path warms the index's blocks and the
+server's handle), ROUNDS rounds request every path once each, in turn, on
+one kept-alive connection; a request's time runs from sending it to having
+read its whole body, so it is the server's time plus a loopback round trip.
+Prints, per path kind and query, the median and 95th percentile, then the
+search page (its two requests one after the other) and the message page
+against their targets; writes OUT/search-paths.txt and
+OUT/message-paths.txt. Exits 1 when a request does not answer 200 with
+JSON, 2 on bad arguments.
+"""
+import http.client
+import json
+import math
+import statistics
+import sys
+import time
+import urllib.parse
+
+# The queries of bench/search-latency.sh (words and names planted in data/),
+# one of each kind, plus a verdict.
+QUERIES = (
+    ("word", "budget"),
+    ("phrase", '"budget prévisionnel"'),
+    ("sender", "from:alice"),
+    ("date range", "date:2016-01-01..2016-06-30"),
+    ("verdict", "verified:yes"),
+    ("combined", "réunion from:alice date:2016"),
+)
+SEARCH_LIMIT = 50
+MESSAGES = 50
+TARGET_SEARCH_PAGE_MS = 30
+TARGET_MESSAGE_PAGE_MS = 10
+
+
+class Server:
+    """One kept-alive connection to the server (reopened when it closes)."""
+
+    def __init__(self, url):
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme != "http" or not parts.hostname or not parts.port:
+            sys.exit("web-timing.py: not an http://HOST:PORT/ URL: %s" % url)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+
+    def get(self, path):
+        """(milliseconds, the parsed JSON body) of GET PATH; exits on an error."""
+        start = time.perf_counter_ns()
+        self.connection.request("GET", path)
+        response = self.connection.getresponse()
+        body = response.read()
+        elapsed = (time.perf_counter_ns() - start) / 1e6
+        kind = response.getheader("Content-Type", "")
+        if response.status != 200 or not kind.startswith("application/json"):
+            sys.exit("web-timing.py: GET %s: %d %s (%s): %s" % (path, response.status, response.reason, kind, body[:300]))
+        return elapsed, json.loads(body)
+
+
+def search_path(api, query):
+    """The path of API (search or facets) for QUERY."""
+    path = "/api/%s?q=%s" % (api, urllib.parse.quote(query, safe=""))
+    return path + "&limit=%d" % SEARCH_LIMIT if api == "search" else path
+
+
+def percentile(samples, p):
+    """The nearest-rank P-th percentile of SAMPLES."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def row(kind, what, hits, samples):
+    print("%-8s %-42s %7s %6d %8.1f %8.1f" % (kind, what, hits, len(samples), statistics.median(samples), percentile(samples, 95)))
+
+
+def verdict(name, samples, target):
+    median = statistics.median(samples)
+    print("%-52s median %6.1f ms, p95 %6.1f ms; target: median < %d ms: %s"
+          % (name, median, percentile(samples, 95), target, "met" if median < target else "MISSED"))
+
+
+def main(argv):
+    if len(argv) != 4 or not argv[2].isdigit() or int(argv[2]) < 1:
+        print("usage: bench/web-timing.py URL ROUNDS OUT", file=sys.stderr)
+        return 2
+    server, rounds, out = Server(argv[1]), int(argv[2]), argv[3]
+    _, everything = server.get("/api/search?q=%2A&limit=" + str(MESSAGES))
+    ids = [hit["id"] for hit in everything["hits"]]
+    searches = [search_path("search", q) for _, q in QUERIES]
+    facets = [search_path("facets", q) for _, q in QUERIES]
+    messages = ["/api/message/" + i for i in ids]
+    paths = searches + facets + messages
+    times = {path: [] for path in paths}
+    hits = {}
+    for path in paths:
+        _, body = server.get(path)
+        hits[path] = body.get("total")
+    for _ in range(rounds):
+        for path in paths:
+            times[path].append(server.get(path)[0])
+
+    print("%-8s %-42s %7s %6s %8s %8s" % ("request", "query", "hits", "runs", "median", "p95 ms"))
+    for api, list_ in (("search", searches), ("facets", facets)):
+        for (kind, query), path in zip(QUERIES, list_):
+            row(api, "%s: %s" % (kind, query), hits[path], times[path])
+    row("message", "%d ids (the first hits of *)" % len(ids), "", [t for p in messages for t in times[p]])
+    verdict("search request alone:", [t for p in searches for t in times[p]], TARGET_SEARCH_PAGE_MS)
+    pages = [s + f for s, f in zip((t for p in searches for t in times[p]), (t for p in facets for t in times[p]))]
+    verdict("search page (search + facets, in turn):", pages, TARGET_SEARCH_PAGE_MS)
+    verdict("message page:", [t for p in messages for t in times[p]], TARGET_MESSAGE_PAGE_MS)
+
+    with open(out + "/search-paths.txt", "w") as f:
+        f.write("".join(p + "\n" for p in searches + facets))
+    with open(out + "/message-paths.txt", "w") as f:
+        f.write("".join(p + "\n" for p in messages))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
