@@ -79,6 +79,15 @@ printf 'leakdex-web serving %d messages at %s after %d ms; RSS %s\n' \
 
 printf '\nlatency of each request, %d rounds after one untimed (ms):\n' "$rounds"
 python3 bench/web-timing.py "$url" "$rounds" "$work"
+# A cross-check from another client: curl's time_total for one path of
+# each kind, a new process and connection each time (connection set-up
+# included; the keep-alive figures above are what a browser meets).
+for path in "$(sed -n 1p "$work/search-paths.txt")" "$(sed -n 1p "$work/message-paths.txt")"; do
+    for _ in $(seq "$rounds"); do
+        curl -sS --fail -o /dev/null -w '%{time_total}\n' "${url%/}$path"
+    done | sort -n | awk -v path="$path" '{ t[NR] = $1 } END {
+        printf "curl, %s: median %.1f ms of %d\n", path, t[int((NR + 1) / 2)] * 1000, NR }'
+done
 
 load() { # NAME PATHS-FILE: one wrk run over the paths; 1 when it met errors
     local name=$1 paths=$2 before
