@@ -27,14 +27,17 @@ import time
 import urllib.parse
 
 # The queries of bench/search-latency.sh (words and names planted in data/),
-# one of each kind, plus a verdict.
+# one of each kind, a verdict, the combined one with dates that its messages
+# have, and all mail (the page a reporter opens first: facets over every
+# message).
 QUERIES = (
+    ("all mail", "*"),
     ("word", "budget"),
     ("phrase", '"budget prévisionnel"'),
     ("sender", "from:alice"),
     ("date range", "date:2016-01-01..2016-06-30"),
     ("verdict", "verified:yes"),
-    ("combined", "réunion from:alice date:2016"),
+    ("combined", "réunion from:alice date:2013..2017"),
 )
 SEARCH_LIMIT = 50
 MESSAGES = 50
