@@ -75,7 +75,7 @@ done
 }
 t1=$(date +%s%N)
 printf 'leakdex-web serving %d messages at %s after %d ms; RSS %s\n' \
-    "$target" "$url" "$(((t1 - t0) / 1000000))" "$(rss VmRSS)"
+    "$("$build/searcher/leakdex-search" --db "$db" --count)" "$url" "$(((t1 - t0) / 1000000))" "$(rss VmRSS)"
 
 printf '\nlatency of each request, %d rounds after one untimed (ms):\n' "$rounds"
 python3 bench/web-timing.py "$url" "$rounds" "$work"

@@ -80,12 +80,12 @@ def percentile(samples, p):
 
 
 def row(kind, what, hits, samples):
-    print("%-8s %-42s %7s %6d %8.1f %8.1f" % (kind, what, hits, len(samples), statistics.median(samples), percentile(samples, 95)))
+    print("%-8s %-44s %7s %6d %8.1f %8.1f" % (kind, what, hits, len(samples), statistics.median(samples), percentile(samples, 95)))
 
 
 def verdict(name, samples, target):
     median = statistics.median(samples)
-    print("%-52s median %6.1f ms, p95 %6.1f ms; target: median < %d ms: %s"
+    print("%-54s median %6.1f ms, p95 %6.1f ms; target: median < %d ms: %s"
           % (name, median, percentile(samples, 95), target, "met" if median < target else "MISSED"))
 
 
@@ -109,7 +109,7 @@ def main(argv):
         for path in paths:
             times[path].append(server.get(path)[0])
 
-    print("%-8s %-42s %7s %6s %8s %8s" % ("request", "query", "hits", "runs", "median", "p95 ms"))
+    print("%-8s %-44s %7s %6s %8s %8s" % ("request", "query", "hits", "runs", "median", "p95 ms"))
     for api, list_ in (("search", searches), ("facets", facets)):
         for (kind, query), path in zip(QUERIES, list_):
             row(api, "%s: %s" % (kind, query), hits[path], times[path])
