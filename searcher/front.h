@@ -57,6 +57,7 @@ int cmd_thread(const options *o, lx_db *db, int argc, char **argv);
 int cmd_senders(const options *o, lx_db *db, int argc, char **argv);
 int cmd_recipients(const options *o, lx_db *db, int argc, char **argv);
 int cmd_stats(const options *o, lx_db *db, int argc, char **argv);
+int cmd_facets(const options *o, lx_db *db, int argc, char **argv);
 int cmd_batch(const options *o, lx_db *db, int argc, char **argv);
 int cmd_attachment(const options *o, lx_db *db, int argc, char **argv);
 
