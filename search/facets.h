@@ -54,9 +54,11 @@ typedef struct lx_facets {
  * failure). Every count equals what a search of "(QUERY) AND TERM" counts,
  * TERM being the facet's query, and all come from one revision of the
  * index. Months are read on the clocks of opts->tz, as month: is. One scan
- * of the value slots counts what is in them (verdicts, months, senders);
- * a count of each term counts the rest (weak keys, attachments, file
- * types, conflicts). On failure the message is on db (lx_db_error).
+ * of the value slots counts what is in them (verdicts, months, domains)
+ * and chooses the senders; a count of each term counts the rest (weak
+ * keys, attachments, file types, conflicts, and the senders, whose from:
+ * reads the words of the sender's name and address: a name that spells
+ * the address is counted too, as a search would find it). On failure the message is on db (lx_db_error).
  */
 lx_status lx_facets_find(lx_db *db, const lx_query_opts *opts, lx_facets *out);
 void lx_facets_release(lx_facets *f);
