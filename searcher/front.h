@@ -60,6 +60,7 @@ int cmd_stats(const options *o, lx_db *db, int argc, char **argv);
 int cmd_facets(const options *o, lx_db *db, int argc, char **argv);
 int cmd_batch(const options *o, lx_db *db, int argc, char **argv);
 int cmd_attachment(const options *o, lx_db *db, int argc, char **argv);
+int cmd_attachment_text(const options *o, lx_db *db, int argc, char **argv);
 
 /* Prints one line on stderr and returns the error exit code. */
 int front_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

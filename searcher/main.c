@@ -95,6 +95,8 @@ static const struct command {
      "one query per line of FILE: hits and verified hits of each (--export: every hit)"},
     {"attachment", cmd_attachment, false, "ID N --out FILE",
      "write the original bytes of attachment N of a message (never over a file)"},
+    {"attachment-text", cmd_attachment_text, false, "ID N",
+     "the text of attachment N of a message, as the index keeps it (for snippets)"},
 };
 
 static void usage(FILE *out)

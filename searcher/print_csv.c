@@ -90,4 +90,5 @@ static lx_status batch_row(lx_print *p, const char *query, size_t hits, size_t v
  * lines show them. No summary in CSV: stats prints text or JSON. */
 const lx_printer lx_print_csv = {lx_print_list_begin, lx_print_list_hit, lx_print_list_end,
                                  message,             people,            NULL,
-                                 facets,              batch_begin,       batch_row};
+                                 facets,              NULL,              batch_begin,
+                                 batch_row};

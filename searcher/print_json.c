@@ -1,6 +1,7 @@
 /* print_json.c - the JSON and NDJSON printers: one envelope (JSON) or one object per line (NDJSON). */
 #include <string.h>
 
+#include "caps.h"
 #include "escape.h"
 #include "hitjson.h"
 #include "printer.h"
@@ -165,6 +166,30 @@ static lx_status ndjson_facets(lx_print *p, const lx_facets *f)
     return facets_object(p, f, false);
 }
 
+/* attachment-text: one object, in both formats. */
+static lx_status attachment_text(lx_print *p, size_t n, const lx_attachment_text *t)
+{
+    size_t id_len = strlen(t->sha256) < LX_SHORT_ID_LEN ? strlen(t->sha256) : LX_SHORT_ID_LEN;
+    lx_status st = lx_strbuf_addf(&p->buf, "{\"version\":%d,\"id\":", LX_JSON_VERSION);
+    if (!st)
+        st = lx_escape_json(&p->buf, t->sha256, id_len);
+    if (!st)
+        st = lx_strbuf_addf(&p->buf, ",\"n\":%zu,\"name\":", n);
+    if (!st)
+        st = lx_escape_json(&p->buf, t->name.buf, t->name.len);
+    if (!st)
+        st = lx_strbuf_addstr(&p->buf, ",\"status\":");
+    if (!st)
+        st = lx_escape_json(&p->buf, t->status.buf, t->status.len);
+    if (!st)
+        st = lx_strbuf_addstr(&p->buf, ",\"text\":");
+    if (!st)
+        st = lx_escape_json(&p->buf, t->text.buf, t->text.len);
+    if (!st)
+        st = lx_strbuf_addf(&p->buf, ",\"truncated\":%s}\n", t->truncated ? "true" : "false");
+    return lx_print_emit(p, st);
+}
+
 static lx_status batch_begin(lx_print *p)
 {
     (void)p;
@@ -183,7 +208,9 @@ static lx_status batch_row(lx_print *p, const char *query, size_t hits, size_t v
 
 const lx_printer lx_print_json = {lx_print_list_begin, lx_print_list_hit, lx_print_list_end,
                                   message,             json_people,       stats,
-                                  json_facets,         batch_begin,       batch_row};
+                                  json_facets,         attachment_text,   batch_begin,
+                                  batch_row};
 const lx_printer lx_print_ndjson = {lx_print_list_begin, lx_print_list_hit, lx_print_list_end,
                                     message,             ndjson_people,     stats,
-                                    ndjson_facets,       batch_begin,       batch_row};
+                                    ndjson_facets,       attachment_text,   batch_begin,
+                                    batch_row};

@@ -1,4 +1,4 @@
-/* print_text.c - the text printer: hit lines, a message in full, the people, the summary, the facets, a batch's table. */
+/* print_text.c - the text printer: hit lines, a message in full, the people, the summary, the facets, an attachment's text, a batch's table. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -556,6 +556,17 @@ static lx_status facets(lx_print *p, const lx_facets *f)
     return lx_print_emit(p, st);
 }
 
+/* attachment-text: the text as the index keeps it, shown, never obeyed
+ * (controls escaped, line breaks kept), ending with a line break. */
+static lx_status attachment_text(lx_print *p, size_t n, const lx_attachment_text *t)
+{
+    (void)n;
+    lx_status st = lx_escape_terminal_lines(&p->buf, t->text.buf, t->text.len);
+    if (!st && t->text.len && t->text.buf[t->text.len - 1] != '\n')
+        st = lx_strbuf_addch(&p->buf, '\n');
+    return lx_print_emit(p, st);
+}
+
 static lx_status batch_begin(lx_print *p)
 {
     fprintf(p->out, "%8s %8s  %s\n", "HITS", "VERIFIED", "QUERY");
@@ -574,4 +585,5 @@ static lx_status batch_row(lx_print *p, const char *query, size_t hits, size_t v
 
 const lx_printer lx_print_text = {lx_print_list_begin, hit,    lx_print_list_end,
                                   message,             people, stats,
-                                  facets,              batch_begin, batch_row};
+                                  facets,              attachment_text, batch_begin,
+                                  batch_row};
