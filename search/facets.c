@@ -10,7 +10,6 @@
 #include "date.h"
 #include "grow.h"
 #include "language.h"
-#include "query.h"
 #include "schema.h"
 #include "senders.h"
 #include "banned.h"
@@ -182,37 +181,6 @@ static lx_status count_term(lx_db *db, const lx_xq *q, const char *prefix, const
     return st;
 }
 
-/* How many matches of q the query text (a facet's query, as typed) keeps:
- * folded and read as a search reads it. */
-static lx_status count_text(lx_db *db, const lx_xq *q, const lx_query_opts *opts, const char *text,
-                            size_t *n)
-{
-    *n = 0;
-    lx_strbuf folded, why;
-    lx_strbuf_init(&folded);
-    lx_strbuf_init(&why);
-    lx_status st = lx_query_fold(text, &folded, &why);
-    if (st)
-        lx_db_fail(db, st, why.len ? why.buf : "out of memory");
-    lx_query_opts only = {.text = folded.buf, .tz = opts->tz};
-    lx_xq *term = NULL;
-    if (!st)
-        st = lx_language_build(db, &only, &term);
-    lx_xq *both = st ? NULL : lx_xq_join(LX_XQ_AND, lx_xq_copy(q), term);
-    if (!st && !both)
-        st = lx_db_fail(db, LX_E_NOMEM, "out of memory");
-    lx_run_opts run = {.sort = LX_SORT_RELEVANCE, .count_only = true};
-    lx_results res;
-    if (!st && !(st = lx_db_search(db, both, &run, &res))) {
-        *n = res.total;
-        lx_results_release(&res);
-    }
-    lx_xq_free(both);
-    lx_strbuf_release(&folded);
-    lx_strbuf_release(&why);
-    return st;
-}
-
 /* The file types the index holds: every filetype: term's value. */
 typedef struct term_values {
     char **v;
@@ -286,10 +254,8 @@ static lx_status people_facets(lx_people *p, lx_people_sort sort, size_t max, co
     return st;
 }
 
-/* The facets of the matches of q (built from opts), c having counted its
- * slots. */
-static lx_status facets_of(lx_db *db, const lx_query_opts *opts, const lx_xq *q, facet_scan *c,
-                           lx_facets *out)
+/* The facets of the matches of q, c having counted its slots. */
+static lx_status facets_of(lx_db *db, const lx_xq *q, facet_scan *c, lx_facets *out)
 {
     out->total = c->total;
     out->undated = c->undated;
@@ -308,16 +274,11 @@ static lx_status facets_of(lx_db *db, const lx_query_opts *opts, const lx_xq *q,
     if (!st)
         st = people_facets(&c->domains, LX_PEOPLE_BY_COUNT, LX_FACETS_TOP_DOMAINS, "domain",
                            false, &out->groups[LX_FACETS_DOMAINS]);
-    /* from: reads the words of the sender's name and address, not the
-     * address alone: the scan chooses the senders, from: counts them. */
-    lx_facet_list *senders = &out->groups[LX_FACETS_SENDERS];
+    /* sender: is the exact address the scan counted (from: would count
+     * the words of names too: a display name spelling the address). */
     if (!st)
-        st = people_facets(&c->senders, LX_PEOPLE_BY_COUNT, LX_FACETS_TOP_SENDERS, "from", true,
-                           senders);
-    for (size_t i = 0; i < senders->n && !st; i++)
-        st = count_text(db, q, opts, senders->v[i].query, &senders->v[i].count);
-    if (!st && senders->n)
-        qsort(senders->v, senders->n, sizeof *senders->v, by_count_then_key);
+        st = people_facets(&c->senders, LX_PEOPLE_BY_COUNT, LX_FACETS_TOP_SENDERS, "sender", true,
+                           &out->groups[LX_FACETS_SENDERS]);
     size_t n = 0;
     if (!st && !(st = count_term(db, q, lx_schema_prefix(LX_F_HAS), LX_HAS_ATTACHMENT, &n)))
         st = add_facet(&out->groups[LX_FACETS_ATTACHMENTS], LX_HAS_ATTACHMENT, NULL, "has",
@@ -353,7 +314,7 @@ lx_status lx_facets_find(lx_db *db, const lx_query_opts *opts, lx_facets *out)
         if (!st && (c.months.st || c.domains.st || c.senders.st))
             st = lx_db_fail(db, LX_E_NOMEM, "out of memory");
         if (!st)
-            st = facets_of(db, opts, q, &c, out);
+            st = facets_of(db, q, &c, out);
         scan_release(&c);
         lx_xq_free(q);
         if (st || lx_db_reopens(db) == seen || attempt >= LX_DB_READ_RETRIES)

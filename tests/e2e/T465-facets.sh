@@ -49,9 +49,26 @@ check_facets "$ALL" "has:attachment"
 check_facets "$ALL" "NOT verified:yes"
 check_facets "$ALL" "" --has-attachment
 
+# A sender is its address, exactly: 058's From is "ceo@victim.example"
+# <intern@attacker.example>, which from:ceo@victim.example finds (the words
+# of the name) and the sender facet, sender:, never counts under the victim.
+expect_eq "from: counts the display name that spells the address" 8 \
+    "$(search --db "$ALL" --count from:ceo@victim.example)"
+expect_eq "the sender facet of ceo@victim.example: its own mail only" \
+    "ceo@victim.example 7 sender:ceo@victim.example" \
+    "$(search --db "$ALL" --format json facets | python3 -c '
+import json, sys
+for f in json.load(sys.stdin)["senders"]:
+    if f["key"] == "ceo@victim.example":
+        print(f["key"], f["count"], f["query"])')"
+expect_eq "sender: never matches a display name" "" \
+    "$(search --db "$ALL" --format json sender:ceo@victim.example | python3 -c '
+import json, sys
+print(" ".join(h["from"]["address"] for h in json.load(sys.stdin)["hits"] if h["from"]["address"] != "ceo@victim.example"))')"
+
 # What the sample's facets hold, exactly (the counts data/README.md gives).
 expect_eq "facets, JSON: the sample's totals" \
-    "67 1 dkim:none=67 conflict:yes=2 has:attachment=1 filetype:csv=1 domain:campagne-exemple.fr=39 from:s.nguyen@campagne-exemple.fr=12 Sophie Nguyen" \
+    "67 1 dkim:none=67 conflict:yes=2 has:attachment=1 filetype:csv=1 domain:campagne-exemple.fr=39 sender:s.nguyen@campagne-exemple.fr=12 Sophie Nguyen" \
     "$(search --format json facets | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -87,7 +104,7 @@ months:
 domains:
        4  example.com  domain:example.com
 senders:
-       4  emma.clark@example.com (Emma Clark)  from:emma.clark@example.com
+       4  emma.clark@example.com (Emma Clark)  sender:emma.clark@example.com
 attachments:
        0  attachment  has:attachment
 filetypes:
@@ -109,7 +126,7 @@ months,2016-11,,month:2016-11,1
 months,2017-04,,month:2017-04,1
 undated,,,,0
 domains,example.com,,domain:example.com,4
-senders,emma.clark@example.com,Emma Clark,from:emma.clark@example.com,4
+senders,emma.clark@example.com,Emma Clark,sender:emma.clark@example.com,4
 attachments,attachment,,has:attachment,0
 conflicts,conflict,,conflict:yes,0" \
     "$(search --format csv facets from:emma.clark@example.com | tr -d '\r')"
