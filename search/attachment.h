@@ -51,4 +51,11 @@ void lx_attachment_copy_release(lx_attachment_copy *c);
 lx_status lx_attachment_get(lx_db *db, lx_docid id, size_t n, lx_atime_stats *atimes,
                             lx_attachment_copy *out);
 
+/* The original message of document id, handed out the same way: its
+ * canonical bytes (CRLF line ends, without an mbox's From line: the bytes
+ * whose SHA-256 is its id), read back from the first of its sources that
+ * still hashes to it; name is "SHA256.eml". */
+lx_status lx_attachment_original(lx_db *db, lx_docid id, lx_atime_stats *atimes,
+                                 lx_attachment_copy *out);
+
 #endif

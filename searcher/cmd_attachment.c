@@ -28,6 +28,17 @@ static int attachment_fail(front_io *io, const lx_db *db, lx_status st, const lx
     return front_db_fail(io, db, st, "");
 }
 
+int front_attachment(lx_db *db, front_io *io, const char *id_text, size_t n,
+                     lx_atime_stats *atimes, lx_attachment_copy *c)
+{
+    lx_docid id = 0;
+    lx_status st = lx_ids_message(db, id_text, &id);
+    if (st)
+        return front_id_fail(io, db, st, id_text);
+    st = n ? lx_attachment_get(db, id, n, atimes, c) : lx_attachment_original(db, id, atimes, c);
+    return st ? attachment_fail(io, db, st, c, id_text, n) : -1;
+}
+
 int cmd_attachment(const options *o, lx_db *db, front_io *io, int argc, char **argv)
 {
     if (argc != 2)
@@ -40,14 +51,8 @@ int cmd_attachment(const options *o, lx_db *db, front_io *io, int argc, char **a
         return front_fail(io, "attachment: --out FILE names the file to write");
     lx_strbuf why;
     lx_strbuf_init(&why);
-    int rc = -1;
-    if (lx_newfile_taken(AT_FDCWD, o->out, o->out, &why))
-        rc = front_fail(io, "--out %s", why.buf);
-    lx_docid id = 0;
-    lx_status st = rc < 0 ? lx_ids_message(db, argv[0], &id) : LX_OK;
-    if (st)
-        rc = front_id_fail(io, db, st, argv[0]);
-    if (rc >= 0) {
+    if (lx_newfile_taken(AT_FDCWD, o->out, o->out, &why)) {
+        int rc = front_fail(io, "--out %s", why.buf);
         lx_strbuf_release(&why);
         return rc;
     }
@@ -56,13 +61,13 @@ int cmd_attachment(const options *o, lx_db *db, front_io *io, int argc, char **a
     lx_attachment_copy c;
     lx_attachment_copy_init(&c);
     lx_message_library_init();
-    st = lx_attachment_get(db, id, n, &atimes, &c);
+    int rc = front_attachment(db, io, argv[0], n, &atimes, &c);
     lx_message_library_shutdown();
     lx_strbuf_reset(&why);
-    if (st) {
-        rc = attachment_fail(io, db, st, &c, argv[0], n);
+    if (rc >= 0) {
+        /* front_attachment said why */
     } else if (lx_newfile_write(AT_FDCWD, NULL, o->out, c.bytes.buf, c.bytes.len, &why)) {
-        rc = front_fail(io, "--out %s", why.buf);
+        rc = front_fault_of(io, FRONT_INTERNAL, "--out %s", why.buf);
     } else {
         lx_cli_say(io->out, "", "wrote %zu bytes (%s, sha256 %s) to %s", c.bytes.len,
                    c.name.len ? c.name.buf : "unnamed", c.sha256, o->out);
@@ -74,7 +79,7 @@ int cmd_attachment(const options *o, lx_db *db, front_io *io, int argc, char **a
                        n, c.status.buf);
         rc = EXIT_HITS;
     }
-    front_atimes(io, &atimes);
+    front_atimes(io, &atimes); /* nothing when nothing was read */
     lx_atime_stats_release(&atimes);
     lx_attachment_copy_release(&c);
     lx_strbuf_release(&why);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "attachment.h"
 #include "evidence.h"
 #include "hitlist.h"
 #include "search.h"
@@ -92,6 +93,15 @@ int cmd_recipients(const options *o, lx_db *db, front_io *io, int argc, char **a
 int cmd_stats(const options *o, lx_db *db, front_io *io, int argc, char **argv);
 int cmd_batch(const options *o, lx_db *db, front_io *io, int argc, char **argv);
 int cmd_attachment(const options *o, lx_db *db, front_io *io, int argc, char **argv);
+
+/* Hands out attachment n (from 1) of the message id_text, or (n 0) the
+ * message's original, into c (initialized by the caller), after the
+ * checks of lx_attachment_get; what reading did to access times goes to
+ * atimes. The MIME library is the caller's to start. Returns -1 when c
+ * holds it, else the exit code (said; an unknown id or attachment is
+ * FRONT_NOT_FOUND). */
+int front_attachment(lx_db *db, front_io *io, const char *id_text, size_t n,
+                     lx_atime_stats *atimes, lx_attachment_copy *c);
 
 /* Says one line (io->err), and keeps it as io's failure of kind fault when
  * it is the first (FRONT_FINE: said only). */
