@@ -132,4 +132,5 @@ err 400 "the query is 17,000 bytes long, more than the 16,384 a query may have (
     "$WEB_URL/api/search?q=$long"
 expect_eq "HEAD: the headers, no body" "200 0" \
     "$(curl -s -I -o /dev/null -w '%{http_code} %{size_download}' "$WEB_URL/api/search?q=budget")"
+web_stop
 finish

@@ -111,4 +111,5 @@ expect_eq "the lang cookie over Accept-Language" '<html lang="en">' \
     "$(lang -H 'Accept-Language: fr' -b 'lang=en' "$WEB_URL/archive")"
 expect_eq "?lang= over the cookie" '<html lang="fr">' "$(lang -b 'lang=en' "$WEB_URL/thread/$hid?lang=fr")"
 expect_eq "a lang not offered is ignored" '<html lang="en">' "$(lang "$WEB_URL/?lang=%22%3E%3Cscript%3E")"
+web_stop
 finish

@@ -48,4 +48,5 @@ for c in 1 2; do
     expect_eq "client $c: saw the first count and the last" "$first $last" \
         "$(head -1 "$WORK/totals.$c") $(tail -1 "$WORK/totals.$c")"
 done
+web_stop
 finish

@@ -136,3 +136,13 @@ web_start() {
         exit 1
     fi
 }
+
+# web_stop: stops the last server web_start started (SIGTERM) and checks
+# that it exits 0 with nothing on stderr (a sanitizer's report included).
+web_stop() {
+    kill "$WEB_PID"
+    wait "$WEB_PID"
+    local rc=$?
+    expect_eq "leakdex-web on SIGTERM: exit 0, nothing on stderr" "0 " \
+        "$rc $(cat "$WORK/web.$((${#WEB_PIDS[@]} - 1)).out.err")"
+}
