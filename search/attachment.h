@@ -13,23 +13,23 @@
 /* What went wrong handing out an attachment. */
 typedef enum lx_attachment_problem {
     LX_ATTACHMENT_OK,
-    LX_ATTACHMENT_NO_SUCH,    /* the message has no attachment of that number */
-    LX_ATTACHMENT_RECORD,     /* the message's data cannot be read (why: a status) */
-    LX_ATTACHMENT_MESSAGE,    /* the original, or the attachment in it, cannot be had (why) */
-    LX_ATTACHMENT_TOOLS,      /* the attachment walk cannot start (why: libmagic) */
+    LX_ATTACHMENT_NO_SUCH, /* the message has no attachment of that number */
+    LX_ATTACHMENT_RECORD,  /* the message's data cannot be read (why: a status) */
+    LX_ATTACHMENT_MESSAGE, /* the original, or the attachment in it, cannot be had (why) */
+    LX_ATTACHMENT_TOOLS,   /* the attachment walk cannot start (why: libmagic) */
 } lx_attachment_problem;
 
 /* An attachment as lx_attachment_get hands it out; release with
  * lx_attachment_copy_release. */
 typedef struct lx_attachment_copy {
-    lx_strbuf bytes;                        /* its bytes, decoded */
-    lx_strbuf name;                         /* its file name; empty when unnamed */
-    char sha256[LX_SHA256_HEX_LEN + 1];     /* of bytes */
-    bool too_big;                           /* not read at indexing for its size: the index
-                                               holds no SHA-256 of its own */
-    lx_strbuf status;                       /* its indexed status ("limit: larger than ...") */
+    lx_strbuf bytes;                    /* its bytes, decoded */
+    lx_strbuf name;                     /* its file name; empty when unnamed */
+    char sha256[LX_SHA256_HEX_LEN + 1]; /* of bytes */
+    bool too_big;                       /* not read at indexing for its size: the index
+                                           holds no SHA-256 of its own */
+    lx_strbuf status;                   /* its indexed status ("limit: larger than ...") */
     lx_attachment_problem problem;
-    lx_strbuf why;                          /* the problem, in one line */
+    lx_strbuf why; /* the problem, in one line */
 } lx_attachment_copy;
 
 void lx_attachment_copy_init(lx_attachment_copy *c);

@@ -28,8 +28,8 @@ static int attachment_fail(front_io *io, const lx_db *db, lx_status st, const lx
     return front_db_fail(io, db, st, "");
 }
 
-int front_attachment(lx_db *db, front_io *io, const char *id_text, size_t n,
-                     lx_atime_stats *atimes, lx_attachment_copy *c)
+int front_attachment(lx_db *db, front_io *io, const char *id_text, size_t n, lx_atime_stats *atimes,
+                     lx_attachment_copy *c)
 {
     lx_docid id = 0;
     lx_status st = lx_ids_message(db, id_text, &id);
@@ -42,7 +42,8 @@ int front_attachment(lx_db *db, front_io *io, const char *id_text, size_t n,
 int cmd_attachment(const options *o, lx_db *db, front_io *io, int argc, char **argv)
 {
     if (argc != 2)
-        return front_fail(io, "attachment: give a message id and an attachment number (attachment ID "
+        return front_fail(io,
+                          "attachment: give a message id and an attachment number (attachment ID "
                           "N --out FILE)");
     size_t n = 0;
     if (!front_size(argv[1], &n) || n == 0)

@@ -17,14 +17,14 @@ typedef struct batch {
     const options *o;
     lx_db *db;
     front_io *io;
-    const char *file;     /* the queries' file, for messages */
+    const char *file; /* the queries' file, for messages */
     lx_sort sort;
-    lx_export_batch ex;   /* --export */
+    lx_export_batch ex; /* --export */
     bool exporting;
     const lx_printer *pr;
     lx_print p;
-    size_t any;           /* hits of every query */
-    size_t malformed;     /* lines that did not run */
+    size_t any;       /* hits of every query */
+    size_t malformed; /* lines that did not run */
 } batch;
 
 /* The query of a line of the file (lineno from 1), NULL for a line to skip
@@ -54,7 +54,7 @@ static int run_line(batch *b, const char *qtext, size_t lineno)
     int rc = -1;
     if ((st = lx_query_check(qtext, &why)) || (st = lx_query_fold(qtext, &folded, &why))) {
         front_say(b->io, FRONT_BAD_REQUEST, "%s:%zu: %s%s", b->file, lineno,
-                   st == LX_E_LIMIT ? "" : "malformed query: ", why.buf);
+                  st == LX_E_LIMIT ? "" : "malformed query: ", why.buf);
         b->malformed++;
         goto out;
     }
@@ -78,7 +78,7 @@ static int run_line(batch *b, const char *qtext, size_t lineno)
         /* Xapian's parser refused what the checks let through, or a
          * wildcard stands for too many words: this line only. */
         front_say(b->io, FRONT_BAD_REQUEST, "%s%s%s", where.buf,
-                   st == LX_E_QUERY ? "malformed query: " : "", lx_db_error(b->db));
+                  st == LX_E_QUERY ? "malformed query: " : "", lx_db_error(b->db));
         b->malformed++;
     } else if (st) {
         rc = front_db_fail(b->io, b->db, st, where.buf);
@@ -86,8 +86,8 @@ static int run_line(batch *b, const char *qtext, size_t lineno)
         b->any += res.res.total;
         b->pr->batch_row(&b->p, qtext, res.res.total, ver.res.total);
         if (b->exporting && (st = lx_export_batch_add(&b->ex, b->db, &res, qtext)))
-            rc = front_fault_of(b->io, FRONT_INTERNAL, "%s:%zu: cannot export the hits: %s", b->file, lineno,
-                            lx_status_str(st));
+            rc = front_fault_of(b->io, FRONT_INTERNAL, "%s:%zu: cannot export the hits: %s",
+                                b->file, lineno, lx_status_str(st));
     }
     lx_found_release(&res);
     lx_found_release(&ver);

@@ -8,8 +8,8 @@
 #include "banned.h"
 
 /* Prints recs[begin..end) of a list of total hits. */
-static lx_status print_hits(const options *o, front_io *io, const lx_record *recs, size_t begin, size_t end,
-                            size_t total)
+static lx_status print_hits(const options *o, front_io *io, const lx_record *recs, size_t begin,
+                            size_t end, size_t total)
 {
     lx_print p;
     /* Matches in bold only where a terminal shows them. */

@@ -34,9 +34,9 @@ static int people_run(const options *o, lx_db *db, front_io *io, int argc, char 
             io->no_match(argc, argv);
         else if (rc == EXIT_NO_HITS)
             front_say(io, FRONT_FINE, "no %s (the %zu message%s that match%s %s none)",
-                    kind == LX_PEOPLE_SENDERS ? "senders" : "recipients", messages,
-                    messages == 1 ? "" : "s", messages == 1 ? "es" : "",
-                    messages == 1 ? "has" : "have");
+                      kind == LX_PEOPLE_SENDERS ? "senders" : "recipients", messages,
+                      messages == 1 ? "" : "s", messages == 1 ? "es" : "",
+                      messages == 1 ? "has" : "have");
         lx_people_release(&people);
         lx_print_release(&p);
     }

@@ -31,7 +31,7 @@ int cmd_show(const options *o, lx_db *db, front_io *io, int argc, char **argv)
         lx_record_release(&rec);
         if (st) {
             rc = read ? front_fault_of(io, FRONT_INTERNAL, "cannot print message: %s",
-                                     lx_status_str(st))
+                                       lx_status_str(st))
                       : front_db_fail(io, db, st, "");
             break;
         }

@@ -8,7 +8,8 @@
 int cmd_thread(const options *o, lx_db *db, front_io *io, int argc, char **argv)
 {
     if (argc != 1)
-        return front_fail(io, "thread: which thread? (thread ID, with a thread id or a message id)");
+        return front_fail(io,
+                          "thread: which thread? (thread ID, with a thread id or a message id)");
     if (o->collapse)
         return front_fail(io, "--collapse does not apply to thread");
     char tid[LX_THREAD_HEX + 1];

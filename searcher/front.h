@@ -64,12 +64,12 @@ typedef enum front_fault {
  * prints on stdout and stderr; the web prints into a memory stream and
  * reads fault and why. Release with front_io_release. */
 typedef struct front_io {
-    FILE *out;        /* the command's result (the CLI: stdout); not owned */
-    FILE *err;        /* its messages, each a line after "leakdex-search: " (the CLI:
-                         stderr); NULL: none printed, the failure only kept */
-    bool clock;       /* the query clock times the index's work (it exits the
-                         process: the CLI only) */
-    bool bold;        /* text: snippet matches in bold (a terminal) */
+    FILE *out;  /* the command's result (the CLI: stdout); not owned */
+    FILE *err;  /* its messages, each a line after "leakdex-search: " (the CLI:
+                   stderr); NULL: none printed, the failure only kept */
+    bool clock; /* the query clock times the index's work (it exits the
+                   process: the CLI only) */
+    bool bold;  /* text: snippet matches in bold (a terminal) */
     /* Says that the query words[0..n) matched nothing (the CLI: on stderr);
      * NULL: nothing said. */
     void (*no_match)(int n, char **words);
@@ -100,8 +100,8 @@ int cmd_attachment(const options *o, lx_db *db, front_io *io, int argc, char **a
  * atimes. The MIME library is the caller's to start. Returns -1 when c
  * holds it, else the exit code (said; an unknown id or attachment is
  * FRONT_NOT_FOUND). */
-int front_attachment(lx_db *db, front_io *io, const char *id_text, size_t n,
-                     lx_atime_stats *atimes, lx_attachment_copy *c);
+int front_attachment(lx_db *db, front_io *io, const char *id_text, size_t n, lx_atime_stats *atimes,
+                     lx_attachment_copy *c);
 
 /* Says one line (io->err), and keeps it as io's failure of kind fault when
  * it is the first (FRONT_FINE: said only). */

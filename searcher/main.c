@@ -197,7 +197,7 @@ static int bad_option(const char *arg, int c)
      * search for it. */
     bool dash_word = c == '?' && arg[0] == '-' && arg[1] != '-';
     int rc = front_fail(&cli, "%s (try --help%s)", why.buf,
-                  dash_word ? "; put -- before a query that starts with '-'" : "");
+                        dash_word ? "; put -- before a query that starts with '-'" : "");
     lx_strbuf_release(&why);
     return rc;
 }
@@ -239,16 +239,17 @@ static int parse_options(int argc, char **argv, int start, options *o, int *next
             errno = 0;
             double secs = strtod(optarg, &end);
             if (errno || end == optarg || *end || !(secs >= 0.01 && secs <= 3600))
-                return front_fail(&cli, "--query-timeout: '%s' is not a number of seconds (0.01 to 3600)",
-                            optarg);
+                return front_fail(&cli,
+                                  "--query-timeout: '%s' is not a number of seconds (0.01 to 3600)",
+                                  optarg);
             o->query_seconds = secs;
             break;
         }
         case O_REMOTE_TIMEOUT: {
             size_t secs;
             if (!front_size(optarg, &secs) || secs < 1 || secs > 3600)
-                return front_fail(&cli, "--remote-timeout: '%s' is not a number of seconds (1 to 3600)",
-                            optarg);
+                return front_fail(
+                    &cli, "--remote-timeout: '%s' is not a number of seconds (1 to 3600)", optarg);
             o->timeout_ms = (unsigned)secs * 1000;
             break;
         }
@@ -269,7 +270,8 @@ static int parse_options(int argc, char **argv, int start, options *o, int *next
         case O_EXPORT: {
             lx_format f;
             if (!lx_export_format(optarg, &f))
-                return front_fail(&cli, "--export %s: name the file .csv, .json or .ndjson", optarg);
+                return front_fail(&cli, "--export %s: name the file .csv, .json or .ndjson",
+                                  optarg);
             o->export_file = optarg;
             break;
         }
@@ -284,7 +286,7 @@ static int parse_options(int argc, char **argv, int start, options *o, int *next
             /* Checked now, read once --tz (which may come later) is known. */
             if (lx_date_parse_query(optarg, strlen(optarg), &lo, &hi))
                 return front_fail(&cli, "%s: bad date '%s' (use YYYY, YYYY-MM or YYYY-MM-DD)",
-                            c == O_AFTER ? "--after" : "--before", optarg);
+                                  c == O_AFTER ? "--after" : "--before", optarg);
             if (c == O_AFTER) {
                 o->has_after = true;
                 o->after_text = optarg;
@@ -298,8 +300,8 @@ static int parse_options(int argc, char **argv, int start, options *o, int *next
         case O_LIMIT:
         case O_OFFSET:
             if (!front_size(optarg, c == O_LIMIT ? &o->limit : &o->offset))
-                return front_fail(&cli, "%s: '%s' is not a number", c == O_LIMIT ? "--limit" : "--offset",
-                            optarg);
+                return front_fail(&cli, "%s: '%s' is not a number",
+                                  c == O_LIMIT ? "--limit" : "--offset", optarg);
             if (c == O_LIMIT && o->limit == 0)
                 return front_fail(&cli, "--limit: must be at least 1");
             break;

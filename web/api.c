@@ -28,8 +28,7 @@ static unsigned fault_status(front_fault f)
  * databases): offset, limit (at most LX_WEB_MAX_PAGE, which is also the
  * default: a page is made in memory), sort, collapse. false: res is the
  * error. */
-static bool read_options(const web_app *app, const web_target *t, options *o,
-                         lx_http_response *res)
+static bool read_options(const web_app *app, const web_target *t, options *o, lx_http_response *res)
 {
     memset(o, 0, sizeof *o);
     o->format = LX_FMT_JSON;
@@ -59,8 +58,7 @@ static bool read_options(const web_app *app, const web_target *t, options *o,
 
 /* Makes res the answer of io after a command: its failure, or what it
  * printed (out, len: a memory stream's, freed here). */
-static void command_answer(front_io *io, bool written, char *out, size_t len,
-                           lx_http_response *res)
+static void command_answer(front_io *io, bool written, char *out, size_t len, lx_http_response *res)
 {
     if (io->fault)
         lx_http_json_error(res, fault_status(io->fault), "%s", io->why.buf);
@@ -155,8 +153,7 @@ static void api_bytes(const web_app *app, lx_db *db, const web_target *t, lx_htt
     size_t n = 0;
     bool original = web_segment_is(t, 1, "original");
     if (!original && (!front_size(t->segment[3], &n) || n == 0)) {
-        lx_http_json_error(res, 400, "'%s' is not an attachment number (1, 2, ...)",
-                           t->segment[3]);
+        lx_http_json_error(res, 400, "'%s' is not an attachment number (1, 2, ...)", t->segment[3]);
         return;
     }
     front_io io;
@@ -251,7 +248,8 @@ static void api_info(const web_app *app, lx_db *db, const web_target *t, lx_http
 {
     (void)t;
     res->no_store = true;
-    lx_strbuf_addstr(&res->body, "{\"version\": 1, \"leakdex\": \"" LEAKDEX_VERSION "\", \"database\": ");
+    lx_strbuf_addstr(&res->body,
+                     "{\"version\": 1, \"leakdex\": \"" LEAKDEX_VERSION "\", \"database\": ");
     lx_status st = lx_databases_json(db, app->dbs, app->n_dbs, &res->body);
     lx_strbuf_addstr(&res->body, "}\n");
     if (st)

@@ -71,8 +71,7 @@ lx_status web_disposition(lx_strbuf *out, const char *name)
     return st;
 }
 
-void web_download_fd(lx_http_response *res, int fd, size_t size, const char *type,
-                     const char *name)
+void web_download_fd(lx_http_response *res, int fd, size_t size, const char *type, const char *name)
 {
     lx_strbuf value;
     lx_strbuf_init(&value);
@@ -110,8 +109,7 @@ static int unlinked_copy(const lx_strbuf *bytes)
     return fd;
 }
 
-void web_download_bytes(lx_http_response *res, lx_strbuf *bytes, const char *type,
-                        const char *name)
+void web_download_bytes(lx_http_response *res, lx_strbuf *bytes, const char *type, const char *name)
 {
     int fd = bytes->len > LX_WEB_MEMORY_BODY ? unlinked_copy(bytes) : -1;
     size_t size = bytes->len;

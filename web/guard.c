@@ -60,17 +60,18 @@ static void login_page(const web_app *app, lx_http_response *res, bool failed)
     res->content_type = "text/html; charset=utf-8";
     res->no_store = true;
     lx_strbuf_reset(&res->body);
-    lx_strbuf_addf(&res->body,
-                   "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
-                   "<title>leakdex: access token</title>"
-                   "<link rel=\"stylesheet\" href=\"/static/app.css\"></head>\n<body>\n"
-                   "<h1>leakdex</h1>\n%s"
-                   "<form method=\"post\" action=\"/login\">\n"
-                   "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
-                   "<label>Access token / Jeton d'acc\xc3\xa8s "
-                   "<input type=\"password\" name=\"token\" autocomplete=\"off\" autofocus></label>\n"
-                   "<button type=\"submit\">Log in / Entrer</button>\n</form>\n</body>\n</html>\n",
-                   failed ? "<p>Wrong token. / Jeton incorrect.</p>\n" : "", csrf);
+    lx_strbuf_addf(
+        &res->body,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
+        "<title>leakdex: access token</title>"
+        "<link rel=\"stylesheet\" href=\"/static/app.css\"></head>\n<body>\n"
+        "<h1>leakdex</h1>\n%s"
+        "<form method=\"post\" action=\"/login\">\n"
+        "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+        "<label>Access token / Jeton d'acc\xc3\xa8s "
+        "<input type=\"password\" name=\"token\" autocomplete=\"off\" autofocus></label>\n"
+        "<button type=\"submit\">Log in / Entrer</button>\n</form>\n</body>\n</html>\n",
+        failed ? "<p>Wrong token. / Jeton incorrect.</p>\n" : "", csrf);
     set_cookie(app, res, "lx_csrf", csrf, "/login");
 }
 

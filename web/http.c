@@ -16,8 +16,8 @@
 #include "banned.h"
 
 /* The headers of every response (the contract of issue 25). */
-#define CSP                                                                                     \
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "           \
+#define CSP                                                                                        \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
     "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 
 struct lx_http_server {
@@ -175,9 +175,8 @@ static enum MHD_Result send_response(struct MHD_Connection *con, lx_http_respons
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **req_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
 {
     (void)url;
     (void)version;
@@ -259,8 +258,8 @@ lx_http_server *lx_http_start(const lx_http_config *c, unsigned *port, lx_strbuf
         return NULL;
     }
     s->c = *c;
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | (v6 ? MHD_USE_IPv6 : 0) |
-                     (c->tls_cert ? MHD_USE_TLS : 0);
+    unsigned flags =
+        MHD_USE_AUTO_INTERNAL_THREAD | (v6 ? MHD_USE_IPv6 : 0) | (c->tls_cert ? MHD_USE_TLS : 0);
     /* The TLS options last: without TLS the list ends before them. */
     s->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
@@ -273,8 +272,9 @@ lx_http_server *lx_http_start(const lx_http_config *c, unsigned *port, lx_strbuf
         c->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, c->tls_cert,
         MHD_OPTION_HTTPS_MEM_KEY, c->tls_key, MHD_OPTION_END);
     if (!s->daemon) {
-        lx_strbuf_addf(why, "cannot listen on %s%s%s:%u (in use, not an address of this machine, "
-                            "or a bad TLS certificate or key)",
+        lx_strbuf_addf(why,
+                       "cannot listen on %s%s%s:%u (in use, not an address of this machine, "
+                       "or a bad TLS certificate or key)",
                        v6 ? "[" : "", c->address, v6 ? "]" : "", c->port);
         free(s);
         return NULL;

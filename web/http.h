@@ -10,12 +10,12 @@
 
 /* One request, as the layer read it; valid during the handler's call. */
 typedef struct lx_http_request {
-    const char *method;    /* "GET", "HEAD" or "POST" (others never reach a handler) */
-    const char *target;    /* the request target exactly as sent: path and query string */
-    const char *body;      /* POST: the body (at most LX_WEB_MAX_BODY_BYTES); else "" */
+    const char *method; /* "GET", "HEAD" or "POST" (others never reach a handler) */
+    const char *target; /* the request target exactly as sent: path and query string */
+    const char *body;   /* POST: the body (at most LX_WEB_MAX_BODY_BYTES); else "" */
     size_t body_len;
-    bool tls;              /* the connection is HTTPS */
-    void *conn;            /* the layer's connection: for lx_http_header */
+    bool tls;   /* the connection is HTTPS */
+    void *conn; /* the layer's connection: for lx_http_header */
 } lx_http_request;
 
 /* The value of request header name (any case), or of cookie name when
@@ -38,7 +38,7 @@ typedef struct lx_http_response {
     int fd;                   /* else this file from its start, size bytes (the layer closes it) */
     uint64_t size;
     bool no_store;
-    lx_strbuf headers;        /* more headers, "Name: value\n" each (lx_http_add_header) */
+    lx_strbuf headers; /* more headers, "Name: value\n" each (lx_http_add_header) */
 } lx_http_response;
 
 void lx_http_response_init(lx_http_response *res);

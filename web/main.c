@@ -113,9 +113,11 @@ static bool make_token(const char *file, char **token, lx_strbuf *why)
     (*token)[strcspn(*token, "\r\n")] = '\0';
     size_t len = strlen(*token);
     if (len < 16 || len > 256 ||
-        strspn(*token, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~") != len) {
-        lx_strbuf_addf(why, "--token-file %s: the first line must be 16 to 256 letters, digits, "
-                            "'-', '_', '.' or '~'",
+        strspn(*token, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~") !=
+            len) {
+        lx_strbuf_addf(why,
+                       "--token-file %s: the first line must be 16 to 256 letters, digits, "
+                       "'-', '_', '.' or '~'",
                        file);
         free(*token);
         *token = NULL;
@@ -165,8 +167,8 @@ static bool is_loopback(const char *address)
 static void allowed_hosts(web_app *app, const char *address, unsigned port)
 {
     bool v6 = strchr(address, ':') != NULL;
-    snprintf(app->hosts[app->n_hosts++], sizeof app->hosts[0], "%s%s%s:%u", v6 ? "[" : "",
-             address, v6 ? "]" : "", port);
+    snprintf(app->hosts[app->n_hosts++], sizeof app->hosts[0], "%s%s%s:%u", v6 ? "[" : "", address,
+             v6 ? "]" : "", port);
     snprintf(app->hosts[app->n_hosts++], sizeof app->hosts[0], "127.0.0.1:%u", port);
     snprintf(app->hosts[app->n_hosts++], sizeof app->hosts[0], "localhost:%u", port);
     snprintf(app->hosts[app->n_hosts++], sizeof app->hosts[0], "[::1]:%u", port);
@@ -244,8 +246,8 @@ static int check_index(const web_app *app)
 
 /* Serves until SIGINT or SIGTERM (blocked in every thread, waited for
  * here). */
-static int serve(web_app *app, const web_options *o, const char *address, unsigned port,
-                 char *cert, char *key)
+static int serve(web_app *app, const web_options *o, const char *address, unsigned port, char *cert,
+                 char *key)
 {
     sigset_t stop;
     sigemptyset(&stop);
@@ -314,7 +316,8 @@ int main(int argc, char **argv)
     lx_strbuf_init(&why);
     if ((o.token_file || !app.loopback) && !make_token(o.token_file, &token, &why))
         rc = fail("%s", why.buf);
-    else if (o.tls_cert && (!read_file(o.tls_cert, &cert, &why) || !read_file(o.tls_key, &key, &why)))
+    else if (o.tls_cert &&
+             (!read_file(o.tls_cert, &cert, &why) || !read_file(o.tls_key, &key, &why)))
         rc = fail("%s", why.buf);
     else if ((rc = check_index(&app)) < 0) {
         app.token = token;

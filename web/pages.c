@@ -22,10 +22,14 @@ static const char *content_type(const char *name)
     static const struct {
         const char *ext, *type;
     } types[] = {
-        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-        {".css", "text/css; charset=utf-8"},   {".svg", "image/svg+xml"},
-        {".png", "image/png"},                 {".ico", "image/x-icon"},
-        {".json", "application/json"},         {".txt", "text/plain; charset=utf-8"},
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".json", "application/json"},
+        {".txt", "text/plain; charset=utf-8"},
         {".woff2", "font/woff2"},
     };
     const char *dot = strrchr(name, '.');
@@ -44,7 +48,9 @@ static const char *accepted_language(const char *header)
     for (const char *p = header; p && *p;) {
         p += strspn(p, " \t");
         size_t len = strcspn(p, ",");
-        const char *lang = strncasecmp(p, "fr", 2) == 0 ? "fr" : strncasecmp(p, "en", 2) == 0 ? "en" : NULL;
+        const char *lang = strncasecmp(p, "fr", 2) == 0   ? "fr"
+                           : strncasecmp(p, "en", 2) == 0 ? "en"
+                                                          : NULL;
         bool whole = lang && (p[2] == '-' || p[2] == ';' || p[2] == ',' || p[2] == ' ' || !p[2]);
         double q = 1;
         const char *qs = strstr(p, ";q=");

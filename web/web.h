@@ -16,8 +16,8 @@
 typedef struct web_app {
     const char *dbs[WEB_MAX_DBS]; /* every --db, as given */
     size_t n_dbs;
-    const char *token;            /* the access token; NULL: none asked (loopback) */
-    bool loopback;                /* listening on a loopback address: Host is checked */
+    const char *token;             /* the access token; NULL: none asked (loopback) */
+    bool loopback;                 /* listening on a loopback address: Host is checked */
     char hosts[WEB_MAX_HOSTS][80]; /* the Host values accepted on loopback */
     size_t n_hosts;
     bool tls;
@@ -33,7 +33,7 @@ typedef struct web_target {
     char *key[WEB_MAX_PARAMS], *value[WEB_MAX_PARAMS];
     char *raw[WEB_MAX_PARAMS]; /* each parameter as sent ("q=a%20b") */
     size_t n_params;
-    char *path_raw;            /* the path as sent */
+    char *path_raw; /* the path as sent */
 } web_target;
 
 /* Reads target (as sent) into t; false when it is malformed: not starting
