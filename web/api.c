@@ -243,15 +243,16 @@ static void api_help(const web_app *app, lx_db *db, const web_target *t, lx_http
     free(out);
 }
 
-/* /api/info: the version and the index's description, as exports give it. */
+/* /api/info: the version and the index's description, as exports give it
+ * (one object, which lists each database when there are several). */
 static void api_info(const web_app *app, lx_db *db, const web_target *t, lx_http_response *res)
 {
     (void)t;
     res->no_store = true;
     lx_strbuf_addstr(&res->body,
-                     "{\"version\": 1, \"leakdex\": \"" LEAKDEX_VERSION "\", \"database\": ");
+                     "{\"version\": 1, \"leakdex\": \"" LEAKDEX_VERSION "\", \"databases\": [");
     lx_status st = lx_databases_json(db, app->dbs, app->n_dbs, &res->body);
-    lx_strbuf_addstr(&res->body, "}\n");
+    lx_strbuf_addstr(&res->body, "]}\n");
     if (st)
         lx_http_json_error(res, 503, "%s: %s", lx_status_str(st), lx_db_error(db));
 }

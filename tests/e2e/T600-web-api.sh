@@ -46,7 +46,7 @@ expect_eq "a query that matches nothing is 200 with total 0" '200 0' \
 expect_eq "/api/help is --help-query's text" "$(search --help-query)" \
     "$(curl -s "$WEB_URL/api/help" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["version"] == 1; sys.stdout.write(d["text"])')"
 expect_eq "/api/info: the version and the index" "0.1.0 $(search --count)" \
-    "$(curl -s "$WEB_URL/api/info" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["leakdex"], d["database"]["documents"])')"
+    "$(curl -s "$WEB_URL/api/info" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["leakdex"], d["databases"][0]["documents"])')"
 
 # Exports: the command line's files but for the time they were written.
 untimed() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); m=d.get("export", d); m.pop("exported_at"); print(json.dumps(d, sort_keys=True))' "$1"; }

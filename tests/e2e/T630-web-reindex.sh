@@ -48,5 +48,11 @@ for c in 1 2; do
     expect_eq "client $c: saw the first count and the last" "$first $last" \
         "$(head -1 "$WORK/totals.$c") $(tail -1 "$WORK/totals.$c")"
 done
+# An index that cannot be opened any more: 503, as JSON; back, it answers.
+mv "$LEAKDEX_DB" "$WORK/away"
+expect_eq "the index gone: 503" 503 "$(curl -s -o "$WORK/body" -w '%{http_code}' "$WEB_URL/api/stats")"
+grep -q '"status": 503}' "$WORK/body" && ok || bad "the 503 is JSON: $(cat "$WORK/body")"
+mv "$WORK/away" "$LEAKDEX_DB"
+expect_eq "the index back: 200" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$WEB_URL/api/stats")"
 web_stop
 finish
