@@ -1,4 +1,4 @@
-/* cmd_attachment.c - attachment ID N --out FILE: the original bytes of an attachment, written to a new file. */
+/* cmd_attachment.c - attachment ID N --out FILE: the original bytes of an attachment, written to a new file; attachment-text ID N: its text as the index keeps it. */
 #include <fcntl.h>
 #include <stdio.h>
 
@@ -8,6 +8,7 @@
 #include "ids.h"
 #include "message.h"
 #include "newfile.h"
+#include "printer.h"
 #include "banned.h"
 
 /* Prints why attachment n of message id could not be had; returns the
@@ -84,5 +85,42 @@ int cmd_attachment(const options *o, lx_db *db, front_io *io, int argc, char **a
     lx_atime_stats_release(&atimes);
     lx_attachment_copy_release(&c);
     lx_strbuf_release(&why);
+    return rc;
+}
+
+int cmd_attachment_text(const options *o, lx_db *db, front_io *io, int argc, char **argv)
+{
+    if (argc != 2)
+        return front_fail(io, "attachment-text: give a message id and an attachment number "
+                          "(attachment-text ID N)");
+    size_t n = 0;
+    if (!front_size(argv[1], &n) || n == 0)
+        return front_fail(io, "attachment-text: '%s' is not an attachment number (1, 2, ...)",
+                          argv[1]);
+    lx_print p;
+    const lx_printer *pr = lx_print_init(&p, o->format, io->out, o->tz, false);
+    if (!pr->attachment_text) {
+        lx_print_release(&p);
+        return front_fail(io, "attachment-text prints text or JSON");
+    }
+    lx_docid id = 0;
+    lx_status st = lx_ids_message(db, argv[0], &id);
+    int rc = st ? front_id_fail(io, db, st, argv[0]) : -1;
+    lx_attachment_text t;
+    lx_attachment_text_init(&t);
+    if (rc < 0 && (st = lx_attachment_text_get(db, id, n, &t)) == LX_E_NOT_FOUND) {
+        front_say(io, FRONT_NOT_FOUND, "message %s has no attachment %zu", argv[0], n);
+        rc = EXIT_NO_HITS;
+    } else if (rc < 0 && st) {
+        rc = front_db_fail(io, db, st, "");
+    } else if (rc < 0) {
+        st = pr->attachment_text(&p, n, &t);
+        rc = st || ferror(io->out)
+                 ? front_fault_of(io, FRONT_INTERNAL, "attachment-text: %s",
+                                  lx_status_str(st ? st : LX_E_IO))
+                 : EXIT_HITS;
+    }
+    lx_attachment_text_release(&t);
+    lx_print_release(&p);
     return rc;
 }

@@ -91,8 +91,10 @@ int cmd_thread(const options *o, lx_db *db, front_io *io, int argc, char **argv)
 int cmd_senders(const options *o, lx_db *db, front_io *io, int argc, char **argv);
 int cmd_recipients(const options *o, lx_db *db, front_io *io, int argc, char **argv);
 int cmd_stats(const options *o, lx_db *db, front_io *io, int argc, char **argv);
+int cmd_facets(const options *o, lx_db *db, front_io *io, int argc, char **argv);
 int cmd_batch(const options *o, lx_db *db, front_io *io, int argc, char **argv);
 int cmd_attachment(const options *o, lx_db *db, front_io *io, int argc, char **argv);
+int cmd_attachment_text(const options *o, lx_db *db, front_io *io, int argc, char **argv);
 
 /* Hands out attachment n (from 1) of the message id_text, or (n 0) the
  * message's original, into c (initialized by the caller), after the

@@ -90,10 +90,14 @@ static const struct command {
      "every To/Cc recipient of the matches, likewise"},
     {"stats", cmd_stats, true, "[QUERY]",
      "summary: messages, senders, verified, by year, top domains"},
+    {"facets", cmd_facets, true, "[QUERY]",
+     "exact counts by verdict, month, domain, sender, attachment, file type, conflict"},
     {"batch", cmd_batch, false, "FILE",
      "one query per line of FILE: hits and verified hits of each (--export: every hit)"},
     {"attachment", cmd_attachment, false, "ID N --out FILE",
      "write the original bytes of attachment N of a message (never over a file)"},
+    {"attachment-text", cmd_attachment_text, false, "ID N",
+     "the text of attachment N of a message, as the index keeps it (for snippets)"},
 };
 
 static void usage(FILE *out)
