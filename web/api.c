@@ -1,9 +1,12 @@
 /* api.c - the JSON API: each route runs the command leakdex-search runs (the command library) into memory, and answers its bytes or its failure. */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "archives.h"
 #include "caps.h"
 #include "databases.h"
 #include "escape.h"
@@ -135,6 +138,11 @@ static void api_stats(const web_app *app, lx_db *db, const web_target *t, lx_htt
     run_query(app, db, t, cmd_stats, res);
 }
 
+static void api_facets(const web_app *app, lx_db *db, const web_target *t, lx_http_response *res)
+{
+    run_query(app, db, t, cmd_facets, res);
+}
+
 static void api_message(const web_app *app, lx_db *db, const web_target *t, lx_http_response *res)
 {
     run_id(app, db, t, cmd_show, res);
@@ -145,11 +153,28 @@ static void api_thread(const web_app *app, lx_db *db, const web_target *t, lx_ht
     run_id(app, db, t, cmd_thread, res);
 }
 
+/* /api/attachment/ID/N/text: the text the index keeps, as JSON. */
+static void api_attachment_text(const web_app *app, lx_db *db, const web_target *t,
+                                lx_http_response *res)
+{
+    options o;
+    if (!read_options(app, t, &o, res))
+        return;
+    char *words[2] = {t->segment[2], t->segment[3]};
+    run_command(db, cmd_attachment_text, &o, 2, words, res);
+}
+
 /* /api/attachment/ID/N and /api/original/ID: the bytes, read back and
- * checked, as a download. */
+ * checked, as a download; /api/attachment/ID/N/text. */
 static void api_bytes(const web_app *app, lx_db *db, const web_target *t, lx_http_response *res)
 {
-    (void)app;
+    if (t->n_segments == 5) {
+        if (web_segment_is(t, 4, "text"))
+            api_attachment_text(app, db, t, res);
+        else
+            lx_http_json_error(res, 404, "no such API route");
+        return;
+    }
     size_t n = 0;
     bool original = web_segment_is(t, 1, "original");
     if (!original && (!front_size(t->segment[3], &n) || n == 0)) {
@@ -173,50 +198,93 @@ static void api_bytes(const web_app *app, lx_db *db, const web_target *t, lx_htt
     front_io_release(&io);
 }
 
-/* /api/export.json, /api/export.csv and /api/export.csv.meta.json: the
- * file `search --export` writes, made in a private directory and served
- * from it once unlinked. */
+/* Removes the files of directory dir (an export's: files only), then dir. */
+static void remove_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d && fd >= 0)
+        close(fd);
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            unlinkat(dirfd(d), e->d_name, 0);
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+/* What an export route writes and serves. */
+typedef struct export_kind {
+    const char *route;    /* after /api/ */
+    const char *written;  /* the file --export writes, or the --export-dir directory */
+    bool dir;             /* --export-dir, then zipped */
+    const char *served;   /* the file of the private directory served */
+    const char *type;     /* its Content-Type */
+    const char *name;     /* its download name */
+} export_kind;
+
+static const export_kind export_kinds[] = {
+    {"export.json", "export.json", false, "export.json", "application/json", "leakdex-export.json"},
+    {"export.csv", "export.csv", false, "export.csv", "text/csv; charset=utf-8",
+     "leakdex-export.csv"},
+    {"export.csv.meta.json", "export.csv", false, "export.csv.meta.json", "application/json",
+     "leakdex-export.csv.meta.json"},
+    {"export.zip", "originals", true, "originals.zip", "application/zip", "leakdex-export.zip"},
+};
+
+/* /api/export.json, .csv, .csv.meta.json and .zip: what `search --export`
+ * or `--export-dir` writes, made in a private directory (mkdtemp), the
+ * directory zipped, and served from the file once unlinked. */
 static void api_export(const web_app *app, lx_db *db, const web_target *t, lx_http_response *res)
 {
+    const export_kind *k = NULL;
+    for (size_t i = 0; i < sizeof export_kinds / sizeof export_kinds[0]; i++)
+        if (strcmp(t->segment[1], export_kinds[i].route) == 0)
+            k = &export_kinds[i];
     options o;
-    if (!read_options(app, t, &o, res))
+    if (!k || !read_options(app, t, &o, res))
         return;
-    const char *route = t->segment[1];
-    bool json = strcmp(route, "export.json") == 0;
     const char *tmp = getenv("TMPDIR");
-    char dir[4096], file[4200], meta[4300], *served;
+    char dir[4096], written[4200], meta[4300], served[4200];
     snprintf(dir, sizeof dir, "%s/leakdex-web-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir)) {
         lx_http_json_error(res, 500, "cannot make a temporary directory for the export");
         return;
     }
-    snprintf(file, sizeof file, "%s/export.%s", dir, json ? "json" : "csv");
-    snprintf(meta, sizeof meta, "%s.meta.json", file);
-    served = strcmp(route, "export.csv.meta.json") == 0 ? meta : file;
-    o.export_file = file;
+    snprintf(written, sizeof written, "%s/%s", dir, k->written);
+    snprintf(meta, sizeof meta, "%s.meta.json", written);
+    snprintf(served, sizeof served, "%s/%s", dir, k->served);
+    if (k->dir)
+        o.export_dir = written;
+    else
+        o.export_file = written;
     o.limit = o.offset = 0;
     const char *q = web_param(t, "q");
     char *words[1] = {(char *)q};
     lx_http_response ran;
     lx_http_response_init(&ran);
     run_command(db, cmd_search, &o, q && *q ? 1 : 0, words, &ran);
+    lx_strbuf why;
+    lx_strbuf_init(&why);
     int fd = -1;
     size_t size = 0;
     if (ran.status != 200) {
         lx_http_response_release(res);
         *res = ran;
         lx_http_response_init(&ran);
+    } else if (k->dir && lx_archives_zip_dir(written, served, &why)) {
+        lx_http_json_error(res, 500, "cannot zip the export: %s", why.buf);
     } else if (!web_take_file(served, &fd, &size)) {
         lx_http_json_error(res, 500, "the export wrote no file");
     } else {
-        bool csv = !json && served == file;
-        web_download_fd(res, fd, size, csv ? "text/csv; charset=utf-8" : "application/json",
-                        json  ? "leakdex-export.json"
-                        : csv ? "leakdex-export.csv"
-                              : "leakdex-export.csv.meta.json");
+        web_download_fd(res, fd, size, k->type, k->name);
     }
+    lx_strbuf_release(&why);
     lx_http_response_release(&ran);
-    unlink(file);
+    if (k->dir)
+        remove_dir(written);
+    unlink(served);
+    unlink(written);
     unlink(meta);
     rmdir(dir);
 }
@@ -273,11 +341,13 @@ static const struct api_route {
     {"senders", 0, 0, true, api_senders},
     {"recipients", 0, 0, true, api_recipients},
     {"stats", 0, 0, true, api_stats},
-    {"attachment", 2, 2, true, api_bytes},
+    {"facets", 0, 0, true, api_facets},
+    {"attachment", 2, 3, true, api_bytes},
     {"original", 1, 1, true, api_bytes},
     {"export.json", 0, 0, true, api_export},
     {"export.csv", 0, 0, true, api_export},
     {"export.csv.meta.json", 0, 0, true, api_export},
+    {"export.zip", 0, 0, true, api_export},
     {"help", 0, 0, false, api_help},
     {"info", 0, 0, true, api_info},
 };

@@ -41,6 +41,9 @@ same "/api/senders?q=budget&sort=address&offset=1&limit=2" --sort address --offs
 same "/api/recipients?q=budget" --limit 1000 recipients budget
 same "/api/stats?q=budget" stats budget
 same "/api/stats" stats
+same "/api/facets?q=budget" facets budget
+same "/api/facets" facets
+same "/api/facets?q=date%3A2017" facets date:2017
 expect_eq "a query that matches nothing is 200 with total 0" '200 0' \
     "$(curl -s -o "$WORK/b" -w '%{http_code}' "$WEB_URL/api/search?q=zeppelinnowhere") $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"])' "$WORK/b")"
 expect_eq "/api/help is --help-query's text" "$(search --help-query)" \
@@ -67,6 +70,26 @@ expect_eq "export.csv.meta.json: the CLI's but its time" "$(untimed "$X/e.csv.me
 expect_eq "export.csv is a download" \
     "Content-Disposition: attachment; filename=\"leakdex-export.csv\"; filename*=UTF-8''leakdex-export.csv|Content-Type: text/csv; charset=utf-8" \
     "$(grep -i -e '^content-disposition' -e '^content-type' "$WORK/h.csv" | tr -d '\r' | sort | paste -sd '|')"
+# The zip: what --export-dir writes, file for file (but the export's time).
+search --export-dir "$X/dir" budget >/dev/null
+curl -s -D "$WORK/h.zip" -o "$WORK/web.zip" "$WEB_URL/api/export.zip?q=budget"
+python3 - "$X/dir" "$WORK/web.zip" "$(search --count budget)" <<'PY' && ok || bad "export.zip: the files of --export-dir"
+import json, os, sys, zipfile
+d, z = sys.argv[1], zipfile.ZipFile(sys.argv[2])
+names = sorted(z.namelist())
+assert names == sorted(os.listdir(d)), (names, sorted(os.listdir(d)))
+assert "manifest.csv" in names and "SHA256SUMS" in names, names
+assert len(names) == 3 + int(sys.argv[3]), names  # every original, and the three files
+for n in names:
+    got, want = z.read(n), open(os.path.join(d, n), "rb").read()
+    if n == "export.meta.json":
+        got, want = json.loads(got), json.loads(want)
+        got.pop("exported_at"); want.pop("exported_at")
+    assert got == want, n
+PY
+expect_eq "export.zip is a download" \
+    "Content-Disposition: attachment; filename=\"leakdex-export.zip\"; filename*=UTF-8''leakdex-export.zip|Content-Type: application/zip" \
+    "$(grep -i -e '^content-disposition' -e '^content-type' "$WORK/h.zip" | tr -d '\r' | sort | paste -sd '|')"
 [[ -z $(ls "${TMPDIR:-/tmp}" | grep '^leakdex-web-export-') ]] && ok || bad "no export directory left behind"
 
 # The original: the bytes whose SHA-256 is the message's.
@@ -91,6 +114,9 @@ if [[ -n $aid ]]; then
     curl -s -D "$WORK/h.att" -o "$WORK/web.pdf" "$WEB_URL/api/attachment/$aid/$an"
     cmp -s "$WORK/cli.pdf" "$WORK/web.pdf" && ok || bad "attachment: the CLI's bytes"
     expect_eq "attachment: the JSON's SHA-256" "$asha" "$(sha256sum <"$WORK/web.pdf" | cut -d' ' -f1)"
+    same "/api/attachment/$aid/$an/text" attachment-text "$aid" "$an"
+    expect_eq "attachment text: a message without it, 404" 404 \
+        "$(curl -s -o /dev/null -w '%{http_code}' "$WEB_URL/api/attachment/$id/99/text")"
     expect_eq "attachment: octet-stream, a download under its name" \
         "Content-Disposition: attachment; filename=\"$aname\"; filename*=UTF-8''$aname|Content-Type: application/octet-stream" \
         "$(grep -i -e '^content-disposition' -e '^content-type' "$WORK/h.att" | tr -d '\r' | sort | paste -sd '|')"
