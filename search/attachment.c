@@ -1,4 +1,4 @@
-/* attachment.c - one attachment handed out: decoded again from the original, checked against the index; or its text as the index keeps it. */
+/* attachment.c - one attachment (or a message's original) handed out: decoded again from the original, checked against the index; or its text as the index keeps it. */
 #include "attachment.h"
 
 #include <stdarg.h>
@@ -102,8 +102,9 @@ static lx_status check(lx_status st, const lx_attachment_line *a, size_t n, lx_a
     return LX_OK;
 }
 
-lx_status lx_attachment_get(lx_db *db, lx_docid id, size_t n, lx_atime_stats *atimes,
-                            lx_attachment_copy *out)
+/* Attachment n of document id, or (n 0) the original message itself. */
+static lx_status read_back(lx_db *db, lx_docid id, size_t n, lx_atime_stats *atimes,
+                           lx_attachment_copy *out)
 {
     char *data = NULL;
     size_t len = 0;
@@ -123,26 +124,50 @@ lx_status lx_attachment_get(lx_db *db, lx_docid id, size_t n, lx_atime_stats *at
         goto out;
     }
     sha = lx_record_get(&rec, LX_DATA_SHA256);
-    if (!lx_dataline_attachment_find(&rec, n, &a)) {
+    if (n && !lx_dataline_attachment_find(&rec, n, &a)) {
         st = problem(out, LX_ATTACHMENT_NO_SUCH, "no attachment %zu", n);
         goto out;
     }
     /* What was indexed: the file's SHA-256, or none (and its status says
      * why) for a file not read. */
-    lx_strbuf_add(&out->status, a.f[LX_ATT_STATUS].s, a.f[LX_ATT_STATUS].n);
-    out->too_big = !a.f[LX_ATT_SHA256].n && strncmp(out->status.buf, "limit: larger than ", 19) == 0;
+    if (n) {
+        lx_strbuf_add(&out->status, a.f[LX_ATT_STATUS].s, a.f[LX_ATT_STATUS].n);
+        out->too_big =
+            !a.f[LX_ATT_SHA256].n && strncmp(out->status.buf, "limit: larger than ", 19) == 0;
+    }
     st = sha ? lx_original_read(&rec, sha, &canon, NULL, atimes, &first, &rwhy) : LX_E_NOT_FOUND;
     if (st) {
         st = problem(out, LX_ATTACHMENT_MESSAGE, "the original cannot be read back (%s%s%s)",
                      first ? first : "", first ? ": " : "", rwhy);
         goto out;
     }
-    st = check(decode(&canon, n, out), &a, n, out);
+    if (n) {
+        st = check(decode(&canon, n, out), &a, n, out);
+    } else if (!(st = lx_strbuf_addf(&out->name, "%s.eml", sha))) {
+        /* The bytes whose SHA-256 is the message's: lx_original_read
+         * checked them. */
+        lx_strbuf_release(&out->bytes);
+        out->bytes = canon;
+        lx_strbuf_init(&canon);
+        snprintf(out->sha256, sizeof out->sha256, "%s", sha);
+    }
 out:
     lx_record_release(&rec);
     lx_strbuf_release(&canon);
     free(data);
     return st;
+}
+
+lx_status lx_attachment_get(lx_db *db, lx_docid id, size_t n, lx_atime_stats *atimes,
+                            lx_attachment_copy *out)
+{
+    return n ? read_back(db, id, n, atimes, out) : LX_E_INVALID;
+}
+
+lx_status lx_attachment_original(lx_db *db, lx_docid id, lx_atime_stats *atimes,
+                                 lx_attachment_copy *out)
+{
+    return read_back(db, id, 0, atimes, out);
 }
 
 void lx_attachment_text_init(lx_attachment_text *t)
