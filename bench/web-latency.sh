@@ -5,9 +5,10 @@
 # leakdex-web on 127.0.0.1:0 and prints:
 # - per request of a search page (/api/search?q=Q&limit=50 and /api/facets?q=Q
 #   for all mail, a word, a phrase, a sender, a date range, a verdict and a
-#   combined query) and of a message page (/api/message/ID, 50 ids), the median and
-#   95th percentile of ROUNDS timed rounds (bench/web-timing.py), against the
-#   targets: search page under 30 ms, message page under 10 ms (medians);
+#   combined query; all mail collapsed by thread) and of a message page
+#   (/api/message/ID, 50 ids), the median and 95th percentile of ROUNDS
+#   timed rounds (bench/web-timing.py), against the targets: search page
+#   under 30 ms, message page under 10 ms (medians);
 # - a bounded load test with wrk on loopback (bench/web-load.lua), once over
 #   the search pages' requests and once over the message pages', each path
 #   in turn: requests per second, latency under load, responses that are not
