@@ -7,8 +7,9 @@
 #   for all mail, a word, a phrase, a sender, a date range, a verdict and a
 #   combined query; all mail collapsed by thread) and of a message page
 #   (/api/message/ID, 50 ids), the median and 95th percentile of ROUNDS
-#   timed rounds (bench/web-timing.py), against the targets: search page
-#   under 30 ms, message page under 10 ms (medians);
+#   timed rounds (bench/web-timing.py), wall time and the server's CPU time,
+#   against the targets: search page under 30 ms, message page under 10 ms
+#   (medians of wall time);
 # - a bounded load test with wrk on loopback (bench/web-load.lua), once over
 #   the search pages' requests and once over the message pages', each path
 #   in turn: requests per second, latency under load, responses that are not
@@ -79,7 +80,7 @@ printf 'leakdex-web serving %d messages at %s after %d ms; RSS %s\n' \
     "$("$build/searcher/leakdex-search" --db "$db" --count)" "$url" "$(((t1 - t0) / 1000000))" "$(rss VmRSS)"
 
 printf '\nlatency of each request, %d rounds after one untimed (ms):\n' "$rounds"
-python3 bench/web-timing.py "$url" "$rounds" "$work"
+python3 bench/web-timing.py "$url" "$rounds" "$work" "$server"
 # A cross-check from another client: curl's time_total for one path of
 # each kind, a new process and connection each time (connection set-up
 # included; the keep-alive figures above are what a browser meets).

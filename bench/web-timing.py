@@ -3,7 +3,7 @@
 API requests a search page and a message page make to a running leakdex-web,
 and writes the paths of those requests for the load test.
 
-    bench/web-timing.py URL ROUNDS OUT
+    bench/web-timing.py URL ROUNDS OUT [PID]
 
 URL is the server's (`http://127.0.0.1:PORT/`). The search page of each
 query below makes /api/search?q=Q&limit=50 and /api/facets?q=Q; the message
@@ -13,7 +13,11 @@ collapsed by thread is timed too, but not loaded (it takes seconds). After
 one untimed round (the first request of each path warms the index's blocks
 and the server's handle), ROUNDS rounds request every path once each, in turn, on
 one kept-alive connection; a request's time runs from sending it to having
-read its whole body, so it is the server's time plus a loopback round trip.
+read its whole body, so it is the server's time plus a loopback round trip;
+on a machine busy with other work it grows with the wait for a core. Given
+the server's PID, the CPU time its threads spent on each request is
+measured too (from /proc/PID/task/*/schedstat, read before and after), which
+that wait does not change.
 Prints, per path kind and query, the median and 95th percentile, then the
 search page (its two requests one after the other; over every query, and
 the slowest query's) and the message page against their targets; writes OUT/search-paths.txt and
@@ -23,6 +27,7 @@ JSON, 2 on bad arguments.
 import http.client
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -51,26 +56,44 @@ TARGET_SEARCH_PAGE_MS = 30
 TARGET_MESSAGE_PAGE_MS = 10
 
 
+def cpu_ns(pid):
+    """Nanoseconds the threads of process PID have run, or 0 without PID."""
+    if not pid:
+        return 0
+    total = 0
+    for task in os.listdir("/proc/%s/task" % pid):
+        try:
+            with open("/proc/%s/task/%s/schedstat" % (pid, task)) as f:
+                total += int(f.read().split()[0])
+        except FileNotFoundError:  # a thread that ended meanwhile
+            pass
+    return total
+
+
 class Server:
     """One kept-alive connection to the server (reopened when it closes)."""
 
-    def __init__(self, url):
+    def __init__(self, url, pid):
+        self.pid = pid
         parts = urllib.parse.urlsplit(url)
         if parts.scheme != "http" or not parts.hostname or not parts.port:
             sys.exit("web-timing.py: not an http://HOST:PORT/ URL: %s" % url)
         self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
 
     def get(self, path):
-        """(milliseconds, the parsed JSON body) of GET PATH; exits on an error."""
+        """(milliseconds, the server's CPU milliseconds, the parsed JSON
+        body) of GET PATH; exits on an error."""
+        cpu = cpu_ns(self.pid)
         start = time.perf_counter_ns()
         self.connection.request("GET", path)
         response = self.connection.getresponse()
         body = response.read()
         elapsed = (time.perf_counter_ns() - start) / 1e6
+        cpu = (cpu_ns(self.pid) - cpu) / 1e6
         kind = response.getheader("Content-Type", "")
         if response.status != 200 or not kind.startswith("application/json"):
             sys.exit("web-timing.py: GET %s: %d %s (%s): %s" % (path, response.status, response.reason, kind, body[:300]))
-        return elapsed, json.loads(body)
+        return elapsed, cpu, json.loads(body)
 
 
 def search_path(api, query):
@@ -82,11 +105,11 @@ def search_path(api, query):
 def message_ids(server):
     """The ids of MESSAGES messages spread over the archive in date order
     (its first hits would be copies of one message)."""
-    _, first = server.get("/api/search?q=%2A&limit=1&sort=date")
+    *_, first = server.get("/api/search?q=%2A&limit=1&sort=date")
     total = first["total"]
     ids = []
     for k in range(min(MESSAGES, total)):
-        _, page = server.get("/api/search?q=%%2A&limit=1&sort=date&offset=%d" % (k * total // MESSAGES))
+        *_, page = server.get("/api/search?q=%%2A&limit=1&sort=date&offset=%d" % (k * total // MESSAGES))
         ids.append(page["hits"][0]["id"])
     return ids
 
@@ -97,48 +120,58 @@ def percentile(samples, p):
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
+def figures(samples):
+    """Median and 95th percentile of the wall times of SAMPLES ((wall, cpu)
+    pairs), then of their CPU times."""
+    wall, cpu = [w for w, _ in samples], [c for _, c in samples]
+    return (statistics.median(wall), percentile(wall, 95), statistics.median(cpu), percentile(cpu, 95))
+
+
 def row(kind, what, hits, samples):
-    print("%-8s %-44s %7s %6d %8.1f %8.1f" % (kind, what, hits, len(samples), statistics.median(samples), percentile(samples, 95)))
+    print("%-8s %-44s %7s %5d %8.1f %8.1f %8.1f %8.1f" % ((kind, what, hits, len(samples)) + figures(samples)))
 
 
-def verdict(name, samples, target):
-    median = statistics.median(samples)
-    print("%-54s median %6.1f ms, p95 %6.1f ms; target: median < %d ms: %s"
-          % (name, median, percentile(samples, 95), target, "met" if median < target else "MISSED"))
+def verdict(name, samples, target, note=""):
+    wall, wall95, cpu, cpu95 = figures(samples)
+    print("%-40s median %6.1f ms, p95 %6.1f (CPU %5.1f, %5.1f); target: median < %d ms: %s%s"
+          % (name, wall, wall95, cpu, cpu95, target, "met" if wall < target else "MISSED", note))
 
 
 def main(argv):
-    if len(argv) != 4 or not argv[2].isdigit() or int(argv[2]) < 1:
-        print("usage: bench/web-timing.py URL ROUNDS OUT", file=sys.stderr)
+    if len(argv) not in (4, 5) or not argv[2].isdigit() or int(argv[2]) < 1:
+        print("usage: bench/web-timing.py URL ROUNDS OUT [PID]", file=sys.stderr)
         return 2
-    server, rounds, out = Server(argv[1]), int(argv[2]), argv[3]
+    server, rounds, out = Server(argv[1], argv[4] if len(argv) == 5 else None), int(argv[2]), argv[3]
     ids = message_ids(server)
     searches = [search_path("search", q) for _, q in QUERIES]
     facets = [search_path("facets", q) for _, q in QUERIES]
     messages = ["/api/message/" + i for i in ids]
     collapsed = search_path("search", COLLAPSED[1]) + "&collapse=thread"
     paths = searches + facets + messages + [collapsed]
-    times = {path: [] for path in paths}
+    times = {path: [] for path in paths}  # (wall, CPU) milliseconds per request
     hits = {}
     for path in paths:
-        _, body = server.get(path)
+        *_, body = server.get(path)
         hits[path] = body.get("total")
     for _ in range(rounds):
         for path in paths:
-            times[path].append(server.get(path)[0])
+            times[path].append(server.get(path)[:2])
 
-    print("%-8s %-44s %7s %6s %8s %8s" % ("request", "query", "hits", "runs", "median", "p95 ms"))
+    print("%-8s %-44s %7s %5s %8s %8s %8s %8s" % ("request", "query", "hits", "runs", "median", "p95", "CPU med", "CPU p95"))
     for api, api_paths in (("search", searches), ("facets", facets)):
         for (kind, query), path in zip(QUERIES, api_paths):
             row(api, "%s: %s" % (kind, query), hits[path], times[path])
     row("search", "%s: %s" % COLLAPSED, hits[collapsed], times[collapsed])
-    row("message", "%d messages, spread over the dates" % len(ids), "", [t for p in messages for t in times[p]])
+    every_message = [t for p in messages for t in times[p]]
+    row("message", "%d messages, spread over the dates" % len(ids), "", every_message)
+    print("(ms; CPU: the server's threads' time on a core, 0 without PID)")
     verdict("search request alone:", [t for p in searches for t in times[p]], TARGET_SEARCH_PAGE_MS)
-    pages = {q: [s + f for s, f in zip(times[sp], times[fp])] for (_, q), sp, fp in zip(QUERIES, searches, facets)}
-    verdict("search page (search + facets, in turn):", [t for q in pages for t in pages[q]], TARGET_SEARCH_PAGE_MS)
-    slowest = max(pages, key=lambda q: statistics.median(pages[q]))
-    verdict("search page of the slowest query, %s:" % slowest, pages[slowest], TARGET_SEARCH_PAGE_MS)
-    verdict("message page:", [t for p in messages for t in times[p]], TARGET_MESSAGE_PAGE_MS)
+    pages = {q: [(s[0] + f[0], s[1] + f[1]) for s, f in zip(times[sp], times[fp])]
+             for (_, q), sp, fp in zip(QUERIES, searches, facets)}
+    verdict("search page (search, then facets):", [t for q in pages for t in pages[q]], TARGET_SEARCH_PAGE_MS)
+    slowest = max(pages, key=lambda q: statistics.median(w for w, _ in pages[q]))
+    verdict("slowest query's search page:", pages[slowest], TARGET_SEARCH_PAGE_MS, " (%s)" % slowest)
+    verdict("message page:", every_message, TARGET_MESSAGE_PAGE_MS)
 
     with open(out + "/search-paths.txt", "w") as f:
         f.write("".join(p + "\n" for p in searches + facets))
