@@ -178,6 +178,7 @@
       att_text_label: 'Show the text extracted from attachment {n}',
       att_text_hide: 'Hide text',
       att_text_empty: 'No text was extracted from this attachment.',
+      att_text_truncated: 'The text stops here: the index keeps only the start of a long attachment\'s text.',
       bytes_one: '{n} byte',
       bytes_other: '{n} bytes',
       thread_title: 'Thread',
@@ -383,6 +384,7 @@
       att_text_label: 'Afficher le texte extrait de la pièce jointe {n}',
       att_text_hide: 'Masquer le texte',
       att_text_empty: 'Aucun texte n\u2019a été extrait de cette pièce jointe.',
+      att_text_truncated: 'Le texte s\u2019arrête ici : l\u2019index ne garde que le début du texte d\u2019une longue pièce jointe.',
       bytes_one: '{n} octet',
       bytes_other: '{n} octets',
       thread_title: 'Fil de discussion',
@@ -1221,7 +1223,8 @@
       fill(cell, el('p', { class: 'loading' }, t('loading')));
       api(url).then((r) => {
         const text = typeof r.text === 'string' ? r.text : '';
-        fill(cell, text ? el('div', { class: 'att-text-body' }, text) : el('p', {}, t('att_text_empty')));
+        fill(cell, text ? el('div', { class: 'att-text-body' }, text) : el('p', {}, t('att_text_empty')),
+          r.truncated === true ? el('p', { class: 'warning' }, t('att_text_truncated')) : null);
       }).catch((e) => { loaded = false; fill(cell, errorBox(e)); });
     });
     return button;
