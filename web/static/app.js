@@ -1,6 +1,8 @@
 // app.js - leakdex-web's pages: the French and English strings, a router on location, and each view built with the DOM from the JSON API (never from HTML text).
 'use strict';
 
+// One closure holds the whole file, so that nothing in it is global (it is
+// longer than 150 lines by nature: it is the file).
 (() => {
   // The SVG namespace is a name, not a resource: nothing is loaded from it.
   const SVG_NS = 'http://www.w3.org/2000/svg';
