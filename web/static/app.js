@@ -459,11 +459,20 @@
     return 'en';
   }
 
+  // Whether TABLE has KEY of its own: archive data may say 'constructor'.
+  function own(table, key) {
+    return typeof key === 'string' && Object.prototype.hasOwnProperty.call(table, key);
+  }
+
+  function pick(table, key) {
+    return own(table, key) ? table[key] : undefined;
+  }
+
   function t(key, vars) {
     const table = STRINGS[lang];
-    const text = key in table ? table[key] : STRINGS.en[key];
+    const text = own(table, key) ? table[key] : STRINGS.en[key];
     if (text === undefined) throw new Error('no string ' + key);
-    return vars ? text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m)) : text;
+    return vars ? text.replace(/\{(\w+)\}/g, (m, name) => (own(vars, name) ? String(vars[name]) : m)) : text;
   }
 
   // The plural form of KEY for the count N ({n} is N, formatted).
@@ -686,7 +695,7 @@
     if (hit.verified !== 'yes' && hit.verified !== 'partial') {
       const d = String(hit.dkim || '');
       const known = { fail: '\u2716 ', nokey: '? ', invalid: '\u2716 ', none: '\u2013 ', pass: '\u2713 ', unchecked: '\u2013 ' };
-      if (d in known) {
+      if (own(known, d)) {
         const title = d === 'unchecked' ? '' : t('badge_' + d + '_title');
         out.push(badge(d, known[d] + t('badge_' + d), title));
       }
@@ -945,7 +954,7 @@
 
   function verdictLabel(key) {
     const k = 'verdict_' + key;
-    return k in STRINGS.en ? t(k) : String(key);
+    return own(STRINGS.en, k) ? t(k) : String(key);
   }
 
   function drawFacets(box, f, state) {
@@ -961,7 +970,7 @@
   }
 
   function facetBadgeClass(key) {
-    return { verified: 'verified', partial: 'partial', corroborated: 'chain', weak: 'weak' }[key] || String(key).replace(/[^a-z]/g, '');
+    return pick({ verified: 'verified', partial: 'partial', corroborated: 'chain', weak: 'weak' }, key) || String(key).replace(/[^a-z]/g, '');
   }
 
   // Every month from the first to the last with mail, those without as gaps.
@@ -1085,7 +1094,7 @@
 
   // One DKIM signature in plain words.
   function signatureText(s) {
-    const result = { pass: 'sig_pass', fail: 'sig_fail', nokey: 'sig_nokey', invalid: 'sig_invalid' }[s.result];
+    const result = pick({ pass: 'sig_pass', fail: 'sig_fail', nokey: 'sig_nokey', invalid: 'sig_invalid' }, s.result);
     const parts = [result ? t(result) : t('sig_other', { result: String(s.result) })];
     if (s.reason) parts.push(t('sig_reason', { reason: String(s.reason) }));
     if (s.key_bits) parts.push(t(s.weak ? 'sig_key_weak' : 'sig_key', { bits: num(s.key_bits) }));
@@ -1101,7 +1110,7 @@
   }
 
   function fieldList(fields) {
-    const names = fields.map((f) => ({ from: t('field_from'), date: t('field_date'), subject: t('field_subject') }[f] || String(f)));
+    const names = fields.map((f) => pick({ from: t('field_from'), date: t('field_date'), subject: t('field_subject') }, f) || String(f));
     return names.length > 1 ? names.slice(0, -1).join(', ') + ' ' + t('and') + ' ' + names[names.length - 1] : names.join('');
   }
 
@@ -1313,7 +1322,7 @@
 
   function pageSenders(main, params, live) {
     const q = (params.get('q') || '').trim();
-    const sort = params.get('sort') in SENDER_SORTS ? params.get('sort') : 'count';
+    const sort = own(SENDER_SORTS, params.get('sort')) ? params.get('sort') : 'count';
     setTitle(q, t('senders_title'));
     const input = el('input', { id: 'q', name: 'q', type: 'search', value: q, autocomplete: 'off', spellcheck: 'false' });
     const form = el('form', { class: 'search', role: 'search' },
