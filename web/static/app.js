@@ -1342,7 +1342,7 @@
     rows.sort((a, b) => SENDER_SORTS[sort](a, b) || a.order - b.order);
     const columns = [['address', 'senders_address', 'address'], ['names', 'senders_names', null], ['messages', 'senders_messages', 'count'],
       ['verified', 'senders_verified', 'verified'], ['first', 'senders_first', 'first'], ['last', 'senders_last', 'last']];
-    const head = el('tr', {}, columns.map(([, key, s]) => el('th', { scope: 'col', 'aria-sort': s && s === sort ? (s === 'address' || s === 'first' ? 'ascending' : 'descending') : null },
+    const head = el('tr', {}, columns.map(([, key, s]) => el('th', { scope: 'col', class: s === 'count' || s === 'verified' ? 'num' : null, 'aria-sort': s && s === sort ? (s === 'address' || s === 'first' ? 'ascending' : 'descending') : null },
       s ? link(pageUrl('/senders', { q, sort: s }), { class: 'sort' + (s === sort ? ' active' : ''), title: t('senders_sort_by', { column: t(key) }), 'data-sort': s }, t(key)) : t(key))));
     const body = el('tbody', {});
     for (const p of rows) {
