@@ -4,8 +4,9 @@
 # insertAdjacentHTML, document.write, srcdoc), no code from strings (eval,
 # new Function, a string to setTimeout), no javascript: URL, no inline script
 # or style in the shell, and no external resource: no http:// or https://
-# anywhere but the SVG namespace, a name that is never fetched. Planted
-# copies show that each rule is caught.
+# anywhere but the SVG namespace, a name that is never fetched; and app.js's
+# French and English tables hold the same strings, every one the code asks
+# for. Planted copies show that each rule is caught.
 source "$(dirname "$0")/lib.sh"
 STATIC=$LEAKDEX_SRC/web/static
 SVG_NS='http://www.w3.org/2000/svg'
@@ -28,6 +29,30 @@ grep -qxF '<link rel="stylesheet" href="/static/app.css">' "$STATIC/index.html" 
     bad "index.html links /static/app.css"
 grep -qxF '<script src="/static/app.js" defer></script>' "$STATIC/index.html" && ok ||
     bad "index.html loads /static/app.js, deferred"
+
+# Both languages have every string, and every string the code asks for.
+strings() {
+    python3 - "$1" <<'PY'
+import re, sys
+src = open(sys.argv[1], encoding="utf-8").read()
+tables = dict(re.findall(r"\n    (en|fr): \{\n(.*?)\n    \},", src, re.S))
+keys = {lang: re.findall(r"^      (\w+): ", body, re.M) for lang, body in tables.items()}
+problems = []
+if sorted(keys) != ["en", "fr"]:
+    problems.append("tables found: %s" % sorted(keys))
+else:
+    for a, b in (("en", "fr"), ("fr", "en")):
+        problems += ["%s only in %s" % (k, a) for k in keys[a] if k not in keys[b]]
+    used = set(re.findall(r"\bt\('(\w+)'[,)]", src))
+    used |= {k + f for k in re.findall(r"\btn\('(\w+)',", src) for f in ("_one", "_other")}
+    problems += ["%s is used but in no table" % k for k in sorted(used) if k not in keys["en"]]
+print("\n".join(problems))
+PY
+}
+expect_eq "the French and English tables have the same strings, and every one used" "" "$(strings "$STATIC/app.js")"
+sed -e "s/^      att_download: 'Télécharger',$//" -e "s/t('att_text')/t('att_textual')/" "$STATIC/app.js" >"$WORK/strings.js"
+expect_eq "a string missing in French, and one missing in both, are caught" "att_download only in en
+att_textual is used but in no table" "$(strings "$WORK/strings.js")"
 
 # The rules themselves: each planted line is caught, by file and line.
 cp -r "$STATIC" "$WORK/planted"
