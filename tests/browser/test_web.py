@@ -25,7 +25,7 @@ from selenium.common.exceptions import NoAlertPresentException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostile  # noqa: E402
@@ -231,9 +231,13 @@ def test_search(c, b, cli):
     c.eq("Enter searches: the URL holds the query", ("/", {"q": SEARCH_WORD, "lang": "en"}), b.url())
     c.eq("the hit count shown is --count's", cli.count(SEARCH_WORD), b.shown_count())
     c.eq("the hits shown are the first page of leakdex-search's", cli.ids(SEARCH_WORD, "--limit", str(PAGE)), b.hit_ids())
-    # Each verdict filter's count is --count '(Q) AND TERM'.
-    for query, count in zip(b.attrs("#facet-verdicts a.facet", "data-query"), b.texts("#facet-verdicts a.facet .facet-count")):
+    # Each filter's count is --count '(Q) AND TERM', and so is each month's.
+    facets = list(zip(b.attrs("#facets a.facet", "data-query"), b.texts("#facets a.facet .facet-count")))
+    c.true("filters of every kind", len(facets) >= 10 and "verified:yes" in dict(facets), repr(facets))
+    for query, count in facets:
         c.eq("the filter %s shows --count's" % query, cli.count("(%s) AND %s" % (SEARCH_WORD, query)), int(re.sub(r"\D", "", count)))
+    for query, label in zip(b.attrs("#facet-months a.bar", "data-query"), b.attrs("#facet-months a.bar", "aria-label")):
+        c.eq("the bar %s shows --count's" % query, cli.count("(%s) AND %s" % (SEARCH_WORD, query)), int(re.sub(r"\D", "", label.split(":")[-1])))
     b.click('#facet-verdicts a[data-query="verified:yes"]')
     q = SEARCH_WORD + " verified:yes"
     c.eq("a click on 'verified' adds its term to the URL's q", {"q": q, "lang": "en"}, b.url()[1])
@@ -259,7 +263,25 @@ def test_search(c, b, cli):
     b.wait("forward to the filter", lambda: b.url()[1].get("q") == q and b.settled())
     c.eq("forward restores the filter", cli.count(q), b.shown_count())
     test_histogram(c, b, cli, q)
+    test_sort_collapse(c, b, cli, q)
     return q
+
+
+def test_sort_collapse(c, b, cli, q):
+    Select(b.d.find_element(By.ID, "sort")).select_by_value("-date")
+    b.settle("newest first")
+    c.eq("the sort is in the URL", {"q": q, "sort": "-date", "lang": "en"}, b.url()[1])
+    c.eq("newest first is leakdex-search --sort -date's", cli.ids(q, "--sort", "-date", "--limit", str(PAGE)), b.hit_ids())
+    b.click("#collapse")
+    c.eq("one hit per thread is in the URL", {"q": q, "sort": "-date", "collapse": "thread", "lang": "en"}, b.url()[1])
+    c.eq("the threads counted as --collapse thread --count counts them",
+         int(cli.run("--collapse", "thread", "--count", "--", q).decode()), b.shown_count())
+    c.eq("one hit per thread is leakdex-search --collapse thread's",
+         cli.ids(q, "--sort", "-date", "--collapse", "thread", "--limit", str(PAGE)), b.hit_ids())
+    b.d.back()
+    b.d.back()
+    b.wait("back to the relevance order", lambda: b.url()[1] == {"q": q, "lang": "en"} and b.settled())
+    c.eq("back twice: the first order again", cli.ids(q, "--limit", str(PAGE)), b.hit_ids())
 
 
 def test_histogram(c, b, cli, q):
