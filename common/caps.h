@@ -239,6 +239,33 @@
  * never stops a cheap query. */
 #define LX_QUERY_SECONDS 10
 
+/* ---- leakdex-web ------------------------------------------------------------ */
+
+/* Bytes of a request's target (path and query string, as sent): a query of
+ * LX_MAX_QUERY_BYTES, every byte percent-encoded, fits; longer is 414. */
+#define LX_WEB_MAX_TARGET_BYTES ((size_t)64 << 10)
+/* Memory libmicrohttpd gives one connection for its request line and
+ * headers: above the target's limit, so that leakdex-web (with its headers)
+ * answers a long target, not the library. */
+#define LX_WEB_CONNECTION_MEMORY ((size_t)256 << 10)
+/* Bytes of a request body: only the login form has one. */
+#define LX_WEB_MAX_BODY_BYTES ((size_t)4 << 10)
+/* Hits, people or messages one API page may ask for (limit=): a page is
+ * printed whole in memory before it is sent. */
+#define LX_WEB_MAX_PAGE 1000
+/* Connections at once, in all, and from one address. */
+#define LX_WEB_MAX_CONNECTIONS 256
+#define LX_WEB_MAX_PER_ADDRESS 64
+/* Seconds a connection may stay idle (a client that sends nothing, or
+ * reads nothing, is dropped). */
+#define LX_WEB_IDLE_SECONDS 30
+/* Worker threads by default (--threads), and at most. */
+#define LX_WEB_THREADS 4
+#define LX_WEB_MAX_THREADS 64
+/* A response body larger than this goes through an unlinked temporary
+ * file rather than memory while a slow client reads it. */
+#define LX_WEB_MEMORY_BODY ((size_t)1 << 20)
+
 /* ---- attachments (defaults; each is also an indexer option) ---------------- */
 
 /* Bytes of one attachment (or archive member) examined: larger ones are

@@ -90,6 +90,13 @@ lx_status lx_db_parts_refresh(lx_db *db);
  * state of the index starts over when it changes. */
 unsigned long lx_db_reopens(const lx_db *db);
 
+/* Moves a read-only handle to the newest revision its databases have
+ * committed (Xapian's reopen), now rather than when a read meets a
+ * discarded one: a server calls it as each request starts, so that what an
+ * indexer committed meanwhile shows at once. Counted by lx_db_reopens when
+ * the revision changed. Returns LX_OK or the failure (lx_db_error). */
+lx_status lx_db_refresh(lx_db *db);
+
 /* Commits pending changes (writable databases) and frees the handle. Returns
  * the status of that final commit. */
 lx_status lx_db_close(lx_db *db);

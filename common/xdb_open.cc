@@ -619,6 +619,19 @@ unsigned long lx_db_reopens(const lx_db *db)
     return db->reopens;
 }
 
+lx_status lx_db_refresh(lx_db *db)
+{
+    if (db->wdb)
+        return LX_OK;
+    return read_retrying(db, [&] {
+        if (db->db->reopen()) {
+            db->termfreqs.clear();
+            db->reopens++;
+        }
+        return LX_OK;
+    });
+}
+
 lx_status lx_db_close(lx_db *db)
 {
     if (!db)

@@ -21,7 +21,7 @@
 
 #include <magic.h>
 
-#include "unpack.h"
+#include "archives.h"
 #include "caps.h"
 #include "charset.h"
 #include "date.h"
@@ -613,7 +613,7 @@ static void open_archive(walk *w, size_t idx, size_t n, const char *name, bool c
     lx_strbuf why;
     lx_strbuf_init(&why);
     size_t before = w->next_n;
-    lx_status st = lx_unpack_each(data, len, false, &lim, on_member, &m, &end, &why);
+    lx_status st = lx_archives_unpack(data, len, false, &lim, on_member, &m, &end, &why);
     if (!st && compressed && w->next_n == before &&
         (end == LX_UNPACK_DAMAGED || end == LX_UNPACK_COMPLETE)) {
         /* A gzip, bzip2 or xz file of one file rather than of a TAR; or
@@ -623,7 +623,7 @@ static void open_archive(walk *w, size_t idx, size_t n, const char *name, bool c
          * it holds. */
         lx_strbuf_reset(&why);
         m.raw = true;
-        st = lx_unpack_each(data, len, true, &lim, on_member, &m, &end, &why);
+        st = lx_archives_unpack(data, len, true, &lim, on_member, &m, &end, &why);
     }
     if (st) {
         w->st = st;

@@ -8,6 +8,20 @@
 #include "sha256.h"
 #include "banned.h"
 
+lx_status lx_original_matches(const char *raw, size_t len, bool in_mbox, const char *sha,
+                              lx_strbuf *canon, bool *same)
+{
+    *same = false;
+    lx_strbuf_reset(canon);
+    char got[LX_SHA256_HEX_LEN + 1];
+    lx_status st = lx_mbox_canonical(canon, raw, len, in_mbox);
+    if (!st)
+        st = lx_sha256_hex(canon->buf, canon->len, got);
+    if (!st)
+        *same = strcmp(got, sha) == 0;
+    return st;
+}
+
 lx_status lx_original_read(const lx_record *rec, const char *sha, lx_strbuf *canon,
                            lx_strbuf *stored, lx_atime_stats *atimes, const char **first_path,
                            const char **why)
@@ -35,12 +49,10 @@ lx_status lx_original_read(const lx_record *rec, const char *sha, lx_strbuf *can
             st = LX_E_NOT_FOUND;
             continue;
         }
-        lx_strbuf_reset(canon);
-        char got[LX_SHA256_HEX_LEN + 1];
-        if ((st = lx_mbox_canonical(canon, raw.buf, raw.len, in_mbox)) ||
-            (st = lx_sha256_hex(canon->buf, canon->len, got)))
+        bool same;
+        if ((st = lx_original_matches(raw.buf, raw.len, in_mbox, sha, canon, &same)))
             break;
-        if (strcmp(got, sha) == 0) {
+        if (same) {
             st = LX_OK;
             if (stored && in_mbox) {
                 lx_strbuf_reset(stored);
@@ -49,7 +61,7 @@ lx_status lx_original_read(const lx_record *rec, const char *sha, lx_strbuf *can
                     lx_strbuf_reset(stored); /* nothing was quoted */
             }
         } else {
-            *why = "the bytes there no longer hash to the indexed SHA-256";
+            *why = LX_ORIGINAL_CHANGED;
             st = LX_E_NOT_FOUND;
         }
     }

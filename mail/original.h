@@ -2,6 +2,9 @@
 #ifndef LX_ORIGINAL_H
 #define LX_ORIGINAL_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "evidence.h"
 #include "record.h"
 #include "status.h"
@@ -17,5 +20,14 @@
 lx_status lx_original_read(const lx_record *rec, const char *sha, lx_strbuf *canon,
                            lx_strbuf *stored, lx_atime_stats *atimes, const char **first_path,
                            const char **why);
+
+/* Why a location's bytes are not the message any more. */
+#define LX_ORIGINAL_CHANGED "the bytes there no longer hash to the indexed SHA-256"
+
+/* *same: whether raw[0..len), read from a location (in_mbox: a message cut
+ * from an mbox, its "From " line kept), is the message whose SHA-256 is
+ * sha: its canonical form, made into canon, hashes to it. */
+lx_status lx_original_matches(const char *raw, size_t len, bool in_mbox, const char *sha,
+                              lx_strbuf *canon, bool *same);
 
 #endif

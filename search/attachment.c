@@ -1,4 +1,4 @@
-/* attachment.c - one attachment handed out: decoded again from the original, checked against the index. */
+/* attachment.c - one attachment (or a message's original) handed out: decoded again from the original, checked against the index; or its text as the index keeps it. */
 #include "attachment.h"
 
 #include <stdarg.h>
@@ -102,8 +102,9 @@ static lx_status check(lx_status st, const lx_attachment_line *a, size_t n, lx_a
     return LX_OK;
 }
 
-lx_status lx_attachment_get(lx_db *db, lx_docid id, size_t n, lx_atime_stats *atimes,
-                            lx_attachment_copy *out)
+/* Attachment n of document id, or (n 0) the original message itself. */
+static lx_status read_back(lx_db *db, lx_docid id, size_t n, lx_atime_stats *atimes,
+                           lx_attachment_copy *out)
 {
     char *data = NULL;
     size_t len = 0;
@@ -123,24 +124,119 @@ lx_status lx_attachment_get(lx_db *db, lx_docid id, size_t n, lx_atime_stats *at
         goto out;
     }
     sha = lx_record_get(&rec, LX_DATA_SHA256);
-    if (!lx_dataline_attachment_find(&rec, n, &a)) {
+    if (n && !lx_dataline_attachment_find(&rec, n, &a)) {
         st = problem(out, LX_ATTACHMENT_NO_SUCH, "no attachment %zu", n);
         goto out;
     }
     /* What was indexed: the file's SHA-256, or none (and its status says
      * why) for a file not read. */
-    lx_strbuf_add(&out->status, a.f[LX_ATT_STATUS].s, a.f[LX_ATT_STATUS].n);
-    out->too_big = !a.f[LX_ATT_SHA256].n && strncmp(out->status.buf, "limit: larger than ", 19) == 0;
+    if (n) {
+        lx_strbuf_add(&out->status, a.f[LX_ATT_STATUS].s, a.f[LX_ATT_STATUS].n);
+        out->too_big =
+            !a.f[LX_ATT_SHA256].n && strncmp(out->status.buf, "limit: larger than ", 19) == 0;
+    }
     st = sha ? lx_original_read(&rec, sha, &canon, NULL, atimes, &first, &rwhy) : LX_E_NOT_FOUND;
     if (st) {
         st = problem(out, LX_ATTACHMENT_MESSAGE, "the original cannot be read back (%s%s%s)",
                      first ? first : "", first ? ": " : "", rwhy);
         goto out;
     }
-    st = check(decode(&canon, n, out), &a, n, out);
+    if (n) {
+        st = check(decode(&canon, n, out), &a, n, out);
+    } else if (!(st = lx_strbuf_addf(&out->name, "%s.eml", sha))) {
+        /* The bytes whose SHA-256 is the message's: lx_original_read
+         * checked them. */
+        lx_strbuf_release(&out->bytes);
+        out->bytes = canon;
+        lx_strbuf_init(&canon);
+        snprintf(out->sha256, sizeof out->sha256, "%s", sha);
+    }
 out:
     lx_record_release(&rec);
     lx_strbuf_release(&canon);
+    free(data);
+    return st;
+}
+
+lx_status lx_attachment_get(lx_db *db, lx_docid id, size_t n, lx_atime_stats *atimes,
+                            lx_attachment_copy *out)
+{
+    return n ? read_back(db, id, n, atimes, out) : LX_E_INVALID;
+}
+
+lx_status lx_attachment_original(lx_db *db, lx_docid id, lx_atime_stats *atimes,
+                                 lx_attachment_copy *out)
+{
+    return read_back(db, id, 0, atimes, out);
+}
+
+void lx_attachment_text_init(lx_attachment_text *t)
+{
+    memset(t, 0, sizeof *t);
+    lx_strbuf_init(&t->text);
+    lx_strbuf_init(&t->name);
+    lx_strbuf_init(&t->status);
+}
+
+void lx_attachment_text_release(lx_attachment_text *t)
+{
+    lx_strbuf_release(&t->text);
+    lx_strbuf_release(&t->name);
+    lx_strbuf_release(&t->status);
+}
+
+/* Appends the excerpt of attachment n (the LX_F_EXCERPTS line keyed n) of
+ * document id to out; nothing when the index kept none. */
+static lx_status excerpt(lx_db *db, lx_docid id, size_t n, lx_strbuf *out)
+{
+    char *raw = NULL;
+    size_t len = 0;
+    lx_status st = lx_db_get_value(db, id, lx_schema_slot(LX_F_EXCERPTS), &raw, &len);
+    lx_record ex;
+    lx_record_init(&ex);
+    if (!st && len && (st = lx_record_parse(&ex, raw, len)))
+        st = lx_db_fail(db, st, "the attachments' text in the index cannot be read");
+    char key[24];
+    snprintf(key, sizeof key, "%zu", n);
+    for (size_t i = 0; i < ex.n && !st; i++)
+        if (strcmp(ex.pairs[i].key, key) == 0) {
+            st = lx_strbuf_add(out, ex.pairs[i].value, ex.pairs[i].value_len);
+            break;
+        }
+    lx_record_release(&ex);
+    free(raw);
+    return st;
+}
+
+lx_status lx_attachment_text_get(lx_db *db, lx_docid id, size_t n, lx_attachment_text *out)
+{
+    char *data = NULL;
+    size_t len = 0;
+    lx_status st = lx_db_get_data(db, id, &data, &len);
+    lx_record rec;
+    lx_record_init(&rec);
+    lx_attachment_line a;
+    if (!st && (st = lx_record_parse(&rec, data, len)))
+        st = lx_db_fail(db, st, "the message's data in the index cannot be read");
+    if (!st && !lx_dataline_attachment_find(&rec, n, &a))
+        st = LX_E_NOT_FOUND;
+    const char *sha = st ? NULL : lx_record_get(&rec, LX_DATA_SHA256);
+    snprintf(out->sha256, sizeof out->sha256, "%s", sha ? sha : "");
+    if (!st)
+        st = lx_strbuf_add(&out->name, a.f[LX_ATT_NAME].s, a.f[LX_ATT_NAME].n);
+    if (!st)
+        st = lx_strbuf_add(&out->status, a.f[LX_ATT_STATUS].s, a.f[LX_ATT_STATUS].n);
+    if (!st)
+        st = excerpt(db, id, n, &out->text);
+    if (!st) {
+        lx_span bytes = a.f[LX_ATT_TEXT_BYTES];
+        unsigned long long extracted =
+            lx_span_is_number(bytes) ? strtoull(bytes.s, NULL, 10) : 0;
+        out->truncated = strcmp(out->status.buf, "truncated") == 0 || extracted > out->text.len;
+    }
+    if (st == LX_E_NOMEM)
+        lx_db_fail(db, st, "out of memory");
+    lx_record_release(&rec);
     free(data);
     return st;
 }

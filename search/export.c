@@ -19,6 +19,7 @@
 #include "evidence.h"
 #include "hitcsv.h"
 #include "hitjson.h"
+#include "original.h"
 #include "record.h"
 #include "schema.h"
 #include "sha256.h"
@@ -302,14 +303,20 @@ static void dir_close(export_dir *d, bool failed)
     d->fd = -1;
 }
 
-/* Reads the original of rec from the first of its locations that can still
- * be read into bytes: *got whether one could (else *reason says why the
- * last could not), *mbox whether it is a message cut from an mbox. */
+/* Reads the original of rec, exactly as stored, from the first of its
+ * locations that can still be read and still holds the message (its
+ * canonical form hashes to the indexed SHA-256: a source changed since it
+ * was indexed is not the message) into bytes: *got whether one could (else
+ * *reason says why the last could not), *mbox whether it is a message cut
+ * from an mbox. */
 static lx_status read_original(export_dir *d, const lx_record *rec, lx_strbuf *bytes, bool *got,
                                bool *mbox, const char **reason)
 {
     *reason = "no location recorded";
     *got = *mbox = false;
+    const char *sha = lx_record_get(rec, LX_DATA_SHA256);
+    lx_strbuf canon;
+    lx_strbuf_init(&canon);
     lx_status st = LX_OK;
     for (size_t k = 0; k < rec->n && !*got && !st; k++) {
         if (strcmp(rec->pairs[k].key, LX_DATA_PATH) != 0)
@@ -321,7 +328,15 @@ static lx_status read_original(export_dir *d, const lx_record *rec, lx_strbuf *b
         *got = lx_evidence_read(&loc, bytes, d->atimes, reason) == LX_OK;
         *mbox = loc.in_mbox;
         lx_strbuf_release(&loc.path);
+        bool same = false;
+        if (*got && sha)
+            st = lx_original_matches(bytes->buf, bytes->len, *mbox, sha, &canon, &same);
+        if (*got && !same) {
+            *got = false;
+            *reason = sha ? LX_ORIGINAL_CHANGED : "no SHA-256 recorded";
+        }
     }
+    lx_strbuf_release(&canon);
     return st;
 }
 

@@ -109,8 +109,7 @@ static lx_status add_name(lx_person *q, const char *name, size_t n)
     return LX_OK;
 }
 
-/* Counts one "address<TAB>name" for the current message (row p->row). */
-static void count(lx_people *p, const char *line, size_t n, double date, bool verified)
+void lx_people_count(lx_people *p, const char *line, size_t n, double date, bool verified)
 {
     const char *tab = memchr(line, '\t', n);
     size_t alen = tab ? (size_t)(tab - line) : n;
@@ -136,10 +135,6 @@ static void count(lx_people *p, const char *line, size_t n, double date, bool ve
     }
 }
 
-/* The LX_F_VERIFIED_LEVEL slot's number for a verified message (0 no, 1
- * yes, 2 and 3 signed in part). */
-#define LEVEL_YES 1.0
-
 static int on_row(void *ctx, const lx_scan_row *row)
 {
     lx_people *p = ctx;
@@ -150,16 +145,16 @@ static int on_row(void *ctx, const lx_scan_row *row)
     }
     p->row++;
     double date = row->nums[1];
-    bool verified = row->nums[2] == LEVEL_YES;
+    bool verified = row->nums[2] == LX_LEVEL_YES;
     const char *v = row->vals[0];
     size_t len = row->lens[0];
     if (p->kind == LX_PEOPLE_SENDERS) {
-        count(p, v, len, date, verified);
+        lx_people_count(p, v, len, date, verified);
     } else {
         for (size_t pos = 0; pos < len && !p->st;) {
             const char *nl = memchr(v + pos, '\n', len - pos);
             size_t e = nl ? (size_t)(nl - v) : len;
-            count(p, v + pos, e - pos, date, verified);
+            lx_people_count(p, v + pos, e - pos, date, verified);
             pos = e + 1;
         }
     }
@@ -205,8 +200,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorts the people by sort, and each one's names. */
-static void sort_people(lx_people *p, lx_people_sort sort)
+void lx_people_sort_by(lx_people *p, lx_people_sort sort)
 {
     int (*cmp)(const void *, const void *) = sort == LX_PEOPLE_BY_ADDRESS ? by_address
                                              : sort == LX_PEOPLE_BY_FIRST ? by_first
@@ -230,7 +224,7 @@ lx_status lx_senders_find(lx_db *db, const lx_query_opts *opts, lx_people_kind k
     if (!st)
         st = out->st;
     if (!st)
-        sort_people(out, sort);
+        lx_people_sort_by(out, sort);
     return st;
 }
 
@@ -284,7 +278,7 @@ static int on_stats_row(void *ctx, const lx_scan_row *row)
      * never counted as corroborated. */
     const char *chain = row->vals[3];
     double level = row->nums[6];
-    bool verified = level == LEVEL_YES;
+    bool verified = level == LX_LEVEL_YES;
     s->verified += verified;
     s->partial += level == 2.0 || level == 3.0;
     if (!verified && strncmp(chain, "corroborated\t", 13) == 0)
@@ -305,10 +299,10 @@ static int on_stats_row(void *ctx, const lx_scan_row *row)
     size_t len = row->lens[0];
     const char *tab = memchr(v, '\t', len);
     size_t alen = tab ? (size_t)(tab - v) : len;
-    count(&c->senders, v, alen, date, verified);
+    lx_people_count(&c->senders, v, alen, date, verified);
     const char *at = memchr(v, '@', alen);
     if (at && at + 1 < v + alen)
-        count(&s->domains, at + 1, (size_t)(v + alen - at - 1), date, verified);
+        lx_people_count(&s->domains, at + 1, (size_t)(v + alen - at - 1), date, verified);
     if (c->senders.st || s->domains.st)
         c->st = LX_E_NOMEM;
     return c->st != LX_OK;

@@ -45,6 +45,20 @@ typedef struct lx_people {
 
 void lx_people_release(lx_people *p);
 
+/* Counts one "address<TAB>name" (or a key alone) for the current message,
+ * row p->row (the caller moves it on for each message): once per message
+ * however often it comes, with the message's date (NaN: none) and whether
+ * it is verified. An empty address counts nothing; p->st says
+ * LX_E_NOMEM when memory ran out. */
+void lx_people_count(lx_people *p, const char *line, size_t n, double date, bool verified);
+
+/* Sorts the people by sort (ties by address), and each one's names. */
+void lx_people_sort_by(lx_people *p, lx_people_sort sort);
+
+/* The LX_F_VERIFIED_LEVEL slot's number for a verified message (0 no, 1
+ * yes, 2 and 3 signed in part). */
+#define LX_LEVEL_YES 1.0
+
 /* A person's date (first or last) in ISO 8601 UTC into buf; "" for NaN
  * (none); false then. */
 bool lx_person_date(double t, char buf[32]);

@@ -16,14 +16,15 @@
 typedef struct batch {
     const options *o;
     lx_db *db;
-    const char *file;     /* the queries' file, for messages */
+    front_io *io;
+    const char *file; /* the queries' file, for messages */
     lx_sort sort;
-    lx_export_batch ex;   /* --export */
+    lx_export_batch ex; /* --export */
     bool exporting;
     const lx_printer *pr;
     lx_print p;
-    size_t any;           /* hits of every query */
-    size_t malformed;     /* lines that did not run */
+    size_t any;       /* hits of every query */
+    size_t malformed; /* lines that did not run */
 } batch;
 
 /* The query of a line of the file (lineno from 1), NULL for a line to skip
@@ -52,13 +53,13 @@ static int run_line(batch *b, const char *qtext, size_t lineno)
     lx_status st;
     int rc = -1;
     if ((st = lx_query_check(qtext, &why)) || (st = lx_query_fold(qtext, &folded, &why))) {
-        lx_cli_say(stderr, "leakdex-search: ", "%s:%zu: %s%s", b->file, lineno,
-                   st == LX_E_LIMIT ? "" : "malformed query: ", why.buf);
+        front_say(b->io, FRONT_BAD_REQUEST, "%s:%zu: %s%s", b->file, lineno,
+                  st == LX_E_LIMIT ? "" : "malformed query: ", why.buf);
         b->malformed++;
         goto out;
     }
     lx_query_opts q;
-    front_query(b->o, NULL, &folded, &q); /* the options' filters */
+    front_query(b->o, b->io, NULL, &folded, &q); /* the options' filters */
     q.text = folded.buf;
     q.offset = q.limit = 0;
     q.count_only = !b->exporting;
@@ -68,25 +69,25 @@ static int run_line(batch *b, const char *qtext, size_t lineno)
     qv.count_only = true;
     lx_found res, ver = {0};
     lx_strbuf_addf(&where, "%s:%zu: ", b->file, lineno);
-    front_clock_start(b->o, where.buf);
+    front_clock_start(b->io, b->o, where.buf);
     st = lx_hits_search(b->db, &q, b->exporting, &res);
     if (!st)
         st = lx_hits_search(b->db, &qv, false, &ver);
-    front_clock_stop();
+    front_clock_stop(b->io);
     if (st == LX_E_QUERY || st == LX_E_LIMIT) {
         /* Xapian's parser refused what the checks let through, or a
          * wildcard stands for too many words: this line only. */
-        lx_cli_say(stderr, "leakdex-search: ", "%s%s%s", where.buf,
-                   st == LX_E_QUERY ? "malformed query: " : "", lx_db_error(b->db));
+        front_say(b->io, FRONT_BAD_REQUEST, "%s%s%s", where.buf,
+                  st == LX_E_QUERY ? "malformed query: " : "", lx_db_error(b->db));
         b->malformed++;
     } else if (st) {
-        rc = front_db_fail(b->db, st, where.buf);
+        rc = front_db_fail(b->io, b->db, st, where.buf);
     } else {
         b->any += res.res.total;
         b->pr->batch_row(&b->p, qtext, res.res.total, ver.res.total);
         if (b->exporting && (st = lx_export_batch_add(&b->ex, b->db, &res, qtext)))
-            rc = front_fail("%s:%zu: cannot export the hits: %s", b->file, lineno,
-                            lx_status_str(st));
+            rc = front_fault_of(b->io, FRONT_INTERNAL, "%s:%zu: cannot export the hits: %s",
+                                b->file, lineno, lx_status_str(st));
     }
     lx_found_release(&res);
     lx_found_release(&ver);
@@ -104,10 +105,10 @@ static int batch_open(batch *b)
     lx_strbuf_init(&why);
     int rc = -1;
     if (b->o->export_file && lx_export_batch_open(&b->ex, b->o->export_file, b->o->excel, &why))
-        rc = front_fail("--export: %s", why.buf);
+        rc = front_fail(b->io, "--export: %s", why.buf);
     else if (b->o->export_file) {
         b->exporting = true;
-        front_clock_unlink(b->ex.file.tmp.buf); /* a query stopped by the clock removes it */
+        front_clock_unlink(b->io, b->ex.file.tmp.buf); /* a query stopped by the clock removes it */
     }
     lx_strbuf_release(&why);
     return rc;
@@ -116,40 +117,40 @@ static int batch_open(batch *b)
 /* Gives the export its name, or removes it after an error (rc). */
 static int batch_close(batch *b, int rc)
 {
-    front_clock_unlink(NULL);
+    front_clock_unlink(b->io, NULL);
     if (!b->exporting)
         return rc;
     lx_strbuf why;
     lx_strbuf_init(&why);
     if (lx_export_batch_close(&b->ex, rc != EXIT_ERROR, &why) && rc != EXIT_ERROR)
-        rc = front_fail("--export: %s", why.buf);
+        rc = front_fail(b->io, "--export: %s", why.buf);
     lx_strbuf_release(&why);
     return rc;
 }
 
 /* A malformed line is reported with its number and skipped, the others
  * run: the status is then EXIT_ERROR, after the whole table. */
-int cmd_batch(const options *o, lx_db *db, int argc, char **argv)
+int cmd_batch(const options *o, lx_db *db, front_io *io, int argc, char **argv)
 {
     if (argc != 1)
-        return front_fail("batch takes one file of queries, one per line");
+        return front_fail(io, "batch takes one file of queries, one per line");
     if (o->export_dir)
-        return front_fail("batch: --export-dir is for a single search");
-    batch b = {.o = o, .db = db, .file = argv[0]};
+        return front_fail(io, "batch: --export-dir is for a single search");
+    batch b = {.o = o, .db = db, .io = io, .file = argv[0]};
     if (!front_sort(o, &b.sort))
-        return front_fail("--sort: '%s' is not relevance, date or -date", o->sort_name);
+        return front_fail(io, "--sort: '%s' is not relevance, date or -date", o->sort_name);
     lx_format ef;
     if (o->export_file && (!lx_export_format(o->export_file, &ef) || ef == LX_FMT_JSON))
-        return front_fail("batch --export: name the file .csv or .ndjson");
+        return front_fail(io, "batch --export: name the file .csv or .ndjson");
     FILE *in = fopen(argv[0], "re");
     if (!in)
-        return front_fail("%s: %s", argv[0], strerror(errno));
+        return front_fail(io, "%s: %s", argv[0], strerror(errno));
     int rc = batch_open(&b);
     if (rc >= 0) {
         fclose(in);
         return rc;
     }
-    b.pr = lx_print_init(&b.p, o->format, stdout, o->tz, false);
+    b.pr = lx_print_init(&b.p, o->format, io->out, o->tz, false);
     b.pr->batch_begin(&b.p);
     char *line = NULL;
     size_t cap = 0, lineno = 0;

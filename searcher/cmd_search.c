@@ -1,6 +1,5 @@
 /* cmd_search.c - search [QUERY]: the hits of a query (a page of them), its count, or its export. */
 #include <stdio.h>
-#include <unistd.h>
 
 #include "front.h"
 #include "hits.h"
@@ -9,12 +8,12 @@
 #include "banned.h"
 
 /* Prints recs[begin..end) of a list of total hits. */
-static lx_status print_hits(const options *o, const lx_record *recs, size_t begin, size_t end,
-                            size_t total)
+static lx_status print_hits(const options *o, front_io *io, const lx_record *recs, size_t begin,
+                            size_t end, size_t total)
 {
     lx_print p;
     /* Matches in bold only where a terminal shows them. */
-    const lx_printer *pr = lx_print_init(&p, o->format, stdout, o->tz, isatty(STDOUT_FILENO));
+    const lx_printer *pr = lx_print_init(&p, o->format, io->out, o->tz, io->bold);
     lx_status st = pr->hits_begin(&p, total, o->offset);
     for (size_t i = begin; i < end && !st; i++)
         st = pr->hit(&p, &recs[i]);
@@ -24,18 +23,19 @@ static lx_status print_hits(const options *o, const lx_record *recs, size_t begi
     return st;
 }
 
-int front_search(const options *o, lx_db *db, const char *text, bool tree, int n, char **words)
+int front_search(const options *o, lx_db *db, front_io *io, const char *text, bool tree, int n,
+                 char **words)
 {
     lx_sort sort;
     if (!front_sort(o, &sort))
-        return front_fail("--sort: '%s' is not relevance, date or -date", o->sort_name);
+        return front_fail(io, "--sort: '%s' is not relevance, date or -date", o->sort_name);
     lx_strbuf folded;
     lx_strbuf_init(&folded);
     lx_query_opts q;
-    int rc = front_query(o, text, &folded, &q);
+    int rc = front_query(o, io, text, &folded, &q);
     q.sort = sort;
     if (rc < 0 && (o->export_file || o->export_dir))
-        rc = front_export(o, db, &q, text);
+        rc = front_export(o, db, io, &q, text);
     if (rc >= 0) {
         lx_strbuf_release(&folded);
         return rc;
@@ -45,13 +45,13 @@ int front_search(const options *o, lx_db *db, const char *text, bool tree, int n
     if (tree)
         q.offset = q.limit = 0;
     lx_found found;
-    front_clock_start(o, "");
+    front_clock_start(io, o, "");
     lx_status st = lx_hits_search(db, &q, !tree, &found);
-    front_clock_stop();
+    front_clock_stop(io);
     lx_strbuf_release(&folded);
-    rc = front_outcome(db, st, st ? 0 : found.res.total);
+    rc = front_outcome(io, db, st, st ? 0 : found.res.total);
     if (!st && o->count) {
-        printf("%zu\n", found.res.total);
+        fprintf(io->out, "%zu\n", found.res.total);
     } else if (!st) {
         lx_record *recs = NULL;
         size_t n_hits = found.res.n, begin = 0, end = n_hits;
@@ -62,22 +62,22 @@ int front_search(const options *o, lx_db *db, const char *text, bool tree, int n
         if (tree)
             lx_page(n_hits, o->offset, o->limit, &begin, &end);
         if (!st)
-            st = print_hits(o, recs, begin, end, found.res.total);
+            st = print_hits(o, io, recs, begin, end, found.res.total);
         lx_hits_records_free(recs, recs ? n_hits : 0);
         if (st)
-            rc = front_fail("cannot print results: %s", lx_status_str(st));
-        else if (rc == EXIT_NO_HITS)
-            front_no_match(n, words);
+            rc = front_fault_of(io, FRONT_INTERNAL, "cannot print results: %s", lx_status_str(st));
+        else if (rc == EXIT_NO_HITS && io->no_match)
+            io->no_match(n, words);
     }
     lx_found_release(&found);
     return rc;
 }
 
-int cmd_search(const options *o, lx_db *db, int argc, char **argv)
+int cmd_search(const options *o, lx_db *db, front_io *io, int argc, char **argv)
 {
     lx_strbuf q;
     front_join(&q, argc, argv);
-    int rc = front_search(o, db, q.buf, false, argc, argv);
+    int rc = front_search(o, db, io, q.buf, false, argc, argv);
     lx_strbuf_release(&q);
     return rc;
 }

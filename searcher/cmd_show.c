@@ -7,18 +7,18 @@
 #include "printer.h"
 #include "banned.h"
 
-int cmd_show(const options *o, lx_db *db, int argc, char **argv)
+int cmd_show(const options *o, lx_db *db, front_io *io, int argc, char **argv)
 {
     if (argc == 0)
-        return front_fail("show: which message? (show ID, with an id from a hit list)");
+        return front_fail(io, "show: which message? (show ID, with an id from a hit list)");
     lx_print p;
-    const lx_printer *pr = lx_print_init(&p, o->format, stdout, o->tz, false);
+    const lx_printer *pr = lx_print_init(&p, o->format, io->out, o->tz, false);
     int rc = EXIT_HITS;
     for (int i = 0; i < argc; i++) {
         lx_docid id = 0;
         lx_status st = lx_ids_message(db, argv[i], &id);
         if (st) {
-            int r = front_id_fail(db, st, argv[i]);
+            int r = front_id_fail(io, db, st, argv[i]);
             if (r > rc)
                 rc = r;
             continue;
@@ -30,8 +30,9 @@ int cmd_show(const options *o, lx_db *db, int argc, char **argv)
             st = pr->message(&p, &rec, (size_t)i);
         lx_record_release(&rec);
         if (st) {
-            rc = read ? front_fail("cannot print message: %s", lx_status_str(st))
-                      : front_db_fail(db, st, "");
+            rc = read ? front_fault_of(io, FRONT_INTERNAL, "cannot print message: %s",
+                                       lx_status_str(st))
+                      : front_db_fail(io, db, st, "");
             break;
         }
     }

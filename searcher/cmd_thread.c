@@ -5,22 +5,23 @@
 #include "ids.h"
 #include "banned.h"
 
-int cmd_thread(const options *o, lx_db *db, int argc, char **argv)
+int cmd_thread(const options *o, lx_db *db, front_io *io, int argc, char **argv)
 {
     if (argc != 1)
-        return front_fail("thread: which thread? (thread ID, with a thread id or a message id)");
+        return front_fail(io,
+                          "thread: which thread? (thread ID, with a thread id or a message id)");
     if (o->collapse)
-        return front_fail("--collapse does not apply to thread");
+        return front_fail(io, "--collapse does not apply to thread");
     char tid[LX_THREAD_HEX + 1];
     lx_status st = lx_ids_thread(db, argv[0], tid);
     if (st)
-        return front_id_fail(db, st, argv[0]);
+        return front_id_fail(io, db, st, argv[0]);
     if (!tid[0])
-        return front_fail("message %s has no thread id: index it again", argv[0]);
+        return front_fail(io, "message %s has no thread id: index it again", argv[0]);
     char text[64];
     snprintf(text, sizeof text, "thread:%s", tid);
     options in_thread = *o;
     if (!in_thread.sort_name)
         in_thread.sort_name = "date";
-    return front_search(&in_thread, db, text, true, 0, NULL);
+    return front_search(&in_thread, db, io, text, true, 0, NULL);
 }

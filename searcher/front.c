@@ -1,4 +1,4 @@
-/* front.c - what leakdex-search's commands share: messages, exit codes, the query clock, the query options. */
+/* front.c - what the commands share: their messages and failures, exit codes, the query clock, the query options, the query help. */
 #include "front.h"
 
 #include <errno.h>
@@ -15,45 +15,126 @@
 #include "cli.h"
 #include "escape.h"
 #include "query.h"
+#include "schema.h"
 #include "banned.h"
 
-int front_fail(const char *fmt, ...)
+void front_io_init(front_io *io, FILE *out, FILE *err)
+{
+    *io = (front_io){.out = out, .err = err};
+    lx_strbuf_init(&io->why);
+}
+
+void front_io_release(front_io *io)
+{
+    lx_strbuf_release(&io->why);
+}
+
+/* Says fmt's line and keeps it when it is io's first failure. The line is
+ * shown as lx_cli_say shows one: what it quotes made visible. */
+static void front_vsay(front_io *io, front_fault fault, const char *fmt, va_list ap)
+{
+    lx_strbuf line, shown;
+    lx_strbuf_init(&line);
+    lx_strbuf_init(&shown);
+    const char *said = lx_status_str(LX_E_NOMEM);
+    if (lx_strbuf_vaddf(&line, fmt, ap) == LX_OK &&
+        lx_escape_terminal(&shown, line.buf, line.len) == LX_OK)
+        said = shown.buf;
+    if (io->err)
+        fprintf(io->err, "leakdex-search: %s\n", said);
+    if (fault != FRONT_FINE && io->fault == FRONT_FINE) {
+        io->fault = fault;
+        lx_strbuf_reset(&io->why);
+        lx_strbuf_addstr(&io->why, said);
+    }
+    lx_strbuf_release(&line);
+    lx_strbuf_release(&shown);
+}
+
+void front_say(front_io *io, front_fault fault, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    lx_cli_vsay(stderr, "leakdex-search: ", fmt, ap);
+    front_vsay(io, fault, fmt, ap);
+    va_end(ap);
+}
+
+int front_fault_of(front_io *io, front_fault fault, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    front_vsay(io, fault, fmt, ap);
     va_end(ap);
     return EXIT_ERROR;
 }
 
-int front_db_fail(const lx_db *db, lx_status st, const char *where)
+int front_fail(front_io *io, const char *fmt, ...)
 {
-    if (st == LX_E_DB_CORRUPT || st == LX_E_LIMIT)
-        return front_fail("%s%s", where, lx_db_error(db));
-    if (st == LX_E_QUERY)
-        return front_fail("%smalformed query: %s", where, lx_db_error(db));
-    return front_fail("%s%s: %s", where, lx_status_str(st), lx_db_error(db));
+    va_list ap;
+    va_start(ap, fmt);
+    front_vsay(io, FRONT_BAD_REQUEST, fmt, ap);
+    va_end(ap);
+    return EXIT_ERROR;
 }
 
-int front_id_fail(const lx_db *db, lx_status st, const char *id)
+int front_db_fail(front_io *io, const lx_db *db, lx_status st, const char *where)
+{
+    if (st == LX_E_LIMIT)
+        return front_fail(io, "%s%s", where, lx_db_error(db));
+    if (st == LX_E_DB_CORRUPT)
+        return front_fault_of(io, FRONT_INDEX, "%s%s", where, lx_db_error(db));
+    if (st == LX_E_QUERY)
+        return front_fail(io, "%smalformed query: %s", where, lx_db_error(db));
+    return front_fault_of(io, st == LX_E_NOMEM ? FRONT_INTERNAL : FRONT_INDEX, "%s%s: %s", where,
+                          lx_status_str(st), lx_db_error(db));
+}
+
+int front_id_fail(front_io *io, const lx_db *db, lx_status st, const char *id)
 {
     switch (st) {
     case LX_E_INVALID:
-        return front_fail("'%s' is not a message id (%d to 64 hex digits)", id, LX_MIN_ID_PREFIX);
+        return front_fail(io, "'%s' is not a message id (%d to 64 hex digits)", id,
+                          LX_MIN_ID_PREFIX);
     case LX_E_NOT_FOUND:
-        lx_cli_say(stderr, "leakdex-search: ", "no message with id %s", id);
+        front_say(io, FRONT_NOT_FOUND, "no message with id %s", id);
         return EXIT_NO_HITS;
     case LX_E_AMBIGUOUS:
-        return front_fail("ambiguous id %s: several messages match; give more digits", id);
-    default: return front_db_fail(db, st, "");
+        return front_fail(io, "ambiguous id %s: several messages match; give more digits", id);
+    default: return front_db_fail(io, db, st, "");
     }
 }
 
-int front_outcome(lx_db *db, lx_status st, size_t matches)
+int front_outcome(front_io *io, lx_db *db, lx_status st, size_t matches)
 {
     if (st)
-        return front_db_fail(db, st, "");
+        return front_db_fail(io, db, st, "");
     return matches ? EXIT_HITS : EXIT_NO_HITS;
+}
+
+void front_help_query(FILE *out)
+{
+    fputs("Query syntax (Xapian's query parser; operators in capitals):\n"
+          "  word1 word2          both words (AND is implied)\n"
+          "  \"a phrase\"           the words next to each other, in order\n"
+          "  a OR b, a AND NOT b, -word, +word, (a OR b) c, prefix*\n"
+          "  -word, NOT word      alone: every message without the word\n"
+          "\nFields:\n",
+          out);
+    for (int i = 0; i < LX_F_COUNT_; i++) {
+        const lx_field_def *f = lx_schema_field((lx_field)i);
+        if (!f->example)
+            continue;
+        char name[32];
+        snprintf(name, sizeof name, "%s%s", f->query_name ? f->query_name : "",
+                 f->query_name ? ":" : "(free text)");
+        fprintf(out, "  %-12s %s\n  %-12s e.g. %s\n", name, f->help, "", f->example);
+    }
+    fputs("\nDates are UTC unless --tz names a zone (--tz Europe/Paris: date:, year:,\n"
+          "month:, --after and --before are read on Paris clocks); a message whose Date\n"
+          "header gives no usable zone is read as UTC. Both ends of a range are\n"
+          "inclusive: date:2017-04-24 is that whole day, date:2016..2017 the two whole\n"
+          "years, date:..2010 everything up to the end of 2010.\n",
+          out);
 }
 
 static char clock_line[512];
@@ -70,8 +151,10 @@ static void clock_expired(int sig)
     _exit(EXIT_ERROR);
 }
 
-void front_clock_start(const options *o, const char *where)
+void front_clock_start(const front_io *io, const options *o, const char *where)
 {
+    if (!io->clock)
+        return;
     double secs = o->query_seconds > 0 ? o->query_seconds : LX_QUERY_SECONDS;
     int n = snprintf(clock_line, sizeof clock_line,
                      "leakdex-search: %sthe query used more than %g s of processor time "
@@ -94,27 +177,31 @@ void front_clock_start(const options *o, const char *where)
     setitimer(ITIMER_PROF, &t, NULL);
 }
 
-void front_clock_stop(void)
+void front_clock_stop(const front_io *io)
 {
+    if (!io->clock)
+        return;
     struct itimerval off;
     memset(&off, 0, sizeof off);
     setitimer(ITIMER_PROF, &off, NULL);
 }
 
-void front_clock_unlink(const char *path)
+void front_clock_unlink(const front_io *io, const char *path)
 {
-    clock_unlink = path;
+    if (io->clock)
+        clock_unlink = path;
 }
 
-int front_query(const options *o, const char *text, lx_strbuf *folded, lx_query_opts *q)
+int front_query(const options *o, front_io *io, const char *text, lx_strbuf *folded,
+                lx_query_opts *q)
 {
     lx_strbuf why;
     lx_strbuf_init(&why);
     int rc = -1;
     lx_status st = LX_OK;
     if (text && ((st = lx_query_check(text, &why)) || (st = lx_query_fold(text, folded, &why))))
-        rc = st == LX_E_LIMIT ? front_fail("%s", why.buf)
-                              : front_fail("malformed query: %s", why.buf);
+        rc = st == LX_E_LIMIT ? front_fail(io, "%s", why.buf)
+                              : front_fail(io, "malformed query: %s", why.buf);
     lx_strbuf_release(&why);
     *q = (lx_query_opts){.text = folded->buf,
                          .from_addrs = o->from,
@@ -147,11 +234,11 @@ void front_join(lx_strbuf *q, int argc, char **argv)
     }
 }
 
-int front_words_query(const options *o, int argc, char **argv, front_words *w)
+int front_words_query(const options *o, front_io *io, int argc, char **argv, front_words *w)
 {
     front_join(&w->text, argc, argv);
     lx_strbuf_init(&w->folded);
-    return front_query(o, w->text.buf, &w->folded, &w->q);
+    return front_query(o, io, w->text.buf, &w->folded, &w->q);
 }
 
 void front_words_release(front_words *w)
@@ -189,13 +276,13 @@ bool front_size(const char *s, size_t *out)
     return true;
 }
 
-void front_atimes(lx_atime_stats *a)
+void front_atimes(front_io *io, lx_atime_stats *a)
 {
     lx_strbuf line;
     lx_strbuf_init(&line);
     lx_atime_describe(a, &line);
     if (line.len)
-        lx_cli_say(stderr, "leakdex-search: ", "%s", line.buf);
+        front_say(io, FRONT_FINE, "%s", line.buf);
     lx_strbuf_release(&line);
 }
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "date.h"
@@ -89,10 +90,14 @@ static const struct command {
      "every To/Cc recipient of the matches, likewise"},
     {"stats", cmd_stats, true, "[QUERY]",
      "summary: messages, senders, verified, by year, top domains"},
+    {"facets", cmd_facets, true, "[QUERY]",
+     "exact counts by verdict, month, domain, sender, attachment, file type, conflict"},
     {"batch", cmd_batch, false, "FILE",
      "one query per line of FILE: hits and verified hits of each (--export: every hit)"},
     {"attachment", cmd_attachment, false, "ID N --out FILE",
      "write the original bytes of attachment N of a message (never over a file)"},
+    {"attachment-text", cmd_attachment_text, false, "ID N",
+     "the text of attachment N of a message, as the index keeps it (for snippets)"},
 };
 
 static void usage(FILE *out)
@@ -159,36 +164,14 @@ static void usage(FILE *out)
           out);
 }
 
-static void help_query(FILE *out)
-{
-    fputs("Query syntax (Xapian's query parser; operators in capitals):\n"
-          "  word1 word2          both words (AND is implied)\n"
-          "  \"a phrase\"           the words next to each other, in order\n"
-          "  a OR b, a AND NOT b, -word, +word, (a OR b) c, prefix*\n"
-          "  -word, NOT word      alone: every message without the word\n"
-          "\nFields:\n",
-          out);
-    for (int i = 0; i < LX_F_COUNT_; i++) {
-        const lx_field_def *f = lx_schema_field((lx_field)i);
-        if (!f->example)
-            continue;
-        char name[32];
-        snprintf(name, sizeof name, "%s%s", f->query_name ? f->query_name : "",
-                 f->query_name ? ":" : "(free text)");
-        fprintf(out, "  %-12s %s\n  %-12s e.g. %s\n", name, f->help, "", f->example);
-    }
-    fputs("\nDates are UTC unless --tz names a zone (--tz Europe/Paris: date:, year:,\n"
-          "month:, --after and --before are read on Paris clocks); a message whose Date\n"
-          "header gives no usable zone is read as UTC. Both ends of a range are\n"
-          "inclusive: date:2017-04-24 is that whole day, date:2016..2017 the two whole\n"
-          "years, date:..2010 everything up to the end of 2010.\n",
-          out);
-}
+/* Where the command prints: standard output, its messages on standard
+ * error, the query clock on (main starts it). */
+static front_io cli;
 
 /* Says on stderr that the query words[0..n) matched nothing; and, when one
  * of them is an option's name, that it was read as a query word: options go
  * before the query (budget --limit 3 searches for "--limit" and "3"). */
-void front_no_match(int n, char **words)
+static void cli_no_match(int n, char **words)
 {
     const char *opt = NULL;
     for (int i = 0; i < n && !opt; i++) {
@@ -217,8 +200,8 @@ static int bad_option(const char *arg, int c)
     /* "-lyon" before any query word is taken for options; say how to
      * search for it. */
     bool dash_word = c == '?' && arg[0] == '-' && arg[1] != '-';
-    int rc = front_fail("%s (try --help%s)", why.buf,
-                  dash_word ? "; put -- before a query that starts with '-'" : "");
+    int rc = front_fail(&cli, "%s (try --help%s)", why.buf,
+                        dash_word ? "; put -- before a query that starts with '-'" : "");
     lx_strbuf_release(&why);
     return rc;
 }
@@ -249,9 +232,9 @@ static int parse_options(int argc, char **argv, int start, options *o, int *next
         switch (c) {
         case O_DB:
             if (o->n_db == MAX_DB)
-                return front_fail("--db: at most %d (a stub file can name more)", MAX_DB);
+                return front_fail(&cli, "--db: at most %d (a stub file can name more)", MAX_DB);
             if (!*optarg)
-                return front_fail("--db: empty name");
+                return front_fail(&cli, "--db: empty name");
             o->dbs[o->n_db++] = optarg;
             break;
         case O_ALLOW_PARTIAL: o->allow_partial = true; break;
@@ -260,16 +243,17 @@ static int parse_options(int argc, char **argv, int start, options *o, int *next
             errno = 0;
             double secs = strtod(optarg, &end);
             if (errno || end == optarg || *end || !(secs >= 0.01 && secs <= 3600))
-                return front_fail("--query-timeout: '%s' is not a number of seconds (0.01 to 3600)",
-                            optarg);
+                return front_fail(&cli,
+                                  "--query-timeout: '%s' is not a number of seconds (0.01 to 3600)",
+                                  optarg);
             o->query_seconds = secs;
             break;
         }
         case O_REMOTE_TIMEOUT: {
             size_t secs;
             if (!front_size(optarg, &secs) || secs < 1 || secs > 3600)
-                return front_fail("--remote-timeout: '%s' is not a number of seconds (1 to 3600)",
-                            optarg);
+                return front_fail(
+                    &cli, "--remote-timeout: '%s' is not a number of seconds (1 to 3600)", optarg);
             o->timeout_ms = (unsigned)secs * 1000;
             break;
         }
@@ -280,9 +264,9 @@ static int parse_options(int argc, char **argv, int start, options *o, int *next
             const char **list = c == O_FROM ? o->from : c == O_TO ? o->to : o->domains;
             size_t *cnt = c == O_FROM ? &o->n_from : c == O_TO ? &o->n_to : &o->n_domains;
             if (*cnt == MAX_FROM)
-                return front_fail("%s: at most %d values", name, MAX_FROM);
+                return front_fail(&cli, "%s: at most %d values", name, MAX_FROM);
             if (!*optarg)
-                return front_fail("%s: empty value", name);
+                return front_fail(&cli, "%s: empty value", name);
             list[(*cnt)++] = optarg;
             break;
         }
@@ -290,13 +274,14 @@ static int parse_options(int argc, char **argv, int start, options *o, int *next
         case O_EXPORT: {
             lx_format f;
             if (!lx_export_format(optarg, &f))
-                return front_fail("--export %s: name the file .csv, .json or .ndjson", optarg);
+                return front_fail(&cli, "--export %s: name the file .csv, .json or .ndjson",
+                                  optarg);
             o->export_file = optarg;
             break;
         }
         case O_EXPORT_DIR:
             if (!*optarg)
-                return front_fail("--export-dir: empty name");
+                return front_fail(&cli, "--export-dir: empty name");
             o->export_dir = optarg;
             break;
         case O_EXCEL: o->excel = true; break;
@@ -304,8 +289,8 @@ static int parse_options(int argc, char **argv, int start, options *o, int *next
         case O_BEFORE:
             /* Checked now, read once --tz (which may come later) is known. */
             if (lx_date_parse_query(optarg, strlen(optarg), &lo, &hi))
-                return front_fail("%s: bad date '%s' (use YYYY, YYYY-MM or YYYY-MM-DD)",
-                            c == O_AFTER ? "--after" : "--before", optarg);
+                return front_fail(&cli, "%s: bad date '%s' (use YYYY, YYYY-MM or YYYY-MM-DD)",
+                                  c == O_AFTER ? "--after" : "--before", optarg);
             if (c == O_AFTER) {
                 o->has_after = true;
                 o->after_text = optarg;
@@ -319,29 +304,29 @@ static int parse_options(int argc, char **argv, int start, options *o, int *next
         case O_LIMIT:
         case O_OFFSET:
             if (!front_size(optarg, c == O_LIMIT ? &o->limit : &o->offset))
-                return front_fail("%s: '%s' is not a number", c == O_LIMIT ? "--limit" : "--offset",
-                            optarg);
+                return front_fail(&cli, "%s: '%s' is not a number",
+                                  c == O_LIMIT ? "--limit" : "--offset", optarg);
             if (c == O_LIMIT && o->limit == 0)
-                return front_fail("--limit: must be at least 1");
+                return front_fail(&cli, "--limit: must be at least 1");
             break;
         case O_FORMAT:
             if (!lx_format_parse(optarg, &o->format))
-                return front_fail("--format: '%s' is not text, json, ndjson or csv", optarg);
+                return front_fail(&cli, "--format: '%s' is not text, json, ndjson or csv", optarg);
             break;
         case O_COUNT: o->count = true; break;
         case O_COLLAPSE:
             if (strcmp(optarg, "thread") != 0)
-                return front_fail("--collapse: '%s' is not thread", optarg);
+                return front_fail(&cli, "--collapse: '%s' is not thread", optarg);
             o->collapse = true;
             break;
         case O_OUT:
             if (!*optarg)
-                return front_fail("--out: empty name");
+                return front_fail(&cli, "--out: empty name");
             o->out = optarg;
             break;
         case O_VERIFIED: o->verified = true; break;
         case 'h': usage(stdout); return EXIT_HITS;
-        case O_HELP_QUERY: help_query(stdout); return EXIT_HITS;
+        case O_HELP_QUERY: front_help_query(stdout); return EXIT_HITS;
         case O_VERSION: puts("leakdex-search " LEAKDEX_VERSION); return EXIT_HITS;
         default: return bad_option(v[at], c);
         }
@@ -397,20 +382,24 @@ static int parse_command_line(int argc, char **argv, options *o, const struct co
 
 int main(int argc, char **argv)
 {
+    front_io_init(&cli, stdout, stderr);
+    cli.clock = true;
+    cli.bold = isatty(STDOUT_FILENO);
+    cli.no_match = cli_no_match;
     options o;
     memset(&o, 0, sizeof o);
     o.format = LX_FMT_TEXT;
     const struct command *cmd = NULL;
     char **words = calloc((size_t)argc, sizeof *words);
     if (!words)
-        return front_fail("%s", lx_status_str(LX_E_NOMEM));
+        return front_fail(&cli, "%s", lx_status_str(LX_E_NOMEM));
     int n_words = 0;
     int rc = parse_command_line(argc, argv, &o, &cmd, words, &n_words);
     if (rc >= 0)
         goto out;
     rc = EXIT_ERROR;
     if (o.excel && !(o.export_file && lx_export_is_csv(o.export_file))) {
-        front_fail("--excel goes with --export FILE.csv");
+        front_fail(&cli, "--excel goes with --export FILE.csv");
         goto out;
     }
     if (o.tz_name) {
@@ -418,7 +407,7 @@ int main(int argc, char **argv)
         lx_strbuf_init(&why);
         lx_status tst = lx_tz_open(o.tz_name, &o.tz, &why);
         if (tst)
-            front_fail("--tz: %s", tst == LX_E_INVALID ? why.buf : lx_status_str(tst));
+            front_fail(&cli, "--tz: %s", tst == LX_E_INVALID ? why.buf : lx_status_str(tst));
         lx_strbuf_release(&why);
         if (tst)
             goto out;
@@ -430,7 +419,7 @@ int main(int argc, char **argv)
     if (o.before_text)
         lx_date_parse_query_in(o.before_text, strlen(o.before_text), o.tz, &first, &o.before);
     if (o.has_after && o.has_before && o.after > o.before) {
-        front_fail("--after is later than --before");
+        front_fail(&cli, "--after is later than --before");
         goto out;
     }
     if (o.n_db == 0) {
@@ -438,12 +427,12 @@ int main(int argc, char **argv)
         o.dbs[o.n_db++] = env && *env ? env : "leakdex.db";
     }
     if (o.out && cmd->fn != cmd_attachment) {
-        front_fail("--out goes with the attachment command");
+        front_fail(&cli, "--out goes with the attachment command");
         goto out;
     }
     if ((o.export_file || o.export_dir) && cmd->fn != cmd_search && cmd->fn != cmd_batch &&
         cmd->fn != cmd_thread) {
-        front_fail("--export and --export-dir go with search, not %s", cmd->name);
+        front_fail(&cli, "--export and --export-dir go with search, not %s", cmd->name);
         goto out;
     }
     lx_db *db = NULL;
@@ -455,16 +444,17 @@ int main(int argc, char **argv)
                           .warn = front_warn};
     lx_status st = lx_db_open_many(&oo, &db, &err);
     if (st) {
-        front_fail("%s", err ? err : lx_status_str(st));
+        front_fail(&cli, "%s", err ? err : lx_status_str(st));
         free(err);
         goto out;
     }
-    rc = cmd->fn(&o, db, n_words, words);
+    rc = cmd->fn(&o, db, &cli, n_words, words);
     lx_db_close(db);
     if (fflush(stdout) != 0 && rc != EXIT_ERROR)
-        rc = front_fail("cannot write output: %s", strerror(errno));
+        rc = front_fail(&cli, "cannot write output: %s", strerror(errno));
 out:
     lx_tz_free(o.tz);
     free(words);
+    front_io_release(&cli);
     return rc;
 }

@@ -1,4 +1,4 @@
-/* print_csv.c - the CSV printer: a header and one row per hit, person or query, controls shown as escapes. */
+/* print_csv.c - the CSV printer: a header and one row per hit, person, facet or query, controls shown as escapes. */
 #include <string.h>
 
 #include "escape.h"
@@ -43,6 +43,35 @@ static lx_status people(lx_print *p, const lx_people *pp, size_t begin, size_t e
     return st;
 }
 
+/* One row: the facet group (or "total", "undated"), key, name, query, count. */
+static lx_status facet_row(lx_strbuf *o, const char *group, const lx_facet *f, size_t count)
+{
+    lx_status st = lx_strbuf_addf(o, "%s,", group);
+    const char *cells[3] = {f ? f->key : "", f && f->name ? f->name : "", f ? f->query : ""};
+    for (int k = 0; k < 3 && !st; k++) {
+        st = lx_escape_csv_shown(o, cells[k], strlen(cells[k]), false);
+        if (!st)
+            st = lx_strbuf_addch(o, ',');
+    }
+    return st ? st : lx_strbuf_addf(o, "%zu\r\n", count);
+}
+
+static lx_status facets(lx_print *p, const lx_facets *f)
+{
+    lx_status st = lx_strbuf_addstr(&p->buf, "facet,key,name,query,count\r\n");
+    if (!st)
+        st = facet_row(&p->buf, "total", NULL, f->total);
+    for (int g = 0; g < LX_FACETS_COUNT_ && !st; g++) {
+        const lx_facet_list *l = &f->groups[g];
+        for (size_t i = 0; i < l->n && !st; i++)
+            st = facet_row(&p->buf, lx_facet_group_name((lx_facet_group)g), &l->v[i],
+                           l->v[i].count);
+        if (!st && g == LX_FACETS_MONTHS)
+            st = facet_row(&p->buf, "undated", NULL, f->undated);
+    }
+    return lx_print_emit(p, st);
+}
+
 static lx_status batch_begin(lx_print *p)
 {
     fputs("query,hits,verified\r\n", p->out);
@@ -61,4 +90,5 @@ static lx_status batch_row(lx_print *p, const char *query, size_t hits, size_t v
  * lines show them. No summary in CSV: stats prints text or JSON. */
 const lx_printer lx_print_csv = {lx_print_list_begin, lx_print_list_hit, lx_print_list_end,
                                  message,             people,            NULL,
-                                 batch_begin,         batch_row};
+                                 facets,              NULL,              batch_begin,
+                                 batch_row};

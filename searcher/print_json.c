@@ -1,6 +1,7 @@
 /* print_json.c - the JSON and NDJSON printers: one envelope (JSON) or one object per line (NDJSON). */
 #include <string.h>
 
+#include "caps.h"
 #include "escape.h"
 #include "hitjson.h"
 #include "printer.h"
@@ -113,6 +114,82 @@ static lx_status stats(lx_print *p, const lx_stats *s)
     return lx_print_emit(p, st);
 }
 
+/* One facet list under its group's name. */
+static lx_status json_facet_list(lx_strbuf *o, lx_facet_group g, const lx_facet_list *l)
+{
+    lx_status st = lx_strbuf_addf(o, ",\n\"%s\":[", lx_facet_group_name(g));
+    for (size_t i = 0; i < l->n && !st; i++) {
+        const lx_facet *f = &l->v[i];
+        st = lx_strbuf_addstr(o, i ? ",{\"key\":" : "{\"key\":");
+        if (!st)
+            st = lx_escape_json(o, f->key, strlen(f->key));
+        if (!st && f->name && !(st = lx_strbuf_addstr(o, ",\"name\":")))
+            st = lx_escape_json(o, f->name, strlen(f->name));
+        if (!st)
+            st = lx_strbuf_addstr(o, ",\"query\":");
+        if (!st)
+            st = lx_escape_json(o, f->query, strlen(f->query));
+        if (!st)
+            st = lx_strbuf_addf(o, ",\"count\":%zu}", f->count);
+    }
+    return st ? st : lx_strbuf_addch(o, ']');
+}
+
+/* The facets, one object, in both formats (a line per group in JSON, one
+ * line in NDJSON). */
+static lx_status facets_object(lx_print *p, const lx_facets *f, bool json)
+{
+    size_t start = p->buf.len;
+    lx_status st = lx_strbuf_addf(&p->buf, "{\"version\":%d,\"kind\":\"facets\",\"total\":%zu",
+                                  LX_JSON_VERSION, f->total);
+    for (int g = 0; g < LX_FACETS_COUNT_ && !st; g++) {
+        st = json_facet_list(&p->buf, (lx_facet_group)g, &f->groups[g]);
+        if (!st && g == LX_FACETS_MONTHS)
+            st = lx_strbuf_addf(&p->buf, ",\n\"undated\":%zu", f->undated);
+    }
+    if (!st)
+        st = lx_strbuf_addstr(&p->buf, "}\n");
+    /* NDJSON: the object on one line (no string holds a raw newline). */
+    for (size_t i = start; !st && !json && i + 1 < p->buf.len; i++)
+        if (p->buf.buf[i] == '\n')
+            p->buf.buf[i] = ' ';
+    return lx_print_emit(p, st);
+}
+
+static lx_status json_facets(lx_print *p, const lx_facets *f)
+{
+    return facets_object(p, f, true);
+}
+
+static lx_status ndjson_facets(lx_print *p, const lx_facets *f)
+{
+    return facets_object(p, f, false);
+}
+
+/* attachment-text: one object, in both formats. */
+static lx_status attachment_text(lx_print *p, size_t n, const lx_attachment_text *t)
+{
+    size_t id_len = strlen(t->sha256) < LX_SHORT_ID_LEN ? strlen(t->sha256) : LX_SHORT_ID_LEN;
+    lx_status st = lx_strbuf_addf(&p->buf, "{\"version\":%d,\"id\":", LX_JSON_VERSION);
+    if (!st)
+        st = lx_escape_json(&p->buf, t->sha256, id_len);
+    if (!st)
+        st = lx_strbuf_addf(&p->buf, ",\"n\":%zu,\"name\":", n);
+    if (!st)
+        st = lx_escape_json(&p->buf, t->name.buf, t->name.len);
+    if (!st)
+        st = lx_strbuf_addstr(&p->buf, ",\"status\":");
+    if (!st)
+        st = lx_escape_json(&p->buf, t->status.buf, t->status.len);
+    if (!st)
+        st = lx_strbuf_addstr(&p->buf, ",\"text\":");
+    if (!st)
+        st = lx_escape_json(&p->buf, t->text.buf, t->text.len);
+    if (!st)
+        st = lx_strbuf_addf(&p->buf, ",\"truncated\":%s}\n", t->truncated ? "true" : "false");
+    return lx_print_emit(p, st);
+}
+
 static lx_status batch_begin(lx_print *p)
 {
     (void)p;
@@ -131,7 +208,9 @@ static lx_status batch_row(lx_print *p, const char *query, size_t hits, size_t v
 
 const lx_printer lx_print_json = {lx_print_list_begin, lx_print_list_hit, lx_print_list_end,
                                   message,             json_people,       stats,
-                                  batch_begin,         batch_row};
+                                  json_facets,         attachment_text,   batch_begin,
+                                  batch_row};
 const lx_printer lx_print_ndjson = {lx_print_list_begin, lx_print_list_hit, lx_print_list_end,
                                     message,             ndjson_people,     stats,
-                                    batch_begin,         batch_row};
+                                    ndjson_facets,       attachment_text,   batch_begin,
+                                    batch_row};

@@ -1,4 +1,4 @@
-/* print_text.c - the text printer: hit lines, a message in full, the people, the summary, a batch's table. */
+/* print_text.c - the text printer: hit lines, a message in full, the people, the summary, the facets, an attachment's text, a batch's table. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -531,6 +531,42 @@ static lx_status stats(lx_print *p, const lx_stats *s)
     return lx_print_emit(p, st);
 }
 
+/* The facets: a heading per group, then a line per value: its count, its
+ * key (and a sender's name), the term that narrows the query to it. */
+static lx_status facets(lx_print *p, const lx_facets *f)
+{
+    lx_status st = lx_strbuf_addf(&p->buf, "%zu emails\n", f->total);
+    for (int g = 0; g < LX_FACETS_COUNT_ && !st; g++) {
+        const lx_facet_list *l = &f->groups[g];
+        st = lx_strbuf_addf(&p->buf, "%s:\n", lx_facet_group_name((lx_facet_group)g));
+        for (size_t i = 0; i < l->n && !st; i++) {
+            const lx_facet *v = &l->v[i];
+            size_t start = p->buf.len;
+            st = lx_strbuf_addf(&p->buf, "%8zu  %s", v->count, v->key);
+            if (!st && v->name && *v->name)
+                st = lx_strbuf_addf(&p->buf, " (%s)", v->name);
+            if (!st)
+                st = lx_strbuf_addf(&p->buf, "  %s", v->query);
+            if (!st)
+                st = end_line(&p->buf, start);
+        }
+        if (!st && g == LX_FACETS_MONTHS)
+            st = lx_strbuf_addf(&p->buf, "%8zu  no date\n", f->undated);
+    }
+    return lx_print_emit(p, st);
+}
+
+/* attachment-text: the text as the index keeps it, shown, never obeyed
+ * (controls escaped, line breaks kept), ending with a line break. */
+static lx_status attachment_text(lx_print *p, size_t n, const lx_attachment_text *t)
+{
+    (void)n;
+    lx_status st = lx_escape_terminal_lines(&p->buf, t->text.buf, t->text.len);
+    if (!st && t->text.len && t->text.buf[t->text.len - 1] != '\n')
+        st = lx_strbuf_addch(&p->buf, '\n');
+    return lx_print_emit(p, st);
+}
+
 static lx_status batch_begin(lx_print *p)
 {
     fprintf(p->out, "%8s %8s  %s\n", "HITS", "VERIFIED", "QUERY");
@@ -549,4 +585,5 @@ static lx_status batch_row(lx_print *p, const char *query, size_t hits, size_t v
 
 const lx_printer lx_print_text = {lx_print_list_begin, hit,    lx_print_list_end,
                                   message,             people, stats,
-                                  batch_begin,         batch_row};
+                                  facets,              attachment_text, batch_begin,
+                                  batch_row};

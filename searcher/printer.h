@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "attachment.h"
+#include "facets.h"
 #include "hitlist.h"
 #include "record.h"
 #include "senders.h"
@@ -25,7 +27,9 @@ typedef struct lx_print {
  * One printer per format, each behind this table. Every list a command
  * prints goes through one of them: the hits of a search or a thread, a
  * message (`show`), the people (`senders`, `recipients`), the summary
- * (`stats`; NULL: the format has none), a batch's table. What the archive
+ * (`stats`; NULL: the format has none), the facets of a query (`facets`),
+ * attachment n's text (`attachment-text`; NULL: the format has none), a
+ * batch's table. What the archive
  * wrote is shown, never obeyed: every text printer escapes it for the
  * terminal, the CSV printer shows controls as escapes too.
  */
@@ -39,6 +43,8 @@ typedef struct lx_printer {
      * them. */
     lx_status (*people)(lx_print *p, const lx_people *people, size_t begin, size_t end);
     lx_status (*stats)(lx_print *p, const lx_stats *s);
+    lx_status (*facets)(lx_print *p, const lx_facets *f);
+    lx_status (*attachment_text)(lx_print *p, size_t n, const lx_attachment_text *t);
     lx_status (*batch_begin)(lx_print *p);
     lx_status (*batch_row)(lx_print *p, const char *query, size_t hits, size_t verified);
 } lx_printer;

@@ -12,7 +12,7 @@
 #include <libxml/xmlreader.h>
 #include <poppler.h>
 
-#include "unpack.h"
+#include "archives.h"
 #include "caps.h"
 #include "banned.h"
 
@@ -188,7 +188,7 @@ static lx_status office_text(lx_doctext_kind kind, const char *data, size_t len,
     lx_unpack_end end;
     lx_strbuf damage;
     lx_strbuf_init(&damage);
-    lx_status st = lx_unpack_each(data, len, false, &lim, office_member, &w, &end, &damage);
+    lx_status st = lx_archives_unpack(data, len, false, &lim, office_member, &w, &end, &damage);
     if (!st)
         st = w.st;
     if (!st && end == LX_UNPACK_RATIO) {

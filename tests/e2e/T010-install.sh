@@ -14,13 +14,15 @@ if "$LEAKDEX_CMAKE" --install "$LEAKDEX_BUILD" --prefix "$PREFIX" >"$WORK/instal
     exit
 fi
 
-for f in bin/leakdex-index bin/leakdex-search; do
+for f in bin/leakdex-index bin/leakdex-search bin/leakdex-web; do
     [[ -f $PREFIX/$f && -x $PREFIX/$f ]] && ok || bad "$f is not installed"
 done
 expect_eq "the installed leakdex-index's version" "$("$LEAKDEX_INDEX" --version)" \
     "$("$PREFIX/bin/leakdex-index" --version)"
 expect_eq "the installed leakdex-search's version" "$("$LEAKDEX_SEARCH" --version)" \
     "$("$PREFIX/bin/leakdex-search" --version)"
+expect_eq "the installed leakdex-web's version" "leakdex-web $("$LEAKDEX_SEARCH" --version | cut -d' ' -f2)" \
+    "$("$PREFIX/bin/leakdex-web" --version)"
 
 # The man pages, rendered as man(1) shows them (with groff's warnings on), or
 # by groff itself when man-db is missing.

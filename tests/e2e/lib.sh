@@ -10,7 +10,14 @@ set -uo pipefail
 DATA=$LEAKDEX_SRC/data
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/leakdex-e2e.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+WEB_PIDS=()
+# Stops the servers web_start started, then removes the work directory.
+lib_cleanup() {
+    local p
+    for p in "${WEB_PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+    rm -rf "$WORK"
+}
+trap lib_cleanup EXIT
 
 # The programs under test run in the locale the suite was started in (the
 # test command runs it with none set, then under Latin-1; T020 compares
@@ -22,14 +29,14 @@ if [[ -z ${LEAKDEX_LOCALE_WRAPPED:-} ]]; then
         [[ -n ${!v+x} ]] && locale_env+=("$v=${!v}")
     done
     mkdir "$WORK/bin"
-    for prog in LEAKDEX_INDEX LEAKDEX_SEARCH; do
+    for prog in LEAKDEX_INDEX LEAKDEX_SEARCH ${LEAKDEX_WEB:+LEAKDEX_WEB}; do
         wrapper=$WORK/bin/$(basename "${!prog}")
         printf '#!/bin/sh\nexec env %s %s "$@"\n' "$(printf '%q ' "${locale_env[@]}")" \
             "$(printf '%q' "${!prog}")" >"$wrapper"
         chmod +x "$wrapper"
         printf -v "$prog" '%s' "$wrapper"
     done
-    export LEAKDEX_INDEX LEAKDEX_SEARCH LEAKDEX_LOCALE_WRAPPED=1
+    export LEAKDEX_INDEX LEAKDEX_SEARCH ${LEAKDEX_WEB:+LEAKDEX_WEB} LEAKDEX_LOCALE_WRAPPED=1
 fi
 export LC_ALL=C.UTF-8
 export LEAKDEX_DB=$WORK/db
@@ -106,4 +113,36 @@ expect_status() {
 finish() {
     echo "$((checks - failures)) passed, $failures failed"
     [[ $failures == 0 ]]
+}
+
+# web_start ARGS...: starts leakdex-web ARGS (give --listen 127.0.0.1:0) and
+# waits for its first line: WEB_LINE, WEB_URL (scheme, host and port, no
+# slash) and WEB_PID; every server started is stopped at exit (lib_cleanup).
+web_start() {
+    local out=$WORK/web.${#WEB_PIDS[@]}.out
+    "$LEAKDEX_WEB" "$@" >"$out" 2>"$out.err" &
+    WEB_PID=$!
+    WEB_PIDS+=("$WEB_PID")
+    local i
+    for ((i = 0; i < 200; i++)); do
+        [[ -s $out ]] && break
+        kill -0 "$WEB_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    WEB_LINE=$(head -1 "$out")
+    WEB_URL=$(sed -n 's|^leakdex-web: serving .* at \(https\{0,1\}://[^/]*\)/.*|\1|p' <<<"$WEB_LINE")
+    if [[ -z $WEB_URL ]]; then
+        echo "leakdex-web did not start: $WEB_LINE $(cat "$out.err")" >&2
+        exit 1
+    fi
+}
+
+# web_stop: stops the last server web_start started (SIGTERM) and checks
+# that it exits 0 with nothing on stderr (a sanitizer's report included).
+web_stop() {
+    kill "$WEB_PID"
+    wait "$WEB_PID"
+    local rc=$?
+    expect_eq "leakdex-web on SIGTERM: exit 0, nothing on stderr" "0 " \
+        "$rc $(cat "$WORK/web.$((${#WEB_PIDS[@]} - 1)).out.err")"
 }

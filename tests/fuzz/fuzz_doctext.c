@@ -10,7 +10,7 @@
 #include "doctext.h"
 #include "rtf.h"
 #include "tnef.h"
-#include "unpack.h"
+#include "archives.h"
 #include "utf8.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 3: {
         lx_unpack_limits lim = {1 << 20, 100, 100, 1 << 20, NULL, 0};
         lx_unpack_end end;
-        if (lx_unpack_each(in, n, (data[0] & 4) != 0, &lim, on_member, &s, &end, &why) != LX_OK)
+        if (lx_archives_unpack(in, n, (data[0] & 4) != 0, &lim, on_member, &s, &end, &why) != LX_OK)
             abort();
         if (s.files > 100)
             abort();

@@ -40,7 +40,9 @@ static char *slurp(const char *path)
     return buf;
 }
 
-/* One message whose original is a file of its own, its subject a formula. */
+/* One message whose original is a file of its own, its subject a formula;
+ * its SHA-256 is the original's (an export copies only a source that
+ * still hashes to it). */
 static lx_db *build(void)
 {
     FILE *f = fopen(path_in("m.eml"), "wb");
@@ -50,7 +52,7 @@ static lx_db *build(void)
     lx_record rec;
     lx_record_init(&rec);
     const char *pairs[][2] = {
-        {LX_DATA_SHA256, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
+        {LX_DATA_SHA256, "6d1c6da9adb8e4245e16ce21868c1211f31d9c97cf7607d8b03756f8dc58e09f"},
         {LX_DATA_PATH, path_in("m.eml")},
         {LX_DATA_FROM_ADDRESS, "eve@example.org"},
         {LX_DATA_SUBJECT, "=1+2"},
@@ -87,7 +89,7 @@ static const char header[] =
     "references,thread,thread_hits,size,paths,copies,conflicts,body_source,body_truncated,"
     "body_signed_bytes,replaced_characters,dkim_signatures,attachments,snippet";
 static const char row[] =
-    "\"0123456789ab\",\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
+    "\"6d1c6da9adb8\",\"6d1c6da9adb8e4245e16ce21868c1211f31d9c97cf7607d8b03756f8dc58e09f\","
     "2017-04-24T08:30:00Z,2017-04-24T08:30:00+00:00,,,eve@example.org,,,,,\"'=1+2\",unchecked,,,,"
     ",,\"\",\"\",\"\",\"\",,,%s,\"\",\"\",,,,,,\"\",1+2 budget";
 
@@ -125,16 +127,16 @@ static void test_export_file_and_dir(void **state)
     free(got);
 
     /* The original copied as stored, its sum, and the manifest. */
-    got = slurp(path_in("originals/2017-04-24_0123456789ab.eml"));
+    got = slurp(path_in("originals/2017-04-24_6d1c6da9adb8.eml"));
     assert_string_equal(got, original);
     free(got);
     char hex[LX_SHA256_HEX_LEN + 1];
     assert_int_equal(lx_sha256_hex(original, strlen(original), hex), LX_OK);
-    snprintf(want, sizeof want, "%s  2017-04-24_0123456789ab.eml\n", hex);
+    snprintf(want, sizeof want, "%s  2017-04-24_6d1c6da9adb8.eml\n", hex);
     got = slurp(path_in("originals/SHA256SUMS"));
     assert_string_equal(got, want);
     free(got);
-    snprintf(want, sizeof want, "%s,file\r\n%s,2017-04-24_0123456789ab.eml\r\n", header, cells);
+    snprintf(want, sizeof want, "%s,file\r\n%s,2017-04-24_6d1c6da9adb8.eml\r\n", header, cells);
     got = slurp(path_in("originals/manifest.csv"));
     assert_string_equal(got, want);
     free(got);
@@ -173,7 +175,7 @@ static void test_batch_export(void **state)
     assert_int_equal(lx_export_batch_close(&b, true, &why), LX_OK);
     /* Each hit with the query that found it, last. */
     char *got = slurp(nd);
-    assert_memory_equal(got, "{\"id\":\"0123456789ab\",", 21);
+    assert_memory_equal(got, "{\"id\":\"6d1c6da9adb8\",", 21);
     const char *tail = ",\"snippet\":{\"text\":\"1+2 budget\",\"matches\":[[4,10]],"
                        "\"attachment\":null},\"query\":\"budget\"}\n";
     assert_non_null(strstr(got, tail));

@@ -399,6 +399,33 @@ static void test_match_rarest(void **state)
     assert_int_equal(lx_db_close(w), LX_OK);
 }
 
+/* A reader sees its revision until lx_db_refresh moves it to the newest
+ * commit; a refresh with nothing new moves nothing. */
+static void test_refresh(void **state)
+{
+    const char *p = path_in("refresh");
+    lx_db *w = NULL, *r = NULL;
+    char *err = NULL;
+    assert_int_equal(lx_db_open(p, LX_DB_WRITE, &w, &err), LX_OK);
+    add_message(w, "r1", "first", 1, "a@example.org");
+    assert_int_equal(lx_db_commit(w), LX_OK);
+    assert_int_equal(lx_db_open(p, LX_DB_READ, &r, &err), LX_OK);
+    assert_int_equal(lx_db_doccount(r), 1);
+    add_message(w, "r2", "second", 2, "b@example.org");
+    assert_int_equal(lx_db_commit(w), LX_OK);
+    assert_int_equal(lx_db_doccount(r), 1);
+    assert_int_equal(lx_db_reopens(r), 0);
+    assert_int_equal(lx_db_refresh(r), LX_OK);
+    assert_int_equal(lx_db_doccount(r), 2);
+    assert_int_equal(lx_db_reopens(r), 1);
+    assert_int_equal(lx_db_refresh(r), LX_OK);
+    assert_int_equal(lx_db_reopens(r), 1);
+    /* A writable handle reads its own changes: nothing to do. */
+    assert_int_equal(lx_db_refresh(w), LX_OK);
+    assert_int_equal(lx_db_close(r), LX_OK);
+    assert_int_equal(lx_db_close(w), LX_OK);
+}
+
 static void test_schema_version_refused(void **state)
 {
     const char *p = path_in("old");
@@ -487,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_schema_version_refused),
         cmocka_unit_test(test_scan_values),
         cmocka_unit_test(test_match_rarest),
+        cmocka_unit_test(test_refresh),
         cmocka_unit_test(test_damaged),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,6 +1,6 @@
-/* unpack.h - the members of ZIP, TAR and compressed files, read with limits. */
-#ifndef LX_UNPACK_H
-#define LX_UNPACK_H
+/* archives.h - archives through libarchive: the members of ZIP, TAR and compressed files read with limits; a directory's files written as one zip. */
+#ifndef LX_ARCHIVES_H
+#define LX_ARCHIVES_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,7 +42,21 @@ typedef enum lx_unpack_end {
  * damage was met have been passed to cb; a member whose bytes a limit cut
  * is not passed. Returns LX_E_NOMEM only.
  */
-lx_status lx_unpack_each(const char *data, size_t len, bool raw, const lx_unpack_limits *lim,
+lx_status lx_archives_unpack(const char *data, size_t len, bool raw, const lx_unpack_limits *lim,
                          lx_unpack_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why);
+
+/*
+ * Writes every file of the directory dir, in name order (bytes compared),
+ * into the new zip file zip_path (created here, never over a file nor
+ * through a symbolic link), each under its own name, its bytes as they
+ * are (deflated), its modification time kept: an --export-dir directory
+ * (the originals, manifest.csv, SHA256SUMS, export.meta.json) as one
+ * download. The directory holds regular files only: anything else (a
+ * directory, a link, a device) is refused. On failure the zip file is
+ * removed, why says why in one line (names shown as given), and the
+ * status is LX_E_IO (reading or writing failed), LX_E_INVALID (what the
+ * directory holds, or zip_path exists) or LX_E_NOMEM.
+ */
+lx_status lx_archives_zip_dir(const char *dir, const char *zip_path, lx_strbuf *why);
 
 #endif
