@@ -451,6 +451,18 @@ def test_language(c, b, cli):
     c.eq("the cookie keeps French on a URL without lang", "L\u2019archive", b.text("main h1"))
     b.click('.lang-switch button[lang="en"]')
     c.eq("back to English", "The archive", b.text("main h1"))
+    # No ?lang= and no cookie: the server's choice from Accept-Language.
+    b.d.delete_all_cookies()
+    b.d.execute_cdp_cmd("Network.enable", {})
+    b.d.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {"Accept-Language": "fr-CH, fr;q=0.9, en;q=0.5"}})
+    b.get("/archive")
+    c.eq("a reader who prefers French gets French", ["fr", "L\u2019archive"],
+         [b.js("return document.documentElement.lang"), b.text("main h1")])
+    b.d.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {"Accept-Language": "de-DE, en;q=0.5"}})
+    b.get("/archive")
+    c.eq("... and one who prefers German, then English, English", ["en", "The archive"],
+         [b.js("return document.documentElement.lang"), b.text("main h1")])
+    b.d.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {}})
 
 
 def screenshots(b, cli, q, outdir):
