@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.parse
 
 from selenium import webdriver
@@ -284,6 +285,23 @@ def test_sort_collapse(c, b, cli, q):
     c.eq("back twice: the first order again", cli.ids(q, "--limit", str(PAGE)), b.hit_ids())
 
 
+def test_malformed(c, b, cli):
+    """A malformed query: the command line's one line, in an alert box, and
+    the box keeps the query to be corrected."""
+    q = "date:2017-13 <b>x</b>"
+    p = subprocess.run([cli.search, "--db", cli.db, "--count", "--", q], capture_output=True)
+    line = p.stderr.decode().strip()
+    c.eq("leakdex-search refuses the query", (2, True), (p.returncode, line.startswith("leakdex-search: malformed query: ")))
+    b.collect_logs()
+    b.get("/?" + urllib.parse.urlencode({"q": q, "lang": "en"}))
+    refused = sorted(re.sub(r"^\S+?(/api/\w+)\?.*?(status of \d+).*$", r"\1 \2", e["message"]) for e in b.d.get_log("browser"))
+    c.eq("the console says the search and the filters were refused, nothing else",
+         ["/api/facets status of 400", "/api/search status of 400"], refused)
+    c.eq("the page shows the command line's message, as text", "Error: " + line[len("leakdex-search: "):],
+         b.text("#results .error[role=alert]"))
+    c.eq("the box keeps the query", q, b.d.find_element(By.ID, "q").get_attribute("value"))
+
+
 def test_histogram(c, b, cli, q):
     bars = b.d.find_elements(By.CSS_SELECTOR, "#facet-months svg a.bar")
     c.true("the months are an SVG bar chart of links", len(bars) > 0)
@@ -495,6 +513,7 @@ def main():
         b.d.get_log("browser")  # the control's refusal is not our pages'
         q = test_search(c, b, cli)
         test_message(c, b, cli, q)
+        test_malformed(c, b, cli)
         test_thread(c, b, cli)
         test_attachment(c, b, cli)
         test_export(c, b, cli, q)
@@ -510,8 +529,8 @@ def main():
         c.eq("no error in the console", [], severe)
         if args.screenshots:
             screenshots(b, cli, q, args.screenshots)
-    except AssertionError as e:
-        c.bad(str(e))
+    except Exception:  # a step that cannot go on fails the run, with its trace
+        c.bad(traceback.format_exc())
     finally:
         b.quit()
     print("%d passed, %d failed" % (c.checks - c.failures, c.failures))
