@@ -300,6 +300,14 @@ def test_malformed(c, b, cli):
     c.eq("the page shows the command line's message, as text", "Error: " + line[len("leakdex-search: "):],
          b.text("#results .error[role=alert]"))
     c.eq("the box keeps the query", q, b.d.find_element(By.ID, "q").get_attribute("value"))
+    # An id no message has: leakdex-search show's line, and a 404.
+    p = subprocess.run([cli.search, "--db", cli.db, "show", "abcdef000000"], capture_output=True)
+    line = p.stderr.decode().strip()
+    c.eq("leakdex-search show knows no such message", (1, "leakdex-search: no message with id abcdef000000"), (p.returncode, line))
+    b.get("/message/abcdef000000?lang=en")
+    c.eq("an unknown message: the console says 404, nothing else", ["/api/message/abcdef000000 status of 404"],
+         [re.sub(r"^\S+?(/api/\S+) - .*?(status of \d+).*$", r"\1 \2", e["message"]) for e in b.d.get_log("browser")])
+    c.eq("the page shows the command line's message", "Error: " + line[len("leakdex-search: "):], b.text("main .error[role=alert]"))
 
 
 def test_histogram(c, b, cli, q):
@@ -343,6 +351,10 @@ def test_thread(c, b, cli):
     want = [h["id"] for h in cli.json("thread", root)["hits"]]
     c.eq("the thread page lists leakdex-search thread's messages in order", want, b.attrs("#thread > li", "data-id"))
     c.eq("each reply one step under the message it answers", ["0", "1", "2", "3"], b.attrs("#thread > li", "data-depth"))
+    c.eq("the message the page was opened with is marked", [root], b.attrs("#thread > li.current", "data-id"))
+    thread = cli.json("thread", root)["hits"][0]["thread"]
+    b.get("/thread/" + thread + "?lang=en")
+    c.eq("the thread by its own id: the same messages", want, b.attrs("#thread > li", "data-id"))
 
 
 def test_attachment(c, b, cli):
