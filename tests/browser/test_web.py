@@ -334,8 +334,8 @@ def test_message(c, b, cli, q):
     c.eq("one line per DKIM signature", len(m["dkim_signatures"]), len(b.texts("ul.signatures > li")))
     c.eq("the thread link", "/thread/" + m["thread"], urllib.parse.urlsplit(b.d.find_element(By.ID, "thread-link").get_attribute("href")).path)
     b.click("#sender-link")
-    want_q = "from:" + m["from"]["address"]
-    c.eq("the sender's other mail is a from: search", want_q, b.url()[1].get("q"))
+    want_q = "sender:" + m["from"]["address"]
+    c.eq("the sender's other mail is a sender: search", want_q, b.url()[1].get("q"))
     c.eq("... with --count's count", cli.count(want_q), b.shown_count())
 
 
@@ -391,8 +391,8 @@ def test_senders(c, b, cli):
     c.eq("sorted by verified messages", [p["address"] for _, p in top], b.texts("#senders tbody a.sender"))
     address = top[0][1]["address"]
     b.click("#senders tbody a.sender")
-    c.eq("a click on a sender searches their mail", "from:" + address, b.url()[1].get("q"))
-    c.eq("... with --count's count", cli.count("from:" + address), b.shown_count())
+    c.eq("a click on a sender searches their mail", "sender:" + address, b.url()[1].get("q"))
+    c.eq("... with --count's count", cli.count("sender:" + address), b.shown_count())
 
 
 def test_archive(c, b, cli):

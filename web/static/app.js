@@ -622,10 +622,11 @@
     return el('a', Object.assign({ href, download: true }, attrs || {}), ...children);
   }
 
-  // The search for mail from ADDRESS, as the query language writes it.
-  function fromQuery(address) {
+  // The search for mail sent by ADDRESS: sender:, the exact address (from:
+  // would also find a display name that spells it: a spoof).
+  function senderQuery(address) {
     const a = String(address);
-    return /^[^\s"()]+$/.test(a) ? 'from:' + a : 'from:"' + a.replace(/["()]/g, ' ') + '"';
+    return /^[^\s"()]+$/.test(a) ? 'sender:' + a : 'sender:"' + a.replace(/["()]/g, ' ') + '"';
   }
 
   // ---- the API ------------------------------------------------------------
@@ -1040,7 +1041,7 @@
     const sender = m.from && m.from.address ? String(m.from.address) : '';
     const links = el('ul', { class: 'msg-links', 'aria-label': t('msg_links') },
       validId(m.thread) ? el('li', {}, link(threadUrl(m.thread), { id: 'thread-link' }, t('msg_thread'))) : null,
-      sender ? el('li', {}, link(searchUrl(searchState(new URLSearchParams()), { q: fromQuery(sender) }), { id: 'sender-link' },
+      sender ? el('li', {}, link(searchUrl(searchState(new URLSearchParams()), { q: senderQuery(sender) }), { id: 'sender-link' },
         t('msg_sender_mail', { address: sender }))) : null,
       validId(m.id) ? el('li', {}, download('/api/original/' + m.id, { id: 'original-link' }, t('msg_original'))) : null);
     fill(main,
@@ -1348,7 +1349,7 @@
     for (const p of rows) {
       const address = String(p.address || '');
       body.append(el('tr', {},
-        el('td', {}, link(pageUrl('/', { q: fromQuery(address) }), { class: 'sender', title: t('senders_search', { address }) }, address)),
+        el('td', {}, link(pageUrl('/', { q: senderQuery(address) }), { class: 'sender', title: t('senders_search', { address }) }, address)),
         el('td', {}, (p.names || []).map(String).join('; ')),
         el('td', { class: 'num' }, num(Number(p.messages) || 0)),
         el('td', { class: 'num' }, num(Number(p.verified) || 0)),
