@@ -265,6 +265,11 @@
 /* A response body larger than this goes through an unlinked temporary
  * file rather than memory while a slow client reads it. */
 #define LX_WEB_MEMORY_BODY ((size_t)1 << 20)
+/* Answers that count over every match (facets, stats, senders,
+ * recipients) kept per target and index revision: how many, and their
+ * bytes in all (one answer at most a quarter of it). */
+#define LX_WEB_CACHE_ENTRIES 64
+#define LX_WEB_CACHE_BYTES ((size_t)32 << 20)
 
 /* ---- attachments (defaults; each is also an indexer option) ---------------- */
 

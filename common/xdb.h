@@ -97,6 +97,12 @@ unsigned long lx_db_reopens(const lx_db *db);
  * the revision changed. Returns LX_OK or the failure (lx_db_error). */
 lx_status lx_db_refresh(lx_db *db);
 
+/* The revision each database of the handle reads now, with the database's
+ * UUID, as one string ("UUID:12 UUID:40 " for two databases): two reads
+ * under the same string read the same committed state. false, and nothing written, when a database does
+ * not tell its revision (remote) or the handle writes. */
+bool lx_db_revision_key(lx_db *db, char *out, size_t size);
+
 /* Commits pending changes (writable databases) and frees the handle. Returns
  * the status of that final commit. */
 lx_status lx_db_close(lx_db *db);

@@ -614,6 +614,30 @@ lx_status lx_db_parts_refresh(lx_db *db)
     });
 }
 
+bool lx_db_revision_key(lx_db *db, char *out, size_t size)
+{
+    if (db->wdb || size == 0)
+        return false;
+    std::string key;
+    try {
+        for (lx_part &p : db->parts) {
+            if (p.missing) {
+                key += "- ";
+                continue;
+            }
+            // A compaction makes a new database, counting its revisions
+            // from the start again: its UUID tells it from the old one.
+            key += p.alone.get_uuid() + ":" + std::to_string(p.alone.get_revision()) + " ";
+        }
+    } catch (...) {
+        return false; // remote: no revision; or the read failed
+    }
+    if (key.size() >= size)
+        return false;
+    std::memcpy(out, key.c_str(), key.size() + 1);
+    return true;
+}
+
 unsigned long lx_db_reopens(const lx_db *db)
 {
     return db->reopens;

@@ -94,16 +94,29 @@ static void run_command(lx_db *db, command_fn fn, const options *o, int argc, ch
 }
 
 /* Runs fn over the query q= (no words when empty), with the shared
- * parameters. */
+ * parameters. cached: the answer counts over every match (facets, stats,
+ * people), which costs the same for every visit of one query: it is kept
+ * for the revision the index was read at (the revision before and after
+ * the command, which must be the same: a read that met a commit and moved
+ * on is never kept). */
 static void run_query(const web_app *app, lx_db *db, const web_target *t, command_fn fn,
-                      lx_http_response *res)
+                      bool cached, lx_http_response *res)
 {
     options o;
     if (!read_options(app, t, &o, res))
         return;
+    char rev[4096], after[4096]; /* 64 databases of "UUID:REVISION " */
+    cached = cached && lx_db_revision_key(db, rev, sizeof rev);
+    if (cached && web_cache_get(t->sent, rev, &res->body)) {
+        res->no_store = true;
+        return;
+    }
     const char *q = web_param(t, "q");
     char *words[1] = {(char *)q};
     run_command(db, fn, &o, q && *q ? 1 : 0, words, res);
+    if (cached && res->status == 200 && lx_db_revision_key(db, after, sizeof after) &&
+        strcmp(rev, after) == 0)
+        web_cache_put(t->sent, rev, res->body.buf, res->body.len);
 }
 
 /* Runs fn over the id in segment 2. */
@@ -119,28 +132,28 @@ static void run_id(const web_app *app, lx_db *db, const web_target *t, command_f
 
 static void api_search(const web_app *app, lx_db *db, const web_target *t, lx_http_response *res)
 {
-    run_query(app, db, t, cmd_search, res);
+    run_query(app, db, t, cmd_search, false, res);
 }
 
 static void api_senders(const web_app *app, lx_db *db, const web_target *t, lx_http_response *res)
 {
-    run_query(app, db, t, cmd_senders, res);
+    run_query(app, db, t, cmd_senders, true, res);
 }
 
 static void api_recipients(const web_app *app, lx_db *db, const web_target *t,
                            lx_http_response *res)
 {
-    run_query(app, db, t, cmd_recipients, res);
+    run_query(app, db, t, cmd_recipients, true, res);
 }
 
 static void api_stats(const web_app *app, lx_db *db, const web_target *t, lx_http_response *res)
 {
-    run_query(app, db, t, cmd_stats, res);
+    run_query(app, db, t, cmd_stats, true, res);
 }
 
 static void api_facets(const web_app *app, lx_db *db, const web_target *t, lx_http_response *res)
 {
-    run_query(app, db, t, cmd_facets, res);
+    run_query(app, db, t, cmd_facets, true, res);
 }
 
 static void api_message(const web_app *app, lx_db *db, const web_target *t, lx_http_response *res)

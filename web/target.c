@@ -70,6 +70,7 @@ static bool parse_query(web_target *t, const char *q)
 bool web_target_parse(web_target *t, const char *target)
 {
     memset(t, 0, sizeof *t);
+    t->sent = target;
     if (target[0] != '/')
         return false;
     size_t plen = strcspn(target, "?#");

@@ -34,6 +34,7 @@ typedef struct web_target {
     char *raw[WEB_MAX_PARAMS]; /* each parameter as sent ("q=a%20b") */
     size_t n_params;
     char *path_raw; /* the path as sent */
+    const char *sent; /* the whole target as sent (not owned) */
 } web_target;
 
 /* Reads target (as sent) into t; false when it is malformed: not starting
@@ -77,6 +78,14 @@ bool web_page(const web_app *app, const lx_http_request *req, const web_target *
 lx_db *web_db(const web_app *app, lx_strbuf *why);
 void web_handles_start(void);
 void web_handles_stop(void);
+
+/* cache.c: the answer kept for target (as sent) at the index revision rev
+ * (lx_db_revision_key), appended to body; false when none is kept. An
+ * answer is kept until LX_WEB_CACHE_ENTRIES or LX_WEB_CACHE_BYTES push it
+ * out, the least recently used first; a new revision is a new key. */
+bool web_cache_get(const char *target, const char *rev, lx_strbuf *body);
+void web_cache_put(const char *target, const char *rev, const char *body, size_t len);
+void web_cache_clear(void);
 
 /* download.c: makes res a download of file fd (size bytes): Content-Type
  * type, Content-Disposition: attachment with name made safe (RFC 6266: an

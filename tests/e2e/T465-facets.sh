@@ -49,6 +49,12 @@ check_facets "$ALL" "has:attachment"
 check_facets "$ALL" "NOT verified:yes"
 check_facets "$ALL" "" --has-attachment
 
+# recipient: is the --to option's exact address (any case), as sender: is --from's.
+expect_eq "recipient: counts what --to counts" "5 5 5" \
+    "$(search --count recipient:presse@presse-exemple.fr) $(search --count recipient:PRESSE@Presse-Exemple.fr) $(search --count --to presse@presse-exemple.fr)"
+expect_eq "sender: counts what --from counts" "$(search --count --from s.nguyen@campagne-exemple.fr)" \
+    "$(search --count sender:s.nguyen@campagne-exemple.fr)"
+
 # A sender is its address, exactly: 058's From is "ceo@victim.example"
 # <intern@attacker.example>, which from:ceo@victim.example finds (the words
 # of the name) and the sender facet, sender:, never counts under the victim.

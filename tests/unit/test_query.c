@@ -39,7 +39,7 @@ static void test_query_check(void **state)
         {"(a OR b", "unbalanced '('"},
         {"a)", "unbalanced ')'"},
         {"subjet:x", "unknown field 'subjet:' (see --help-query)"},
-        {"a (sender:bob)", "unknown field 'sender:' (see --help-query)"},
+        {"a (sendr:bob)", "unknown field 'sendr:' (see --help-query)"},
         {"from: alice", "'from:' needs a value"},
         {"to:", "'to:' needs a value"},
     };
