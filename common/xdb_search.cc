@@ -312,11 +312,22 @@ lx_status lx_db_search(lx_db *db, const lx_xq *query, const lx_run_opts *o, lx_r
             // The search core chooses the default order (LX_SORT_DEFAULT).
             lx_sort sort = o->sort == LX_SORT_DEFAULT ? LX_SORT_RELEVANCE : o->sort;
             out->sort = sort;
-            if (sort == LX_SORT_RELEVANCE)
+            // By date: a local database sorts by date then identity in the
+            // match itself (one pass); the remote backend takes no
+            // KeyMaker, so date_sorted reorders its ties afterwards.
+            auto date_slot = static_cast<Xapian::valueno>(lx_schema_slot(LX_F_DATE));
+            Xapian::MultiValueKeyMaker date_then_identity;
+            if (sort == LX_SORT_RELEVANCE) {
                 enq.set_sort_by_relevance_then_value(identity, false);
-            else
-                enq.set_sort_by_value(static_cast<Xapian::valueno>(lx_schema_slot(LX_F_DATE)),
-                                      sort == LX_SORT_DATE_DESC);
+            } else if (!db->remote) {
+                // Reversed, an empty value (undated) sorts last, as it does
+                // by set_sort_by_value.
+                date_then_identity.add_value(date_slot, sort == LX_SORT_DATE_DESC);
+                date_then_identity.add_value(identity, false);
+                enq.set_sort_by_key(&date_then_identity, false);
+            } else {
+                enq.set_sort_by_value(date_slot, sort == LX_SORT_DATE_DESC);
+            }
             if (db->collapse && !o->collapse_thread)
                 enq.set_collapse_key(identity);
             Xapian::doccount all = db->db->get_doccount();
@@ -343,13 +354,16 @@ lx_status lx_db_search(lx_db *db, const lx_xq *query, const lx_run_opts *o, lx_r
                     per_thread[*v] = v.get_termfreq();
             }
             std::vector<Row> rows;
-            if (sort == LX_SORT_RELEVANCE) {
+            if (sort == LX_SORT_RELEVANCE || !db->remote) {
                 // From the first hit: Xapian 1.4's MSet::fetch() crashes on
                 // an MSet that starts further on.
                 Xapian::doccount end = want ? offset + want : 0;
                 if (want && end < offset)
                     end = all;
-                Xapian::MSet ms = enq.get_mset(0, end, all);
+                // Every match is checked for an exact total; collapsed by
+                // thread, the spy above counted the threads, and the match
+                // may stop counting at the page (its hits are the same).
+                Xapian::MSet ms = enq.get_mset(0, end, o->collapse_thread ? end : all);
                 out->total = ms.get_matches_estimated();
                 if (offset < ms.size()) {
                     if (db->remote)
