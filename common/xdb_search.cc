@@ -317,7 +317,10 @@ lx_status lx_db_search(lx_db *db, const lx_xq *query, const lx_run_opts *o, lx_r
             // KeyMaker, so date_sorted reorders its ties afterwards.
             auto date_slot = static_cast<Xapian::valueno>(lx_schema_slot(LX_F_DATE));
             Xapian::MultiValueKeyMaker date_then_identity;
-            if (sort == LX_SORT_RELEVANCE) {
+            if (o->count_only) {
+                // A count weighs and orders nothing (facets make a dozen).
+                enq.set_weighting_scheme(Xapian::BoolWeight());
+            } else if (sort == LX_SORT_RELEVANCE) {
                 enq.set_sort_by_relevance_then_value(identity, false);
             } else if (!db->remote) {
                 // Reversed, an empty value (undated) sorts last, as it does

@@ -99,9 +99,11 @@ static void count_month(facet_scan *c, double date)
         c->undated++;
         return;
     }
-    char key[16];
-    snprintf(key, sizeof key, "%04d-%02d", y, mo);
-    lx_people_count(&c->months, key, strlen(key), date, false);
+    /* "YYYY-MM", written by hand: once per match (snprintf was a tenth of
+     * the scan at 100,000 messages). */
+    char key[7] = {(char)('0' + y / 1000), (char)('0' + y / 100 % 10), (char)('0' + y / 10 % 10),
+                   (char)('0' + y % 10),   '-', (char)('0' + mo / 10), (char)('0' + mo % 10)};
+    lx_people_count(&c->months, key, sizeof key, date, false);
 }
 
 static int on_row(void *ctx, const lx_scan_row *row)
