@@ -23,6 +23,12 @@ poll 1 &
 p1=$!
 poll 2 &
 p2=$!
+# Both clients have had their first answer before the index changes (on a
+# loaded machine a client may start late: at most 20 s).
+for ((i = 0; i < 200; i++)); do
+    [[ -s $WORK/totals.1 && -s $WORK/totals.2 ]] && break
+    sleep 0.1
+done
 # Each run adds a fifth of the index or more: each ends by compacting,
 # which replaces the index's directory.
 for src in maildir mbox attach threads; do
