@@ -52,6 +52,9 @@ sync "leakdex-index(1) documents every option of --help" 0 \
     options "$DOC/leakdex-index.1.scd" "$WORK/index.help"
 sync "leakdex-search(1) documents every option and command of --help" 0 \
     options "$DOC/leakdex-search.1.scd" "$WORK/search.help"
+"$LEAKDEX_WEB" --help >"$WORK/web.help" || bad "leakdex-web --help fails"
+sync "leakdex-web(1) documents every option of --help" 0 \
+    options "$DOC/leakdex-web.1.scd" "$WORK/web.help"
 sync "leakdex-query(7) has an entry for every field of --help-query" 0 \
     fields "$DOC/leakdex-query.7.scd" "$WORK/query.help"
 

@@ -26,7 +26,7 @@ expect_eq "the installed leakdex-web's version" "leakdex-web $("$LEAKDEX_SEARCH"
 
 # The man pages, rendered as man(1) shows them (with groff's warnings on), or
 # by groff itself when man-db is missing.
-pages="share/man/man1/leakdex-index.1 share/man/man1/leakdex-search.1 share/man/man7/leakdex-query.7"
+pages="share/man/man1/leakdex-index.1 share/man/man1/leakdex-search.1 share/man/man1/leakdex-web.1 share/man/man7/leakdex-query.7"
 if [[ $LEAKDEX_MAN_BUILT != 1 ]]; then
     echo "scdoc was not found when this build was configured: no man pages to check"
 else
