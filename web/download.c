@@ -10,6 +10,7 @@
 #include "caps.h"
 #include "utf8.h"
 #include "web.h"
+#include "fdio.h"
 #include "banned.h"
 
 /* Longest name kept, in bytes (a file system's limit is 255). */
@@ -95,16 +96,9 @@ static int unlinked_copy(const lx_strbuf *bytes)
     if (fd < 0)
         return -1;
     unlink(path);
-    size_t done = 0;
-    while (done < bytes->len) {
-        ssize_t w = write(fd, bytes->buf + done, bytes->len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            close(fd);
-            return -1;
-        }
-        done += (size_t)w;
+    if (!lx_write_all(fd, bytes->buf, bytes->len)) {
+        close(fd);
+        return -1;
     }
     return fd;
 }

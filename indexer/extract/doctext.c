@@ -14,6 +14,7 @@
 
 #include "archives.h"
 #include "caps.h"
+#include "fdio.h"
 #include "banned.h"
 
 static lx_status pdf_text(const char *data, size_t len, size_t max, lx_strbuf *out, lx_strbuf *why)
@@ -280,16 +281,7 @@ static bool server_read(char *p, size_t n)
 
 static bool server_write(const char *p, size_t n)
 {
-    while (n) {
-        ssize_t w = write(1, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
+    return lx_write_all(1, p, n);
 }
 
 static bool answer(char status, const char *p, size_t n)

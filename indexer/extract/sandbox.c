@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "banned.h"
 
 /* AddressSanitizer reserves terabytes of address space at start-up: under a
@@ -33,16 +34,9 @@ static int memfile(const char *name, const char *data, size_t len)
     int fd = memfd_create(name, MFD_CLOEXEC);
     if (fd < 0)
         return -1;
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            close(fd);
-            return -1;
-        }
-        done += (size_t)w;
+    if (!lx_write_all(fd, data, len)) {
+        close(fd);
+        return -1;
     }
     if (lseek(fd, 0, SEEK_SET) != 0) {
         close(fd);

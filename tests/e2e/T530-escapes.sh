@@ -179,6 +179,15 @@ MESSAGES VERIFIED  FIRST       LAST        ADDRESS  NAMES
 EOF
 expect_file "senders: the address without its Ctrl-C, the name's controls shown" "$WORK/want" "$WORK/senders.out"
 
+# facets: the top senders' names, in text and in CSV on a terminal.
+search facets >"$WORK/facets.out"
+expect_clean "facets" "$WORK/facets.out"
+expect_eq "facets: the sender's name shown, never obeyed" \
+    '       1  evil@esc.example (Evil\x1b]52;c;cm0gLXJmIH4=\x07 \u202egpj.exe\u202c)  sender:evil@esc.example' \
+    "$(grep 'evil@esc.example (' "$WORK/facets.out")"
+search --format csv facets >"$WORK/facets.csv"
+expect_clean "facets, CSV" "$WORK/facets.csv" csv
+
 search recipients >"$WORK/recipients.out"
 expect_clean "recipients" "$WORK/recipients.out"
 cat >"$WORK/want" <<EOF
