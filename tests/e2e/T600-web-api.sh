@@ -150,6 +150,7 @@ err 405 "method DELETE is not allowed: GET or HEAD" -X DELETE "$WEB_URL/api/sear
 err 405 "method POST is only for /login: GET or HEAD" -X POST -d x=1 "$WEB_URL/api/search"
 err 400 "malformed URL" "$WEB_URL/api/search?q=%zz"
 err 400 "malformed URL" "$WEB_URL/api/search?q=a%00b"
+err 400 "malformed query: the query is not valid UTF-8" "$WEB_URL/api/search?q=%ff%fe"
 long=$(head -c 70000 /dev/zero | tr '\0' 'a')
 err 414 "the URL is longer than 65536 bytes" "$WEB_URL/api/search?q=$long"
 err 413 "the request body is longer than 4096 bytes" -X POST --data-binary "x=$(head -c 5000 /dev/zero | tr '\0' 'a')" "$WEB_URL/login"
