@@ -439,6 +439,26 @@ static void test_eml_rtf_and_names(void **state)
     lx_strbuf_init(&out);
     assert_int_equal(lx_mapi_to_eml(&m, "pst item #2097188", &out), LX_OK);
     assert_string_equal(out.buf, want.buf);
+    /* The MIME module takes the text/rtf part's text as the body, through
+     * the RTF reader (\'e9 in the default windows-1252). */
+    lx_message msg;
+    assert_int_equal(lx_message_parse(&msg, out.buf, out.len, NULL), LX_OK);
+    assert_string_equal(msg.body, "caf\xc3\xa9");
+    assert_int_equal(msg.n_parts, 2);
+    assert_int_equal(msg.parts[0].role, LX_PART_BODY);
+    assert_string_equal(msg.parts[0].content_type, "text/rtf");
+    assert_int_equal(msg.parts[1].role, LX_PART_ATTACHMENT);
+    lx_message_release(&msg);
+    /* Beside a text/plain part, a text/rtf part stays an attachment. */
+    static const char both[] = "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+                               "--b\r\nContent-Type: text/plain\r\n\r\nplain words\r\n"
+                               "--b\r\nContent-Type: text/rtf\r\n\r\n{\\rtf1 rtf words}\r\n"
+                               "--b--\r\n";
+    assert_int_equal(lx_message_parse(&msg, both, strlen(both), NULL), LX_OK);
+    assert_string_equal(msg.body, "plain words");
+    assert_int_equal(msg.n_parts, 2);
+    assert_int_equal(msg.parts[1].role, LX_PART_ATTACHMENT);
+    lx_message_release(&msg);
     lx_strbuf_release(&out);
     lx_strbuf_release(&want);
     lx_mapi_msg_release(&m);
