@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "bfio.h"
 #include "mapi.h"
 #include "message.h"
 #include "msg.h"
@@ -402,6 +403,31 @@ static void test_not_a_message(void **state)
     assert_false(lx_msg_sniff("PK\3\4", 4));
 }
 
+/* The memory handle gives libolecf no byte past the end (libbfio's own
+ * memory range read 512 past it: tests/fuzz/regressions/fuzz_msg). */
+static void test_bfio_memory(void **state)
+{
+    (void)state;
+    libbfio_handle_t *h = lx_bfio_memory("abc", 3);
+    assert_non_null(h);
+    assert_int_equal(libbfio_handle_open(h, LIBBFIO_OPEN_READ, NULL), 1);
+    uint8_t buf[512];
+    size64_t size = 0;
+    assert_int_equal(libbfio_handle_get_size(h, &size, NULL), 1);
+    assert_int_equal(size, 3);
+    assert_int_equal(libbfio_handle_seek_offset(h, 1, SEEK_SET, NULL), 1);
+    assert_int_equal(libbfio_handle_read_buffer(h, buf, sizeof buf, NULL), 2);
+    assert_memory_equal(buf, "bc", 2);
+    assert_int_equal(libbfio_handle_read_buffer(h, buf, sizeof buf, NULL), 0);
+    assert_int_equal(libbfio_handle_seek_offset(h, 4096, SEEK_SET, NULL), 4096);
+    assert_int_equal(libbfio_handle_read_buffer(h, buf, sizeof buf, NULL), 0);
+    assert_int_equal(libbfio_handle_seek_offset(h, -1, SEEK_END, NULL), 2);
+    assert_int_equal(libbfio_handle_read_buffer(h, buf, sizeof buf, NULL), 1);
+    assert_int_equal(buf[0], 'c');
+    assert_int_equal(libbfio_handle_close(h, NULL), 0);
+    assert_int_equal(libbfio_handle_free(&h, NULL), 1);
+}
+
 int main(void)
 {
     lx_message_library_init();
@@ -414,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_generated_twins),
         cmocka_unit_test(test_generated_copy),
         cmocka_unit_test(test_not_a_message),
+        cmocka_unit_test(test_bfio_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
