@@ -357,21 +357,24 @@ static bool printable_ascii(const char *s, size_t len)
 typedef struct header {
     lx_strbuf *out;
     size_t col;
+    bool words; /* a word follows the name: folding is allowed */
 } header;
 
 static lx_status header_start(header *h, lx_strbuf *out, const char *name)
 {
     h->out = out;
     h->col = strlen(name) + 1;
+    h->words = false;
     return lx_strbuf_addf(out, "%s:", name);
 }
 
 /* Appends a space and w[0..n), folding first when the line would pass
- * EML_FOLD (an empty word, from two spaces in a row, never folds). */
+ * EML_FOLD (never before the first word, nor for an empty word, from two
+ * spaces in a row). */
 static lx_status header_word(header *h, const char *w, size_t n)
 {
     lx_status st;
-    if (n > 0 && h->col + 1 + n > EML_FOLD) {
+    if (n > 0 && h->words && h->col + 1 + n > EML_FOLD) {
         st = lx_strbuf_add(h->out, "\r\n ", 3);
         h->col = 1;
     } else {
@@ -381,6 +384,7 @@ static lx_status header_word(header *h, const char *w, size_t n)
     if (st == LX_OK)
         st = lx_strbuf_add(h->out, w, n);
     h->col += n;
+    h->words = h->words || n > 0;
     return st;
 }
 

@@ -137,6 +137,24 @@ static void test_qwerty(void **state)
     assert_int_equal(m->n_problems, 0);
     char h3[65], h2[65], h1[65];
     assert_int_equal(lx_mapi_identity(m, h3), LX_OK);
+    /* Converted: the headers built from its properties, exactly. */
+    lx_strbuf eml;
+    lx_strbuf_init(&eml);
+    assert_int_equal(lx_mapi_to_eml(m, "msg", &eml), LX_OK);
+    static const char head[] =
+        "To: \"asdf\":;\r\n"
+        "Cc: \"Johnathan\" <johnno@nowhere.com>\r\n"
+        "Bcc: \"Lowe, Charles\" <Charles.Lowe@freehills.com>\r\n"
+        "Subject: qwerty\r\n"
+        "Date: Fri, 03 Nov 2006 00:58:26 +0000\r\n"
+        "X-Leakdex-Date-Source: delivery time\r\n"
+        "Message-ID: <CEB3518C2FA4D743BF752C106451B19E14944E@sydexmail1.freehills.com.au>\r\n"
+        "X-Leakdex-Converted: msg\r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: multipart/alternative; boundary=\"=_lx.";
+    assert_starts(eml.buf, eml.len, head);
+    assert_memory_equal(eml.buf + strlen(head), h3, 32);
+    lx_strbuf_release(&eml);
     free_item(&it);
     read_item(&it, dir, "qwerty_2-with_custom_properties.msg");
     assert_int_equal(lx_mapi_identity(&it.m, h2), LX_OK);
