@@ -28,6 +28,7 @@
 #include "htmltext.h"
 #include "mbox.h"
 #include "textfold.h"
+#include "rtf.h"
 #include "tnef.h"
 #include "utf8.h"
 #include "grow.h"
@@ -671,11 +672,12 @@ static int on_tnef_file(void *p, const char *title, const char *data, size_t len
 static void open_tnef(walk *w, size_t idx, size_t n, const char *data, size_t len, unsigned depth)
 {
     tnef_ctx t = {w, n, depth + 1};
-    lx_strbuf body, why;
+    lx_strbuf body, rtf, why;
     lx_strbuf_init(&body);
+    lx_strbuf_init(&rtf);
     lx_strbuf_init(&why);
     size_t before = w->next_n;
-    lx_status st = lx_tnef_each(data, len, on_tnef_file, &t, &body, &why);
+    lx_status st = lx_tnef_each(data, len, on_tnef_file, &t, &body, &rtf, &why);
     if (st == LX_E_NOMEM) {
         w->st = st;
     } else if (w->out && !w->found && !w->st) {
@@ -683,8 +685,16 @@ static void open_tnef(walk *w, size_t idx, size_t n, const char *data, size_t le
         memset(&info, 0, sizeof info);
         lx_strbuf text;
         lx_strbuf_init(&text);
-        if (body.len && !lx_charset_decode(&text, "WINDOWS-1252", body.buf, body.len, &info))
-            w->st = lx_attach_walk_set_text(w, idx, text.buf, text.len, false);
+        /* The plain body, else the text of the RTF body (RTF names its
+         * own code page). */
+        if (body.len) {
+            if (!lx_charset_decode(&text, "WINDOWS-1252", body.buf, body.len, &info))
+                w->st = lx_attach_walk_set_text(w, idx, text.buf, text.len, false);
+        } else if (rtf.len) {
+            w->st = lx_rtf_text(rtf.buf, rtf.len, w->ctx->lim.max_text, &text);
+            if (!w->st)
+                w->st = lx_attach_walk_set_text(w, idx, text.buf, text.len, false);
+        }
         lx_strbuf_release(&text);
         if (st)
             lx_attach_set_reason(&w->out->v[idx], LX_ATT_FAILED, "%s%s", why.buf,
@@ -694,6 +704,7 @@ static void open_tnef(walk *w, size_t idx, size_t n, const char *data, size_t le
             tree_limit(w, idx);
     }
     lx_strbuf_release(&body);
+    lx_strbuf_release(&rtf);
     lx_strbuf_release(&why);
 }
 

@@ -15,6 +15,7 @@
 #include "charset.h"
 #include "flowed.h"
 #include "htmltext.h"
+#include "rtf.h"
 #include "textfold.h"
 #include "utf8.h"
 #include "grow.h"
@@ -207,7 +208,8 @@ size_t lx_message_parse_extent(const char *b, size_t len, unsigned *notes)
         const char *nl = memchr(l, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - l) + 1 : len - pos;
         size_t t = n;
-        while (t > 0 && (l[t - 1] == '\n' || l[t - 1] == '\r' || l[t - 1] == ' ' || l[t - 1] == '\t'))
+        while (t > 0 &&
+               (l[t - 1] == '\n' || l[t - 1] == '\r' || l[t - 1] == ' ' || l[t - 1] == '\t'))
             t--;
         if (t >= 2 && l[0] == '-' && l[1] == '-') {
             if (t >= 4 && l[t - 1] == '-' && l[t - 2] == '-') {
@@ -250,8 +252,7 @@ size_t lx_message_parse_extent(const char *b, size_t len, unsigned *notes)
  * header NUL bytes (which would end every C string GMime hands back) are
  * U+FFFD, counted in *nuls; NULL when none of this happens (then raw is
  * parsed as it is). *notes gets what was cut. */
-static char *parse_copy(const char *raw, size_t len, size_t *out_len, unsigned *notes,
-                        size_t *nuls)
+static char *parse_copy(const char *raw, size_t len, size_t *out_len, unsigned *notes, size_t *nuls)
 {
     size_t clen = 0;
     char *copy = cut_long_headers(raw, len, &clen);
@@ -702,6 +703,42 @@ static void meta_charset(const char *html, size_t len, char label[LX_CHARSET_NAM
     }
 }
 
+/* Appends one leaf's text to the body, after a blank line when it is not
+ * the first, up to LX_MAX_BODY_TEXT. */
+static lx_status append_body(body_ctx *b, const lx_strbuf *text)
+{
+    lx_status st = LX_OK;
+    if (b->text.len)
+        st = lx_strbuf_addstr(&b->text, "\n\n");
+    if (!st) {
+        size_t room = LX_MAX_BODY_TEXT > b->text.len ? LX_MAX_BODY_TEXT - b->text.len : 0;
+        size_t n = lx_utf8_cut(text->buf, text->len, room);
+        if (n < text->len)
+            b->truncated = true;
+        st = lx_strbuf_add(&b->text, text->buf, n);
+    }
+    return st;
+}
+
+/* The text of a text/rtf leaf, the body of a message that has no other
+ * (an Outlook item with only an RTF body, as leakdex converts it): RTF
+ * names its own code page, the charset parameter is not read. */
+static void add_rtf_body(body_ctx *b, GMimeObject *obj)
+{
+    GByteArray *bytes = part_bytes(obj);
+    if (!bytes)
+        return;
+    lx_strbuf text;
+    lx_strbuf_init(&text);
+    lx_status st = lx_rtf_text((const char *)bytes->data, bytes->len, LX_MAX_BODY_TEXT, &text);
+    g_byte_array_free(bytes, TRUE);
+    if (!st)
+        st = append_body(b, &text);
+    lx_strbuf_release(&text);
+    if (st)
+        b->st = st;
+}
+
 /* Decodes one text leaf into the body: charset, format=flowed, HTML. */
 static void add_body_part(body_ctx *b, GMimeObject *obj, lx_part *info, bool html)
 {
@@ -748,15 +785,8 @@ static void add_body_part(body_ctx *b, GMimeObject *obj, lx_part *info, bool htm
         st = lx_htmltext_extract(&plain, cur->buf, cur->len);
         cur = &plain;
     }
-    if (!st && b->text.len)
-        st = lx_strbuf_addstr(&b->text, "\n\n");
-    if (!st) {
-        size_t room = LX_MAX_BODY_TEXT > b->text.len ? LX_MAX_BODY_TEXT - b->text.len : 0;
-        size_t n = lx_utf8_cut(cur->buf, cur->len, room);
-        if (n < cur->len)
-            b->truncated = true;
-        st = lx_strbuf_add(&b->text, cur->buf, n);
-    }
+    if (!st)
+        st = append_body(b, cur);
     lx_strbuf_release(&text);
     lx_strbuf_release(&lf);
     lx_strbuf_release(&flowed);
@@ -841,8 +871,9 @@ static lx_status part_add(lx_message *m, GMimeObject *obj, lx_part_role role, lx
 
 /* Walks the MIME tree in document order (iteratively bounded by
  * LX_MAX_MIME_DEPTH) and lists every leaf; `kind` says which text leaves are
- * the body: 1 text/plain, 2 text/html, 0 none (just count them). */
-static void walk_parts(body_ctx *b, GMimeObject *obj, int depth, int kind, int *plain, int *html)
+ * the body: 1 text/plain, 2 text/html, 3 text/rtf (only when there is
+ * neither), 0 none (just count them in counts: plain, html, rtf). */
+static void walk_parts(body_ctx *b, GMimeObject *obj, int depth, int kind, int counts[3])
 {
     if (b->st || !obj)
         return;
@@ -855,27 +886,31 @@ static void walk_parts(body_ctx *b, GMimeObject *obj, int depth, int kind, int *
         GMimeMultipart *mp = GMIME_MULTIPART(obj);
         int n = g_mime_multipart_get_count(mp);
         for (int i = 0; i < n; i++)
-            walk_parts(b, g_mime_multipart_get_part(mp, i), depth + 1, kind, plain, html);
+            walk_parts(b, g_mime_multipart_get_part(mp, i), depth + 1, kind, counts);
         return;
     }
     GMimeContentType *ct = g_mime_object_get_content_type(obj);
     bool text = GMIME_IS_TEXT_PART(obj) && !is_attachment(obj);
     bool is_plain = text && g_mime_content_type_is_type(ct, "text", "plain");
     bool is_html = text && g_mime_content_type_is_type(ct, "text", "html");
+    bool is_rtf = text && g_mime_content_type_is_type(ct, "text", "rtf");
     if (kind == 0) {
-        *plain += is_plain;
-        *html += is_html;
+        counts[0] += is_plain;
+        counts[1] += is_html;
+        counts[2] += is_rtf;
         return;
     }
     lx_part_role role = LX_PART_ATTACHMENT;
-    if ((kind == 1 && is_plain) || (kind == 2 && is_html))
+    if ((kind == 1 && is_plain) || (kind == 2 && is_html) || (kind == 3 && is_rtf))
         role = LX_PART_BODY;
     else if (is_plain || is_html)
         role = LX_PART_ALTERNATIVE;
     lx_part *info;
     if ((b->st = part_add(b->msg, obj, role, &info)))
         return;
-    if (role == LX_PART_BODY) {
+    if (role == LX_PART_BODY && is_rtf) {
+        add_rtf_body(b, obj);
+    } else if (role == LX_PART_BODY) {
         lx_part scratch;
         memset(&scratch, 0, sizeof scratch);
         add_body_part(b, obj, info ? info : &scratch, is_html);
@@ -889,10 +924,10 @@ static lx_status extract_body(lx_message *msg, GMimeMessage *gm)
     memset(&b, 0, sizeof b);
     b.msg = msg;
     lx_strbuf_init(&b.text);
-    int plain = 0, html = 0;
-    walk_parts(&b, top, 0, 0, &plain, &html);
-    walk_parts(&b, top, 0, plain ? 1 : 2, &plain, &html);
-    msg->body_from_html = !plain && html;
+    int counts[3] = {0, 0, 0};
+    walk_parts(&b, top, 0, 0, counts);
+    walk_parts(&b, top, 0, counts[0] ? 1 : counts[1] || !counts[2] ? 2 : 3, counts);
+    msg->body_from_html = !counts[0] && counts[1];
     msg->body_truncated = b.truncated;
     if (!b.st) {
         /* Every text part was made valid UTF-8; normalize the whole once. */

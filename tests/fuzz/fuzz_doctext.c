@@ -62,7 +62,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         break;
     case 1: {
-        lx_status st = lx_tnef_each(in, n, on_tnef, &s, &out, &why);
+        lx_strbuf rtf;
+        lx_strbuf_init(&rtf);
+        lx_status st = lx_tnef_each(in, n, on_tnef, &s, &out, &rtf, &why);
+        lx_strbuf_release(&rtf);
         if (st != LX_OK && st != LX_E_PARSE)
             abort();
         break;

@@ -1,4 +1,4 @@
-/* rtf.c - the text of an RTF document: a small reader written for leakdex.
+/* rtf.c - the text of an RTF document (attachments, and the body of a converted Outlook item): a small reader written for leakdex.
  *
  * RTF is a stream of groups ({...}), control words (\word, optionally with a
  * signed number and one delimiting space), control symbols (\X), hex bytes
