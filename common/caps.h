@@ -353,4 +353,29 @@
  * the signer's sender (the message is then at most signed in part). */
 #define LX_DKIM_MAX_FROM_ADDRESSES 64
 
+/* Outlook items (PST/OST stores, .msg files; mail/msg.c, mail/pst.c,
+ * mail/mapi.c). Messages attached to messages are followed this deep, like
+ * attachments inside attachments; a deeper one is a problem of its item. */
+#define LX_OUTLOOK_MAX_DEPTH LX_ATTACH_MAX_DEPTH
+
+/* Recipients read per item: a mailing to 200 people is ordinary, a table of
+ * millions is hostile; the rest are a problem of the item. As many as the
+ * addresses kept per recipient header of a MIME message. */
+#define LX_OUTLOOK_MAX_RECIPIENTS LX_MAX_ADDRESSES
+
+/* Attachments read per item; the rest are a problem of the item. As many as
+ * a MIME message's attachments are described. */
+#define LX_OUTLOOK_MAX_ATTACHMENTS LX_ATTACH_MAX_PER_MESSAGE
+
+/* Bytes of one property read (a body, an attachment's data, the transport
+ * headers): as large as an attachment may be. A larger one is not read and
+ * is a problem of the item, so that a forged size cannot make the reader
+ * allocate gigabytes. */
+#define LX_OUTLOOK_MAX_PROPERTY_BYTES LX_ATTACH_MAX_BYTES
+
+/* Bytes a compressed RTF body (mail/lzfu.c) may decompress to, whatever
+ * size its header declares: an RTF body with pictures runs to megabytes,
+ * the header's raw size is a 32-bit number anyone can forge. */
+#define LX_LZFU_MAX_BYTES ((size_t)32 << 20)
+
 #endif
