@@ -675,6 +675,19 @@ static void read_codepages(props *p, long store_cp, char text[LX_CHARSET_NAME_MA
         snprintf(html, LX_CHARSET_NAME_MAX, "%s", text);
 }
 
+/* A subject stored as U+0001, a character counting its prefix ("RE: "),
+ * then the text: the two marks are dropped (MS-OXCMSG 2.2.1.46; the prefix
+ * is part of the text). */
+static void strip_subject_marker(char *s)
+{
+    if (!s || s[0] != '\x01' || !s[1])
+        return;
+    size_t text = 2; /* past U+0001 and the lead byte of the count */
+    while (((unsigned char)s[text] & 0xC0) == 0x80)
+        text++;
+    memmove(s, s + text, strlen(s + text) + 1);
+}
+
 /* Reads item into m (initialized by the caller): its properties,
  * recipients and attachments (depth: embedded messages above it). What
  * cannot be read is noted in m->problems. LX_E_NOMEM only. */
@@ -705,6 +718,7 @@ static lx_status read_message(lx_pst *pst, libpff_item_t *item, lx_mapi_msg *m, 
     read_codepages(&p, pst->ascii_codepage, text_cs, html_cs);
     for (size_t i = 0; i < sizeof strings / sizeof strings[0] && !p.st; i++)
         prop_string(&p, strings[i].tag, (char **)((char *)m + strings[i].field));
+    strip_subject_marker(m->subject);
     if (!p.st)
         m->sender_address =
             prop_address(&p, TAG_SENDER_SMTP, TAG_SENDER_ADDRTYPE, TAG_SENDER_ADDRESS, NULL);
