@@ -44,7 +44,7 @@ typedef struct lx_mapi_attach {
 
 /* Which time `date` is: the first of these the item has. */
 typedef enum lx_mapi_date_from {
-    LX_DATE_NONE = 0,
+    LX_DATE_FROM_NONE = 0, /* not LX_DATE_NONE: message.h has that name */
     LX_DATE_SUBMIT,   /* PR_CLIENT_SUBMIT_TIME 0x0039 */
     LX_DATE_DELIVERY, /* PR_MESSAGE_DELIVERY_TIME 0x0E06 */
     LX_DATE_CREATION, /* PR_CREATION_TIME 0x3007 */
@@ -61,7 +61,7 @@ typedef struct lx_mapi_msg {
                                                   * when the recipient table is empty */
     lx_mapi_rcpt *rcpt;
     size_t n_rcpt;
-    int64_t date;              /* seconds since the epoch, UTC (when date_from != NONE) */
+    int64_t date;              /* seconds since the epoch, UTC (when date_from is set) */
     uint32_t date_frac;        /* the FILETIME's 100 ns units within the second */
     lx_mapi_date_from date_from;
     char *message_id;          /* 0x1035 */
