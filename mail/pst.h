@@ -13,10 +13,12 @@
 /* True when data starts with "!BDN" and bytes 8-9 are "SM" (PST) or "SO" (OST). */
 bool lx_pst_sniff(const char *data, size_t len);
 
-/* An open store. Threads: libpff locks each handle, but leakdex relies on
- * less: one lx_pst is used by one thread at a time; threads that read the
- * same store at once each open their own (libpff keeps no shared state
- * between handles but its code page setting, which pst.c never changes). */
+/* An open store. Threads: libpff is built with its multi-thread support
+ * (a lock per handle), but leakdex relies on less: one lx_pst is used by one
+ * thread at a time, and threads that read the same store at once each open
+ * their own over the same bytes (checked: 4 threads x 150 walks of one
+ * store under ThreadSanitizer, the same items). libpff's only global
+ * settings, its code page and its notification stream, are never changed. */
 typedef struct lx_pst lx_pst;
 
 /* Opens the store at data[0..len) from memory (data outlives the handle). LX_E_INVALID with a
