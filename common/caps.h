@@ -378,4 +378,17 @@
  * the header's raw size is a 32-bit number anyone can forge. */
 #define LX_LZFU_MAX_BYTES ((size_t)32 << 20)
 
+/* Bytes read for one item of a PST/OST store in all (properties,
+ * attachments, embedded items): the item becomes one .eml, which must stay
+ * under LX_MAX_MESSAGE_BYTES; past it, the rest is a problem of the item. */
+#define LX_OUTLOOK_MAX_ITEM_BYTES LX_MAX_MESSAGE_BYTES
+
+/* Folder nesting walked in a store (as directories: LX_MAX_WALK_DEPTH):
+ * deeper folders are reported, not walked, so that a damaged folder tree
+ * that loops ends. */
+#define LX_OUTLOOK_MAX_FOLDER_DEPTH LX_MAX_WALK_DEPTH
+
+/* Problem lines kept per item; past it, one line counts the rest. */
+#define LX_OUTLOOK_MAX_PROBLEMS 100
+
 #endif

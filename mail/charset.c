@@ -272,3 +272,34 @@ lx_status lx_charset_decode(lx_strbuf *out, const char *label, const char *data,
     lx_strbuf_release(&scratch);
     return st;
 }
+
+void lx_charset_codepage(long cp, char name[LX_CHARSET_NAME_MAX])
+{
+    /* Windows code pages whose iconv name is not CPnnnn. */
+    static const struct {
+        long cp;
+        const char *name;
+    } named[] = {
+        {1200, "UTF-16LE"},    {1201, "UTF-16BE"},    {12000, "UTF-32LE"},  {12001, "UTF-32BE"},
+        {65000, "UTF-7"},      {65001, "UTF-8"},      {20127, "US-ASCII"},  {20866, "KOI8-R"},
+        {21866, "KOI8-U"},     {50220, "ISO-2022-JP"}, {50221, "ISO-2022-JP"},
+        {50222, "ISO-2022-JP"}, {50225, "ISO-2022-KR"}, {51932, "EUC-JP"},   {51936, "GB18030"},
+        {51949, "EUC-KR"},     {52936, "HZ-GB-2312"}, {54936, "GB18030"},   {10000, "MACINTOSH"},
+        {28603, "ISO-8859-13"}, {28605, "ISO-8859-15"},
+    };
+    name[0] = '\0';
+    if (cp <= 0 || cp > 65535)
+        return;
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        if (named[i].cp == cp) {
+            snprintf(name, LX_CHARSET_NAME_MAX, "%s", named[i].name);
+            return;
+        }
+    }
+    if (cp >= 28591 && cp <= 28599)
+        snprintf(name, LX_CHARSET_NAME_MAX, "ISO-8859-%ld", cp - 28590);
+    else if (cp >= 1250 && cp <= 1258)
+        snprintf(name, LX_CHARSET_NAME_MAX, "WINDOWS-%ld", cp);
+    else
+        snprintf(name, LX_CHARSET_NAME_MAX, "CP%ld", cp);
+}

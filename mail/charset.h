@@ -35,4 +35,11 @@ lx_status lx_charset_decode(lx_strbuf *out, const char *label, const char *data,
  * windows-1252); writes an iconv name into name. */
 void lx_charset_guess(const char *data, size_t len, char name[LX_CHARSET_NAME_MAX]);
 
+/* Writes into name the label of Windows code page cp (as Outlook stores
+ * it: PR_MESSAGE_CODEPAGE, PR_INTERNET_CPID), to give lx_charset_decode:
+ * "UTF-8" for 65001, "UTF-16LE" for 1200, "WINDOWS-1252" for 1252,
+ * "ISO-8859-2" for 28592, "CP932" for 932 and so on; "" when cp is not a
+ * code page (0, negative, past 65535). */
+void lx_charset_codepage(long cp, char name[LX_CHARSET_NAME_MAX]);
+
 #endif

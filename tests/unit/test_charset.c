@@ -106,6 +106,57 @@ static void test_decode_table(void **state)
 
 /* Property: whatever the bytes and the label, the output is valid UTF-8 and
  * the call returns. A fixed seed keeps failures reproducible. */
+/* Windows code pages (as Outlook stores them) to labels lx_charset_decode
+ * reads, and each label read back on a sample. */
+static void test_codepage(void **state)
+{
+    (void)state;
+    static const struct {
+        long cp;
+        const char *name;
+    } table[] = {
+        {1252, "WINDOWS-1252"}, {1250, "WINDOWS-1250"}, {1258, "WINDOWS-1258"},
+        {932, "CP932"},         {936, "CP936"},         {949, "CP949"},
+        {950, "CP950"},         {874, "CP874"},         {437, "CP437"},
+        {65001, "UTF-8"},       {1200, "UTF-16LE"},     {1201, "UTF-16BE"},
+        {20127, "US-ASCII"},    {28591, "ISO-8859-1"},  {28592, "ISO-8859-2"},
+        {28599, "ISO-8859-9"},  {28603, "ISO-8859-13"}, {28605, "ISO-8859-15"},
+        {20866, "KOI8-R"},      {21866, "KOI8-U"},      {50220, "ISO-2022-JP"},
+        {51932, "EUC-JP"},      {54936, "GB18030"},     {10000, "MACINTOSH"},
+        {0, ""},                {-1, ""},               {65536, ""},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        char name[LX_CHARSET_NAME_MAX];
+        lx_charset_codepage(table[i].cp, name);
+        assert_string_equal(name, table[i].name);
+    }
+    /* Each label is one iconv reads: "é" is E9 in windows-1252 and E9 00 in
+     * UTF-16LE, "あ" 82 A0 in cp932, "ą" B1 in ISO-8859-2. */
+    static const struct {
+        long cp;
+        const char *bytes;
+        size_t len;
+        const char *utf8;
+    } samples[] = {
+        {1252, "caf\xE9", 4, "caf\xC3\xA9"},
+        {1200, "c\0a\0f\0\xE9\0", 8, "caf\xC3\xA9"},
+        {932, "\x82\xA0", 2, "\xE3\x81\x82"},
+        {28592, "\xB1", 1, "\xC4\x85"},
+    };
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        char name[LX_CHARSET_NAME_MAX];
+        lx_charset_codepage(samples[i].cp, name);
+        lx_strbuf out;
+        lx_strbuf_init(&out);
+        lx_charset_info info;
+        assert_int_equal(lx_charset_decode(&out, name, samples[i].bytes, samples[i].len, &info),
+                         LX_OK);
+        assert_string_equal(out.buf, samples[i].utf8);
+        assert_false(info.guessed);
+        lx_strbuf_release(&out);
+    }
+}
+
 static void test_arbitrary_bytes(void **state)
 {
     static const char *const labels[] = {
@@ -148,6 +199,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode_table),
         cmocka_unit_test(test_arbitrary_bytes),
+        cmocka_unit_test(test_codepage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
