@@ -299,36 +299,15 @@ static void load_props(storage *s, size_t header)
     }
 }
 
-/* Windows code page numbers to the charset names iconv knows. */
-static void codepage_name(uint32_t cp, char name[LX_CHARSET_NAME_MAX])
-{
-    static const struct {
-        uint32_t cp;
-        const char *name;
-    } known[] = {
-        {65001, "utf-8"},       {1200, "utf-16le"}, {1201, "utf-16be"},     {20127, "us-ascii"},
-        {20866, "koi8-r"},      {21866, "koi8-u"},  {50220, "iso-2022-jp"}, {50221, "iso-2022-jp"},
-        {50222, "iso-2022-jp"}, {51932, "euc-jp"},  {51949, "euc-kr"},      {54936, "gb18030"},
-        {936, "gbk"},           {932, "shift_jis"}, {949, "euc-kr"},        {950, "big5"}};
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (known[i].cp == cp) {
-            snprintf(name, LX_CHARSET_NAME_MAX, "%s", known[i].name);
-            return;
-        }
-    if (cp >= 28591 && cp <= 28606)
-        snprintf(name, LX_CHARSET_NAME_MAX, "iso-8859-%u", (unsigned)(cp - 28590));
-    else
-        snprintf(name, LX_CHARSET_NAME_MAX, "windows-%u", (unsigned)cp);
-}
-
 /* The charset of s's PT_STRING8 values: its PR_MESSAGE_CODEPAGE, else its
  * PR_INTERNET_CPID, else the parent's, else windows-1252. */
 static void storage_codepage(const storage *s, const char *parent, char name[LX_CHARSET_NAME_MAX])
 {
     uint32_t cp;
+    name[0] = '\0';
     if (get_long(s, PR_MESSAGE_CODEPAGE, &cp) || get_long(s, PR_INTERNET_CPID, &cp))
-        codepage_name(cp, name);
-    else
+        lx_charset_codepage((long)cp, name);
+    if (!name[0])
         snprintf(name, LX_CHARSET_NAME_MAX, "%s", parent ? parent : "windows-1252");
 }
 
@@ -555,9 +534,10 @@ static lx_status read_bodies(const storage *s, lx_mapi_msg *m)
         read_property(s, PR_HTML, PT_STRING8, &data, &len) == 1) {
         uint32_t cp;
         char name[LX_CHARSET_NAME_MAX];
+        name[0] = '\0';
         if (get_long(s, PR_INTERNET_CPID, &cp) || get_long(s, PR_MESSAGE_CODEPAGE, &cp))
-            codepage_name(cp, name);
-        else
+            lx_charset_codepage((long)cp, name);
+        if (!name[0])
             snprintf(name, sizeof name, "%s", s->codepage);
         m->html = data;
         m->html_len = len;

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "caps.h"
+#include "bfio.h"
 #include "charset.h"
 #include "lzfu.h"
 #include "banned.h"
@@ -748,128 +749,6 @@ static lx_status read_message(lx_pst *pst, libpff_item_t *item, lx_mapi_msg *m, 
     return p.st;
 }
 
-/* ---- the bytes, through libbfio ------------------------------------------ */
-
-/* The store's bytes as libbfio reads them. libbfio's own memory range
- * (20170123) copies past the end of the range when asked to read more than
- * is left (ASan: a 512-byte store read 564 bytes), so pst.c gives libpff
- * this handle instead, whose reads stop at the end. */
-typedef struct range {
-    const unsigned char *data;
-    size_t len;
-    size_t pos; /* may lie past len: reads there return nothing */
-    bool open;
-} range;
-
-static int range_free(intptr_t **h, libbfio_error_t **err)
-{
-    (void)err;
-    free(*h);
-    *h = NULL;
-    return 1;
-}
-
-static int range_clone(intptr_t **dst, intptr_t *src, libbfio_error_t **err)
-{
-    (void)err;
-    range *r = malloc(sizeof *r);
-    if (!r)
-        return -1;
-    *r = *(range *)src;
-    *dst = (intptr_t *)r;
-    return 1;
-}
-
-static int range_open(intptr_t *h, int flags, libbfio_error_t **err)
-{
-    (void)err;
-    range *r = (range *)h;
-    if (flags & LIBBFIO_ACCESS_FLAG_WRITE)
-        return -1;
-    r->open = true;
-    r->pos = 0;
-    return 1;
-}
-
-static int range_close(intptr_t *h, libbfio_error_t **err)
-{
-    (void)err;
-    ((range *)h)->open = false;
-    return 0;
-}
-
-static ssize_t range_read(intptr_t *h, uint8_t *buf, size_t size, libbfio_error_t **err)
-{
-    (void)err;
-    range *r = (range *)h;
-    if (r->pos >= r->len)
-        return 0;
-    size_t n = r->len - r->pos < size ? r->len - r->pos : size;
-    if (n > SSIZE_MAX)
-        n = SSIZE_MAX;
-    memcpy(buf, r->data + r->pos, n);
-    r->pos += n;
-    return (ssize_t)n;
-}
-
-static ssize_t range_write(intptr_t *h, const uint8_t *buf, size_t size, libbfio_error_t **err)
-{
-    (void)h, (void)buf, (void)size, (void)err;
-    return -1;
-}
-
-static off64_t range_seek(intptr_t *h, off64_t offset, int whence, libbfio_error_t **err)
-{
-    (void)err;
-    range *r = (range *)h;
-    off64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (off64_t)r->pos
-                                      : whence == SEEK_END     ? (off64_t)r->len
-                                                               : -1;
-    if (base < 0 || (offset > 0 && offset > INT64_MAX - base) || base + offset < 0)
-        return -1;
-    r->pos = (size_t)(base + offset);
-    return base + offset;
-}
-
-static int range_exists(intptr_t *h, libbfio_error_t **err)
-{
-    (void)h, (void)err;
-    return 1;
-}
-
-static int range_is_open(intptr_t *h, libbfio_error_t **err)
-{
-    (void)err;
-    return ((range *)h)->open ? 1 : 0;
-}
-
-static int range_get_size(intptr_t *h, size64_t *size, libbfio_error_t **err)
-{
-    (void)err;
-    *size = ((range *)h)->len;
-    return 1;
-}
-
-/* A libbfio handle over data[0..len) (it owns its range); NULL when out of
- * memory. */
-static libbfio_handle_t *range_handle(const char *data, size_t len)
-{
-    libbfio_handle_t *io = NULL;
-    range *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
-    r->data = (const unsigned char *)data;
-    r->len = len;
-    if (libbfio_handle_initialize(&io, (intptr_t *)r, range_free, range_clone, range_open,
-                                  range_close, range_read, range_write, range_seek, range_exists,
-                                  range_is_open, range_get_size, LIBBFIO_FLAG_IO_HANDLE_MANAGED,
-                                  NULL) != 1) {
-        free(r);
-        return NULL;
-    }
-    return io;
-}
-
 /* ---- the store ----------------------------------------------------------- */
 
 lx_status lx_pst_open(const char *data, size_t len, lx_pst **out, lx_strbuf *why)
@@ -887,7 +766,7 @@ lx_status lx_pst_open(const char *data, size_t len, lx_pst **out, lx_strbuf *why
     if (!p)
         return LX_E_NOMEM;
     lx_status st = LX_E_NOMEM;
-    if (!(p->io = range_handle(data, len)) || libpff_file_initialize(&p->file, &err) != 1)
+    if (!(p->io = lx_bfio_memory(data, len)) || libpff_file_initialize(&p->file, &err) != 1)
         goto fail;
     if (libpff_file_open_file_io_handle(p->file, p->io, LIBPFF_OPEN_READ, &err) != 1) {
         set_why(why, "the store cannot be opened", &err);
