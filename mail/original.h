@@ -21,6 +21,15 @@ lx_status lx_original_read(const lx_record *rec, const char *sha, lx_strbuf *can
                            lx_strbuf *stored, lx_atime_stats *atimes, const char **first_path,
                            const char **why);
 
+/* Appends the bytes a parsed location names to out: a file's, or the
+ * member named by its chain of archive members (the file mapped read-only
+ * under lx_evidence_map's rules, each archive unpacked in memory with the
+ * source archive limits), then the mbox range of those bytes. On failure
+ * *why is static or a strerror() reason: LX_E_IO (the file) or
+ * LX_E_NOT_FOUND (a member), LX_E_NOMEM. */
+lx_status lx_original_location_read(const lx_evidence_loc *loc, lx_strbuf *out,
+                                    lx_atime_stats *atimes, const char **why);
+
 /* Why a location's bytes are not the message any more. */
 #define LX_ORIGINAL_CHANGED "the bytes there no longer hash to the indexed SHA-256"
 
