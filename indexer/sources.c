@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "archives.h"
 #include "caps.h"
+#include "containers.h"
 #include "evidence.h"
 #include "mbox.h"
 #include "pipeline.h"
@@ -96,80 +96,35 @@ static bool unchanged(lx_run *r, const char *path, const struct stat *sb, size_t
     return true;
 }
 
-/* One source file being read: its record, its source in the report, and
- * where the bytes being read are inside it. Archives are read in memory,
- * member by member, through the same reader as the file (read_bytes). */
+/* One source file being read: its record, its source in the report. */
 typedef struct file_read {
     lx_run *r;
     lx_source_file *f;
-    size_t src;           /* its source in the report (the archive's inside one) */
-    const char *path;     /* the file */
-    lx_strbuf steps;      /* the member being read (stored steps); empty: the file */
-    size_t depth;         /* archives open around the bytes being read */
-    size_t tree_unpacked; /* bytes every archive in the file unpacked so far */
-    size_t tree_budget;   /* what they may unpack in all */
-    /* The members of the archive being read that hold no mail, kept until
-     * the archive ends: listed one by one when it held mail, else the
-     * archive is one "no mail inside" line (a .docx is a zip). Each entry
-     * is the shown location, a NUL, the reason, a NUL. */
-    lx_strbuf *no_mail;
+    size_t src;       /* its source in the report */
+    const char *path; /* the file */
 } file_read;
 
-/* The shown location of the bytes being read (lx_evidence_show). */
-static void where_now(const file_read *fr, lx_strbuf *where)
+/* The shown location of steps inside the file (lx_evidence_show). */
+static void where_of(const file_read *fr, const char *steps, lx_strbuf *where)
 {
     lx_strbuf stored;
     lx_strbuf_init(&stored);
     lx_strbuf_reset(where);
-    if (lx_evidence_format_steps(&stored, fr->path, fr->steps.buf, false, 0, 0) ||
+    if (lx_evidence_format_steps(&stored, fr->path, steps, false, 0, 0) ||
         lx_evidence_show_stored(where, stored.buf))
         lx_strbuf_reset(where);
     lx_strbuf_release(&stored);
 }
 
-/* Reports what could not be read at the bytes being read: counted under
- * reason (detail, when not NULL, adds to the warning); again (true) when a
- * later run should read the file again (it is not recorded as indexed). */
-static void problem(file_read *fr, const char *reason, const char *detail, bool again)
-{
-    lx_strbuf where, line;
-    lx_strbuf_init(&where);
-    lx_strbuf_init(&line);
-    where_now(fr, &where);
-    lx_report_skip(&fr->r->report.v[fr->src], reason, 1);
-    if (detail && !lx_strbuf_addf(&line, "%s: %s", reason, detail))
-        reason = line.buf;
-    lx_run_warn(fr->r, where.len ? where.buf : fr->path, reason);
-    if (again)
-        fr->f->skipped++;
-    lx_strbuf_release(&where);
-    lx_strbuf_release(&line);
-}
-
-/* A member that holds no mail: kept for the end of its archive. */
-static void no_mail(file_read *fr, const char *reason)
-{
-    if (!fr->no_mail) {
-        problem(fr, reason, NULL, false);
-        return;
-    }
-    lx_strbuf where;
-    lx_strbuf_init(&where);
-    where_now(fr, &where);
-    if (lx_strbuf_add(fr->no_mail, where.buf, where.len + 1) ||
-        lx_strbuf_add(fr->no_mail, reason, strlen(reason) + 1))
-        problem(fr, reason, NULL, false); /* out of memory: said now */
-    lx_strbuf_release(&where);
-}
-
-/* The messages of an mbox, each dispatched; an empty one is reported. A
- * fatal error is kept in r->fatal: the rest is counted, not indexed. */
-static lx_status read_mbox(file_read *fr, const char *data, size_t len)
+/* The messages of an mbox (at steps inside the file: NULL or "" for the
+ * file itself), each dispatched; an empty one is reported. A fatal error
+ * is kept in r->fatal: the rest is counted, not indexed. */
+static lx_status read_mbox(file_read *fr, const char *steps, const char *data, size_t len)
 {
     lx_run *r = fr->r;
     char reason[300];
     lx_source_stats *ms = &r->report.v[fr->src];
-    if (!fr->depth) {
+    if (!steps || !*steps) {
         fr->f->kind = 'm';
         ms = lx_report_source(&r->report, fr->path, LX_SOURCE_MBOX);
         fr->src = ms ? (size_t)(ms - r->report.v) : fr->src;
@@ -178,7 +133,7 @@ static lx_status read_mbox(file_read *fr, const char *data, size_t len)
     lx_mbox_msg m;
     lx_mbox_iter_init(&it, data, len);
     while (ms && lx_mbox_next(&it, &m)) {
-        lx_location loc = {fr->path, true, m.from_line, m.end - m.from_line, fr->steps.buf};
+        lx_location loc = {fr->path, true, m.from_line, m.end - m.from_line, steps};
         if (m.end == m.start) {
             ms = &r->report.v[fr->src];
             ms->found++;
@@ -189,7 +144,7 @@ static lx_status read_mbox(file_read *fr, const char *data, size_t len)
             snprintf(reason, sizeof reason, "empty message at byte %zu of the mbox", m.from_line);
             lx_strbuf where;
             lx_strbuf_init(&where);
-            where_now(fr, &where);
+            where_of(fr, steps, &where);
             lx_run_warn(r, where.len ? where.buf : fr->path, reason);
             lx_strbuf_release(&where);
             continue;
@@ -203,129 +158,79 @@ static lx_status read_mbox(file_read *fr, const char *data, size_t len)
     return ms ? LX_OK : LX_E_NOMEM;
 }
 
-static lx_status read_bytes(file_read *fr, const char *data, size_t len);
-
-/* Each member of an archive read through read_bytes, its step added. */
-static int on_member(void *ctx, const lx_archive_member *m)
+/* A member of an archive in the file that holds mail (lx_containers_cb). */
+static lx_status member_found(void *ctx, const char *steps, lx_sniff kind, const char *data,
+                              size_t len, const char **no_mail)
 {
     file_read *fr = ctx;
-    size_t was = fr->steps.len;
-    lx_status st = lx_evidence_add_member(&fr->steps, m->name, strlen(m->name));
-    if (st) {
-        fr->r->fatal = st;
-        return 1;
+    switch (kind) {
+    case LX_SNIFF_MBOX: return read_mbox(fr, steps, data, len);
+    case LX_SNIFF_MESSAGE: {
+        lx_location loc = {fr->path, false, 0, len, steps};
+        return lx_pipeline_dispatch(fr->r, fr->src, fr->f, data, len, false, &loc);
     }
-    if (m->encrypted) {
-        problem(fr, LX_ARCHIVES_ENCRYPTED, NULL, true);
-    } else if (m->too_big) {
-        problem(fr, "archive member larger than 2 GiB, not read", NULL, true);
-    } else if ((st = read_bytes(fr, m->data, m->len)) && !fr->r->fatal) {
-        fr->r->fatal = st;
+    case LX_SNIFF_PST: *no_mail = "Outlook store (PST/OST): not read yet"; break;
+    case LX_SNIFF_MSG: *no_mail = "OLE2 file (an Outlook .msg or an Office file): not read yet"; break;
+    default: *no_mail = "not a mail message (no header block)"; break;
     }
-    lx_strbuf_setlen(&fr->steps, was);
-    return fr->r->fatal == LX_E_NOMEM;
+    return LX_OK;
 }
 
-/* Why an archive walk ended early, for the report; NULL when it did not. */
-static const char *archive_end(lx_unpack_end end)
+/* What could not be read in the file (lx_containers_cb): counted under
+ * reason, warned with its location and detail. */
+static void member_problem(void *ctx, const char *steps, const char *reason, const char *detail,
+                           bool again)
 {
-    switch (end) {
-    case LX_UNPACK_COMPLETE:
-    case LX_UNPACK_STOPPED: return NULL;
-    case LX_UNPACK_MEMBERS: return "archive with more than 1,000,000 members: the rest not read";
-    case LX_UNPACK_RATIO:
-        return "archive unpacking past 100 times its size (a zip bomb?): the rest not read";
-    case LX_UNPACK_DAMAGED: return "damaged archive: the rest not read";
-    case LX_UNPACK_TREE:
-        return "archives in this file unpacking past 100 times its size: the rest not read";
-    }
-    return NULL;
+    file_read *fr = ctx;
+    lx_strbuf where, line;
+    lx_strbuf_init(&where);
+    lx_strbuf_init(&line);
+    where_of(fr, steps, &where);
+    lx_report_skip(&fr->r->report.v[fr->src], reason, 1);
+    if (detail && !lx_strbuf_addf(&line, "%s: %s", reason, detail))
+        reason = line.buf;
+    lx_run_warn(fr->r, where.len ? where.buf : fr->path, reason);
+    if (again)
+        fr->f->skipped++;
+    lx_strbuf_release(&where);
+    lx_strbuf_release(&line);
 }
 
-/* The members held no mail: one line for the archive; else each member
- * that held none, with its location. */
-static void report_no_mail(file_read *fr, const lx_strbuf *kept, bool any_mail)
-{
-    if (!any_mail && kept->len) {
-        no_mail(fr, "no mail inside");
-        return;
-    }
-    for (size_t k = 0; k < kept->len;) {
-        const char *where = kept->buf + k;
-        const char *reason = where + strlen(where) + 1;
-        lx_report_skip(&fr->r->report.v[fr->src], reason, 1);
-        lx_run_warn(fr->r, *where ? where : fr->path, reason);
-        k = (size_t)(reason + strlen(reason) + 1 - kept->buf);
-    }
-}
-
-/* An archive: each member read where it is, in memory; what stopped the
- * walk reported with libarchive's reason. */
-static lx_status read_archive(file_read *fr, const char *data, size_t len)
+/* The messages of the file at data: an mbox, one message, an archive of
+ * them, or none (reported). */
+static lx_status read_bytes(file_read *fr, const char *data, size_t len)
 {
     lx_run *r = fr->r;
-    if (fr->depth >= LX_SOURCE_ARCHIVE_MAX_DEPTH) {
-        problem(fr, "archive nested more than 6 deep, not opened", NULL, true);
-        return LX_OK;
+    lx_sniff kind_of = lx_sniff_data(data, len);
+    const char *none = NULL;
+    switch (kind_of) {
+    case LX_SNIFF_MBOX: return read_mbox(fr, NULL, data, len);
+    case LX_SNIFF_MESSAGE: {
+        lx_location loc = {fr->path, false, 0, len, NULL};
+        return lx_pipeline_dispatch(r, fr->src, fr->f, data, len, false, &loc);
     }
-    if (!fr->depth) {
+    case LX_SNIFF_ARCHIVE: {
         fr->f->kind = 'a';
         lx_source_stats *as = lx_report_source(&r->report, fr->path, LX_SOURCE_ARCHIVE);
         if (!as)
             return LX_E_NOMEM;
         fr->src = (size_t)(as - r->report.v);
+        lx_containers_limits lim;
+        lx_containers_limits_source(&lim);
+        lx_containers_cb cb = {member_found, member_problem, fr};
+        return lx_containers_walk(data, len, &lim, &cb);
     }
-    lx_unpack_limits lim = {LX_SOURCE_MEMBER_MAX_BYTES, LX_SOURCE_ARCHIVE_MAX_MEMBERS,
-                            LX_SOURCE_ARCHIVE_MAX_RATIO, LX_SOURCE_ARCHIVE_RATIO_FLOOR,
-                            &fr->tree_unpacked, fr->tree_budget};
-    lx_strbuf kept, why;
-    lx_strbuf_init(&kept);
-    lx_strbuf_init(&why);
-    lx_strbuf *outer = fr->no_mail;
-    size_t found = fr->f->messages, skipped = fr->f->skipped;
-    fr->no_mail = &kept;
-    fr->depth++;
-    lx_unpack_end end;
-    lx_status st = lx_archives_walk(data, len, &lim, on_member, fr, &end, &why);
-    fr->depth--;
-    fr->no_mail = outer;
-    const char *stopped = archive_end(end);
-    /* Damage or a limit is news of its own: the members that held no mail
-     * are listed then. */
-    report_no_mail(fr, &kept, fr->f->messages > found || fr->f->skipped > skipped || stopped);
-    if (stopped)
-        problem(fr, stopped, why.len ? why.buf : NULL, true);
-    lx_strbuf_release(&kept);
-    lx_strbuf_release(&why);
-    return st;
-}
-
-/* The messages of the bytes at data: an mbox, one message, an archive of
- * them, or none (reported). */
-static lx_status read_bytes(file_read *fr, const char *data, size_t len)
-{
-    lx_sniff kind_of = lx_sniff_data(data, len);
-    switch (kind_of) {
-    case LX_SNIFF_MBOX: return read_mbox(fr, data, len);
-    case LX_SNIFF_MESSAGE: {
-        lx_location loc = {fr->path, false, 0, len, fr->steps.buf};
-        return lx_pipeline_dispatch(fr->r, fr->src, fr->f, data, len, false, &loc);
+    case LX_SNIFF_PST:
+    case LX_SNIFF_MSG:
+        member_found(fr, NULL, kind_of, data, len, &none);
+        member_problem(fr, NULL, none, NULL, true);
+        return LX_OK;
+    case LX_SNIFF_EMPTY:
+    case LX_SNIFF_NOT_MAIL: break;
     }
-    case LX_SNIFF_ARCHIVE: return read_archive(fr, data, len);
-    case LX_SNIFF_PST: no_mail(fr, "Outlook store (PST/OST): not read yet"); break;
-    case LX_SNIFF_MSG: no_mail(fr, "OLE2 file (an Outlook .msg or an Office file): not read yet"); break;
-    case LX_SNIFF_EMPTY: no_mail(fr, "empty file"); break;
-    case LX_SNIFF_NOT_MAIL:
-        if (fr->depth) {
-            no_mail(fr, "not a mail message (no header block)");
-        } else {
-            /* A file of its own: as it always was. */
-            lx_report_skip(&fr->r->report.v[fr->src], "not a mail message (no header block)", 1);
-            lx_run_warn(fr->r, fr->path, "not a mail message (no header block), skipped");
-            fr->f->skipped++;
-        }
-        break;
-    }
+    lx_report_skip(&r->report.v[fr->src], "not a mail message (no header block)", 1);
+    lx_run_warn(r, fr->path, "not a mail message (no header block), skipped");
+    fr->f->skipped++;
     return LX_OK;
 }
 
@@ -334,17 +239,8 @@ static lx_status read_bytes(file_read *fr, const char *data, size_t len)
 static void read_file(lx_run *r, lx_source_file *f, size_t src, const char *path, const char *data,
                       size_t len)
 {
-    file_read fr = {r, f, src, path, {0}, 0, 0, 0, NULL};
-    lx_strbuf_init(&fr.steps);
-    /* Every archive in the file together unpacks to at most the ratio times
-     * the file (at least the floor). */
-    fr.tree_budget = len > (size_t)-1 / LX_SOURCE_ARCHIVE_MAX_RATIO
-                         ? (size_t)-1
-                         : len * LX_SOURCE_ARCHIVE_MAX_RATIO;
-    if (fr.tree_budget < LX_SOURCE_ARCHIVE_RATIO_FLOOR)
-        fr.tree_budget = LX_SOURCE_ARCHIVE_RATIO_FLOOR;
+    file_read fr = {r, f, src, path};
     lx_status st = read_bytes(&fr, data, len);
-    lx_strbuf_release(&fr.steps);
     r->done_files++;
     r->done_bytes += len;
     f->walked = true;

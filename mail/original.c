@@ -38,6 +38,31 @@ static lx_status mbox_range(const lx_evidence_loc *loc, const char *data, size_t
     return lx_strbuf_add(out, data + loc->offset, loc->length);
 }
 
+lx_status lx_original_members_read(const char *data, size_t len, char *const *members, size_t n,
+                                   lx_strbuf *out, const char **why)
+{
+    /* Each member is unpacked from the one before, in memory. */
+    lx_strbuf member[2];
+    lx_strbuf_init(&member[0]);
+    lx_strbuf_init(&member[1]);
+    lx_status st = LX_OK;
+    for (size_t i = 0; i < n && !st; i++) {
+        lx_strbuf *into = &member[i % 2];
+        lx_strbuf_reset(into);
+        lx_unpack_limits lim = {LX_SOURCE_MEMBER_MAX_BYTES, LX_SOURCE_ARCHIVE_MAX_MEMBERS,
+                                LX_SOURCE_ARCHIVE_MAX_RATIO, LX_SOURCE_ARCHIVE_RATIO_FLOOR, NULL, 0};
+        if (!(st = lx_archives_member(data, len, members[i], &lim, into, why))) {
+            data = into->buf;
+            len = into->len;
+        }
+    }
+    if (!st)
+        st = lx_strbuf_add(out, data, len);
+    lx_strbuf_release(&member[0]);
+    lx_strbuf_release(&member[1]);
+    return st;
+}
+
 lx_status lx_original_location_read(const lx_evidence_loc *loc, lx_strbuf *out,
                                     lx_atime_stats *atimes, const char **why)
 {
@@ -48,27 +73,13 @@ lx_status lx_original_location_read(const lx_evidence_loc *loc, lx_strbuf *out,
     lx_status st = lx_evidence_map(loc->path.buf, &file, &file_len, atimes, why);
     if (st)
         return st;
-    /* Each member is unpacked from the one before, in memory. */
-    lx_strbuf member[2];
-    lx_strbuf_init(&member[0]);
-    lx_strbuf_init(&member[1]);
-    const char *data = file;
-    size_t len = file_len;
-    for (size_t i = 0; i < loc->n_members && !st; i++) {
-        lx_strbuf *into = &member[i % 2];
-        lx_strbuf_reset(into);
-        lx_unpack_limits lim = {LX_SOURCE_MEMBER_MAX_BYTES, LX_SOURCE_ARCHIVE_MAX_MEMBERS,
-                                LX_SOURCE_ARCHIVE_MAX_RATIO, LX_SOURCE_ARCHIVE_RATIO_FLOOR, NULL, 0};
-        if (!(st = lx_archives_member(data, len, loc->members[i], &lim, into, why))) {
-            data = into->buf;
-            len = into->len;
-        }
-    }
-    if (!st)
-        st = mbox_range(loc, data, len, out, why);
-    lx_strbuf_release(&member[0]);
-    lx_strbuf_release(&member[1]);
+    lx_strbuf member;
+    lx_strbuf_init(&member);
+    st = lx_original_members_read(file, file_len, loc->members, loc->n_members, &member, why);
     lx_evidence_unmap(file, file_len);
+    if (!st)
+        st = mbox_range(loc, member.buf, member.len, out, why);
+    lx_strbuf_release(&member);
     return st;
 }
 
