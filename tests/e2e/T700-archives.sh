@@ -121,6 +121,20 @@ expect_eq "changed member: the note" \
     "leakdex-search: --export-dir: $zsha: original not copied: the bytes there no longer hash to the indexed SHA-256 (1 originals not copied in all)" \
     "$(cat "$WORK/changed.err")"
 
+# --inspect: the same messages, each with its members.
+expect_eq "--inspect: locations" \
+    "G/leak.zip ['mail/a.eml'] None
+G/leak.zip ['mail/b.eml'] None
+G/leak.zip ['box.mbox'] 0
+G/leak.zip ['box.mbox'] 298
+G/leak.zip ['inner.zip', 'mail/c.eml'] None" \
+    "$(index --inspect "$G/leak.zip" 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    if line.startswith("{"):
+        d = json.loads(line)
+        print(d["path"].replace(sys.argv[1], "G"), d.get("members"), d.get("mbox_offset"))' "$G")"
+
 # Damage, encryption, an office file, a hostile member name.
 index --db "$WORK/odd.db" "$G/truncated.zip" "$G/encrypted.zip" "$G/report.docx" "$G/hostile.zip" \
     >"$WORK/odd.out" 2>"$WORK/odd.err"
