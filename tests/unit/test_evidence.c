@@ -135,7 +135,7 @@ static void test_steps(void **state)
 static void test_hostile_names(void **state)
 {
     (void)state;
-    const char *names[] = {"a\tb.eml", "100%.eml", "/abs/x.eml", "new\nline", "\x01" "ctl\x7f",
+    const char *names[] = {"a\tb.eml", "100%.eml", "/abs/x.eml", "new\nline", "\001ctl\177",
                            "!bang",    "#12",      "%41",        "caf\xc3\xa9 x.eml", "a/b/c"};
     size_t n = sizeof names / sizeof names[0];
     lx_strbuf steps, stored, show;
