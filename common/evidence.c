@@ -271,7 +271,7 @@ static lx_status parse_members(lx_evidence_loc *loc, const char *v, size_t *end)
 {
     lx_status st = LX_OK;
     size_t alloc = 0;
-    for (size_t f; !st && (f = last_field(v, *end)) > 0 && v[f] == '!' && *end - f > 1 &&
+    for (size_t f; !st && (f = last_field(v, *end)) > 0 && v[f] == '!' &&
                    step_text(v + f + 1, *end - f - 1);) {
         lx_strbuf name;
         lx_strbuf_init(&name);

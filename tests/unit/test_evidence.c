@@ -118,8 +118,10 @@ static void test_steps(void **state)
     shown("leak.zip\t!/abs/a.eml", "leak.zip!/abs/a.eml");
     shown("leak.zip\t!a%09b", "leak.zip!/a%09b");
     shown("l.zip\t!s.pst\t/Top\t#7", "l.zip!/s.pst!/Top/#7");
+    /* A member without a name (an archive may hold one). */
+    shown("p\t!", "p!/");
+    shown("p\t!\t!a", "p!/!/a");
     /* Fields that are not steps belong to the path. */
-    parsed("p\t!", "p\t!", false, 0, 0);
     parsed("p\t!a%zz", "p\t!a%zz", false, 0, 0);
     parsed("p\t!a%0", "p\t!a%0", false, 0, 0);
     parsed("p\t!a%00", "p\t!a%00", false, 0, 0);
