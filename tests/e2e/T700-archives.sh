@@ -135,6 +135,16 @@ for line in sys.stdin:
         d = json.loads(line)
         print(d["path"].replace(sys.argv[1], "G"), d.get("members"), d.get("mbox_offset"))' "$G")"
 
+# --reverify reads every member back; the changed one is said with its location.
+index --db "$WORK/leak.zip.db" --reverify --keys "$DATA/dkim-keys.txt" >"$WORK/rv.out" 2>"$WORK/rv.err"
+expect_eq "reverify: every member read back" \
+    "reverify: 5 documents, 5 verified again (0 verdicts changed), 0 could not be read back (verdict kept)" \
+    "$(grep '^reverify' "$WORK/rv.out" | sed 's/; [0-9.]* s$//')"
+index --db "$WORK/changed.db" --reverify --keys "$DATA/dkim-keys.txt" >"$WORK/rv2.out" 2>"$WORK/rv2.err"
+expect_eq "reverify: the changed member" \
+    "leakdex-index: $WORK/changed.zip!/mail/a.eml: cannot re-verify, verdict kept: the bytes there no longer hash to the indexed SHA-256" \
+    "$(cat "$WORK/rv2.err")"
+
 # Damage, encryption, an office file, a hostile member name.
 index --db "$WORK/odd.db" "$G/truncated.zip" "$G/encrypted.zip" "$G/report.docx" "$G/hostile.zip" \
     >"$WORK/odd.out" 2>"$WORK/odd.err"
