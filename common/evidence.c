@@ -362,8 +362,7 @@ lx_status lx_evidence_show(lx_strbuf *out, const lx_evidence_loc *loc)
             st = escape_step(out, m, strlen(m), false);
     }
     if (!st && loc->has_item)
-        st = lx_strbuf_addf(out, "!%s/#%lu", loc->folder.len > 1 ? loc->folder.buf : "",
-                            loc->item);
+        st = lx_strbuf_addf(out, "!%s/#%lu", loc->folder.len > 1 ? loc->folder.buf : "", loc->item);
     if (!st && loc->in_mbox)
         st = lx_strbuf_addf(out, "@%zu+%zu", loc->offset, loc->length);
     return st;
@@ -442,7 +441,8 @@ lx_status lx_evidence_map(const char *path, const char **data, size_t *len, lx_a
         *why = !S_ISREG(sb.st_mode) ? "not a regular file" : "the file is empty now";
     else if ((size_t)sb.st_size > LX_MAX_SOURCE_BYTES)
         *why = "file larger than 4 GiB";
-    else if ((*data = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, sf.fd, 0)) == MAP_FAILED)
+    else if ((*data = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, sf.fd, 0)) ==
+             MAP_FAILED)
         *why = strerror(errno);
     else
         st = LX_OK;

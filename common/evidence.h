@@ -83,10 +83,10 @@ void lx_source_link_settle(const char *path, const struct stat *before, lx_atime
  * digits, reads otherwise than it was meant.
  */
 typedef struct lx_evidence_loc {
-    lx_strbuf path;    /* the file on disk */
-    char **members;    /* n_members member paths, unescaped, outermost first */
+    lx_strbuf path; /* the file on disk */
+    char **members; /* n_members member paths, unescaped, outermost first */
     size_t n_members;
-    lx_strbuf folder;  /* the folder step as stored ("/Top/Inbox", escaped), or empty */
+    lx_strbuf folder; /* the folder step as stored ("/Top/Inbox", escaped), or empty */
     bool has_item;
     unsigned long item; /* the Outlook item's id, when has_item */
     bool in_mbox;

@@ -23,7 +23,7 @@ typedef struct walk {
     size_t depth;         /* archives open around it */
     size_t tree_unpacked; /* bytes every archive unpacked so far */
     size_t tree_budget;
-    lx_status st;         /* the error that ended the walk */
+    lx_status st; /* the error that ended the walk */
     /* The members of the archive being read that hold no mail, until it
      * ends: steps, NUL, reason, NUL, for each. */
     lx_strbuf *no_mail;
@@ -147,7 +147,7 @@ static void read_archive(walk *w, const char *data, size_t len)
         return;
     }
     lx_unpack_limits lim = {w->lim->max_member_bytes, w->lim->max_members, w->lim->max_ratio,
-                            w->lim->ratio_floor, &w->tree_unpacked, w->tree_budget};
+                            w->lim->ratio_floor,      &w->tree_unpacked,   w->tree_budget};
     counting c = {w->cb, 0, 0};
     lx_containers_cb counted = {count_found, count_problem, &c};
     const lx_containers_cb *outer_cb = w->cb;

@@ -445,7 +445,8 @@ lx_status lx_pipeline_dispatch(lx_run *run, size_t src, lx_source_file *f, const
     j->source = src;
     j->loc = *loc;
     j->loc.steps = NULL;
-    if (!(j->loc.path = strdup(loc->path)) || (loc->steps && !(j->loc.steps = strdup(loc->steps))) ||
+    if (!(j->loc.path = strdup(loc->path)) ||
+        (loc->steps && !(j->loc.steps = strdup(loc->steps))) ||
         (st = lx_mbox_canonical(&j->canon, data, len, from_mbox)) ||
         (st = lx_sha256_hex(j->canon.buf, j->canon.len, j->sha)) ||
         (from_mbox && !run->no_dkim && quoted_from(data, len) &&

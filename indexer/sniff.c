@@ -76,13 +76,15 @@ static lx_sniff container(const char *d, size_t len)
         const char *magic;
         size_t n, at;
     } archives[] = {
-        {"PK\3\4", 4, 0},                 /* zip */
-        {"PK\5\6", 4, 0},                 /* an empty zip */
-        {"PK\7\10", 4, 0},                /* a spanned zip's first part */
-        {"7z\xBC\xAF\x27\x1C", 6, 0},   /* 7z */
-        {"\x1F\x8B", 2, 0},              /* gzip */
-        {"\xFD" "7zXZ\0", 6, 0},          /* xz */
-        {"ustar", 5, 257},                /* tar (POSIX and GNU) */
+        {"PK\3\4", 4, 0},             /* zip */
+        {"PK\5\6", 4, 0},             /* an empty zip */
+        {"PK\7\10", 4, 0},            /* a spanned zip's first part */
+        {"7z\xBC\xAF\x27\x1C", 6, 0}, /* 7z */
+        {"\x1F\x8B", 2, 0},           /* gzip */
+        {"\xFD"
+         "7zXZ\0",
+         6, 0},            /* xz */
+        {"ustar", 5, 257}, /* tar (POSIX and GNU) */
     };
     for (size_t i = 0; i < sizeof archives / sizeof archives[0]; i++)
         if (magic_at(d, len, archives[i].at, archives[i].magic, archives[i].n))

@@ -170,7 +170,9 @@ static lx_status member_found(void *ctx, const char *steps, lx_sniff kind, const
         return lx_pipeline_dispatch(fr->r, fr->src, fr->f, data, len, false, &loc);
     }
     case LX_SNIFF_PST: *no_mail = "Outlook store (PST/OST): not read yet"; break;
-    case LX_SNIFF_MSG: *no_mail = "OLE2 file (an Outlook .msg or an Office file): not read yet"; break;
+    case LX_SNIFF_MSG:
+        *no_mail = "OLE2 file (an Outlook .msg or an Office file): not read yet";
+        break;
     default: *no_mail = "not a mail message (no header block)"; break;
     }
     return LX_OK;

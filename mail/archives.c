@@ -22,10 +22,10 @@ static bool tree_spent(const lx_unpack_limits *lim)
 
 /* What unpacking one member came to. */
 typedef enum member_read {
-    MEMBER_READ,     /* whole in the buffer (or counted whole past the size cap: too_big) */
-    MEMBER_BOMB,     /* the archive's ratio budget is spent */
-    MEMBER_TREE,     /* the tree's budget is spent */
-    MEMBER_BROKEN,   /* libarchive could not read it */
+    MEMBER_READ,   /* whole in the buffer (or counted whole past the size cap: too_big) */
+    MEMBER_BOMB,   /* the archive's ratio budget is spent */
+    MEMBER_TREE,   /* the tree's budget is spent */
+    MEMBER_BROKEN, /* libarchive could not read it */
 } member_read;
 
 /* Unpacks the current member of a into member, counting its bytes against
@@ -152,7 +152,7 @@ static lx_status walk(const char *data, size_t len, bool raw, const char *only,
         if ((st = read_member(a, lim, budget, &unpacked, &member, &m.len, &m.too_big, &how)))
             goto out;
         if (how != MEMBER_READ) {
-            *end = how == MEMBER_BOMB ? LX_UNPACK_RATIO
+            *end = how == MEMBER_BOMB   ? LX_UNPACK_RATIO
                    : how == MEMBER_TREE ? LX_UNPACK_TREE
                                         : LX_UNPACK_DAMAGED;
             const char *es = archive_error_string(a);
@@ -176,8 +176,7 @@ out:
 }
 
 lx_status lx_archives_walk(const char *data, size_t len, const lx_unpack_limits *lim,
-                           lx_archive_member_cb cb, void *ctx, lx_unpack_end *end,
-                           lx_strbuf *why)
+                           lx_archive_member_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why)
 {
     return walk(data, len, false, NULL, lim, cb, ctx, end, why);
 }
@@ -203,7 +202,7 @@ static int unpack_member(void *ctx, const lx_archive_member *m)
 }
 
 lx_status lx_archives_unpack(const char *data, size_t len, bool raw, const lx_unpack_limits *lim,
-                         lx_unpack_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why)
+                             lx_unpack_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why)
 {
     unpack_ctx u = {cb, ctx, why, false};
     lx_status st = walk(data, len, raw, NULL, lim, unpack_member, &u, end, why);
@@ -246,8 +245,8 @@ lx_status lx_archives_member(const char *data, size_t len, const char *name,
         return st ? st : w.st;
     if (w.found && !w.why)
         return LX_OK;
-    *why = w.why                      ? w.why
-           : end == LX_UNPACK_DAMAGED ? "the archive cannot be read up to the member"
+    *why = w.why                       ? w.why
+           : end == LX_UNPACK_DAMAGED  ? "the archive cannot be read up to the member"
            : end == LX_UNPACK_COMPLETE ? "the archive has no such member"
                                        : "the archive is over a limit before the member";
     return LX_E_NOT_FOUND;

@@ -57,8 +57,7 @@ typedef int (*lx_archive_member_cb)(void *ctx, const lx_archive_member *m);
  * the walk as damage. Never a raw compressed file.
  */
 lx_status lx_archives_walk(const char *data, size_t len, const lx_unpack_limits *lim,
-                           lx_archive_member_cb cb, void *ctx, lx_unpack_end *end,
-                           lx_strbuf *why);
+                           lx_archive_member_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why);
 
 /*
  * Reads the first member called name (exactly, bytes compared) of the

@@ -49,8 +49,12 @@ lx_status lx_original_members_read(const char *data, size_t len, char *const *me
     for (size_t i = 0; i < n && !st; i++) {
         lx_strbuf *into = &member[i % 2];
         lx_strbuf_reset(into);
-        lx_unpack_limits lim = {LX_SOURCE_MEMBER_MAX_BYTES, LX_SOURCE_ARCHIVE_MAX_MEMBERS,
-                                LX_SOURCE_ARCHIVE_MAX_RATIO, LX_SOURCE_ARCHIVE_RATIO_FLOOR, NULL, 0};
+        lx_unpack_limits lim = {LX_SOURCE_MEMBER_MAX_BYTES,
+                                LX_SOURCE_ARCHIVE_MAX_MEMBERS,
+                                LX_SOURCE_ARCHIVE_MAX_RATIO,
+                                LX_SOURCE_ARCHIVE_RATIO_FLOOR,
+                                NULL,
+                                0};
         if (!(st = lx_archives_member(data, len, members[i], &lim, into, why))) {
             data = into->buf;
             len = into->len;

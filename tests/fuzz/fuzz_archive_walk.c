@@ -72,20 +72,23 @@ static lx_status found(void *ctx, const char *steps, lx_sniff kind, const char *
     lx_strbuf back;
     lx_strbuf_init(&back);
     const char *why = NULL;
-    lx_status st = lx_original_members_read(s->input, s->size, loc.members, loc.n_members, &back, &why);
+    lx_status st =
+        lx_original_members_read(s->input, s->size, loc.members, loc.n_members, &back, &why);
     if (st != LX_OK && st != LX_E_NOT_FOUND)
         abort();
     /* The read-back takes the first member of a name at each level: where
      * names repeat it may name another file, or one it cannot read; a
      * location met the first time and read back is this very member. */
-    if (!met_before(s, steps) && st == LX_OK && (back.len != len || memcmp(back.buf, data, len) != 0))
+    if (!met_before(s, steps) && st == LX_OK &&
+        (back.len != len || memcmp(back.buf, data, len) != 0))
         abort();
     lx_strbuf_release(&back);
     lx_evidence_loc_release(&loc);
     return LX_OK;
 }
 
-static void problem(void *ctx, const char *steps, const char *reason, const char *detail, bool again)
+static void problem(void *ctx, const char *steps, const char *reason, const char *detail,
+                    bool again)
 {
     (void)detail;
     (void)again;

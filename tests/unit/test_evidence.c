@@ -137,7 +137,7 @@ static void test_steps(void **state)
 static void test_hostile_names(void **state)
 {
     (void)state;
-    const char *names[] = {"a\tb.eml", "100%.eml", "/abs/x.eml", "new\nline", "\001ctl\177",
+    const char *names[] = {"a\tb.eml", "100%.eml", "/abs/x.eml", "new\nline",         "\001ctl\177",
                            "!bang",    "#12",      "%41",        "caf\xc3\xa9 x.eml", "a/b/c"};
     size_t n = sizeof names / sizeof names[0];
     lx_strbuf steps, stored, show;
@@ -148,8 +148,8 @@ static void test_hostile_names(void **state)
         assert_int_equal(lx_evidence_add_member(&steps, names[i], strlen(names[i])), LX_OK);
     const char *folders[] = {"Top", "a/b", "50%", "tab\there"};
     assert_int_equal(lx_evidence_add_item(&steps, folders, 4, 4294967295UL), LX_OK);
-    assert_int_equal(lx_evidence_format_steps(&stored, "dir\twith tab/leak.zip", steps.buf, true, 5, 6),
-                     LX_OK);
+    assert_int_equal(
+        lx_evidence_format_steps(&stored, "dir\twith tab/leak.zip", steps.buf, true, 5, 6), LX_OK);
     lx_evidence_loc loc;
     assert_int_equal(lx_evidence_parse(&loc, stored.buf), LX_OK);
     assert_string_equal(loc.path.buf, "dir\twith tab/leak.zip");
@@ -175,12 +175,9 @@ static void test_hostile_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_old_forms_shown),
-        cmocka_unit_test(test_steps),
-        cmocka_unit_test(test_hostile_names),
-        cmocka_unit_test(test_format),
-        cmocka_unit_test(test_parse),
-        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_old_forms_shown), cmocka_unit_test(test_steps),
+        cmocka_unit_test(test_hostile_names),   cmocka_unit_test(test_format),
+        cmocka_unit_test(test_parse),           cmocka_unit_test(test_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

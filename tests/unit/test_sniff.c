@@ -53,7 +53,10 @@ static void test_containers(void **state)
     (void)state;
     static char tar[600];
     memcpy(tar, "leak/a.eml", 10);
-    memcpy(tar + 257, "ustar\0" "00", 8);
+    memcpy(tar + 257,
+           "ustar\0"
+           "00",
+           8);
     static const struct {
         const char *name, *in;
         size_t len;
@@ -64,7 +67,10 @@ static void test_containers(void **state)
         {"spanned zip", "PK\7\10PK\3\4", 8, LX_SNIFF_ARCHIVE},
         {"7z", "7z\xBC\xAF\x27\x1C\0\4", 8, LX_SNIFF_ARCHIVE},
         {"gzip", "\x1F\x8B\x08\0", 4, LX_SNIFF_ARCHIVE},
-        {"xz", "\xFD" "7zXZ\0\0", 7, LX_SNIFF_ARCHIVE},
+        {"xz",
+         "\xFD"
+         "7zXZ\0\0",
+         7, LX_SNIFF_ARCHIVE},
         {"bzip2", "BZh91AY&SY", 10, LX_SNIFF_ARCHIVE},
         {"tar", tar, sizeof tar, LX_SNIFF_ARCHIVE},
         {"PST", "!BDN\x01\x02\x03\x04SM\x17\0", 12, LX_SNIFF_PST},
