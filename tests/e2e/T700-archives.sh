@@ -4,8 +4,9 @@
 # the same tree unpacked, with the same ids; exact hit sets; locations in
 # show, JSON and CSV; --export-dir writes the members' bytes; a second run
 # finds the archive unchanged; a truncated zip, an encrypted zip, an office
-# file and a hostile member name are reported exactly; the archives are
-# never touched.
+# file, a hostile member name, a zip bomb and zips nested too deep are
+# reported exactly; --reverify reads members back; the archives are never
+# touched.
 source "$(dirname "$0")/lib.sh"
 G=$WORK/gen
 python3 "$LEAKDEX_SRC/tests/tools/gen-archives.py" "$G" || { echo "gen-archives.py failed" >&2; exit 1; }
@@ -163,6 +164,15 @@ archive       0       0         0       0       0      1  $G/report.docx
           skipped 1: no mail inside
 archive       1       1         0       0       0      0  $G/hostile.zip" \
     "$(sed -n '/^kind/,/^(files/p' "$WORK/odd.out" | sed '1d;$d')"
+# Limits: a zip bomb stops at the ratio, after the message before it; zips
+# nested past six are not opened.
+index --db "$WORK/limits.db" "$G/bomb.zip" "$G/deep.zip" >"$WORK/limits.out" 2>"$WORK/limits.err"
+expect_eq "limits: exit 0" 0 $?
+expect_eq "limits: the warnings" \
+    "leakdex-index: $G/bomb.zip: archive unpacking past 100 times its size (a zip bomb?): the rest not read
+leakdex-index: $G/deep.zip!/l1.zip!/l2.zip!/l3.zip!/l4.zip!/l5.zip!/l6.zip: archive nested too deep, not opened" \
+    "$(cat "$WORK/limits.err")"
+expect_ids "limits: the message before the bomb" "h@leak.example" --db "$WORK/limits.db" '*'
 expect_ids "truncated: the member before the cut" "d@leak.example" --db "$WORK/odd.db" from:gina@leak.example
 expect_eq "hostile name: shown escaped" "$G/hostile.zip!/odd%25name%09x%0A.eml" \
     "$(search --db "$WORK/odd.db" --format csv subject:hostile | python3 -c 'import csv,sys; print(next(csv.DictReader(sys.stdin))["paths"])')"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# gen-archives.py - the archives the archive tests index: one small leak as a tree and as zip, tar, tgz, txz and 7z; a truncated zip, an encrypted zip, an office file and a hostile member name.
+# gen-archives.py - the archives the archive tests index: one small leak as a tree and as zip, tar, tgz, txz and 7z; a truncated zip, an encrypted zip, an office file, a hostile member name, a zip bomb and zips nested seven deep.
 #   tests/tools/gen-archives.py OUTDIR
 # OUTDIR/tree is the leak unpacked: mail/a.eml, mail/b.eml (with an
 # attachment), box.mbox (two messages), inner.zip (mail/c.eml) and
@@ -122,6 +122,19 @@ def main(out):
     write(os.path.join(out, "report.docx"),
           zip_bytes([("[Content_Types].xml", b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Types/>\n"),
                      ("word/document.xml", b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<w:document>Quarterly report</w:document>\n")]))
+    # A zip bomb: a message, then 50 MiB of zeros (about 50 KB deflated).
+    bomb_msg = message("Jo Park <jo@leak.example>", "bob@leak.example",
+                       "Tue, 14 Apr 2020 10:00:00 +0000", "Before the bomb", "h@leak.example",
+                       "Read before the zeros.")
+    write(os.path.join(out, "bomb.zip"),
+          zip_bytes([("h.eml", bomb_msg), ("zeros.bin", bytes(50 << 20))]))
+    # Zips nested seven deep, a message at the bottom: past the depth limit.
+    deep = zip_bytes([("deep.eml", message("Kim Lowe <kim@leak.example>", "bob@leak.example",
+                                           "Wed, 15 Apr 2020 10:00:00 +0000", "At the bottom",
+                                           "i@leak.example", "Too deep to be read."))])
+    for level in range(6, 0, -1):
+        deep = zip_bytes([(f"l{level}.zip", deep)])
+    write(os.path.join(out, "deep.zip"), deep)
     # A member whose name holds a percent sign, a tab and a newline.
     write(os.path.join(out, "hostile.zip"),
           zip_bytes([("odd%name\tx\n.eml",
