@@ -73,7 +73,8 @@ void lx_source_link_settle(const char *path, const struct stat *before, lx_atime
  * LENGTH (of its "From " line and text):
  *   PATH {TAB "!" MEMBER} [TAB "/" FOLDER {"/" FOLDER} TAB "#" ID] [TAB OFFSET TAB LENGTH]
  * MEMBER is the path of an archive member inside the archive before it
- * (outermost first), FOLDER the names of an Outlook store's folders from its
+ * (outermost first; it may be empty: an archive may hold a member without
+ * a name), FOLDER the names of an Outlook store's folders from its
  * root down, ID an item of that store. In MEMBER and FOLDER, "%", bytes
  * under 0x20 and DEL are written %XX (upper-case hex), and "/" too inside
  * one FOLDER name; PATH is written as it is (the forms from before steps
