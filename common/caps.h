@@ -271,6 +271,30 @@
 #define LX_WEB_CACHE_ENTRIES 64
 #define LX_WEB_CACHE_BYTES ((size_t)32 << 20)
 
+/* ---- archives given as sources (a leak handed over as a zip) ---------------- */
+
+/* Members read from one source archive: a leak of a million messages in one
+ * zip is real, a zip of a hundred million empty files is an attack. The
+ * members past it are reported, not read. */
+#define LX_SOURCE_ARCHIVE_MAX_MEMBERS 1000000
+
+/* Bytes of one member of a source archive: it is held in memory while it is
+ * read (an mbox or a PST needs all of it), so the bound is memory. A larger
+ * member is reported with its location, not read. */
+#define LX_SOURCE_MEMBER_MAX_BYTES ((size_t)2 << 30)
+
+/* Bytes a source archive may unpack to per byte of itself, and the floor
+ * under which none is stopped: the attachments' zip-bomb rule
+ * (LX_ATTACH_MAX_RATIO). Mail compresses 3 to 10 times. The same ratio
+ * bounds every archive inside one source file together, per byte of that
+ * file (a nested bomb keeps each archive under the ratio, not the tree). */
+#define LX_SOURCE_ARCHIVE_MAX_RATIO 100
+#define LX_SOURCE_ARCHIVE_RATIO_FLOOR ((size_t)1 << 20)
+
+/* Archives opened inside a source archive (a zip in a tgz in a zip...);
+ * deeper ones are reported, not opened. */
+#define LX_SOURCE_ARCHIVE_MAX_DEPTH 6
+
 /* ---- attachments (defaults; each is also an indexer option) ---------------- */
 
 /* Bytes of one attachment (or archive member) examined: larger ones are

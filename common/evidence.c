@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "caps.h"
+#include "escape.h"
 #include "grow.h"
 #include "schema.h"
 #include "banned.h"
@@ -179,36 +181,201 @@ static bool parse_size(const char *s, size_t len, size_t *out)
     return len > 0;
 }
 
-lx_status lx_evidence_parse(lx_evidence_loc *loc, const char *v)
+/* Whether s[0..len) is a step's text as lx_evidence_add_member writes it:
+ * no byte under 0x20 nor DEL, each "%" followed by two hex digits (not 00). */
+static bool step_text(const char *s, size_t len)
 {
-    lx_strbuf_init(&loc->path);
-    loc->in_mbox = false;
-    loc->offset = loc->length = 0;
-    /* The offset and length are the last two tab-separated fields, each
-     * digits and nothing else; any other value is a path of its own. */
-    const char *t2 = strrchr(v, LX_LOCATION_SEP);
-    const char *t1 = t2 && t2 != v ? t2 - 1 : NULL;
-    while (t1 && t1 > v && *t1 != LX_LOCATION_SEP)
-        t1--;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7F)
+            return false;
+        if (c == '%' && (i + 2 >= len || lx_hex_value(s[i + 1]) < 0 || lx_hex_value(s[i + 2]) < 0 ||
+                         (s[i + 1] == '0' && s[i + 2] == '0')))
+            return false; /* %00 too: a name is a C string */
+    }
+    return true;
+}
+
+/* Appends s[0..len) with its escapes undone (s is step_text). */
+static lx_status unescape(lx_strbuf *out, const char *s, size_t len)
+{
+    lx_status st = LX_OK;
+    for (size_t i = 0; i < len && !st; i++) {
+        if (s[i] == '%') {
+            st = lx_strbuf_addch(out, (char)(lx_hex_value(s[i + 1]) * 16 + lx_hex_value(s[i + 2])));
+            i += 2;
+        } else {
+            st = lx_strbuf_addch(out, s[i]);
+        }
+    }
+    return st;
+}
+
+/* Appends s[0..len) escaped for a step ("/" too when slash). */
+static lx_status escape_step(lx_strbuf *out, const char *s, size_t len, bool slash)
+{
+    lx_status st = LX_OK;
+    for (size_t i = 0; i < len && !st; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7F || c == '%' || (slash && c == '/'))
+            st = lx_strbuf_addf(out, "%%%02X", c);
+        else
+            st = lx_strbuf_addch(out, (char)c);
+    }
+    return st;
+}
+
+/* The start of the last TAB-separated field of v[0..end), or 0 when
+ * v[0..end) has no TAB (it is all path). */
+static size_t last_field(const char *v, size_t end)
+{
+    size_t k = end;
+    while (k > 0 && v[k - 1] != LX_LOCATION_SEP)
+        k--;
+    return k;
+}
+
+/* Takes the mbox range from the end of v[0..*end): the last two fields,
+ * digits only, after a first field. */
+static void parse_mbox(lx_evidence_loc *loc, const char *v, size_t *end)
+{
+    size_t f2 = last_field(v, *end);
+    size_t f1 = f2 > 1 ? last_field(v, f2 - 1) : 0;
     size_t off, len;
-    bool mbox = t1 && *t1 == LX_LOCATION_SEP &&
-                parse_size(t1 + 1, (size_t)(t2 - t1 - 1), &off) &&
-                parse_size(t2 + 1, strlen(t2 + 1), &len);
-    if (mbox) {
+    if (f1 > 0 && parse_size(v + f1, f2 - 1 - f1, &off) && parse_size(v + f2, *end - f2, &len)) {
         loc->in_mbox = true;
         loc->offset = off;
         loc->length = len;
+        *end = f1 - 1;
     }
-    return lx_strbuf_add(&loc->path, v, mbox ? (size_t)(t1 - v) : strlen(v));
+}
+
+/* Takes the Outlook item's steps from the end of v[0..*end): "/FOLDERS"
+ * then "#ID". */
+static lx_status parse_item(lx_evidence_loc *loc, const char *v, size_t *end)
+{
+    size_t fi = last_field(v, *end);
+    size_t ff = fi > 1 ? last_field(v, fi - 1) : 0;
+    size_t id;
+    if (ff == 0 || v[fi] != '#' || v[ff] != '/' || !parse_size(v + fi + 1, *end - fi - 1, &id) ||
+        id > 0xFFFFFFFFu || !step_text(v + ff, fi - 1 - ff))
+        return LX_OK;
+    loc->has_item = true;
+    loc->item = (unsigned long)id;
+    *end = ff - 1;
+    return lx_strbuf_add(&loc->folder, v + ff, fi - 1 - ff);
+}
+
+/* Takes the member steps from the end of v[0..*end), last first. */
+static lx_status parse_members(lx_evidence_loc *loc, const char *v, size_t *end)
+{
+    lx_status st = LX_OK;
+    size_t alloc = 0;
+    for (size_t f; !st && (f = last_field(v, *end)) > 0 && v[f] == '!' &&
+                   step_text(v + f + 1, *end - f - 1);) {
+        lx_strbuf name;
+        lx_strbuf_init(&name);
+        if ((st = unescape(&name, v + f + 1, *end - f - 1)) ||
+            !lx_grow((void **)&loc->members, &alloc, loc->n_members + 1, sizeof *loc->members)) {
+            lx_strbuf_release(&name);
+            return st ? st : LX_E_NOMEM;
+        }
+        if (!(loc->members[loc->n_members] = lx_strbuf_detach(&name, NULL)))
+            return LX_E_NOMEM;
+        loc->n_members++;
+        *end = f - 1;
+    }
+    /* Found last first: outermost first. */
+    for (size_t i = 0; i < loc->n_members / 2; i++) {
+        char *t = loc->members[i];
+        loc->members[i] = loc->members[loc->n_members - 1 - i];
+        loc->members[loc->n_members - 1 - i] = t;
+    }
+    return st;
+}
+
+lx_status lx_evidence_parse(lx_evidence_loc *loc, const char *v)
+{
+    *loc = (lx_evidence_loc){0};
+    lx_strbuf_init(&loc->path);
+    lx_strbuf_init(&loc->folder);
+    size_t end = strlen(v);
+    parse_mbox(loc, v, &end);
+    lx_status st = parse_item(loc, v, &end);
+    if (!st)
+        st = parse_members(loc, v, &end);
+    return st ? st : lx_strbuf_add(&loc->path, v, end);
+}
+
+void lx_evidence_loc_release(lx_evidence_loc *loc)
+{
+    lx_strbuf_release(&loc->path);
+    lx_strbuf_release(&loc->folder);
+    for (size_t i = 0; i < loc->n_members; i++)
+        free(loc->members[i]);
+    free(loc->members);
+    loc->members = NULL;
+    loc->n_members = 0;
+}
+
+lx_status lx_evidence_format_steps(lx_strbuf *out, const char *path, const char *steps,
+                                   bool in_mbox, size_t offset, size_t length)
+{
+    lx_status st = lx_strbuf_addstr(out, path);
+    if (!st && steps)
+        st = lx_strbuf_addstr(out, steps);
+    if (!st && in_mbox)
+        st = lx_strbuf_addf(out, "%c%zu%c%zu", LX_LOCATION_SEP, offset, LX_LOCATION_SEP, length);
+    return st;
 }
 
 lx_status lx_evidence_format(lx_strbuf *out, const char *path, bool in_mbox, size_t offset,
                              size_t length)
 {
-    if (!in_mbox)
-        return lx_strbuf_addstr(out, path);
-    return lx_strbuf_addf(out, "%s%c%zu%c%zu", path, LX_LOCATION_SEP, offset, LX_LOCATION_SEP,
-                          length);
+    return lx_evidence_format_steps(out, path, NULL, in_mbox, offset, length);
+}
+
+lx_status lx_evidence_add_member(lx_strbuf *steps, const char *name, size_t len)
+{
+    lx_status st = lx_strbuf_addf(steps, "%c!", LX_LOCATION_SEP);
+    return st ? st : escape_step(steps, name, len, false);
+}
+
+lx_status lx_evidence_add_item(lx_strbuf *steps, const char *const *folders, size_t depth,
+                               unsigned long id)
+{
+    lx_status st = lx_strbuf_addch(steps, LX_LOCATION_SEP);
+    for (size_t i = 0; i < depth && !st; i++)
+        if (!(st = lx_strbuf_addch(steps, '/')))
+            st = escape_step(steps, folders[i], strlen(folders[i]), true);
+    if (!st && !depth)
+        st = lx_strbuf_addch(steps, '/');
+    return st ? st : lx_strbuf_addf(steps, "%c#%lu", LX_LOCATION_SEP, id);
+}
+
+lx_status lx_evidence_show(lx_strbuf *out, const lx_evidence_loc *loc)
+{
+    lx_status st = lx_strbuf_add(out, loc->path.buf, loc->path.len);
+    for (size_t i = 0; i < loc->n_members && !st; i++) {
+        const char *m = loc->members[i];
+        if (!(st = lx_strbuf_addstr(out, m[0] == '/' ? "!" : "!/")))
+            st = escape_step(out, m, strlen(m), false);
+    }
+    if (!st && loc->has_item)
+        st = lx_strbuf_addf(out, "!%s/#%lu", loc->folder.len > 1 ? loc->folder.buf : "", loc->item);
+    if (!st && loc->in_mbox)
+        st = lx_strbuf_addf(out, "@%zu+%zu", loc->offset, loc->length);
+    return st;
+}
+
+lx_status lx_evidence_show_stored(lx_strbuf *out, const char *stored)
+{
+    lx_evidence_loc loc;
+    lx_status st = lx_evidence_parse(&loc, stored);
+    if (!st)
+        st = lx_evidence_show(out, &loc);
+    lx_evidence_loc_release(&loc);
+    return st;
 }
 
 /* Reads the location from an open file. */
@@ -257,4 +424,42 @@ lx_status lx_evidence_read(const lx_evidence_loc *loc, lx_strbuf *out, lx_atime_
     if (is_link)
         lx_source_link_settle(loc->path.buf, &link, atimes);
     return st;
+}
+
+lx_status lx_evidence_map(const char *path, const char **data, size_t *len, lx_atime_stats *atimes,
+                          const char **why)
+{
+    struct stat link, sb;
+    bool is_link = lstat(path, &link) == 0 && S_ISLNK(link.st_mode);
+    lx_source_fd sf;
+    lx_status st = LX_E_IO;
+    *data = NULL;
+    *len = 0;
+    if (lx_source_open(&sf, path, false) < 0 || fstat(sf.fd, &sb) != 0)
+        *why = strerror(errno);
+    else if (!S_ISREG(sb.st_mode) || sb.st_size == 0)
+        *why = !S_ISREG(sb.st_mode) ? "not a regular file" : "the file is empty now";
+    else if ((size_t)sb.st_size > LX_MAX_SOURCE_BYTES)
+        *why = "file larger than 4 GiB";
+    else if ((*data = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, sf.fd, 0)) ==
+             MAP_FAILED)
+        *why = strerror(errno);
+    else
+        st = LX_OK;
+    if (st)
+        *data = NULL;
+    else
+        *len = (size_t)sb.st_size;
+    /* Mapping the file is what sets its access time (when O_NOATIME was
+     * refused), as in the indexer: settled now, the mapping outlives the fd. */
+    lx_source_close(&sf, atimes);
+    if (is_link)
+        lx_source_link_settle(path, &link, atimes);
+    return st;
+}
+
+void lx_evidence_unmap(const char *data, size_t len)
+{
+    if (data)
+        munmap((void *)data, len);
 }

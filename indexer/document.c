@@ -17,7 +17,8 @@
 
 lx_status lx_document_format_location(lx_strbuf *out, const lx_location *loc)
 {
-    return lx_evidence_format(out, loc->path, loc->in_mbox, loc->offset, loc->length);
+    return lx_evidence_format_steps(out, loc->path, loc->steps, loc->in_mbox, loc->offset,
+                                    loc->length);
 }
 
 static lx_status term_of(lx_strbuf *t, lx_field f, const char *value)

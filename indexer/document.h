@@ -13,12 +13,14 @@
 #include "xdb.h"
 
 /* Where a message was found: a file of its own, or a byte range of an mbox
- * (offset of its "From " line, length up to the end of the message). */
+ * (offset of its "From " line, length up to the end of the message), in
+ * the file path or in the archive member steps names inside it. */
 typedef struct lx_location {
     const char *path;
     bool in_mbox;
     size_t offset;
     size_t length;
+    const char *steps; /* NULL or the stored steps after the path (lx_evidence_add_member) */
 } lx_location;
 
 typedef enum lx_document_seen {
@@ -65,8 +67,8 @@ lx_status lx_document_check_shard(lx_db *db, const char *dbpath, const lx_shard 
  * records that verification was skipped. */
 lx_status lx_document_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim);
 
-/* The location as stored in the document data: "PATH" or
- * "PATH\tOFFSET\tLENGTH" for a message inside an mbox. */
+/* The location as stored in the document data (lx_evidence_format_steps):
+ * "PATH", its steps, and "\tOFFSET\tLENGTH" for a message inside an mbox. */
 lx_status lx_document_format_location(lx_strbuf *out, const lx_location *loc);
 
 #endif

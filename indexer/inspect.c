@@ -6,6 +6,7 @@
 #include "caps.h"
 #include "date.h"
 #include "escape.h"
+#include "evidence.h"
 #include "utf8.h"
 #include "banned.h"
 
@@ -274,6 +275,34 @@ static lx_status attachment_files(lx_strbuf *o, const lx_attach_list *att)
     return st;
 }
 
+/* ,"members":[...] for a location inside archives (as in the search
+ * program's JSON), nothing for a file's. */
+static lx_status members(lx_strbuf *o, const lx_location *loc)
+{
+    if (!loc->steps || !*loc->steps)
+        return LX_OK;
+    lx_strbuf stored;
+    lx_strbuf_init(&stored);
+    lx_evidence_loc parsed;
+    lx_status st = lx_document_format_location(&stored, loc);
+    if (st) {
+        lx_strbuf_release(&stored);
+        return st;
+    }
+    st = lx_evidence_parse(&parsed, stored.buf);
+    if (!st)
+        st = key(o, "members", false);
+    for (size_t i = 0; !st && i < parsed.n_members; i++) {
+        if (!(st = lx_strbuf_addch(o, i ? ',' : '[')))
+            st = lx_escape_json(o, parsed.members[i], strlen(parsed.members[i]));
+    }
+    if (!st)
+        st = lx_strbuf_addstr(o, parsed.n_members ? "]" : "[]");
+    lx_evidence_loc_release(&parsed);
+    lx_strbuf_release(&stored);
+    return st;
+}
+
 lx_status lx_inspect_json(lx_strbuf *o, const lx_message *m, const lx_attach_list *att,
                           const char *sha, size_t size, const lx_location *loc, bool full,
                           const lx_dkim_verdict *dkim)
@@ -283,6 +312,8 @@ lx_status lx_inspect_json(lx_strbuf *o, const lx_message *m, const lx_attach_lis
         st = key(o, "path", true);
     if (!st)
         st = lx_escape_json(o, loc->path, strlen(loc->path));
+    if (!st)
+        st = members(o, loc);
     if (!st && loc->in_mbox) {
         st = num(o, "mbox_offset", loc->offset);
         if (!st)

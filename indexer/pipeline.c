@@ -62,6 +62,7 @@ static void job_free(job *j)
     if (!j)
         return;
     free((char *)j->loc.path);
+    free((char *)j->loc.steps);
     lx_strbuf_release(&j->canon);
     lx_strbuf_release(&j->stored);
     lx_strbuf_release(&j->why);
@@ -187,16 +188,17 @@ static size_t job_weight(void *item)
     return j->canon.len + j->stored.len + j->json.len + 3 * j->text_bytes;
 }
 
-/* "PATH@OFFSET+LENGTH" for a message in an mbox, else PATH: for warnings. */
+/* The shown location (lx_evidence_show: "PATH@OFFSET+LENGTH" for a
+ * message in an mbox, "PATH!/MEMBER" in an archive, else PATH): for
+ * warnings. */
 static void where_of(lx_strbuf *where, const lx_location *loc)
 {
+    lx_strbuf stored;
+    lx_strbuf_init(&stored);
     lx_strbuf_reset(where);
-    lx_document_format_location(where, loc);
-    const char sep[2] = {LX_LOCATION_SEP, '\0'};
-    size_t first = strcspn(where->buf, sep);
-    for (size_t k = 0; k < where->len; k++)
-        if (where->buf[k] == LX_LOCATION_SEP)
-            where->buf[k] = k == first ? '@' : '+';
+    if (!lx_document_format_location(&stored, loc))
+        lx_evidence_show_stored(where, stored.buf);
+    lx_strbuf_release(&stored);
 }
 
 /* Counts a message's attachments in the report and warns about those a
@@ -424,7 +426,11 @@ lx_status lx_pipeline_dispatch(lx_run *run, size_t src, lx_source_file *f, const
         lx_report_skip(s, "message larger than 256 MiB", 0);
         if (f)
             f->skipped++;
-        lx_run_warn(run, loc->path, "message larger than 256 MiB, skipped");
+        lx_strbuf where;
+        lx_strbuf_init(&where);
+        where_of(&where, loc);
+        lx_run_warn(run, where.len ? where.buf : loc->path, "message larger than 256 MiB, skipped");
+        lx_strbuf_release(&where);
         run->done_messages++;
         return LX_OK;
     }
@@ -438,7 +444,9 @@ lx_status lx_pipeline_dispatch(lx_run *run, size_t src, lx_source_file *f, const
     lx_attach_list_init(&j->att);
     j->source = src;
     j->loc = *loc;
+    j->loc.steps = NULL;
     if (!(j->loc.path = strdup(loc->path)) ||
+        (loc->steps && !(j->loc.steps = strdup(loc->steps))) ||
         (st = lx_mbox_canonical(&j->canon, data, len, from_mbox)) ||
         (st = lx_sha256_hex(j->canon.buf, j->canon.len, j->sha)) ||
         (from_mbox && !run->no_dkim && quoted_from(data, len) &&

@@ -63,10 +63,52 @@ static bool header_block(const char *d, size_t len)
     return any_known || (lines > 0 && well_formed);
 }
 
+/* Whether data[0..len) starts with the n bytes of magic at offset at. */
+static bool magic_at(const char *data, size_t len, size_t at, const char *magic, size_t n)
+{
+    return len >= at + n && memcmp(data + at, magic, n) == 0;
+}
+
+/* A container by its signature, or LX_SNIFF_EMPTY when none. */
+static lx_sniff container(const char *d, size_t len)
+{
+    static const struct {
+        const char *magic;
+        size_t n, at;
+    } archives[] = {
+        {"PK\3\4", 4, 0},             /* zip */
+        {"PK\5\6", 4, 0},             /* an empty zip */
+        {"PK\7\10", 4, 0},            /* a spanned zip's first part */
+        {"7z\xBC\xAF\x27\x1C", 6, 0}, /* 7z */
+        {"\x1F\x8B", 2, 0},           /* gzip */
+        {"\xFD"
+         "7zXZ\0",
+         6, 0},            /* xz */
+        {"ustar", 5, 257}, /* tar (POSIX and GNU) */
+    };
+    for (size_t i = 0; i < sizeof archives / sizeof archives[0]; i++)
+        if (magic_at(d, len, archives[i].at, archives[i].magic, archives[i].n))
+            return LX_SNIFF_ARCHIVE;
+    /* bzip2: "BZh", the block size 1-9, then the first block's magic (a
+     * message could start with "BZh"). */
+    if (magic_at(d, len, 0, "BZh", 3) && len > 3 && d[3] >= '1' && d[3] <= '9' &&
+        magic_at(d, len, 4, "\x31\x41\x59\x26\x53\x59", 6))
+        return LX_SNIFF_ARCHIVE;
+    if (magic_at(d, len, 0, "!BDN", 4) &&
+        (magic_at(d, len, 8, "SM", 2) || magic_at(d, len, 8, "SO", 2)))
+        return LX_SNIFF_PST;
+    if (magic_at(d, len, 0, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
+        return LX_SNIFF_MSG;
+    return LX_SNIFF_EMPTY;
+}
+
 lx_sniff lx_sniff_data(const char *data, size_t len)
 {
     if (len == 0)
         return LX_SNIFF_EMPTY;
+    lx_sniff c = container(data, len);
+    if (c != LX_SNIFF_EMPTY)
+        return c;
     if (lx_mbox_looks_like(data, len)) {
         const char *nl = memchr(data, '\n', len);
         size_t first = nl ? (size_t)(nl - data) + 1 : len;

@@ -9,9 +9,16 @@ typedef enum lx_sniff {
     LX_SNIFF_NOT_MAIL, /* neither an mbox nor a message */
     LX_SNIFF_MESSAGE,  /* one RFC 5322 message */
     LX_SNIFF_MBOX,     /* an mbox: "From " separator lines and messages */
+    LX_SNIFF_ARCHIVE,  /* zip, 7z, tar, or gzip/xz/bzip2 compressed (a tar.gz...) */
+    LX_SNIFF_PST,      /* an Outlook store: PST or OST */
+    LX_SNIFF_MSG,      /* an OLE2 compound file (Outlook's .msg, or an old Office file) */
 } lx_sniff;
 
 /*
+ * Containers go by their signature: zip "PK\3\4" (also "PK\5\6", an empty
+ * zip, and "PK\7\10", the first part of a spanned one), 7z, gzip, xz,
+ * bzip2 (its magic and first block's), "ustar" at byte 257 (tar); a PST or
+ * OST "!BDN" with "SM" or "SO" at byte 8; OLE2 D0 CF 11 E0 A1 B1 1A E1.
  * An mbox starts with a "From " line that is a real separator (an address, a
  * time and a year) or that is followed by a header block. A message starts
  * with an RFC 5322 header block: a field line first (any well-formed field

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "containers.h"
+#include "evidence.h"
 #include "mbox.h"
 #include "pipeline.h"
 #include "sha256.h"
@@ -27,13 +29,14 @@ static void file_key(const char *path, char key[80])
 }
 
 /* The record's value: "1 SIZE SEC NSEC KIND MESSAGES OTHER\nPATH" (KIND m
- * for an mbox, f for a one-message file). */
+ * for an mbox, a for an archive, its messages counted over every member, f
+ * for a one-message file). */
 static void file_value(lx_strbuf *v, const char *path, off_t size, const struct timespec *mt,
-                       bool mbox, size_t messages, size_t other)
+                       char kind, size_t messages, size_t other)
 {
     lx_strbuf_reset(v);
     lx_strbuf_addf(v, "1 %lld %lld %ld %c %zu %zu\n%s", (long long)size, (long long)mt->tv_sec,
-                   mt->tv_nsec, mbox ? 'm' : 'f', messages, other, path);
+                   mt->tv_nsec, kind, messages, other, path);
 }
 
 lx_status lx_sources_file_done(lx_run *r, lx_source_file *f)
@@ -44,7 +47,7 @@ lx_status lx_sources_file_done(lx_run *r, lx_source_file *f)
         lx_strbuf v;
         lx_strbuf_init(&v);
         file_key(f->path, key);
-        file_value(&v, f->path, f->size, &f->mtime, f->mbox, f->messages, f->other);
+        file_value(&v, f->path, f->size, &f->mtime, f->kind, f->messages, f->other);
         st = lx_db_set_metadata(r->db, key, v.buf);
         lx_strbuf_release(&v);
     }
@@ -81,7 +84,8 @@ static bool unchanged(lx_run *r, const char *path, const struct stat *sb, size_t
     if (!same)
         return false;
     lx_source_stats *s = &r->report.v[src];
-    if (kind == 'm' && !(s = lx_report_source(&r->report, path, LX_SOURCE_MBOX)))
+    if ((kind == 'm' || kind == 'a') &&
+        !(s = lx_report_source(&r->report, path, kind == 'm' ? LX_SOURCE_MBOX : LX_SOURCE_ARCHIVE)))
         return false;
     s->found += messages;
     s->known += messages - other;
@@ -92,33 +96,61 @@ static bool unchanged(lx_run *r, const char *path, const struct stat *sb, size_t
     return true;
 }
 
-/* The messages of an mbox, each dispatched; an empty one is reported. A
- * fatal error is kept in r->fatal: the rest is counted, not indexed. */
-static lx_status read_mbox(lx_run *r, lx_source_file *f, const char *path, const char *data,
-                           size_t len)
+/* One source file being read: its record, its source in the report. */
+typedef struct file_read {
+    lx_run *r;
+    lx_source_file *f;
+    size_t src;       /* its source in the report */
+    const char *path; /* the file */
+} file_read;
+
+/* The shown location of steps inside the file (lx_evidence_show). */
+static void where_of(const file_read *fr, const char *steps, lx_strbuf *where)
 {
+    lx_strbuf stored;
+    lx_strbuf_init(&stored);
+    lx_strbuf_reset(where);
+    if (lx_evidence_format_steps(&stored, fr->path, steps, false, 0, 0) ||
+        lx_evidence_show_stored(where, stored.buf))
+        lx_strbuf_reset(where);
+    lx_strbuf_release(&stored);
+}
+
+/* The messages of an mbox (at steps inside the file: NULL or "" for the
+ * file itself), each dispatched; an empty one is reported. A fatal error
+ * is kept in r->fatal: the rest is counted, not indexed. */
+static lx_status read_mbox(file_read *fr, const char *steps, const char *data, size_t len)
+{
+    lx_run *r = fr->r;
     char reason[300];
-    f->mbox = true;
-    lx_source_stats *ms = lx_report_source(&r->report, path, LX_SOURCE_MBOX);
-    size_t msrc = ms ? (size_t)(ms - r->report.v) : 0;
+    lx_source_stats *ms = &r->report.v[fr->src];
+    if (!steps || !*steps) {
+        fr->f->kind = 'm';
+        ms = lx_report_source(&r->report, fr->path, LX_SOURCE_MBOX);
+        fr->src = ms ? (size_t)(ms - r->report.v) : fr->src;
+    }
     lx_mbox_iter it;
     lx_mbox_msg m;
     lx_mbox_iter_init(&it, data, len);
     while (ms && lx_mbox_next(&it, &m)) {
-        lx_location loc = {path, true, m.from_line, m.end - m.from_line};
+        lx_location loc = {fr->path, true, m.from_line, m.end - m.from_line, steps};
         if (m.end == m.start) {
-            ms = &r->report.v[msrc];
+            ms = &r->report.v[fr->src];
             ms->found++;
-            f->messages++;
-            f->skipped++;
+            fr->f->messages++;
+            fr->f->skipped++;
             r->done_messages++;
             lx_report_skip(ms, "empty message in mbox", 0);
             snprintf(reason, sizeof reason, "empty message at byte %zu of the mbox", m.from_line);
-            lx_run_warn(r, path, reason);
+            lx_strbuf where;
+            lx_strbuf_init(&where);
+            where_of(fr, steps, &where);
+            lx_run_warn(r, where.len ? where.buf : fr->path, reason);
+            lx_strbuf_release(&where);
             continue;
         }
         lx_status st =
-            lx_pipeline_dispatch(r, msrc, f, data + m.start, m.end - m.start, true, &loc);
+            lx_pipeline_dispatch(r, fr->src, fr->f, data + m.start, m.end - m.start, true, &loc);
         if (st && !r->fatal)
             r->fatal = st;
         lx_run_progress(r, false);
@@ -126,23 +158,91 @@ static lx_status read_mbox(lx_run *r, lx_source_file *f, const char *path, const
     return ms ? LX_OK : LX_E_NOMEM;
 }
 
-/* The messages of a file mapped at data: an mbox, one message, or neither
- * (reported). Then the file is done once its messages are retired. */
+/* A member of an archive in the file that holds mail (lx_containers_cb). */
+static lx_status member_found(void *ctx, const char *steps, lx_sniff kind, const char *data,
+                              size_t len, const char **no_mail)
+{
+    file_read *fr = ctx;
+    switch (kind) {
+    case LX_SNIFF_MBOX: return read_mbox(fr, steps, data, len);
+    case LX_SNIFF_MESSAGE: {
+        lx_location loc = {fr->path, false, 0, len, steps};
+        return lx_pipeline_dispatch(fr->r, fr->src, fr->f, data, len, false, &loc);
+    }
+    case LX_SNIFF_PST: *no_mail = "Outlook store (PST/OST): not read yet"; break;
+    case LX_SNIFF_MSG:
+        *no_mail = "OLE2 file (an Outlook .msg or an Office file): not read yet";
+        break;
+    default: *no_mail = "not a mail message (no header block)"; break;
+    }
+    return LX_OK;
+}
+
+/* What could not be read in the file (lx_containers_cb): counted under
+ * reason, warned with its location and detail. */
+static void member_problem(void *ctx, const char *steps, const char *reason, const char *detail,
+                           bool again)
+{
+    file_read *fr = ctx;
+    lx_strbuf where, line;
+    lx_strbuf_init(&where);
+    lx_strbuf_init(&line);
+    where_of(fr, steps, &where);
+    lx_report_skip(&fr->r->report.v[fr->src], reason, 1);
+    if (detail && !lx_strbuf_addf(&line, "%s: %s", reason, detail))
+        reason = line.buf;
+    lx_run_warn(fr->r, where.len ? where.buf : fr->path, reason);
+    if (again)
+        fr->f->skipped++;
+    lx_strbuf_release(&where);
+    lx_strbuf_release(&line);
+}
+
+/* The messages of the file at data: an mbox, one message, an archive of
+ * them, or none (reported). */
+static lx_status read_bytes(file_read *fr, const char *data, size_t len)
+{
+    lx_run *r = fr->r;
+    lx_sniff kind_of = lx_sniff_data(data, len);
+    const char *none = NULL;
+    switch (kind_of) {
+    case LX_SNIFF_MBOX: return read_mbox(fr, NULL, data, len);
+    case LX_SNIFF_MESSAGE: {
+        lx_location loc = {fr->path, false, 0, len, NULL};
+        return lx_pipeline_dispatch(r, fr->src, fr->f, data, len, false, &loc);
+    }
+    case LX_SNIFF_ARCHIVE: {
+        fr->f->kind = 'a';
+        lx_source_stats *as = lx_report_source(&r->report, fr->path, LX_SOURCE_ARCHIVE);
+        if (!as)
+            return LX_E_NOMEM;
+        fr->src = (size_t)(as - r->report.v);
+        lx_containers_limits lim;
+        lx_containers_limits_source(&lim);
+        lx_containers_cb cb = {member_found, member_problem, fr};
+        return lx_containers_walk(data, len, &lim, &cb);
+    }
+    case LX_SNIFF_PST:
+    case LX_SNIFF_MSG:
+        member_found(fr, NULL, kind_of, data, len, &none);
+        member_problem(fr, NULL, none, NULL, true);
+        return LX_OK;
+    case LX_SNIFF_EMPTY:
+    case LX_SNIFF_NOT_MAIL: break;
+    }
+    lx_report_skip(&r->report.v[fr->src], "not a mail message (no header block)", 1);
+    lx_run_warn(r, fr->path, "not a mail message (no header block), skipped");
+    fr->f->skipped++;
+    return LX_OK;
+}
+
+/* The messages of a file mapped at data. Then the file is done once its
+ * messages are retired. */
 static void read_file(lx_run *r, lx_source_file *f, size_t src, const char *path, const char *data,
                       size_t len)
 {
-    lx_status st = LX_OK;
-    lx_sniff kind_of = lx_sniff_data(data, len);
-    if (kind_of == LX_SNIFF_MBOX) {
-        st = read_mbox(r, f, path, data, len);
-    } else if (kind_of == LX_SNIFF_MESSAGE) {
-        lx_location loc = {path, false, 0, len};
-        st = lx_pipeline_dispatch(r, src, f, data, len, false, &loc);
-    } else {
-        lx_report_skip(&r->report.v[src], "not a mail message (no header block)", 1);
-        lx_run_warn(r, path, "not a mail message (no header block), skipped");
-        f->skipped++;
-    }
+    file_read fr = {r, f, src, path};
+    lx_status st = read_bytes(&fr, data, len);
     r->done_files++;
     r->done_bytes += len;
     f->walked = true;
@@ -216,6 +316,7 @@ static int on_file(void *ctx, const char *path, const char *source, lx_source_ki
     }
     f->size = sb.st_size;
     f->mtime = sb.st_mtim;
+    f->kind = 'f';
     read_file(r, f, src, path, data, len);
     munmap(data, len);
     lx_run_progress(r, false);

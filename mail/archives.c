@@ -20,8 +20,72 @@ static bool tree_spent(const lx_unpack_limits *lim)
     return lim->tree_unpacked && *lim->tree_unpacked > lim->tree_budget;
 }
 
-lx_status lx_archives_unpack(const char *data, size_t len, bool raw, const lx_unpack_limits *lim,
-                         lx_unpack_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why)
+/* What unpacking one member came to. */
+typedef enum member_read {
+    MEMBER_READ,   /* whole in the buffer (or counted whole past the size cap: too_big) */
+    MEMBER_BOMB,   /* the archive's ratio budget is spent */
+    MEMBER_TREE,   /* the tree's budget is spent */
+    MEMBER_BROKEN, /* libarchive could not read it */
+} member_read;
+
+/* Unpacks the current member of a into member, counting its bytes against
+ * the archive's budget (*unpacked of budget) and the tree's; *too_big when
+ * it passed max_member_bytes (the rest is counted, not kept). */
+static lx_status read_member(struct archive *a, const lx_unpack_limits *lim, size_t budget,
+                             size_t *unpacked, lx_strbuf *member, size_t *msize, bool *too_big,
+                             member_read *how)
+{
+    char buf[65536];
+    *how = MEMBER_READ;
+    *too_big = false;
+    *msize = 0;
+    lx_strbuf_reset(member);
+    for (;;) {
+        la_ssize_t n = archive_read_data(a, buf, sizeof buf);
+        if (n == 0)
+            return LX_OK;
+        if (n < 0) {
+            *how = MEMBER_BROKEN;
+            return LX_OK;
+        }
+        *unpacked += (size_t)n;
+        *msize += (size_t)n;
+        if (lim->tree_unpacked)
+            *lim->tree_unpacked += (size_t)n;
+        if (*unpacked > budget) {
+            *how = MEMBER_BOMB;
+            return LX_OK;
+        }
+        if (tree_spent(lim)) {
+            *how = MEMBER_TREE;
+            return LX_OK;
+        }
+        if (member->len + (size_t)n > lim->max_member_bytes) {
+            *too_big = true;
+            continue; /* keep counting what it unpacks to, for the ratio */
+        }
+        lx_status st = lx_strbuf_add(member, buf, (size_t)n);
+        if (st)
+            return st;
+    }
+}
+
+/* The bytes the archive may unpack to: len times the ratio, at least the
+ * floor, no limit without a ratio. */
+static size_t ratio_budget(size_t len, const lx_unpack_limits *lim)
+{
+    size_t budget = lim->max_ratio ? len * lim->max_ratio : (size_t)-1;
+    if (lim->max_ratio && len > (size_t)-1 / lim->max_ratio)
+        budget = (size_t)-1;
+    return budget < lim->ratio_floor ? lim->ratio_floor : budget;
+}
+
+/* The walk behind lx_archives_unpack, lx_archives_walk and
+ * lx_archives_member: only, when not NULL, is the one member name read
+ * (the others are skipped unread and uncounted by the ratio). */
+static lx_status walk(const char *data, size_t len, bool raw, const char *only,
+                      const lx_unpack_limits *lim, lx_archive_member_cb cb, void *ctx,
+                      lx_unpack_end *end, lx_strbuf *why)
 {
     *end = LX_UNPACK_COMPLETE;
     struct archive *a = archive_read_new();
@@ -41,12 +105,7 @@ lx_status lx_archives_unpack(const char *data, size_t len, bool raw, const lx_un
         lx_strbuf_addstr(why, archive_error_string(a) ? archive_error_string(a) : "not an archive");
         goto out;
     }
-    size_t members = 0, unpacked = 0;
-    size_t budget = lim->max_ratio ? len * lim->max_ratio : (size_t)-1;
-    if (lim->max_ratio && len > (size_t)-1 / lim->max_ratio)
-        budget = (size_t)-1;
-    if (budget < lim->ratio_floor)
-        budget = lim->ratio_floor;
+    size_t members = 0, unpacked = 0, budget = ratio_budget(len, lim);
     struct archive_entry *e;
     for (;;) {
         /* A nested archive read in the callback may have spent the tree's
@@ -76,61 +135,36 @@ lx_status lx_archives_unpack(const char *data, size_t len, bool raw, const lx_un
             name = archive_entry_pathname(e);
         if (!name)
             name = "";
+        if (only && strcmp(name, only) != 0)
+            continue; /* the next header skips its data */
         bool sized = archive_entry_size_is_set(e);
         size_t declared = sized && archive_entry_size(e) > 0 ? (size_t)archive_entry_size(e) : 0;
-        if (sized && declared > lim->max_member_bytes) {
-            if (cb(ctx, name, NULL, declared, true)) {
+        lx_archive_member m = {name, NULL, declared, false, archive_entry_is_encrypted(e) != 0};
+        m.too_big = !m.encrypted && sized && declared > lim->max_member_bytes;
+        if (m.encrypted || m.too_big) {
+            if (cb(ctx, &m)) {
                 *end = LX_UNPACK_STOPPED;
                 break;
             }
             continue;
         }
-        lx_strbuf_reset(&member);
-        char buf[65536];
-        bool too_big = false, bomb = false, tree = false, broken = false;
-        size_t msize = 0;
-        for (;;) {
-            la_ssize_t n = archive_read_data(a, buf, sizeof buf);
-            if (n == 0)
-                break;
-            if (n < 0) {
-                broken = true;
-                break;
-            }
-            unpacked += (size_t)n;
-            msize += (size_t)n;
-            if (lim->tree_unpacked)
-                *lim->tree_unpacked += (size_t)n;
-            if (unpacked > budget) {
-                bomb = true;
-                break;
-            }
-            if (tree_spent(lim)) {
-                tree = true;
-                break;
-            }
-            if (member.len + (size_t)n > lim->max_member_bytes) {
-                too_big = true;
-                continue; /* keep counting what it unpacks to, for the ratio */
-            }
-            if ((st = lx_strbuf_add(&member, buf, (size_t)n)))
-                goto out;
-        }
-        if (bomb) {
-            *end = LX_UNPACK_RATIO;
-            break;
-        }
-        if (tree) {
-            *end = LX_UNPACK_TREE;
-            break;
-        }
-        if (broken) {
-            *end = LX_UNPACK_DAMAGED;
+        member_read how;
+        if ((st = read_member(a, lim, budget, &unpacked, &member, &m.len, &m.too_big, &how)))
+            goto out;
+        if (how != MEMBER_READ) {
+            *end = how == MEMBER_BOMB   ? LX_UNPACK_RATIO
+                   : how == MEMBER_TREE ? LX_UNPACK_TREE
+                                        : LX_UNPACK_DAMAGED;
             const char *es = archive_error_string(a);
-            lx_strbuf_addf(why, "%s: %s", name, es ? es : "damaged member");
+            if (how == MEMBER_BROKEN)
+                lx_strbuf_addf(why, "%s: %s", name, es ? es : "damaged member");
             break;
         }
-        if (cb(ctx, name, too_big ? NULL : member.buf, too_big ? msize : member.len, too_big)) {
+        if (!m.too_big) {
+            m.data = member.buf;
+            m.len = member.len;
+        }
+        if (cb(ctx, &m)) {
             *end = LX_UNPACK_STOPPED;
             break;
         }
@@ -139,6 +173,83 @@ out:
     archive_read_free(a);
     lx_strbuf_release(&member);
     return st;
+}
+
+lx_status lx_archives_walk(const char *data, size_t len, const lx_unpack_limits *lim,
+                           lx_archive_member_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why)
+{
+    return walk(data, len, false, NULL, lim, cb, ctx, end, why);
+}
+
+/* lx_archives_unpack's callback behind the walk's: an encrypted member
+ * stops the walk, which then ends as damage. */
+typedef struct unpack_ctx {
+    lx_unpack_cb cb;
+    void *ctx;
+    lx_strbuf *why;
+    bool encrypted;
+} unpack_ctx;
+
+static int unpack_member(void *ctx, const lx_archive_member *m)
+{
+    unpack_ctx *u = ctx;
+    if (m->encrypted) {
+        u->encrypted = true;
+        lx_strbuf_addf(u->why, "%s: %s", m->name, LX_ARCHIVES_ENCRYPTED);
+        return 1;
+    }
+    return u->cb(u->ctx, m->name, m->data, m->len, m->too_big);
+}
+
+lx_status lx_archives_unpack(const char *data, size_t len, bool raw, const lx_unpack_limits *lim,
+                             lx_unpack_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why)
+{
+    unpack_ctx u = {cb, ctx, why, false};
+    lx_status st = walk(data, len, raw, NULL, lim, unpack_member, &u, end, why);
+    if (u.encrypted)
+        *end = LX_UNPACK_DAMAGED;
+    return st;
+}
+
+/* lx_archives_member's callback: the first member of the name taken. */
+typedef struct wanted {
+    lx_strbuf *out;
+    const char *why;
+    lx_status st;
+    bool found;
+} wanted;
+
+static int take_member(void *ctx, const lx_archive_member *m)
+{
+    wanted *w = ctx;
+    w->found = true;
+    if (m->encrypted)
+        w->why = LX_ARCHIVES_ENCRYPTED;
+    else if (m->too_big)
+        w->why = "the archive member is over the size limit";
+    else
+        w->st = lx_strbuf_add(w->out, m->data, m->len);
+    return 1;
+}
+
+lx_status lx_archives_member(const char *data, size_t len, const char *name,
+                             const lx_unpack_limits *lim, lx_strbuf *out, const char **why)
+{
+    wanted w = {out, NULL, LX_OK, false};
+    lx_unpack_end end;
+    lx_strbuf damage;
+    lx_strbuf_init(&damage);
+    lx_status st = walk(data, len, false, name, lim, take_member, &w, &end, &damage);
+    lx_strbuf_release(&damage);
+    if (st || w.st)
+        return st ? st : w.st;
+    if (w.found && !w.why)
+        return LX_OK;
+    *why = w.why                       ? w.why
+           : end == LX_UNPACK_DAMAGED  ? "the archive cannot be read up to the member"
+           : end == LX_UNPACK_COMPLETE ? "the archive has no such member"
+                                       : "the archive is over a limit before the member";
+    return LX_E_NOT_FOUND;
 }
 
 /* ---- a directory written as one zip ------------------------------------- */

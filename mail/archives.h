@@ -35,12 +35,47 @@ typedef enum lx_unpack_end {
     LX_UNPACK_TREE,     /* stopped: the attachment tree's budget (tree_budget) is spent */
 } lx_unpack_end;
 
+/* One member met by lx_archives_walk. */
+typedef struct lx_archive_member {
+    const char *name; /* its path inside the archive, as the archive has it */
+    const char *data; /* its bytes; NULL when too_big or encrypted (not read) */
+    size_t len;       /* bytes read, else the declared size (0 when unknown) */
+    bool too_big;     /* larger than max_member_bytes: not read */
+    bool encrypted;   /* encrypted: not readable without a password */
+} lx_archive_member;
+
+/* Called for each regular file, in archive order; m and its bytes live
+ * until the callback returns. Return non-zero to stop. */
+typedef int (*lx_archive_member_cb)(void *ctx, const lx_archive_member *m);
+
+/* The reason given for an encrypted member, everywhere. */
+#define LX_ARCHIVES_ENCRYPTED "encrypted archive member: a password is needed"
+
+/*
+ * lx_archives_unpack for readers that must tell an encrypted member apart:
+ * it is passed with encrypted set (and the walk goes on) instead of ending
+ * the walk as damage. Never a raw compressed file.
+ */
+lx_status lx_archives_walk(const char *data, size_t len, const lx_unpack_limits *lim,
+                           lx_archive_member_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why);
+
+/*
+ * Reads the first member called name (exactly, bytes compared) of the
+ * archive data[0..len) into out, under the limits lim (the ratio counts
+ * only that member). LX_E_NOT_FOUND with *why (static) when the archive
+ * has no such member, cannot be read up to it, or the member is encrypted
+ * or over a limit; LX_E_NOMEM.
+ */
+lx_status lx_archives_member(const char *data, size_t len, const char *name,
+                             const lx_unpack_limits *lim, lx_strbuf *out, const char **why);
+
 /*
  * Reads the archive data[0..len) (ZIP, TAR, 7z, cpio..., optionally gzip,
  * bzip2 or xz compressed; a compressed single file when raw is true) in
  * memory. *end says how the walk ended; members read before a limit or
  * damage was met have been passed to cb; a member whose bytes a limit cut
- * is not passed. Returns LX_E_NOMEM only.
+ * is not passed. An encrypted member ends the walk as damage (why: its
+ * name and LX_ARCHIVES_ENCRYPTED). Returns LX_E_NOMEM only.
  */
 lx_status lx_archives_unpack(const char *data, size_t len, bool raw, const lx_unpack_limits *lim,
                          lx_unpack_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why);

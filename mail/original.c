@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "archives.h"
+#include "caps.h"
 #include "mbox.h"
 #include "schema.h"
 #include "sha256.h"
@@ -19,6 +21,69 @@ lx_status lx_original_matches(const char *raw, size_t len, bool in_mbox, const c
         st = lx_sha256_hex(canon->buf, canon->len, got);
     if (!st)
         *same = strcmp(got, sha) == 0;
+    return st;
+}
+
+/* The mbox range of data[0..len), appended to out. */
+static lx_status mbox_range(const lx_evidence_loc *loc, const char *data, size_t len,
+                            lx_strbuf *out, const char **why)
+{
+    if (!loc->in_mbox)
+        return lx_strbuf_add(out, data, len);
+    if (loc->length > LX_MAX_MESSAGE_BYTES + 4096 || loc->offset > len ||
+        loc->length > len - loc->offset) {
+        *why = "the file is shorter than the indexed message";
+        return LX_E_IO;
+    }
+    return lx_strbuf_add(out, data + loc->offset, loc->length);
+}
+
+lx_status lx_original_members_read(const char *data, size_t len, char *const *members, size_t n,
+                                   lx_strbuf *out, const char **why)
+{
+    /* Each member is unpacked from the one before, in memory. */
+    lx_strbuf member[2];
+    lx_strbuf_init(&member[0]);
+    lx_strbuf_init(&member[1]);
+    lx_status st = LX_OK;
+    for (size_t i = 0; i < n && !st; i++) {
+        lx_strbuf *into = &member[i % 2];
+        lx_strbuf_reset(into);
+        lx_unpack_limits lim = {LX_SOURCE_MEMBER_MAX_BYTES,
+                                LX_SOURCE_ARCHIVE_MAX_MEMBERS,
+                                LX_SOURCE_ARCHIVE_MAX_RATIO,
+                                LX_SOURCE_ARCHIVE_RATIO_FLOOR,
+                                NULL,
+                                0};
+        if (!(st = lx_archives_member(data, len, members[i], &lim, into, why))) {
+            data = into->buf;
+            len = into->len;
+        }
+    }
+    if (!st)
+        st = lx_strbuf_add(out, data, len);
+    lx_strbuf_release(&member[0]);
+    lx_strbuf_release(&member[1]);
+    return st;
+}
+
+lx_status lx_original_location_read(const lx_evidence_loc *loc, lx_strbuf *out,
+                                    lx_atime_stats *atimes, const char **why)
+{
+    if (!loc->n_members)
+        return lx_evidence_read(loc, out, atimes, why);
+    const char *file;
+    size_t file_len;
+    lx_status st = lx_evidence_map(loc->path.buf, &file, &file_len, atimes, why);
+    if (st)
+        return st;
+    lx_strbuf member;
+    lx_strbuf_init(&member);
+    st = lx_original_members_read(file, file_len, loc->members, loc->n_members, &member, why);
+    lx_evidence_unmap(file, file_len);
+    if (!st)
+        st = mbox_range(loc, member.buf, member.len, out, why);
+    lx_strbuf_release(&member);
     return st;
 }
 
@@ -41,8 +106,8 @@ lx_status lx_original_read(const lx_record *rec, const char *sha, lx_strbuf *can
             break;
         lx_strbuf_reset(&raw);
         bool in_mbox = loc.in_mbox;
-        st = lx_evidence_read(&loc, &raw, atimes, why);
-        lx_strbuf_release(&loc.path);
+        st = lx_original_location_read(&loc, &raw, atimes, why);
+        lx_evidence_loc_release(&loc);
         if (st == LX_E_NOMEM)
             break;
         if (st) {

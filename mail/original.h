@@ -21,6 +21,22 @@ lx_status lx_original_read(const lx_record *rec, const char *sha, lx_strbuf *can
                            lx_strbuf *stored, lx_atime_stats *atimes, const char **first_path,
                            const char **why);
 
+/* Appends the bytes a parsed location names to out: a file's, or the
+ * member named by its chain of archive members (the file mapped read-only
+ * under lx_evidence_map's rules, each archive unpacked in memory with the
+ * source archive limits), then the mbox range of those bytes. On failure
+ * *why is static or a strerror() reason: LX_E_IO (the file) or
+ * LX_E_NOT_FOUND (a member), LX_E_NOMEM. */
+lx_status lx_original_location_read(const lx_evidence_loc *loc, lx_strbuf *out,
+                                    lx_atime_stats *atimes, const char **why);
+
+/* Appends to out the bytes of the member members[n-1] of the archive
+ * members[n-2]... of the archive members[0] of data[0..len) (the source
+ * archive limits apply to each). LX_E_NOT_FOUND with *why (static) when one
+ * cannot be read (lx_archives_member), LX_E_NOMEM. */
+lx_status lx_original_members_read(const char *data, size_t len, char *const *members, size_t n,
+                                   lx_strbuf *out, const char **why);
+
 /* Why a location's bytes are not the message any more. */
 #define LX_ORIGINAL_CHANGED "the bytes there no longer hash to the indexed SHA-256"
 

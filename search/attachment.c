@@ -9,6 +9,7 @@
 #include "attach.h"
 #include "dataline.h"
 #include "message.h"
+#include "evidence.h"
 #include "original.h"
 #include "record.h"
 #include "schema.h"
@@ -137,8 +138,13 @@ static lx_status read_back(lx_db *db, lx_docid id, size_t n, lx_atime_stats *ati
     }
     st = sha ? lx_original_read(&rec, sha, &canon, NULL, atimes, &first, &rwhy) : LX_E_NOT_FOUND;
     if (st) {
+        lx_strbuf where;
+        lx_strbuf_init(&where);
+        if (first)
+            lx_evidence_show_stored(&where, first);
         st = problem(out, LX_ATTACHMENT_MESSAGE, "the original cannot be read back (%s%s%s)",
-                     first ? first : "", first ? ": " : "", rwhy);
+                     where.buf, where.len ? ": " : "", rwhy);
+        lx_strbuf_release(&where);
         goto out;
     }
     if (n) {

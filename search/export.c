@@ -325,9 +325,12 @@ static lx_status read_original(export_dir *d, const lx_record *rec, lx_strbuf *b
         if ((st = lx_evidence_parse(&loc, rec->pairs[k].value)))
             break;
         lx_strbuf_reset(bytes);
-        *got = lx_evidence_read(&loc, bytes, d->atimes, reason) == LX_OK;
+        lx_status rs = lx_original_location_read(&loc, bytes, d->atimes, reason);
+        *got = rs == LX_OK;
         *mbox = loc.in_mbox;
-        lx_strbuf_release(&loc.path);
+        lx_evidence_loc_release(&loc);
+        if (rs == LX_E_NOMEM)
+            st = rs;
         bool same = false;
         if (*got && sha)
             st = lx_original_matches(bytes->buf, bytes->len, *mbox, sha, &canon, &same);

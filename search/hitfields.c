@@ -277,14 +277,7 @@ static lx_status plain_item(lx_strbuf *sb, const lx_column *c, const char *pv)
                                     tab ? (size_t)(tab - pv) : strlen(pv));
     }
     case LX_COL_PATHS: {
-        lx_evidence_loc loc;
-        lx_status st = lx_evidence_parse(&loc, pv);
-        if (!st)
-            st = lx_strbuf_add(sb, loc.path.buf, loc.path.len);
-        if (!st && loc.in_mbox)
-            st = lx_strbuf_addf(sb, "@%zu+%zu", loc.offset, loc.length);
-        lx_strbuf_release(&loc.path);
-        return st;
+        return lx_evidence_show_stored(sb, pv);
     }
     default: return lx_strbuf_addstr(sb, pv);
     }

@@ -212,6 +212,19 @@ static lx_status json_names(lx_strbuf *sb, const char *v)
 }
 
 /* One value of a repeated column. */
+/* ,"members":[...]: a location's archive members, outermost first. */
+static lx_status json_members(lx_strbuf *sb, const lx_evidence_loc *loc)
+{
+    lx_status st = lx_strbuf_addstr(sb, ",\"members\":[");
+    for (size_t i = 0; i < loc->n_members && !st; i++) {
+        if (i)
+            st = lx_strbuf_addch(sb, ',');
+        if (!st)
+            st = lx_escape_json(sb, loc->members[i], strlen(loc->members[i]));
+    }
+    return st ? st : lx_strbuf_addch(sb, ']');
+}
+
 static lx_status json_item(lx_strbuf *sb, const lx_column *c, const char *pv)
 {
     switch (c->kind) {
@@ -233,10 +246,16 @@ static lx_status json_item(lx_strbuf *sb, const lx_column *c, const char *pv)
             st = lx_strbuf_addstr(sb, "{\"path\":");
         if (!st)
             st = lx_escape_json(sb, loc.path.buf, loc.path.len);
+        if (!st && loc.n_members)
+            st = json_members(sb, &loc);
+        if (!st && loc.has_item && !(st = lx_strbuf_addstr(sb, ",\"folder\":")))
+            st = lx_escape_json(sb, loc.folder.buf, loc.folder.len);
+        if (!st && loc.has_item)
+            st = lx_strbuf_addf(sb, ",\"item\":%lu", loc.item);
         if (!st && loc.in_mbox)
             st = lx_strbuf_addf(sb, ",\"mbox_offset\":%zu,\"mbox_length\":%zu", loc.offset,
                                 loc.length);
-        lx_strbuf_release(&loc.path);
+        lx_evidence_loc_release(&loc);
         return st ? st : lx_strbuf_addch(sb, '}');
     }
     default: return json_str(sb, pv);

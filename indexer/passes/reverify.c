@@ -11,6 +11,7 @@
 
 #include "caps.h"
 #include "message.h"
+#include "evidence.h"
 #include "original.h"
 #include "record.h"
 #include "schema.h"
@@ -49,14 +50,20 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
             st = rs;
         } else if (rs) {
             stats->unreadable++;
-            char where[4096];
-            snprintf(where, sizeof where, "%s", first ? first : sha ? sha : "?");
-            char *tab = strchr(where, '\t');
-            if (tab)
-                *tab = '\0';
+            /* The file, or the member of an archive, without an mbox range. */
+            lx_strbuf where;
+            lx_strbuf_init(&where);
+            lx_evidence_loc loc;
+            if (first && !lx_evidence_parse(&loc, first)) {
+                loc.in_mbox = false;
+                lx_evidence_show(&where, &loc);
+            }
+            if (first)
+                lx_evidence_loc_release(&loc);
             char reason[512];
             snprintf(reason, sizeof reason, "cannot re-verify, verdict kept: %s", why);
-            warn(ctx, where, reason);
+            warn(ctx, where.len ? where.buf : sha ? sha : "?", reason);
+            lx_strbuf_release(&where);
         } else {
             lx_dkim_verdict v;
             const char *from = lx_record_get(&rec, LX_DATA_FROM_ADDRESS);

@@ -1,4 +1,4 @@
-/* test_archives.c - archives: what is not an archive; a directory written as one zip and read back, name for name and byte for byte. */
+/* test_archives.c - archives: what is not an archive; encrypted members told apart; one member read back by name; a directory written as one zip and read back, name for name and byte for byte. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -51,6 +51,98 @@ static int keep_member(void *ctx, const char *name, const char *data, size_t len
     assert_int_equal(lx_strbuf_add(&m->bytes[m->n], data, len), LX_OK);
     m->n++;
     return 0;
+}
+
+/* A zip (Info-ZIP, `zip -X mixed.zip p.eml; zip -X -P pw mixed.zip s.eml`):
+ * p.eml stored in the clear, s.eml encrypted with the password "pw". */
+static const char mixed_zip[] = "\x50\x4b\x03\x04\x0a\x00\x00\x00\x00\x00\xf3\x9a\x86\x5d\x8e\xa9"
+                                "\x2e\x46\x12\x00\x00\x00\x12\x00\x00\x00\x05\x00\x00\x00\x70\x2e"
+                                "\x65\x6d\x6c\x53\x75\x62\x6a\x65\x63\x74\x3a\x20\x70\x0a\x0a\x70"
+                                "\x6c\x61\x69\x6e\x0a\x50\x4b\x03\x04\x0a\x00\x09\x00\x00\x00\xf3"
+                                "\x9a\x86\x5d\x2c\x4e\x70\x85\x1f\x00\x00\x00\x13\x00\x00\x00\x05"
+                                "\x00\x00\x00\x73\x2e\x65\x6d\x6c\x5d\x89\x40\xe1\x71\xe4\x38\x5b"
+                                "\x80\xc5\x78\xcc\x22\x17\x94\x92\x58\x11\x97\xe7\x85\xed\x27\xc6"
+                                "\xd4\xcb\xb8\x0d\x4e\x9a\xa8\x50\x4b\x07\x08\x2c\x4e\x70\x85\x1f"
+                                "\x00\x00\x00\x13\x00\x00\x00\x50\x4b\x01\x02\x1e\x03\x0a\x00\x00"
+                                "\x00\x00\x00\xf3\x9a\x86\x5d\x8e\xa9\x2e\x46\x12\x00\x00\x00\x12"
+                                "\x00\x00\x00\x05\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\xa4"
+                                "\x81\x00\x00\x00\x00\x70\x2e\x65\x6d\x6c\x50\x4b\x01\x02\x1e\x03"
+                                "\x0a\x00\x09\x00\x00\x00\xf3\x9a\x86\x5d\x2c\x4e\x70\x85\x1f\x00"
+                                "\x00\x00\x13\x00\x00\x00\x05\x00\x00\x00\x00\x00\x00\x00\x01\x00"
+                                "\x00\x00\xa4\x81\x35\x00\x00\x00\x73\x2e\x65\x6d\x6c\x50\x4b\x05"
+                                "\x06\x00\x00\x00\x00\x02\x00\x02\x00\x66\x00\x00\x00\x87\x00\x00"
+                                "\x00\x00\x00";
+#define MIXED_LEN (sizeof mixed_zip - 1)
+
+typedef struct walked {
+    char log[512];
+} walked;
+
+static int log_member(void *ctx, const lx_archive_member *m)
+{
+    walked *w = ctx;
+    size_t n = strlen(w->log);
+    snprintf(w->log + n, sizeof w->log - n, "%s %zu%s%s [%.*s]\n", m->name, m->len,
+             m->encrypted ? " encrypted" : "", m->too_big ? " too big" : "",
+             m->data ? (int)m->len : 0, m->data ? m->data : "");
+    return 0;
+}
+
+static void test_encrypted(void **state)
+{
+    (void)state;
+    lx_unpack_limits lim = {1 << 20, 100, 100, 1 << 20, NULL, 0};
+    lx_unpack_end end;
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    walked w = {""};
+    assert_int_equal(lx_archives_walk(mixed_zip, MIXED_LEN, &lim, log_member, &w, &end, &why),
+                     LX_OK);
+    assert_int_equal(end, LX_UNPACK_COMPLETE);
+    assert_string_equal(w.log, "p.eml 18 [Subject: p\n\nplain\n]\ns.eml 19 encrypted []\n");
+    assert_string_equal(why.buf, "");
+    /* The attachments' walk: the encrypted member ends it as damage, with
+     * its name and why. */
+    members m = {.n = 0};
+    assert_int_equal(
+        lx_archives_unpack(mixed_zip, MIXED_LEN, false, &lim, keep_member, &m, &end, &why), LX_OK);
+    assert_int_equal(end, LX_UNPACK_DAMAGED);
+    assert_int_equal(m.n, 1);
+    assert_string_equal(m.names[0], "p.eml");
+    lx_strbuf_release(&m.bytes[0]);
+    assert_string_equal(why.buf, "s.eml: encrypted archive member: a password is needed");
+    lx_strbuf_release(&why);
+}
+
+static void test_member(void **state)
+{
+    (void)state;
+    lx_unpack_limits lim = {1 << 20, 100, 100, 1 << 20, NULL, 0};
+    lx_strbuf out;
+    lx_strbuf_init(&out);
+    const char *why = NULL;
+    assert_int_equal(lx_archives_member(mixed_zip, MIXED_LEN, "p.eml", &lim, &out, &why), LX_OK);
+    assert_int_equal(out.len, 18);
+    assert_memory_equal(out.buf, "Subject: p\n\nplain\n", 18);
+    lx_strbuf_reset(&out);
+    assert_int_equal(lx_archives_member(mixed_zip, MIXED_LEN, "s.eml", &lim, &out, &why),
+                     LX_E_NOT_FOUND);
+    assert_string_equal(why, LX_ARCHIVES_ENCRYPTED);
+    assert_int_equal(lx_archives_member(mixed_zip, MIXED_LEN, "P.eml", &lim, &out, &why),
+                     LX_E_NOT_FOUND);
+    assert_string_equal(why, "the archive has no such member");
+    /* Cut inside p.eml's bytes (they start at 35). */
+    assert_int_equal(lx_archives_member(mixed_zip, 45, "p.eml", &lim, &out, &why), LX_E_NOT_FOUND);
+    assert_string_equal(why, "the archive cannot be read up to the member");
+    assert_int_equal(lx_archives_member("not a zip", 9, "p.eml", &lim, &out, &why), LX_E_NOT_FOUND);
+    assert_string_equal(why, "the archive cannot be read up to the member");
+    /* Over the size limit. */
+    lim.max_member_bytes = 10;
+    assert_int_equal(lx_archives_member(mixed_zip, MIXED_LEN, "p.eml", &lim, &out, &why),
+                     LX_E_NOT_FOUND);
+    assert_string_equal(why, "the archive member is over the size limit");
+    assert_int_equal(out.len, 0);
+    lx_strbuf_release(&out);
 }
 
 static void write_file(const char *dir, const char *name, const char *data, size_t len)
@@ -160,6 +252,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unpack_not_an_archive),
         cmocka_unit_test(test_zip_dir),
+        cmocka_unit_test(test_encrypted),
+        cmocka_unit_test(test_member),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1152,9 +1152,21 @@
       conflicts.length ? [el('p', { class: 'warning' }, t('msg_conflicts_text')), list(conflicts)] : null);
   }
 
+  // A location as the command line shows it: the file, then each archive
+  // member ("leak.zip!/mail/a.eml"), then an Outlook item's folder and id.
+  function shownPath(p) {
+    let shown = String(p.path);
+    for (const member of Array.isArray(p.members) ? p.members : []) {
+      const name = String(member);
+      shown += (name.startsWith('/') ? '!' : '!/') + name;
+    }
+    if (typeof p.item === 'number') shown += '!' + String(p.folder || '') + '/#' + String(p.item);
+    return shown;
+  }
+
   function pathsBlock(m) {
     const items = (m.paths || []).map((p) => el('li', {}, typeof p.mbox_offset === 'number'
-      ? t('msg_mbox_at', { path: String(p.path), offset: num(p.mbox_offset), length: num(p.mbox_length) }) : String(p.path)));
+      ? t('msg_mbox_at', { path: shownPath(p), offset: num(p.mbox_offset), length: num(p.mbox_length) }) : shownPath(p)));
     return items.length ? section(t('msg_paths'), el('ul', { class: 'paths' }, items)) : null;
   }
 
