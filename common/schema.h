@@ -175,6 +175,8 @@ const char *lx_verified_name(lx_verified v);
 #define LX_DATA_BODY_SIGNED_BYTES "body_signed_bytes"
 #define LX_DATA_WRITTEN_HEADER "written_header"
 #define LX_DATA_ATTACHMENT "attachment"       /* one per attachment: lx_attach_fields */
+#define LX_DATA_CONVERTED "converted"         /* an Outlook item: "pst", "ost" or "msg" */
+#define LX_DATA_CONVERTER "converter"         /* and the converter that made its .eml */
 
 /* A location, where a message was found (LX_DATA_PATH): "PATH" for a file
  * of its own, "PATH<TAB>OFFSET<TAB>LENGTH" for a message inside an mbox

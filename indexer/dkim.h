@@ -89,6 +89,10 @@ typedef struct lx_dkim_verdict {
 
 #define LX_DKIM_ALL_TEXT ((size_t)-1)
 
+/* The verdict's reason for an Outlook item converted by leakdex (a PST/OST
+ * item, a .msg): its verdict is none, its signatures listed unchecked. */
+#define LX_CONVERTED_DKIM_REASON "converted by Outlook: the signed bytes are gone"
+
 /* The message a verification reads. */
 typedef struct lx_dkim_input {
     const char *msg; /* canonical: CRLF line ends, no mbox separator, mboxrd quoting undone */

@@ -8,6 +8,7 @@
 #include "caps.h"
 #include "date.h"
 #include "evidence.h"
+#include "mapi.h"
 #include "record.h"
 #include "schema.h"
 #include "textfold.h"
@@ -718,6 +719,9 @@ lx_status lx_document_build(const char *sha, size_t size, const lx_location *loc
     if ((st = lx_document_format_location(&tmp, loc)) ||
         (st = lx_record_add(&rec, LX_DATA_PATH, tmp.buf, tmp.len)) || (st = fingerprint(m, fp)) ||
         (st = lx_record_add_str(&rec, LX_DATA_FINGERPRINT, fp)))
+        goto out;
+    if (loc->converted && ((st = lx_record_add_str(&rec, LX_DATA_CONVERTED, loc->converted)) ||
+                           (st = lx_record_add_str(&rec, LX_DATA_CONVERTER, LX_MAPI_CONVERTER))))
         goto out;
     if ((st = build_attachments(doc, &rec, &tmp, m, att)) ||
         (st = build_threads(doc, &tmp, m, sha, fp)) || (st = build_dkim(doc, &rec, dkim)) ||

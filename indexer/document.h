@@ -21,6 +21,9 @@ typedef struct lx_location {
     size_t offset;
     size_t length;
     const char *steps; /* NULL or the stored steps after the path (lx_evidence_add_member) */
+    /* NULL, or what an Outlook item was converted from ("pst", "ost", "msg"):
+     * its bytes are leakdex's .eml (lx_mapi_to_eml), its identity the item's. */
+    const char *converted;
 } lx_location;
 
 typedef enum lx_document_seen {

@@ -111,6 +111,31 @@ static bool fetch_keys(lx_run *run, const lx_dkim_verdict *v)
     return added;
 }
 
+/* The DKIM verdict of an Outlook item: none, with the reason, whatever
+ * its transport headers say. Their DKIM-Signature fields are listed (read
+ * without a key store: no key is looked up, nothing is asked of DNS),
+ * each unchecked: the bytes they signed are not the ones leakdex has. */
+static lx_status converted_dkim(const char *eml, size_t len, lx_dkim_verdict *v)
+{
+    lx_status st = lx_dkim_verify(NULL, eml, len, v);
+    if (st)
+        return st;
+    v->verdict = LX_VERDICT_NONE;
+    v->verified = LX_VERIFIED_NO;
+    v->chosen = -1;
+    v->signed_text = LX_DKIM_ALL_TEXT;
+    free(v->verified_reason);
+    v->verified_reason = strdup(LX_CONVERTED_DKIM_REASON);
+    for (size_t i = 0; i < v->n && v->verified_reason; i++) {
+        lx_dkim_sig *g = &v->sigs[i];
+        g->result = LX_VERDICT_UNCHECKED;
+        free(g->reason);
+        if (!(g->reason = strdup(LX_CONVERTED_DKIM_REASON)))
+            return LX_E_NOMEM;
+    }
+    return v->verified_reason ? LX_OK : LX_E_NOMEM;
+}
+
 /* Parse, attachments, DKIM, document: everything that needs no database.
  * Runs in a worker thread (or in the main thread with --jobs 1). */
 static void work(void *wctx, void *item)
@@ -138,7 +163,10 @@ static void work(void *wctx, void *item)
     if ((st = lx_attachtext_extract(w->attach, &msg, &j->att)))
         goto out;
     stage = "verifying its DKIM signatures";
-    if (!run->no_dkim) {
+    if (!run->no_dkim && j->loc.converted) {
+        if ((st = converted_dkim(j->canon.buf, j->canon.len, &j->dkim)))
+            goto out;
+    } else if (!run->no_dkim) {
         /* Verified on the canonical bytes: CRLF, no mbox separator, mboxrd
          * quoting undone, as the message was sent; the body as stored too
          * when that one does not verify. The sender shown must be the
@@ -406,11 +434,12 @@ static lx_status unread(lx_run *run, size_t src, lx_source_file *f, const lx_loc
     return LX_OK;
 }
 
-/* The main thread's part for one message found: size limit, identity,
- * shard, already indexed? Then on to a worker. After a fatal error, only
+/* The main thread's part for one message found: size limit, identity
+ * (identity, or the SHA-256 of its canonical bytes when NULL), shard,
+ * already indexed? Then on to a worker. After a fatal error, only
  * counted: found, not indexed. */
-lx_status lx_pipeline_dispatch(lx_run *run, size_t src, lx_source_file *f, const char *data,
-                               size_t len, bool from_mbox, const lx_location *loc)
+static lx_status dispatch(lx_run *run, size_t src, lx_source_file *f, const char *data, size_t len,
+                          bool from_mbox, const char *identity, const lx_location *loc)
 {
     lx_source_stats *s = &run->report.v[src];
     lx_status st;
@@ -448,12 +477,14 @@ lx_status lx_pipeline_dispatch(lx_run *run, size_t src, lx_source_file *f, const
     if (!(j->loc.path = strdup(loc->path)) ||
         (loc->steps && !(j->loc.steps = strdup(loc->steps))) ||
         (st = lx_mbox_canonical(&j->canon, data, len, from_mbox)) ||
-        (st = lx_sha256_hex(j->canon.buf, j->canon.len, j->sha)) ||
+        (!identity && (st = lx_sha256_hex(j->canon.buf, j->canon.len, j->sha))) ||
         (from_mbox && !run->no_dkim && quoted_from(data, len) &&
          (st = lx_mbox_canonical(&j->stored, data, len, false)))) {
         job_free(j);
         return unread(run, src, f, loc);
     }
+    if (identity)
+        snprintf(j->sha, sizeof j->sha, "%s", identity);
     if (run->sharded &&
         lx_shard_of(j->canon.buf, j->canon.len, j->sha, run->shard.count) != run->shard.index) {
         s->other_shard++;
@@ -495,6 +526,19 @@ lx_status lx_pipeline_dispatch(lx_run *run, size_t src, lx_source_file *f, const
     run->inflight[run->n_inflight++] = j;
     run->inflight_bytes += j->canon.len;
     return lx_pipeline_drain(run, run->window - 1);
+}
+
+lx_status lx_pipeline_dispatch(lx_run *run, size_t src, lx_source_file *f, const char *data,
+                               size_t len, bool from_mbox, const lx_location *loc)
+{
+    return dispatch(run, src, f, data, len, from_mbox, NULL, loc);
+}
+
+lx_status lx_pipeline_dispatch_converted(lx_run *run, size_t src, lx_source_file *f,
+                                         const char *eml, size_t len, const char *identity,
+                                         const lx_location *loc)
+{
+    return dispatch(run, src, f, eml, len, false, identity, loc);
 }
 
 /* The worker threads (--jobs, default one per processor), each with its

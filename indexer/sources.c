@@ -12,8 +12,11 @@
 #include "caps.h"
 #include "containers.h"
 #include "evidence.h"
+#include "mapi.h"
 #include "mbox.h"
+#include "msg.h"
 #include "pipeline.h"
+#include "pst.h"
 #include "sha256.h"
 #include "sniff.h"
 #include "walk.h"
@@ -29,7 +32,8 @@ static void file_key(const char *path, char key[80])
 }
 
 /* The record's value: "1 SIZE SEC NSEC KIND MESSAGES OTHER\nPATH" (KIND m
- * for an mbox, a for an archive, its messages counted over every member, f
+ * for an mbox, a for an archive, its messages counted over every member, p
+ * for an Outlook store (PST/OST), its mail items counted, g for a .msg, f
  * for a one-message file). */
 static void file_value(lx_strbuf *v, const char *path, off_t size, const struct timespec *mt,
                        char kind, size_t messages, size_t other)
@@ -84,8 +88,9 @@ static bool unchanged(lx_run *r, const char *path, const struct stat *sb, size_t
     if (!same)
         return false;
     lx_source_stats *s = &r->report.v[src];
-    if ((kind == 'm' || kind == 'a') &&
-        !(s = lx_report_source(&r->report, path, kind == 'm' ? LX_SOURCE_MBOX : LX_SOURCE_ARCHIVE)))
+    lx_source_kind own = kind == 'm' ? LX_SOURCE_MBOX : kind == 'a' ? LX_SOURCE_ARCHIVE : LX_SOURCE_PST;
+    if ((kind == 'm' || kind == 'a' || kind == 'p') &&
+        !(s = lx_report_source(&r->report, path, own)))
         return false;
     s->found += messages;
     s->known += messages - other;
@@ -133,7 +138,7 @@ static lx_status read_mbox(file_read *fr, const char *steps, const char *data, s
     lx_mbox_msg m;
     lx_mbox_iter_init(&it, data, len);
     while (ms && lx_mbox_next(&it, &m)) {
-        lx_location loc = {fr->path, true, m.from_line, m.end - m.from_line, steps};
+        lx_location loc = {fr->path, true, m.from_line, m.end - m.from_line, steps, NULL};
         if (m.end == m.start) {
             ms = &r->report.v[fr->src];
             ms->found++;
@@ -158,6 +163,217 @@ static lx_status read_mbox(file_read *fr, const char *steps, const char *data, s
     return ms ? LX_OK : LX_E_NOMEM;
 }
 
+static void member_problem(void *ctx, const char *steps, const char *reason, const char *detail,
+                           bool again);
+
+/* One Outlook item at steps (its location inside the file) converted to
+ * an .eml and dispatched with its identity; what the reader could not read
+ * of it is warned and noted. format: "pst", "ost" or "msg"; from: what the
+ * .eml says it was converted from ("pst item #2097188", "msg"). */
+static lx_status dispatch_item(file_read *fr, const char *steps, const lx_mapi_msg *m,
+                               const char *format, const char *from)
+{
+    lx_run *r = fr->r;
+    char identity[65];
+    lx_strbuf eml, where;
+    lx_strbuf_init(&eml);
+    lx_strbuf_init(&where);
+    lx_status st = lx_mapi_identity(m, identity);
+    if (!st)
+        st = lx_mapi_to_eml(m, from, &eml);
+    if (!st && m->n_problems) {
+        where_of(fr, steps, &where);
+        for (size_t i = 0; i < m->n_problems; i++) {
+            lx_report_note(&r->report.v[fr->src], "Outlook item read in part");
+            lx_run_warn(r, where.len ? where.buf : fr->path, m->problems[i]);
+        }
+    }
+    if (!st) {
+        lx_location loc = {fr->path, false, 0, eml.len, steps, format};
+        st = lx_pipeline_dispatch_converted(r, fr->src, fr->f, eml.buf, eml.len, identity, &loc);
+        lx_run_progress(r, false);
+    }
+    lx_strbuf_release(&eml);
+    lx_strbuf_release(&where);
+    return st;
+}
+
+/* The items of a store that are not mail, counted by kind (lx_mapi_kind). */
+#define KINDS_MAX 8
+typedef struct kind_count {
+    const char *kind[KINDS_MAX];
+    size_t n[KINDS_MAX];
+    size_t kinds;
+} kind_count;
+
+static void count_kind(kind_count *kc, const char *kind)
+{
+    size_t k = 0;
+    while (k < kc->kinds && strcmp(kc->kind[k], kind) != 0)
+        k++;
+    if (k == kc->kinds && kc->kinds < KINDS_MAX)
+        kc->kind[kc->kinds++] = kind;
+    if (k < kc->kinds)
+        kc->n[k]++;
+}
+
+/* "not mail: 3 contacts, 1 note" at steps (nothing when every item was
+ * mail). */
+static void warn_kinds(file_read *fr, const char *steps, const kind_count *kc)
+{
+    if (!kc->kinds)
+        return;
+    lx_strbuf line, where;
+    lx_strbuf_init(&line);
+    lx_strbuf_init(&where);
+    lx_strbuf_addstr(&line, "not mail:");
+    for (size_t k = 0; k < kc->kinds; k++) {
+        const char *kind = kc->kind[k];
+        size_t len = strlen(kind);
+        bool y = kc->n[k] != 1 && len && kind[len - 1] == 'y';
+        lx_strbuf_addf(&line, "%s %zu %.*s%s", k ? "," : "", kc->n[k], (int)(len - y), kind,
+                       kc->n[k] == 1 ? "" : y ? "ies" : "s");
+    }
+    where_of(fr, steps, &where);
+    lx_run_warn(fr->r, where.len ? where.buf : fr->path, line.buf);
+    lx_strbuf_release(&line);
+    lx_strbuf_release(&where);
+}
+
+/* One Outlook store being walked (lx_pst_walk's context). */
+typedef struct store_read {
+    file_read *fr;
+    const char *steps;  /* the store's steps inside the file ("": the file itself) */
+    const char *format; /* "pst" or "ost" */
+    kind_count kinds;
+    lx_status st;
+} store_read;
+
+/* An item (or a folder that could not be read) of a store (lx_pst_cb). */
+static int store_item(void *ctx, const char *const *folders, size_t depth, uint32_t id,
+                      const lx_mapi_msg *m, const char *problem)
+{
+    store_read *sr = ctx;
+    file_read *fr = sr->fr;
+    lx_run *r = fr->r;
+    lx_strbuf steps, where;
+    lx_strbuf_init(&steps);
+    lx_strbuf_init(&where);
+    lx_status st = lx_strbuf_addstr(&steps, sr->steps);
+    if (!st && id)
+        st = lx_evidence_add_item(&steps, folders, depth, id);
+    if (!st && !m) {
+        lx_source_stats *s = &r->report.v[fr->src];
+        where_of(fr, steps.buf, &where);
+        fr->f->skipped++;
+        if (id) { /* an item: a message found, not read */
+            s->found++;
+            fr->f->messages++;
+            r->done_messages++;
+            lx_report_skip(s, "Outlook item that cannot be read", 0);
+            lx_run_warn(r, where.len ? where.buf : fr->path, problem);
+        } else { /* a folder */
+            lx_report_skip(s, "Outlook folder that cannot be read", 1);
+            lx_strbuf_addf(&where, "!/");
+            for (size_t i = 0; i < depth; i++)
+                lx_strbuf_addf(&where, "%s%s", i ? "/" : "", folders[i]);
+            lx_run_warn(r, where.buf, problem);
+        }
+    } else if (!st && !lx_mapi_is_mail(m->message_class)) {
+        const char *kind = lx_mapi_kind(m->message_class);
+        char note[64];
+        snprintf(note, sizeof note, "not mail: %s", kind);
+        lx_report_note(&r->report.v[fr->src], note);
+        count_kind(&sr->kinds, kind);
+    } else if (!st) {
+        char from[48];
+        snprintf(from, sizeof from, "%s item #%lu", sr->format, (unsigned long)id);
+        st = dispatch_item(fr, steps.buf, m, sr->format, from);
+    }
+    lx_strbuf_release(&steps);
+    lx_strbuf_release(&where);
+    sr->st = st;
+    return st != LX_OK;
+}
+
+/* The items of the Outlook store at steps (NULL or "": the file itself):
+ * each mail item dispatched, the rest counted; a store that cannot be
+ * opened is reported with libpff's reason, and the run goes on. */
+static lx_status read_store(file_read *fr, const char *steps, const char *data, size_t len)
+{
+    lx_run *r = fr->r;
+    if (!steps || !*steps) {
+        fr->f->kind = 'p';
+        lx_source_stats *ps = lx_report_source(&r->report, fr->path, LX_SOURCE_PST);
+        if (!ps)
+            return LX_E_NOMEM;
+        fr->src = (size_t)(ps - r->report.v);
+    }
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    lx_pst *p = NULL;
+    lx_status st = lx_pst_open(data, len, &p, &why);
+    store_read sr = {fr, steps ? steps : "", NULL, {{NULL}, {0}, 0}, LX_OK};
+    if (!st) {
+        sr.format = lx_pst_format(p);
+        lx_strbuf_reset(&why);
+        st = lx_pst_walk(p, store_item, &sr, &why);
+        if (!st)
+            st = sr.st;
+    }
+    if (st == LX_E_INVALID) {
+        member_problem(fr, steps, "Outlook store that cannot be read", why.buf, true);
+        st = LX_OK;
+    }
+    if (!st && p && lx_pst_orphans(p)) {
+        lx_strbuf line;
+        lx_strbuf_init(&line);
+        lx_report_note(&r->report.v[fr->src], "items outside every folder, not read");
+        if (!lx_strbuf_addf(&line, "%zu items outside every folder, not read", lx_pst_orphans(p))) {
+            lx_strbuf where;
+            lx_strbuf_init(&where);
+            where_of(fr, steps, &where);
+            lx_run_warn(r, where.len ? where.buf : fr->path, line.buf);
+            lx_strbuf_release(&where);
+        }
+        lx_strbuf_release(&line);
+    }
+    if (!st)
+        warn_kinds(fr, steps, &sr.kinds);
+    if (p)
+        lx_pst_close(p);
+    lx_strbuf_release(&why);
+    return st;
+}
+
+/* The .msg file at steps (NULL or "": the file itself): an Outlook mail
+ * item converted and dispatched; another item counted by kind. *no_mail
+ * is set (static) when it is not an Outlook message at all; why says more. */
+static lx_status read_msg(file_read *fr, const char *steps, const char *data, size_t len,
+                          const char **no_mail, lx_strbuf *why)
+{
+    if (!steps || !*steps)
+        fr->f->kind = 'g';
+    lx_mapi_msg m;
+    lx_mapi_msg_init(&m);
+    lx_status st = lx_msg_read(data, len, &m, why);
+    if (st == LX_E_INVALID) {
+        *no_mail = "not mail (an OLE2 file that is not an Outlook message)";
+        st = LX_OK;
+    } else if (!st && !lx_mapi_is_mail(m.message_class)) {
+        kind_count kc = {{NULL}, {0}, 0};
+        count_kind(&kc, lx_mapi_kind(m.message_class));
+        char note[64];
+        snprintf(note, sizeof note, "not mail: %s", kc.kind[0]);
+        lx_report_skip(&fr->r->report.v[fr->src], note, 1);
+        warn_kinds(fr, steps, &kc);
+    } else if (!st) {
+        st = dispatch_item(fr, steps, &m, "msg", "msg");
+    }
+    lx_mapi_msg_release(&m);
+    return st;
+}
+
 /* A member of an archive in the file that holds mail (lx_containers_cb). */
 static lx_status member_found(void *ctx, const char *steps, lx_sniff kind, const char *data,
                               size_t len, const char **no_mail)
@@ -166,13 +382,17 @@ static lx_status member_found(void *ctx, const char *steps, lx_sniff kind, const
     switch (kind) {
     case LX_SNIFF_MBOX: return read_mbox(fr, steps, data, len);
     case LX_SNIFF_MESSAGE: {
-        lx_location loc = {fr->path, false, 0, len, steps};
+        lx_location loc = {fr->path, false, 0, len, steps, NULL};
         return lx_pipeline_dispatch(fr->r, fr->src, fr->f, data, len, false, &loc);
     }
-    case LX_SNIFF_PST: *no_mail = "Outlook store (PST/OST): not read yet"; break;
-    case LX_SNIFF_MSG:
-        *no_mail = "OLE2 file (an Outlook .msg or an Office file): not read yet";
-        break;
+    case LX_SNIFF_PST: return read_store(fr, steps, data, len);
+    case LX_SNIFF_MSG: {
+        lx_strbuf why;
+        lx_strbuf_init(&why);
+        lx_status st = read_msg(fr, steps, data, len, no_mail, &why);
+        lx_strbuf_release(&why);
+        return st;
+    }
     default: *no_mail = "not a mail message (no header block)"; break;
     }
     return LX_OK;
@@ -208,7 +428,7 @@ static lx_status read_bytes(file_read *fr, const char *data, size_t len)
     switch (kind_of) {
     case LX_SNIFF_MBOX: return read_mbox(fr, NULL, data, len);
     case LX_SNIFF_MESSAGE: {
-        lx_location loc = {fr->path, false, 0, len, NULL};
+        lx_location loc = {fr->path, false, 0, len, NULL, NULL};
         return lx_pipeline_dispatch(r, fr->src, fr->f, data, len, false, &loc);
     }
     case LX_SNIFF_ARCHIVE: {
@@ -222,11 +442,16 @@ static lx_status read_bytes(file_read *fr, const char *data, size_t len)
         lx_containers_cb cb = {member_found, member_problem, fr};
         return lx_containers_walk(data, len, &lim, &cb);
     }
-    case LX_SNIFF_PST:
-    case LX_SNIFF_MSG:
-        member_found(fr, NULL, kind_of, data, len, &none);
-        member_problem(fr, NULL, none, NULL, true);
-        return LX_OK;
+    case LX_SNIFF_PST: return read_store(fr, NULL, data, len);
+    case LX_SNIFF_MSG: {
+        lx_strbuf why;
+        lx_strbuf_init(&why);
+        lx_status st = read_msg(fr, NULL, data, len, &none, &why);
+        if (!st && none)
+            member_problem(fr, NULL, none, why.buf, false);
+        lx_strbuf_release(&why);
+        return st;
+    }
     case LX_SNIFF_EMPTY:
     case LX_SNIFF_NOT_MAIL: break;
     }

@@ -16,7 +16,8 @@ typedef struct lx_source_file {
     char *path;
     off_t size;
     struct timespec mtime;
-    char kind;       /* of the record: 'f' a message, 'm' an mbox, 'a' an archive */
+    char kind;       /* of the record: 'f' a message, 'm' an mbox, 'a' an archive,
+                        'p' an Outlook store (PST/OST), 'g' an Outlook .msg */
     size_t messages; /* found in it */
     size_t other;    /* of which belong to another shard */
     size_t skipped;  /* could not be indexed: no record, read again next time */

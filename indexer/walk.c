@@ -22,6 +22,7 @@ const char *lx_source_kind_name(lx_source_kind k)
     case LX_SOURCE_MAILDIR: return "maildir";
     case LX_SOURCE_MBOX: return "mbox";
     case LX_SOURCE_ARCHIVE: return "archive";
+    case LX_SOURCE_PST: return "pst";
     }
     return "?";
 }

@@ -13,6 +13,7 @@ typedef enum lx_source_kind {
     LX_SOURCE_MAILDIR, /* a Maildir: its cur/ and new/ */
     LX_SOURCE_MBOX,    /* an mbox file (decided by the reader, not the walker) */
     LX_SOURCE_ARCHIVE, /* an archive file (zip, tar, 7z...), every member counted (the reader's) */
+    LX_SOURCE_PST,     /* an Outlook store (PST/OST), its mail items counted (the reader's) */
 } lx_source_kind;
 
 const char *lx_source_kind_name(lx_source_kind k);

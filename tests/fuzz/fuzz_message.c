@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             lx_strbuf_release(&links);
             lx_dkim_verdict v;
             if (lx_dkim_verify(NULL, canon.buf, canon.len, &v) == LX_OK) {
-                lx_location loc = {"fuzz", mbox, 0, size, NULL};
+                lx_location loc = {"fuzz", mbox, 0, size, NULL, NULL};
                 if (lx_inspect_json(&json, &msg, NULL, sha, canon.len, &loc, true, &v) != LX_OK)
                     abort();
                 lx_dkim_verdict_release(&v);

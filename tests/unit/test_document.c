@@ -52,7 +52,7 @@ static void build_and_put(lx_db *db, char sha[LX_SHA256_HEX_LEN + 1])
     assert_int_equal(lx_sha256_hex(MESSAGE, sizeof MESSAGE - 1, sha), LX_OK);
     lx_attach_list att;
     lx_attach_list_init(&att);
-    lx_location loc = {"/leak/inbox.mbox", true, 120, 400, NULL};
+    lx_location loc = {"/leak/inbox.mbox", true, 120, 400, NULL, NULL};
     lx_doc *doc = NULL;
     char fp[LX_SHA256_HEX_LEN + 1];
     assert_int_equal(lx_document_build(sha, sizeof MESSAGE - 1, &loc, &msg, &att, NULL, &doc, fp),
@@ -170,8 +170,8 @@ static void test_lookup(void **state)
     lx_db *db = open_temp(dir);
     build_and_put(db, sha);
     lx_document_seen seen;
-    lx_location same = {"/leak/inbox.mbox", true, 120, 400, NULL};
-    lx_location other = {"/leak/cur/1.eml", false, 0, 300, NULL};
+    lx_location same = {"/leak/inbox.mbox", true, 120, 400, NULL, NULL};
+    lx_location other = {"/leak/cur/1.eml", false, 0, 300, NULL, NULL};
     assert_int_equal(lx_document_lookup(db, sha, &same, &seen), LX_OK);
     assert_int_equal(seen, LX_SEEN_KNOWN);
     assert_int_equal(lx_document_lookup(db, sha, &other, &seen), LX_OK);
