@@ -37,6 +37,8 @@ const lx_column lx_hit_columns[] = {
     {"thread_hits", LX_HIT_THREAD_HITS, LX_COL_COUNT},
     {"size", LX_DATA_SIZE, LX_COL_NUM},
     {"paths", LX_DATA_PATH, LX_COL_PATHS},
+    {"converted", LX_DATA_CONVERTED, LX_COL_STR},
+    {"converter", LX_DATA_CONVERTER, LX_COL_STR},
     {"copies", LX_HIT_COPY, LX_COL_STRS},
     {"conflicts", LX_HIT_CONFLICT, LX_COL_STRS},
     {"body_source", LX_DATA_BODY_SOURCE, LX_COL_STR},

@@ -297,12 +297,16 @@ static lx_status verified_words(lx_strbuf *sb, const char *label, const lx_recor
     } else if (strcmp(v, lx_verified_name(LX_VERIFIED_PARTIAL)) == 0) {
         st = lx_strbuf_addf(sb, "%-12s partial: %s", label, get(r, LX_DATA_VERIFIED_REASON));
     } else {
-        /* Nothing to add to an unsigned (or unchecked) message's DKIM line. */
-        const char *dkim = get(r, LX_DATA_DKIM);
-        if (!*dkim || strcmp(dkim, lx_verdict_name(LX_VERDICT_NONE)) == 0 ||
-            strcmp(dkim, lx_verdict_name(LX_VERDICT_UNCHECKED)) == 0)
+        /* Nothing to add to an unsigned (or unchecked) message's DKIM line,
+         * but the reason a converted Outlook item has no verdict. */
+        const char *dkim = get(r, LX_DATA_DKIM), *why = get(r, LX_DATA_VERIFIED_REASON);
+        if (*why)
+            st = lx_strbuf_addf(sb, "%-12s no: %s", label, why);
+        else if (!*dkim || strcmp(dkim, lx_verdict_name(LX_VERDICT_NONE)) == 0 ||
+                 strcmp(dkim, lx_verdict_name(LX_VERDICT_UNCHECKED)) == 0)
             return LX_OK;
-        st = lx_strbuf_addf(sb, "%-12s no", label);
+        else
+            st = lx_strbuf_addf(sb, "%-12s no", label);
     }
     return st ? st : end_line(sb, start);
 }
@@ -434,6 +438,8 @@ static lx_status text_message(lx_strbuf *sb, const lx_record *r, const lx_tz *tz
                 {"Corroboration", "corroboration"},
                 {"Attachment", "attachments"},
                 {"Path", "paths"},
+                {"Converted", "converted"},
+                {"Converter", "converter"},
                 {"Copies", "copies"},
                 {"Conflicts", "conflicts"}};
     lx_status st = LX_OK;

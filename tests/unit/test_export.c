@@ -86,12 +86,12 @@ static lx_db *build(void)
 static const char header[] =
     "id,sha256,date,date_local,date_source,from_name,from_address,to,cc,bcc,reply_to,subject,"
     "dkim,verified,verified_reason,unsigned_headers,signers,corroboration,message_id,in_reply_to,"
-    "references,thread,thread_hits,size,paths,copies,conflicts,body_source,body_truncated,"
-    "body_signed_bytes,replaced_characters,dkim_signatures,attachments,snippet";
+    "references,thread,thread_hits,size,paths,converted,converter,copies,conflicts,body_source,"
+    "body_truncated,body_signed_bytes,replaced_characters,dkim_signatures,attachments,snippet";
 static const char row[] =
     "\"6d1c6da9adb8\",\"6d1c6da9adb8e4245e16ce21868c1211f31d9c97cf7607d8b03756f8dc58e09f\","
     "2017-04-24T08:30:00Z,2017-04-24T08:30:00+00:00,,,eve@example.org,,,,,\"'=1+2\",unchecked,,,,"
-    ",,\"\",\"\",\"\",\"\",,,%s,\"\",\"\",,,,,,\"\",1+2 budget";
+    ",,\"\",\"\",\"\",\"\",,,%s,,,\"\",\"\",,,,,,\"\",1+2 budget";
 
 static void test_export_file_and_dir(void **state)
 {
