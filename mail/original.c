@@ -1,11 +1,15 @@
 /* original.c - reading a stored message back from its source, checked against its SHA-256. */
 #include "original.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "archives.h"
 #include "caps.h"
 #include "mbox.h"
+#include "msg.h"
+#include "pst.h"
 #include "schema.h"
 #include "sha256.h"
 #include "banned.h"
@@ -87,6 +91,60 @@ lx_status lx_original_location_read(const lx_evidence_loc *loc, lx_strbuf *out,
     return st;
 }
 
+/* The Outlook item a location names in raw[0..len) (the bytes of its file
+ * or member): item loc->item of the store when the location has one, else
+ * the .msg itself, read into m. LX_E_NOT_FOUND with *why (static) when it
+ * cannot be read; LX_E_NOMEM. */
+static lx_status outlook_item(const lx_evidence_loc *loc, const char *raw, size_t len,
+                              lx_mapi_msg *m, char from[48], const char **why)
+{
+    lx_strbuf detail;
+    lx_strbuf_init(&detail);
+    lx_status st;
+    if (loc->has_item) {
+        lx_pst *p = NULL;
+        st = lx_pst_open(raw, len, &p, &detail);
+        if (!st) {
+            snprintf(from, 48, "%s item #%lu", lx_pst_format(p), loc->item);
+            st = loc->item > UINT32_MAX ? LX_E_NOT_FOUND
+                                        : lx_pst_item(p, (uint32_t)loc->item, m, &detail);
+            *why = "the Outlook store has no such item any more";
+            lx_pst_close(p);
+        } else {
+            *why = "the Outlook store cannot be opened any more";
+        }
+    } else {
+        snprintf(from, 48, "msg");
+        st = lx_msg_read(raw, len, m, &detail);
+        *why = "the file is not an Outlook message any more";
+    }
+    lx_strbuf_release(&detail);
+    return st == LX_E_NOMEM ? st : st ? LX_E_NOT_FOUND : LX_OK;
+}
+
+lx_status lx_original_converted(const lx_evidence_loc *loc, const char *raw, size_t len,
+                                const char *sha, lx_strbuf *eml, bool *same, const char **why)
+{
+    *same = false;
+    lx_strbuf_reset(eml);
+    lx_mapi_msg m;
+    lx_mapi_msg_init(&m);
+    char from[48], identity[65];
+    lx_strbuf made;
+    lx_strbuf_init(&made);
+    lx_status st = outlook_item(loc, raw, len, &m, from, why);
+    if (!st)
+        st = lx_mapi_identity(&m, identity);
+    if (!st && strcmp(identity, sha) != 0)
+        *why = LX_ORIGINAL_CHANGED;
+    else if (!st && !(st = lx_mapi_to_eml(&m, from, &made)) &&
+             !(st = lx_mbox_canonical(eml, made.buf, made.len, false)))
+        *same = true;
+    lx_strbuf_release(&made);
+    lx_mapi_msg_release(&m);
+    return st;
+}
+
 lx_status lx_original_read(const lx_record *rec, const char *sha, lx_strbuf *canon,
                            lx_strbuf *stored, lx_atime_stats *atimes, const char **first_path,
                            const char **why)
@@ -105,17 +163,19 @@ lx_status lx_original_read(const lx_record *rec, const char *sha, lx_strbuf *can
         if ((st = lx_evidence_parse(&loc, v)))
             break;
         lx_strbuf_reset(&raw);
-        bool in_mbox = loc.in_mbox;
+        bool in_mbox = loc.in_mbox, same;
         st = lx_original_location_read(&loc, &raw, atimes, why);
-        lx_evidence_loc_release(&loc);
-        if (st == LX_E_NOMEM)
-            break;
-        if (st) {
+        if (st == LX_E_NOT_FOUND || st == LX_E_IO)
             st = LX_E_NOT_FOUND;
+        else if (!st && (loc.has_item || lx_msg_sniff(raw.buf, raw.len)))
+            /* An Outlook item: its .eml made again, its identity compared. */
+            st = lx_original_converted(&loc, raw.buf, raw.len, sha, canon, &same, why);
+        else if (!st)
+            st = lx_original_matches(raw.buf, raw.len, in_mbox, sha, canon, &same);
+        lx_evidence_loc_release(&loc);
+        if (st == LX_E_NOT_FOUND)
             continue;
-        }
-        bool same;
-        if ((st = lx_original_matches(raw.buf, raw.len, in_mbox, sha, canon, &same)))
+        if (st)
             break;
         if (same) {
             st = LX_OK;

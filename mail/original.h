@@ -37,6 +37,15 @@ lx_status lx_original_location_read(const lx_evidence_loc *loc, lx_strbuf *out,
 lx_status lx_original_members_read(const char *data, size_t len, char *const *members, size_t n,
                                    lx_strbuf *out, const char **why);
 
+/* An Outlook item's read-back: the item loc names in raw[0..len) (the
+ * bytes of its store, or of the .msg when loc has no item step) read and
+ * its identity (lx_mapi_identity) compared with sha; when they agree,
+ * *same and eml gets the item's .eml made again (canonical, as indexed).
+ * Otherwise *why (static) says why: LX_E_NOT_FOUND when the item cannot
+ * be read, LX_OK with *same false when it changed; LX_E_NOMEM. */
+lx_status lx_original_converted(const lx_evidence_loc *loc, const char *raw, size_t len,
+                                const char *sha, lx_strbuf *eml, bool *same, const char **why);
+
 /* Why a location's bytes are not the message any more. */
 #define LX_ORIGINAL_CHANGED "the bytes there no longer hash to the indexed SHA-256"
 

@@ -19,6 +19,7 @@
 #include "evidence.h"
 #include "hitcsv.h"
 #include "hitjson.h"
+#include "msg.h"
 #include "original.h"
 #include "record.h"
 #include "schema.h"
@@ -328,12 +329,21 @@ static lx_status read_original(export_dir *d, const lx_record *rec, lx_strbuf *b
         lx_status rs = lx_original_location_read(&loc, bytes, d->atimes, reason);
         *got = rs == LX_OK;
         *mbox = loc.in_mbox;
-        lx_evidence_loc_release(&loc);
         if (rs == LX_E_NOMEM)
             st = rs;
         bool same = false;
-        if (*got && sha)
+        if (*got && sha && (loc.has_item || lx_msg_sniff(bytes->buf, bytes->len))) {
+            /* An Outlook item: what is copied is its .eml, made again. */
+            rs = lx_original_converted(&loc, bytes->buf, bytes->len, sha, &canon, &same, reason);
+            lx_strbuf_reset(bytes);
+            if (!rs && same)
+                rs = lx_strbuf_add(bytes, canon.buf, canon.len);
+            st = rs == LX_E_NOMEM ? rs : st;
+            *got = rs == LX_OK && same;
+        } else if (*got && sha) {
             st = lx_original_matches(bytes->buf, bytes->len, *mbox, sha, &canon, &same);
+        }
+        lx_evidence_loc_release(&loc);
         if (*got && !same) {
             *got = false;
             *reason = sha ? LX_ORIGINAL_CHANGED : "no SHA-256 recorded";
