@@ -1134,3 +1134,24 @@ lx_status lx_dkim_verify(const lx_keystore *ks, const char *msg, size_t len, lx_
     lx_dkim_input in = {msg, len, NULL, 0, NULL};
     return lx_dkim_verify_message(ks, &in, out);
 }
+
+lx_status lx_dkim_converted(const char *eml, size_t len, lx_dkim_verdict *v)
+{
+    lx_status st = lx_dkim_verify(NULL, eml, len, v);
+    if (st)
+        return st;
+    v->verdict = LX_VERDICT_NONE;
+    v->verified = LX_VERIFIED_NO;
+    v->chosen = -1;
+    v->signed_text = LX_DKIM_ALL_TEXT;
+    free(v->verified_reason);
+    v->verified_reason = strdup(LX_CONVERTED_DKIM_REASON);
+    for (size_t i = 0; i < v->n && v->verified_reason; i++) {
+        lx_dkim_sig *g = &v->sigs[i];
+        g->result = LX_VERDICT_UNCHECKED;
+        free(g->reason);
+        if (!(g->reason = strdup(LX_CONVERTED_DKIM_REASON)))
+            return LX_E_NOMEM;
+    }
+    return v->verified_reason ? LX_OK : LX_E_NOMEM;
+}

@@ -124,6 +124,13 @@ void lx_dkim_verdict_release(lx_dkim_verdict *v);
 lx_status lx_dkim_verify_message(const lx_keystore *ks, const lx_dkim_input *in,
                                  lx_dkim_verdict *out);
 
+/* The verdict of an Outlook item converted by leakdex (its .eml, eml[0..len)):
+ * none, verified no, with LX_CONVERTED_DKIM_REASON, whatever its transport
+ * headers say. Their DKIM-Signature fields are listed (read without a key
+ * store: no key is looked up, nothing is asked of DNS), each unchecked with
+ * the same reason: the bytes they signed are not the ones leakdex has. */
+lx_status lx_dkim_converted(const char *eml, size_t len, lx_dkim_verdict *out);
+
 /* The same for a message in canonical form alone (no stored form, no shown
  * sender). */
 lx_status lx_dkim_verify(const lx_keystore *ks, const char *msg, size_t len, lx_dkim_verdict *out);

@@ -111,31 +111,6 @@ static bool fetch_keys(lx_run *run, const lx_dkim_verdict *v)
     return added;
 }
 
-/* The DKIM verdict of an Outlook item: none, with the reason, whatever
- * its transport headers say. Their DKIM-Signature fields are listed (read
- * without a key store: no key is looked up, nothing is asked of DNS),
- * each unchecked: the bytes they signed are not the ones leakdex has. */
-static lx_status converted_dkim(const char *eml, size_t len, lx_dkim_verdict *v)
-{
-    lx_status st = lx_dkim_verify(NULL, eml, len, v);
-    if (st)
-        return st;
-    v->verdict = LX_VERDICT_NONE;
-    v->verified = LX_VERIFIED_NO;
-    v->chosen = -1;
-    v->signed_text = LX_DKIM_ALL_TEXT;
-    free(v->verified_reason);
-    v->verified_reason = strdup(LX_CONVERTED_DKIM_REASON);
-    for (size_t i = 0; i < v->n && v->verified_reason; i++) {
-        lx_dkim_sig *g = &v->sigs[i];
-        g->result = LX_VERDICT_UNCHECKED;
-        free(g->reason);
-        if (!(g->reason = strdup(LX_CONVERTED_DKIM_REASON)))
-            return LX_E_NOMEM;
-    }
-    return v->verified_reason ? LX_OK : LX_E_NOMEM;
-}
-
 /* Parse, attachments, DKIM, document: everything that needs no database.
  * Runs in a worker thread (or in the main thread with --jobs 1). */
 static void work(void *wctx, void *item)
@@ -164,7 +139,7 @@ static void work(void *wctx, void *item)
         goto out;
     stage = "verifying its DKIM signatures";
     if (!run->no_dkim && j->loc.converted) {
-        if ((st = converted_dkim(j->canon.buf, j->canon.len, &j->dkim)))
+        if ((st = lx_dkim_converted(j->canon.buf, j->canon.len, &j->dkim)))
             goto out;
     } else if (!run->no_dkim) {
         /* Verified on the canonical bytes: CRLF, no mbox separator, mboxrd

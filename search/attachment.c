@@ -150,12 +150,13 @@ static lx_status read_back(lx_db *db, lx_docid id, size_t n, lx_atime_stats *ati
     if (n) {
         st = check(decode(&canon, n, out), &a, n, out);
     } else if (!(st = lx_strbuf_addf(&out->name, "%s.eml", sha))) {
-        /* The bytes whose SHA-256 is the message's: lx_original_read
-         * checked them. */
+        /* The bytes whose SHA-256 is the message's (lx_original_read
+         * checked them), or an Outlook item's .eml, made again: its
+         * identity is not the SHA-256 of those bytes, which is computed. */
         lx_strbuf_release(&out->bytes);
         out->bytes = canon;
         lx_strbuf_init(&canon);
-        snprintf(out->sha256, sizeof out->sha256, "%s", sha);
+        st = lx_sha256_hex(out->bytes.buf, out->bytes.len, out->sha256);
     }
 out:
     lx_record_release(&rec);

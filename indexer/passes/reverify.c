@@ -71,7 +71,10 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
                                 from ? from : ""};
             const char *part, *body = lx_record_get(&rec, LX_DATA_BODY);
             size_t part_len;
-            if (!(st = lx_dkim_verify_message(ks, &in, &v)) &&
+            if (lx_record_get(&rec, LX_DATA_CONVERTED)) {
+                /* An Outlook item: never verified, its reason kept. */
+                st = lx_dkim_converted(canon.buf, canon.len, &v);
+            } else if (!(st = lx_dkim_verify_message(ks, &in, &v)) &&
                 lx_dkim_signed_part(&v, &in, &part, &part_len))
                 st = lx_message_signed_text(part, part_len, body ? body : "",
                                             body ? strlen(body) : 0, &v.signed_text);
