@@ -7,6 +7,7 @@
 #include "date.h"
 #include "escape.h"
 #include "evidence.h"
+#include "mapi.h"
 #include "utf8.h"
 #include "banned.h"
 
@@ -275,8 +276,9 @@ static lx_status attachment_files(lx_strbuf *o, const lx_attach_list *att)
     return st;
 }
 
-/* ,"members":[...] for a location inside archives (as in the search
- * program's JSON), nothing for a file's. */
+/* ,"members":[...] for a location inside archives, ,"folder":...,"item":N
+ * for an Outlook item (as in the search program's JSON), nothing for a
+ * file's. */
 static lx_status members(lx_strbuf *o, const lx_location *loc)
 {
     if (!loc->steps || !*loc->steps)
@@ -290,14 +292,18 @@ static lx_status members(lx_strbuf *o, const lx_location *loc)
         return st;
     }
     st = lx_evidence_parse(&parsed, stored.buf);
-    if (!st)
+    if (!st && parsed.n_members)
         st = key(o, "members", false);
     for (size_t i = 0; !st && i < parsed.n_members; i++) {
         if (!(st = lx_strbuf_addch(o, i ? ',' : '[')))
             st = lx_escape_json(o, parsed.members[i], strlen(parsed.members[i]));
     }
-    if (!st)
-        st = lx_strbuf_addstr(o, parsed.n_members ? "]" : "[]");
+    if (!st && parsed.n_members)
+        st = lx_strbuf_addch(o, ']');
+    if (!st && parsed.has_item && !(st = key(o, "folder", false)))
+        st = lx_escape_json(o, parsed.folder.buf, parsed.folder.len);
+    if (!st && parsed.has_item)
+        st = num(o, "item", parsed.item);
     lx_evidence_loc_release(&parsed);
     lx_strbuf_release(&stored);
     return st;
@@ -319,6 +325,8 @@ lx_status lx_inspect_json(lx_strbuf *o, const lx_message *m, const lx_attach_lis
         if (!st)
             st = num(o, "mbox_length", loc->length);
     }
+    if (!st && loc->converted && !(st = str(o, "converted", loc->converted)))
+        st = str(o, "converter", LX_MAPI_CONVERTER);
     if (!st)
         st = str(o, "sha256", sha);
     if (!st)
