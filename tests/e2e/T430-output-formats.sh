@@ -27,7 +27,7 @@ assert len(d["hits"]) == 2
 keys = ["id", "sha256", "date", "date_local", "date_source", "from", "to", "cc", "bcc", "reply_to",
         "subject", "dkim", "verified", "verified_reason", "unsigned_headers", "signers",
         "corroboration", "message_id", "in_reply_to", "references", "thread",
-        "thread_hits", "size", "paths",
+        "thread_hits", "size", "paths", "converted", "converter",
         "copies", "conflicts", "body_source", "body_truncated", "body_signed_bytes",
         "replaced_characters", "dkim_signatures", "attachments", "snippet"]
 for h in d["hits"]:
@@ -88,6 +88,7 @@ assert rows[0] == ["id", "sha256", "date", "date_local", "date_source", "from_na
                    "cc", "bcc", "reply_to", "subject", "dkim", "verified", "verified_reason",
                    "unsigned_headers", "signers", "corroboration", "message_id",
                    "in_reply_to", "references", "thread", "thread_hits", "size", "paths",
+                   "converted", "converter",
                    "copies", "conflicts",
                    "body_source", "body_truncated", "body_signed_bytes", "replaced_characters",
                    "dkim_signatures", "attachments", "snippet"], rows[0]
@@ -95,7 +96,7 @@ assert len(rows) == 68, len(rows)
 by_id = {r[18]: r for r in rows[1:]}
 r = by_id["016.horizon@example.com"]
 assert len(r[11]) == 249 and r[11].startswith("Updated itinerary for the autumn regional tour: Lille, Rouen,"), r[11]
-assert r[13:16] == ["no", "", ""] and r[29] == "", (r[13:16], r[29])
+assert r[13:16] == ["no", "", ""] and r[31] == "", (r[13:16], r[31])
 r = by_id["dup.horizon@campagne-exemple.fr"]
 assert r[24].count("; ") == 2 and "presse.mbox@" in r[24], r[24]
 r = by_id["008.horizon@mairie-exemple.fr"]
