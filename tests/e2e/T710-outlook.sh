@@ -126,6 +126,26 @@ cmp -s "$WORK"/zout/2017-03-14_*.eml "$WORK"/out/2017-03-14_*.eml && ok ||
     bad "zip: the exported .eml is the loose file's"
 expect_eq "the generated sources untouched (atime, mtime, ctime)" "$times_before" "$(times_of)"
 
+# --inspect shows the converted item: its location, converted, converter, identity.
+expect_eq "inspect: converted" \
+    "$M/attachments.msg msg leakdex-outlook/1 $(search --db "$WORK/msg.db" --format ndjson subject:budget | python3 -c 'import json,sys; print(json.load(sys.stdin)["sha256"])') none $REASON" \
+    "$(index --inspect "$M/attachments.msg" 2>/dev/null | python3 -c '
+import json, sys
+h = json.load(sys.stdin)
+print(h["path"], h["converted"], h["converter"], h["sha256"], h["dkim"]["verdict"], h["dkim"]["verified_reason"])')"
+# An OLE2 file that is not an Outlook message (a Word file): not mail.
+mkdir "$WORK/doc"
+cp "$LEAKDEX_SRC/tests/tools/attach-assets/tracteur.doc" "$WORK/doc/"
+index --db "$WORK/doc.db" "$WORK/doc" >"$WORK/doc.out" 2>"$WORK/doc.err"
+expect_eq "a .doc: exit 0" 0 $?
+expect_eq "a .doc: the warning" \
+    "leakdex-index: $WORK/doc/tracteur.doc: not mail (an OLE2 file that is not an Outlook message): an OLE2 file without Outlook message properties" \
+    "$(cat "$WORK/doc.err")"
+expect_eq "a .doc: the report's lines" \
+    "dir           0       0         0       0       0      1  $WORK/doc
+          skipped 1: not mail (an OLE2 file that is not an Outlook message)" \
+    "$(sed -n '/^kind/,/^(files/p' "$WORK/doc.out" | sed '1d;$d')"
+
 # The shared Outlook files.
 O=${LEAKDEX_OUTLOOK:-$LEAKDEX_SRC/../shared/outlook}
 if [[ ! -f "$O/msgInMsg.pst" ]]; then
