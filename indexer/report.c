@@ -27,6 +27,9 @@ void lx_report_release(lx_report *r)
     for (size_t k = 0; k < r->n_att_reasons; k++)
         free(r->att_reasons[k].reason);
     free(r->att_reasons);
+    for (size_t k = 0; k < r->n_not_mail; k++)
+        free(r->not_mail[k].reason);
+    free(r->not_mail);
     lx_report_init(r);
 }
 
@@ -88,6 +91,19 @@ void lx_report_skip(lx_source_stats *s, const char *reason, int file)
     else
         s->skipped++;
     count_reason(s, reason);
+}
+
+void lx_report_not_mail(lx_report *r, const char *kind)
+{
+    count_in(&r->not_mail, &r->n_not_mail, &r->alloc_not_mail, kind);
+}
+
+lx_status lx_report_add_kind(lx_strbuf *line, const char *kind, size_t n, bool first)
+{
+    size_t len = strlen(kind);
+    bool y = n != 1 && len && kind[len - 1] == 'y';
+    return lx_strbuf_addf(line, "%s %zu %.*s%s", first ? "" : ",", n, (int)(len - y), kind,
+                          n == 1 ? "" : y ? "ies" : "s");
 }
 
 void lx_report_attachment(lx_report *r, const char *status)
@@ -238,6 +254,16 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
                 "unchanged: %zu files (%zu messages) indexed whole by an earlier run, recognized "
                 "by path, size and modification time and not read again\n",
                 r->files_unchanged, r->messages_unchanged);
+    if (r->n_not_mail) {
+        lx_strbuf line;
+        lx_strbuf_init(&line);
+        lx_status st = lx_strbuf_addstr(&line, "not mail:");
+        for (size_t k = 0; k < r->n_not_mail && !st; k++)
+            st = lx_report_add_kind(&line, r->not_mail[k].reason, r->not_mail[k].count, k == 0);
+        if (!st)
+            fprintf(out, "%s (Outlook items counted by kind, not indexed)\n", line.buf);
+        lx_strbuf_release(&line);
+    }
     fprintf(out, "dates: %zu from the Received header (no usable Date), %zu without any date\n",
             t.date_from_received, t.no_date);
     fprintf(out,

@@ -7,6 +7,7 @@
 
 #include "corroborate.h"
 #include "schema.h"
+#include "strbuf.h"
 #include "thread.h"
 #include "walk.h"
 
@@ -62,6 +63,8 @@ typedef struct lx_report {
     size_t att_dropped;           /* past LX_ATTACH_MAX_PER_MESSAGE, not listed */
     lx_reason_count *att_reasons; /* statuses other than ok, counted */
     size_t n_att_reasons, alloc_att_reasons;
+    lx_reason_count *not_mail; /* Outlook items that are not mail, by kind (lx_mapi_kind) */
+    size_t n_not_mail, alloc_not_mail;
     size_t files_unchanged;    /* files an earlier run indexed whole, not read again */
     size_t messages_unchanged; /* the messages in them (counted as already indexed) */
     unsigned jobs;             /* --jobs: threads that parsed, 0 when not told */
@@ -97,6 +100,14 @@ void lx_report_note(lx_source_stats *s, const char *what);
 /* Counts one attachment status line ("truncated", "limit: ...",
  * "skipped: ...", "failed: ...") for the summary. */
 void lx_report_attachment(lx_report *r, const char *status);
+
+/* Counts one Outlook item that is not mail, of kind (lx_mapi_kind), for
+ * the run's "not mail:" line. */
+void lx_report_not_mail(lx_report *r, const char *kind);
+
+/* Appends ", N KINDs" (without the comma when first) to line: "1 contact",
+ * "3 contacts", "2 journal entries". */
+lx_status lx_report_add_kind(lx_strbuf *line, const char *kind, size_t n, bool first);
 
 /* Prints the per-source table, the reasons, and the totals. */
 void lx_report_print(const lx_report *r, FILE *out, double seconds);

@@ -218,7 +218,7 @@ static void count_kind(kind_count *kc, const char *kind)
 }
 
 /* "not mail: 3 contacts, 1 note" at steps (nothing when every item was
- * mail). */
+ * mail), each item counted in the run's totals too. */
 static void warn_kinds(file_read *fr, const char *steps, const kind_count *kc)
 {
     if (!kc->kinds)
@@ -226,13 +226,11 @@ static void warn_kinds(file_read *fr, const char *steps, const kind_count *kc)
     lx_strbuf line, where;
     lx_strbuf_init(&line);
     lx_strbuf_init(&where);
-    lx_strbuf_addstr(&line, "not mail:");
-    for (size_t k = 0; k < kc->kinds; k++) {
-        const char *kind = kc->kind[k];
-        size_t len = strlen(kind);
-        bool y = kc->n[k] != 1 && len && kind[len - 1] == 'y';
-        lx_strbuf_addf(&line, "%s %zu %.*s%s", k ? "," : "", kc->n[k], (int)(len - y), kind,
-                       kc->n[k] == 1 ? "" : y ? "ies" : "s");
+    lx_status st = lx_strbuf_addstr(&line, "not mail:");
+    for (size_t k = 0; k < kc->kinds && !st; k++) {
+        st = lx_report_add_kind(&line, kc->kind[k], kc->n[k], k == 0);
+        for (size_t i = 0; i < kc->n[k]; i++)
+            lx_report_not_mail(&fr->r->report, kc->kind[k]);
     }
     where_of(fr, steps, &where);
     lx_run_warn(fr->r, where.len ? where.buf : fr->path, line.buf);

@@ -30,6 +30,7 @@ expect_eq "msg: the report's lines" \
     "dir           4       3         1       0       0      0  $M
 file          1       1         0       0       0      0  $WORK/copy.eml" \
     "$(sed -n '/^kind/,/^(files/p' "$WORK/msg.out" | sed '1d;$d')"
+expect_eq "msg: no not-mail line" "" "$(grep '^not mail' "$WORK/msg.out")"
 expect_eq "msg: DKIM line" "dkim: 0 pass (0 with a weak key), 0 fail, 0 nokey, 0 invalid, 4 unsigned" \
     "$(grep '^dkim:' "$WORK/msg.out")"
 export LEAKDEX_DB=$WORK/msg.db
@@ -184,6 +185,9 @@ pst           0       0         0       0       0      1  $WORK/cut4096.pst
 pst           0       0         0       0       0      1  $WORK/cut70000.pst
           skipped 1: Outlook store that cannot be read" \
     "$(sed -n '/^kind/,/^(files/p' "$WORK/o.out" | sed '1d;$d')"
+expect_eq "outlook: the run's not-mail line" \
+    "not mail: 3 contacts, 1 note (Outlook items counted by kind, not indexed)" \
+    "$(grep '^not mail' "$WORK/o.out")"
 export LEAKDEX_DB=$WORK/o.db
 subjects() { search --format ndjson --limit 100 "$@" | python3 -c '
 import json, sys
