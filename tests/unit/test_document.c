@@ -193,6 +193,68 @@ static void test_lookup(void **state)
     remove_temp(db, dir);
 }
 
+/* A converted Outlook item: its location's steps, converted and converter
+ * recorded, DKIM none with the reason, its transport headers' signature
+ * listed unchecked with the same reason (lx_dkim_converted: no key store). */
+static void test_converted(void **state)
+{
+    (void)state;
+    static const char eml[] = "DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=s1; h=from;\r\n"
+                              " bh=AAAA; b=BBBB\r\n"
+                              "From: Alice <alice@example.org>\r\n"
+                              "Subject: converted\r\n"
+                              "\r\n"
+                              "text\r\n";
+    lx_message msg;
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    assert_int_equal(lx_message_parse(&msg, eml, sizeof eml - 1, &why), LX_OK);
+    lx_dkim_verdict v;
+    assert_int_equal(lx_dkim_converted(eml, sizeof eml - 1, &v), LX_OK);
+    assert_int_equal(v.verdict, LX_VERDICT_NONE);
+    assert_int_equal(v.verified, LX_VERIFIED_NO);
+    assert_int_equal(v.n, 1);
+    assert_int_equal(v.sigs[0].result, LX_VERDICT_UNCHECKED);
+    assert_string_equal(v.sigs[0].reason, LX_CONVERTED_DKIM_REASON);
+    lx_attach_list att;
+    lx_attach_list_init(&att);
+    lx_location loc = {"/leak/a.pst", false, 0, sizeof eml - 1, "\t/Top\t#2097188", "pst"};
+    lx_doc *doc = NULL;
+    char fp[LX_SHA256_HEX_LEN + 1];
+    const char *identity = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    assert_int_equal(lx_document_build(identity, sizeof eml - 1, &loc, &msg, &att, &v, &doc, fp),
+                     LX_OK);
+    char dir[64];
+    lx_db *db = open_temp(dir);
+    assert_int_equal(lx_document_put(db, doc, fp, msg.message_id), LX_OK);
+    char *raw = NULL;
+    size_t len = 0;
+    assert_int_equal(lx_db_get_data(db, 1, &raw, &len), LX_OK);
+    lx_record rec;
+    lx_record_init(&rec);
+    assert_int_equal(lx_record_parse(&rec, raw, len), LX_OK);
+    assert_string_equal(lx_record_get(&rec, LX_DATA_SHA256), identity);
+    assert_string_equal(lx_record_get(&rec, LX_DATA_PATH), "/leak/a.pst\t/Top\t#2097188");
+    assert_string_equal(lx_record_get(&rec, LX_DATA_CONVERTED), "pst");
+    assert_string_equal(lx_record_get(&rec, LX_DATA_CONVERTER), "leakdex-outlook/1");
+    assert_string_equal(lx_record_get(&rec, LX_DATA_DKIM), "none");
+    assert_string_equal(lx_record_get(&rec, LX_DATA_VERIFIED), "no");
+    assert_string_equal(lx_record_get(&rec, LX_DATA_VERIFIED_REASON),
+                        "converted by Outlook: the signed bytes are gone");
+    const char *sig = lx_record_get(&rec, LX_DATA_DKIM_SIG);
+    assert_non_null(sig);
+    assert_memory_equal(sig, "example.org\ts1\trsa-sha256\t", 24);
+    assert_non_null(strstr(sig, "\tunchecked\tconverted by Outlook: the signed bytes are gone\t"));
+    lx_record_release(&rec);
+    free(raw);
+    remove_temp(db, dir);
+    lx_doc_free(doc);
+    lx_dkim_verdict_release(&v);
+    lx_attach_list_release(&att);
+    lx_message_release(&msg);
+    lx_strbuf_release(&why);
+}
+
 int main(void)
 {
     lx_message_library_init();
@@ -200,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_data_record),
         cmocka_unit_test(test_terms),
         cmocka_unit_test(test_lookup),
+        cmocka_unit_test(test_converted),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     lx_message_library_shutdown();
