@@ -94,6 +94,16 @@ print(" ".join(sorted(r["converted"] or "-" for r in csv.DictReader(open(sys.arg
 expect_eq "export: the .eml says what it came from" "X-Leakdex-Converted: msg" \
     "$(grep -h -m1 '^X-Leakdex-Converted' "$WORK"/out/2017-03-14_*.eml | tr -d '\r')"
 
+# The web's original download: the same .eml, its header the SHA-256 of
+# the bytes sent (not the identity).
+bid=$(search --format ndjson subject:budget | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+web_start --db "$WORK/msg.db" --listen 127.0.0.1:0
+curl -s -D "$WORK/h.orig" -o "$WORK/orig.eml" "$WEB_URL/api/original/$bid"
+cmp -s "$WORK/orig.eml" "$WORK"/out/2017-03-14_*.eml && ok || bad "web: the original is the exported .eml"
+expect_eq "web: X-Leakdex-SHA256 is of the bytes" "$(sha256sum <"$WORK/orig.eml" | cut -d' ' -f1)" \
+    "$(grep -i '^x-leakdex-sha256' "$WORK/h.orig" | tr -d '\r' | sed 's/^[^:]*: //')"
+web_stop
+
 # A second run: every file unchanged.
 index --db "$WORK/msg.db" "$M" "$WORK/copy.eml" >"$WORK/msg2.out" 2>&1
 expect_eq "second run: unchanged" \
