@@ -26,9 +26,8 @@ lx_status lx_pipeline_dispatch(lx_run *r, size_t src, lx_source_file *f, const c
  * eml[0..len) is its .eml (lx_mapi_to_eml), identity its lx_mapi_identity
  * (64 hex digits), which is the document's identity instead of the
  * SHA-256 of the bytes; its DKIM verdict is none (LX_CONVERTED_DKIM_REASON). */
-lx_status lx_pipeline_dispatch_converted(lx_run *r, size_t src, lx_source_file *f,
-                                         const char *eml, size_t len, const char *identity,
-                                         const lx_location *loc);
+lx_status lx_pipeline_dispatch_converted(lx_run *r, size_t src, lx_source_file *f, const char *eml,
+                                         size_t len, const char *identity, const lx_location *loc);
 
 /* Takes finished messages back, oldest first, and writes them, until at
  * most keep are in flight. */

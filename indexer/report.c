@@ -103,7 +103,9 @@ lx_status lx_report_add_kind(lx_strbuf *line, const char *kind, size_t n, bool f
     size_t len = strlen(kind);
     bool y = n != 1 && len && kind[len - 1] == 'y';
     return lx_strbuf_addf(line, "%s %zu %.*s%s", first ? "" : ",", n, (int)(len - y), kind,
-                          n == 1 ? "" : y ? "ies" : "s");
+                          n == 1 ? ""
+                          : y    ? "ies"
+                                 : "s");
 }
 
 void lx_report_attachment(lx_report *r, const char *status)

@@ -88,7 +88,9 @@ static bool unchanged(lx_run *r, const char *path, const struct stat *sb, size_t
     if (!same)
         return false;
     lx_source_stats *s = &r->report.v[src];
-    lx_source_kind own = kind == 'm' ? LX_SOURCE_MBOX : kind == 'a' ? LX_SOURCE_ARCHIVE : LX_SOURCE_PST;
+    lx_source_kind own = kind == 'm'   ? LX_SOURCE_MBOX
+                         : kind == 'a' ? LX_SOURCE_ARCHIVE
+                                       : LX_SOURCE_PST;
     if ((kind == 'm' || kind == 'a' || kind == 'p') &&
         !(s = lx_report_source(&r->report, path, own)))
         return false;

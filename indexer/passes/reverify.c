@@ -75,7 +75,7 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
                 /* An Outlook item: never verified, its reason kept. */
                 st = lx_dkim_converted(canon.buf, canon.len, &v);
             } else if (!(st = lx_dkim_verify_message(ks, &in, &v)) &&
-                lx_dkim_signed_part(&v, &in, &part, &part_len))
+                       lx_dkim_signed_part(&v, &in, &part, &part_len))
                 st = lx_message_signed_text(part, part_len, body ? body : "",
                                             body ? strlen(body) : 0, &v.signed_text);
             if (st) {
