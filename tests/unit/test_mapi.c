@@ -205,9 +205,11 @@ static void test_eml_parses(void **state)
     assert_int_equal(lx_message_parse(&msg, golden_eml, strlen(golden_eml), &why), LX_OK);
     assert_string_equal(msg.from.name, "Alice Martin");
     assert_string_equal(msg.from.addr, "alice@example.org");
-    assert_int_equal(msg.to.n, 1);
+    assert_int_equal(msg.to.n, 2);
     assert_string_equal(msg.to.v[0].name, "Bob \"the builder\"");
     assert_string_equal(msg.to.v[0].addr, "bob@example.net");
+    assert_string_equal(msg.to.v[1].name, "asdf"); /* the name alone, an empty group */
+    assert_string_equal(msg.to.v[1].addr, "");
     assert_int_equal(msg.cc.n, 1);
     assert_string_equal(msg.cc.v[0].addr, "carol@example.com");
     assert_string_equal(msg.subject, "Quarterly numbers, d\xc3\xa9j\xc3\xa0 vu");

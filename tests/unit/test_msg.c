@@ -154,6 +154,17 @@ static void test_qwerty(void **state)
         "Content-Type: multipart/alternative; boundary=\"=_lx.";
     assert_starts(eml.buf, eml.len, head);
     assert_memory_equal(eml.buf + strlen(head), h3, 32);
+    /* Read back, the name without an address is a recipient of its own. */
+    lx_message parsed;
+    assert_int_equal(lx_message_parse(&parsed, eml.buf, eml.len, NULL), LX_OK);
+    assert_int_equal(parsed.to.n, 1);
+    assert_string_equal(parsed.to.v[0].name, "asdf");
+    assert_string_equal(parsed.to.v[0].addr, "");
+    assert_int_equal(parsed.cc.n, 1);
+    assert_string_equal(parsed.cc.v[0].addr, "johnno@nowhere.com");
+    assert_int_equal(parsed.bcc.n, 1);
+    assert_string_equal(parsed.bcc.v[0].name, "Lowe, Charles");
+    lx_message_release(&parsed);
     lx_strbuf_release(&eml);
     free_item(&it);
     read_item(&it, dir, "qwerty_2-with_custom_properties.msg");
