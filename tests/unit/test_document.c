@@ -80,18 +80,26 @@ static void expect_term(lx_db *db, const char *term, bool want)
         fail_msg("term '%s': %s", term, has ? "present" : "missing");
 }
 
+/* Document 1's data parsed into rec (initialized here); returns the raw
+ * data: release rec and free it. */
+static char *read_data(lx_db *db, lx_record *rec)
+{
+    char *raw = NULL;
+    size_t len = 0;
+    assert_int_equal(lx_db_get_data(db, 1, &raw, &len), LX_OK);
+    lx_record_init(rec);
+    assert_int_equal(lx_record_parse(rec, raw, len), LX_OK);
+    return raw;
+}
+
 static void test_data_record(void **state)
 {
     (void)state;
     char dir[64], sha[LX_SHA256_HEX_LEN + 1];
     lx_db *db = open_temp(dir);
     build_and_put(db, sha);
-    char *raw = NULL;
-    size_t len = 0;
-    assert_int_equal(lx_db_get_data(db, 1, &raw, &len), LX_OK);
     lx_record rec;
-    lx_record_init(&rec);
-    assert_int_equal(lx_record_parse(&rec, raw, len), LX_OK);
+    char *raw = read_data(db, &rec);
     char size[24];
     snprintf(size, sizeof size, "%zu", sizeof MESSAGE - 1);
     const char *want[][2] = {
@@ -193,12 +201,8 @@ static void test_outlook_name_only(void **state)
     char dir[64], sha[LX_SHA256_HEX_LEN + 1];
     lx_db *db = open_temp(dir);
     build_and_put_raw(db, eml.buf, eml.len, sha);
-    char *raw = NULL;
-    size_t len = 0;
-    assert_int_equal(lx_db_get_data(db, 1, &raw, &len), LX_OK);
     lx_record rec;
-    lx_record_init(&rec);
-    assert_int_equal(lx_record_parse(&rec, raw, len), LX_OK);
+    char *raw = read_data(db, &rec);
     const char *want[][2] = {{LX_DATA_TO, "\tasdf"},
                              {LX_DATA_CC, "johnno@nowhere.com\tJohnathan"},
                              {LX_DATA_CC, "Charles.Lowe@freehills.com\tLowe, Charles"}};
@@ -247,12 +251,8 @@ static void test_lookup(void **state)
     assert_int_equal(seen, LX_SEEN_KNOWN);
     assert_int_equal(lx_document_lookup(db, "00", &other, &seen), LX_OK);
     assert_int_equal(seen, LX_SEEN_NEW);
-    char *raw = NULL;
-    size_t len = 0;
-    assert_int_equal(lx_db_get_data(db, 1, &raw, &len), LX_OK);
     lx_record rec;
-    lx_record_init(&rec);
-    assert_int_equal(lx_record_parse(&rec, raw, len), LX_OK);
+    char *raw = read_data(db, &rec);
     assert_true(lx_record_has(&rec, LX_DATA_PATH, "/leak/inbox.mbox\t120\t400"));
     assert_true(lx_record_has(&rec, LX_DATA_PATH, "/leak/cur/1.eml"));
     lx_record_release(&rec);
