@@ -10,7 +10,7 @@ extern "C" {
 
 /* Bump when the meaning of any prefix, slot or document-data key changes. A
  * database built by another version is refused, never misread. */
-#define LX_SCHEMA_VERSION 10
+#define LX_SCHEMA_VERSION 11
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
 /* When the index was created (stamped with its schema version) and last
  * written by an indexing run: ISO 8601 instants, UTC. */

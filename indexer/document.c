@@ -155,19 +155,52 @@ static lx_status index_list(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, const c
     return st;
 }
 
-/* What must agree between two copies sharing a Message-ID: the sender, the
- * date, the subject and the body text. */
-static lx_status fingerprint(const lx_message *m, char hex[LX_SHA256_HEX_LEN + 1])
+/* Appends s[0..len) with every run of white space (space, tab, CR, LF,
+ * vertical tab, form feed, U+00A0 no-break space) made one space, none at
+ * the start or the end: what differs between a message and its Outlook copy
+ * (CRLF line ends, a body re-wrapped, trailing spaces and blank lines cut,
+ * the text of an HTML part rendered by Outlook instead of libxml2) is only
+ * white space, and a changed word is never white space. */
+static lx_status add_folded_space(lx_strbuf *out, const char *s, size_t len)
+{
+    bool gap = false, any = false;
+    lx_status st = LX_OK;
+    for (size_t i = 0; i < len && !st; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool nbsp = c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xA0;
+        if (nbsp || c == ' ' || (c >= '\t' && c <= '\r')) {
+            gap = any;
+            i += nbsp;
+            continue;
+        }
+        if (gap)
+            st = lx_strbuf_addch(out, ' ');
+        if (!st)
+            st = lx_strbuf_addch(out, (char)c);
+        gap = false;
+        any = true;
+    }
+    return st;
+}
+
+/* What must agree between two copies sharing a Message-ID: the sender's
+ * address (any case), the date when a Date header gave it (an instant: the
+ * zone it was written in does not count), the subject and the body text,
+ * these two with their white space folded (add_folded_space). */
+lx_status lx_document_fingerprint(const lx_message *m, char hex[LX_SHA256_HEX_LEN + 1])
 {
     lx_strbuf sb;
     lx_strbuf_init(&sb);
     lx_status st = lx_utf8_add_ascii_lower(&sb, m->from.addr);
     if (!st)
-        st = lx_strbuf_addf(&sb, "\n%lld\n%s\n",
-                            m->date_source == LX_DATE_HEADER ? (long long)m->date : -1LL,
-                            m->subject);
+        st = lx_strbuf_addf(&sb, "\n%lld\n",
+                            m->date_source == LX_DATE_HEADER ? (long long)m->date : -1LL);
     if (!st)
-        st = lx_strbuf_add(&sb, m->body, m->body_len);
+        st = add_folded_space(&sb, m->subject, strlen(m->subject));
+    if (!st)
+        st = lx_strbuf_addch(&sb, '\n');
+    if (!st)
+        st = add_folded_space(&sb, m->body, m->body_len);
     if (!st)
         st = lx_sha256_hex(sb.buf, sb.len, hex);
     lx_strbuf_release(&sb);
@@ -590,8 +623,8 @@ static lx_status build_attachments(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, 
     }
     if (!st && att)
         st = build_excerpts(doc, tmp, att);
-    if (st || (attached &&
-               (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS), LX_HAS_ATTACHMENT))))
+    if (st ||
+        (attached && (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS), LX_HAS_ATTACHMENT))))
         return st;
     if ((st = lx_doc_set_number(doc, lx_schema_slot(LX_F_ATTACH_COUNT),
                                 (double)(att ? att->n + att->dropped : 0))))
@@ -717,7 +750,8 @@ lx_status lx_document_build(const char *sha, size_t size, const lx_location *loc
         goto out;
     lx_strbuf_reset(&tmp);
     if ((st = lx_document_format_location(&tmp, loc)) ||
-        (st = lx_record_add(&rec, LX_DATA_PATH, tmp.buf, tmp.len)) || (st = fingerprint(m, fp)) ||
+        (st = lx_record_add(&rec, LX_DATA_PATH, tmp.buf, tmp.len)) ||
+        (st = lx_document_fingerprint(m, fp)) ||
         (st = lx_record_add_str(&rec, LX_DATA_FINGERPRINT, fp)))
         goto out;
     if (loc->converted && ((st = lx_record_add_str(&rec, LX_DATA_CONVERTED, loc->converted)) ||

@@ -70,6 +70,14 @@ lx_status lx_document_check_shard(lx_db *db, const char *dbpath, const lx_shard 
  * records that verification was skipped. */
 lx_status lx_document_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim);
 
+/* The message's fingerprint, SHA-256 as hex, of what copies sharing a
+ * Message-ID must agree on: the sender's address (any case), the date (when
+ * from the Date header, as an instant), the subject and the body text, these
+ * two with every run of white space made one space and none at either end
+ * (so a body re-wrapped, or its line ends made CRLF, by Outlook still
+ * agrees; a changed word does not). */
+lx_status lx_document_fingerprint(const lx_message *m, char hex[LX_SHA256_HEX_LEN + 1]);
+
 /* The location as stored in the document data (lx_evidence_format_steps):
  * "PATH", its steps, and "\tOFFSET\tLENGTH" for a message inside an mbox. */
 lx_status lx_document_format_location(lx_strbuf *out, const lx_location *loc);

@@ -80,10 +80,14 @@ static size_t ratio_budget(size_t len, const lx_unpack_limits *lim)
     return budget < lim->ratio_floor ? lim->ratio_floor : budget;
 }
 
+/* What walk reads: archives (ZIP, TAR, 7z...), one compressed file (gzip,
+ * xz, bzip2...: its one member is named "data"), or either. */
+typedef enum formats { FORMATS_ARCHIVES, FORMATS_RAW, FORMATS_EITHER } formats;
+
 /* The walk behind lx_archives_unpack, lx_archives_walk and
  * lx_archives_member: only, when not NULL, is the one member name read
  * (the others are skipped unread and uncounted by the ratio). */
-static lx_status walk(const char *data, size_t len, bool raw, const char *only,
+static lx_status walk(const char *data, size_t len, formats fmt, const char *only,
                       const lx_unpack_limits *lim, lx_archive_member_cb cb, void *ctx,
                       lx_unpack_end *end, lx_strbuf *why)
 {
@@ -92,11 +96,11 @@ static lx_status walk(const char *data, size_t len, bool raw, const char *only,
     if (!a)
         return LX_E_NOMEM;
     archive_read_support_filter_all(a);
-    if (raw) {
+    /* The raw format bids lowest: an archive's own format always wins. */
+    if (fmt != FORMATS_ARCHIVES)
         archive_read_support_format_raw(a);
-    } else {
+    if (fmt != FORMATS_RAW)
         archive_read_support_format_all(a);
-    }
     lx_status st = LX_OK;
     lx_strbuf member;
     lx_strbuf_init(&member);
@@ -121,6 +125,14 @@ static lx_status walk(const char *data, size_t len, bool raw, const char *only,
             *end = LX_UNPACK_DAMAGED;
             const char *es = archive_error_string(a);
             lx_strbuf_addstr(why, es ? es : "damaged archive");
+            break;
+        }
+        /* Read raw without a compression filter, the "member" would be the
+         * bytes themselves: no archive at all. */
+        if (fmt == FORMATS_EITHER && archive_format(a) == ARCHIVE_FORMAT_RAW &&
+            archive_filter_count(a) <= 1) {
+            *end = LX_UNPACK_DAMAGED;
+            lx_strbuf_addstr(why, "not an archive nor a compressed file");
             break;
         }
         if (archive_entry_filetype(e) != AE_IFREG)
@@ -178,7 +190,7 @@ out:
 lx_status lx_archives_walk(const char *data, size_t len, const lx_unpack_limits *lim,
                            lx_archive_member_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why)
 {
-    return walk(data, len, false, NULL, lim, cb, ctx, end, why);
+    return walk(data, len, FORMATS_EITHER, NULL, lim, cb, ctx, end, why);
 }
 
 /* lx_archives_unpack's callback behind the walk's: an encrypted member
@@ -205,7 +217,7 @@ lx_status lx_archives_unpack(const char *data, size_t len, bool raw, const lx_un
                              lx_unpack_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why)
 {
     unpack_ctx u = {cb, ctx, why, false};
-    lx_status st = walk(data, len, raw, NULL, lim, unpack_member, &u, end, why);
+    lx_status st = walk(data, len, raw ? FORMATS_RAW : FORMATS_ARCHIVES, NULL, lim, unpack_member, &u, end, why);
     if (u.encrypted)
         *end = LX_UNPACK_DAMAGED;
     return st;
@@ -239,7 +251,7 @@ lx_status lx_archives_member(const char *data, size_t len, const char *name,
     lx_unpack_end end;
     lx_strbuf damage;
     lx_strbuf_init(&damage);
-    lx_status st = walk(data, len, false, name, lim, take_member, &w, &end, &damage);
+    lx_status st = walk(data, len, FORMATS_EITHER, name, lim, take_member, &w, &end, &damage);
     lx_strbuf_release(&damage);
     if (st || w.st)
         return st ? st : w.st;

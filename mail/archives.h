@@ -54,7 +54,9 @@ typedef int (*lx_archive_member_cb)(void *ctx, const lx_archive_member *m);
 /*
  * lx_archives_unpack for readers that must tell an encrypted member apart:
  * it is passed with encrypted set (and the walk goes on) instead of ending
- * the walk as damage. Never a raw compressed file.
+ * the walk as damage. A single compressed file (gzip, xz, bzip2... of
+ * anything but an archive) is read too, as one member named "data"
+ * (libarchive's name for it); bytes that are neither end as damage.
  */
 lx_status lx_archives_walk(const char *data, size_t len, const lx_unpack_limits *lim,
                            lx_archive_member_cb cb, void *ctx, lx_unpack_end *end, lx_strbuf *why);

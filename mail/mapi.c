@@ -29,7 +29,8 @@ void lx_mapi_msg_release(lx_mapi_msg *m)
                         &m->display_bcc,       &m->message_id,
                         &m->in_reply_to,       &m->references,
                         &m->transport_headers, &m->body,
-                        &m->html_charset};
+                        &m->html_charset,      &m->sender_x500,
+                        &m->representing_x500};
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         free(*strings[i]);
     for (size_t i = 0; i < m->n_rcpt; i++) {
@@ -678,6 +679,15 @@ static lx_status header_built(lx_strbuf *out, const lx_mapi_msg *m)
            (m->representing_address && m->sender_address &&
             strcasecmp(m->representing_address, m->sender_address) == 0))))
         st = header_one_mailbox(out, "Sender", m->sender_name, m->sender_address);
+    /* The From's Exchange DN, when it has no SMTP address: the one trace of
+     * who sent it inside an organization (the DN is not an address). */
+    const char *from_address = has_repr ? m->representing_address : m->sender_address;
+    const char *from_x500 = has_repr               ? m->representing_x500
+                            : has_sender           ? m->sender_x500
+                            : m->representing_x500 ? m->representing_x500
+                                                   : m->sender_x500;
+    if (st == LX_OK && from_x500 && *from_x500 && !address_writable(from_address))
+        st = header_words(out, "X-Leakdex-Sender-X500", from_x500);
     if (st == LX_OK)
         st = header_recipients(out, m, LX_RCPT_TO, "To", m->display_to);
     if (st == LX_OK)

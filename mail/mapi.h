@@ -57,6 +57,8 @@ typedef struct lx_mapi_msg {
     char *sender_address;      /* SMTP: 0x5D01, else 0x0C1F when 0x0C1E is "SMTP" */
     char *representing_name;   /* 0x0042 */
     char *representing_address;/* SMTP: 0x5D02, else 0x0065 when 0x0064 is "SMTP" */
+    char *sender_x500;         /* 0x0C1F when 0x0C1E is "EX" (an Exchange DN), else NULL */
+    char *representing_x500;   /* 0x0065 when 0x0064 is "EX", else NULL */
     char *display_to, *display_cc, *display_bcc; /* 0x0E04, 0x0E03, 0x0E02: used only
                                                   * when the recipient table is empty */
     lx_mapi_rcpt *rcpt;
@@ -108,7 +110,9 @@ lx_status lx_mapi_identity(const lx_mapi_msg *m, char hex[65]);
  * a MIME body: text/plain (body), text/html (html), text/rtf (rtf, only when
  * neither of the others) and each attachment (by value and OLE as files;
  * an embedded message as message/rfc822, converted the same way; a
- * reference as a text/plain note naming it). X-Leakdex-Converted: names
+ * reference as a text/plain note naming it). When the From has no SMTP
+ * address but an Exchange DN, X-Leakdex-Sender-X500: holds the DN (built
+ * headers only). X-Leakdex-Converted: names
  * what it came from (e.g. "msg", "pst item #2097188"). */
 lx_status lx_mapi_to_eml(const lx_mapi_msg *m, const char *converted_from, lx_strbuf *out);
 

@@ -126,7 +126,11 @@ static lx_status list_add(lx_address_list *l, const char *name, const char *addr
     return LX_OK;
 }
 
-/* Flattens groups; keeps mailboxes in order. */
+/* Flattens groups; keeps mailboxes in order. An empty group is a name
+ * without an address (RFC 5322's way to write one: "asdf":; is how
+ * lx_mapi_to_eml writes an Outlook recipient with no SMTP address,
+ * "undisclosed-recipients":; how a sender hides the list): its name is
+ * kept, with an empty address, so that it is shown and its words found. */
 static lx_status add_addresses(lx_address_list *l, InternetAddressList *ial, size_t *replaced,
                                int depth)
 {
@@ -140,9 +144,15 @@ static lx_status add_addresses(lx_address_list *l, InternetAddressList *ial, siz
             st =
                 list_add(l, internet_address_get_name(ia),
                          internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)), replaced);
-        else if (INTERNET_ADDRESS_IS_GROUP(ia))
-            st = add_addresses(l, internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
-                               replaced, depth + 1);
+        else if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+            InternetAddressList *members =
+                internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia));
+            const char *name = internet_address_get_name(ia);
+            if (members && internet_address_list_length(members) > 0)
+                st = add_addresses(l, members, replaced, depth + 1);
+            else if (name && *name)
+                st = list_add(l, name, "", replaced);
+        }
         if (st)
             return st;
     }

@@ -325,6 +325,16 @@ static char *get_smtp(const storage *s, unsigned smtp, unsigned type, unsigned a
     return a;
 }
 
+/* The address when its type is EX: an Exchange DN (X.500), else NULL. */
+static char *get_x500(const storage *s, unsigned type, unsigned address)
+{
+    char *t = get_string(s, type), *a = NULL;
+    if (t && strcasecmp(t, "EX") == 0)
+        a = get_string(s, address);
+    free(t);
+    return a;
+}
+
 /* The numbers of s's sub-storages named prefix + 8 hex digits, in order;
  * *n of them (at most max: the rest are a problem of the item). */
 static lx_status sub_storages(const storage *s, const char *prefix, size_t max, uint32_t **out,
@@ -423,10 +433,7 @@ static lx_status read_recipients(const storage *s, lx_mapi_msg *m)
         rc->type = (lx_mapi_rcpt_type)(type & 0x0FFFFFFFu); /* the high bits are flags */
         rc->name = get_string(&r, PR_DISPLAY_NAME);
         rc->address = get_smtp(&r, PR_SMTP_ADDRESS, PR_ADDRTYPE, PR_EMAIL_ADDRESS);
-        char *t = get_string(&r, PR_ADDRTYPE);
-        if (t && strcasecmp(t, "EX") == 0)
-            rc->x500 = get_string(&r, PR_EMAIL_ADDRESS);
-        free(t);
+        rc->x500 = get_x500(&r, PR_ADDRTYPE, PR_EMAIL_ADDRESS);
         close_storage(&r);
     }
     free(nums);
@@ -587,6 +594,8 @@ static lx_status read_message(const storage *parent, lx_mapi_msg *m, int depth)
     m->representing_name = get_string(&s, PR_SENT_REPRESENTING_NAME);
     m->representing_address = get_smtp(&s, PR_SENT_REPRESENTING_SMTP_ADDRESS,
                                        PR_SENT_REPRESENTING_ADDRTYPE, PR_SENT_REPRESENTING_EMAIL);
+    m->sender_x500 = get_x500(&s, PR_SENDER_ADDRTYPE, PR_SENDER_EMAIL);
+    m->representing_x500 = get_x500(&s, PR_SENT_REPRESENTING_ADDRTYPE, PR_SENT_REPRESENTING_EMAIL);
     m->display_to = get_string(&s, PR_DISPLAY_TO);
     m->display_cc = get_string(&s, PR_DISPLAY_CC);
     m->display_bcc = get_string(&s, PR_DISPLAY_BCC);

@@ -729,12 +729,13 @@ static lx_status read_message(lx_pst *pst, libpff_item_t *item, lx_mapi_msg *m, 
         prop_string(&p, strings[i].tag, (char **)((char *)m + strings[i].field));
     strip_subject_marker(m->subject);
     if (!p.st)
-        m->sender_address =
-            prop_address(&p, TAG_SENDER_SMTP, TAG_SENDER_ADDRTYPE, TAG_SENDER_ADDRESS, NULL);
+        m->sender_address = prop_address(&p, TAG_SENDER_SMTP, TAG_SENDER_ADDRTYPE,
+                                         TAG_SENDER_ADDRESS, &m->sender_x500);
     if (!p.st)
         m->representing_address = prop_address(&p, TAG_REPRESENTING_SMTP,
                                                 TAG_REPRESENTING_ADDRTYPE,
-                                                TAG_REPRESENTING_ADDRESS, NULL);
+                                                TAG_REPRESENTING_ADDRESS,
+                                                &m->representing_x500);
     if (!p.st)
         read_date(&p);
     if (!p.st)

@@ -221,6 +221,10 @@ bool lx_hitfields_unsigned(const lx_record *r, const char *column)
 
 lx_status lx_hitfields_address(lx_strbuf *sb, const char *name, const char *addr, size_t alen)
 {
+    /* A name without an address (an Outlook recipient with no SMTP address,
+     * an empty group) is shown as the name alone. */
+    if (*name && !alen)
+        return lx_strbuf_addstr(sb, name);
     if (*name)
         return lx_strbuf_addf(sb, "%s <%.*s>", name, (int)alen, addr);
     return lx_strbuf_add(sb, addr, alen);

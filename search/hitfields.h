@@ -97,7 +97,8 @@ typedef lx_status (*lx_hitfields_item_fn)(lx_strbuf *sb, const lx_column *c, con
 lx_status lx_hitfields_each(lx_strbuf *sb, const lx_record *r, const lx_column *c,
                             const char *sep, lx_hitfields_item_fn item);
 
-/* "Name <address>", or the address alone without a name. */
+/* "Name <address>", the address alone without a name, the name alone
+ * without an address. */
 lx_status lx_hitfields_address(lx_strbuf *sb, const char *name, const char *addr, size_t alen);
 
 #endif

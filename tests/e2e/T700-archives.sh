@@ -5,7 +5,8 @@
 # show, JSON and CSV; --export-dir writes the members' bytes; a second run
 # finds the archive unchanged; a truncated zip, an encrypted zip, an office
 # file, a hostile member name, a zip bomb and zips nested too deep are
-# reported exactly; --reverify reads members back; the archives are never
+# reported exactly; --reverify reads members back; a gzipped mbox and an
+# xz-compressed message are read as one member; the archives are never
 # touched.
 source "$(dirname "$0")/lib.sh"
 G=$WORK/gen
@@ -187,6 +188,36 @@ sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("odd%name\tx\n.eml"))'
 # The truncated and encrypted ones are read again next time (not recorded).
 index --db "$WORK/odd.db" "$G/truncated.zip" "$G/encrypted.zip" >"$WORK/odd2.out" 2>&1
 expect_eq "odd: read again" "" "$(grep '^unchanged' "$WORK/odd2.out")"
+
+# One compressed file: an mbox gzipped, a message xz-compressed, a text
+# bzip2-compressed; its one member is "data". A cut gzip is damage.
+Z=$WORK/compressed
+mkdir -p "$Z"
+gzip -9n <"$G/tree/box.mbox" >"$Z/list.mbox.gz"
+xz -c <"$G/tree/mail/a.eml" >"$Z/a.eml.xz"
+bzip2 -c <"$G/tree/notes.txt" >"$Z/notes.txt.bz2"
+head -c 100 "$Z/list.mbox.gz" >"$Z/cut.mbox.gz"
+ztimes=$(stat -c '%n %X %Y %Z' "$Z"/*)
+index --db "$WORK/z.db" "$Z" >"$WORK/z.out" 2>"$WORK/z.err"
+expect_eq "compressed: exit 0" 0 $?
+expect_eq "compressed: the report" \
+    "archive       1       1         0       0       0      0  $Z/a.eml.xz
+archive       0       0         0       0       0      1  $Z/cut.mbox.gz
+          skipped 1: damaged archive: the rest not read
+archive       2       2         0       0       0      0  $Z/list.mbox.gz
+archive       0       0         0       0       0      1  $Z/notes.txt.bz2
+          skipped 1: no mail inside" \
+    "$(sed -n '/^kind/,/^(files/p' "$WORK/z.out" | sed '1d;$d')"
+expect_eq "compressed: the warnings" \
+    "leakdex-index: $Z/cut.mbox.gz: damaged archive: the rest not read: truncated gzip input
+leakdex-index: $Z/notes.txt.bz2: no mail inside" "$(sort "$WORK/z.err")"
+expect_ids "compressed: the mbox's and the message's" \
+    "a@leak.example m1@leak.example m2@leak.example" --db "$WORK/z.db" '*'
+expect_eq "compressed: the mbox member's location" "$Z/list.mbox.gz!/data@298+285" \
+    "$(search --db "$WORK/z.db" --format csv subject:otter | python3 -c 'import csv,sys; print(next(csv.DictReader(sys.stdin))["paths"])')"
+search --db "$WORK/z.db" --export-dir "$WORK/zout" subject:zebra >/dev/null
+cmp -s "$WORK/zout/"2019-03-04_*.eml "$G/tree/mail/a.eml" && ok || bad "compressed: the exported bytes"
+expect_eq "compressed: untouched" "$ztimes" "$(stat -c '%n %X %Y %Z' "$Z"/*)"
 
 expect_eq "the archives untouched (atime, mtime, ctime)" "$times_before" "$(times_of)"
 finish

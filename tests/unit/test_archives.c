@@ -114,6 +114,44 @@ static void test_encrypted(void **state)
     lx_strbuf_release(&why);
 }
 
+/* "From: a@b.example\n\nhi\n", gzip -9n. */
+static const char gzipped[] = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\x73\x2b\xca\xcf\xb5\x52"
+                              "\x48\x74\x48\xd2\x4b\xad\x48\xcc\x2d\xc8\x49\xe5\xe2\xca\xc8\xe4"
+                              "\x02\x00\x81\x92\xdc\x0d\x16\x00\x00\x00";
+
+/* The sources' walk reads one compressed file as one member, "data", and
+ * reads it back by that name; bytes neither archived nor compressed are
+ * damage, never a member that is the bytes themselves. */
+static void test_compressed_file(void **state)
+{
+    (void)state;
+    lx_unpack_limits lim = {1 << 20, 100, 100, 1 << 20, NULL, 0};
+    lx_unpack_end end;
+    lx_strbuf why, out;
+    lx_strbuf_init(&why);
+    lx_strbuf_init(&out);
+    walked w = {""};
+    assert_int_equal(
+        lx_archives_walk(gzipped, sizeof gzipped - 1, &lim, log_member, &w, &end, &why), LX_OK);
+    assert_int_equal(end, LX_UNPACK_COMPLETE);
+    assert_string_equal(w.log, "data 22 [From: a@b.example\n\nhi\n]\n");
+    const char *no = NULL;
+    assert_int_equal(lx_archives_member(gzipped, sizeof gzipped - 1, "data", &lim, &out, &no), LX_OK);
+    assert_int_equal(out.len, 22);
+    assert_memory_equal(out.buf, "From: a@b.example\n\nhi\n", 22);
+
+    static const char plain[] = "just some text, neither archived nor compressed";
+    walked v = {""};
+    lx_strbuf_reset(&why);
+    assert_int_equal(lx_archives_walk(plain, sizeof plain - 1, &lim, log_member, &v, &end, &why),
+                     LX_OK);
+    assert_int_equal(end, LX_UNPACK_DAMAGED);
+    assert_string_equal(v.log, "");
+    assert_string_equal(why.buf, "not an archive nor a compressed file");
+    lx_strbuf_release(&why);
+    lx_strbuf_release(&out);
+}
+
 static void test_member(void **state)
 {
     (void)state;
@@ -254,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_zip_dir),
         cmocka_unit_test(test_encrypted),
         cmocka_unit_test(test_member),
+        cmocka_unit_test(test_compressed_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "document.h"
+#include "mapi.h"
 #include "record.h"
 #include "schema.h"
 #include "testdir.h"
@@ -41,28 +42,34 @@ static void remove_temp(lx_db *db, const char *dir)
     assert_int_equal(lx_testdir_remove(dir), 0);
 }
 
-/* Builds MESSAGE's document (found in an mbox, DKIM unchecked) and writes
- * it to db as document 1; sha gets its identity. */
-static void build_and_put(lx_db *db, char sha[LX_SHA256_HEX_LEN + 1])
+/* Builds raw[0..len)'s document (found in an mbox, DKIM unchecked) and
+ * writes it to db as the next document; sha gets its identity. */
+static void build_and_put_raw(lx_db *db, const char *raw, size_t len,
+                              char sha[LX_SHA256_HEX_LEN + 1])
 {
     lx_message msg;
     lx_strbuf why;
     lx_strbuf_init(&why);
-    assert_int_equal(lx_message_parse(&msg, MESSAGE, sizeof MESSAGE - 1, &why), LX_OK);
-    assert_int_equal(lx_sha256_hex(MESSAGE, sizeof MESSAGE - 1, sha), LX_OK);
+    assert_int_equal(lx_message_parse(&msg, raw, len, &why), LX_OK);
+    assert_int_equal(lx_sha256_hex(raw, len, sha), LX_OK);
     lx_attach_list att;
     lx_attach_list_init(&att);
     lx_location loc = {"/leak/inbox.mbox", true, 120, 400, NULL, NULL};
     lx_doc *doc = NULL;
     char fp[LX_SHA256_HEX_LEN + 1];
-    assert_int_equal(lx_document_build(sha, sizeof MESSAGE - 1, &loc, &msg, &att, NULL, &doc, fp),
-                     LX_OK);
+    assert_int_equal(lx_document_build(sha, len, &loc, &msg, &att, NULL, &doc, fp), LX_OK);
     assert_non_null(doc);
     assert_int_equal(lx_document_put(db, doc, fp, msg.message_id), LX_OK);
     lx_doc_free(doc);
     lx_attach_list_release(&att);
     lx_message_release(&msg);
     lx_strbuf_release(&why);
+}
+
+/* MESSAGE's document, as document 1. */
+static void build_and_put(lx_db *db, char sha[LX_SHA256_HEX_LEN + 1])
+{
+    build_and_put_raw(db, MESSAGE, sizeof MESSAGE - 1, sha);
 }
 
 static void expect_term(lx_db *db, const char *term, bool want)
@@ -73,18 +80,26 @@ static void expect_term(lx_db *db, const char *term, bool want)
         fail_msg("term '%s': %s", term, has ? "present" : "missing");
 }
 
+/* Document 1's data parsed into rec (initialized here); returns the raw
+ * data: release rec and free it. */
+static char *read_data(lx_db *db, lx_record *rec)
+{
+    char *raw = NULL;
+    size_t len = 0;
+    assert_int_equal(lx_db_get_data(db, 1, &raw, &len), LX_OK);
+    lx_record_init(rec);
+    assert_int_equal(lx_record_parse(rec, raw, len), LX_OK);
+    return raw;
+}
+
 static void test_data_record(void **state)
 {
     (void)state;
     char dir[64], sha[LX_SHA256_HEX_LEN + 1];
     lx_db *db = open_temp(dir);
     build_and_put(db, sha);
-    char *raw = NULL;
-    size_t len = 0;
-    assert_int_equal(lx_db_get_data(db, 1, &raw, &len), LX_OK);
     lx_record rec;
-    lx_record_init(&rec);
-    assert_int_equal(lx_record_parse(&rec, raw, len), LX_OK);
+    char *raw = read_data(db, &rec);
     char size[24];
     snprintf(size, sizeof size, "%zu", sizeof MESSAGE - 1);
     const char *want[][2] = {
@@ -161,6 +176,62 @@ static void test_terms(void **state)
     remove_temp(db, dir);
 }
 
+/* qwerty_3's recipients (a name without any address, an SMTP one, an
+ * Exchange one with its SMTP address) converted from Outlook: the name
+ * alone is shown (the to data) and found (to: and free words). */
+static void test_outlook_name_only(void **state)
+{
+    (void)state;
+    lx_mapi_msg m;
+    lx_mapi_msg_init(&m);
+    m.message_class = strdup("IPM.Note");
+    m.subject = strdup("qwerty");
+    m.rcpt = calloc(3, sizeof *m.rcpt);
+    assert_non_null(m.rcpt);
+    m.n_rcpt = 3;
+    m.rcpt[0] = (lx_mapi_rcpt){LX_RCPT_TO, strdup("asdf"), NULL, NULL};
+    m.rcpt[1] = (lx_mapi_rcpt){LX_RCPT_CC, strdup("Johnathan"), strdup("johnno@nowhere.com"), NULL};
+    m.rcpt[2] =
+        (lx_mapi_rcpt){LX_RCPT_CC, strdup("Lowe, Charles"), strdup("Charles.Lowe@freehills.com"),
+                       strdup("/O=FREEHILLS/OU=FIRST ADMINISTRATIVE GROUP/CN=RECIPIENTS/CN=LOWEC")};
+    m.body = strdup("hello");
+    lx_strbuf eml;
+    lx_strbuf_init(&eml);
+    assert_int_equal(lx_mapi_to_eml(&m, "msg", &eml), LX_OK);
+    char dir[64], sha[LX_SHA256_HEX_LEN + 1];
+    lx_db *db = open_temp(dir);
+    build_and_put_raw(db, eml.buf, eml.len, sha);
+    lx_record rec;
+    char *raw = read_data(db, &rec);
+    const char *want[][2] = {{LX_DATA_TO, "\tasdf"},
+                             {LX_DATA_CC, "johnno@nowhere.com\tJohnathan"},
+                             {LX_DATA_CC, "Charles.Lowe@freehills.com\tLowe, Charles"}};
+    size_t k = 0;
+    for (size_t i = 0; i < rec.n; i++) {
+        if (strcmp(rec.pairs[i].key, LX_DATA_TO) != 0 && strcmp(rec.pairs[i].key, LX_DATA_CC) != 0)
+            continue;
+        assert_true(k < 3);
+        assert_string_equal(rec.pairs[i].key, want[k][0]);
+        assert_string_equal(rec.pairs[i].value, want[k][1]);
+        k++;
+    }
+    assert_int_equal(k, 3);
+    char term[128];
+    snprintf(term, sizeof term, "%sasdf", lx_schema_prefix(LX_F_TO));
+    expect_term(db, term, true);
+    snprintf(term, sizeof term, "%sasdf", lx_schema_prefix(LX_F_PEOPLE));
+    expect_term(db, term, true);
+    snprintf(term, sizeof term, "%sjohnno@nowhere.com", lx_schema_prefix(LX_F_TO_ADDR));
+    expect_term(db, term, true);
+    snprintf(term, sizeof term, "%s", lx_schema_prefix(LX_F_TO_ADDR));
+    expect_term(db, term, false);
+    lx_record_release(&rec);
+    free(raw);
+    remove_temp(db, dir);
+    lx_strbuf_release(&eml);
+    lx_mapi_msg_release(&m);
+}
+
 /* The same message found again: at another location it is a duplicate
  * (its path recorded), at a known one it is known. */
 static void test_lookup(void **state)
@@ -180,12 +251,8 @@ static void test_lookup(void **state)
     assert_int_equal(seen, LX_SEEN_KNOWN);
     assert_int_equal(lx_document_lookup(db, "00", &other, &seen), LX_OK);
     assert_int_equal(seen, LX_SEEN_NEW);
-    char *raw = NULL;
-    size_t len = 0;
-    assert_int_equal(lx_db_get_data(db, 1, &raw, &len), LX_OK);
     lx_record rec;
-    lx_record_init(&rec);
-    assert_int_equal(lx_record_parse(&rec, raw, len), LX_OK);
+    char *raw = read_data(db, &rec);
     assert_true(lx_record_has(&rec, LX_DATA_PATH, "/leak/inbox.mbox\t120\t400"));
     assert_true(lx_record_has(&rec, LX_DATA_PATH, "/leak/cur/1.eml"));
     lx_record_release(&rec);
@@ -261,6 +328,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_data_record),
         cmocka_unit_test(test_terms),
+        cmocka_unit_test(test_outlook_name_only),
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_converted),
     };

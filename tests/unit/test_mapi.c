@@ -205,9 +205,11 @@ static void test_eml_parses(void **state)
     assert_int_equal(lx_message_parse(&msg, golden_eml, strlen(golden_eml), &why), LX_OK);
     assert_string_equal(msg.from.name, "Alice Martin");
     assert_string_equal(msg.from.addr, "alice@example.org");
-    assert_int_equal(msg.to.n, 1);
+    assert_int_equal(msg.to.n, 2);
     assert_string_equal(msg.to.v[0].name, "Bob \"the builder\"");
     assert_string_equal(msg.to.v[0].addr, "bob@example.net");
+    assert_string_equal(msg.to.v[1].name, "asdf"); /* the name alone, an empty group */
+    assert_string_equal(msg.to.v[1].addr, "");
     assert_int_equal(msg.cc.n, 1);
     assert_string_equal(msg.cc.v[0].addr, "carol@example.com");
     assert_string_equal(msg.subject, "Quarterly numbers, d\xc3\xa9j\xc3\xa0 vu");
@@ -466,6 +468,59 @@ static void test_eml_rtf_and_names(void **state)
 
 /* Messages inside messages deeper than LX_OUTLOOK_MAX_DEPTH are refused,
  * not followed without end. */
+/* The converted headers of m up to the blank line (a new string). */
+static char *eml_head(const lx_mapi_msg *m)
+{
+    lx_strbuf out;
+    lx_strbuf_init(&out);
+    assert_int_equal(lx_mapi_to_eml(m, "msg", &out), LX_OK);
+    char *end = strstr(out.buf, "\r\n\r\n");
+    assert_non_null(end);
+    lx_strbuf_setlen(&out, (size_t)(end - out.buf) + 2);
+    return lx_strbuf_detach(&out, NULL);
+}
+
+/* A sender known only by its Exchange DN: the From is the name alone, the
+ * DN follows in X-Leakdex-Sender-X500 (control characters made spaces);
+ * with an SMTP address there is no such field; sent on behalf of, the
+ * representing DN is the From's. The DN is not in the identity (version 1
+ * has no field for it). */
+static void test_eml_exchange_sender(void **state)
+{
+    (void)state;
+    lx_mapi_msg m;
+    lx_mapi_msg_init(&m);
+    m.subject = dup("s");
+    m.sender_name = dup("Lowe, Charles");
+    char before[65], after[65];
+    assert_int_equal(lx_mapi_identity(&m, before), LX_OK);
+    m.sender_x500 = dup("/O=FREEHILLS/CN=LOWECHA\r\nBcc: evil@example.org");
+    assert_int_equal(lx_mapi_identity(&m, after), LX_OK);
+    assert_string_equal(before, after);
+    char *h = eml_head(&m);
+    assert_string_equal(h,
+                        "From: \"Lowe, Charles\":;\r\n"
+                        "X-Leakdex-Sender-X500: /O=FREEHILLS/CN=LOWECHA  Bcc: evil@example.org\r\n"
+                        "Subject: s\r\n"
+                        "X-Leakdex-Converted: msg\r\n"
+                        "MIME-Version: 1.0\r\n"
+                        "Content-Type: text/plain; charset=\"utf-8\"\r\n"
+                        "Content-Transfer-Encoding: 7bit\r\n");
+    free(h);
+    m.sender_address = dup("charles.lowe@freehills.com");
+    h = eml_head(&m);
+    assert_null(strstr(h, "X-Leakdex-Sender-X500"));
+    free(h);
+    m.representing_name = dup("Boss");
+    m.representing_x500 = dup("/O=FREEHILLS/CN=BOSS");
+    h = eml_head(&m);
+    assert_non_null(strstr(h, "From: \"Boss\":;\r\nSender: \"Lowe, Charles\" "
+                              "<charles.lowe@freehills.com>\r\n"
+                              "X-Leakdex-Sender-X500: /O=FREEHILLS/CN=BOSS\r\n"));
+    free(h);
+    lx_mapi_msg_release(&m);
+}
+
 static void test_depth(void **state)
 {
     (void)state;
@@ -501,10 +556,15 @@ int main(void)
 {
     lx_message_library_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_classes),           cmocka_unit_test(test_eml_golden),
-        cmocka_unit_test(test_eml_parses),        cmocka_unit_test(test_identity_serialization),
-        cmocka_unit_test(test_identity_stable),   cmocka_unit_test(test_eml_hostile),
-        cmocka_unit_test(test_eml_rtf_and_names), cmocka_unit_test(test_depth),
+        cmocka_unit_test(test_classes),
+        cmocka_unit_test(test_eml_golden),
+        cmocka_unit_test(test_eml_parses),
+        cmocka_unit_test(test_identity_serialization),
+        cmocka_unit_test(test_identity_stable),
+        cmocka_unit_test(test_eml_hostile),
+        cmocka_unit_test(test_eml_rtf_and_names),
+        cmocka_unit_test(test_depth),
+        cmocka_unit_test(test_eml_exchange_sender),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

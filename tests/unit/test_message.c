@@ -55,6 +55,34 @@ static void test_headers(void **state)
     lx_message_release(&m);
 }
 
+/* An empty group is a name without an address: kept with an empty
+ * address, between the mailboxes around it; a group with members gives
+ * its members only. */
+static void test_empty_groups(void **state)
+{
+    (void)state;
+    lx_message m = parse("From: \"Lowe, Charles\":;\n"
+                         "To: \"asdf\":;, \"Johnathan\" <johnno@nowhere.com>,\n"
+                         " undisclosed-recipients:;, Team: a@x.example;\n"
+                         "Cc: =?UTF-8?B?w4lxdWlwZQ==?=:;\n"
+                         "Subject: s\n\nb\n");
+    assert_string_equal(m.from.name, "Lowe, Charles");
+    assert_string_equal(m.from.addr, "");
+    assert_int_equal(m.to.n, 4);
+    assert_string_equal(m.to.v[0].name, "asdf");
+    assert_string_equal(m.to.v[0].addr, "");
+    assert_string_equal(m.to.v[1].name, "Johnathan");
+    assert_string_equal(m.to.v[1].addr, "johnno@nowhere.com");
+    assert_string_equal(m.to.v[2].name, "undisclosed-recipients");
+    assert_string_equal(m.to.v[2].addr, "");
+    assert_string_equal(m.to.v[3].name, "");
+    assert_string_equal(m.to.v[3].addr, "a@x.example");
+    assert_int_equal(m.cc.n, 1);
+    assert_string_equal(m.cc.v[0].name, "\xc3\x89quipe");
+    assert_string_equal(m.cc.v[0].addr, "");
+    lx_message_release(&m);
+}
+
 /* References: each id on its own, so that one GMime cannot read (`<yes>`,
  * which git send-email writes) does not drop the real parents after it;
  * phrases and comments between ids are skipped. */
@@ -464,6 +492,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_headers),
+        cmocka_unit_test(test_empty_groups),
         cmocka_unit_test(test_broken_headers),
         cmocka_unit_test(test_date_fallbacks),
         cmocka_unit_test(test_body_choice),

@@ -154,6 +154,17 @@ static void test_qwerty(void **state)
         "Content-Type: multipart/alternative; boundary=\"=_lx.";
     assert_starts(eml.buf, eml.len, head);
     assert_memory_equal(eml.buf + strlen(head), h3, 32);
+    /* Read back, the name without an address is a recipient of its own. */
+    lx_message parsed;
+    assert_int_equal(lx_message_parse(&parsed, eml.buf, eml.len, NULL), LX_OK);
+    assert_int_equal(parsed.to.n, 1);
+    assert_string_equal(parsed.to.v[0].name, "asdf");
+    assert_string_equal(parsed.to.v[0].addr, "");
+    assert_int_equal(parsed.cc.n, 1);
+    assert_string_equal(parsed.cc.v[0].addr, "johnno@nowhere.com");
+    assert_int_equal(parsed.bcc.n, 1);
+    assert_string_equal(parsed.bcc.v[0].name, "Lowe, Charles");
+    lx_message_release(&parsed);
     lx_strbuf_release(&eml);
     free_item(&it);
     read_item(&it, dir, "qwerty_2-with_custom_properties.msg");
@@ -227,6 +238,59 @@ static void test_not_mail(void **state)
     }
     assert_string_equal(ids[0], ids[1]);
     assert_string_not_equal(ids[0], ids[2]);
+}
+
+/* The contacts were saved by Exchange users: their sender (and sent on
+ * behalf of) is an EX address, a DN, with no SMTP address. Converted, the
+ * From is the name alone and the DN is kept beside it; test_Blammo's SMTP
+ * sender has none. */
+static void test_exchange_sender(void **state)
+{
+    (void)state;
+    const char *dir = shared_outlook();
+    if (!dir)
+        skip();
+    static const struct {
+        const char *file, *name, *dn;
+    } cases[] = {
+        {"contact-plain.msg", "Lowe, Charles",
+         "/O=XXXXXXXXX/OU=FIRST ADMINISTRATIVE GROUP/CN=RECIPIENTS/CN=LOWECHA"},
+        {"contact-unicode.msg", "Lowe, Charles",
+         "/O=XXXXXXXXX/OU=FIRST ADMINISTRATIVE GROUP/CN=RECIPIENTS/CN=LOWECHA"},
+        {"Swetlana Novikova.msg", "Shkolnik M.I.",
+         "/o=RS Ukraine/ou=First Administrative Group/cn=Recipients/cn=MShkolnik"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        item it;
+        read_item(&it, dir, cases[i].file);
+        assert_string_equal(it.m.sender_name, cases[i].name);
+        assert_null(it.m.sender_address);
+        assert_string_equal(it.m.sender_x500, cases[i].dn);
+        assert_string_equal(it.m.representing_name, cases[i].name);
+        assert_null(it.m.representing_address);
+        assert_string_equal(it.m.representing_x500, cases[i].dn);
+        free_item(&it);
+    }
+    item it;
+    read_item(&it, dir, "contact-plain.msg");
+    lx_strbuf eml;
+    lx_strbuf_init(&eml);
+    assert_int_equal(lx_mapi_to_eml(&it.m, "msg", &eml), LX_OK);
+    static const char head[] = "From: \"Lowe, Charles\":;\r\n"
+                               "X-Leakdex-Sender-X500: /O=XXXXXXXXX/OU=FIRST ADMINISTRATIVE\r\n"
+                               " GROUP/CN=RECIPIENTS/CN=LOWECHA\r\n";
+    assert_memory_equal(eml.buf, head, strlen(head));
+    lx_message parsed;
+    assert_int_equal(lx_message_parse(&parsed, eml.buf, eml.len, NULL), LX_OK);
+    assert_string_equal(parsed.from.name, "Lowe, Charles");
+    assert_string_equal(parsed.from.addr, "");
+    lx_message_release(&parsed);
+    lx_strbuf_release(&eml);
+    free_item(&it);
+    read_item(&it, dir, "test_Blammo.msg");
+    assert_null(it.m.sender_x500);
+    assert_null(it.m.representing_x500);
+    free_item(&it);
 }
 
 /* Cut copies and non-message OLE2 files fail with a reason, never a
@@ -450,15 +514,11 @@ int main(void)
 {
     lx_message_library_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_qwerty),
-        cmocka_unit_test(test_blammo),
-        cmocka_unit_test(test_not_mail),
-        cmocka_unit_test(test_damaged),
-        cmocka_unit_test(test_generated_attachments),
-        cmocka_unit_test(test_generated_twins),
-        cmocka_unit_test(test_generated_copy),
-        cmocka_unit_test(test_not_a_message),
-        cmocka_unit_test(test_bfio_memory),
+        cmocka_unit_test(test_qwerty),          cmocka_unit_test(test_blammo),
+        cmocka_unit_test(test_not_mail),        cmocka_unit_test(test_exchange_sender),
+        cmocka_unit_test(test_damaged),         cmocka_unit_test(test_generated_attachments),
+        cmocka_unit_test(test_generated_twins), cmocka_unit_test(test_generated_copy),
+        cmocka_unit_test(test_not_a_message),   cmocka_unit_test(test_bfio_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,6 +79,8 @@ static bool same_msg(const lx_mapi_msg *a, const lx_mapi_msg *b)
         !same_str(a->sender_address, b->sender_address) ||
         !same_str(a->representing_name, b->representing_name) ||
         !same_str(a->representing_address, b->representing_address) ||
+        !same_str(a->sender_x500, b->sender_x500) ||
+        !same_str(a->representing_x500, b->representing_x500) ||
         !same_str(a->display_to, b->display_to) || !same_str(a->display_cc, b->display_cc) ||
         !same_str(a->display_bcc, b->display_bcc) || !same_str(a->message_id, b->message_id) ||
         !same_str(a->in_reply_to, b->in_reply_to) || !same_str(a->references, b->references) ||
@@ -172,6 +174,8 @@ static void check_200_recipients(const lx_mapi_msg *m)
     /* An unsent draft: no sender, no transport headers. */
     assert_null(m->sender_name);
     assert_null(m->sender_address);
+    assert_null(m->sender_x500);
+    assert_null(m->representing_x500);
     assert_null(m->transport_headers);
     assert_null(m->message_id);
     assert_string_equal(m->body, " \r\n");
@@ -257,6 +261,9 @@ static void check_embedded(const lx_mapi_msg *e)
     assert_string_equal(e->sender_address, "xmailuser@xmailserver.test");
     assert_string_equal(e->representing_name, "Microsoft Outlook");
     assert_string_equal(e->representing_address, "xmailuser@xmailserver.test");
+    /* An SMTP sender: no Exchange DN (the shared stores have no EX sender). */
+    assert_null(e->sender_x500);
+    assert_null(e->representing_x500);
     assert_string_equal(e->display_to, "xmailuser");
     const char *h = e->transport_headers;
     assert_non_null(h);
