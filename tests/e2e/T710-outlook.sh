@@ -208,6 +208,9 @@ expect_eq "subject" "Attach and inline" "$(subjects subject:inline)"
 expect_eq "from (test_Blammo)" "BlammoBlammo" "$(subjects from:triplenickel@mapi32.net)"
 expect_eq "to: the 200th recipient" "200 recipients" "$(subjects recipient:xmailuser200@xmailserver.test)"
 expect_eq "cc (qwerty_2/3)" "qwerty" "$(subjects recipient:johnno@nowhere.com)"
+expect_eq "qwerty_2 and qwerty_3: one identity, one document with two locations" \
+    "$S/qwerty_2-with_custom_properties.msg; $S/qwerty_3.msg" \
+    "$(search --format csv recipient:johnno@nowhere.com | python3 -c 'import csv,sys; print("|".join(r["paths"] for r in csv.DictReader(sys.stdin)))')"
 expect_eq "attachment names" "Attach and inline" "$(subjects filename:attach.png)"
 expect_eq "attachment names, inline" "Attach and inline" "$(subjects filename:image001.png)"
 expect_eq "attachment names, msgInMsg" "I have attachments!" "$(subjects filename:green.png)"
