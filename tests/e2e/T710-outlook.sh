@@ -234,6 +234,10 @@ expect_eq "show: the location and the reason" \
     "Verified     no: $REASON
 Path         $S/attachAndInline.pst!/$TOP/#2097188
 Converted    pst" "$(grep '^Verified\|^Path\|^Converted' <<<"$show_a")"
+aid=$(search --format ndjson subject:inline | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+search attachment "$aid" 1 --out "$WORK/attach.png" >/dev/null 2>&1
+expect_eq "attachment: attach.png read back from the store" \
+    "a2c7da16d971c5056e2f93f9d21ee1463c9ea617cf3420c0ed6d1f510c11f74b" "$(sha256sum <"$WORK/attach.png" | cut -d' ' -f1)"
 search --export-dir "$WORK/oout" '*' >/dev/null 2>&1
 expect_eq "outlook export: SHA256SUMS checks" "6" \
     "$(cd "$WORK/oout" && sha256sum -c SHA256SUMS | grep -c ': OK$')"
