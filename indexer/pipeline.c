@@ -45,6 +45,9 @@ typedef struct lx_pipeline_job {
     char *message_id;
     unsigned notes;
     lx_date_source date_source;
+    /* A converted Outlook item: where the Date leakdex wrote came from
+     * (LX_DATE_HEADER: a submit time or the transport headers' Date). */
+    lx_date_source converted_date;
     lx_attach_list att;
     lx_dkim_verdict dkim;
     lx_strbuf json; /* --inspect */
@@ -133,6 +136,8 @@ static void work(void *wctx, void *item)
             lx_strbuf_addstr(&j->why, lx_status_str(st));
         return;
     }
+    if (j->loc.converted && msg.date_source == LX_DATE_HEADER)
+        msg.date_source = j->converted_date;
     lx_strbuf_reset(&j->why);
     stage = "reading its attachments";
     if ((st = lx_attachtext_extract(w->attach, &msg, &j->att)))
@@ -414,7 +419,8 @@ static lx_status unread(lx_run *run, size_t src, lx_source_file *f, const lx_loc
  * already indexed? Then on to a worker. After a fatal error, only
  * counted: found, not indexed. */
 static lx_status dispatch(lx_run *run, size_t src, lx_source_file *f, const char *data, size_t len,
-                          bool from_mbox, const char *identity, const lx_location *loc)
+                          bool from_mbox, const char *identity, lx_date_source converted_date,
+                          const lx_location *loc)
 {
     lx_source_stats *s = &run->report.v[src];
     lx_status st;
@@ -447,6 +453,7 @@ static lx_status dispatch(lx_run *run, size_t src, lx_source_file *f, const char
     lx_strbuf_init(&j->json);
     lx_attach_list_init(&j->att);
     j->source = src;
+    j->converted_date = converted_date;
     j->loc = *loc;
     j->loc.steps = NULL;
     if (!(j->loc.path = strdup(loc->path)) ||
@@ -506,14 +513,14 @@ static lx_status dispatch(lx_run *run, size_t src, lx_source_file *f, const char
 lx_status lx_pipeline_dispatch(lx_run *run, size_t src, lx_source_file *f, const char *data,
                                size_t len, bool from_mbox, const lx_location *loc)
 {
-    return dispatch(run, src, f, data, len, from_mbox, NULL, loc);
+    return dispatch(run, src, f, data, len, from_mbox, NULL, LX_DATE_HEADER, loc);
 }
 
 lx_status lx_pipeline_dispatch_converted(lx_run *run, size_t src, lx_source_file *f,
                                          const char *eml, size_t len, const char *identity,
-                                         const lx_location *loc)
+                                         lx_date_source date_source, const lx_location *loc)
 {
-    return dispatch(run, src, f, eml, len, false, identity, loc);
+    return dispatch(run, src, f, eml, len, false, identity, date_source, loc);
 }
 
 /* The worker threads (--jobs, default one per processor), each with its

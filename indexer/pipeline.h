@@ -25,9 +25,13 @@ lx_status lx_pipeline_dispatch(lx_run *r, size_t src, lx_source_file *f, const c
 /* The same for an Outlook item converted by leakdex (loc->converted set):
  * eml[0..len) is its .eml (lx_mapi_to_eml), identity its lx_mapi_identity
  * (64 hex digits), which is the document's identity instead of the
- * SHA-256 of the bytes; its DKIM verdict is none (LX_CONVERTED_DKIM_REASON). */
+ * SHA-256 of the bytes; its DKIM verdict is none (LX_CONVERTED_DKIM_REASON).
+ * date_source: where the Date of the .eml came from (LX_DATE_HEADER: a
+ * submit time, or the Date of its transport headers; else the delivery or
+ * creation time), recorded as the message's date source. */
 lx_status lx_pipeline_dispatch_converted(lx_run *r, size_t src, lx_source_file *f, const char *eml,
-                                         size_t len, const char *identity, const lx_location *loc);
+                                         size_t len, const char *identity,
+                                         lx_date_source date_source, const lx_location *loc);
 
 /* Takes finished messages back, oldest first, and writes them, until at
  * most keep are in flight. */

@@ -192,7 +192,15 @@ static lx_status dispatch_item(file_read *fr, const char *steps, const lx_mapi_m
     }
     if (!st) {
         lx_location loc = {fr->path, false, 0, eml.len, steps, format};
-        st = lx_pipeline_dispatch_converted(r, fr->src, fr->f, eml.buf, eml.len, identity, &loc);
+        /* The Date lx_mapi_to_eml wrote: the transport headers' own, else
+         * the item's submit, delivery or creation time. */
+        bool own = m->transport_headers != NULL;
+        lx_date_source ds = own || m->date_from == LX_DATE_SUBMIT ? LX_DATE_HEADER
+                            : m->date_from == LX_DATE_DELIVERY    ? LX_DATE_OUTLOOK_DELIVERY
+                            : m->date_from == LX_DATE_CREATION    ? LX_DATE_OUTLOOK_CREATION
+                                                                  : LX_DATE_HEADER;
+        st = lx_pipeline_dispatch_converted(r, fr->src, fr->f, eml.buf, eml.len, identity, ds,
+                                            &loc);
         lx_run_progress(r, false);
     }
     lx_strbuf_release(&eml);

@@ -343,6 +343,8 @@ const char *lx_message_date_source_name(lx_date_source s)
     case LX_DATE_NONE: return "none";
     case LX_DATE_HEADER: return "header";
     case LX_DATE_RECEIVED: return "received";
+    case LX_DATE_OUTLOOK_DELIVERY: return "delivery";
+    case LX_DATE_OUTLOOK_CREATION: return "creation";
     }
     return "none";
 }

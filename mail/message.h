@@ -27,6 +27,12 @@ typedef enum lx_date_source {
     LX_DATE_NONE,     /* neither Date nor any Received header gave a date */
     LX_DATE_HEADER,   /* the Date header */
     LX_DATE_RECEIVED, /* the newest Received header */
+    /* An Outlook item without a submit time (a draft, a received item whose
+     * store kept only these): the Date leakdex wrote from its delivery or
+     * creation time. Set by the indexer for the items it converts, never
+     * read from a header. */
+    LX_DATE_OUTLOOK_DELIVERY,
+    LX_DATE_OUTLOOK_CREATION,
 } lx_date_source;
 
 typedef enum lx_part_role {
@@ -140,7 +146,8 @@ size_t lx_message_parse_extent(const char *raw, size_t len, unsigned *notes);
 lx_status lx_message_signed_text(const char *raw, size_t len, const char *body, size_t body_len,
                                  size_t *prefix);
 
-/* "header", "received" or "none": the names the index and --inspect use. */
+/* "header", "received", "delivery", "creation" or "none": the names the
+ * index and --inspect use. */
 const char *lx_message_date_source_name(lx_date_source s);
 
 /* Parses an RFC 5322 date (as in Date: and after the ';' of Received:) to

@@ -253,6 +253,21 @@ static lx_status text_chain(lx_strbuf *sb, const lx_record *r)
     return st;
 }
 
+/* Where a date came from, after "from the": its date_source as stored. */
+static const char *date_source_words(const char *source)
+{
+    static const struct {
+        lx_date_source s;
+        const char *words;
+    } said[] = {{LX_DATE_RECEIVED, "Received header"},
+                {LX_DATE_OUTLOOK_DELIVERY, "Outlook item's delivery time"},
+                {LX_DATE_OUTLOOK_CREATION, "Outlook item's creation time"}};
+    for (size_t i = 0; i < sizeof said / sizeof said[0]; i++)
+        if (strcmp(source, lx_message_date_source_name(said[i].s)) == 0)
+            return said[i].words;
+    return "Date header";
+}
+
 /* The lines after Date: the sender's clock, and the zone's when one was
  * asked for. */
 static lx_status text_local_dates(lx_strbuf *sb, const lx_record *r, const lx_tz *tz)
@@ -269,6 +284,9 @@ static lx_status text_local_dates(lx_strbuf *sb, const lx_record *r, const lx_tz
     } else if (strcmp(get(r, LX_DATA_DATE_SOURCE), lx_message_date_source_name(LX_DATE_HEADER)) == 0) {
         st = lx_strbuf_addf(sb, "%-12s %s\n", "Sender time",
                             "unknown: the Date header gives no usable time zone (read as UTC)");
+    } else if (strcmp(date_source_words(get(r, LX_DATA_DATE_SOURCE)), "Received header") != 0) {
+        st = lx_strbuf_addf(sb, "%-12s %s\n", "Sender time",
+                            "unknown: an Outlook item keeps its times in UTC only");
     } else {
         st = lx_strbuf_addf(sb, "%-12s %s\n", "Sender time",
                             "unknown: no Date header (the date is a Received header's)");
@@ -376,11 +394,7 @@ static lx_status text_column_row(lx_strbuf *sb, const lx_record *r, const lx_col
         st = lx_hitfields_plain(&cell, r, c);
     }
     if (!st && c->kind == LX_COL_DATE && cell.len)
-        st = lx_strbuf_addf(&cell, " (from the %s)",
-                            strcmp(get(r, LX_DATA_DATE_SOURCE),
-                                   lx_message_date_source_name(LX_DATE_RECEIVED)) == 0
-                                ? "Received header"
-                                                                                 : "Date header");
+        st = lx_strbuf_addf(&cell, " (from the %s)", date_source_words(get(r, LX_DATA_DATE_SOURCE)));
     if (!st && c->kind == LX_COL_DATE && !cell.len)
         st = lx_strbuf_addstr(&cell, "(none)");
     if (!st && cell.len && lx_hitfields_unsigned(r, c->name))

@@ -216,6 +216,19 @@ expect_eq "attachment names, inline" "Attach and inline" "$(subjects filename:im
 expect_eq "attachment names, msgInMsg" "I have attachments!" "$(subjects filename:green.png)"
 expect_eq "dates" "200 recipients | Attach and inline" "$(subjects date:2021)"
 expect_eq "dates, a day" "I have attachments!" "$(subjects date:2020-09-10)"
+expect_eq "date sources: the Outlook times said" \
+    "200 recipients delivery|Attach and inline delivery|BlammoBlammo header|I have attachments! delivery|qwerty delivery|qwerty delivery" \
+    "$(search --format csv --limit 100 '*' | python3 -c '
+import csv, sys
+print("|".join(r["subject"] + " " + r["date_source"] for r in sorted(csv.DictReader(sys.stdin), key=lambda r: (r["subject"], r["date"]))))')"
+q3=$(search --format ndjson recipient:johnno@nowhere.com | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+expect_eq "show: qwerty_3's date, sender time and the recipient without an address" \
+    "Date         2006-11-03T00:58:26Z (from the Outlook item's delivery time)
+Sender time  unknown: an Outlook item keeps its times in UTC only
+To           asdf
+Cc           Johnathan <johnno@nowhere.com>" \
+    "$(search show "$q3" | grep -E '^(Date|Sender time|To|Cc) ')"
+expect_eq "to: a recipient without an address (qwerty_1, qwerty_2/3)" "qwerty | qwerty" "$(subjects to:asdf)"
 expect_eq "verdict none for all" \
     "200 recipients | Attach and inline | BlammoBlammo | I have attachments! | qwerty | qwerty" \
     "$(subjects dkim:none)"

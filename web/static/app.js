@@ -78,6 +78,8 @@
       more_people: 'and {n} more',
       utc_title: 'UTC: {d}',
       date_received: 'date from a Received header',
+      date_delivery: 'date from the Outlook item\u2019s delivery time',
+      date_creation: 'date from the Outlook item\u2019s creation time',
       thread_hits_one: '{n} matching message in this thread',
       thread_hits_other: '{n} matching messages in this thread',
       attachments_short: 'Attachments:',
@@ -284,6 +286,8 @@
       more_people: 'et {n} autres',
       utc_title: 'UTC : {d}',
       date_received: 'date prise d\u2019un en-tête Received',
+      date_delivery: 'date de remise de l\u2019élément Outlook',
+      date_creation: 'date de création de l\u2019élément Outlook',
       thread_hits_one: '{n} message de ce fil correspond',
       thread_hits_other: '{n} messages de ce fil correspondent',
       attachments_short: 'Pièces jointes :',
@@ -518,12 +522,18 @@
       .format(new Date(seconds * 1000)) + ' UTC';
   }
 
+  // Where a date came from when not from the Date header, in words.
+  function dateSourceNote(source) {
+    const key = { received: 'date_received', delivery: 'date_delivery', creation: 'date_creation' }[source];
+    return key ? ' (' + t(key) + ')' : '';
+  }
+
   // A hit's date: the sender's clock with its offset; UTC on hover.
   function dateCell(hit) {
     if (!hit.date) return el('span', { class: 'date undated' }, t('undated'));
     const local = hit.date_local || hit.date;
     const time = el('time', { class: 'date', datetime: String(hit.date),
-      title: t('utc_title', { d: wallClock(hit.date, true) }) + (hit.date_source === 'received' ? ' (' + t('date_received') + ')' : '') },
+      title: t('utc_title', { d: wallClock(hit.date, true) }) + dateSourceNote(hit.date_source) },
     wallClock(local, true) + ' ' + offsetOf(local));
     return time;
   }
@@ -1070,7 +1080,7 @@
     if (m.date) {
       row(t('date'), 'date', wallClock(m.date, true) + ' UTC');
       row(t('msg_sender_time'), '', wallClock(m.date_local, true) + ' ' + offsetOf(m.date_local) +
-        (m.date_source === 'received' ? ' (' + t('date_received') + ')' : ''));
+        dateSourceNote(m.date_source));
     } else {
       row(t('date'), 'date', t('undated'));
     }
