@@ -41,6 +41,10 @@ dump() {
 }
 
 units=$(find "$LEAKDEX_BUILD/tests" -maxdepth 1 -type f -name 'test_*' -perm -u+x | sort)
+# What ctest gives the Outlook readers' tests (tests/CMakeLists.txt): the
+# generated .msg fixtures, their descriptions, the shared files.
+export LEAKDEX_MSG_FIXTURES=$LEAKDEX_BUILD/msg-fixtures LEAKDEX_MSG_DESCS=$LEAKDEX_SRC/tests/tools/msg \
+    LEAKDEX_SHARED=$LEAKDEX_SRC/../shared LEAKDEX_OUTLOOK=$LEAKDEX_SRC/../shared/outlook
 [[ -n $units ]] && ok || bad "no unit test found in $LEAKDEX_BUILD/tests"
 for l in "${locales[@]}"; do
     for u in $units; do
