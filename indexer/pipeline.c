@@ -339,6 +339,9 @@ static lx_status retire(lx_run *run, job *j)
         s->no_date++;
     else if (j->date_source == LX_DATE_RECEIVED)
         s->date_from_received++;
+    else if (j->date_source == LX_DATE_OUTLOOK_DELIVERY ||
+             j->date_source == LX_DATE_OUTLOOK_CREATION)
+        s->date_from_outlook++;
     st = lx_run_commit_batch(run);
 out:
     lx_strbuf_release(&where);

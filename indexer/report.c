@@ -233,6 +233,7 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
         t.files_skipped += s->files_skipped;
         t.no_date += s->no_date;
         t.date_from_received += s->date_from_received;
+        t.date_from_outlook += s->date_from_outlook;
     }
     fprintf(out, "(files*: files or folders that hold no message and were not indexed)\n");
     if (sharded)
@@ -266,8 +267,12 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
             fprintf(out, "%s (Outlook items counted by kind, not indexed)\n", line.buf);
         lx_strbuf_release(&line);
     }
-    fprintf(out, "dates: %zu from the Received header (no usable Date), %zu without any date\n",
+    fprintf(out, "dates: %zu from the Received header (no usable Date), %zu without any date",
             t.date_from_received, t.no_date);
+    if (t.date_from_outlook)
+        fprintf(out, ", %zu from an Outlook item's delivery or creation time (it had no submit time)",
+                t.date_from_outlook);
+    fputc('\n', out);
     fprintf(out,
             "attachments: %zu (nested ones included): %zu with text, %zu truncated, %zu "
             "stopped by a limit, %zu skipped, %zu failed; %zu identical to one read earlier",

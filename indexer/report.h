@@ -28,6 +28,7 @@ typedef struct lx_source_stats {
     size_t files_skipped; /* files (or directories) that hold no message */
     size_t no_date;       /* indexed without any date */
     size_t date_from_received;
+    size_t date_from_outlook; /* an Outlook item's delivery or creation time (no submit time) */
     lx_reason_count *reasons;
     size_t n_reasons, alloc_reasons;
 } lx_source_stats;

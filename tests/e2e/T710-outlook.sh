@@ -198,6 +198,9 @@ pst           0       0         0       0       0      1  $WORK/cut70000.pst
 expect_eq "outlook: the run's not-mail line" \
     "not mail: 3 contacts, 1 note (Outlook items counted by kind, not indexed)" \
     "$(grep '^not mail' "$WORK/o.out")"
+expect_eq "outlook: the dates line (five items dated by their delivery time)" \
+    "dates: 0 from the Received header (no usable Date), 0 without any date, 5 from an Outlook item's delivery or creation time (it had no submit time)" \
+    "$(grep '^dates' "$WORK/o.out")"
 export LEAKDEX_DB=$WORK/o.db
 subjects() { search --format ndjson --limit 100 "$@" | python3 -c '
 import json, sys
