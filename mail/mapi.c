@@ -2,6 +2,7 @@
  * its conversion to RFC 5322. */
 #include "mapi.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,49 @@ static bool class_is(const char *class, const char *prefix, bool subclasses_only
     if (class[n] == '\0')
         return !subclasses_only;
     return class[n] == '.' && class[n + 1] != '\0';
+}
+
+lx_status lx_mapi_vadd_problem(lx_mapi_msg *m, const char *fmt, va_list ap)
+{
+    lx_strbuf line;
+    lx_strbuf_init(&line);
+    lx_status st;
+    if (m->n_problems >= LX_OUTLOOK_MAX_PROBLEMS) {
+        /* The last line becomes "N more problems". */
+        unsigned long more = 1;
+        char *last = m->problems[m->n_problems - 1];
+        if (sscanf(last, "%lu more problems", &more) == 1)
+            more++;
+        else
+            more = 2;
+        st = lx_strbuf_addf(&line, "%lu more problems", more);
+        if (st)
+            return st;
+        free(last);
+        m->problems[m->n_problems - 1] = lx_strbuf_detach(&line, NULL);
+        return m->problems[m->n_problems - 1] ? LX_OK : LX_E_NOMEM;
+    }
+    st = lx_strbuf_vaddf(&line, fmt, ap);
+    char **grown = st ? NULL : realloc(m->problems, (m->n_problems + 1) * sizeof *grown);
+    if (!grown) {
+        lx_strbuf_release(&line);
+        return LX_E_NOMEM;
+    }
+    m->problems = grown;
+    m->problems[m->n_problems] = lx_strbuf_detach(&line, NULL);
+    if (!m->problems[m->n_problems])
+        return LX_E_NOMEM;
+    m->n_problems++;
+    return LX_OK;
+}
+
+lx_status lx_mapi_add_problem(lx_mapi_msg *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lx_status st = lx_mapi_vadd_problem(m, fmt, ap);
+    va_end(ap);
+    return st;
 }
 
 bool lx_mapi_is_mail(const char *message_class)

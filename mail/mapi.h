@@ -2,6 +2,7 @@
 #ifndef LX_MAPI_H
 #define LX_MAPI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -88,6 +89,13 @@ typedef struct lx_mapi_msg {
 void lx_mapi_msg_init(lx_mapi_msg *m);
 /* Frees everything m owns (embedded messages included), not m itself. */
 void lx_mapi_msg_release(lx_mapi_msg *m);
+
+/* Adds one line to m->problems (past LX_OUTLOOK_MAX_PROBLEMS, the last
+ * line counts the rest: "N more problems"). LX_E_NOMEM only. */
+lx_status lx_mapi_add_problem(lx_mapi_msg *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+lx_status lx_mapi_vadd_problem(lx_mapi_msg *m, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* True for the classes indexed as mail: IPM.Note (and IPM.Note.*), IPM.Post,
  * IPM.Schedule.Meeting.*, REPORT.IPM.Note.* (delivery reports); also an item

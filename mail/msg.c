@@ -100,22 +100,10 @@ typedef struct storage {
 static void problem(lx_mapi_msg *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void problem(lx_mapi_msg *m, const char *fmt, ...)
 {
-    lx_strbuf sb;
-    lx_strbuf_init(&sb);
     va_list ap;
     va_start(ap, fmt);
-    lx_status st = lx_strbuf_vaddf(&sb, fmt, ap);
+    (void)lx_mapi_vadd_problem(m, fmt, ap); /* out of memory: the line is lost, not the item */
     va_end(ap);
-    char **v = realloc(m->problems, (m->n_problems + 1) * sizeof *v);
-    if (st == LX_OK && v) {
-        m->problems = v;
-        m->problems[m->n_problems++] = lx_strbuf_detach(&sb, NULL);
-        if (!m->problems[m->n_problems - 1])
-            m->n_problems--;
-    } else if (v) {
-        m->problems = v;
-    }
-    lx_strbuf_release(&sb);
 }
 
 /* libolecf's reason, on one line, into why; the error is freed. */

@@ -108,53 +108,12 @@ static void set_why(lx_strbuf *why, const char *what, libpff_error_t **err)
     }
 }
 
-/* Adds one problem line to m (past LX_OUTLOOK_MAX_PROBLEMS, the last line
- * counts the rest). LX_E_NOMEM only. */
-static lx_status add_problem(lx_mapi_msg *m, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static lx_status add_problem(lx_mapi_msg *m, const char *fmt, ...)
-{
-    lx_strbuf line;
-    lx_strbuf_init(&line);
-    lx_status st;
-    if (m->n_problems >= LX_OUTLOOK_MAX_PROBLEMS) {
-        /* The last line becomes "N more problems". */
-        unsigned long more = 1;
-        char *last = m->problems[m->n_problems - 1];
-        if (sscanf(last, "%lu more problems", &more) == 1)
-            more++;
-        else
-            more = 2;
-        st = lx_strbuf_addf(&line, "%lu more problems", more);
-        if (st)
-            return st;
-        free(last);
-        m->problems[m->n_problems - 1] = lx_strbuf_detach(&line, NULL);
-        return m->problems[m->n_problems - 1] ? LX_OK : LX_E_NOMEM;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    st = lx_strbuf_vaddf(&line, fmt, ap);
-    va_end(ap);
-    char **grown = st ? NULL : realloc(m->problems, (m->n_problems + 1) * sizeof *grown);
-    if (!grown) {
-        lx_strbuf_release(&line);
-        return LX_E_NOMEM;
-    }
-    m->problems = grown;
-    m->problems[m->n_problems] = lx_strbuf_detach(&line, NULL);
-    if (!m->problems[m->n_problems])
-        return LX_E_NOMEM;
-    m->n_problems++;
-    return LX_OK;
-}
-
 /* Notes "WHAT: libpff's reason" in m and frees err. */
 static lx_status add_libpff_problem(lx_mapi_msg *m, const char *what, libpff_error_t **err)
 {
     char reason[512];
     error_reason(err, reason, sizeof reason);
-    return add_problem(m, "%s: %s", what, reason);
+    return lx_mapi_add_problem(m, "%s: %s", what, reason);
 }
 
 /* ---- properties ---------------------------------------------------------- */
@@ -220,7 +179,7 @@ static void prop_bytes(props *p, uint32_t tag, uint32_t *type, unsigned char **o
     }
     if (size > LX_OUTLOOK_MAX_PROPERTY_BYTES || size > *p->budget) {
         if (!p->st)
-            p->st = add_problem(p->m, "%s: %zu bytes, over the limit of %zu: left out", what, size,
+            p->st = lx_mapi_add_problem(p->m, "%s: %zu bytes, over the limit of %zu: left out", what, size,
                                 size > LX_OUTLOOK_MAX_PROPERTY_BYTES ? LX_OUTLOOK_MAX_PROPERTY_BYTES
                                                                      : *p->budget);
         goto done;
@@ -288,7 +247,7 @@ static void prop_string(props *p, uint32_t tag, char **out)
     if (type == TYPE_STRING8 || type == TYPE_UNICODE || type == TYPE_BINARY)
         *out = decode_string(p, type, d, len);
     else if (!p->st)
-        p->st = add_problem(p->m, "property 0x%04X: of type 0x%04X, not a string: left out",
+        p->st = lx_mapi_add_problem(p->m, "property 0x%04X: of type 0x%04X, not a string: left out",
                             (unsigned)tag, (unsigned)type);
     free(d);
 }
@@ -418,7 +377,7 @@ static void read_recipients(props *p, libpff_item_t *item)
     size_t want = n > 0 ? (size_t)n : 0;
     if (want > LX_OUTLOOK_MAX_RECIPIENTS) {
         if (!p->st)
-            p->st = add_problem(m, "%zu recipients: only the first %d read", want,
+            p->st = lx_mapi_add_problem(m, "%zu recipients: only the first %d read", want,
                                 LX_OUTLOOK_MAX_RECIPIENTS);
         want = LX_OUTLOOK_MAX_RECIPIENTS;
     }
@@ -456,7 +415,7 @@ static void read_attach_data(props *p, libpff_item_t *a, lx_mapi_attach *t, size
         return;
     }
     if (size > LX_OUTLOOK_MAX_PROPERTY_BYTES || size > *p->budget) {
-        p->st = add_problem(p->m, "%s: %llu bytes, over the limit of %zu: not read", what,
+        p->st = lx_mapi_add_problem(p->m, "%s: %llu bytes, over the limit of %zu: not read", what,
                             (unsigned long long)size,
                             size > LX_OUTLOOK_MAX_PROPERTY_BYTES ? LX_OUTLOOK_MAX_PROPERTY_BYTES
                                                                : *p->budget);
@@ -474,7 +433,7 @@ static void read_attach_data(props *p, libpff_item_t *a, lx_mapi_attach *t, size
             if (r < 0)
                 p->st = add_libpff_problem(p->m, what, &err);
             else
-                p->st = add_problem(p->m, "%s: ends after %zu of %llu bytes", what, got,
+                p->st = lx_mapi_add_problem(p->m, "%s: ends after %zu of %llu bytes", what, got,
                                     (unsigned long long)size);
             free(t->data);
             t->data = NULL;
@@ -495,7 +454,7 @@ static void read_attach_item(props *p, lx_pst *pst, libpff_item_t *a, lx_mapi_at
     char what[64];
     snprintf(what, sizeof what, "attachment %zu", index + 1);
     if (depth + 1 > LX_OUTLOOK_MAX_DEPTH) {
-        p->st = add_problem(p->m, "%s: a message nested deeper than %d: not read", what,
+        p->st = lx_mapi_add_problem(p->m, "%s: a message nested deeper than %d: not read", what,
                             LX_OUTLOOK_MAX_DEPTH);
         return;
     }
@@ -562,7 +521,7 @@ static void read_attachments(props *p, lx_pst *pst, libpff_item_t *item, int dep
     }
     size_t want = n > 0 ? (size_t)n : 0;
     if (want > LX_OUTLOOK_MAX_ATTACHMENTS) {
-        p->st = add_problem(p->m, "%zu attachments: only the first %d read", want,
+        p->st = lx_mapi_add_problem(p->m, "%zu attachments: only the first %d read", want,
                             LX_OUTLOOK_MAX_ATTACHMENTS);
         want = LX_OUTLOOK_MAX_ATTACHMENTS;
     }
@@ -603,11 +562,11 @@ static void read_rtf(props *p)
     free(d);
     if (st == LX_E_NOMEM || out.len > *p->budget) {
         p->st = st == LX_E_NOMEM ? LX_E_NOMEM
-                                 : add_problem(p->m, "RTF body: %zu bytes, over the limit of %zu: "
+                                 : lx_mapi_add_problem(p->m, "RTF body: %zu bytes, over the limit of %zu: "
                                                      "left out", out.len, *p->budget);
     } else {
         if (st || !crc_ok)
-            p->st = add_problem(p->m, "RTF body: %s", why.len ? why.buf : lx_status_str(st));
+            p->st = lx_mapi_add_problem(p->m, "RTF body: %s", why.len ? why.buf : lx_status_str(st));
         if (out.len) {
             *p->budget -= out.len;
             p->m->rtf_len = out.len;

@@ -172,6 +172,23 @@ static const char golden_eml[] =
     "earlier words\r\n"
     "--=_lx.7fc39640642c3bdf412455be023c90f9.m--\r\n";
 
+/* What a reader could not read: one line each, up to LX_OUTLOOK_MAX_PROBLEMS;
+ * past it the last line counts the rest, so a hostile item with a million
+ * broken properties costs a hundred lines. */
+static void test_problems_capped(void **state)
+{
+    (void)state;
+    lx_mapi_msg m;
+    lx_mapi_msg_init(&m);
+    for (int i = 0; i < LX_OUTLOOK_MAX_PROBLEMS + 5; i++)
+        assert_int_equal(lx_mapi_add_problem(&m, "property 0x%04X: cut short", i), LX_OK);
+    assert_int_equal(m.n_problems, LX_OUTLOOK_MAX_PROBLEMS);
+    assert_string_equal(m.problems[0], "property 0x0000: cut short");
+    assert_string_equal(m.problems[LX_OUTLOOK_MAX_PROBLEMS - 2], "property 0x0062: cut short");
+    assert_string_equal(m.problems[LX_OUTLOOK_MAX_PROBLEMS - 1], "6 more problems");
+    lx_mapi_msg_release(&m);
+}
+
 static void test_eml_golden(void **state)
 {
     (void)state;
@@ -557,6 +574,7 @@ int main(void)
     lx_message_library_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classes),
+        cmocka_unit_test(test_problems_capped),
         cmocka_unit_test(test_eml_golden),
         cmocka_unit_test(test_eml_parses),
         cmocka_unit_test(test_identity_serialization),
