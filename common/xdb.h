@@ -216,6 +216,7 @@ typedef struct lx_match_opts {
     size_t n_none;
     bool newest_first; /* order by date, newest first, instead of rank */
     size_t max;        /* at most this many ids */
+    const struct lx_xq *within; /* NULL, or only the documents it matches (a filter) */
 } lx_match_opts;
 
 /* The ids of the documents that match o, best (or newest) first; *ids is
@@ -275,6 +276,14 @@ lx_xq *lx_xq_value_range(int slot, const char *lo, const char *hi);
 lx_xq *lx_xq_number_range(int slot, bool has_lo, double lo, bool has_hi, double hi);
 /* Another handle on q. */
 lx_xq *lx_xq_copy(const lx_xq *q);
+
+/* The documents of thread hex16 (16 lowercase hex digits; any other string
+ * matches nothing): exactly those whose thread id value (LX_F_THREAD_ID) is
+ * hex16, found by the thread terms of hex16 and of its aliases (the
+ * LX_THREAD_ALIAS_METADATA_PREFIX keys the thread pass writes), read from
+ * each database of db and joined. *out is a new query the caller frees with
+ * lx_xq_free; on failure NULL, the message on db (lx_db_error). */
+lx_status lx_xq_thread(lx_db *db, const char *hex16, lx_xq **out);
 
 typedef enum lx_xq_op {
     LX_XQ_AND,     /* both */

@@ -265,6 +265,8 @@ lx_status lx_db_match(lx_db *db, const lx_match_opts *o, lx_docid **ids, size_t 
                 q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(o->all[i]));
             for (size_t i = 0; i < o->n_none; i++)
                 q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(o->none[i]));
+            if (o->within)
+                q = Xapian::Query(Xapian::Query::OP_FILTER, q, o->within->q);
             Xapian::Enquire enq(*db->db);
             enq.set_query(q);
             if (o->newest_first)

@@ -344,7 +344,7 @@ static void test_scan_values(void **state)
 static size_t match_rarest(lx_db *db, lx_docid *out)
 {
     const char *any[] = {"zeppelin", "budget"};
-    lx_match_opts o = {NULL, 0, any, 2, 1, NULL, 0, false, 100};
+    lx_match_opts o = {NULL, 0, any, 2, 1, NULL, 0, false, 100, NULL};
     lx_docid *ids = NULL;
     size_t n = 0;
     assert_int_equal(lx_db_match(db, &o, &ids, &n), LX_OK);
