@@ -97,7 +97,7 @@ if [[ -n $source_dir ]]; then
 fi
 ((${#modes[@]})) || modes=(compare incremental rss)
 want() { local m; for m in "${modes[@]}"; do [[ $m == "$1" ]] && return 0; done; return 1; }
-tools=${TOOLS:-leakdex notmuch mu}
+read -r -a tools <<<"${TOOLS:-leakdex notmuch mu}"
 build=${BUILD:-build/rel}
 cache=${CACHE:-$root/bench/cache}
 extra_n=1000
@@ -315,73 +315,85 @@ run_tool() {
     fi
 }
 
-# figures TOOL CORES: "wall cpu rss size", medians over the runs (rss: the largest)
+# figures TOOL CORES: "wall cpu rss size runs" over the runs done, medians but
+# rss (the largest); nothing when TOOL has no run at CORES
 figures() {
-    local sel="\$1 == \"$1\" && \$2 == \"$2\""
-    printf '%s %s %s %s\n' \
-        "$(awk "$sel { print \$4 }" "$work/results" | median)" \
-        "$(awk "$sel { print \$5 + \$6 }" "$work/results" | median)" \
-        "$(awk "$sel { print \$7 }" "$work/results" | sort -g | tail -1)" \
-        "$(awk "$sel { print \$8 }" "$work/results" | median)"
+    awk -v t="$1" -v c="$2" '$1 == t && $2 == c { print $4, $5 + $6, $7, $8 }' "$work/results" >"$work/selected"
+    [[ -s $work/selected ]] || return 0
+    printf '%s %s %s %s %s\n' "$(cut -d' ' -f1 "$work/selected" | median)" \
+        "$(cut -d' ' -f2 "$work/selected" | median)" "$(cut -d' ' -f3 "$work/selected" | sort -g | tail -1)" \
+        "$(cut -d' ' -f4 "$work/selected" | median)" "$(wc -l <"$work/selected")"
+}
+has() { # WORD LIST...: whether WORD is one of LIST
+    local w=$1 x
+    shift
+    for x in "$@"; do [[ $x == "$w" ]] && return 0; done
+    return 1
+}
+
+# summary: the table of the runs in $work/results, the ratios to leakdex and,
+# with runs at 1 and 2 cores, leakdex's serial fraction
+summary() {
+    local c tool w cpu r z k vs lw lc nw nc t1 t2
+    echo
+    header
+    for c in "${cores[@]}"; do
+        read -r lw _ <<<"$(figures leakdex "$c")"
+        for tool in "${tools[@]}"; do
+            read -r w cpu r z k <<<"$(figures "$tool" "$c")"
+            [[ -n $w ]] || continue
+            vs=-
+            [[ -n $lw ]] && vs=$(awk -v a="$w" -v b="$lw" 'BEGIN { printf "%.2f", a / b }')
+            awk -v f="$row_format" -v t="$tool" -v c="$(cores_label "$c")" -v k="$k" -v w="$w" \
+                -v u="$cpu" -v m="$msgs" -v b="$bytes" -v r="$r" -v z="$z" -v vs="$vs" 'BEGIN {
+                if (w < 0.01) w = 0.01
+                printf f, t, c, k, w, u, m / w, b / 1048576 / w, r / 1024, z / 1024, z * 1024 / m, vs }'
+        done
+    done
+    for c in "${cores[@]}"; do
+        read -r lw lc _ <<<"$(figures leakdex "$c")"
+        read -r nw nc _ <<<"$(figures notmuch "$c")"
+        [[ -n $lw && -n $nw ]] || continue
+        awk -v c="$(cores_label "$c")" -v lw="$lw" -v nw="$nw" -v lc="$lc" -v nc="$nc" 'BEGIN {
+            printf "notmuch/leakdex, cores %s: median wall %.2f (%.1f s / %.1f s), median CPU %.2f (%.1f s / %.1f s)\n",
+                c, nw / lw, nw, lw, nc / lc, nc, lc }'
+    done
+    read -r t1 _ <<<"$(figures leakdex 1)"
+    read -r t2 _ <<<"$(figures leakdex 2)"
+    read -r nw _ <<<"$(figures notmuch 2)"
+    [[ -n $t1 && -n $t2 ]] || return 0
+    awk -v t1="$t1" -v t2="$t2" -v nw="$nw" 'BEGIN {
+        s = 2 * t2 / t1 - 1
+        printf "leakdex serial fraction (Amdahl, s = 2*T2/T1 - 1): T1 %.1f s, T2 %.1f s, speed-up %.2f, s = %.3f\n",
+            t1, t2, t1 / t2, s
+        p = s
+        if (p < 0) p = 0
+        if (p > 1) p = 1
+        if (p != s) printf "  (s outside 0..1: the runs were too noisy; the predictions take s = %g)\n", p
+        for (k = 4; k <= 8; k *= 2) {
+            up = 1 / (p + (1 - p) / k)
+            printf "  predicted on %d cores: speed-up %.2f over 1 core, %.1f s wall", k, up, t1 / up
+            if (nw != "") printf ", %.2f times notmuch'"'"'s median wall at 2 cores (%.1f s)", nw * up / t1, nw
+            printf "\n"
+        }
+    }'
 }
 
 if want compare || want incremental; then
     echo
     echo "== full index from an empty database, $runs runs, the tools in turn"
     : >"$work/results"
+    # Ctrl-C or SIGTERM to the process group ends the runs with the summary of those done.
+    trap 'echo; echo "interrupted: the summary of the runs done"; summary; exit 130' INT TERM
     for ((r = 1; r <= runs; r++)); do
         for c in "${cores[@]}"; do
-            for tool in $tools; do run_tool "$tool" "$c" "$r"; done
+            for tool in "${tools[@]}"; do run_tool "$tool" "$c" "$r"; done
         done
     done
+    trap - INT TERM
     check_unchanged "$maildir" "$work/source.list"
-    echo
-    header
-    for c in "${cores[@]}"; do
-        ldx_wall=""
-        [[ " $tools " == *" leakdex "* ]] && read -r ldx_wall _ <<<"$(figures leakdex "$c")"
-        for tool in $tools; do
-            read -r w cpu r z <<<"$(figures "$tool" "$c")"
-            vs=-
-            [[ -n $ldx_wall ]] && vs=$(awk -v a="$w" -v b="$ldx_wall" 'BEGIN { printf "%.2f", a / b }')
-            # shellcheck disable=SC2059 # the format is the table's, kept in one place
-            awk -v f="$row_format" -v t="$tool" -v c="$(cores_label "$c")" -v k="$runs" -v w="$w" \
-                -v u="$cpu" -v m="$msgs" -v b="$bytes" -v r="$r" -v z="$z" -v vs="$vs" 'BEGIN {
-                if (w < 0.01) w = 0.01
-                printf f, t, c, k, w, u, m / w, b / 1048576 / w, r / 1024, z / 1024, z * 1024 / m, vs }'
-        done
-    done
-    if [[ " $tools " == *" leakdex "* && " $tools " == *" notmuch "* ]]; then
-        for c in "${cores[@]}"; do
-            read -r lw _ <<<"$(figures leakdex "$c")"
-            read -r nw _ <<<"$(figures notmuch "$c")"
-            awk -v c="$(cores_label "$c")" -v l="$lw" -v n="$nw" \
-                'BEGIN { printf "notmuch/leakdex median wall, cores %s: %.2f (%.1f s / %.1f s)\n", c, n / l, n, l }'
-        done
-    fi
-    has_core() { local c; for c in "${cores[@]}"; do [[ $c == "$1" ]] && return 0; done; return 1; }
-    if [[ " $tools " == *" leakdex "* ]] && has_core 1 && has_core 2; then
-        read -r t1 _ <<<"$(figures leakdex 1)"
-        read -r t2 _ <<<"$(figures leakdex 2)"
-        nw=""
-        [[ " $tools " == *" notmuch "* ]] && read -r nw _ <<<"$(figures notmuch 2)"
-        awk -v t1="$t1" -v t2="$t2" -v nw="$nw" 'BEGIN {
-            s = 2 * t2 / t1 - 1
-            printf "leakdex serial fraction (Amdahl, s = 2*T2/T1 - 1): T1 %.1f s, T2 %.1f s, speed-up %.2f, s = %.3f\n",
-                t1, t2, t1 / t2, s
-            p = s
-            if (p < 0) p = 0
-            if (p > 1) p = 1
-            if (p != s) printf "  (s outside 0..1: the runs were too noisy; the predictions take s = %g)\n", p
-            for (k = 4; k <= 8; k *= 2) {
-                up = 1 / (p + (1 - p) / k)
-                printf "  predicted on %d cores: speed-up %.2f over 1 core, %.1f s wall", k, up, t1 / up
-                if (nw != "") printf ", %.2f times notmuch'"'"'s median wall at 2 cores (%.1f s)", nw * up / t1, nw
-                printf "\n"
-            }
-        }'
-    fi
-    if [[ " $tools " == *" notmuch "* ]]; then
+    summary
+    if has notmuch "${tools[@]}"; then
         # leakdex compacts after a big run; notmuch leaves it to `notmuch compact`.
         NOTMUCH_CONFIG=$work/notmuch/config notmuch compact --quiet >/dev/null
         awk -v z="$(du -sk "$work/notmuch/db" | cut -f1)" -v m="$msgs" \
@@ -395,7 +407,7 @@ if want incremental; then
     echo "== incremental: $extra_n new messages added to the $msgs, each index of the last run updated once, $(cores_label "$last_cores") cores"
     link_farm "$maildir" $((n + extra_n)) "$extra/maildir"
     snapshot "$maildir" "$work/source+1k.list"
-    for tool in $tools; do
+    for tool in "${tools[@]}"; do
         case $tool in
         leakdex)
             measure leakdex+1k "$last_cores" "$work/leakdex.db" \
@@ -418,8 +430,9 @@ if want rss; then
     echo
     echo "== leakdex peak RSS against the message count (DKIM on), $(cores_label "$last_cores") cores, one run each"
     for part in $((n / 4)) $((n / 2)) "$n"; do
-        if [[ $part == "$n" && -s $work/results ]] && grep -q "^leakdex $last_cores " "$work/results"; then
-            read -r w _ r z <<<"$(figures leakdex "$last_cores")"
+        w=""
+        [[ $part == "$n" && -s $work/results ]] && read -r w _ r z <<<"$(figures leakdex "$last_cores")"
+        if [[ -n $w ]]; then
             how="the compare runs above (largest of $runs)"
         else
             dir=$work/first$part
