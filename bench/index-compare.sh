@@ -433,7 +433,7 @@ if want rss; then
         w=""
         [[ $part == "$n" && -s $work/results ]] && read -r w _ r z <<<"$(figures leakdex "$last_cores")"
         if [[ -n $w ]]; then
-            how="the compare runs above (largest of $runs)"
+            how="the largest of the $runs compare runs above"
         else
             dir=$work/first$part
             link_farm "$dir" "$part" "$archive/maildir"
