@@ -29,6 +29,8 @@
 #               alternate over the core counts too. With 1 and 2 in the list,
 #               leakdex's serial fraction by Amdahl's law, s = 2*T2/T1 - 1
 #               from its median walls, and the speed-up it predicts on 4 and 8
+# Ctrl-C (or SIGTERM to the process group) stops the runs and prints the
+# summary of those done.
 #
 # MODE (default: all three for the synthetic archive, compare for --maildir):
 #   compare      leakdex-index (DKIM on), `notmuch new` and `mu index`: wall
