@@ -18,7 +18,7 @@
 # before and after the runs: any difference is printed and the script fails.
 # On a real archive leakdex verifies DKIM too (it always does), against the
 # key files given with --keys (none by default: signed messages then come out
-# nokey after their signatures are parsed and body hashes computed).
+# nokey).
 #
 # --runs R      runs per tool and core count (default 3), in turn: leakdex,
 #               notmuch, mu, leakdex, ... each from an empty database; the
