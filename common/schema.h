@@ -79,12 +79,24 @@ typedef enum lx_field {
     LX_F_COUNT_          /* number of fields; not a field */
 } lx_field;
 
-/* Text is indexed for French and English at once (an archive mixes both,
- * often in one message): French stems as Xapian writes them ("Z" and the
- * field's prefix), English ones alike; a query word matches by either. The
- * stemmers' names, as Xapian knows them. */
+/* Text is indexed as written (lowercased words with positions), and
+ * searched in French and English at once (an archive mixes both, often in
+ * one message): a query word's stem in either language matches the words
+ * that have that stem in either language. The stemmers' names, as Xapian
+ * knows them. */
 #define LX_STEM_FRENCH "french"
 #define LX_STEM_ENGLISH "english"
+
+/* The stem table: one metadata key per stem and language, this prefix, the
+ * language ("fr" or "en"), a dot and the stem ("leakdex.stem.fr.candidat"),
+ * holding the distinct text words (lowercased, without a field's prefix)
+ * that have that stem, sorted bytewise, separated by NUL bytes. A stem whose
+ * only word is itself has no key: an absent key stands for the stem alone.
+ * Words that start with a digit or a mark are never stemmed (Xapian's
+ * STEM_SOME), and have no entry. */
+#define LX_STEM_METADATA_PREFIX "leakdex.stem."
+#define LX_STEM_METADATA_FR "fr"
+#define LX_STEM_METADATA_EN "en"
 
 /* The LX_F_HAS term's value (has:attachment) of a message with an
  * attachment. */

@@ -138,6 +138,9 @@ unsigned lx_db_value_freq(lx_db *db, int slot);
 
 /* *value is a malloc'd NUL-terminated copy (empty when unset); caller frees. */
 lx_status lx_db_get_metadata(lx_db *db, const char *key, char **value);
+/* The same, for a value that may hold NUL bytes (the stem table's): its
+ * length in *len. */
+lx_status lx_db_get_metadata_len(lx_db *db, const char *key, char **value, size_t *len);
 lx_status lx_db_set_metadata(lx_db *db, const char *key, const char *value);
 
 /* The metadata keys that start with prefix, in order. *keys is a malloc'd
@@ -256,8 +259,10 @@ lx_status lx_doc_set_value(lx_doc *doc, int slot, const char *bytes, size_t len)
  * builds leakdex-search's out of these pieces. */
 typedef struct lx_xq lx_xq;
 
-/* Xapian marks a stem's term with this letter before the field's prefix
- * ("Zbudget", "ZXSbudget"); a word as written has none. */
+/* Xapian's parser marks a stem's term with this letter before the field's
+ * prefix ("Zbudget", "ZXSbudget"); a word as written has none. The index
+ * holds no such term: a search expands each into the words of the field
+ * that have that stem (the stem table, schema.h). */
 #define LX_XQ_STEM_MARK 'Z'
 
 /* Each of these returns a new query the caller frees with lx_xq_free, or

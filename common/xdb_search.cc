@@ -222,12 +222,14 @@ Xapian::Query without_absent(Xapian::Database &d, const Xapian::Query &q)
 }
 
 // The query Xapian runs for q: its wildcards checked against their limit,
-// and, locally, the terms no document has left out (remotely each lookup
-// would cross the network; the server runs the query as it is).
+// its stems expanded into the words that have them, and, locally, the terms
+// no document has left out (remotely each lookup would cross the network;
+// the server runs the query as it is).
 Xapian::Query to_run(lx_db *db, const Xapian::Query &q)
 {
     check_wildcards(db, q);
-    return db->remote ? q : without_absent(*db->db, q);
+    Xapian::Query words = expand_stems(db, q);
+    return db->remote ? words : without_absent(*db->db, words);
 }
 
 } // namespace
