@@ -106,6 +106,22 @@ Xapian::doccount termfreq(lx_db *db, const char *term)
     return f;
 }
 
+// The exact number of matches of q read from the index's statistics, without
+// a match, when q is one term or every document (a count of a sender, a
+// year, an id, of all mail); -1 when a match is needed. Databases that may
+// hold a message twice (collapse) need it: their frequencies add copies up.
+long long count_without_match(lx_db *db, const Xapian::Query &q)
+{
+    if (db->collapse)
+        return -1;
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_MATCH_ALL: return db->db->get_doccount();
+    case Xapian::Query::LEAF_MATCH_NOTHING: return 0;
+    case Xapian::Query::LEAF_TERM: return termfreq(db, (*q.get_terms_begin()).c_str());
+    default: return -1;
+    }
+}
+
 // A number with thousands separators, as the messages print them.
 std::string grouped(size_t n)
 {
@@ -303,8 +319,15 @@ lx_status lx_db_search(lx_db *db, const lx_xq *query, const lx_run_opts *o, lx_r
     return read_retrying(
         db,
         [&] {
-            Xapian::Enquire enq(*db->db);
             Xapian::Query run = to_run(db, query->q);
+            long long counted = o->count_only && !o->collapse_thread
+                                    ? count_without_match(db, run)
+                                    : -1;
+            if (counted >= 0) {
+                out->total = static_cast<size_t>(counted);
+                return LX_OK;
+            }
+            Xapian::Enquire enq(*db->db);
             enq.set_query(run);
             // Ties go by identity, never by document id: ids differ
             // between one database and shards of it.
@@ -390,7 +413,8 @@ lx_status lx_db_search(lx_db *db, const lx_xq *query, const lx_run_opts *o, lx_r
                 h->id = r.id;
                 h->weight = r.weight;
                 Xapian::Document doc = r.has_doc ? r.doc : db->db->get_document(r.id);
-                h->data = dup_bytes(stored_data(doc, r.id), &h->len);
+                if (!o->data_later || db->remote)
+                    h->data = dup_bytes(stored_data(doc, r.id), &h->len);
                 if (o->collapse_thread)
                     h->thread_hits = per_thread[doc.get_value(thread_slot)];
                 out->n++;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "dataline.h"
 #include "grow.h"
 #include "hitkeys.h"
@@ -29,112 +30,181 @@ void lx_snippet_words_release(lx_snippet_words *w)
 
 typedef struct word {
     size_t start, end; /* bytes in the text */
-    bool match;
+    unsigned mask;     /* the query words it matches (matcher_mask) */
 } word;
 
-static bool in_list(char *const *list, size_t n, const char *s)
+/* A word's mask: bit k for the matcher's distinct query word k (k <
+ * WORD_BITS), OTHER_WORD for any further one; SEEN_WORD marks a word the
+ * matcher was asked about. At most SEEN_MAX words are remembered (then
+ * forgotten all at once): a hit list's vocabulary is bounded too. */
+enum { WORD_BITS = 30, SEEN_MAX = 1 << 16 };
+#define OTHER_WORD (1u << WORD_BITS)
+#define SEEN_WORD (1u << 31)
+
+/* The words of a text as a snippet reads them, with their masks. */
+typedef struct text_words {
+    word *v;
+    size_t n, alloc;
+    size_t n_win; /* v[0..n_win): where a window may end */
+} text_words;
+
+/* Words longer than this never match (no index term is that long). */
+enum { LONGEST_WORD = 128 };
+
+static size_t index_of(char *const *list, size_t n, const char *s)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(list[i], s) == 0)
-            return true;
-    return false;
+            return i;
+    return n;
 }
 
 /* Tells which words of a text match. Folding and stemming every word made
  * snippets most of a hit list's time: each distinct word is matched once
- * (seen), an ASCII word is lowercased without folding, and only a word that
- * starts as some stem does is stemmed (stem_first: the first bytes of the
- * stems; the French and English stemmers only change a word's ending). */
-typedef struct matcher {
+ * for all of a search's hits (seen), an ASCII word is lowercased without
+ * folding, and only a word that starts as some stem does is stemmed
+ * (stem_first: the first bytes of the stems; the French and English
+ * stemmers only change a word's ending). */
+struct lx_snippet_matcher {
     const lx_snippet_words *w;
     bool any;
     bool stem_first[256];
-    GHashTable *seen; /* word -> 1 + whether it matches */
-} matcher;
+    char **ids; /* the distinct strings of w's plain words and stems */
+    size_t n_ids;
+    unsigned all;     /* every id's bit: a window with all is good; 0: none is */
+    GHashTable *seen; /* word (ASCII lowercased) -> SEEN_WORD | mask */
+    text_words words; /* the words of the text being read, reused */
+};
 
-static void matcher_init(matcher *m, const lx_snippet_words *w)
+lx_snippet_matcher *lx_snippet_matcher_new(const lx_snippet_words *w)
 {
-    memset(m, 0, sizeof *m);
+    lx_snippet_matcher *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
     m->w = w;
     m->any = w->n_plain || w->n_stems;
     for (size_t i = 0; i < w->n_stems; i++)
         m->stem_first[(unsigned char)w->stems[i][0]] = true;
+    m->ids = calloc(w->n_plain + w->n_stems + 1, sizeof *m->ids);
+    if (!m->ids) {
+        free(m);
+        return NULL;
+    }
+    for (size_t i = 0; i < w->n_plain + w->n_stems; i++) {
+        char *s = i < w->n_plain ? w->plain[i] : w->stems[i - w->n_plain];
+        if (index_of(m->ids, m->n_ids, s) == m->n_ids)
+            m->ids[m->n_ids++] = s;
+    }
+    m->all = m->n_ids && m->n_ids <= WORD_BITS ? (1u << m->n_ids) - 1 : 0;
     if (m->any)
         m->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    return m;
 }
 
-static void matcher_release(matcher *m)
+void lx_snippet_matcher_free(lx_snippet_matcher *m)
 {
+    if (!m)
+        return;
     if (m->seen)
         g_hash_table_destroy(m->seen);
-    m->seen = NULL;
+    free(m->ids);
+    free(m->words.v);
+    free(m);
 }
 
-static bool word_matches(const char *w, size_t n, const lx_snippet_words *words,
-                         const bool stem_first[256])
+/* The bit of query word s, 0 when s is none. */
+static unsigned id_bit(const lx_snippet_matcher *m, const char *s)
+{
+    size_t id = index_of(m->ids, m->n_ids, s);
+    return id == m->n_ids ? 0 : id < WORD_BITS ? 1u << id : OTHER_WORD;
+}
+
+/* The mask of word w[0..n) (n < LONGEST_WORD), lowered[0..n) its ASCII
+ * lowercase when is_ascii: its search form as a plain word, its French
+ * and English stems. */
+static unsigned word_mask(const lx_snippet_matcher *m, const char *w, size_t n,
+                          const char *lowered, bool is_ascii)
 {
     lx_strbuf folded;
     lx_strbuf_init(&folded);
-    bool hit = false;
-    /* An ASCII word folds to itself: lowercase it here (n < 128). One with
-     * an apostrophe may hold an elision, which the fold splits. */
-    char ascii[128];
-    bool is_ascii = n < sizeof ascii;
-    for (size_t i = 0; i < n && is_ascii; i++) {
-        is_ascii = (unsigned char)w[i] < 0x80 && w[i] != '\'';
-        ascii[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] - 'A' + 'a' : w[i]);
-    }
+    unsigned mask = 0;
     if (is_ascii || lx_textfold_terms(&folded, w, n) == LX_OK) {
-        gchar *lower = NULL;
-        if (is_ascii) {
-            ascii[n] = '\0';
-            lower = ascii;
-        } else {
-            lower = g_utf8_strdown(folded.buf, (gssize)folded.len);
-        }
+        gchar *lower = is_ascii ? (gchar *)lowered : g_utf8_strdown(folded.buf, (gssize)folded.len);
         if (lower) {
-            hit = in_list(words->plain, words->n_plain, lower);
+            for (size_t i = 0; i < m->w->n_plain && !mask; i++)
+                if (strcmp(m->w->plain[i], lower) == 0)
+                    mask = id_bit(m, lower);
             char stem[256];
-            bool may_stem = words->n_stems && stem_first[(unsigned char)lower[0]];
-            for (int lang = 0; !hit && lang < 2 && may_stem; lang++) {
+            bool may_stem = m->w->n_stems && m->stem_first[(unsigned char)lower[0]];
+            for (int lang = 0; lang < 2 && may_stem; lang++) {
                 lx_stem(lang ? "en" : "fr", lower, stem, sizeof stem);
-                hit = *stem && in_list(words->stems, words->n_stems, stem);
+                if (*stem && index_of(m->w->stems, m->w->n_stems, stem) < m->w->n_stems)
+                    mask |= id_bit(m, stem);
             }
             if (!is_ascii)
                 g_free(lower);
         }
     }
     lx_strbuf_release(&folded);
-    return hit;
+    return mask;
 }
 
-static bool matcher_match(matcher *m, const char *w, size_t n)
+/* The mask of the text's word w[0..n): 0 when it matches nothing. */
+static unsigned matcher_mask(lx_snippet_matcher *m, const char *w, size_t n)
 {
-    if (!m->any || n >= 128)
-        return false;
-    char *key = g_strndup(w, n);
-    gpointer known = g_hash_table_lookup(m->seen, key);
-    if (known) {
-        g_free(key);
-        return GPOINTER_TO_INT(known) == 2;
+    if (!m->any || n >= LONGEST_WORD)
+        return 0;
+    /* An ASCII word folds to itself: the key is its lowercase. One with an
+     * apostrophe may hold an elision, which the fold splits. */
+    char key[LONGEST_WORD];
+    bool is_ascii = true;
+    for (size_t i = 0; i < n; i++) {
+        is_ascii = is_ascii && (unsigned char)w[i] < 0x80 && w[i] != '\'';
+        key[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] - 'A' + 'a' : w[i]);
     }
-    bool hit = word_matches(w, n, m->w, m->stem_first);
-    g_hash_table_insert(m->seen, key, GINT_TO_POINTER(hit ? 2 : 1));
-    return hit;
+    if (!is_ascii)
+        memcpy(key, w, n);
+    key[n] = '\0';
+    unsigned known = GPOINTER_TO_UINT(g_hash_table_lookup(m->seen, key));
+    if (known)
+        return known & ~SEEN_WORD;
+    unsigned mask = word_mask(m, w, n, key, is_ascii);
+    if (g_hash_table_size(m->seen) >= SEEN_MAX)
+        g_hash_table_remove_all(m->seen);
+    g_hash_table_insert(m->seen, g_strndup(key, n), GUINT_TO_POINTER(SEEN_WORD | mask));
+    return mask;
+}
+
+static bool is_ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
 /* The next word at or after p (letters and digits, with their combining
- * marks): [*ws, *we); false when there is none before end. */
+ * marks): [*ws, *we); false when there is none before end. ASCII bytes,
+ * most of a text, are told apart without decoding. */
 static bool next_word(const char *p, const char *end, const char **ws, const char **we)
 {
     while (p < end) {
-        gunichar c = g_utf8_get_char_validated(p, end - p);
+        unsigned char b = (unsigned char)*p;
+        if (b < 0x80 && !is_ascii_alnum(b)) {
+            p++;
+            continue;
+        }
+        gunichar c = b < 0x80 ? b : g_utf8_get_char_validated(p, end - p);
         if (c == (gunichar)-1 || c == (gunichar)-2 || !g_unichar_isalnum(c)) {
             p = g_utf8_next_char(p);
             continue;
         }
         const char *q = p;
         while (q < end) {
+            unsigned char e0 = (unsigned char)*q;
+            if (e0 < 0x80 && e0 != '\'') {
+                if (!is_ascii_alnum(e0))
+                    break;
+                q++;
+                continue;
+            }
             gunichar d = g_utf8_get_char_validated(q, end - q);
             if (d == (gunichar)-1 || d == (gunichar)-2)
                 break;
@@ -157,38 +227,89 @@ static bool next_word(const char *p, const char *end, const char **ws, const cha
     return false;
 }
 
-/* The snippet of text[0..len) as lx_snippet_make describes; lead_cut and
- * tail_cut say that text is a piece of a longer one (an ellipsis at that
- * end); *found (when not NULL) whether a word matched. */
-static lx_status make(const char *text, size_t len, matcher *m, lx_strbuf *out, lx_strbuf *ranges,
-                      bool lead_cut, bool tail_cut, bool *found)
+/* How much of text[0..len) a snippet reads: all of it up to max bytes,
+ * else up to the last white space before max (a word cut in two could
+ * match what the whole word does not), or max when there is none. */
+static size_t scan_length(const char *text, size_t len, size_t max)
 {
-    /* The words of the text, and which ones match. */
-    word *v = NULL;
-    size_t n = 0, alloc = 0;
+    if (len <= max)
+        return len;
+    size_t k = lx_utf8_cut(text, len, max);
+    for (size_t j = k; j > 0; j--)
+        if (text[j - 1] == ' ' || text[j - 1] == '\n' || text[j - 1] == '\t' ||
+            text[j - 1] == '\r')
+            return j;
+    return k;
+}
+
+/* Reads the words of text[0..len) into tw: all of them, or, once a window
+ * of LX_SNIPPET_BYTES holds every query word (m->all), those up to
+ * 2 * LX_SNIPPET_BYTES past it, windows ending up to LX_SNIPPET_BYTES past
+ * it (all the text a chosen window shows is then read). Without words to
+ * match, the text's start. */
+static lx_status read_words(const char *text, size_t len, lx_snippet_matcher *m, text_words *tw)
+{
     const char *end = text + len, *p = text, *ws, *we;
+    unsigned in_window[WORD_BITS] = {0}, covered = 0;
+    size_t lo = 0, win_end = len, stop = len;
+    bool good = false, stopped = false;
+    tw->n = 0;
     while (next_word(p, end, &ws, &we)) {
-        if (!lx_grow((void **)&v, &alloc, n + 1, sizeof *v)) {
-            free(v);
+        if (!lx_grow((void **)&tw->v, &tw->alloc, tw->n + 1, sizeof *tw->v))
             return LX_E_NOMEM;
-        }
-        v[n].start = (size_t)(ws - text);
-        v[n].end = (size_t)(we - text);
-        v[n].match = matcher_match(m, ws, (size_t)(we - ws));
-        n++;
+        word *x = &tw->v[tw->n++];
+        *x = (word){(size_t)(ws - text), (size_t)(we - text), matcher_mask(m, ws, (size_t)(we - ws))};
         p = we;
         /* Nothing to match: the snippet is the text's start, and one word
          * past it says that more follows. */
-        if (!m->any && v[n - 1].end - v[0].start > LX_SNIPPET_BYTES)
+        if (!m->any && x->end - tw->v[0].start > LX_SNIPPET_BYTES)
             break;
+        if (good && x->start > stop) {
+            stopped = true;
+            break;
+        }
+        if (!m->all || good)
+            continue;
+        for (int b = 0; b < WORD_BITS; b++)
+            if (x->mask & (1u << b) && in_window[b]++ == 0)
+                covered |= 1u << b;
+        while (x->end - tw->v[lo].start > LX_SNIPPET_BYTES) {
+            for (int b = 0; b < WORD_BITS; b++)
+                if (tw->v[lo].mask & (1u << b) && --in_window[b] == 0)
+                    covered &= ~(1u << b);
+            lo++;
+        }
+        if (covered == m->all) {
+            good = true;
+            win_end = x->end + LX_SNIPPET_BYTES;
+            stop = x->end + 2 * LX_SNIPPET_BYTES;
+        }
     }
+    tw->n_win = tw->n;
+    while (stopped && tw->n_win > 0 && tw->v[tw->n_win - 1].end > win_end)
+        tw->n_win--;
+    return LX_OK;
+}
+
+/* The snippet of text[0..len) as lx_snippet_make describes; lead_cut and
+ * tail_cut say that text is a piece of a longer one (an ellipsis at that
+ * end); *found (when not NULL) whether a word matched. */
+static lx_status make(const char *text, size_t len, lx_snippet_matcher *m, lx_strbuf *out,
+                      lx_strbuf *ranges, bool lead_cut, bool tail_cut, bool *found)
+{
+    /* The words of the text, and which ones match. */
+    lx_status st = read_words(text, len, m, &m->words);
+    if (st)
+        return st;
+    const word *v = m->words.v;
+    size_t n = m->words.n;
     /* The window of words within LX_SNIPPET_BYTES with the most matches,
      * starting a little before its first match. */
     size_t best = 0, best_hits = 0, hits = 0, lo = 0;
-    for (size_t hi = 0; hi < n; hi++) {
-        hits += v[hi].match;
+    for (size_t hi = 0; hi < m->words.n_win; hi++) {
+        hits += v[hi].mask != 0;
         while (lo < hi && v[hi].end - v[lo].start > LX_SNIPPET_BYTES)
-            hits -= v[lo++].match;
+            hits -= v[lo++].mask != 0;
         if (hits > best_hits) {
             best_hits = hits;
             best = lo;
@@ -196,14 +317,13 @@ static lx_status make(const char *text, size_t len, matcher *m, lx_strbuf *out, 
     }
     if (best_hits) {
         size_t first = best;
-        while (!v[first].match)
+        while (!v[first].mask)
             first++;
         /* A few words of context before the first match. */
         best = first > 4 ? first - 4 : 0;
     }
     if (found)
         *found = best_hits > 0;
-    lx_status st = LX_OK;
     size_t cp = 0; /* code points written */
     if ((n && best > 0) || lead_cut) {
         st = lx_strbuf_addstr(out, "… ");
@@ -243,7 +363,7 @@ static lx_status make(const char *text, size_t len, matcher *m, lx_strbuf *out, 
         if (cut) /* one "word" longer than a snippet: its start will do */
             wl = lx_utf8_cut(w0, wl, LX_SNIPPET_BYTES);
         size_t wcp = (size_t)g_utf8_strlen(w0, (gssize)wl);
-        if (!st && v[i].match)
+        if (!st && v[i].mask)
             st = lx_strbuf_addf(ranges, "%s%zu-%zu", ranges->len ? " " : "", cp, cp + wcp);
         if (!st)
             st = lx_strbuf_add(out, w0, wl);
@@ -256,17 +376,18 @@ static lx_status make(const char *text, size_t len, matcher *m, lx_strbuf *out, 
     }
     if (!st && (i < n || cut_word || tail_cut))
         st = lx_strbuf_addstr(out, " …");
-    free(v);
     return st;
 }
 
 lx_status lx_snippet_make(const char *text, size_t len, const lx_snippet_words *w, lx_strbuf *out,
                           lx_strbuf *ranges)
 {
-    matcher m;
-    matcher_init(&m, w);
-    lx_status st = make(text, len, &m, out, ranges, false, false, NULL);
-    matcher_release(&m);
+    lx_snippet_matcher *m = lx_snippet_matcher_new(w);
+    if (!m)
+        return LX_E_NOMEM;
+    size_t scan = scan_length(text, len, LX_SNIPPET_SCAN);
+    lx_status st = make(text, scan, m, out, ranges, false, scan < len, NULL);
+    lx_snippet_matcher_free(m);
     return st;
 }
 
@@ -275,18 +396,21 @@ lx_status lx_snippet_make(const char *text, size_t len, const lx_snippet_words *
 enum { LEAD_BYTES = 80, TAIL_BYTES = 2 * LX_SNIPPET_BYTES };
 
 /* The snippet of text[0..len) around its first matched word, reading the
- * text only up to there (an attachment's text is long, and a hit list
- * reads it for many hits); *found false when no word matches. */
-static lx_status make_first(const char *text, size_t len, matcher *m, lx_strbuf *out,
-                            lx_strbuf *ranges, bool *found)
+ * text only up to there and at most *budget bytes of it (an attachment's
+ * text is long, and a hit list reads it for many hits; *budget less what
+ * was read); *found false when no word matches. */
+static lx_status make_first(const char *text, size_t len, lx_snippet_matcher *m, lx_strbuf *out,
+                            lx_strbuf *ranges, size_t *budget, bool *found)
 {
     *found = false;
-    const char *end = text + len, *p = text, *ws = NULL, *we = NULL;
+    size_t scan = scan_length(text, len, *budget);
+    const char *end = text + scan, *p = text, *ws = NULL, *we = NULL;
     bool hit = false;
     while (!hit && next_word(p, end, &ws, &we)) {
-        hit = matcher_match(m, ws, (size_t)(we - ws));
+        hit = matcher_mask(m, ws, (size_t)(we - ws)) != 0;
         p = we;
     }
+    *budget -= (size_t)(p - text);
     if (!hit)
         return LX_OK;
     /* From LEAD_BYTES before the match, at the start of a word (the text's
@@ -336,9 +460,9 @@ static lx_status attachment_label(const lx_record *rec, const char *n, lx_strbuf
 /* When the subject and body hold none of the query's words: the snippet of
  * the first attachment whose stored text does (LX_F_EXCERPTS),
  * "[in NAME] " before it; *found false when none does. */
-static lx_status attachment_snippet(lx_db *db, lx_docid id, const lx_record *rec, matcher *m,
-                                    lx_strbuf *snip, lx_strbuf *ranges, lx_strbuf *which,
-                                    bool *found)
+static lx_status attachment_snippet(lx_db *db, lx_docid id, const lx_record *rec,
+                                    lx_snippet_matcher *m, lx_strbuf *snip, lx_strbuf *ranges,
+                                    lx_strbuf *which, bool *found)
 {
     *found = false;
     char *raw = NULL;
@@ -351,10 +475,12 @@ static lx_status attachment_snippet(lx_db *db, lx_docid id, const lx_record *rec
     lx_strbuf piece, piece_ranges;
     lx_strbuf_init(&piece);
     lx_strbuf_init(&piece_ranges);
-    for (size_t i = 0; i < ex.n && !st && !*found; i++) {
+    size_t budget = LX_SNIPPET_SCAN;
+    for (size_t i = 0; i < ex.n && !st && !*found && budget; i++) {
         lx_strbuf_reset(&piece);
         lx_strbuf_reset(&piece_ranges);
-        st = make_first(ex.pairs[i].value, ex.pairs[i].value_len, m, &piece, &piece_ranges, found);
+        st = make_first(ex.pairs[i].value, ex.pairs[i].value_len, m, &piece, &piece_ranges,
+                        &budget, found);
         if (st || !*found)
             continue;
         lx_strbuf_reset(snip);
@@ -379,40 +505,55 @@ static lx_status attachment_snippet(lx_db *db, lx_docid id, const lx_record *rec
     return st;
 }
 
-lx_status lx_snippet_add(lx_db *db, lx_docid id, lx_record *rec, const lx_snippet_words *w)
+/* The snippet of the subject and body (as one text, a line apart), of
+ * their first LX_SNIPPET_SCAN bytes. */
+static lx_status text_snippet(const lx_record *rec, lx_snippet_matcher *m, lx_strbuf *snip,
+                              lx_strbuf *ranges, bool *found)
 {
     const char *body = lx_record_get(rec, LX_DATA_BODY);
     const char *subject = lx_record_get(rec, LX_DATA_SUBJECT);
-    lx_strbuf text, snip, ranges, which;
+    size_t slen = subject ? strlen(subject) : 0, blen = body ? strlen(body) : 0;
+    lx_strbuf text;
     lx_strbuf_init(&text);
+    lx_status st = lx_strbuf_add(&text, subject ? subject : "",
+                                 lx_utf8_cut(subject ? subject : "", slen, LX_SNIPPET_SCAN));
+    if (!st)
+        st = lx_strbuf_addch(&text, '\n');
+    if (!st)
+        st = lx_strbuf_add(&text, body ? body : "",
+                           lx_utf8_cut(body ? body : "", blen, LX_SNIPPET_SCAN));
+    size_t scan = st ? 0 : scan_length(text.buf, text.len, LX_SNIPPET_SCAN);
+    if (!st)
+        st = make(text.buf, scan, m, snip, ranges, false, scan < slen + 1 + blen, found);
+    lx_strbuf_release(&text);
+    return st;
+}
+
+lx_status lx_snippet_add(lx_db *db, lx_docid id, lx_record *rec, lx_snippet_matcher *m)
+{
+    lx_strbuf snip, ranges, which;
     lx_strbuf_init(&snip);
     lx_strbuf_init(&ranges);
     lx_strbuf_init(&which);
-    matcher m;
-    matcher_init(&m, w);
     bool found = false;
     /* in:attachment looks in attachments' text: that first. */
     lx_status st = LX_OK;
-    if (m.any && w->in_attachments)
-        st = attachment_snippet(db, id, rec, &m, &snip, &ranges, &which, &found);
+    if (m->any && m->w->in_attachments)
+        st = attachment_snippet(db, id, rec, m, &snip, &ranges, &which, &found);
     /* The subject first: a match there shows when the body has none. */
     if (!st && !found)
-        st = lx_strbuf_addf(&text, "%s\n%s", subject ? subject : "", body ? body : "");
-    if (!st && !found)
-        st = make(text.buf, text.len, &m, &snip, &ranges, false, false, &found);
+        st = text_snippet(rec, m, &snip, &ranges, &found);
     /* Words found only in an attachment's text: its snippet, named. */
-    if (!st && m.any && !found && !w->in_attachments)
-        st = attachment_snippet(db, id, rec, &m, &snip, &ranges, &which, &found);
+    if (!st && m->any && !found && !m->w->in_attachments)
+        st = attachment_snippet(db, id, rec, m, &snip, &ranges, &which, &found);
     if (!st)
         st = lx_record_add(rec, LX_HIT_SNIPPET, snip.buf, snip.len);
     if (!st)
         st = lx_record_add(rec, LX_HIT_SNIPPET_MATCHES, ranges.buf, ranges.len);
     if (!st && which.len)
         st = lx_record_add(rec, LX_HIT_SNIPPET_ATTACHMENT, which.buf, which.len);
-    if (!st && m.any)
+    if (!st && m->any)
         st = lx_record_add_str(rec, LX_HIT_SNIPPET_WORDS, "yes");
-    matcher_release(&m);
-    lx_strbuf_release(&text);
     lx_strbuf_release(&snip);
     lx_strbuf_release(&ranges);
     lx_strbuf_release(&which);
