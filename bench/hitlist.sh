@@ -12,7 +12,8 @@
 #
 # WORD (default: the first of a few common words of the archive with the
 # count nearest 12,000 hits, the size of the issue's list).
-# Environment: BUILD (default build/rel), CACHE (default bench/cache).
+# Environment: BUILD (default build/rel), CACHE (default bench/cache),
+# NOTMUCH=no leaves notmuch out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -55,7 +56,7 @@ if [[ ! -d $db ]]; then
     mv "$db.tmp" "$db"
 fi
 notmuch_config=
-if command -v notmuch >/dev/null; then
+if [[ ${NOTMUCH:-yes} != no ]] && command -v notmuch >/dev/null; then
     notmuch_config=$cache/hitlist-notmuch-n$n-s$seed/config
     if [[ ! -f $notmuch_config ]]; then
         echo "indexing $maildir with notmuch" >&2

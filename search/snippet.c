@@ -30,33 +30,28 @@ void lx_snippet_words_release(lx_snippet_words *w)
 
 typedef struct word {
     size_t start, end; /* bytes in the text */
-    unsigned mask;     /* the query words it matches (matcher_mask) */
+    bool match;
 } word;
 
-/* A word's mask: bit k for the matcher's distinct query word k (k <
- * WORD_BITS), OTHER_WORD for any further one; SEEN_WORD marks a word the
- * matcher was asked about. At most SEEN_MAX words are remembered (then
- * forgotten all at once): a hit list's vocabulary is bounded too. */
-enum { WORD_BITS = 30, SEEN_MAX = 1 << 16 };
-#define OTHER_WORD (1u << WORD_BITS)
-#define SEEN_WORD (1u << 31)
+/* Words a matcher remembers at most (then it forgets them all at once): a
+ * hit list's vocabulary is bounded too. */
+enum { SEEN_MAX = 1 << 16 };
 
-/* The words of a text as a snippet reads them, with their masks. */
+/* The words of a text as a snippet reads them. */
 typedef struct text_words {
     word *v;
     size_t n, alloc;
-    size_t n_win; /* v[0..n_win): where a window may end */
 } text_words;
 
 /* Words longer than this never match (no index term is that long). */
 enum { LONGEST_WORD = 128 };
 
-static size_t index_of(char *const *list, size_t n, const char *s)
+static bool in_list(char *const *list, size_t n, const char *s)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(list[i], s) == 0)
-            return i;
-    return n;
+            return true;
+    return false;
 }
 
 /* Tells which words of a text match. Folding and stemming every word made
@@ -69,10 +64,7 @@ struct lx_snippet_matcher {
     const lx_snippet_words *w;
     bool any;
     bool stem_first[256];
-    char **ids; /* the distinct strings of w's plain words and stems */
-    size_t n_ids;
-    unsigned all;     /* every id's bit: a window with all is good; 0: none is */
-    GHashTable *seen; /* word (ASCII lowercased) -> SEEN_WORD | mask */
+    GHashTable *seen; /* word (ASCII lowercased) -> 1 + whether it matches */
     text_words words; /* the words of the text being read, reused */
 };
 
@@ -85,17 +77,6 @@ lx_snippet_matcher *lx_snippet_matcher_new(const lx_snippet_words *w)
     m->any = w->n_plain || w->n_stems;
     for (size_t i = 0; i < w->n_stems; i++)
         m->stem_first[(unsigned char)w->stems[i][0]] = true;
-    m->ids = calloc(w->n_plain + w->n_stems + 1, sizeof *m->ids);
-    if (!m->ids) {
-        free(m);
-        return NULL;
-    }
-    for (size_t i = 0; i < w->n_plain + w->n_stems; i++) {
-        char *s = i < w->n_plain ? w->plain[i] : w->stems[i - w->n_plain];
-        if (index_of(m->ids, m->n_ids, s) == m->n_ids)
-            m->ids[m->n_ids++] = s;
-    }
-    m->all = m->n_ids && m->n_ids <= WORD_BITS ? (1u << m->n_ids) - 1 : 0;
     if (m->any)
         m->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return m;
@@ -107,53 +88,42 @@ void lx_snippet_matcher_free(lx_snippet_matcher *m)
         return;
     if (m->seen)
         g_hash_table_destroy(m->seen);
-    free(m->ids);
     free(m->words.v);
     free(m);
 }
 
-/* The bit of query word s, 0 when s is none. */
-static unsigned id_bit(const lx_snippet_matcher *m, const char *s)
-{
-    size_t id = index_of(m->ids, m->n_ids, s);
-    return id == m->n_ids ? 0 : id < WORD_BITS ? 1u << id : OTHER_WORD;
-}
-
-/* The mask of word w[0..n) (n < LONGEST_WORD), lowered[0..n) its ASCII
- * lowercase when is_ascii: its search form as a plain word, its French
- * and English stems. */
-static unsigned word_mask(const lx_snippet_matcher *m, const char *w, size_t n,
-                          const char *lowered, bool is_ascii)
+/* Whether word w[0..n) (n < LONGEST_WORD), lowered[0..n) its ASCII
+ * lowercase when is_ascii, matches: its search form as a plain word, or its
+ * French or English stem. */
+static bool word_matches(const lx_snippet_matcher *m, const char *w, size_t n,
+                         const char *lowered, bool is_ascii)
 {
     lx_strbuf folded;
     lx_strbuf_init(&folded);
-    unsigned mask = 0;
+    bool hit = false;
     if (is_ascii || lx_textfold_terms(&folded, w, n) == LX_OK) {
         gchar *lower = is_ascii ? (gchar *)lowered : g_utf8_strdown(folded.buf, (gssize)folded.len);
         if (lower) {
-            for (size_t i = 0; i < m->w->n_plain && !mask; i++)
-                if (strcmp(m->w->plain[i], lower) == 0)
-                    mask = id_bit(m, lower);
+            hit = in_list(m->w->plain, m->w->n_plain, lower);
             char stem[256];
             bool may_stem = m->w->n_stems && m->stem_first[(unsigned char)lower[0]];
-            for (int lang = 0; lang < 2 && may_stem; lang++) {
+            for (int lang = 0; !hit && lang < 2 && may_stem; lang++) {
                 lx_stem(lang ? "en" : "fr", lower, stem, sizeof stem);
-                if (*stem && index_of(m->w->stems, m->w->n_stems, stem) < m->w->n_stems)
-                    mask |= id_bit(m, stem);
+                hit = *stem && in_list(m->w->stems, m->w->n_stems, stem);
             }
             if (!is_ascii)
                 g_free(lower);
         }
     }
     lx_strbuf_release(&folded);
-    return mask;
+    return hit;
 }
 
-/* The mask of the text's word w[0..n): 0 when it matches nothing. */
-static unsigned matcher_mask(lx_snippet_matcher *m, const char *w, size_t n)
+/* Whether the text's word w[0..n) matches. */
+static bool matcher_match(lx_snippet_matcher *m, const char *w, size_t n)
 {
     if (!m->any || n >= LONGEST_WORD)
-        return 0;
+        return false;
     /* An ASCII word folds to itself: the key is its lowercase. One with an
      * apostrophe may hold an elision, which the fold splits. */
     char key[LONGEST_WORD];
@@ -165,14 +135,14 @@ static unsigned matcher_mask(lx_snippet_matcher *m, const char *w, size_t n)
     if (!is_ascii)
         memcpy(key, w, n);
     key[n] = '\0';
-    unsigned known = GPOINTER_TO_UINT(g_hash_table_lookup(m->seen, key));
+    int known = GPOINTER_TO_INT(g_hash_table_lookup(m->seen, key));
     if (known)
-        return known & ~SEEN_WORD;
-    unsigned mask = word_mask(m, w, n, key, is_ascii);
+        return known == 2;
+    bool hit = word_matches(m, w, n, key, is_ascii);
     if (g_hash_table_size(m->seen) >= SEEN_MAX)
         g_hash_table_remove_all(m->seen);
-    g_hash_table_insert(m->seen, g_strndup(key, n), GUINT_TO_POINTER(SEEN_WORD | mask));
-    return mask;
+    g_hash_table_insert(m->seen, g_strndup(key, n), GINT_TO_POINTER(hit ? 2 : 1));
+    return hit;
 }
 
 static bool is_ascii_alnum(unsigned char c)
@@ -242,52 +212,23 @@ static size_t scan_length(const char *text, size_t len, size_t max)
     return k;
 }
 
-/* Reads the words of text[0..len) into tw: all of them, or, once a window
- * of LX_SNIPPET_BYTES holds every query word (m->all), those up to
- * 2 * LX_SNIPPET_BYTES past it, windows ending up to LX_SNIPPET_BYTES past
- * it (all the text a chosen window shows is then read). Without words to
- * match, the text's start. */
+/* Reads the words of text[0..len) into tw; without words to match, those
+ * of the text's start only. */
 static lx_status read_words(const char *text, size_t len, lx_snippet_matcher *m, text_words *tw)
 {
     const char *end = text + len, *p = text, *ws, *we;
-    unsigned in_window[WORD_BITS] = {0}, covered = 0;
-    size_t lo = 0, win_end = len, stop = len;
-    bool good = false, stopped = false;
     tw->n = 0;
     while (next_word(p, end, &ws, &we)) {
         if (!lx_grow((void **)&tw->v, &tw->alloc, tw->n + 1, sizeof *tw->v))
             return LX_E_NOMEM;
         word *x = &tw->v[tw->n++];
-        *x = (word){(size_t)(ws - text), (size_t)(we - text), matcher_mask(m, ws, (size_t)(we - ws))};
+        *x = (word){(size_t)(ws - text), (size_t)(we - text), matcher_match(m, ws, (size_t)(we - ws))};
         p = we;
         /* Nothing to match: the snippet is the text's start, and one word
          * past it says that more follows. */
         if (!m->any && x->end - tw->v[0].start > LX_SNIPPET_BYTES)
             break;
-        if (good && x->start > stop) {
-            stopped = true;
-            break;
-        }
-        if (!m->all || good)
-            continue;
-        for (int b = 0; b < WORD_BITS; b++)
-            if (x->mask & (1u << b) && in_window[b]++ == 0)
-                covered |= 1u << b;
-        while (x->end - tw->v[lo].start > LX_SNIPPET_BYTES) {
-            for (int b = 0; b < WORD_BITS; b++)
-                if (tw->v[lo].mask & (1u << b) && --in_window[b] == 0)
-                    covered &= ~(1u << b);
-            lo++;
-        }
-        if (covered == m->all) {
-            good = true;
-            win_end = x->end + LX_SNIPPET_BYTES;
-            stop = x->end + 2 * LX_SNIPPET_BYTES;
-        }
     }
-    tw->n_win = tw->n;
-    while (stopped && tw->n_win > 0 && tw->v[tw->n_win - 1].end > win_end)
-        tw->n_win--;
     return LX_OK;
 }
 
@@ -306,10 +247,10 @@ static lx_status make(const char *text, size_t len, lx_snippet_matcher *m, lx_st
     /* The window of words within LX_SNIPPET_BYTES with the most matches,
      * starting a little before its first match. */
     size_t best = 0, best_hits = 0, hits = 0, lo = 0;
-    for (size_t hi = 0; hi < m->words.n_win; hi++) {
-        hits += v[hi].mask != 0;
+    for (size_t hi = 0; hi < n; hi++) {
+        hits += v[hi].match;
         while (lo < hi && v[hi].end - v[lo].start > LX_SNIPPET_BYTES)
-            hits -= v[lo++].mask != 0;
+            hits -= v[lo++].match;
         if (hits > best_hits) {
             best_hits = hits;
             best = lo;
@@ -317,7 +258,7 @@ static lx_status make(const char *text, size_t len, lx_snippet_matcher *m, lx_st
     }
     if (best_hits) {
         size_t first = best;
-        while (!v[first].mask)
+        while (!v[first].match)
             first++;
         /* A few words of context before the first match. */
         best = first > 4 ? first - 4 : 0;
@@ -363,7 +304,7 @@ static lx_status make(const char *text, size_t len, lx_snippet_matcher *m, lx_st
         if (cut) /* one "word" longer than a snippet: its start will do */
             wl = lx_utf8_cut(w0, wl, LX_SNIPPET_BYTES);
         size_t wcp = (size_t)g_utf8_strlen(w0, (gssize)wl);
-        if (!st && v[i].mask)
+        if (!st && v[i].match)
             st = lx_strbuf_addf(ranges, "%s%zu-%zu", ranges->len ? " " : "", cp, cp + wcp);
         if (!st)
             st = lx_strbuf_add(out, w0, wl);
@@ -407,7 +348,7 @@ static lx_status make_first(const char *text, size_t len, lx_snippet_matcher *m,
     const char *end = text + scan, *p = text, *ws = NULL, *we = NULL;
     bool hit = false;
     while (!hit && next_word(p, end, &ws, &we)) {
-        hit = matcher_mask(m, ws, (size_t)(we - ws)) != 0;
+        hit = matcher_match(m, ws, (size_t)(we - ws));
         p = we;
     }
     *budget -= (size_t)(p - text);

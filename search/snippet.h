@@ -38,9 +38,7 @@ void lx_snippet_matcher_free(lx_snippet_matcher *m);
  * pairs in Unicode code points, separated by spaces. A word matches when its
  * search form (accents folded, lowercased) is one of w's plain words or its
  * French or English stem one of w's stems; the text keeps its accents.
- * Only the first LX_SNIPPET_SCAN bytes are read (cut at a white space), and
- * reading stops LX_SNIPPET_BYTES past the first window that holds every
- * word of w: the window chosen is the best of those read.
+ * Only the first LX_SNIPPET_SCAN bytes are read (cut at a white space).
  */
 lx_status lx_snippet_make(const char *text, size_t len, const lx_snippet_words *w, lx_strbuf *out,
                           lx_strbuf *ranges);
