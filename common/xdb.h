@@ -399,12 +399,13 @@ typedef struct lx_run_opts {
     size_t limit;         /* 0: no limit */
     bool count_only;      /* fill total only */
     bool collapse_thread; /* one hit per thread (its best); total counts threads */
+    bool data_later;      /* hits without their data (a remote database's are read anyway) */
 } lx_run_opts;
 
 typedef struct lx_hit {
     lx_docid id;
     double weight;
-    char *data; /* the document data, NUL-terminated */
+    char *data; /* the document data, NUL-terminated; NULL when left for later (data_later) */
     size_t len;
     size_t thread_hits; /* collapse_thread: matches in this hit's thread, exact */
 } lx_hit;
