@@ -10,7 +10,7 @@ extern "C" {
 
 /* Bump when the meaning of any prefix, slot or document-data key changes. A
  * database built by another version is refused, never misread. */
-#define LX_SCHEMA_VERSION 11
+#define LX_SCHEMA_VERSION 12
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
 /* When the index was created (stamped with its schema version) and last
  * written by an indexing run: ISO 8601 instants, UTC. */
@@ -67,6 +67,8 @@ typedef enum lx_field {
     LX_F_EXCERPTS,       /* the start of each attachment's text, for snippets */
     LX_F_PEOPLE,         /* From, To, Cc, Reply-To names and addresses: free text searches them */
     LX_F_DATE_OFFSET,    /* the UTC offset the Date header was written with (document data) */
+    LX_F_SENDER_TALLY,   /* SHA, date, level, verdict, attachments, chain, sender: senders, stats */
+    LX_F_RECIPIENTS_TALLY, /* SHA, date, level and the recipients lines: recipients */
     LX_F_COUNT_          /* number of fields; not a field */
 } lx_field;
 
