@@ -69,7 +69,7 @@ typedef enum lx_field {
     LX_F_DATE_OFFSET,    /* the UTC offset the Date header was written with (document data) */
     LX_F_SENDER_TALLY,   /* SHA, date, level, verdict, attachments, chain, sender: senders, stats */
     LX_F_RECIPIENTS_TALLY, /* SHA, date, level and the recipients lines: recipients */
-    LX_F_COUNT_          /* number of fields; not a field */
+    LX_F_COUNT_            /* number of fields; not a field */
 } lx_field;
 
 /* Text is indexed for French and English at once (an archive mixes both,

@@ -25,10 +25,10 @@ lx_status lx_tally_format(lx_strbuf *out, const lx_tally *a)
     if ((st = lx_strbuf_add(out, a->sha, LX_TALLY_KEY_LEN)) ||
         (st = add_number(out, a->date, false)) || (st = add_number(out, a->level, true)))
         return st;
-    if (a->full && ((st = add_number(out, a->verdict, true)) ||
-                    (st = add_number(out, a->attachments, true)) ||
-                    (st = add_number(out, a->with_text, true)) ||
-                    (st = add_number(out, (double)a->chain, true))))
+    if (a->full &&
+        ((st = add_number(out, a->verdict, true)) || (st = add_number(out, a->attachments, true)) ||
+         (st = add_number(out, a->with_text, true)) ||
+         (st = add_number(out, (double)a->chain, true))))
         return st;
     if ((st = lx_strbuf_addch(out, '\n')))
         return st;

@@ -35,13 +35,13 @@ extern "C" {
 /* One value read back. */
 typedef struct lx_tally {
     char sha[LX_SHA256_HEX_LEN + 1];
-    bool full;                       /* the sender's value: the numbers below are there */
-    double date;                     /* NaN: undated */
-    double level;                    /* LX_F_VERIFIED_LEVEL's number */
-    double verdict;                  /* LX_F_VERDICT's (-1 unchecked); NaN when !full */
-    double attachments, with_text;   /* LX_F_ATTACH_COUNT's and LX_F_ATTACH_TEXTS'; NaN when !full */
-    unsigned chain;                  /* LX_TALLY_* flags; 0 when !full */
-    const char *lines;               /* into the value read, not NUL-terminated */
+    bool full;                     /* the sender's value: the numbers below are there */
+    double date;                   /* NaN: undated */
+    double level;                  /* LX_F_VERIFIED_LEVEL's number */
+    double verdict;                /* LX_F_VERDICT's (-1 unchecked); NaN when !full */
+    double attachments, with_text; /* LX_F_ATTACH_COUNT's and LX_F_ATTACH_TEXTS'; NaN when !full */
+    unsigned chain;                /* LX_TALLY_* flags; 0 when !full */
+    const char *lines;             /* into the value read, not NUL-terminated */
     size_t len;
 } lx_tally;
 

@@ -507,7 +507,8 @@ lx_status lx_db_value_counts(lx_db *db, const lx_xq *q, int slot,
                         return LX_OK;
                     continue;
                 }
-                if (!prev.empty() && value.size() >= key && prev.compare(0, key, value, 0, key) == 0) {
+                if (!prev.empty() && value.size() >= key &&
+                    prev.compare(0, key, value, 0, key) == 0) {
                     if (!prev_disputed)
                         disputed.push_back(value.substr(0, key));
                     prev_disputed = true;
@@ -526,8 +527,9 @@ lx_status lx_db_value_counts(lx_db *db, const lx_xq *q, int slot,
             for (const std::string &k : disputed)
                 ids.emplace_back(lx_schema_prefix(LX_F_SHA256) + k);
             Xapian::Enquire kept(*db->db);
-            kept.set_query(Xapian::Query(Xapian::Query::OP_FILTER, run,
-                                         Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
+            kept.set_query(
+                Xapian::Query(Xapian::Query::OP_FILTER, run,
+                              Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
             kept.set_weighting_scheme(Xapian::BoolWeight());
             kept.set_docid_order(Xapian::Enquire::ASCENDING);
             kept.set_collapse_key(static_cast<Xapian::valueno>(lx_schema_slot(LX_F_IDENTITY)));

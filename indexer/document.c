@@ -383,8 +383,7 @@ static lx_status retally_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dki
 {
     lx_tally with = {.verdict = dkim ? (double)dkim->verdict : -1.0,
                      .level = dkim ? (double)lx_dkim_verified_level(dkim) : 0.0};
-    const int slots[2] = {lx_schema_slot(LX_F_SENDER_TALLY),
-                          lx_schema_slot(LX_F_RECIPIENTS_TALLY)};
+    const int slots[2] = {lx_schema_slot(LX_F_SENDER_TALLY), lx_schema_slot(LX_F_RECIPIENTS_TALLY)};
     lx_strbuf values[2];
     lx_status st = LX_OK;
     for (int i = 0; i < 2; i++)
@@ -824,8 +823,9 @@ lx_status lx_document_build(const char *sha, size_t size, const lx_location *loc
         goto out;
     if ((st = build_attachments(doc, &rec, &tmp, m, att)) ||
         (st = build_threads(doc, &tmp, m, sha, fp)) || (st = build_dkim(doc, &rec, dkim)) ||
-        (st = build_people_values(doc, &tmp, m, sha, att, dkim)) || (st = build_body(&rec, &tmp, m)) ||
-        (st = lx_record_serialize(&rec, &data)) || (st = lx_doc_set_data(doc, data.buf, data.len)))
+        (st = build_people_values(doc, &tmp, m, sha, att, dkim)) ||
+        (st = build_body(&rec, &tmp, m)) || (st = lx_record_serialize(&rec, &data)) ||
+        (st = lx_doc_set_data(doc, data.buf, data.len)))
         goto out;
     *out = doc;
     doc = NULL;

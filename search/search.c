@@ -75,8 +75,7 @@ lx_status lx_search_scan(lx_db *db, const lx_query_opts *o, const int *slots, si
 }
 
 lx_status lx_search_value_counts(lx_db *db, const lx_query_opts *o, int slot,
-                                 int (*cb)(void *ctx, const char *value, size_t len,
-                                           size_t count),
+                                 int (*cb)(void *ctx, const char *value, size_t len, size_t count),
                                  void *ctx)
 {
     for (unsigned attempt = 0;; attempt++) {

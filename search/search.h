@@ -56,8 +56,7 @@ lx_status lx_search_scan(lx_db *db, const lx_query_opts *opts, const int *slots,
  * opts (every match), with how many hold it, as lx_db_value_counts does (a
  * NULL value: forget the values so far, they come again). */
 lx_status lx_search_value_counts(lx_db *db, const lx_query_opts *opts, int slot,
-                                 int (*cb)(void *ctx, const char *value, size_t len,
-                                           size_t count),
+                                 int (*cb)(void *ctx, const char *value, size_t len, size_t count),
                                  void *ctx);
 
 /* The words a query looks for in free text, for marking matches (not those

@@ -331,8 +331,8 @@ lx_status lx_stats_find(lx_db *db, const lx_query_opts *opts, lx_stats **out)
         return LX_E_NOMEM;
     c.senders.kind = c.s->domains.kind = LX_PEOPLE_SENDERS;
     c.tz = opts->tz;
-    lx_status st = lx_search_value_counts(db, opts, lx_schema_slot(LX_F_SENDER_TALLY),
-                                          on_stats_tally, &c);
+    lx_status st =
+        lx_search_value_counts(db, opts, lx_schema_slot(LX_F_SENDER_TALLY), on_stats_tally, &c);
     if (!st)
         st = c.st;
     c.s->unique_senders = c.senders.n;

@@ -57,8 +57,7 @@ static void add_tallies(lx_doc *doc, const char *sha, const message *m)
     lx_strbuf v;
     lx_strbuf_init(&v);
     assert_int_equal(lx_tally_format(&v, &t), LX_OK);
-    assert_int_equal(lx_doc_set_value(doc, lx_schema_slot(LX_F_SENDER_TALLY), v.buf, v.len),
-                     LX_OK);
+    assert_int_equal(lx_doc_set_value(doc, lx_schema_slot(LX_F_SENDER_TALLY), v.buf, v.len), LX_OK);
     t.full = false;
     t.lines = m->recipients;
     t.len = strlen(m->recipients);

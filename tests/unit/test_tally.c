@@ -15,9 +15,15 @@ static void test_format(void **state)
 {
     (void)state;
     const char *line = "alice@example.org\tAlice";
-    lx_tally t = {.full = true, .date = 1492000000, .level = 1, .verdict = -1,
-                  .attachments = 3, .with_text = 2, .chain = LX_TALLY_MISMATCH,
-                  .lines = line, .len = strlen(line)};
+    lx_tally t = {.full = true,
+                  .date = 1492000000,
+                  .level = 1,
+                  .verdict = -1,
+                  .attachments = 3,
+                  .with_text = 2,
+                  .chain = LX_TALLY_MISMATCH,
+                  .lines = line,
+                  .len = strlen(line)};
     memcpy(t.sha, SHA, LX_TALLY_KEY_LEN);
     lx_strbuf v;
     lx_strbuf_init(&v);
@@ -64,8 +70,12 @@ static void test_parse(void **state)
 
     /* Not tallies: short, no header end, a word, three numbers, a chain
      * flag out of range, an old sender value. */
-    const char *bad[] = {"0123", SHA "1\t1", SHA "x\t1\n", SHA "1\t1\t1\n",
-                         SHA "1\t1\t1\t1\t1\t4\n", "alice@example.org\tAlice"};
+    const char *bad[] = {"0123",
+                         SHA "1\t1",
+                         SHA "x\t1\n",
+                         SHA "1\t1\t1\n",
+                         SHA "1\t1\t1\t1\t1\t4\n",
+                         "alice@example.org\tAlice"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_false(lx_tally_parse(bad[i], strlen(bad[i]), &t));
 }
@@ -80,15 +90,16 @@ static void test_update(void **state)
     assert_int_equal(lx_tally_update(v, strlen(v), &with, LX_TALLY_SET_CHAIN, &out), LX_OK);
     assert_string_equal(out.buf, SHA "1000\t0\t2\t1\t1\t1\nalice@example.org\tAlice");
     lx_strbuf_reset(&out);
-    assert_int_equal(lx_tally_update(v, strlen(v), &with,
-                                     LX_TALLY_SET_LEVEL | LX_TALLY_SET_VERDICT, &out),
-                     LX_OK);
+    assert_int_equal(
+        lx_tally_update(v, strlen(v), &with, LX_TALLY_SET_LEVEL | LX_TALLY_SET_VERDICT, &out),
+        LX_OK);
     assert_string_equal(out.buf, SHA "1000\t1\t1\t1\t1\t0\nalice@example.org\tAlice");
     /* The recipients' form has a level only. */
     const char *r = SHA "1000\t0\nbob@example.org\tBob\n";
     lx_strbuf_reset(&out);
-    assert_int_equal(lx_tally_update(r, strlen(r), &with, LX_TALLY_SET_LEVEL |
-                                     LX_TALLY_SET_VERDICT | LX_TALLY_SET_CHAIN, &out),
+    assert_int_equal(lx_tally_update(r, strlen(r), &with,
+                                     LX_TALLY_SET_LEVEL | LX_TALLY_SET_VERDICT | LX_TALLY_SET_CHAIN,
+                                     &out),
                      LX_OK);
     assert_string_equal(out.buf, SHA "1000\t1\nbob@example.org\tBob\n");
     lx_strbuf_reset(&out);
