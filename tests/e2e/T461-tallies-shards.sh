@@ -3,7 +3,8 @@
 # servers of remote shards: the same bytes over one index, two local shards
 # and the two shards served by xapian-tcpsrv; a message in two databases
 # counted once; copies that disagree (one verified, one indexed --no-dkim)
-# counted as the copy the collapse keeps, locally and remotely.
+# counted as the copy the collapse keeps, locally and remotely; after
+# --reverify, the counts of the new verdicts.
 source "$(dirname "$0")/lib.sh"
 
 command -v xapian-tcpsrv >/dev/null || {
@@ -121,5 +122,21 @@ PY
 differs "copies that disagree: the kept copy counted" --db "$ONE" --db "$WORK/c"
 differs "... in the other order" --db "$WORK/c" --db "$ONE"
 differs "... remote" --db "$WORK/ac.stub"
+
+# --- a later verification ----------------------------------------------------
+# --reverify without keys rewrites verdicts and levels, and the chain pass
+# then drops the corroborations: the tallies follow, so the counts are those
+# of an index built without keys.
+: >"$WORK/no-keys"
+index --quiet --db "$WORK/reverified" --keys "$KEYS" "${SOURCES[@]}" >/dev/null 2>&1
+index --db "$WORK/reverified" --reverify --keys "$WORK/no-keys" >"$WORK/rv.out" 2>&1
+expect_eq "reverify without keys" 0 $?
+index --quiet --db "$WORK/no-keys-db" --keys "$WORK/no-keys" "${SOURCES[@]}" >/dev/null 2>&1
+expect_eq "without keys nothing is verified or corroborated" "0 0 0" \
+    "$(search --db "$WORK/no-keys-db" --format json stats | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print(s["verified"], s["corroborated"], s["dkim_pass"])')"
+same "reverified as if indexed without keys" --db "$WORK/no-keys-db" -- --db "$WORK/reverified"
 
 finish
