@@ -481,6 +481,25 @@ lx_status lx_db_value_counts(lx_db *db, const lx_xq *q, int slot,
                              int (*cb)(void *ctx, const char *value, size_t len, size_t count),
                              void *ctx)
 {
+    // A local database is read faster by lx_db_scan's value streams than by
+    // a spy, which reads each document's value and keeps a map of them all
+    // (1.7 times the CPU at 20,000 messages); remotely the spy saves every
+    // document's journey.
+    if (!db->remote) {
+        struct Counting {
+            int (*cb)(void *ctx, const char *value, size_t len, size_t count);
+            void *ctx;
+        } counting = {cb, ctx};
+        return lx_db_scan(
+            db, q, &slot, 1,
+            [](void *c, const lx_scan_row *row) {
+                auto *k = static_cast<Counting *>(c);
+                if (!row)
+                    return k->cb(k->ctx, nullptr, 0, 0), 0;
+                return row->lens[0] ? k->cb(k->ctx, row->vals[0], row->lens[0], 1) : 0;
+            },
+            &counting);
+    }
     return read_retrying(
         db,
         [&] {

@@ -52,8 +52,8 @@ lx_status lx_search(lx_db *db, const lx_query_opts *opts, lx_results *out);
 lx_status lx_search_scan(lx_db *db, const lx_query_opts *opts, const int *slots, size_t n,
                          int (*cb)(void *ctx, const lx_scan_row *row), void *ctx);
 
-/* Calls cb once per distinct value of slot among the documents matching
- * opts (every match), with how many hold it, as lx_db_value_counts does (a
+/* Calls cb for the values of slot among the documents matching opts
+ * (every match), with how many hold each, as lx_db_value_counts does (a
  * NULL value: forget the values so far, they come again). */
 lx_status lx_search_value_counts(lx_db *db, const lx_query_opts *opts, int slot,
                                  int (*cb)(void *ctx, const char *value, size_t len, size_t count),
