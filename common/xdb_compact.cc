@@ -79,7 +79,7 @@ lx_status lx_db_close_compacted(lx_db *db, bool *compacted, char **why)
             // Exchanging would replace the link, not what it points to.
             reason = "the index is reached through a symbolic link";
         } else {
-            db->wdb->commit();
+            commit(db);
             std::string where = copy_path(db->path.c_str());
             // A directory left by a killed run is ours to remove; anything
             // else in the way is not touched.

@@ -223,12 +223,14 @@ Xapian::Query without_absent(Xapian::Database &d, const Xapian::Query &q)
 }
 
 // The query Xapian runs for q: its wildcards checked against their limit,
-// and, locally, the terms no document has left out (remotely each lookup
-// would cross the network; the server runs the query as it is).
+// its stems expanded into the words that have them, and, locally, the terms
+// no document has left out (remotely each lookup would cross the network;
+// the server runs the query as it is).
 Xapian::Query to_run(lx_db *db, const Xapian::Query &q)
 {
     check_wildcards(db, q);
-    return db->remote ? q : without_absent(*db->db, q);
+    Xapian::Query words = expand_stems(db, q);
+    return db->remote ? words : without_absent(*db->db, words);
 }
 
 } // namespace
@@ -266,6 +268,8 @@ lx_status lx_db_match(lx_db *db, const lx_match_opts *o, lx_docid **ids, size_t 
                 q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(o->all[i]));
             for (size_t i = 0; i < o->n_none; i++)
                 q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(o->none[i]));
+            if (o->within)
+                q = Xapian::Query(Xapian::Query::OP_FILTER, q, o->within->q);
             Xapian::Enquire enq(*db->db);
             enq.set_query(q);
             if (o->newest_first)
