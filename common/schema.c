@@ -156,6 +156,17 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      * from it; the date itself is always UTC. */
     {LX_F_DATE_OFFSET, "date_offset", NULL, NULL, -1, LX_KIND_DATA,
      "the UTC offset the Date header was written with, \"+02:00\" (absent when unknown)", NULL},
+    /* Schema 12: what senders, recipients and stats count, one value per
+     * message with the identity that collapses copies, so that a match spy
+     * counts them on the servers of remote shards (common/tally.h). */
+    {LX_F_SENDER_TALLY, "sender_tally", NULL, NULL, 15, LX_KIND_VALUE,
+     "SHA-256, date, verified level, verdict, attachments, with text, chain flags, then "
+     "\"address<TAB>name\" of the sender (senders, stats)",
+     NULL},
+    {LX_F_RECIPIENTS_TALLY, "recipients_tally", NULL, NULL, 16, LX_KIND_VALUE,
+     "SHA-256, date, verified level, then the To and Cc \"address<TAB>name\" lines "
+     "(recipients)",
+     NULL},
 };
 
 const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS] = {

@@ -76,7 +76,9 @@ typedef enum lx_field {
     LX_F_EXCERPTS,       /* the start of each attachment's text, for snippets */
     LX_F_PEOPLE,         /* From, To, Cc, Reply-To names and addresses: free text searches them */
     LX_F_DATE_OFFSET,    /* the UTC offset the Date header was written with (document data) */
-    LX_F_COUNT_          /* number of fields; not a field */
+    LX_F_SENDER_TALLY,   /* SHA, date, level, verdict, attachments, chain, sender: senders, stats */
+    LX_F_RECIPIENTS_TALLY, /* SHA, date, level and the recipients lines: recipients */
+    LX_F_COUNT_            /* number of fields; not a field */
 } lx_field;
 
 /* Text is indexed as written (lowercased words with positions), and

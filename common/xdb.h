@@ -443,6 +443,23 @@ typedef struct lx_scan_row {
  * match without loading document data. */
 lx_status lx_db_scan(lx_db *db, const lx_xq *q, const int *slots, size_t n,
                      int (*cb)(void *ctx, const lx_scan_row *row), void *ctx);
+
+/* Calls cb for the values of slot among the documents matching q (NULL:
+ * every document), each with how many of them hold it: over remote
+ * databases counted by a Xapian match spy on their servers, so that only
+ * the distinct values cross the network (lx_db_scan fetches each document);
+ * locally read by lx_db_scan, one call per document (count 1), which is
+ * faster there. Where the databases may hold a message twice, a message is
+ * counted once, as lx_db_scan collapses copies: slot's values must then
+ * start with the message's SHA-256 in hex (a tally, common/tally.h), and of
+ * copies whose values differ the one lx_db_scan keeps is counted. Documents
+ * without the value are not counted; values come in no set order. cb
+ * returns non-zero to stop. A NULL value means the database changed under
+ * the count: forget every value so far, they come again. cb's value lives
+ * until it returns. */
+lx_status lx_db_value_counts(lx_db *db, const lx_xq *q, int slot,
+                             int (*cb)(void *ctx, const char *value, size_t len, size_t count),
+                             void *ctx);
 void lx_results_release(lx_results *res);
 
 #ifdef __cplusplus

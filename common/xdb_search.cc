@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "schema.h"
+#include "tally.h"
 
 using namespace xdb;
 
@@ -522,6 +523,94 @@ lx_status lx_db_scan(lx_db *db, const lx_xq *q, const int *slots, size_t n,
             return LX_OK;
         },
         [&] { cb(ctx, nullptr); });
+}
+
+lx_status lx_db_value_counts(lx_db *db, const lx_xq *q, int slot,
+                             int (*cb)(void *ctx, const char *value, size_t len, size_t count),
+                             void *ctx)
+{
+    // A local database is read faster by lx_db_scan's value streams than by
+    // a spy, which reads each document's value and keeps a map of them all
+    // (1.7 times the CPU at 20,000 messages); remotely the spy saves every
+    // document's journey.
+    if (!db->remote) {
+        struct Counting {
+            int (*cb)(void *ctx, const char *value, size_t len, size_t count);
+            void *ctx;
+        } counting = {cb, ctx};
+        return lx_db_scan(
+            db, q, &slot, 1,
+            [](void *c, const lx_scan_row *row) {
+                auto *k = static_cast<Counting *>(c);
+                if (!row)
+                    return k->cb(k->ctx, nullptr, 0, 0), 0;
+                return row->lens[0] ? k->cb(k->ctx, row->vals[0], row->lens[0], 1) : 0;
+            },
+            &counting);
+    }
+    return read_retrying(
+        db,
+        [&] {
+            auto vslot = static_cast<Xapian::valueno>(slot);
+            Xapian::Query run = to_run(db, q ? q->q : match_all());
+            Xapian::Enquire enq(*db->db);
+            enq.set_query(run);
+            enq.set_weighting_scheme(Xapian::BoolWeight());
+            Xapian::ValueCountMatchSpy spy(vslot);
+            enq.add_matchspy(&spy);
+            Xapian::doccount all = db->db->get_doccount();
+            enq.get_mset(0, 0, all);
+            // Copies share the key and the spy sorts its values: a message's
+            // values are neighbours. Those whose copies disagree are asked
+            // for again, collapsed as lx_db_scan collapses them.
+            std::vector<std::string> disputed;
+            const size_t key = LX_TALLY_KEY_LEN;
+            std::string prev;
+            bool prev_disputed = false;
+            for (auto v = spy.values_begin(); v != spy.values_end(); ++v) {
+                const std::string value = *v;
+                if (!db->collapse) {
+                    if (cb(ctx, value.data(), value.size(), v.get_termfreq()))
+                        return LX_OK;
+                    continue;
+                }
+                if (!prev.empty() && value.size() >= key &&
+                    prev.compare(0, key, value, 0, key) == 0) {
+                    if (!prev_disputed)
+                        disputed.push_back(value.substr(0, key));
+                    prev_disputed = true;
+                    continue;
+                }
+                if (!prev.empty() && !prev_disputed && cb(ctx, prev.data(), prev.size(), 1))
+                    return LX_OK;
+                prev = value;
+                prev_disputed = false;
+            }
+            if (!prev.empty() && !prev_disputed && cb(ctx, prev.data(), prev.size(), 1))
+                return LX_OK;
+            if (disputed.empty())
+                return LX_OK;
+            std::vector<Xapian::Query> ids;
+            for (const std::string &k : disputed)
+                ids.emplace_back(lx_schema_prefix(LX_F_SHA256) + k);
+            Xapian::Enquire kept(*db->db);
+            kept.set_query(
+                Xapian::Query(Xapian::Query::OP_FILTER, run,
+                              Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
+            kept.set_weighting_scheme(Xapian::BoolWeight());
+            kept.set_docid_order(Xapian::Enquire::ASCENDING);
+            kept.set_collapse_key(static_cast<Xapian::valueno>(lx_schema_slot(LX_F_IDENTITY)));
+            Xapian::MSet ms = kept.get_mset(0, all, all);
+            if (db->remote && !ms.empty())
+                ms.fetch(ms.begin(), ms.end());
+            for (auto it = ms.begin(); it != ms.end(); ++it) {
+                const std::string value = it.get_document().get_value(vslot);
+                if (!value.empty() && cb(ctx, value.data(), value.size(), 1))
+                    return LX_OK;
+            }
+            return LX_OK;
+        },
+        [&] { cb(ctx, nullptr, 0, 0); });
 }
 
 void lx_stem(const char *lang, const char *word, char *out, size_t size)

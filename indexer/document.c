@@ -1,6 +1,7 @@
 /* document.c - the document build: a parsed message made into its Xapian document. */
 #include "document.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "mapi.h"
 #include "record.h"
 #include "schema.h"
+#include "tally.h"
 #include "textfold.h"
 #include "thread.h"
 #include "utf8.h"
@@ -376,6 +378,33 @@ static lx_status set_level(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
                             dkim ? (double)lx_dkim_verified_level(dkim) : 0.0);
 }
 
+/* The tallies of a stored document with its new verdict and level. */
+static lx_status retally_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
+{
+    lx_tally with = {.verdict = dkim ? (double)dkim->verdict : -1.0,
+                     .level = dkim ? (double)lx_dkim_verified_level(dkim) : 0.0};
+    const int slots[2] = {lx_schema_slot(LX_F_SENDER_TALLY), lx_schema_slot(LX_F_RECIPIENTS_TALLY)};
+    lx_strbuf values[2];
+    lx_status st = LX_OK;
+    for (int i = 0; i < 2; i++)
+        lx_strbuf_init(&values[i]);
+    for (int i = 0; i < 2 && !st; i++) {
+        char *old = NULL;
+        size_t len = 0;
+        st = lx_db_get_value(db, id, slots[i], &old, &len);
+        if (!st)
+            st = lx_tally_update(old, len, &with, LX_TALLY_SET_LEVEL | LX_TALLY_SET_VERDICT,
+                                 &values[i]);
+        free(old);
+    }
+    const char *v[2] = {values[0].buf, values[1].buf};
+    if (!st)
+        st = lx_db_set_values(db, id, slots, v, 2);
+    for (int i = 0; i < 2; i++)
+        lx_strbuf_release(&values[i]);
+    return st;
+}
+
 lx_status lx_document_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim)
 {
     char *raw = NULL;
@@ -417,6 +446,8 @@ lx_status lx_document_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dk
                          dkim ? (double)dkim->verdict : -1.0, data.buf, data.len);
     if (!st)
         st = set_level(db, id, dkim);
+    if (!st)
+        st = retally_dkim(db, id, dkim);
     free(add);
     free(raw);
     lx_record_release(&rec);
@@ -604,6 +635,17 @@ static lx_status build_text(lx_doc *doc, lx_record *rec, const lx_message *m)
     return st;
 }
 
+/* How many attachment files of att (NULL: none) gave text. */
+static size_t with_text(const lx_attach_list *att)
+{
+    size_t n = 0;
+    for (size_t i = 0; att && i < att->n; i++)
+        n += att->v[i].text_len > 0 &&
+             (att->v[i].status == LX_ATT_OK || att->v[i].status == LX_ATT_TRUNCATED ||
+              att->v[i].status == LX_ATT_LIMIT);
+    return n;
+}
+
 /* Attachments: every MIME leaf that is not body text, and the files
  * inside them; one data line each, for hit lists and exports; their
  * excerpts, has:attachment, and how many there are and hold text. */
@@ -612,15 +654,10 @@ static lx_status build_attachments(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, 
 {
     lx_status st = LX_OK;
     bool attached = false;
-    size_t with_text = 0;
     for (size_t i = 0; i < m->n_parts && !attached; i++)
         attached = m->parts[i].role == LX_PART_ATTACHMENT;
-    for (size_t i = 0; att && i < att->n && !st; i++) {
+    for (size_t i = 0; att && i < att->n && !st; i++)
         st = build_attachment(doc, rec, tmp, &att->v[i]);
-        with_text += att->v[i].text_len > 0 &&
-                     (att->v[i].status == LX_ATT_OK || att->v[i].status == LX_ATT_TRUNCATED ||
-                      att->v[i].status == LX_ATT_LIMIT);
-    }
     if (!st && att)
         st = build_excerpts(doc, tmp, att);
     if (st ||
@@ -629,7 +666,7 @@ static lx_status build_attachments(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, 
     if ((st = lx_doc_set_number(doc, lx_schema_slot(LX_F_ATTACH_COUNT),
                                 (double)(att ? att->n + att->dropped : 0))))
         return st;
-    return lx_doc_set_number(doc, lx_schema_slot(LX_F_ATTACH_TEXTS), (double)with_text);
+    return lx_doc_set_number(doc, lx_schema_slot(LX_F_ATTACH_TEXTS), (double)with_text(att));
 }
 
 /* The identity slot ("SHA\tFINGERPRINT"); the links the thread pass reads
@@ -687,16 +724,33 @@ static lx_status add_flat(lx_strbuf *out, const char *s, bool lower)
     return st;
 }
 
-/* Sender and recipients as values: senders, recipients and stats count
- * every match from these without loading document data. */
-static lx_status build_people_values(lx_doc *doc, lx_strbuf *tmp, const lx_message *m)
+/* Sender and recipients as values (the thread pass and facets read them),
+ * and each with what senders, recipients and stats count as a tally
+ * (common/tally.h), which a match spy counts on remote servers too. */
+static lx_status build_people_values(lx_doc *doc, lx_strbuf *tmp, const lx_message *m,
+                                     const char *sha, const lx_attach_list *att,
+                                     const lx_dkim_verdict *dkim)
 {
     lx_status st;
+    lx_strbuf tally;
+    lx_strbuf_init(&tally);
+    lx_tally t = {.full = true,
+                  .date = m->date_source != LX_DATE_NONE ? (double)m->date : NAN,
+                  .level = dkim ? (double)lx_dkim_verified_level(dkim) : 0.0,
+                  .verdict = dkim ? (double)dkim->verdict : -1.0,
+                  .attachments = (double)(att ? att->n + att->dropped : 0),
+                  .with_text = (double)with_text(att)};
+    memcpy(t.sha, sha, LX_TALLY_KEY_LEN);
     lx_strbuf_reset(tmp);
     if ((st = lx_utf8_add_ascii_lower(tmp, m->from.addr)) || (st = lx_strbuf_addch(tmp, '\t')) ||
         (st = lx_strbuf_addstr(tmp, m->from.name)) ||
         (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_SENDER), tmp->buf, tmp->len)))
-        return st;
+        goto out;
+    t.lines = tmp->buf;
+    t.len = tmp->len;
+    if ((st = lx_tally_format(&tally, &t)) ||
+        (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_SENDER_TALLY), tally.buf, tally.len)))
+        goto out;
     lx_strbuf_reset(tmp);
     for (int list = 0; list < 2 && !st; list++) {
         const lx_address_list *l = list ? &m->cc : &m->to;
@@ -712,7 +766,17 @@ static lx_status build_people_values(lx_doc *doc, lx_strbuf *tmp, const lx_messa
                 st = lx_strbuf_addch(tmp, '\n');
         }
     }
-    return st ? st : lx_doc_set_value(doc, lx_schema_slot(LX_F_RECIPIENTS), tmp->buf, tmp->len);
+    if (st || (st = lx_doc_set_value(doc, lx_schema_slot(LX_F_RECIPIENTS), tmp->buf, tmp->len)))
+        goto out;
+    t.full = false;
+    t.lines = tmp->buf;
+    t.len = tmp->len;
+    lx_strbuf_reset(&tally);
+    if (!(st = lx_tally_format(&tally, &t)))
+        st = lx_doc_set_value(doc, lx_schema_slot(LX_F_RECIPIENTS_TALLY), tally.buf, tally.len);
+out:
+    lx_strbuf_release(&tally);
+    return st;
 }
 
 /* The body shown, last in the data: where it came from, whether it was
@@ -759,8 +823,9 @@ lx_status lx_document_build(const char *sha, size_t size, const lx_location *loc
         goto out;
     if ((st = build_attachments(doc, &rec, &tmp, m, att)) ||
         (st = build_threads(doc, &tmp, m, sha, fp)) || (st = build_dkim(doc, &rec, dkim)) ||
-        (st = build_people_values(doc, &tmp, m)) || (st = build_body(&rec, &tmp, m)) ||
-        (st = lx_record_serialize(&rec, &data)) || (st = lx_doc_set_data(doc, data.buf, data.len)))
+        (st = build_people_values(doc, &tmp, m, sha, att, dkim)) ||
+        (st = build_body(&rec, &tmp, m)) || (st = lx_record_serialize(&rec, &data)) ||
+        (st = lx_doc_set_data(doc, data.buf, data.len)))
         goto out;
     *out = doc;
     doc = NULL;

@@ -75,6 +75,23 @@ lx_status lx_search_scan(lx_db *db, const lx_query_opts *o, const int *slots, si
     }
 }
 
+lx_status lx_search_value_counts(lx_db *db, const lx_query_opts *o, int slot,
+                                 int (*cb)(void *ctx, const char *value, size_t len, size_t count),
+                                 void *ctx)
+{
+    for (unsigned attempt = 0;; attempt++) {
+        unsigned long seen = lx_db_reopens(db);
+        lx_xq *q = NULL;
+        lx_status st = lx_language_build(db, o, &q);
+        if (!st)
+            st = lx_db_value_counts(db, q, slot, cb, ctx);
+        lx_xq_free(q);
+        if (st || !built_on_older(db, seen, attempt))
+            return st;
+        cb(ctx, NULL, 0, 0);
+    }
+}
+
 /* Words, each once, in first-seen order. */
 typedef struct word_list {
     char **v;

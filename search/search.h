@@ -55,6 +55,13 @@ lx_status lx_search(lx_db *db, const lx_query_opts *opts, lx_results *out);
 lx_status lx_search_scan(lx_db *db, const lx_query_opts *opts, const int *slots, size_t n,
                          int (*cb)(void *ctx, const lx_scan_row *row), void *ctx);
 
+/* Calls cb for the values of slot among the documents matching opts
+ * (every match), with how many hold each, as lx_db_value_counts does (a
+ * NULL value: forget the values so far, they come again). */
+lx_status lx_search_value_counts(lx_db *db, const lx_query_opts *opts, int slot,
+                                 int (*cb)(void *ctx, const char *value, size_t len, size_t count),
+                                 void *ctx);
+
 /* The words a query looks for in free text, for marking matches (not those
  * it excludes: "budget -lyon" looks for budget only): *plain gets the
  * unstemmed terms (lowercased, accents folded), *stems the stems (French and

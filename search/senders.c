@@ -8,6 +8,7 @@
 
 #include "date.h"
 #include "grow.h"
+#include "tally.h"
 #include "banned.h"
 
 bool lx_people_sort_parse(const char *s, lx_people_sort *out)
@@ -135,26 +136,32 @@ void lx_people_count(lx_people *p, const char *line, size_t n, double date, bool
     }
 }
 
-static int on_row(void *ctx, const lx_scan_row *row)
+/* One distinct tally and how many matches hold it (one each, unless a
+ * message is in two databases that are not collapsed). */
+static int on_tally(void *ctx, const char *value, size_t len, size_t count)
 {
     lx_people *p = ctx;
-    if (!row) {
+    if (!value) {
         lx_people_release(p);
         p->row = 0;
         return 0;
     }
-    p->row++;
-    double date = row->nums[1];
-    bool verified = row->nums[2] == LX_LEVEL_YES;
-    const char *v = row->vals[0];
-    size_t len = row->lens[0];
-    if (p->kind == LX_PEOPLE_SENDERS) {
-        lx_people_count(p, v, len, date, verified);
-    } else {
-        for (size_t pos = 0; pos < len && !p->st;) {
-            const char *nl = memchr(v + pos, '\n', len - pos);
-            size_t e = nl ? (size_t)(nl - v) : len;
-            lx_people_count(p, v + pos, e - pos, date, verified);
+    lx_tally t;
+    if (!lx_tally_parse(value, len, &t)) {
+        p->st = LX_E_DB_CORRUPT;
+        return 1;
+    }
+    bool verified = t.level == LX_LEVEL_YES;
+    for (size_t k = 0; k < count && !p->st; k++) {
+        p->row++;
+        if (p->kind == LX_PEOPLE_SENDERS) {
+            lx_people_count(p, t.lines, t.len, t.date, verified);
+            continue;
+        }
+        for (size_t pos = 0; pos < t.len && !p->st;) {
+            const char *nl = memchr(t.lines + pos, '\n', t.len - pos);
+            size_t e = nl ? (size_t)(nl - t.lines) : t.len;
+            lx_people_count(p, t.lines + pos, e - pos, t.date, verified);
             pos = e + 1;
         }
     }
@@ -218,9 +225,9 @@ lx_status lx_senders_find(lx_db *db, const lx_query_opts *opts, lx_people_kind k
 {
     memset(out, 0, sizeof *out);
     out->kind = kind;
-    int slots[3] = {lx_schema_slot(kind == LX_PEOPLE_SENDERS ? LX_F_SENDER : LX_F_RECIPIENTS),
-                    lx_schema_slot(LX_F_DATE), lx_schema_slot(LX_F_VERIFIED_LEVEL)};
-    lx_status st = lx_search_scan(db, opts, slots, 3, on_row, out);
+    int slot =
+        lx_schema_slot(kind == LX_PEOPLE_SENDERS ? LX_F_SENDER_TALLY : LX_F_RECIPIENTS_TALLY);
+    lx_status st = lx_search_value_counts(db, opts, slot, on_tally, out);
     if (!st)
         st = out->st;
     if (!st)
@@ -265,46 +272,53 @@ static void count_year(lx_stats *s, double date, const lx_tz *tz)
         s->undated++;
 }
 
-static int on_stats_row(void *ctx, const lx_scan_row *row)
+/* Counts one message of the summary from its sender's tally. */
+static void count_message(stats_scan *c, const lx_tally *t)
+{
+    lx_stats *s = c->s;
+    s->messages++;
+    /* A verified message is never counted as corroborated. */
+    bool verified = t->level == LX_LEVEL_YES;
+    s->verified += verified;
+    s->partial += t->level == 2.0 || t->level == 3.0;
+    if (!verified && (t->chain & LX_TALLY_CORROBORATED))
+        s->corroborated++;
+    if (t->chain & LX_TALLY_MISMATCH)
+        s->mismatched++;
+    if (!isnan(t->attachments) && t->attachments > 0)
+        s->attachments += (size_t)t->attachments;
+    if (!isnan(t->with_text) && t->with_text > 0)
+        s->attachments_text += (size_t)t->with_text;
+    double verdict = t->verdict;
+    bool known = !isnan(verdict) && verdict >= LX_VERDICT_NONE && verdict <= LX_VERDICT_INVALID;
+    s->verdicts[known ? (int)verdict : LX_VERDICT_UNCHECKED]++;
+    count_year(s, t->date, c->tz);
+    c->senders.row = s->domains.row = s->messages;
+    const char *v = t->lines;
+    const char *tab = memchr(v, '\t', t->len);
+    size_t alen = tab ? (size_t)(tab - v) : t->len;
+    lx_people_count(&c->senders, v, alen, t->date, verified);
+    const char *at = memchr(v, '@', alen);
+    if (at && at + 1 < v + alen)
+        lx_people_count(&s->domains, at + 1, (size_t)(v + alen - at - 1), t->date, verified);
+    if (c->senders.st || s->domains.st)
+        c->st = LX_E_NOMEM;
+}
+
+static int on_stats_tally(void *ctx, const char *value, size_t len, size_t count)
 {
     stats_scan *c = ctx;
-    lx_stats *s = c->s;
-    if (!row) {
+    if (!value) {
         stats_reset(c);
         return 0;
     }
-    s->messages++;
-    /* Corroboration lines, corroborations first; a verified message is
-     * never counted as corroborated. */
-    const char *chain = row->vals[3];
-    double level = row->nums[6];
-    bool verified = level == LX_LEVEL_YES;
-    s->verified += verified;
-    s->partial += level == 2.0 || level == 3.0;
-    if (!verified && strncmp(chain, "corroborated\t", 13) == 0)
-        s->corroborated++;
-    if (strncmp(chain, "mismatch\t", 9) == 0 || strstr(chain, "\nmismatch\t"))
-        s->mismatched++;
-    if (!isnan(row->nums[4]) && row->nums[4] > 0)
-        s->attachments += (size_t)row->nums[4];
-    if (!isnan(row->nums[5]) && row->nums[5] > 0)
-        s->attachments_text += (size_t)row->nums[5];
-    double verdict = row->nums[2];
-    bool known = !isnan(verdict) && verdict >= LX_VERDICT_NONE && verdict <= LX_VERDICT_INVALID;
-    s->verdicts[known ? (int)verdict : LX_VERDICT_UNCHECKED]++;
-    double date = row->nums[1];
-    count_year(s, date, c->tz);
-    c->senders.row = s->domains.row = s->messages;
-    const char *v = row->vals[0];
-    size_t len = row->lens[0];
-    const char *tab = memchr(v, '\t', len);
-    size_t alen = tab ? (size_t)(tab - v) : len;
-    lx_people_count(&c->senders, v, alen, date, verified);
-    const char *at = memchr(v, '@', alen);
-    if (at && at + 1 < v + alen)
-        lx_people_count(&s->domains, at + 1, (size_t)(v + alen - at - 1), date, verified);
-    if (c->senders.st || s->domains.st)
-        c->st = LX_E_NOMEM;
+    lx_tally t;
+    if (!lx_tally_parse(value, len, &t) || !t.full) {
+        c->st = LX_E_DB_CORRUPT;
+        return 1;
+    }
+    for (size_t k = 0; k < count && !c->st; k++)
+        count_message(c, &t);
     return c->st != LX_OK;
 }
 
@@ -317,11 +331,8 @@ lx_status lx_stats_find(lx_db *db, const lx_query_opts *opts, lx_stats **out)
         return LX_E_NOMEM;
     c.senders.kind = c.s->domains.kind = LX_PEOPLE_SENDERS;
     c.tz = opts->tz;
-    int slots[7] = {lx_schema_slot(LX_F_SENDER),        lx_schema_slot(LX_F_DATE),
-                    lx_schema_slot(LX_F_VERDICT),       lx_schema_slot(LX_F_CORROBORATION),
-                    lx_schema_slot(LX_F_ATTACH_COUNT),  lx_schema_slot(LX_F_ATTACH_TEXTS),
-                    lx_schema_slot(LX_F_VERIFIED_LEVEL)};
-    lx_status st = lx_search_scan(db, opts, slots, 7, on_stats_row, &c);
+    lx_status st =
+        lx_search_value_counts(db, opts, lx_schema_slot(LX_F_SENDER_TALLY), on_stats_tally, &c);
     if (!st)
         st = c.st;
     c.s->unique_senders = c.senders.n;

@@ -12,6 +12,7 @@
 #include "record.h"
 #include "schema.h"
 #include "sha256.h"
+#include "tally.h"
 #include "thread.h"
 #include "utf8.h"
 #include "banned.h"
@@ -550,23 +551,38 @@ static lx_status store(lx_db *read, lx_db *write, pass *p, size_t doc, size_t fr
     stats->corroborated += corroborated;
     stats->mismatched += mismatch;
     uint64_t want = value.len ? lx_hash64(value.buf, value.len) | 1 : 0;
+    lx_strbuf tally;
+    lx_strbuf_init(&tally);
     if (!st && want != p->docs[doc].current) {
-        const int slots[3] = {lx_schema_slot(LX_F_CHAIN), lx_schema_slot(LX_F_CHAIN_MISMATCH),
-                              lx_schema_slot(LX_F_CORROBORATION)};
-        const char *values[3] = {corroborated ? "1" : "", mismatch ? "1" : "",
-                                 value.len ? value.buf : ""};
         /* Over shards, this shard's documents only, found by SHA-256. */
         lx_docid id = p->docs[doc].id;
         if (read != write)
             st = lx_db_docid_of(write, p->docs[doc].sha, &id);
         if (st == LX_E_NOT_FOUND) {
-            lx_strbuf_release(&value);
-            return LX_OK;
+            st = LX_OK;
+            goto out;
         }
+        /* The sender's tally (stats count from it) carries the flags too. */
+        char *old = NULL;
+        size_t len = 0;
+        lx_tally flags = {.chain = (corroborated ? LX_TALLY_CORROBORATED : 0u) |
+                                   (mismatch ? LX_TALLY_MISMATCH : 0u)};
         if (!st)
-            st = lx_db_set_values(write, id, slots, values, 3);
+            st = lx_db_get_value(write, id, lx_schema_slot(LX_F_SENDER_TALLY), &old, &len);
+        if (!st)
+            st = lx_tally_update(old, len, &flags, LX_TALLY_SET_CHAIN, &tally);
+        free(old);
+        const int slots[4] = {lx_schema_slot(LX_F_CHAIN), lx_schema_slot(LX_F_CHAIN_MISMATCH),
+                              lx_schema_slot(LX_F_CORROBORATION),
+                              lx_schema_slot(LX_F_SENDER_TALLY)};
+        const char *values[4] = {corroborated ? "1" : "", mismatch ? "1" : "",
+                                 value.len ? value.buf : "", tally.buf};
+        if (!st)
+            st = lx_db_set_values(write, id, slots, values, 4);
         stats->rewritten++;
     }
+out:
+    lx_strbuf_release(&tally);
     lx_strbuf_release(&value);
     return st;
 }

@@ -13,37 +13,6 @@ command -v xapian-tcpsrv >/dev/null && command -v xapian-compact >/dev/null || {
     exit 1
 }
 
-# Servers started here are stopped on any exit, by their process ids. Each
-# runs in a session of its own: xapian-tcpsrv, stopped, signals its whole
-# process group, which would otherwise be this script's.
-PIDS=()
-stop_servers() {
-    local p
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-    PIDS=()
-}
-trap 'stop_servers; rm -rf "$WORK"' EXIT
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# serve DB: starts xapian-tcpsrv on a free loopback port for DB, waits (10 s
-# at most) until it listens, and sets PORT.
-serve() {
-    local db=$1 log tries
-    PORT=$(free_port)
-    log=$WORK/tcpsrv.$PORT.log
-    setsid xapian-tcpsrv --interface 127.0.0.1 --port "$PORT" "$db" >"$log" 2>&1 &
-    PIDS+=($!)
-    for tries in $(seq 100); do
-        grep -q Listening "$log" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "xapian-tcpsrv on port $PORT did not come up: $(cat "$log")" >&2
-    exit 1
-}
-
 KEYS=$DATA/dkim-keys.txt
 ONE=$WORK/one
 index --quiet --keys "$KEYS" --db "$ONE" "$DATA" >"$WORK/one.out" 2>&1

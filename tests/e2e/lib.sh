@@ -11,11 +11,43 @@ DATA=$LEAKDEX_SRC/data
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/leakdex-e2e.XXXXXX")
 WEB_PIDS=()
-# Stops the servers web_start started, then removes the work directory.
+PIDS=()
+# Stops the servers web_start and serve started, then removes the work
+# directory.
 lib_cleanup() {
     local p
     for p in "${WEB_PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+    stop_servers
     rm -rf "$WORK"
+}
+
+# stop_servers: stops the xapian-tcpsrv servers serve started, by their
+# process ids. Each runs in a session of its own: xapian-tcpsrv, stopped,
+# signals its whole process group, which would otherwise be the script's.
+stop_servers() {
+    local p
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+    PIDS=()
+}
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# serve DB: starts xapian-tcpsrv on a free loopback port for DB, waits (10 s
+# at most) until it listens, and sets PORT; stopped at exit.
+serve() {
+    local db=$1 log tries
+    PORT=$(free_port)
+    log=$WORK/tcpsrv.$PORT.log
+    setsid xapian-tcpsrv --interface 127.0.0.1 --port "$PORT" "$db" >"$log" 2>&1 &
+    PIDS+=($!)
+    for tries in $(seq 100); do
+        grep -q Listening "$log" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "xapian-tcpsrv on port $PORT did not come up: $(cat "$log")" >&2
+    exit 1
 }
 trap lib_cleanup EXIT
 

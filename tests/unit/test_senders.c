@@ -11,6 +11,7 @@
 
 #include "schema.h"
 #include "senders.h"
+#include "tally.h"
 #include "xdb.h"
 #include "testdir.h"
 
@@ -36,6 +37,37 @@ static const message messages[] = {
      LX_VERDICT_PASS, NAN, NAN},
 };
 
+/* The sender's and the recipients' tallies, as the indexer and the chain
+ * pass store them: what senders, recipients and stats count. */
+static void add_tallies(lx_doc *doc, const char *sha, const message *m)
+{
+    lx_tally t = {.full = true,
+                  .date = m->date,
+                  .level = m->level,
+                  .verdict = m->verdict,
+                  .attachments = m->attachments,
+                  .with_text = m->texts,
+                  .lines = m->sender,
+                  .len = strlen(m->sender)};
+    memcpy(t.sha, sha, LX_TALLY_KEY_LEN);
+    if (strncmp(m->chain, "corroborated\t", 13) == 0)
+        t.chain |= LX_TALLY_CORROBORATED;
+    if (strstr(m->chain, "mismatch\t"))
+        t.chain |= LX_TALLY_MISMATCH;
+    lx_strbuf v;
+    lx_strbuf_init(&v);
+    assert_int_equal(lx_tally_format(&v, &t), LX_OK);
+    assert_int_equal(lx_doc_set_value(doc, lx_schema_slot(LX_F_SENDER_TALLY), v.buf, v.len), LX_OK);
+    t.full = false;
+    t.lines = m->recipients;
+    t.len = strlen(m->recipients);
+    lx_strbuf_reset(&v);
+    assert_int_equal(lx_tally_format(&v, &t), LX_OK);
+    assert_int_equal(lx_doc_set_value(doc, lx_schema_slot(LX_F_RECIPIENTS_TALLY), v.buf, v.len),
+                     LX_OK);
+    lx_strbuf_release(&v);
+}
+
 static lx_db *build(void)
 {
     char path[512];
@@ -46,8 +78,8 @@ static lx_db *build(void)
     for (size_t i = 0; i < sizeof messages / sizeof messages[0]; i++) {
         const message *m = &messages[i];
         lx_doc *doc = lx_doc_new();
-        char sha[8];
-        snprintf(sha, sizeof sha, "s%zu", i);
+        char sha[LX_SHA256_HEX_LEN + 1];
+        snprintf(sha, sizeof sha, "%064zu", i);
         assert_int_equal(lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_SHA256), sha), LX_OK);
         /* An index always holds data (its absence reads as damage). */
         assert_int_equal(lx_doc_set_data(doc, "sha256=s\n", 9), LX_OK);
@@ -73,6 +105,7 @@ static lx_db *build(void)
             if (!isnan(nums[k].v))
                 assert_int_equal(lx_doc_set_number(doc, lx_schema_slot(nums[k].f), nums[k].v),
                                  LX_OK);
+        add_tallies(doc, sha, m);
         assert_int_equal(lx_db_add_doc(w, doc, NULL), LX_OK);
         lx_doc_free(doc);
     }
