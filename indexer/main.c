@@ -385,7 +385,7 @@ static lx_status close_index(options *o, int rc, bool merged, closing *c)
         return cst;
     }
     if (lx_segrun_active(r))
-        lx_db_remove_stale_copy(o->dbpath); /* segments not merged */
+        lx_db_remove_stale_copy(o->dbpath); /* the segments, when not merged */
     if (o->compact && !r->fatal && rc != LX_EXIT_DB && added &&
         added * 100 >= (size_t)docs * LX_COMPACT_SHARE) {
         c->before = dir_bytes(o->dbpath);
@@ -406,11 +406,12 @@ static int finish_index(options *o, double t0, int rc)
     char iso[32];
     lx_date_format_iso(now.tv_sec, iso);
     bool merged = false;
+    bool seg_lost = lx_segrun_active(r);
     if (lx_segrun_active(r) && !r->fatal) {
-        if (lx_segrun_merge(r))
+        if (lx_segrun_merge(r, &merged))
             r->fatal = LX_E_DB_WRITE;
         else
-            merged = true;
+            seg_lost = false;
     }
     if (!r->fatal) {
         if (!lx_passes_run(r))
@@ -424,7 +425,7 @@ static int finish_index(options *o, double t0, int rc)
         fprintf(stderr, "leakdex-index: cannot commit the index: %s\n", lx_status_str(cst));
         rc = LX_EXIT_DB;
     }
-    if (lx_segrun_active(r) && (!merged || cst))
+    if (seg_lost || (merged && cst))
         lx_segrun_lost(r);
     else if (cst)
         lx_run_uncommitted_lost(r);

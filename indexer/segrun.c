@@ -287,7 +287,7 @@ static lx_status merge_into(lx_run *r, lx_db **out, lx_docid *base, lx_strbuf *w
     return LX_OK;
 }
 
-lx_status lx_segrun_merge(lx_run *r)
+lx_status lx_segrun_merge(lx_run *r, bool *merged_copy)
 {
     lx_segrun *g = r->segrun;
     double t0 = lx_run_now();
@@ -295,6 +295,25 @@ lx_status lx_segrun_merge(lx_run *r)
     lx_strbuf_init(&why);
     lx_db *merged = NULL;
     lx_docid base = 0;
+    *merged_copy = false;
+    if (!g->put_any) {
+        /* Nothing new (only repeats): no segment, no merge; what was
+         * recorded goes to the index itself. */
+        const char *const *paths;
+        size_t n;
+        char *err = NULL;
+        lx_status st = lx_segments_finish(g->seg, &paths, &n, &err);
+        r->report.writers = lx_segments_writers(g->seg);
+        if (!st)
+            st = apply_recorded(r, r->db, lx_db_last_docid(r->db));
+        if (st)
+            lx_cli_say(stderr, "leakdex-index: ", "%s: %s", lx_status_str(st),
+                       err ? err : lx_db_error(r->db));
+        free(err);
+        r->report.merge_seconds = lx_run_now() - t0;
+        lx_strbuf_release(&why);
+        return st;
+    }
     lx_status st = merge_into(r, &merged, &base, &why);
     if (!st && (st = apply_recorded(r, merged, base)))
         lx_strbuf_addstr(&why, lx_db_error(merged));
@@ -308,6 +327,7 @@ lx_status lx_segrun_merge(lx_run *r)
         g->live_path = r->db_path;
         r->db = merged;
         r->db_path = g->merged;
+        *merged_copy = true;
     }
     r->report.merge_seconds = lx_run_now() - t0;
     lx_strbuf_release(&why);

@@ -54,9 +54,11 @@ bool lx_segrun_keep_record(lx_run *r, const char *key, const char *value, lx_sta
 
 /* The writers finish, the index (committed) and the segments are merged
  * into PATH.seg/merged, the recorded repeats, conflicts and file records
- * applied to it, and r->db becomes it (the index's handle kept). An error
- * after saying why on stderr; the index is then r->db again, untouched. */
-lx_status lx_segrun_merge(lx_run *r);
+ * applied to it, and r->db becomes it (the index's handle kept; *merged
+ * set). When no document went to a segment, nothing is merged: what was
+ * recorded is applied to the index itself. An error after saying why on
+ * stderr; the index is then r->db, untouched. */
+lx_status lx_segrun_merge(lx_run *r, bool *merged);
 
 /* The merged copy replaces the index, written compactly (*compacted) or,
  * when that cannot be done (*why, malloc'd), as it is; the index's handle

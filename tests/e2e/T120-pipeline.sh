@@ -124,6 +124,26 @@ grep -q '^jobs: 4 .* segments merged in input order' "$WORK/p4.out" && ok ||
 expect_eq "segments after an index: the same report" "$(bare "$WORK/p1.out")" "$(bare "$WORK/p4.out")"
 dump "$WORK/p4" | cmp -s - <(dump "$WORK/p1") && ok ||
     bad "segments after an index differ: $(dump "$WORK/p4" | diff - <(dump "$WORK/p1")| head -5)"
+# A run reading enough to write segments that finds only known messages
+# (every file touched) and one more copy: no segment, nothing merged, the
+# copy's location added to the index as one writer adds it.
+cp -r "$DATA/eml" "$WORK/q"
+for j in 1 4; do
+    index --db "$WORK/q$j" --jobs "$j" "$WORK/q" >/dev/null 2>&1
+done
+find "$WORK/q" -type f -exec touch {} +
+cp "$(find "$WORK/q" -type f | sort | head -1)" "$WORK/q/zz-copy.eml"
+for j in 1 4; do
+    index --db "$WORK/q$j" --jobs "$j" "$WORK/q" >"$WORK/q$j.out" 2>&1
+done
+expect_eq "only known messages: no segment" \
+    "jobs: 4 worker threads parsed the messages, 4 wrote 0 segments merged in input order" \
+    "$(grep '^jobs:' "$WORK/q4.out" | sed 's/ in [0-9.]* s$//')"
+expect_eq "only known messages: the same report" "$(bare "$WORK/q1.out")" "$(bare "$WORK/q4.out")"
+grep -q '^total: 33 messages found: 0 indexed, 1 duplicates, 32 already indexed' "$WORK/q4.out" && ok ||
+    bad "only known messages: $(grep '^total:' "$WORK/q4.out")"
+dump "$WORK/q4" | cmp -s - <(dump "$WORK/q1") && ok || bad "only known messages: the indexes differ"
+[[ -e "$WORK/q4.seg" ]] && bad "an empty segment directory is left" || ok
 
 # ---------------------------------------------------------------- compaction
 # A run that adds a fifth of the index or more rewrites it compactly: the
