@@ -107,8 +107,8 @@ static bool start(lx_run *r)
         g->seg = lx_segments_start(g->dir, writers, r->commit_every, chunk_docs(), LX_SEGMENT_BYTES,
                                    &why);
     if (!g->seg) {
-        lx_run_warn(r, g->dir ? g->dir : r->db_path,
-                    why ? why : "out of memory: the index is written by one thread");
+        lx_run_warn(r, why ? why : "out of memory",
+                    "cannot write segments: one thread writes the index");
         free(why);
         return false;
     }
@@ -193,7 +193,18 @@ lx_status lx_segrun_put(lx_run *r, lx_doc *doc, const char *sha, const char *fp,
         g->n_marks++;
     }
     g->docs++;
-    return lx_segments_put(g->seg, doc, weight);
+    lx_status st = lx_segments_put(g->seg, doc, weight);
+    if (st) {
+        /* A writer failed: the others stop, and the run with them. */
+        const char *const *paths;
+        size_t n;
+        char *why = NULL;
+        lx_segments_finish(g->seg, &paths, &n, &why);
+        lx_cli_say(stderr, "leakdex-index: ", "cannot write a segment: %s",
+                   why ? why : lx_status_str(st));
+        free(why);
+    }
+    return st;
 }
 
 bool lx_segrun_keep_record(lx_run *r, const char *key, const char *value, lx_status *st)

@@ -176,6 +176,16 @@ grep -q '^not compacted: .*fc.compacting' "$WORK/fc.out" && ok ||
     bad "a failed compaction is reported: $(tail -1 "$WORK/fc.out")"
 dump "$WORK/fc" | cmp -s - "$WORK/j1.dump" && ok || bad "the index after a failed compaction"
 expect_eq "the file in the way is left alone" "not ours" "$(cat "$WORK/fc.compacting")"
+# Segments that cannot be written (a file where they go): said, one thread
+# writes the index, the file is not touched.
+printf 'not ours\n' >"$WORK/fs.seg"
+index --db "$WORK/fs" --jobs 4 "$DATA/eml" >"$WORK/fs.out" 2>"$WORK/fs.err"
+expect_eq "segments that cannot be written: the warning" \
+    "leakdex-index: $WORK/fs.seg: File exists: cannot write segments: one thread writes the index" \
+    "$(cat "$WORK/fs.err")"
+expect_eq "segments that cannot be written: one writer" \
+    "jobs: 4 worker threads parsed the messages, one wrote the index" "$(grep '^jobs:' "$WORK/fs.out")"
+expect_eq "the file in the way of segments is left alone" "not ours" "$(cat "$WORK/fs.seg")"
 # An index reached through a symbolic link is not compacted (exchanging
 # would replace the link): said so, the link and the index kept.
 mkdir "$WORK/real"
