@@ -161,6 +161,13 @@
 #define LX_MAX_EXCERPT_BYTES ((size_t)128 << 10)
 #define LX_MAX_EXCERPTS_BYTES ((size_t)512 << 10)
 
+/* Bytes of a hit's subject and body, and of its attachments' text, that
+ * its snippet reads at most: a hit list's cost per hit stays bounded
+ * whatever a message's size. A match only further on is not marked: the
+ * snippet is then the start of the subject and body, as for a hit found
+ * past the excerpts. Sixteen KiB is four pages of a letter. */
+#define LX_SNIPPET_SCAN ((size_t)16 << 10)
+
 /* References kept per message for threading: the first (the thread's root)
  * and the last ones (the nearest ancestors). Hostile headers list thousands. */
 #define LX_MAX_THREAD_REFS 100

@@ -10,7 +10,7 @@ extern "C" {
 
 /* Bump when the meaning of any prefix, slot or document-data key changes. A
  * database built by another version is refused, never misread. */
-#define LX_SCHEMA_VERSION 11
+#define LX_SCHEMA_VERSION 12
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
 /* When the index was created (stamped with its schema version) and last
  * written by an indexing run: ISO 8601 instants, UTC. */
@@ -22,6 +22,15 @@ extern "C" {
  * (KIND m: mbox, f: one message; OTHER: messages of other shards). A later
  * run skips a file whose path, size and modification time match. */
 #define LX_FILE_METADATA_PREFIX "leakdex.file."
+
+/* Thread aliases: this prefix and a thread id (16 hex digits) -> the
+ * initial thread ids (each 16 hex digits, sorted, concatenated) of the
+ * documents the thread pass moved into that thread, with the aliases of the
+ * threads they came from. A document keeps its initial id as its thread
+ * term (LX_F_THREAD) and the pass changes only its thread id value
+ * (LX_F_THREAD_ID): a thread is the documents whose value is its id, found
+ * through the terms of its id and its aliases (lx_xq_thread). */
+#define LX_THREAD_ALIAS_METADATA_PREFIX "leakdex.thread."
 
 typedef enum lx_field {
     LX_F_SHA256,         /* identity: SHA-256 of the canonical raw message */
@@ -50,8 +59,8 @@ typedef enum lx_field {
     LX_F_SENDER,         /* "address<TAB>name" of the sender, address lowercased */
     LX_F_RECIPIENTS,     /* "address<TAB>name" lines of To and Cc, addresses lowercased */
     LX_F_IDENTITY,       /* "sha256<TAB>fingerprint": copies are told apart without the data */
-    LX_F_THREAD,         /* thread id (16 hex digits) as a boolean term: thread:ID */
-    LX_F_THREAD_ID,      /* the same thread id in a value slot: collapsing and display */
+    LX_F_THREAD,         /* initial thread id (16 hex digits) as a boolean term */
+    LX_F_THREAD_ID,      /* the thread id in a value slot: thread:ID, collapsing, display */
     LX_F_THREAD_LINKS,   /* what threading reads: Message-ID, In-Reply-To, subject, References */
     LX_F_CHAIN,          /* "1" when verified messages quoting it corroborate it (chain:) */
     LX_F_CHAIN_MISMATCH, /* "1" when a verified message quotes it with changes */
@@ -70,12 +79,24 @@ typedef enum lx_field {
     LX_F_COUNT_          /* number of fields; not a field */
 } lx_field;
 
-/* Text is indexed for French and English at once (an archive mixes both,
- * often in one message): French stems as Xapian writes them ("Z" and the
- * field's prefix), English ones alike; a query word matches by either. The
- * stemmers' names, as Xapian knows them. */
+/* Text is indexed as written (lowercased words with positions), and
+ * searched in French and English at once (an archive mixes both, often in
+ * one message): a query word's stem in either language matches the words
+ * that have that stem in either language. The stemmers' names, as Xapian
+ * knows them. */
 #define LX_STEM_FRENCH "french"
 #define LX_STEM_ENGLISH "english"
+
+/* The stem table: one metadata key per stem and language, this prefix, the
+ * language ("fr" or "en"), a dot and the stem ("leakdex.stem.fr.candidat"),
+ * holding the distinct text words (lowercased, without a field's prefix)
+ * that have that stem, sorted bytewise, separated by NUL bytes. A stem whose
+ * only word is itself has no key: an absent key stands for the stem alone.
+ * Words that start with a digit or a mark are never stemmed (Xapian's
+ * STEM_SOME), and have no entry. */
+#define LX_STEM_METADATA_PREFIX "leakdex.stem."
+#define LX_STEM_METADATA_FR "fr"
+#define LX_STEM_METADATA_EN "en"
 
 /* The LX_F_HAS term's value (has:attachment) of a message with an
  * attachment. */

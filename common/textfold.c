@@ -67,7 +67,7 @@ static gboolean foldable_base(gunichar c)
     return c < 0x0530 || (c >= 0x1E00 && c <= 0x1FFF);
 }
 
-lx_status lx_textfold_search(lx_strbuf *out, const char *s, size_t len)
+lx_status lx_textfold_search_reference(lx_strbuf *out, const char *s, size_t len)
 {
     if (len == 0)
         return LX_OK;
@@ -94,6 +94,41 @@ lx_status lx_textfold_search(lx_strbuf *out, const char *s, size_t len)
     if (!st)
         st = lx_textfold_nfc(out, tmp.buf, tmp.len);
     lx_strbuf_release(&tmp);
+    return st;
+}
+
+/*
+ * ASCII is its own search form: NFD and NFC leave it as it is, it has no
+ * marks and nothing to spell out. So only the runs of other bytes go
+ * through the reference folding, each with the ASCII character before it,
+ * which the run's combining marks may belong to. An ASCII character is a
+ * safe place to cut: it composes with nothing before or after it and
+ * never moves in canonical order, so the pieces fold as the whole does.
+ */
+lx_status lx_textfold_search(lx_strbuf *out, const char *s, size_t len)
+{
+    size_t had = out->len;
+    lx_status st = LX_OK;
+    size_t at = 0; /* s[0..at) is done */
+    while (at < len && !st) {
+        size_t run = at; /* the first non-ASCII byte from at */
+        while (run < len && !((unsigned char)s[run] & 0x80))
+            run++;
+        if (run == len) {
+            st = lx_strbuf_add(out, s + at, len - at);
+            break;
+        }
+        size_t from = run > at ? run - 1 : run; /* with its base, when ASCII */
+        size_t to = run;
+        while (to < len && ((unsigned char)s[to] & 0x80))
+            to++;
+        st = lx_strbuf_add(out, s + at, from - at);
+        if (!st)
+            st = lx_textfold_search_reference(out, s + from, to - from);
+        at = to;
+    }
+    if (st)
+        lx_strbuf_setlen(out, had); /* as the reference: nothing on failure */
     return st;
 }
 
@@ -149,12 +184,13 @@ static size_t elision_at(const char *p, const char *end)
     return 0;
 }
 
-lx_status lx_textfold_terms(lx_strbuf *out, const char *s, size_t len)
+/* The elisions and apostrophes of folded text (lx_textfold_terms), into out.
+ * ascii: an ASCII byte other than the apostrophe is taken as it is, without
+ * decoding (a letter or digit continues a word); the reference decodes
+ * every character. */
+static lx_status split_elisions(lx_strbuf *out, const char *p, const char *end, bool ascii)
 {
-    lx_strbuf folded;
-    lx_strbuf_init(&folded);
-    lx_status st = lx_textfold_search(&folded, s, len);
-    const char *p = folded.buf, *end = folded.buf + folded.len;
+    lx_status st = LX_OK;
     bool in_word = false; /* the character before p is a letter or a digit */
     while (!st && p < end) {
         if (!in_word) {
@@ -163,6 +199,12 @@ lx_status lx_textfold_terms(lx_strbuf *out, const char *s, size_t len)
                 p += e;
                 continue;
             }
+        }
+        if (ascii && !((unsigned char)*p & 0x80) && *p != '\'') {
+            st = lx_strbuf_addch(out, *p);
+            in_word = g_ascii_isalnum(*p);
+            p++;
+            continue;
         }
         size_t a = apostrophe_at(p, end);
         if (a) {
@@ -183,6 +225,27 @@ lx_status lx_textfold_terms(lx_strbuf *out, const char *s, size_t len)
         in_word = word_char(c);
         p = next;
     }
+    return st;
+}
+
+lx_status lx_textfold_terms(lx_strbuf *out, const char *s, size_t len)
+{
+    lx_strbuf folded;
+    lx_strbuf_init(&folded);
+    lx_status st = lx_textfold_search(&folded, s, len);
+    if (!st)
+        st = split_elisions(out, folded.buf, folded.buf + folded.len, true);
+    lx_strbuf_release(&folded);
+    return st;
+}
+
+lx_status lx_textfold_terms_reference(lx_strbuf *out, const char *s, size_t len)
+{
+    lx_strbuf folded;
+    lx_strbuf_init(&folded);
+    lx_status st = lx_textfold_search_reference(&folded, s, len);
+    if (!st)
+        st = split_elisions(out, folded.buf, folded.buf + folded.len, false);
     lx_strbuf_release(&folded);
     return st;
 }

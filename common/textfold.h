@@ -48,6 +48,13 @@ lx_status lx_textfold_search(lx_strbuf *out, const char *s, size_t len);
  */
 lx_status lx_textfold_terms(lx_strbuf *out, const char *s, size_t len);
 
+/* The same foldings done character by character through GLib, as they were
+ * before lx_textfold_search and lx_textfold_terms took ASCII as it is: what
+ * those must equal byte for byte (tests/unit/test_textfold.c compares
+ * them), and slower on mostly ASCII text. */
+lx_status lx_textfold_search_reference(lx_strbuf *out, const char *s, size_t len);
+lx_status lx_textfold_terms_reference(lx_strbuf *out, const char *s, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -173,6 +173,9 @@ unsigned lx_db_value_freq(lx_db *db, int slot);
 
 /* *value is a malloc'd NUL-terminated copy (empty when unset); caller frees. */
 lx_status lx_db_get_metadata(lx_db *db, const char *key, char **value);
+/* The same, for a value that may hold NUL bytes (the stem table's): its
+ * length in *len. */
+lx_status lx_db_get_metadata_len(lx_db *db, const char *key, char **value, size_t *len);
 lx_status lx_db_set_metadata(lx_db *db, const char *key, const char *value);
 
 /* The metadata keys that start with prefix, in order. *keys is a malloc'd
@@ -251,6 +254,7 @@ typedef struct lx_match_opts {
     size_t n_none;
     bool newest_first; /* order by date, newest first, instead of rank */
     size_t max;        /* at most this many ids */
+    const struct lx_xq *within; /* NULL, or only the documents it matches (a filter) */
 } lx_match_opts;
 
 /* The ids of the documents that match o, best (or newest) first; *ids is
@@ -290,8 +294,10 @@ lx_status lx_doc_set_value(lx_doc *doc, int slot, const char *bytes, size_t len)
  * builds leakdex-search's out of these pieces. */
 typedef struct lx_xq lx_xq;
 
-/* Xapian marks a stem's term with this letter before the field's prefix
- * ("Zbudget", "ZXSbudget"); a word as written has none. */
+/* Xapian's parser marks a stem's term with this letter before the field's
+ * prefix ("Zbudget", "ZXSbudget"); a word as written has none. The index
+ * holds no such term: a search expands each into the words of the field
+ * that have that stem (the stem table, schema.h). */
 #define LX_XQ_STEM_MARK 'Z'
 
 /* Each of these returns a new query the caller frees with lx_xq_free, or
@@ -310,6 +316,14 @@ lx_xq *lx_xq_value_range(int slot, const char *lo, const char *hi);
 lx_xq *lx_xq_number_range(int slot, bool has_lo, double lo, bool has_hi, double hi);
 /* Another handle on q. */
 lx_xq *lx_xq_copy(const lx_xq *q);
+
+/* The documents of thread hex16 (16 lowercase hex digits; any other string
+ * matches nothing): exactly those whose thread id value (LX_F_THREAD_ID) is
+ * hex16, found by the thread terms of hex16 and of its aliases (the
+ * LX_THREAD_ALIAS_METADATA_PREFIX keys the thread pass writes), read from
+ * each database of db and joined. *out is a new query the caller frees with
+ * lx_xq_free; on failure NULL, the message on db (lx_db_error). */
+lx_status lx_xq_thread(lx_db *db, const char *hex16, lx_xq **out);
 
 typedef enum lx_xq_op {
     LX_XQ_AND,     /* both */
@@ -420,12 +434,13 @@ typedef struct lx_run_opts {
     size_t limit;         /* 0: no limit */
     bool count_only;      /* fill total only */
     bool collapse_thread; /* one hit per thread (its best); total counts threads */
+    bool data_later;      /* hits without their data (a remote database's are read anyway) */
 } lx_run_opts;
 
 typedef struct lx_hit {
     lx_docid id;
     double weight;
-    char *data; /* the document data, NUL-terminated */
+    char *data; /* the document data, NUL-terminated; NULL when left for later (data_later) */
     size_t len;
     size_t thread_hits; /* collapse_thread: matches in this hit's thread, exact */
 } lx_hit;

@@ -230,7 +230,7 @@ lx_status lx_db_close_compacted(lx_db *db, bool *compacted, char **why)
         if (!db->wdb || !is_glass_dir(db->path)) {
             reason = "the index is not a directory database";
         } else {
-            db->wdb->commit();
+            commit(db);
             compact_exchange(db->path, db->path, reason, copy, compacted);
         }
     } catch (...) {
@@ -257,7 +257,7 @@ lx_status lx_db_close_replacing(lx_db *work, const char *target, bool *compacted
         if (!work->wdb || !is_glass_dir(work->path))
             reason = "the merged copy is not a directory database";
         else {
-            work->wdb->commit();
+            commit(work);
             compact_exchange(work->path, target, reason, copy, compacted);
         }
     } catch (...) {

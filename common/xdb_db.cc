@@ -303,7 +303,7 @@ lx_status lx_db_commit(lx_db *db)
 {
     LX_GUARD_BEGIN
     if (db->wdb)
-        db->wdb->commit();
+        commit(db);
     return LX_OK;
     LX_GUARD_END(db)
 }
@@ -340,9 +340,14 @@ unsigned lx_db_value_freq(lx_db *db, int slot)
 
 lx_status lx_db_get_metadata(lx_db *db, const char *key, char **value)
 {
+    return lx_db_get_metadata_len(db, key, value, nullptr);
+}
+
+lx_status lx_db_get_metadata_len(lx_db *db, const char *key, char **value, size_t *len)
+{
     *value = nullptr;
     return read_retrying(db, [&] {
-        *value = dup_bytes(db->db->get_metadata(key), nullptr);
+        *value = dup_bytes(db->db->get_metadata(key), len);
         return LX_OK;
     });
 }
@@ -537,6 +542,7 @@ lx_status lx_db_add_doc(lx_db *db, const lx_doc *doc, lx_docid *id)
         db->err = "database is open read-only";
         return LX_E_INVALID;
     }
+    note_stems(db, doc->doc);
     Xapian::docid d = db->wdb->add_document(doc->doc);
     if (id)
         *id = d;
@@ -670,13 +676,8 @@ lx_doc *lx_doc_new(void)
     try {
         lx_doc *d = new lx_doc;
         d->tg.set_document(d->doc);
-        d->tg.set_stemmer(Xapian::Stem(LX_STEM_FRENCH));
-        d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+        d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
         d->tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
-        d->tg_en.set_document(d->doc);
-        d->tg_en.set_stemmer(Xapian::Stem(LX_STEM_ENGLISH));
-        d->tg_en.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
-        d->tg_en.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
         return d;
     } catch (...) {
         return nullptr;
@@ -703,9 +704,7 @@ lx_status lx_doc_index_text(lx_doc *doc, const char *prefix, const char *text, s
     LX_GUARD_BEGIN
     if (doc->has_text)
         doc->tg.increase_termpos(100);
-    std::string t(text, len);
-    doc->tg.index_text(t, 1, prefix);
-    doc->tg_en.index_text_without_positions(t, 1, prefix);
+    doc->tg.index_text(std::string(text, len), 1, prefix);
     doc->has_text = true;
     return LX_OK;
     LX_GUARD_END(nullptr)

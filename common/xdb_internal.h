@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "caps.h"
@@ -30,6 +31,29 @@ struct lx_part {
     // it reads the revision the handle reads, before and after a reopen.
     Xapian::Database alone;
 };
+
+namespace xdb
+{
+
+// The stem table a writable handle keeps (xdb_stems.cc): the index holds
+// words as written, and a query's stems are looked up in metadata keys that
+// list the words of each French and English stem. Each word is stemmed once
+// per handle, when a document first brings it; the keys it changes are
+// written at each commit.
+struct StemTable {
+    // The text words (stemmable ones) of the documents added through the
+    // handle.
+    std::unordered_set<std::string> seen;
+    // Per language (LX_STEM_FR, LX_STEM_EN): stem -> the words new to the
+    // handle since the last commit.
+    std::unordered_map<std::string, std::vector<std::string>> pending[2];
+    // The database had no document when the handle added its first: then
+    // every word of the index is in seen.
+    bool started = false, fresh = false;
+    Xapian::Stem stemmers[2];
+};
+
+} // namespace xdb
 
 struct lx_db {
     Xapian::Database *db = nullptr;          // the reader (== wdb when writable)
@@ -50,16 +74,17 @@ struct lx_db {
     // How many times a read moved the handle to a newer revision: reads
     // made while it stays the same all saw one revision (lx_db_reopens).
     unsigned long reopens = 0;
+    // A writable handle's stem table (xdb_stems.cc).
+    xdb::StemTable stems;
 };
 
-// Text is indexed for French and English at once: the archive mixes both,
-// often in one message. `tg` writes the positional words (phrases use them)
-// and French stems; `tg_en` adds English stems. The query parser asks for
-// either language's stems (see search/language.c).
+// Text is indexed once, as written (lowercased, with positions: phrases
+// use them); no stem is indexed. The handle that adds the document records
+// its words' French and English stems in its stem table, and a query's
+// stems are expanded into the words that share them (xdb_stems.cc).
 struct lx_doc {
     Xapian::Document doc;
     Xapian::TermGenerator tg;
-    Xapian::TermGenerator tg_en;
     bool has_text = false;
 };
 
@@ -130,6 +155,20 @@ template <class Body> lx_status read_retrying(lx_db *db, Body &&body)
 
 // Whether the exception being handled is one a retry may cure.
 bool current_is_transient();
+
+// The stem table (xdb_stems.cc). Languages index StemTable::pending.
+enum { LX_STEM_FR, LX_STEM_EN };
+// Records the stems of the words of doc new to db's handle (before
+// db->wdb->add_document(doc)).
+void note_stems(lx_db *db, const Xapian::Document &doc);
+// Writes the stem-table keys the words noted since the last commit change.
+void write_stems(lx_db *db);
+// Writes the stem table, then commits: every commit of a writable handle.
+void commit(lx_db *db);
+// q with each stem leaf ("Z" + a text field's prefix + stem) replaced by
+// the synonym of the field's words that have that stem in either language,
+// read from every database of the handle.
+Xapian::Query expand_stems(lx_db *db, const Xapian::Query &q);
 
 #define LX_GUARD_BEGIN try {
 #define LX_GUARD_END(db)                                                                           \

@@ -663,7 +663,7 @@ lx_status lx_db_close(lx_db *db)
     lx_status st = LX_OK;
     try {
         if (db->wdb)
-            db->wdb->commit();
+            commit(db);
         db->db->close();
     } catch (...) {
         st = fail_current(db);

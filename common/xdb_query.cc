@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "schema.h"
+
 using namespace xdb;
 
 struct lx_xq_parser {
@@ -101,9 +103,80 @@ bool positive_terms(const Xapian::Query &q, int (*cb)(void *ctx, const char *ter
     }
 }
 
+// Whether s is a thread id: 16 lowercase hex digits, as the indexer writes.
+bool is_thread_id(const std::string &s)
+{
+    if (s.size() != 16)
+        return false;
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+    return true;
+}
+
+// Adds to ids the thread ids a thread alias value lists (16 hex digits
+// each, concatenated); anything else in it is skipped.
+void add_aliases(const std::string &value, std::vector<std::string> &ids)
+{
+    for (size_t at = 0; at + 16 <= value.size(); at += 16) {
+        std::string id = value.substr(at, 16);
+        if (is_thread_id(id))
+            ids.push_back(id);
+    }
+}
+
+// The thread ids whose terms may mark a document of thread id: id and its
+// aliases in every database of db. A combined database reads the metadata
+// of its first database only, so each is read through its own handle.
+std::vector<std::string> thread_terms_of(lx_db *db, const std::string &id)
+{
+    std::string key = LX_THREAD_ALIAS_METADATA_PREFIX + id;
+    std::vector<std::string> ids{id};
+    if (db->parts.empty())
+        add_aliases(db->db->get_metadata(key), ids);
+    for (lx_part &part : db->parts)
+        if (!part.missing)
+            add_aliases(part.alone.get_metadata(key), ids);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
 } // namespace
 
 extern "C" {
+
+lx_status lx_xq_thread(lx_db *db, const char *hex16, lx_xq **out)
+{
+    *out = nullptr;
+    if (!is_thread_id(hex16)) {
+        *out = wrap(Xapian::Query::MatchNothing);
+        return *out ? LX_OK : lx_db_fail(db, LX_E_NOMEM, "out of memory");
+    }
+    std::vector<std::string> ids;
+    lx_status st = read_retrying(db, [&] {
+        ids = thread_terms_of(db, hex16);
+        return LX_OK;
+    });
+    if (st)
+        return st;
+    try {
+        std::vector<Xapian::Query> terms;
+        for (const std::string &id : ids)
+            terms.emplace_back(lx_schema_prefix(LX_F_THREAD) + id);
+        // The terms are the initial ids: the value says which thread each
+        // of their documents is in now.
+        Xapian::Query q(Xapian::Query::OP_FILTER,
+                        Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                        Xapian::Query(Xapian::Query::OP_VALUE_RANGE,
+                                      static_cast<Xapian::valueno>(lx_schema_slot(LX_F_THREAD_ID)),
+                                      hex16, hex16));
+        *out = wrap(q);
+    } catch (...) {
+        return fail_current(db);
+    }
+    return *out ? LX_OK : lx_db_fail(db, LX_E_NOMEM, "out of memory");
+}
 
 lx_xq *lx_xq_match_all(void)
 {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <new>
 #include <string>
 #include <unordered_map>
@@ -104,6 +105,31 @@ Xapian::doccount termfreq(lx_db *db, const char *term)
     Xapian::doccount f = db->db->get_termfreq(term);
     db->termfreqs.emplace(term, f);
     return f;
+}
+
+// The exact number of matches of q read from the index's statistics, without
+// a match, when q is one term or every document (a count of a sender, a
+// year, an id, of all mail), weighed or filtered by every document; -1 when
+// a match is needed. The caller checks that the databases are disjoint (no
+// collapse): otherwise frequencies add copies up.
+long long count_without_match(lx_db *db, const Xapian::Query &q)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_MATCH_ALL: return db->db->get_doccount();
+    case Xapian::Query::LEAF_MATCH_NOTHING: return 0;
+    case Xapian::Query::LEAF_TERM: return termfreq(db, (*q.get_terms_begin()).c_str());
+    case Xapian::Query::OP_SCALE_WEIGHT: return count_without_match(db, q.get_subquery(0));
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+        if (q.get_num_subqueries() != 2)
+            return -1;
+        if (q.get_subquery(0).get_type() == Xapian::Query::LEAF_MATCH_ALL)
+            return count_without_match(db, q.get_subquery(1));
+        if (q.get_subquery(1).get_type() == Xapian::Query::LEAF_MATCH_ALL)
+            return count_without_match(db, q.get_subquery(0));
+        return -1;
+    default: return -1;
+    }
 }
 
 // A number with thousands separators, as the messages print them.
@@ -222,12 +248,14 @@ Xapian::Query without_absent(Xapian::Database &d, const Xapian::Query &q)
 }
 
 // The query Xapian runs for q: its wildcards checked against their limit,
-// and, locally, the terms no document has left out (remotely each lookup
-// would cross the network; the server runs the query as it is).
+// its stems expanded into the words that have them, and, locally, the terms
+// no document has left out (remotely each lookup would cross the network;
+// the server runs the query as it is).
 Xapian::Query to_run(lx_db *db, const Xapian::Query &q)
 {
     check_wildcards(db, q);
-    return db->remote ? q : without_absent(*db->db, q);
+    Xapian::Query words = expand_stems(db, q);
+    return db->remote ? words : without_absent(*db->db, words);
 }
 
 } // namespace
@@ -265,6 +293,8 @@ lx_status lx_db_match(lx_db *db, const lx_match_opts *o, lx_docid **ids, size_t 
                 q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(o->all[i]));
             for (size_t i = 0; i < o->n_none; i++)
                 q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(o->none[i]));
+            if (o->within)
+                q = Xapian::Query(Xapian::Query::OP_FILTER, q, o->within->q);
             Xapian::Enquire enq(*db->db);
             enq.set_query(q);
             if (o->newest_first)
@@ -303,8 +333,15 @@ lx_status lx_db_search(lx_db *db, const lx_xq *query, const lx_run_opts *o, lx_r
     return read_retrying(
         db,
         [&] {
-            Xapian::Enquire enq(*db->db);
             Xapian::Query run = to_run(db, query->q);
+            long long counted = o->count_only && !o->collapse_thread && !db->collapse
+                                    ? count_without_match(db, run)
+                                    : -1;
+            if (counted >= 0) {
+                out->total = static_cast<size_t>(counted);
+                return LX_OK;
+            }
+            Xapian::Enquire enq(*db->db);
             enq.set_query(run);
             // Ties go by identity, never by document id: ids differ
             // between one database and shards of it.
@@ -331,8 +368,15 @@ lx_status lx_db_search(lx_db *db, const lx_xq *query, const lx_run_opts *o, lx_r
             } else {
                 enq.set_sort_by_value(date_slot, sort == LX_SORT_DATE_DESC);
             }
-            if (db->collapse && !o->collapse_thread)
+            // Collapsed on identity, Xapian's number of matches is an
+            // estimate unless the page holds them all (14 for 12 messages
+            // indexed twice): a spy over every match counts the identities.
+            Xapian::ValueCountMatchSpy identities(identity);
+            bool count_identities = db->collapse && !o->collapse_thread;
+            if (count_identities) {
                 enq.set_collapse_key(identity);
+                enq.add_matchspy(&identities);
+            }
             Xapian::doccount all = db->db->get_doccount();
             Xapian::doccount want =
                 o->count_only
@@ -380,6 +424,9 @@ lx_status lx_db_search(lx_db *db, const lx_xq *query, const lx_run_opts *o, lx_r
             }
             if (o->collapse_thread)
                 out->total = per_thread.size();
+            if (count_identities)
+                out->total = static_cast<size_t>(
+                    std::distance(identities.values_begin(), identities.values_end()));
             if (!rows.empty()) {
                 out->hits = static_cast<lx_hit *>(std::calloc(rows.size(), sizeof(lx_hit)));
                 if (!out->hits)
@@ -390,7 +437,8 @@ lx_status lx_db_search(lx_db *db, const lx_xq *query, const lx_run_opts *o, lx_r
                 h->id = r.id;
                 h->weight = r.weight;
                 Xapian::Document doc = r.has_doc ? r.doc : db->db->get_document(r.id);
-                h->data = dup_bytes(stored_data(doc, r.id), &h->len);
+                if (!o->data_later || db->remote)
+                    h->data = dup_bytes(stored_data(doc, r.id), &h->len);
                 if (o->collapse_thread)
                     h->thread_hits = per_thread[doc.get_value(thread_slot)];
                 out->n++;

@@ -97,7 +97,12 @@ lx_status lx_copies_add(lx_db *db, lx_docid id, lx_record *rec)
 lx_status lx_hit_record(lx_db *db, const lx_hit *h, lx_record *rec)
 {
     lx_record_init(rec);
-    lx_status st = lx_record_parse(rec, h->data, h->len);
+    char *later = NULL;
+    size_t len = h->len;
+    lx_status st = h->data ? LX_OK : lx_db_get_data(db, h->id, &later, &len);
+    if (!st)
+        st = lx_record_parse(rec, h->data ? h->data : later, len);
+    free(later);
     if (!st)
         st = lx_copies_add(db, h->id, rec);
     if (!st && h->thread_hits) {

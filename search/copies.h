@@ -19,7 +19,8 @@
 lx_status lx_copies_add(lx_db *db, lx_docid id, lx_record *rec);
 
 /* A hit's record as every printer takes it: rec is initialized (release it
- * even on failure), parsed from the hit's data, given what lx_copies_add
+ * even on failure), parsed from the hit's data (read now when the search
+ * left it for later), given what lx_copies_add
  * adds and, for a collapsed search, "thread_hits". */
 lx_status lx_hit_record(lx_db *db, const lx_hit *h, lx_record *rec);
 

@@ -10,17 +10,23 @@
 lx_status lx_hits_search(lx_db *db, const lx_query_opts *q, bool words, lx_found *out)
 {
     memset(out, 0, sizeof *out);
-    lx_status st = lx_search(db, q, &out->res);
+    lx_query_opts later = *q;
+    later.data_later = true;
+    lx_status st = lx_search(db, &later, &out->res);
     lx_snippet_words *w = &out->words;
     if (!st && words && !q->count_only)
         st = lx_search_query_words(db, q, &w->plain, &w->n_plain, &w->stems, &w->n_stems,
-                               &w->in_attachments);
+                                   &w->in_attachments);
+    if (!st && !q->count_only && !(out->matcher = lx_snippet_matcher_new(w)))
+        st = lx_db_fail(db, LX_E_NOMEM, "out of memory");
     return st;
 }
 
 void lx_found_release(lx_found *f)
 {
     lx_results_release(&f->res);
+    lx_snippet_matcher_free(f->matcher);
+    f->matcher = NULL;
     lx_snippet_words_release(&f->words);
 }
 
@@ -28,12 +34,13 @@ lx_status lx_hits_record(lx_db *db, const lx_found *found, size_t i, lx_record *
 {
     lx_status st = lx_hit_record(db, &found->res.hits[i], rec);
     if (!st)
-        st = lx_snippet_add(db, found->res.hits[i].id, rec, &found->words);
+        st = found->matcher ? lx_snippet_add(db, found->res.hits[i].id, rec, found->matcher)
+                            : LX_E_INVALID;
     return st;
 }
 
 lx_status lx_hits_records(lx_db *db, const lx_found *found, size_t begin, size_t end,
-                          bool snippets, lx_record **recs)
+                          lx_record **recs)
 {
     size_t n = end > begin ? end - begin : 0;
     lx_record *v = calloc(n ? n : 1, sizeof *v);
@@ -44,8 +51,7 @@ lx_status lx_hits_records(lx_db *db, const lx_found *found, size_t begin, size_t
     lx_status st = LX_OK;
     size_t made = 0;
     for (; made < n && !st; made++)
-        st = snippets ? lx_hits_record(db, found, begin + made, &v[made])
-                      : lx_hit_record(db, &found->res.hits[begin + made], &v[made]);
+        st = lx_hit_record(db, &found->res.hits[begin + made], &v[made]);
     if (st) {
         lx_hits_records_free(v, made);
         v = NULL;

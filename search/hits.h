@@ -16,7 +16,8 @@
  */
 typedef struct lx_found {
     lx_results res;
-    lx_snippet_words words; /* empty unless asked for */
+    lx_snippet_words words;      /* empty unless asked for */
+    lx_snippet_matcher *matcher; /* of words, for every hit's snippet; NULL for a count */
 } lx_found;
 
 /* Runs q into out (initialized by the call; release it even on failure);
@@ -25,11 +26,12 @@ lx_status lx_hits_search(lx_db *db, const lx_query_opts *q, bool words, lx_found
 void lx_found_release(lx_found *f);
 
 /* The records of found's hits[begin..end), as every printer takes them
- * (lx_hit_record), each with its snippet when snippets (lx_snippet_add):
- * *recs is a malloc'd array of end - begin records the caller frees with
- * lx_hits_records_free; NULL on failure. */
+ * (lx_hit_record, no snippets: a thread's, read whole to indent it): *recs
+ * is a malloc'd array of end - begin records the caller frees with
+ * lx_hits_records_free; NULL on failure. A list of hits is printed one
+ * record at a time instead (lx_hits_record). */
 lx_status lx_hits_records(lx_db *db, const lx_found *found, size_t begin, size_t end,
-                          bool snippets, lx_record **recs);
+                          lx_record **recs);
 void lx_hits_records_free(lx_record *recs, size_t n);
 
 /* One hit's record with its snippet, for the exports (rec initialized by

@@ -2,7 +2,6 @@
 #include "ids.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,16 +64,17 @@ lx_status lx_ids_thread(lx_db *db, const char *id, char tid[LX_THREAD_HEX + 1])
     tid[0] = '\0';
     bool form = strlen(id) == LX_THREAD_HEX && add_hex_lower(&hex, id, LX_THREAD_HEX);
     lx_status st = LX_OK;
-    if (form) {
-        char term[64];
-        snprintf(term, sizeof term, "%s%s", lx_schema_prefix(LX_F_THREAD), hex.buf);
+    lx_xq *thread = NULL;
+    if (form && !(st = lx_xq_thread(db, hex.buf, &thread))) {
+        lx_match_opts any = {.max = 1, .within = thread};
         lx_docid *ids = NULL;
         size_t n = 0;
-        st = lx_db_term_docs(db, term, &ids, &n);
+        st = lx_db_match(db, &any, &ids, &n);
         free(ids);
         if (!st && n > 0)
             memcpy(tid, hex.buf, LX_THREAD_HEX + 1);
     }
+    lx_xq_free(thread);
     lx_strbuf_release(&hex);
     if (st || tid[0])
         return st;

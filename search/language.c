@@ -142,7 +142,12 @@ static lx_xq *boolean_field(void *ctx, const char *value)
     lx_xq *q = NULL;
     if (ok && v.len == 0)
         note(ps, LX_E_QUERY, "empty value for %s:", lx_schema_field(fc->field)->query_name);
-    else if (ok)
+    else if (ok && fc->field == LX_F_THREAD) {
+        /* The messages whose thread id is v, which the thread pass may
+         * have moved there from other threads. */
+        lx_status st = lx_xq_thread(ps->db, v.buf, &q);
+        q = noted(ps, st, q);
+    } else if (ok)
         q = noted(ps, LX_OK, lx_xq_boolean(lx_schema_prefix(fc->field), v.buf));
     lx_strbuf_release(&v);
     return q;

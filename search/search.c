@@ -27,7 +27,8 @@ static lx_status run_opts(lx_db *db, const lx_query_opts *o, const lx_xq *q, lx_
                          .offset = o->offset,
                          .limit = o->limit,
                          .count_only = o->count_only,
-                         .collapse_thread = o->collapse_thread};
+                         .collapse_thread = o->collapse_thread,
+                         .data_later = o->data_later};
     if (run->sort != LX_SORT_DEFAULT)
         return LX_OK;
     bool ranks;

@@ -38,6 +38,9 @@ typedef struct lx_query_opts {
     bool count_only;      /* fill total only */
     bool verified_only;   /* only messages whose DKIM verdict is pass */
     bool collapse_thread; /* one hit per thread (its best); total counts threads */
+    /* Hits without their data, lx_hit_record reading each: a long list's
+     * memory is then that of the hit being printed. */
+    bool data_later;
 } lx_query_opts;
 
 /* The matches of opts, ordered and paged as it says (LX_SORT_DEFAULT: by

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "dataline.h"
 #include "grow.h"
 #include "hitkeys.h"
@@ -32,6 +33,19 @@ typedef struct word {
     bool match;
 } word;
 
+/* Words a matcher remembers at most (then it forgets them all at once): a
+ * hit list's vocabulary is bounded too. */
+enum { SEEN_MAX = 1 << 16 };
+
+/* The words of a text as a snippet reads them. */
+typedef struct text_words {
+    word *v;
+    size_t n, alloc;
+} text_words;
+
+/* Words longer than this never match (no index term is that long). */
+enum { LONGEST_WORD = 128 };
+
 static bool in_list(char *const *list, size_t n, const char *s)
 {
     for (size_t i = 0; i < n; i++)
@@ -42,63 +56,60 @@ static bool in_list(char *const *list, size_t n, const char *s)
 
 /* Tells which words of a text match. Folding and stemming every word made
  * snippets most of a hit list's time: each distinct word is matched once
- * (seen), an ASCII word is lowercased without folding, and only a word that
- * starts as some stem does is stemmed (stem_first: the first bytes of the
- * stems; the French and English stemmers only change a word's ending). */
-typedef struct matcher {
+ * for all of a search's hits (seen), an ASCII word is lowercased without
+ * folding, and only a word that starts as some stem does is stemmed
+ * (stem_first: the first bytes of the stems; the French and English
+ * stemmers only change a word's ending). */
+struct lx_snippet_matcher {
     const lx_snippet_words *w;
     bool any;
     bool stem_first[256];
-    GHashTable *seen; /* word -> 1 + whether it matches */
-} matcher;
+    GHashTable *seen; /* word (ASCII lowercased) -> 1 + whether it matches */
+    text_words words; /* the words of the text being read, reused */
+};
 
-static void matcher_init(matcher *m, const lx_snippet_words *w)
+lx_snippet_matcher *lx_snippet_matcher_new(const lx_snippet_words *w)
 {
-    memset(m, 0, sizeof *m);
+    lx_snippet_matcher *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
     m->w = w;
     m->any = w->n_plain || w->n_stems;
     for (size_t i = 0; i < w->n_stems; i++)
         m->stem_first[(unsigned char)w->stems[i][0]] = true;
     if (m->any)
         m->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    return m;
 }
 
-static void matcher_release(matcher *m)
+void lx_snippet_matcher_free(lx_snippet_matcher *m)
 {
+    if (!m)
+        return;
     if (m->seen)
         g_hash_table_destroy(m->seen);
-    m->seen = NULL;
+    free(m->words.v);
+    free(m);
 }
 
-static bool word_matches(const char *w, size_t n, const lx_snippet_words *words,
-                         const bool stem_first[256])
+/* Whether word w[0..n) (n < LONGEST_WORD), lowered[0..n) its ASCII
+ * lowercase when is_ascii, matches: its search form as a plain word, or its
+ * French or English stem. */
+static bool word_matches(const lx_snippet_matcher *m, const char *w, size_t n,
+                         const char *lowered, bool is_ascii)
 {
     lx_strbuf folded;
     lx_strbuf_init(&folded);
     bool hit = false;
-    /* An ASCII word folds to itself: lowercase it here (n < 128). One with
-     * an apostrophe may hold an elision, which the fold splits. */
-    char ascii[128];
-    bool is_ascii = n < sizeof ascii;
-    for (size_t i = 0; i < n && is_ascii; i++) {
-        is_ascii = (unsigned char)w[i] < 0x80 && w[i] != '\'';
-        ascii[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] - 'A' + 'a' : w[i]);
-    }
     if (is_ascii || lx_textfold_terms(&folded, w, n) == LX_OK) {
-        gchar *lower = NULL;
-        if (is_ascii) {
-            ascii[n] = '\0';
-            lower = ascii;
-        } else {
-            lower = g_utf8_strdown(folded.buf, (gssize)folded.len);
-        }
+        gchar *lower = is_ascii ? (gchar *)lowered : g_utf8_strdown(folded.buf, (gssize)folded.len);
         if (lower) {
-            hit = in_list(words->plain, words->n_plain, lower);
+            hit = in_list(m->w->plain, m->w->n_plain, lower);
             char stem[256];
-            bool may_stem = words->n_stems && stem_first[(unsigned char)lower[0]];
+            bool may_stem = m->w->n_stems && m->stem_first[(unsigned char)lower[0]];
             for (int lang = 0; !hit && lang < 2 && may_stem; lang++) {
                 lx_stem(lang ? "en" : "fr", lower, stem, sizeof stem);
-                hit = *stem && in_list(words->stems, words->n_stems, stem);
+                hit = *stem && in_list(m->w->stems, m->w->n_stems, stem);
             }
             if (!is_ascii)
                 g_free(lower);
@@ -108,33 +119,62 @@ static bool word_matches(const char *w, size_t n, const lx_snippet_words *words,
     return hit;
 }
 
-static bool matcher_match(matcher *m, const char *w, size_t n)
+/* Whether the text's word w[0..n) matches. */
+static bool matcher_match(lx_snippet_matcher *m, const char *w, size_t n)
 {
-    if (!m->any || n >= 128)
+    if (!m->any || n >= LONGEST_WORD)
         return false;
-    char *key = g_strndup(w, n);
-    gpointer known = g_hash_table_lookup(m->seen, key);
-    if (known) {
-        g_free(key);
-        return GPOINTER_TO_INT(known) == 2;
+    /* An ASCII word folds to itself: the key is its lowercase. One with an
+     * apostrophe may hold an elision, which the fold splits. */
+    char key[LONGEST_WORD];
+    bool is_ascii = true;
+    for (size_t i = 0; i < n; i++) {
+        is_ascii = is_ascii && (unsigned char)w[i] < 0x80 && w[i] != '\'';
+        key[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] - 'A' + 'a' : w[i]);
     }
-    bool hit = word_matches(w, n, m->w, m->stem_first);
-    g_hash_table_insert(m->seen, key, GINT_TO_POINTER(hit ? 2 : 1));
+    if (!is_ascii)
+        memcpy(key, w, n);
+    key[n] = '\0';
+    int known = GPOINTER_TO_INT(g_hash_table_lookup(m->seen, key));
+    if (known)
+        return known == 2;
+    bool hit = word_matches(m, w, n, key, is_ascii);
+    if (g_hash_table_size(m->seen) >= SEEN_MAX)
+        g_hash_table_remove_all(m->seen);
+    g_hash_table_insert(m->seen, g_strndup(key, n), GINT_TO_POINTER(hit ? 2 : 1));
     return hit;
 }
 
+static bool is_ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
 /* The next word at or after p (letters and digits, with their combining
- * marks): [*ws, *we); false when there is none before end. */
+ * marks): [*ws, *we); false when there is none before end. ASCII bytes,
+ * most of a text, are told apart without decoding. */
 static bool next_word(const char *p, const char *end, const char **ws, const char **we)
 {
     while (p < end) {
-        gunichar c = g_utf8_get_char_validated(p, end - p);
+        unsigned char b = (unsigned char)*p;
+        if (b < 0x80 && !is_ascii_alnum(b)) {
+            p++;
+            continue;
+        }
+        gunichar c = b < 0x80 ? b : g_utf8_get_char_validated(p, end - p);
         if (c == (gunichar)-1 || c == (gunichar)-2 || !g_unichar_isalnum(c)) {
             p = g_utf8_next_char(p);
             continue;
         }
         const char *q = p;
         while (q < end) {
+            unsigned char e0 = (unsigned char)*q;
+            if (e0 < 0x80 && e0 != '\'') {
+                if (!is_ascii_alnum(e0))
+                    break;
+                q++;
+                continue;
+            }
             gunichar d = g_utf8_get_char_validated(q, end - q);
             if (d == (gunichar)-1 || d == (gunichar)-2)
                 break;
@@ -157,31 +197,53 @@ static bool next_word(const char *p, const char *end, const char **ws, const cha
     return false;
 }
 
-/* The snippet of text[0..len) as lx_snippet_make describes; lead_cut and
- * tail_cut say that text is a piece of a longer one (an ellipsis at that
- * end); *found (when not NULL) whether a word matched. */
-static lx_status make(const char *text, size_t len, matcher *m, lx_strbuf *out, lx_strbuf *ranges,
-                      bool lead_cut, bool tail_cut, bool *found)
+/* How much of text[0..len) a snippet reads: all of it up to max bytes,
+ * else up to the last white space before max (a word cut in two could
+ * match what the whole word does not), or max when there is none. */
+static size_t scan_length(const char *text, size_t len, size_t max)
 {
-    /* The words of the text, and which ones match. */
-    word *v = NULL;
-    size_t n = 0, alloc = 0;
+    if (len <= max)
+        return len;
+    size_t k = lx_utf8_cut(text, len, max);
+    for (size_t j = k; j > 0; j--)
+        if (text[j - 1] == ' ' || text[j - 1] == '\n' || text[j - 1] == '\t' ||
+            text[j - 1] == '\r')
+            return j;
+    return k;
+}
+
+/* Reads the words of text[0..len) into tw; without words to match, those
+ * of the text's start only. */
+static lx_status read_words(const char *text, size_t len, lx_snippet_matcher *m, text_words *tw)
+{
     const char *end = text + len, *p = text, *ws, *we;
+    tw->n = 0;
     while (next_word(p, end, &ws, &we)) {
-        if (!lx_grow((void **)&v, &alloc, n + 1, sizeof *v)) {
-            free(v);
+        if (!lx_grow((void **)&tw->v, &tw->alloc, tw->n + 1, sizeof *tw->v))
             return LX_E_NOMEM;
-        }
-        v[n].start = (size_t)(ws - text);
-        v[n].end = (size_t)(we - text);
-        v[n].match = matcher_match(m, ws, (size_t)(we - ws));
-        n++;
+        word *x = &tw->v[tw->n++];
+        *x = (word){(size_t)(ws - text), (size_t)(we - text), matcher_match(m, ws, (size_t)(we - ws))};
         p = we;
         /* Nothing to match: the snippet is the text's start, and one word
          * past it says that more follows. */
-        if (!m->any && v[n - 1].end - v[0].start > LX_SNIPPET_BYTES)
+        if (!m->any && x->end - tw->v[0].start > LX_SNIPPET_BYTES)
             break;
     }
+    return LX_OK;
+}
+
+/* The snippet of text[0..len) as lx_snippet_make describes; lead_cut and
+ * tail_cut say that text is a piece of a longer one (an ellipsis at that
+ * end); *found (when not NULL) whether a word matched. */
+static lx_status make(const char *text, size_t len, lx_snippet_matcher *m, lx_strbuf *out,
+                      lx_strbuf *ranges, bool lead_cut, bool tail_cut, bool *found)
+{
+    /* The words of the text, and which ones match. */
+    lx_status st = read_words(text, len, m, &m->words);
+    if (st)
+        return st;
+    const word *v = m->words.v;
+    size_t n = m->words.n;
     /* The window of words within LX_SNIPPET_BYTES with the most matches,
      * starting a little before its first match. */
     size_t best = 0, best_hits = 0, hits = 0, lo = 0;
@@ -203,7 +265,6 @@ static lx_status make(const char *text, size_t len, matcher *m, lx_strbuf *out, 
     }
     if (found)
         *found = best_hits > 0;
-    lx_status st = LX_OK;
     size_t cp = 0; /* code points written */
     if ((n && best > 0) || lead_cut) {
         st = lx_strbuf_addstr(out, "… ");
@@ -256,17 +317,18 @@ static lx_status make(const char *text, size_t len, matcher *m, lx_strbuf *out, 
     }
     if (!st && (i < n || cut_word || tail_cut))
         st = lx_strbuf_addstr(out, " …");
-    free(v);
     return st;
 }
 
 lx_status lx_snippet_make(const char *text, size_t len, const lx_snippet_words *w, lx_strbuf *out,
                           lx_strbuf *ranges)
 {
-    matcher m;
-    matcher_init(&m, w);
-    lx_status st = make(text, len, &m, out, ranges, false, false, NULL);
-    matcher_release(&m);
+    lx_snippet_matcher *m = lx_snippet_matcher_new(w);
+    if (!m)
+        return LX_E_NOMEM;
+    size_t scan = scan_length(text, len, LX_SNIPPET_SCAN);
+    lx_status st = make(text, scan, m, out, ranges, false, scan < len, NULL);
+    lx_snippet_matcher_free(m);
     return st;
 }
 
@@ -275,18 +337,21 @@ lx_status lx_snippet_make(const char *text, size_t len, const lx_snippet_words *
 enum { LEAD_BYTES = 80, TAIL_BYTES = 2 * LX_SNIPPET_BYTES };
 
 /* The snippet of text[0..len) around its first matched word, reading the
- * text only up to there (an attachment's text is long, and a hit list
- * reads it for many hits); *found false when no word matches. */
-static lx_status make_first(const char *text, size_t len, matcher *m, lx_strbuf *out,
-                            lx_strbuf *ranges, bool *found)
+ * text only up to there and at most *budget bytes of it (an attachment's
+ * text is long, and a hit list reads it for many hits; *budget less what
+ * was read); *found false when no word matches. */
+static lx_status make_first(const char *text, size_t len, lx_snippet_matcher *m, lx_strbuf *out,
+                            lx_strbuf *ranges, size_t *budget, bool *found)
 {
     *found = false;
-    const char *end = text + len, *p = text, *ws = NULL, *we = NULL;
+    size_t scan = scan_length(text, len, *budget);
+    const char *end = text + scan, *p = text, *ws = NULL, *we = NULL;
     bool hit = false;
     while (!hit && next_word(p, end, &ws, &we)) {
         hit = matcher_match(m, ws, (size_t)(we - ws));
         p = we;
     }
+    *budget -= (size_t)(p - text);
     if (!hit)
         return LX_OK;
     /* From LEAD_BYTES before the match, at the start of a word (the text's
@@ -336,9 +401,9 @@ static lx_status attachment_label(const lx_record *rec, const char *n, lx_strbuf
 /* When the subject and body hold none of the query's words: the snippet of
  * the first attachment whose stored text does (LX_F_EXCERPTS),
  * "[in NAME] " before it; *found false when none does. */
-static lx_status attachment_snippet(lx_db *db, lx_docid id, const lx_record *rec, matcher *m,
-                                    lx_strbuf *snip, lx_strbuf *ranges, lx_strbuf *which,
-                                    bool *found)
+static lx_status attachment_snippet(lx_db *db, lx_docid id, const lx_record *rec,
+                                    lx_snippet_matcher *m, lx_strbuf *snip, lx_strbuf *ranges,
+                                    lx_strbuf *which, bool *found)
 {
     *found = false;
     char *raw = NULL;
@@ -351,10 +416,12 @@ static lx_status attachment_snippet(lx_db *db, lx_docid id, const lx_record *rec
     lx_strbuf piece, piece_ranges;
     lx_strbuf_init(&piece);
     lx_strbuf_init(&piece_ranges);
-    for (size_t i = 0; i < ex.n && !st && !*found; i++) {
+    size_t budget = LX_SNIPPET_SCAN;
+    for (size_t i = 0; i < ex.n && !st && !*found && budget; i++) {
         lx_strbuf_reset(&piece);
         lx_strbuf_reset(&piece_ranges);
-        st = make_first(ex.pairs[i].value, ex.pairs[i].value_len, m, &piece, &piece_ranges, found);
+        st = make_first(ex.pairs[i].value, ex.pairs[i].value_len, m, &piece, &piece_ranges,
+                        &budget, found);
         if (st || !*found)
             continue;
         lx_strbuf_reset(snip);
@@ -379,40 +446,55 @@ static lx_status attachment_snippet(lx_db *db, lx_docid id, const lx_record *rec
     return st;
 }
 
-lx_status lx_snippet_add(lx_db *db, lx_docid id, lx_record *rec, const lx_snippet_words *w)
+/* The snippet of the subject and body (as one text, a line apart), of
+ * their first LX_SNIPPET_SCAN bytes. */
+static lx_status text_snippet(const lx_record *rec, lx_snippet_matcher *m, lx_strbuf *snip,
+                              lx_strbuf *ranges, bool *found)
 {
     const char *body = lx_record_get(rec, LX_DATA_BODY);
     const char *subject = lx_record_get(rec, LX_DATA_SUBJECT);
-    lx_strbuf text, snip, ranges, which;
+    size_t slen = subject ? strlen(subject) : 0, blen = body ? strlen(body) : 0;
+    lx_strbuf text;
     lx_strbuf_init(&text);
+    lx_status st = lx_strbuf_add(&text, subject ? subject : "",
+                                 lx_utf8_cut(subject ? subject : "", slen, LX_SNIPPET_SCAN));
+    if (!st)
+        st = lx_strbuf_addch(&text, '\n');
+    if (!st)
+        st = lx_strbuf_add(&text, body ? body : "",
+                           lx_utf8_cut(body ? body : "", blen, LX_SNIPPET_SCAN));
+    size_t scan = st ? 0 : scan_length(text.buf, text.len, LX_SNIPPET_SCAN);
+    if (!st)
+        st = make(text.buf, scan, m, snip, ranges, false, scan < slen + 1 + blen, found);
+    lx_strbuf_release(&text);
+    return st;
+}
+
+lx_status lx_snippet_add(lx_db *db, lx_docid id, lx_record *rec, lx_snippet_matcher *m)
+{
+    lx_strbuf snip, ranges, which;
     lx_strbuf_init(&snip);
     lx_strbuf_init(&ranges);
     lx_strbuf_init(&which);
-    matcher m;
-    matcher_init(&m, w);
     bool found = false;
     /* in:attachment looks in attachments' text: that first. */
     lx_status st = LX_OK;
-    if (m.any && w->in_attachments)
-        st = attachment_snippet(db, id, rec, &m, &snip, &ranges, &which, &found);
+    if (m->any && m->w->in_attachments)
+        st = attachment_snippet(db, id, rec, m, &snip, &ranges, &which, &found);
     /* The subject first: a match there shows when the body has none. */
     if (!st && !found)
-        st = lx_strbuf_addf(&text, "%s\n%s", subject ? subject : "", body ? body : "");
-    if (!st && !found)
-        st = make(text.buf, text.len, &m, &snip, &ranges, false, false, &found);
+        st = text_snippet(rec, m, &snip, &ranges, &found);
     /* Words found only in an attachment's text: its snippet, named. */
-    if (!st && m.any && !found && !w->in_attachments)
-        st = attachment_snippet(db, id, rec, &m, &snip, &ranges, &which, &found);
+    if (!st && m->any && !found && !m->w->in_attachments)
+        st = attachment_snippet(db, id, rec, m, &snip, &ranges, &which, &found);
     if (!st)
         st = lx_record_add(rec, LX_HIT_SNIPPET, snip.buf, snip.len);
     if (!st)
         st = lx_record_add(rec, LX_HIT_SNIPPET_MATCHES, ranges.buf, ranges.len);
     if (!st && which.len)
         st = lx_record_add(rec, LX_HIT_SNIPPET_ATTACHMENT, which.buf, which.len);
-    if (!st && m.any)
+    if (!st && m->any)
         st = lx_record_add_str(rec, LX_HIT_SNIPPET_WORDS, "yes");
-    matcher_release(&m);
-    lx_strbuf_release(&text);
     lx_strbuf_release(&snip);
     lx_strbuf_release(&ranges);
     lx_strbuf_release(&which);

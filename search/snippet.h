@@ -23,6 +23,14 @@ typedef struct lx_snippet_words {
 
 void lx_snippet_words_release(lx_snippet_words *w);
 
+/* What tells a text's words that match w's: made once for a search's hits
+ * (it remembers, up to a bound, each distinct word it was asked about). */
+typedef struct lx_snippet_matcher lx_snippet_matcher;
+
+/* A matcher of w, which must outlive it; NULL when memory runs out. */
+lx_snippet_matcher *lx_snippet_matcher_new(const lx_snippet_words *w);
+void lx_snippet_matcher_free(lx_snippet_matcher *m);
+
 /*
  * Appends to out the piece of text[0..len) (valid UTF-8) of about
  * LX_SNIPPET_BYTES with the most matched words, white space folded, "…"
@@ -30,6 +38,7 @@ void lx_snippet_words_release(lx_snippet_words *w);
  * pairs in Unicode code points, separated by spaces. A word matches when its
  * search form (accents folded, lowercased) is one of w's plain words or its
  * French or English stem one of w's stems; the text keeps its accents.
+ * Only the first LX_SNIPPET_SCAN bytes are read (cut at a white space).
  */
 lx_status lx_snippet_make(const char *text, size_t len, const lx_snippet_words *w, lx_strbuf *out,
                           lx_strbuf *ranges);
@@ -37,13 +46,15 @@ lx_status lx_snippet_make(const char *text, size_t len, const lx_snippet_words *
 /*
  * Adds to rec (a hit's record, document id of db) its snippet, as every
  * printer shows it: "snippet" (the text) and "snippet_matches" (the
- * ranges) from the subject and body, or, when they hold none of w's words
- * (first, when w->in_attachments), from the first attachment text that
- * does (LX_F_EXCERPTS), "[in NAME] " before it ("snippet_attachment": its
- * number); "snippet_words" when w has words (the text output shows a
- * snippet only then). The same for hit lists, exports and batch exports;
- * the keys are hitkeys.h's.
+ * ranges) from the subject and body, or, when they hold none of the
+ * matcher's words (first, when its words are in_attachments), from the
+ * first attachment text that does (LX_F_EXCERPTS), "[in NAME] " before it
+ * ("snippet_attachment": its number); "snippet_words" when there are
+ * words (the text output shows a snippet only then). The same for hit
+ * lists, exports and batch exports; the keys are hitkeys.h's. At most
+ * LX_SNIPPET_SCAN bytes of the subject and body and as many of the
+ * attachments' text are read.
  */
-lx_status lx_snippet_add(lx_db *db, lx_docid id, lx_record *rec, const lx_snippet_words *w);
+lx_status lx_snippet_add(lx_db *db, lx_docid id, lx_record *rec, lx_snippet_matcher *m);
 
 #endif

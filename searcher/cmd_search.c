@@ -7,16 +7,28 @@
 #include "threads.h"
 #include "banned.h"
 
-/* Prints recs[begin..end) of a list of total hits. */
-static lx_status print_hits(const options *o, front_io *io, const lx_record *recs, size_t begin,
-                            size_t end, size_t total)
+/* Prints hits [begin, end) of a list of total: recs' when given (a
+ * thread's, read whole), else found's, each record made (snippet included)
+ * as it is printed and released after it, so that a long list takes the
+ * memory of one hit. */
+static lx_status print_hits(const options *o, front_io *io, lx_db *db, const lx_found *found,
+                            const lx_record *recs, size_t begin, size_t end)
 {
     lx_print p;
     /* Matches in bold only where a terminal shows them. */
     const lx_printer *pr = lx_print_init(&p, o->format, io->out, o->tz, io->bold);
-    lx_status st = pr->hits_begin(&p, total, o->offset);
-    for (size_t i = begin; i < end && !st; i++)
-        st = pr->hit(&p, &recs[i]);
+    lx_status st = pr->hits_begin(&p, found->res.total, o->offset);
+    for (size_t i = begin; i < end && !st; i++) {
+        if (recs) {
+            st = pr->hit(&p, &recs[i]);
+            continue;
+        }
+        lx_record rec;
+        st = lx_hits_record(db, found, i, &rec);
+        if (!st)
+            st = pr->hit(&p, &rec);
+        lx_record_release(&rec);
+    }
     if (!st)
         st = pr->hits_end(&p);
     lx_print_release(&p);
@@ -55,14 +67,16 @@ int front_search(const options *o, lx_db *db, front_io *io, const char *text, bo
     } else if (!st) {
         lx_record *recs = NULL;
         size_t n_hits = found.res.n, begin = 0, end = n_hits;
-        st = lx_hits_records(db, &found, 0, n_hits, !tree, &recs);
+        /* A thread's depths need all its records; a search's come one by one. */
+        if (tree)
+            st = lx_hits_records(db, &found, 0, n_hits, &recs);
         if (!st && tree)
             st = lx_threads_depths(recs, n_hits);
         /* A search's hits are the page already; a thread's are cut here. */
         if (tree)
             lx_page(n_hits, o->offset, o->limit, &begin, &end);
         if (!st)
-            st = print_hits(o, io, recs, begin, end, found.res.total);
+            st = print_hits(o, io, db, &found, recs, begin, end);
         lx_hits_records_free(recs, recs ? n_hits : 0);
         if (st)
             rc = front_fault_of(io, FRONT_INTERNAL, "cannot print results: %s", lx_status_str(st));

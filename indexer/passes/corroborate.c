@@ -189,28 +189,26 @@ static lx_status candidates(lx_db *db, const char *thread, const lx_quote_words 
 {
     *out = NULL;
     *n_out = 0;
-    char aligned_term[24], yes_term[24], thread_term[32];
+    char aligned_term[24], yes_term[24];
     snprintf(aligned_term, sizeof aligned_term, "%saligned", lx_schema_prefix(LX_F_VERIFICATION));
     snprintf(yes_term, sizeof yes_term, "%syes", lx_schema_prefix(LX_F_VERIFICATION));
-    snprintf(thread_term, sizeof thread_term, "%s%s", lx_schema_prefix(LX_F_THREAD), thread);
     const char *quoting_only[] = {aligned_term};
     const char *not_verified[] = {yes_term};
-    const char *in_thread[] = {thread_term, aligned_term};
     lx_docid *a = NULL, *b = NULL;
     size_t na = 0, nb = 0;
     lx_status st = LX_OK;
-    if (*thread) {
-        lx_match_opts o = {in_thread,
-                           verified ? 2 : 1,
-                           NULL,
-                           0,
-                           0,
-                           verified ? NULL : not_verified,
-                           verified ? 0 : 1,
-                           true,
-                           LX_CHAIN_THREAD_CANDIDATES};
+    lx_xq *in_thread = NULL;
+    if (*thread && !(st = lx_xq_thread(db, thread, &in_thread))) {
+        lx_match_opts o = {.all = verified ? quoting_only : NULL,
+                           .n_all = verified ? 1 : 0,
+                           .none = verified ? NULL : not_verified,
+                           .n_none = verified ? 0 : 1,
+                           .newest_first = true,
+                           .max = LX_CHAIN_THREAD_CANDIDATES,
+                           .within = in_thread};
         st = lx_db_match(db, &o, &a, &na);
     }
+    lx_xq_free(in_thread);
     lx_strbuf terms;
     lx_strbuf_init(&terms);
     size_t nt = 0;
@@ -225,15 +223,15 @@ static lx_status candidates(lx_db *db, const char *thread, const lx_quote_words 
             any[i] = terms.buf + off;
             off += strlen(any[i]) + 1;
         }
-        lx_match_opts o = {verified ? quoting_only : NULL,
-                           verified ? 1 : 0,
-                           any,
-                           nt,
-                           LX_CHAIN_RARE_TERMS,
-                           verified ? NULL : not_verified,
-                           verified ? 0 : 1,
-                           false,
-                           LX_CHAIN_TERM_CANDIDATES};
+        lx_match_opts o = {.all = verified ? quoting_only : NULL,
+                           .n_all = verified ? 1 : 0,
+                           .any = any,
+                           .n_any = nt,
+                           .rarest = LX_CHAIN_RARE_TERMS,
+                           .none = verified ? NULL : not_verified,
+                           .n_none = verified ? 0 : 1,
+                           .newest_first = false,
+                           .max = LX_CHAIN_TERM_CANDIDATES};
         if (!st)
             st = lx_db_match(db, &o, &b, &nb);
     }

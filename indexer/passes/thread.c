@@ -889,10 +889,163 @@ static void link_all(pass *p)
     }
 }
 
+/* --- moving documents to their thread ---------------------------------------- */
+
+/* A document moved from thread `from` into thread `to`, for the aliases. */
+typedef struct move {
+    uint64_t to, from;
+} move;
+
+static int by_to_from(const void *x, const void *y)
+{
+    const move *a = x, *b = y;
+    if (a->to != b->to)
+        return a->to < b->to ? -1 : 1;
+    return a->from < b->from ? -1 : a->from > b->from;
+}
+
+static int by_id(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Appends to *ids the thread ids of thread id's alias key in db (16 hex
+ * digits each; anything else skipped); the key's value into *stored (malloc'd,
+ * caller frees) when stored is not NULL. */
+static lx_status add_aliases(lx_db *db, uint64_t id, uint64_t **ids, size_t *n, size_t *alloc,
+                             char **stored)
+{
+    char key[sizeof LX_THREAD_ALIAS_METADATA_PREFIX + LX_THREAD_ID_LEN];
+    snprintf(key, sizeof key, "%s%016" PRIx64, LX_THREAD_ALIAS_METADATA_PREFIX, id);
+    char *value = NULL;
+    lx_status st = lx_db_get_metadata(db, key, &value);
+    size_t len = value ? strlen(value) : 0;
+    for (size_t at = 0; !st && at + LX_THREAD_ID_LEN <= len; at += LX_THREAD_ID_LEN) {
+        uint64_t alias = parse_hex16(value + at, LX_THREAD_ID_LEN);
+        if (!alias)
+            continue;
+        if (!lx_grow((void **)ids, alloc, *n + 1, sizeof **ids))
+            st = LX_E_NOMEM;
+        else
+            (*ids)[(*n)++] = alias;
+    }
+    if (stored)
+        *stored = value;
+    else
+        free(value);
+    return st;
+}
+
+/*
+ * Records, in db, where the documents of moves[0..n) (sorted by to, then
+ * from) came from. A document keeps the thread term of its initial id; the
+ * pass changes only its thread id value. So that thread:ID finds it by
+ * terms, the alias key of each thread lists a superset of the initial ids
+ * of its documents other than its own id: a document moved from thread
+ * `from` has the term of `from` or of one of from's aliases, so `to` takes
+ * them all, besides its own. (Filtered by the value, the superset gives
+ * exactly the thread's documents: lx_xq_thread.) Over shards, each shard
+ * keeps the aliases of its own documents.
+ */
+static lx_status record_aliases(lx_db *db, const move *moves, size_t n)
+{
+    uint64_t *ids = NULL;
+    size_t alloc = 0;
+    lx_strbuf value;
+    lx_strbuf_init(&value);
+    lx_status st = LX_OK;
+    for (size_t i = 0; i < n && !st;) {
+        uint64_t to = moves[i].to;
+        size_t n_ids = 0;
+        char *stored = NULL;
+        st = add_aliases(db, to, &ids, &n_ids, &alloc, &stored);
+        for (; i < n && moves[i].to == to && !st; i++) {
+            if (i > 0 && moves[i - 1].to == to && moves[i - 1].from == moves[i].from)
+                continue;
+            if (!lx_grow((void **)&ids, &alloc, n_ids + 1, sizeof *ids))
+                st = LX_E_NOMEM;
+            else
+                ids[n_ids++] = moves[i].from;
+            if (!st)
+                st = add_aliases(db, moves[i].from, &ids, &n_ids, &alloc, NULL);
+        }
+        /* Sorted, each once, never the thread's own id. */
+        if (!st)
+            qsort(ids, n_ids, sizeof *ids, by_id);
+        size_t kept = 0;
+        for (size_t k = 0; k < n_ids && !st; k++)
+            if (ids[k] != to && (kept == 0 || ids[kept - 1] != ids[k]))
+                ids[kept++] = ids[k];
+        lx_strbuf_reset(&value);
+        for (size_t k = 0; k < kept && !st; k++)
+            st = lx_strbuf_addf(&value, "%016" PRIx64, ids[k]);
+        char key[sizeof LX_THREAD_ALIAS_METADATA_PREFIX + LX_THREAD_ID_LEN];
+        snprintf(key, sizeof key, "%s%016" PRIx64, LX_THREAD_ALIAS_METADATA_PREFIX, to);
+        if (!st && value.len && strcmp(value.buf, stored ? stored : "") != 0)
+            st = lx_db_set_metadata(db, key, value.buf);
+        free(stored);
+    }
+    free(ids);
+    lx_strbuf_release(&value);
+    return st;
+}
+
+/* Gives every document of the pass the initial id of its thread's first
+ * message (first[root]): a new value, and the aliases that let thread:ID
+ * find it by its old term (a document without a readable thread id, which
+ * has no such term, gets the term too). */
+static lx_status move_all(pass *p, const uint32_t *first, lx_db *read, lx_db *write,
+                          lx_thread_stats *stats)
+{
+    size_t moved_alloc = 0, n_moves = 0, moves_alloc = 0;
+    move *moves = NULL;
+    const int slot = lx_schema_slot(LX_F_THREAD_ID);
+    lx_status st = LX_OK;
+    for (size_t i = 0; i < p->n && !st; i++) {
+        const tdoc *d = &p->docs[i];
+        uint64_t want = p->docs[first[find(p->parent, d->node)]].initial;
+        if (want == d->current)
+            continue;
+        char hex[LX_THREAD_ID_LEN + 1];
+        snprintf(hex, sizeof hex, "%016" PRIx64, want);
+        lx_docid id = d->id;
+        if (read != write) {
+            st = lx_db_docid_of(write, d->identity, &id);
+            if (st == LX_E_NOT_FOUND) {
+                st = LX_OK; /* another shard's: moved there */
+                continue;
+            }
+        }
+        const char *value = hex;
+        if (!st && d->current)
+            st = lx_db_set_values(write, id, &slot, &value, 1);
+        else if (!st)
+            st = lx_db_set_tag(write, id, lx_schema_prefix(LX_F_THREAD), hex, slot);
+        if (!st && d->current) {
+            if (!lx_grow((void **)&moves, &moves_alloc, n_moves + 1, sizeof *moves))
+                st = LX_E_NOMEM;
+            else
+                moves[n_moves++] = (move){want, d->current};
+        }
+        if (!st && !lx_grow((void **)&stats->moved, &moved_alloc, stats->n_moved + 1,
+                            sizeof *stats->moved))
+            st = LX_E_NOMEM;
+        if (!st)
+            stats->moved[stats->n_moved++] = d->id;
+        stats->relinked++;
+    }
+    if (!st && n_moves) {
+        qsort(moves, n_moves, sizeof *moves, by_to_from);
+        st = record_aliases(write, moves, n_moves);
+    }
+    free(moves);
+    return st;
+}
+
 lx_status lx_thread_pass(lx_db *read, lx_db *write, lx_thread_stats *stats)
 {
     memset(stats, 0, sizeof *stats);
-    size_t moved_alloc = 0;
     pass p;
     memset(&p, 0, sizeof p);
     int slots[S_COUNT];
@@ -932,32 +1085,7 @@ lx_status lx_thread_pass(lx_db *read, lx_db *write, lx_thread_stats *stats)
                 first[root] = (uint32_t)i;
         }
         stats->messages = p.n;
-        const char *prefix = lx_schema_prefix(LX_F_THREAD);
-        int slot = lx_schema_slot(LX_F_THREAD_ID);
-        for (size_t i = 0; i < p.n && !st; i++) {
-            const tdoc *d = &p.docs[i];
-            uint64_t want = p.docs[first[find(p.parent, d->node)]].initial;
-            if (want == d->current)
-                continue;
-            char hex[LX_THREAD_ID_LEN + 1];
-            snprintf(hex, sizeof hex, "%016" PRIx64, want);
-            lx_docid id = d->id;
-            if (read != write) {
-                st = lx_db_docid_of(write, d->identity, &id);
-                if (st == LX_E_NOT_FOUND) {
-                    st = LX_OK; /* another shard's: rewritten there */
-                    continue;
-                }
-            }
-            if (!st)
-                st = lx_db_set_tag(write, id, prefix, hex, slot);
-            if (!st && !lx_grow((void **)&stats->moved, &moved_alloc, stats->n_moved + 1,
-                                sizeof *stats->moved))
-                st = LX_E_NOMEM;
-            if (!st)
-                stats->moved[stats->n_moved++] = d->id;
-            stats->relinked++;
-        }
+        st = move_all(&p, first, read, write, stats);
     }
     free(first);
     pass_release(&p);

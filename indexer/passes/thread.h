@@ -64,7 +64,7 @@ typedef struct lx_thread_stats {
 /*
  * The thread pass, run after every indexing run (read and write the same
  * index), or over every shard of a sharded index (read: all shards as one
- * database; write: this shard, whose documents alone are rewritten, found by
+ * database; write: this shard, whose documents alone are written, found by
  * their SHA-256): reads the links of every
  * document, joins messages that reference each other (directly, through
  * References, or through a common ancestor missing from the archive), joins
@@ -86,8 +86,11 @@ typedef struct lx_thread_stats {
  * claimants, then the one with the earliest message), the others take their
  * thread id from their own messages.
  *
- * Only documents whose id changes are rewritten; the result does not depend
- * on the order messages were indexed in.
+ * Only documents whose id changes are written, and only their thread id
+ * value: each keeps the thread term of its initial id, and the thread's
+ * alias key (LX_THREAD_ALIAS_METADATA_PREFIX) gains the ids it came from,
+ * so that lx_xq_thread finds it. The result does not depend on the order
+ * messages were indexed in.
  */
 lx_status lx_thread_pass(lx_db *read, lx_db *write, lx_thread_stats *stats);
 

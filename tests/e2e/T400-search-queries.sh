@@ -98,9 +98,11 @@ expect_eq "NOT word ranks nothing: oldest first, undated first" "031 001 108" \
     "$(order --limit 3 NOT budget)"
 expect_eq "no query: every message, oldest first" "031 001 108" "$(order --limit 3)"
 expect_eq "paging a filter-only query" "029 201" "$(order --offset 2 --limit 2 from:alice)"
-expect_eq "--sort relevance still wins" "029 001 102 117 005 201 014" "$(order --sort relevance from:alice)"
+# Relevance orders (schema 12: no stem terms, so shorter documents; 201 and
+# 005 now weigh the same and go by identity).
+expect_eq "--sort relevance still wins" "029 001 102 117 201 005 014" "$(order --sort relevance from:alice)"
 expect_eq "--sort -date still wins" "117 014 102 201 029 005 001" "$(order --sort -date from:alice)"
-expect_eq "free words: relevance, not date" "202 213 212 023 002 004 016" "$(order budget)"
+expect_eq "free words: relevance, not date" "202 213 023 212 002 004 016" "$(order budget)"
 expect_eq "free words with a filter: relevance" "$(order --sort relevance budget from:thomas)" \
     "$(order budget from:thomas)"
 expect_eq "the text list too" "0ccf4332b0e7 477ec85e34a4" "$(search --limit 2 from:alice | cut -c1-12 | tr '\n' ' ' | sed 's/ $//')"

@@ -344,7 +344,7 @@ static void test_scan_values(void **state)
 static size_t match_rarest(lx_db *db, lx_docid *out)
 {
     const char *any[] = {"zeppelin", "budget"};
-    lx_match_opts o = {NULL, 0, any, 2, 1, NULL, 0, false, 100};
+    lx_match_opts o = {NULL, 0, any, 2, 1, NULL, 0, false, 100, NULL};
     lx_docid *ids = NULL;
     size_t n = 0;
     assert_int_equal(lx_db_match(db, &o, &ids, &n), LX_OK);
@@ -614,6 +614,142 @@ static void test_merge(void **state)
     assert_int_not_equal(access(out, F_OK), 0);
 }
 
+/* A document whose body is text, known by its data. */
+static void add_body(lx_db *w, const char *data, const char *text)
+{
+    lx_doc *doc = lx_doc_new();
+    assert_non_null(doc);
+    assert_int_equal(lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_SHA256), data), LX_OK);
+    assert_int_equal(lx_doc_index_text(doc, "", text, strlen(text)), LX_OK);
+    assert_int_equal(lx_doc_set_value(doc, lx_schema_slot(LX_F_IDENTITY), data, strlen(data)),
+                     LX_OK);
+    assert_int_equal(lx_doc_set_data(doc, data, strlen(data)), LX_OK);
+    assert_int_equal(lx_db_add_doc(w, doc, NULL), LX_OK);
+    lx_doc_free(doc);
+}
+
+/* The stem table's value for lang ("fr", "en") and stem, its NUL
+ * separators shown as '|'; "-" when the key is absent. */
+static const char *stem_entry(lx_db *db, const char *lang, const char *stem)
+{
+    static char out[256];
+    char key[128], *v = NULL;
+    size_t len = 0;
+    snprintf(key, sizeof key, "%s%s.%s", LX_STEM_METADATA_PREFIX, lang, stem);
+    assert_int_equal(lx_db_get_metadata_len(db, key, &v, &len), LX_OK);
+    assert_true(len < sizeof out);
+    for (size_t i = 0; i < len; i++)
+        out[i] = v[i] ? v[i] : '|';
+    out[len] = '\0';
+    free(v);
+    return len ? out : "-";
+}
+
+/* The data of the hits of text parsed with the French stemmer as the
+ * search core parses it (STEM_SOME), sorted, joined by spaces. */
+static const char *stem_hits(lx_db *r, const char *text)
+{
+    static char out[64];
+    lx_xq_parser *qp = lx_xq_parser_new(r, LX_XQ_AND);
+    assert_non_null(qp);
+    assert_int_equal(lx_xq_parser_set_stemmer(qp, "french", LX_XQ_STEM_SOME), LX_OK);
+    lx_xq *q = NULL;
+    assert_int_equal(lx_xq_parse(qp, text, LX_XQ_PARSE_PHRASE, &q), LX_OK);
+    lx_results res;
+    lx_run_opts run = {.sort = LX_SORT_RELEVANCE};
+    assert_int_equal(lx_db_search(r, q, &run, &res), LX_OK);
+    const char *names[8];
+    assert_true(res.n <= 8);
+    for (size_t i = 0; i < res.n; i++)
+        names[i] = res.hits[i].data;
+    for (size_t i = 1; i < res.n; i++)
+        for (size_t k = i; k > 0 && strcmp(names[k - 1], names[k]) > 0; k--) {
+            const char *t = names[k];
+            names[k] = names[k - 1];
+            names[k - 1] = t;
+        }
+    out[0] = '\0';
+    for (size_t i = 0; i < res.n; i++)
+        snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", i ? " " : "", names[i]);
+    lx_results_release(&res);
+    lx_xq_free(q);
+    lx_xq_parser_free(qp);
+    return out;
+}
+
+/* The stem table: the words of each stem written at each commit, in union
+ * with what an earlier commit or an earlier handle wrote; a stem whose only
+ * word is itself has no key; words that start with a digit have none. */
+static void test_stem_table(void **state)
+{
+    const char *p = path_in("stems");
+    lx_db *w = NULL;
+    char stem[64];
+    lx_stem("fr", "candidats", stem, sizeof stem);
+    assert_string_equal(stem, "candidat");
+    lx_stem("en", "meetings", stem, sizeof stem);
+    assert_string_equal(stem, "meet");
+    assert_int_equal(lx_db_open(p, LX_DB_WRITE, &w, NULL), LX_OK);
+    add_body(w, "d1", "budget candidat 2017s");
+    assert_int_equal(lx_db_commit(w), LX_OK);
+    assert_string_equal(stem_entry(w, "fr", "budget"), "-");
+    assert_string_equal(stem_entry(w, "en", "candidat"), "-");
+    /* Union with the first commit, whose word the key did not name. */
+    add_body(w, "d2", "budgets meetings");
+    assert_int_equal(lx_db_commit(w), LX_OK);
+    assert_string_equal(stem_entry(w, "fr", "budget"), "budget|budgets");
+    assert_string_equal(stem_entry(w, "en", "budget"), "budget|budgets");
+    assert_string_equal(stem_entry(w, "en", "meet"), "meetings");
+    assert_string_equal(stem_entry(w, "fr", "2017"), "-");
+    assert_int_equal(lx_db_close(w), LX_OK);
+    /* Another handle: the words of the index it did not see are kept. */
+    assert_int_equal(lx_db_open(p, LX_DB_WRITE, &w, NULL), LX_OK);
+    add_body(w, "d3", "Candidats meeting");
+    assert_int_equal(lx_db_close(w), LX_OK);
+    lx_db *r = NULL;
+    assert_int_equal(lx_db_open(p, LX_DB_READ, &r, NULL), LX_OK);
+    assert_string_equal(stem_entry(r, "fr", "candidat"), "candidat|candidats");
+    assert_string_equal(stem_entry(r, "en", "meet"), "meeting|meetings");
+    /* A stem matches each word that has it; a capitalised occurrence was
+     * indexed lowercased and matches too; a capitalised or quoted query
+     * word matches as written. */
+    assert_string_equal(stem_hits(r, "candidat"), "d1 d3");
+    assert_string_equal(stem_hits(r, "candidats"), "d1 d3");
+    assert_string_equal(stem_hits(r, "Candidats"), "d3");
+    assert_string_equal(stem_hits(r, "\"candidat\""), "d1");
+    assert_string_equal(stem_hits(r, "budgets"), "d1 d2");
+    assert_string_equal(stem_hits(r, "2017"), "");
+    assert_string_equal(stem_hits(r, "2017s"), "d1");
+    assert_int_equal(lx_db_close(r), LX_OK);
+}
+
+/* Shards: each records the words its own documents have, and a query reads
+ * every shard's table; here only the second knows "candidats". */
+static void test_stems_over_shards(void **state)
+{
+    const char *paths[2];
+    char one[600], two[600];
+    snprintf(one, sizeof one, "%s", path_in("shard1"));
+    snprintf(two, sizeof two, "%s", path_in("shard2"));
+    paths[0] = one;
+    paths[1] = two;
+    lx_db *w = NULL;
+    assert_int_equal(lx_db_open(one, LX_DB_WRITE, &w, NULL), LX_OK);
+    add_body(w, "s1", "un candidat");
+    assert_int_equal(lx_db_close(w), LX_OK);
+    assert_int_equal(lx_db_open(two, LX_DB_WRITE, &w, NULL), LX_OK);
+    add_body(w, "s2", "les candidats");
+    assert_int_equal(lx_db_close(w), LX_OK);
+    lx_db *r = NULL;
+    lx_db_open_opts o = {.paths = paths, .n_paths = 2};
+    assert_int_equal(lx_db_open_many(&o, &r, NULL), LX_OK);
+    assert_string_equal(stem_entry(r, "fr", "candidat"), "-"); /* the first's metadata */
+    assert_string_equal(stem_hits(r, "candidat"), "s1 s2");
+    assert_string_equal(stem_hits(r, "candidats"), "s1 s2");
+    assert_string_equal(stem_hits(r, "Candidats"), "s2");
+    assert_int_equal(lx_db_close(r), LX_OK);
+}
+
 static int setup(void **state)
 {
     return mkdtemp(dir) ? 0 : -1;
@@ -636,6 +772,8 @@ int main(void)
         cmocka_unit_test(test_refresh),
         cmocka_unit_test(test_damaged),
         cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_stem_table),
+        cmocka_unit_test(test_stems_over_shards),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

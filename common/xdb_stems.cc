@@ -1,0 +1,240 @@
+// xdb_stems.cc - stems at query time: the stem table a writable handle keeps
+// in metadata (French and English stem -> the words that have it), and the
+// expansion of a query's stems into those words.
+#include "xdb_internal.h"
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "schema.h"
+
+using namespace xdb;
+
+namespace
+{
+
+const char *const stem_language[2] = {LX_STEM_METADATA_FR, LX_STEM_METADATA_EN};
+
+// The prefixes of the schema's text fields, longest first ("" last).
+const std::vector<std::string> &text_prefixes()
+{
+    static const std::vector<std::string> prefixes = [] {
+        std::vector<std::string> v;
+        for (int i = 0; i < LX_F_COUNT_; i++) {
+            const lx_field_def *d = lx_schema_field(static_cast<lx_field>(i));
+            if (d->kind == LX_KIND_TEXT)
+                v.push_back(d->prefix);
+        }
+        std::stable_sort(v.begin(), v.end(), [](const std::string &a, const std::string &b) {
+            return a.size() > b.size();
+        });
+        return v;
+    }();
+    return prefixes;
+}
+
+// Splits term (from byte at on) into a text field's prefix and a word: the
+// longest text prefix the term starts with whose word does not start with
+// an ASCII capital (prefixes are capitals, words are lowercased, so
+// "XSHA..." is no subject word). False when no text field holds the term.
+bool split_text_term(const std::string &term, size_t at, size_t *prefix_len)
+{
+    for (const std::string &p : text_prefixes()) {
+        size_t end = at + p.size();
+        if (term.size() > end && term.compare(at, p.size(), p) == 0 &&
+            !(term[end] >= 'A' && term[end] <= 'Z')) {
+            *prefix_len = p.size();
+            return true;
+        }
+    }
+    return false;
+}
+
+// Whether Xapian's TermGenerator stems word (STEM_SOME, which leakdex
+// indexed with): it starts with a letter, not with a digit or a mark. Query
+// words it would not stem are never stemmed by the parser either.
+bool stemmable(const std::string &word)
+{
+    using namespace Xapian::Unicode;
+    const unsigned letters = (1u << LOWERCASE_LETTER) | (1u << TITLECASE_LETTER) |
+                             (1u << MODIFIER_LETTER) | (1u << OTHER_LETTER);
+    Xapian::Utf8Iterator u(word);
+    return u != Xapian::Utf8Iterator() && ((letters >> get_category(*u)) & 1u);
+}
+
+std::string stem_key(int lang, const std::string &stem)
+{
+    return std::string(LX_STEM_METADATA_PREFIX) + stem_language[lang] + "." + stem;
+}
+
+// The words of a stem-table value (NUL-separated) added to out.
+void split_words(const std::string &value, std::set<std::string> &out)
+{
+    size_t at = 0;
+    while (at < value.size()) {
+        size_t end = value.find('\0', at);
+        if (end == std::string::npos)
+            end = value.size();
+        out.insert(value.substr(at, end - at));
+        at = end + 1;
+    }
+}
+
+// Whether stem is itself a word of the index that has stem as its own stem
+// in lang: the one word an absent key stands for, which a key written
+// later must keep.
+bool stem_is_own_word(lx_db *db, int lang, const std::string &stem)
+{
+    StemTable &t = db->stems;
+    if (t.stemmers[lang](stem) != stem)
+        return false;
+    if (t.seen.count(stem))
+        return true;
+    if (t.fresh)
+        return false;
+    for (const std::string &p : text_prefixes())
+        if (db->wdb->term_exists(p + stem))
+            return true;
+    return false;
+}
+
+// The words of stem in either language, as every database of db records
+// them, with the stem itself: a database records no key for a stem that is
+// its only word, and one merged from several may miss it.
+std::set<std::string> stem_words(lx_db *db, const std::string &stem)
+{
+    std::set<std::string> words{stem};
+    std::vector<Xapian::Database *> dbs;
+    for (lx_part &p : db->parts)
+        if (!p.missing)
+            dbs.push_back(&p.alone);
+    if (dbs.empty())
+        dbs.push_back(db->db);
+    for (int lang = 0; lang < 2; lang++) {
+        const std::string key = stem_key(lang, stem);
+        for (Xapian::Database *d : dbs)
+            split_words(d->get_metadata(key), words);
+        auto pending = db->stems.pending[lang].find(stem);
+        if (db->wdb && pending != db->stems.pending[lang].end())
+            words.insert(pending->second.begin(), pending->second.end());
+    }
+    return words;
+}
+
+// expand_stems over q, with the words of each stem read once.
+Xapian::Query expand(lx_db *db, const Xapian::Query &q,
+                     std::unordered_map<std::string, std::set<std::string>> &cache)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+        auto it = q.get_terms_begin();
+        if (it == q.get_terms_end())
+            return q;
+        const std::string term = *it;
+        size_t plen = 0;
+        if (term.size() < 2 || term[0] != LX_XQ_STEM_MARK || !split_text_term(term, 1, &plen))
+            return q;
+        const std::string prefix = term.substr(1, plen), stem = term.substr(1 + plen);
+        auto hit = cache.find(stem);
+        if (hit == cache.end())
+            hit = cache.emplace(stem, stem_words(db, stem)).first;
+        std::vector<Xapian::Query> subs;
+        for (const std::string &w : hit->second)
+            subs.emplace_back(prefix + w);
+        return Xapian::Query(Xapian::Query::OP_SYNONYM, subs.begin(), subs.end());
+    }
+    // The operators the query parser and lx_xq_join put stems under; a
+    // phrase or NEAR holds words as written, never stems.
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX: {
+        std::vector<Xapian::Query> subs;
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            subs.push_back(expand(db, q.get_subquery(i), cache));
+        return Xapian::Query(q.get_type(), subs.begin(), subs.end());
+    }
+    default: return q;
+    }
+}
+
+} // namespace
+
+namespace xdb
+{
+
+void note_stems(lx_db *db, const Xapian::Document &doc)
+{
+    StemTable &t = db->stems;
+    if (!t.started) {
+        t.stemmers[LX_STEM_FR] = Xapian::Stem(LX_STEM_FRENCH);
+        t.stemmers[LX_STEM_EN] = Xapian::Stem(LX_STEM_ENGLISH);
+        t.fresh = db->wdb->get_doccount() == 0;
+        t.started = true;
+    }
+    for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+        const std::string term = *it;
+        size_t plen = 0;
+        if (!split_text_term(term, 0, &plen))
+            continue;
+        std::string word = term.substr(plen);
+        if (!stemmable(word) || t.seen.count(word))
+            continue;
+        for (int lang = 0; lang < 2; lang++)
+            t.pending[lang][t.stemmers[lang](word)].push_back(word);
+        t.seen.insert(std::move(word));
+    }
+}
+
+void write_stems(lx_db *db)
+{
+    StemTable &t = db->stems;
+    for (int lang = 0; lang < 2; lang++) {
+        for (const auto &entry : t.pending[lang]) {
+            const std::string &stem = entry.first;
+            const std::string key = stem_key(lang, stem);
+            const std::string stored = db->wdb->get_metadata(key);
+            std::set<std::string> words;
+            split_words(stored, words);
+            // An absent key stands for the stem alone, when it is a word.
+            if (words.empty() && stem_is_own_word(db, lang, stem))
+                words.insert(stem);
+            size_t before = words.size();
+            words.insert(entry.second.begin(), entry.second.end());
+            if (words.size() == before && !stored.empty())
+                continue;
+            if (words.size() == 1 && *words.begin() == stem)
+                continue;
+            std::string value;
+            for (const std::string &w : words) {
+                if (!value.empty())
+                    value += '\0';
+                value += w;
+            }
+            db->wdb->set_metadata(key, value);
+        }
+        t.pending[lang].clear();
+    }
+}
+
+void commit(lx_db *db)
+{
+    write_stems(db);
+    db->wdb->commit();
+}
+
+Xapian::Query expand_stems(lx_db *db, const Xapian::Query &q)
+{
+    std::unordered_map<std::string, std::set<std::string>> cache;
+    return expand(db, q, cache);
+}
+
+} // namespace xdb
