@@ -130,6 +130,18 @@
  * not grow with the archive, nor with a run of messages of 64 MiB of
  * attachment text each behind a slow one. */
 #define LX_INFLIGHT_PER_WORKER 8
+
+/* A run that adds many messages (to an empty index, or at least a fifth of
+ * the bytes already indexed) with worker threads writes them as segments:
+ * the messages cut, in input order, into chunks of this many documents or
+ * bytes (whichever first), each written into a database of its own by one
+ * of at most LX_SEGMENT_WRITERS threads, all merged in order at the end.
+ * The documents the writers have not yet taken hold at most
+ * LX_INFLIGHT_BYTES (as estimated). */
+#define LX_SEGMENT_DOCS 2000
+#define LX_SEGMENT_BYTES ((size_t)64 << 20)
+#define LX_SEGMENT_WRITERS 4
+#define LX_SEGMENT_SHARE 5
 #define LX_INFLIGHT_BYTES ((size_t)128 << 20)
 
 /* Nice value a worker thread adds to its own (Linux schedules threads, so

@@ -121,9 +121,44 @@ lx_status lx_db_close(lx_db *db);
 lx_status lx_db_close_compacted(lx_db *db, bool *compacted, char **why);
 
 /* Removes PATH.compacting left by a run killed while compacting PATH (a
- * partial copy, or the old index after the exchange); call with the index
- * open for writing, so no other run is compacting it. */
+ * partial copy, or the old index after the exchange), and PATH.seg, the
+ * segments of a run killed before it merged them; call with the index open
+ * for writing, so no other run is compacting it. */
 void lx_db_remove_stale_copy(const char *path);
+
+/* --- Segments: several writers, merged in input order (issue 27, part A). */
+
+/* PATH.seg, where a run's segments (and their merged copy) are written;
+ * malloc'd, NULL for want of memory. */
+char *lx_db_segments_dir(const char *path);
+
+/* A metadata value that may hold NUL bytes (the stem table's word lists);
+ * lx_db_get_metadata reads it back whole, NUL-terminated. */
+lx_status lx_db_set_metadata_bytes(lx_db *db, const char *key, const char *value, size_t len);
+
+/*
+ * Merges the index at `index` (NULL: none) and the n segment databases, in
+ * that order, into a new compact database at out (Xapian's compactor, full,
+ * renumbered): the documents of each source follow those of the previous
+ * one, under ids that go on from the index's, so an index and segments
+ * written one after the other give the ids one writer would have given.
+ * Metadata keys several sources hold: the stem table's ("leakdex.stem.")
+ * words united (sorted, each once, NUL-joined); any other key keeps the
+ * first source's value. LX_E_DB_WRITE with *why (malloc'd) on failure.
+ */
+lx_status lx_db_merge(const char *index, const char *const *segments, size_t n, const char *out,
+                      char **why);
+
+/*
+ * Commits and closes work (a writable database, such as a merged copy) and
+ * puts it in the place of the index at target in one step (renameat2
+ * RENAME_EXCHANGE): written compactly to TARGET.compacting first
+ * (*compacted set), else, when that cannot be done (*why, malloc'd, says
+ * why), as it is. Afterwards the old index is at TARGET.compacting or at
+ * work's path: the caller removes it (lx_db_remove_stale_copy) once its own
+ * handle on it is closed. An error when target was not replaced (untouched).
+ */
+lx_status lx_db_close_replacing(lx_db *work, const char *target, bool *compacted, char **why);
 
 /* The message of the last failed call on this handle; owned by the handle,
  * valid until the next call on it. "" when nothing failed. */

@@ -209,13 +209,15 @@ lx_status lx_document_fingerprint(const lx_message *m, char hex[LX_SHA256_HEX_LE
     return st;
 }
 
-/* Compares the new message with the stored copies sharing its Message-ID
- * (up to LX_MAX_COPY_LINKS): when From, Date, Subject or body differ, both
- * sides get conflict:yes. Nothing is written for identical copies: the
+/* Compares the new message (or stored document self, 0 for a new one) with
+ * the copies stored before it sharing its Message-ID (up to
+ * LX_MAX_COPY_LINKS): when From, Date, Subject or body differ, both sides
+ * get conflict:yes (a new message: *conflict tells the caller to add it). Nothing is written for identical copies: the
  * searcher lists copies and conflicts from the Message-ID and fingerprint
  * terms, so an older document is rewritten only when a conflict first
  * appears. */
-static lx_status mark_conflicts(lx_db *db, lx_doc *doc, const char *fp, const char *msgid)
+static lx_status mark_conflicts(lx_db *db, lx_docid self, const char *fp, const char *msgid,
+                                bool *conflict)
 {
     lx_strbuf term, fpterm, xc;
     lx_strbuf_init(&term);
@@ -223,24 +225,28 @@ static lx_status mark_conflicts(lx_db *db, lx_doc *doc, const char *fp, const ch
     lx_strbuf_init(&xc);
     lx_docid *ids = NULL;
     size_t n = 0;
-    bool conflict = false;
     lx_status st;
+    *conflict = false;
     if ((st = term_of(&term, LX_F_MESSAGE_ID, msgid)) ||
         (st = term_of(&fpterm, LX_F_FINGERPRINT, fp)) ||
         (st = term_of(&xc, LX_F_CONFLICT, "yes")) || (st = lx_db_term_docs(db, term.buf, &ids, &n)))
         goto out;
+    /* The documents stored before self (ids come in order). */
+    while (self && n && ids[n - 1] >= self)
+        n--;
     if (n > LX_MAX_COPY_LINKS)
         n = LX_MAX_COPY_LINKS;
     for (size_t i = 0; i < n && !st; i++) {
         bool same = false, marked = false;
         if ((st = lx_db_has_term(db, ids[i], fpterm.buf, &same)) || same)
             continue;
-        conflict = true;
+        *conflict = true;
         if (!(st = lx_db_has_term(db, ids[i], xc.buf, &marked)) && !marked)
             st = lx_db_add_term(db, ids[i], xc.buf);
     }
-    if (!st && conflict)
-        st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_CONFLICT), "yes");
+    bool marked = false;
+    if (!st && self && *conflict && !(st = lx_db_has_term(db, self, xc.buf, &marked)) && !marked)
+        st = lx_db_add_term(db, self, xc.buf);
 out:
     free(ids);
     lx_strbuf_release(&term);
@@ -839,8 +845,17 @@ out:
 
 lx_status lx_document_put(lx_db *db, lx_doc *doc, const char *fp, const char *msgid)
 {
-    lx_status st = *msgid ? mark_conflicts(db, doc, fp, msgid) : LX_OK;
+    bool conflict = false;
+    lx_status st = *msgid ? mark_conflicts(db, 0, fp, msgid, &conflict) : LX_OK;
+    if (!st && conflict)
+        st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_CONFLICT), "yes");
     return st ? st : lx_db_add_doc(db, doc, NULL);
+}
+
+lx_status lx_document_mark_copies(lx_db *db, lx_docid id, const char *fp, const char *msgid)
+{
+    bool conflict = false;
+    return *msgid ? mark_conflicts(db, id, fp, msgid, &conflict) : LX_OK;
 }
 
 lx_status lx_document_check_shard(lx_db *db, const char *dbpath, const lx_shard *want,

@@ -57,6 +57,13 @@ lx_status lx_document_build(const char *sha, size_t size, const lx_location *loc
  */
 lx_status lx_document_put(lx_db *db, lx_doc *doc, const char *fp, const char *msgid);
 
+/* What lx_document_put would have marked for document id, stored without
+ * it (a segment's, merged after the documents before it): the copies
+ * stored before id sharing its Message-ID compared with it, conflict:yes
+ * on both sides where they differ. Called for such documents in id order,
+ * it leaves the marks one writer would have left. */
+lx_status lx_document_mark_copies(lx_db *db, lx_docid id, const char *fp, const char *msgid);
+
 /* Checks that the index may take the messages of shard want (NULL: every
  * message, no --shard), and records want in an empty index. An index takes
  * only what it was built for: the same single shard, or (without --shard)

@@ -21,6 +21,7 @@
 #include "pipeline.h"
 #include "reverify.h"
 #include "run.h"
+#include "segrun.h"
 #include "sources.h"
 #include "banned.h"
 
@@ -353,9 +354,49 @@ static off_t dir_bytes(const char *path)
     return total;
 }
 
-/* After the sources are read: the passes, then the index closed (and
- * rewritten compactly after a run that wrote a good part of it), then the
- * report. rc: the exit code so far, updated. */
+/* How the index is closed: rewritten compactly, or replaced by the merged
+ * copy of a segment run. */
+typedef struct closing {
+    bool compacted;
+    char *why;    /* not compacted: why (malloc'd) */
+    off_t before; /* bytes before */
+    double t0;
+} closing;
+
+/* A run that wrote a good part of the index rewrites it compactly (about
+ * half the size); small additions do not pay for it. A segment run's
+ * merged copy takes the index's place, compacted. The status of closing. */
+static lx_status close_index(options *o, int rc, bool merged, closing *c)
+{
+    lx_run *r = &o->run;
+    lx_status cst;
+    size_t added = 0;
+    for (size_t i = 0; i < r->report.n; i++)
+        added += r->report.v[i].indexed;
+    unsigned docs = r->fatal ? 0 : lx_db_doccount(r->db);
+    c->t0 = lx_run_now();
+    if (merged) {
+        c->before = dir_bytes(r->db_path);
+        if ((cst = lx_segrun_replace(r, o->dbpath, &c->compacted, &c->why)) && c->why) {
+            lx_cli_say(stderr, "leakdex-index: ", "cannot replace the index: %s", c->why);
+            free(c->why);
+            c->why = NULL;
+        }
+        return cst;
+    }
+    if (lx_segrun_active(r))
+        lx_db_remove_stale_copy(o->dbpath); /* the segments, when not merged */
+    if (o->compact && !r->fatal && rc != LX_EXIT_DB && added &&
+        added * 100 >= (size_t)docs * LX_COMPACT_SHARE) {
+        c->before = dir_bytes(o->dbpath);
+        return lx_db_close_compacted(r->db, &c->compacted, &c->why);
+    }
+    return lx_db_close(r->db);
+}
+
+/* After the sources are read: a segment run's merge, the passes, then the
+ * index closed (rewritten compactly or replaced), then the report. rc: the
+ * exit code so far, updated. */
 static int finish_index(options *o, double t0, int rc)
 {
     lx_run *r = &o->run;
@@ -364,46 +405,44 @@ static int finish_index(options *o, double t0, int rc)
     clock_gettime(CLOCK_REALTIME, &now);
     char iso[32];
     lx_date_format_iso(now.tv_sec, iso);
+    bool merged = false;
+    bool seg_lost = lx_segrun_active(r);
+    if (lx_segrun_active(r) && !r->fatal) {
+        if (lx_segrun_merge(r, &merged))
+            r->fatal = LX_E_DB_WRITE;
+        else
+            seg_lost = false;
+    }
     if (!r->fatal) {
         if (!lx_passes_run(r))
             rc = LX_EXIT_DB;
         lx_db_set_metadata(r->db, LX_UPDATED_METADATA_KEY, iso);
+        lx_segrun_record_bytes(r);
     }
-    /* A run that wrote a good part of the index rewrites it compactly
-     * (about half the size); small additions do not pay for it. */
-    unsigned docs = r->fatal ? 0 : lx_db_doccount(r->db);
-    bool compacted = false;
-    char *why = NULL;
-    off_t before = 0;
-    double tc = lx_run_now();
-    lx_status cst;
-    size_t added = 0;
-    for (size_t i = 0; i < r->report.n; i++)
-        added += r->report.v[i].indexed;
-    if (o->compact && !r->fatal && rc != LX_EXIT_DB && added &&
-        added * 100 >= (size_t)docs * LX_COMPACT_SHARE) {
-        before = dir_bytes(o->dbpath);
-        cst = lx_db_close_compacted(r->db, &compacted, &why);
-    } else {
-        cst = lx_db_close(r->db);
-    }
+    closing c = {false, NULL, 0, 0};
+    lx_status cst = close_index(o, rc, merged, &c);
     if (cst) {
         fprintf(stderr, "leakdex-index: cannot commit the index: %s\n", lx_status_str(cst));
         rc = LX_EXIT_DB;
-        lx_run_uncommitted_lost(r);
     }
-    if (r->fatal)
-        r->report.stopped = lx_status_str(r->fatal);
+    if (seg_lost || (merged && cst))
+        lx_segrun_lost(r);
     else if (cst)
+        lx_run_uncommitted_lost(r);
+    if (r->fatal) {
+        r->report.stopped = lx_status_str(r->fatal);
+        rc = LX_EXIT_DB;
+    } else if (cst) {
         r->report.stopped = lx_status_str(cst);
+    }
     lx_report_print(&r->report, stdout, lx_run_now() - t0);
     print_atimes(&r->atimes, stdout, "");
-    if (compacted)
+    if (c.compacted)
         printf("compacted: the index rewritten from %.1f MB to %.1f MB in %.2f s\n",
-               (double)before / 1e6, (double)dir_bytes(o->dbpath) / 1e6, lx_run_now() - tc);
-    else if (why)
-        lx_cli_say(stdout, "", "not compacted: %s", why);
-    free(why);
+               (double)c.before / 1e6, (double)dir_bytes(o->dbpath) / 1e6, lx_run_now() - c.t0);
+    else if (c.why)
+        lx_cli_say(stdout, "", "not compacted: %s", c.why);
+    free(c.why);
     return rc;
 }
 
@@ -433,7 +472,13 @@ static int read_sources(options *o)
     }
     lx_strbuf_release(&awhy);
     lx_report_init(&r->report);
-    if ((rc = lx_pipeline_start(r)) != LX_EXIT_OK) {
+    if ((rc = lx_pipeline_start(r)) == LX_EXIT_OK && !r->inspect &&
+        !lx_segrun_init(r, r->jobs > 1 && o->compact)) {
+        fputs("leakdex-index: out of memory\n", stderr);
+        lx_pipeline_stop(r);
+        rc = LX_EXIT_DB;
+    }
+    if (rc != LX_EXIT_OK) {
         if (r->db)
             lx_db_close(r->db);
         goto out;
@@ -470,6 +515,7 @@ static int read_sources(options *o)
         rc = finish_index(o, t0, rc);
     }
 out:
+    lx_segrun_free(r);
     lx_report_release(&r->report);
     lx_atime_stats_release(&r->atimes);
     free(r->uncommitted);

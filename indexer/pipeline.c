@@ -16,6 +16,7 @@
 #include "mbox.h"
 #include "message.h"
 #include "pool.h"
+#include "segrun.h"
 #include "schema.h"
 #include "sha256.h"
 #include "banned.h"
@@ -33,6 +34,7 @@ typedef struct lx_pipeline_job {
     lx_strbuf stored;
     lx_source_file *file;
     bool deferred; /* an identical message was still in flight: decided at retire */
+    bool segment;  /* written into a segment (segrun.c), not into the index */
     bool counted;  /* retire counted it in the report */
     /* What the worker found. */
     lx_status st;      /* an error that ends the run (none comes from a worker now) */
@@ -266,7 +268,20 @@ static lx_status retire(lx_run *run, job *j)
     lx_status st;
     lx_strbuf where;
     lx_strbuf_init(&where);
-    if (j->deferred) {
+    if (j->deferred && j->segment) {
+        /* The same, in a segment run: its location recorded for after the
+         * merge, and counted then. */
+        bool repeat = false;
+        if ((st = lx_segrun_lookup(run, j->sha, j->source, &j->loc, &repeat)))
+            goto out;
+        if (repeat) {
+            run->done_messages++;
+            j->counted = true;
+            goto out;
+        }
+        j->deferred = false;
+        work(run->main_worker, j);
+    } else if (j->deferred) {
         /* An identical message was in flight when this one was found: it
          * is in the index now, unless it could not be parsed. */
         lx_document_seen seen;
@@ -303,6 +318,10 @@ static lx_status retire(lx_run *run, job *j)
     if (run->inspect) {
         if (fwrite(j->json.buf, 1, j->json.len, stdout) != j->json.len || putchar('\n') == EOF)
             st = LX_E_IO;
+    } else if (j->segment) {
+        st = lx_segrun_put(run, j->doc, j->sha, j->fp, j->message_id,
+                           j->canon.len + 3 * j->text_bytes);
+        j->doc = NULL; /* the writers' now */
     } else {
         st = lx_document_put(run->db, j->doc, j->fp, j->message_id);
     }
@@ -332,6 +351,7 @@ static lx_status retire(lx_run *run, job *j)
     }
     s->indexed++;
     j->counted = true;
+    run->bytes_new += j->canon.len;
     if (!run->inspect && lx_grow((void **)&run->uncommitted, &run->alloc_uncommitted,
                                  run->n_uncommitted + 1, sizeof *run->uncommitted))
         run->uncommitted[run->n_uncommitted++] = j->source;
@@ -342,7 +362,7 @@ static lx_status retire(lx_run *run, job *j)
     else if (j->date_source == LX_DATE_OUTLOOK_DELIVERY ||
              j->date_source == LX_DATE_OUTLOOK_CREATION)
         s->date_from_outlook++;
-    st = lx_run_commit_batch(run);
+    st = j->segment ? LX_OK : lx_run_commit_batch(run);
 out:
     lx_strbuf_release(&where);
     return st;
@@ -483,7 +503,19 @@ static lx_status dispatch(lx_run *run, size_t src, lx_source_file *f, const char
      * every location of one message is recorded in the order found. */
     for (size_t i = 0; i < run->n_inflight && !run->inspect && !j->deferred; i++)
         j->deferred = strcmp(run->inflight[i]->sha, j->sha) == 0;
-    if (!run->inspect && !j->deferred) {
+    j->segment = !run->inspect && lx_segrun_due(run, j->canon.len);
+    if (j->segment && !j->deferred) {
+        bool repeat = false;
+        if ((st = lx_segrun_lookup(run, j->sha, src, &j->loc, &repeat))) {
+            job_free(j);
+            return st;
+        }
+        if (repeat) { /* counted once merged */
+            run->done_messages++;
+            job_free(j);
+            return LX_OK;
+        }
+    } else if (!run->inspect && !j->deferred) {
         lx_document_seen seen;
         if ((st = lx_document_lookup(run->db, j->sha, &j->loc, &seen))) {
             job_free(j);

@@ -248,7 +248,12 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
                 "stopped: %s: %zu messages found were not indexed (skipped: " LX_REPORT_NOT_INDEXED
                 "); the next run indexes them\n",
                 r->stopped, r->not_indexed);
-    if (r->jobs > 1)
+    if (r->jobs > 1 && r->writers)
+        fprintf(out,
+                "jobs: %u worker threads parsed the messages, %u wrote %zu segments merged in "
+                "input order in %.2f s\n",
+                r->jobs, r->writers, r->segments, r->merge_seconds);
+    else if (r->jobs > 1)
         fprintf(out, "jobs: %u worker threads parsed the messages, one wrote the index\n", r->jobs);
     else if (r->jobs == 1)
         fprintf(out, "jobs: 1 (one thread parsed the messages and wrote the index)\n");

@@ -69,6 +69,9 @@ typedef struct lx_report {
     size_t files_unchanged;    /* files an earlier run indexed whole, not read again */
     size_t messages_unchanged; /* the messages in them (counted as already indexed) */
     unsigned jobs;             /* --jobs: threads that parsed, 0 when not told */
+    unsigned writers;          /* a segment run's writer threads, 0 for one writer */
+    size_t segments;           /* the segments they wrote, merged in input order */
+    double merge_seconds;      /* the merge's time */
     const char *stopped;       /* why the run stopped early (static), NULL when it did not */
     size_t not_indexed;        /* messages found that the stopped run did not index */
 } lx_report;

@@ -17,6 +17,7 @@ struct lx_pool;
 struct lx_pipeline_worker;
 struct lx_pipeline_job;
 struct lx_source_file;
+struct lx_segrun;
 
 /* Exit codes, as documented in the README. */
 enum { LX_EXIT_OK = 0, LX_EXIT_DB = 1, LX_EXIT_USAGE = 2, LX_EXIT_SOURCE = 3 };
@@ -55,6 +56,8 @@ typedef struct lx_run {
     size_t n_inflight, window;
     size_t inflight_bytes;
     struct _GHashTable *att_seen; /* SHA-256 of every attachment file written this run */
+    struct lx_segrun *segrun;     /* several writers into segments (segrun.c), or NULL */
+    unsigned long long bytes_new; /* canonical bytes of the messages this run indexed */
     lx_atime_stats atimes;        /* what reading the sources did to their access times */
     /* Progress, on a terminal. */
     bool show_progress, drawn;

@@ -17,6 +17,7 @@
 #include "msg.h"
 #include "pipeline.h"
 #include "pst.h"
+#include "segrun.h"
 #include "sha256.h"
 #include "sniff.h"
 #include "walk.h"
@@ -52,7 +53,9 @@ lx_status lx_sources_file_done(lx_run *r, lx_source_file *f)
         lx_strbuf_init(&v);
         file_key(f->path, key);
         file_value(&v, f->path, f->size, &f->mtime, f->kind, f->messages, f->other);
-        st = lx_db_set_metadata(r->db, key, v.buf);
+        /* In a segment run, its messages are in the index once merged. */
+        if (!lx_segrun_keep_record(r, key, v.buf, &st))
+            st = lx_db_set_metadata(r->db, key, v.buf);
         lx_strbuf_release(&v);
     }
     free(f->path);

@@ -80,6 +80,14 @@ static void test_sources_and_reasons(void **state)
              "verified: 1 (signed by the sender's domain: From, Subject, Date and the whole "
              "body), 1 signed in part\n");
     free(got);
+    /* A segment run: its writers and segments. */
+    r.writers = 3;
+    r.segments = 12;
+    r.merge_seconds = 0.5;
+    got = printed(&r, false);
+    assert_non_null(strstr(got, "1.50 s\njobs: 4 worker threads parsed the messages, 3 wrote 12 "
+                                "segments merged in input order in 0.50 s\ndates: "));
+    free(got);
     lx_report_release(&r);
     assert_int_equal(r.n, 0);
 }

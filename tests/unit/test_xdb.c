@@ -495,6 +495,125 @@ static void test_damaged(void **state)
     free(err);
 }
 
+/* A database at name holding one document per sha (its data the sha,
+ * identity term XSHA...), plus metadata pairs kv (key, value, ..., NULL). */
+static void make_source(const char *name, const char *const *shas, const char *const *kv)
+{
+    lx_db *db = NULL;
+    assert_int_equal(lx_db_open(path_in(name), LX_DB_WRITE, &db, NULL), LX_OK);
+    for (size_t i = 0; shas[i]; i++)
+        add_message(db, shas[i], "merge test", 1000.0 + (double)i, "a@example.org");
+    /* Values are "word|word": NUL-joined as the stem table's. */
+    for (size_t i = 0; kv && kv[i]; i += 2) {
+        char v[128];
+        size_t len = strlen(kv[i + 1]);
+        memcpy(v, kv[i + 1], len);
+        for (size_t k = 0; k < len; k++)
+            v[k] = v[k] == '|' ? '\0' : v[k];
+        assert_int_equal(lx_db_set_metadata_bytes(db, kv[i], v, len), LX_OK);
+    }
+    assert_int_equal(lx_db_close(db), LX_OK);
+}
+
+static void expect_metadata(lx_db *db, const char *key, const char *want, size_t want_len)
+{
+    char *v = NULL;
+    assert_int_equal(lx_db_get_metadata(db, key, &v), LX_OK);
+    assert_non_null(v);
+    assert_memory_equal(v, want, want_len + 1);
+    free(v);
+}
+
+/* lx_db_merge: the index first, then the segments in the order given,
+ * renumbered after the index's ids; an empty segment adds nothing; the stem
+ * table's words united, any other key the first source's. */
+static void test_merge(void **state)
+{
+    static const char *const index_shas[] = {"i1", "i2", "i3", NULL};
+    static const char *const seg1[] = {"s1a", "s1b", NULL};
+    static const char *const seg2[] = {NULL};
+    static const char *const seg3[] = {"s3a", "s3b", "s3c", NULL};
+    static const char *const index_kv[] = {
+        "leakdex.stem.fr.candidat", "candidat|candidats", "leakdex.note", "index",
+        "leakdex.stem.en.meet", "meeting", NULL};
+    static const char *const seg1_kv[] = {
+        "leakdex.stem.fr.candidat", "candidate|candidats", "leakdex.note", "seg1",
+        "leakdex.stem.en.walk", "walked|walking", NULL};
+    static const char *const seg3_kv[] = {
+        "leakdex.stem.fr.candidat", "candidature", "leakdex.stem.en.meet", "meeting|meetings",
+        "leakdex.only3", "three", NULL};
+    make_source("m-index", index_shas, index_kv);
+    make_source("m-seg1", seg1, seg1_kv);
+    make_source("m-seg2", seg2, NULL);
+    make_source("m-seg3", seg3, seg3_kv);
+    char s1[512], s2[512], s3[512], ix[512], out[512];
+    snprintf(ix, sizeof ix, "%s", path_in("m-index"));
+    snprintf(s1, sizeof s1, "%s", path_in("m-seg1"));
+    snprintf(s2, sizeof s2, "%s", path_in("m-seg2"));
+    snprintf(s3, sizeof s3, "%s", path_in("m-seg3"));
+    snprintf(out, sizeof out, "%s", path_in("m-out"));
+    const char *segs[] = {s1, s2, s3};
+    char *why = NULL;
+    assert_int_equal(lx_db_merge(ix, segs, 3, out, &why), LX_OK);
+    assert_null(why);
+    lx_db *db = NULL;
+    assert_int_equal(lx_db_open(out, LX_DB_READ, &db, NULL), LX_OK);
+    assert_int_equal(lx_db_doccount(db), 8);
+    assert_int_equal(lx_db_last_docid(db), 8);
+    static const char *const order[] = {"i1", "i2", "i3", "s1a", "s1b", "s3a", "s3b", "s3c"};
+    for (lx_docid id = 1; id <= 8; id++) {
+        char *data = NULL;
+        size_t len = 0;
+        assert_int_equal(lx_db_get_data(db, id, &data, &len), LX_OK);
+        assert_int_equal(len, strlen(order[id - 1]));
+        assert_memory_equal(data, order[id - 1], len);
+        free(data);
+        /* The terms moved with the document. */
+        char term[64];
+        snprintf(term, sizeof term, "%s%s", lx_schema_prefix(LX_F_SHA256), order[id - 1]);
+        lx_docid *ids = NULL;
+        size_t n = 0;
+        assert_int_equal(lx_db_term_docs(db, term, &ids, &n), LX_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(ids[0], id);
+        free(ids);
+    }
+    expect_metadata(db, "leakdex.stem.fr.candidat",
+                    "candidat\0candidate\0candidats\0candidature",
+                    sizeof "candidat\0candidate\0candidats\0candidature" - 1);
+    expect_metadata(db, "leakdex.stem.en.meet", "meeting\0meetings",
+                    sizeof "meeting\0meetings" - 1);
+    expect_metadata(db, "leakdex.stem.en.walk", "walked\0walking", sizeof "walked\0walking" - 1);
+    expect_metadata(db, "leakdex.note", "index", 5);
+    expect_metadata(db, "leakdex.only3", "three", 5);
+    assert_int_equal(lx_db_close(db), LX_OK);
+
+    /* No index (NULL), and an empty first source: ids start at 1. */
+    snprintf(out, sizeof out, "%s", path_in("m-out2"));
+    const char *segs2[] = {s2, s3, s1};
+    assert_int_equal(lx_db_merge(NULL, segs2, 3, out, &why), LX_OK);
+    assert_int_equal(lx_db_open(out, LX_DB_READ, &db, NULL), LX_OK);
+    assert_int_equal(lx_db_doccount(db), 5);
+    static const char *const order2[] = {"s3a", "s3b", "s3c", "s1a", "s1b"};
+    for (lx_docid id = 1; id <= 5; id++) {
+        char *data = NULL;
+        size_t len = 0;
+        assert_int_equal(lx_db_get_data(db, id, &data, &len), LX_OK);
+        assert_memory_equal(data, order2[id - 1], len);
+        free(data);
+    }
+    assert_int_equal(lx_db_close(db), LX_OK);
+
+    /* A segment that is not there: an error that says why, nothing made. */
+    snprintf(out, sizeof out, "%s", path_in("m-out3"));
+    const char *missing[] = {s1, path_in("m-nothing")};
+    assert_int_equal(lx_db_merge(ix, missing, 2, out, &why), LX_E_DB_WRITE);
+    assert_non_null(why);
+    assert_non_null(strstr(why, "m-nothing"));
+    free(why);
+    assert_int_not_equal(access(out, F_OK), 0);
+}
+
 /* A document whose body is text, known by its data. */
 static void add_body(lx_db *w, const char *data, const char *text)
 {
@@ -652,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_match_rarest),
         cmocka_unit_test(test_refresh),
         cmocka_unit_test(test_damaged),
+        cmocka_unit_test(test_merge),
         cmocka_unit_test(test_stem_table),
         cmocka_unit_test(test_stems_over_shards),
     };
