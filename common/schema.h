@@ -92,8 +92,10 @@ typedef enum lx_field {
 /* The stem table: one metadata key per stem and language, this prefix, the
  * language ("fr" or "en"), a dot and the stem ("leakdex.stem.fr.candidat"),
  * holding the distinct text words (lowercased, without a field's prefix)
- * that have that stem, sorted bytewise, separated by NUL bytes. A stem whose
- * only word is itself has no key: an absent key stands for the stem alone.
+ * other than the stem that have that stem, sorted bytewise, separated by NUL
+ * bytes; a stem with no other word has no key. A search adds the stem itself
+ * when it is its own stem, so a value is the union of what each document
+ * brought, whichever writer or segment wrote it.
  * Words that start with a digit or a mark are never stemmed (Xapian's
  * STEM_SOME), and have no entry. */
 #define LX_STEM_METADATA_PREFIX "leakdex.stem."

@@ -47,10 +47,6 @@ struct StemTable {
     // Per language (LX_STEM_FR, LX_STEM_EN): stem -> the words new to the
     // handle since the last commit.
     std::unordered_map<std::string, std::vector<std::string>> pending[2];
-    // The database had no document when the handle added its first: then
-    // every word of the index is in seen.
-    bool started = false, fresh = false;
-    Xapian::Stem stemmers[2];
 };
 
 } // namespace xdb

@@ -66,6 +66,15 @@ bool stemmable(const std::string &word)
     return u != Xapian::Utf8Iterator() && ((letters >> get_category(*u)) & 1u);
 }
 
+// The stemmer of lang (LX_STEM_FR, LX_STEM_EN), one per thread: a
+// Xapian::Stem keeps state while it stems.
+Xapian::Stem &stemmer(int lang)
+{
+    thread_local Xapian::Stem stemmers[2] = {Xapian::Stem(LX_STEM_FRENCH),
+                                             Xapian::Stem(LX_STEM_ENGLISH)};
+    return stemmers[lang];
+}
+
 std::string stem_key(int lang, const std::string &stem)
 {
     return std::string(LX_STEM_METADATA_PREFIX) + stem_language[lang] + "." + stem;
@@ -84,30 +93,16 @@ void split_words(const std::string &value, std::set<std::string> &out)
     }
 }
 
-// Whether stem is itself a word of the index that has stem as its own stem
-// in lang: the one word an absent key stands for, which a key written
-// later must keep.
-bool stem_is_own_word(lx_db *db, int lang, const std::string &stem)
-{
-    StemTable &t = db->stems;
-    if (t.stemmers[lang](stem) != stem)
-        return false;
-    if (t.seen.count(stem))
-        return true;
-    if (t.fresh)
-        return false;
-    for (const std::string &p : text_prefixes())
-        if (db->wdb->term_exists(p + stem))
-            return true;
-    return false;
-}
-
 // The words of stem in either language, as every database of db records
-// them, with the stem itself: a database records no key for a stem that is
-// its only word, and one merged from several may miss it.
+// them, with the stem itself when it is its own stem in French or English
+// (a table never records the stem: each value is then a union that does
+// not depend on how the documents were split between writers).
 std::set<std::string> stem_words(lx_db *db, const std::string &stem)
 {
-    std::set<std::string> words{stem};
+    std::set<std::string> words;
+    for (int lang = 0; lang < 2; lang++)
+        if (stemmable(stem) && stemmer(lang)(stem) == stem)
+            words.insert(stem);
     std::vector<Xapian::Database *> dbs;
     for (lx_part &p : db->parts)
         if (!p.missing)
@@ -174,12 +169,6 @@ namespace xdb
 void note_stems(lx_db *db, const Xapian::Document &doc)
 {
     StemTable &t = db->stems;
-    if (!t.started) {
-        t.stemmers[LX_STEM_FR] = Xapian::Stem(LX_STEM_FRENCH);
-        t.stemmers[LX_STEM_EN] = Xapian::Stem(LX_STEM_ENGLISH);
-        t.fresh = db->wdb->get_doccount() == 0;
-        t.started = true;
-    }
     for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
         const std::string term = *it;
         size_t plen = 0;
@@ -189,7 +178,7 @@ void note_stems(lx_db *db, const Xapian::Document &doc)
         if (!stemmable(word) || t.seen.count(word))
             continue;
         for (int lang = 0; lang < 2; lang++)
-            t.pending[lang][t.stemmers[lang](word)].push_back(word);
+            t.pending[lang][stemmer(lang)(word)].push_back(word);
         t.seen.insert(std::move(word));
     }
 }
@@ -204,14 +193,11 @@ void write_stems(lx_db *db)
             const std::string stored = db->wdb->get_metadata(key);
             std::set<std::string> words;
             split_words(stored, words);
-            // An absent key stands for the stem alone, when it is a word.
-            if (words.empty() && stem_is_own_word(db, lang, stem))
-                words.insert(stem);
             size_t before = words.size();
-            words.insert(entry.second.begin(), entry.second.end());
-            if (words.size() == before && !stored.empty())
-                continue;
-            if (words.size() == 1 && *words.begin() == stem)
+            for (const std::string &w : entry.second)
+                if (w != stem)
+                    words.insert(w);
+            if (words.size() == before)
                 continue;
             std::string value;
             for (const std::string &w : words) {

@@ -17,13 +17,15 @@
 source "$(dirname "$0")/lib.sh"
 
 # dump DB: terms with frequencies, values and each document's data, by
-# document number (the UUID and the revision left out).
+# document number (the UUID and the revision left out), then the stem table
+# and the thread aliases.
 dump() {
     local n
     xapian-delve -v -1 -a "$1" | sed 1d
     xapian-delve -V "$1" | grep -v '^UUID\|^revision'
     n=$(xapian-delve "$1" | sed -n 's/^number of documents = //p')
     seq 1 "$n" | sed 's/^/-r/' | xargs -n 200 xapian-delve -d -v -1 "$1"
+    "$LEAKDEX_BUILD/tests/dump-metadata" "$1" leakdex.stem. leakdex.thread.
 }
 # The report without its times, the jobs line and the size before compaction
 # (which depends on when the writer committed; the documents are compared
