@@ -7,27 +7,41 @@
 #include "threads.h"
 #include "banned.h"
 
+/* Hits read before any of them is printed: a damaged index stops a page
+ * (up to this many hits) before its first line, and a long list takes the
+ * memory of this many records. */
+#define PRINT_BATCH 256
+
 /* Prints hits [begin, end) of a list of total: recs' when given (a
- * thread's, read whole), else found's, each record made (snippet included)
- * as it is printed and released after it, so that a long list takes the
- * memory of one hit. */
+ * thread's, read whole), else found's, read (snippets included) a batch at
+ * a time and released after it is printed. *read_failed tells a failure to
+ * read the index from one to print. */
 static lx_status print_hits(const options *o, front_io *io, lx_db *db, const lx_found *found,
-                            const lx_record *recs, size_t begin, size_t end)
+                            const lx_record *recs, size_t begin, size_t end, bool *read_failed)
 {
     lx_print p;
     /* Matches in bold only where a terminal shows them. */
     const lx_printer *pr = lx_print_init(&p, o->format, io->out, o->tz, io->bold);
-    lx_status st = pr->hits_begin(&p, found->res.total, o->offset);
-    for (size_t i = begin; i < end && !st; i++) {
-        if (recs) {
-            st = pr->hit(&p, &recs[i]);
-            continue;
+    lx_status st = LX_OK;
+    lx_record batch[PRINT_BATCH];
+    *read_failed = false;
+    /* The list's head is printed once the first batch is read (the loop
+     * runs once for an empty page, for the head alone). */
+    for (size_t at = begin; !st && (at < end || at == begin);) {
+        size_t left = at < end ? end - at : 0, made = 0;
+        size_t n = left < PRINT_BATCH ? left : PRINT_BATCH;
+        if (!recs) {
+            for (; made < n && !st; made++)
+                st = lx_hits_record(db, found, at + made, &batch[made]);
+            *read_failed = st != LX_OK;
         }
-        lx_record rec;
-        st = lx_hits_record(db, found, i, &rec);
-        if (!st)
-            st = pr->hit(&p, &rec);
-        lx_record_release(&rec);
+        if (!st && at == begin)
+            st = pr->hits_begin(&p, found->res.total, o->offset);
+        for (size_t k = 0; k < n && !st; k++)
+            st = pr->hit(&p, recs ? &recs[at + k] : &batch[k]);
+        for (size_t k = 0; k < made; k++)
+            lx_record_release(&batch[k]);
+        at += n ? n : 1;
     }
     if (!st)
         st = pr->hits_end(&p);
@@ -75,10 +89,13 @@ int front_search(const options *o, lx_db *db, front_io *io, const char *text, bo
         /* A search's hits are the page already; a thread's are cut here. */
         if (tree)
             lx_page(n_hits, o->offset, o->limit, &begin, &end);
+        bool read_failed = tree && st;
         if (!st)
-            st = print_hits(o, io, db, &found, recs, begin, end);
+            st = print_hits(o, io, db, &found, recs, begin, end, &read_failed);
         lx_hits_records_free(recs, recs ? n_hits : 0);
-        if (st)
+        if (st && read_failed)
+            rc = front_db_fail(io, db, st, "");
+        else if (st)
             rc = front_fault_of(io, FRONT_INTERNAL, "cannot print results: %s", lx_status_str(st));
         else if (rc == EXIT_NO_HITS && io->no_match)
             io->no_match(n, words);

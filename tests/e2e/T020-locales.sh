@@ -65,7 +65,8 @@ expect_eq "data/charsets/063's subject (x-unknown charset)" "Pause café du vend
     "$(search --db "$WORK/db-unset" --format ndjson 'id:cs-063@charset.example' |
         python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["subject"])')"
 terms=$(grep -c . "$WORK/dump-C.UTF-8")
-((terms > 40000)) && ok || bad "the dump holds only $terms lines"
+# A sanity floor: schema 12 holds no stem terms, 38,028 lines on data/.
+((terms > 30000)) && ok || bad "the dump holds only $terms lines"
 for l in "${locales[@]}"; do
     [[ $l == C.UTF-8 ]] && continue
     if cmp -s "$WORK/dump-C.UTF-8" "$WORK/dump-$l"; then ok; else
