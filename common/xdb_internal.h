@@ -35,6 +35,34 @@ struct lx_part {
 namespace xdb
 {
 
+// Whether a query node of this type is rebuilt by rebuild_with: the
+// operators without parameters the query parser and lx_xq_join put words
+// under. A phrase or NEAR (words as written, with a window), a value range
+// or a wildcard is kept whole by the rewrites that use it.
+inline bool rebuildable(Xapian::Query::op op)
+{
+    switch (op) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX: return true;
+    default: return false;
+    }
+}
+
+// q's operator over f of each of its subqueries (q a rebuildable node).
+template <class F> Xapian::Query rebuild_with(const Xapian::Query &q, F f)
+{
+    std::vector<Xapian::Query> subs;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        subs.push_back(f(q.get_subquery(i)));
+    return Xapian::Query(q.get_type(), subs.begin(), subs.end());
+}
+
 // The stem table a writable handle keeps (xdb_stems.cc): the index holds
 // words as written, and a query's stems are looked up in metadata keys that
 // list the words of each French and English stem. Each word is stemmed once

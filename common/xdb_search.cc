@@ -231,20 +231,10 @@ Xapian::Query without_absent(Xapian::Database &d, const Xapian::Query &q)
             if (without_absent(d, q.get_subquery(i)).empty())
                 return Xapian::Query::MatchNothing;
         return q;
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_SYNONYM:
-    case Xapian::Query::OP_MAX: {
-        std::vector<Xapian::Query> subs;
-        for (size_t i = 0; i < q.get_num_subqueries(); i++)
-            subs.push_back(without_absent(d, q.get_subquery(i)));
-        return Xapian::Query(q.get_type(), subs.begin(), subs.end());
-    }
-    default: return q;
+    default:
+        if (!rebuildable(q.get_type()))
+            return q;
+        return rebuild_with(q, [&](const Xapian::Query &sub) { return without_absent(d, sub); });
     }
 }
 

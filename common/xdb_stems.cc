@@ -142,22 +142,11 @@ Xapian::Query expand(lx_db *db, const Xapian::Query &q,
             subs.emplace_back(prefix + w);
         return Xapian::Query(Xapian::Query::OP_SYNONYM, subs.begin(), subs.end());
     }
-    // The operators the query parser and lx_xq_join put stems under; a
-    // phrase or NEAR holds words as written, never stems.
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_SYNONYM:
-    case Xapian::Query::OP_MAX: {
-        std::vector<Xapian::Query> subs;
-        for (size_t i = 0; i < q.get_num_subqueries(); i++)
-            subs.push_back(expand(db, q.get_subquery(i), cache));
-        return Xapian::Query(q.get_type(), subs.begin(), subs.end());
-    }
-    default: return q;
+    // A phrase or NEAR holds words as written, never stems.
+    default:
+        if (!rebuildable(q.get_type()))
+            return q;
+        return rebuild_with(q, [&](const Xapian::Query &sub) { return expand(db, sub, cache); });
     }
 }
 
