@@ -161,6 +161,12 @@
 #define LX_MAX_EXCERPT_BYTES ((size_t)128 << 10)
 #define LX_MAX_EXCERPTS_BYTES ((size_t)512 << 10)
 
+/* A page of at most this many hits has its data read by the search itself,
+ * inside its retry when the index changes (a web page while the index is
+ * re-indexed and replaced); a longer list reads each hit's data as it is
+ * printed, so its memory does not grow with its length. */
+#define LX_HITS_DATA_WITH_SEARCH 256
+
 /* Bytes of a hit's subject and body, and of its attachments' text, that
  * its snippet reads at most: a hit list's cost per hit stays bounded
  * whatever a message's size. A match only further on is not marked: the

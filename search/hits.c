@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "copies.h"
 #include "banned.h"
 
@@ -11,7 +12,7 @@ lx_status lx_hits_search(lx_db *db, const lx_query_opts *q, bool words, lx_found
 {
     memset(out, 0, sizeof *out);
     lx_query_opts later = *q;
-    later.data_later = true;
+    later.data_later = q->limit == 0 || q->limit > LX_HITS_DATA_WITH_SEARCH;
     lx_status st = lx_search(db, &later, &out->res);
     lx_snippet_words *w = &out->words;
     if (!st && words && !q->count_only)
