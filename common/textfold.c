@@ -228,24 +228,25 @@ static lx_status split_elisions(lx_strbuf *out, const char *p, const char *end, 
     return st;
 }
 
-lx_status lx_textfold_terms(lx_strbuf *out, const char *s, size_t len)
+/* The search form by fold, then elisions split (ascii: the fast reading). */
+static lx_status fold_terms(lx_strbuf *out, const char *s, size_t len,
+                            lx_status (*fold)(lx_strbuf *, const char *, size_t), bool ascii)
 {
     lx_strbuf folded;
     lx_strbuf_init(&folded);
-    lx_status st = lx_textfold_search(&folded, s, len);
+    lx_status st = fold(&folded, s, len);
     if (!st)
-        st = split_elisions(out, folded.buf, folded.buf + folded.len, true);
+        st = split_elisions(out, folded.buf, folded.buf + folded.len, ascii);
     lx_strbuf_release(&folded);
     return st;
 }
 
+lx_status lx_textfold_terms(lx_strbuf *out, const char *s, size_t len)
+{
+    return fold_terms(out, s, len, lx_textfold_search, true);
+}
+
 lx_status lx_textfold_terms_reference(lx_strbuf *out, const char *s, size_t len)
 {
-    lx_strbuf folded;
-    lx_strbuf_init(&folded);
-    lx_status st = lx_textfold_search_reference(&folded, s, len);
-    if (!st)
-        st = split_elisions(out, folded.buf, folded.buf + folded.len, false);
-    lx_strbuf_release(&folded);
-    return st;
+    return fold_terms(out, s, len, lx_textfold_search_reference, false);
 }
