@@ -369,11 +369,12 @@ if planted "export" "$X/race/all.csv.*.tmp" "$X/race/all.csv" \
 fi
 
 # --- an export while an indexer commits ---------------------------------------
-# Messages 60 a run, indexed one run after another; each
-# export's description (documents, hits) and its rows must agree.
+# Messages 60 a run, indexed one run after another (at most 12 runs, so
+# that an export in a slow build still finds a moment between commits);
+# each export's description (documents, hits) and its rows must agree.
 (
     n=0
-    while [[ ! -e $WORK/stop ]]; do
+    while [[ ! -e $WORK/stop ]] && ((n < 12)); do
         python3 - "$WORK/grow/c$n" "$n" <<'PY'
 import os, sys
 d, n = sys.argv[1], int(sys.argv[2])
