@@ -293,7 +293,7 @@ static void test_nested_budget(void **state)
         leaf[i] = i % 60 == 59 ? '\n' : "budget "[i % 7];
     lx_strbuf level[3];
     member m[4];
-    char names[4][16];
+    char names[4][32];
     for (int k = 0; k < 3; k++)
         lx_strbuf_init(&level[k]);
     for (int i = 0; i < 4; i++) {
