@@ -24,12 +24,8 @@ static void warn_unreadable(lx_run *r, const char *first, const char *sha, const
 {
     lx_strbuf where;
     lx_strbuf_init(&where);
-    lx_evidence_loc loc;
-    if (first && !lx_evidence_parse(&loc, first)) {
-        loc.in_mbox = false;
-        lx_evidence_show(&where, &loc);
-        lx_evidence_loc_release(&loc);
-    }
+    if (first && lx_evidence_show_file(&where, first))
+        lx_strbuf_reset(&where);
     char reason[512];
     snprintf(reason, sizeof reason, "cannot read its scans by OCR, left ocr:pending: %s", why);
     lx_run_warn(r, where.len ? where.buf : sha ? sha : "?", reason);
