@@ -379,23 +379,14 @@
  * in ten minutes rather than eight hours. */
 #define LX_OCR_TIMEOUT 600
 
-/* Bytes of a --ocr-lang value ("fra+eng+deu..."), and of the header line
- * a helper's OCR or probe answer starts with. */
-#define LX_OCR_LANG_MAX 63
-#define LX_OCR_HEADER_MAX 256
+/* Bytes of the header line a helper's OCR or probe answer starts with
+ * (the OCR header may end with the reason pages were skipped). */
+#define LX_OCR_HEADER_MAX 512
 
 /* Where Tesseract's language data is (its own default when
  * TESSDATA_PREFIX is not set, as Debian builds it): --ocr-lang checks each
  * language's LANG.traineddata there before the run starts. */
 #define LX_OCR_TESSDATA "/usr/share/tesseract-ocr/5/tessdata"
-
-/* The engine's (indexer/extract/ocr.c) defaults, as the contract of issue 28 names them. */
-#ifndef LX_OCR_DEFAULT_LANG
-#define LX_OCR_DEFAULT_LANG "fra+eng"
-#define LX_OCR_DPI 300
-#define LX_OCR_MAX_PAGES 50
-#define LX_OCR_PAGE_SECONDS 60
-#endif
 
 /* Attachments (nested ones included) listed per message; the rest are
  * counted, not listed. */

@@ -17,6 +17,7 @@
 #include "document.h"
 #include "doctext.h"
 #include "message.h"
+#include "ocr.h"
 #include "ocrpending.h"
 #include "passes.h"
 #include "pipeline.h"
@@ -229,24 +230,6 @@ static bool ocr_timeout_option(options *o, const char *arg)
     return true;
 }
 
-/* Whether lang is Tesseract's LANG+LANG...: names of letters, digits, '_'
- * and '-' ("chi_sim"), a script's with one '/' inside ("script/Latin"). */
-static bool ocr_lang_syntax(const char *lang)
-{
-    size_t n = strlen(lang);
-    if (n == 0 || n > LX_OCR_LANG_MAX)
-        return false;
-    bool start = true; /* at the start of a name */
-    for (const char *p = lang; *p; p++) {
-        bool name = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-';
-        if (!name && (start || (*p != '+' && *p != '/')))
-            return false;
-        start = !name;
-    }
-    return !start;
-}
-
 /* Each language of o->ocr_lang has its data where Tesseract looks
  * (TESSDATA_PREFIX, else its default): else false, after saying which
  * is missing and the Debian package that has it. */
@@ -261,16 +244,14 @@ static bool ocr_lang_installed(const options *o)
         char path[4096];
         snprintf(path, sizeof path, "%s/%.*s.traineddata", dir, (int)n, p);
         if (access(path, R_OK) != 0) {
-            /* Debian names the package after the language, script data
-             * after "script-" and the lowercased script. */
-            char pkg[LX_OCR_LANG_MAX + 32];
+            /* Debian names each package after the language, lowercased. */
+            char pkg[LX_OCR_MAX_LANG + 32];
             snprintf(pkg, sizeof pkg, "tesseract-ocr-%.*s", (int)n, p);
-            for (char *c = pkg; *c; c++) {
-                if (*c == '/' || *c == '_')
+            for (char *c = pkg; *c; c++)
+                if (*c == '_')
                     *c = '-';
                 else if (*c >= 'A' && *c <= 'Z')
                     *c = (char)(*c - 'A' + 'a');
-            }
             lx_cli_say(stderr, "leakdex-index: ",
                        "--ocr-lang: no language data for '%.*s' in %s (install %s)", (int)n, p,
                        dir, pkg);
@@ -400,7 +381,7 @@ static int check_options(const options *o)
         bad = "--link-with takes --db (a shard) and ALL, no SOURCE (try --help)";
     else if ((o->ocr_lang_given || o->ocr_timeout_given) && !o->ocr)
         bad = "--ocr-lang and --ocr-timeout go with --ocr (try --help)";
-    else if (o->ocr && !ocr_lang_syntax(o->ocr_lang))
+    else if (o->ocr && !lx_ocr_lang_valid(o->ocr_lang))
         bad = "--ocr-lang: languages are Tesseract's names joined by + (e.g. fra+eng)";
     else if (!o->reverify && !o->link_with && !o->n_sources && !(o->ocr && !r->inspect))
         bad = "no SOURCE given (try --help)";

@@ -22,6 +22,7 @@
 #include "caps.h"
 #include "doctext.h"
 #include "helper.h"
+#include "ocr.h"
 #include "rtf.h"
 #include "sandbox.h"
 #include "banned.h"
@@ -54,7 +55,7 @@ struct lx_attachtext_ctx {
     lx_helper *server; /* this thread's long-lived helper process, once started */
     text_cache *cache;
     bool ocr;                          /* --ocr: scans read; else only marked */
-    char ocr_lang[LX_OCR_LANG_MAX + 1]; /* Tesseract's languages, "fra+eng" */
+    char ocr_lang[LX_OCR_MAX_LANG + 1]; /* Tesseract's languages, "fra+eng" */
     unsigned ocr_timeout;              /* seconds per document read by OCR */
 };
 
@@ -121,7 +122,7 @@ lx_attachtext_ctx *lx_attachtext_ctx_clone(const lx_attachtext_ctx *ctx, lx_strb
 lx_status lx_attachtext_set_ocr(lx_attachtext_ctx *ctx, bool on, const char *lang,
                                 unsigned timeout)
 {
-    if (!lang || !*lang || strlen(lang) > LX_OCR_LANG_MAX || timeout == 0)
+    if (!lang || !*lang || strlen(lang) > LX_OCR_MAX_LANG || timeout == 0)
         return LX_E_INVALID;
     ctx->ocr = on;
     snprintf(ctx->ocr_lang, sizeof ctx->ocr_lang, "%s", lang);
@@ -199,37 +200,6 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Reads the line an answer of the helper starts with, WORD and n decimal
- * numbers separated by single spaces (the first may be -1), into v;
- * *skip gets the line's length with its new line. False when the answer
- * does not start so. */
-static bool answer_header(const char *s, size_t len, const char *word, long long *v, size_t n,
-                          size_t *skip)
-{
-    const char *nl = memchr(s, '\n', len < 256 ? len : 256);
-    size_t wl = strlen(word);
-    if (!nl || (size_t)(nl - s) <= wl || memcmp(s, word, wl) != 0)
-        return false;
-    const char *p = s + wl;
-    for (size_t k = 0; k < n; k++) {
-        if (*p != ' ')
-            return false;
-        p++;
-        bool minus = k == 0 && *p == '-';
-        p += minus;
-        if (*p < '0' || *p > '9')
-            return false;
-        long long x = 0;
-        while (*p >= '0' && *p <= '9' && x < 1000000000LL)
-            x = x * 10 + (*p++ - '0');
-        v[k] = minus ? -x : x;
-    }
-    if (p != nl)
-        return false;
-    *skip = (size_t)(nl - s) + 1;
-    return true;
-}
-
 /* One scan request to the helper (a probe, or OCR): kind as the helper
  * reads it, under the OCR time (ocr) or the extraction time. */
 static lx_status scan_request(lx_attachtext_ctx *ctx, const char *kind, bool ocr, const char *data,
@@ -254,35 +224,40 @@ static lx_status scan_request(lx_attachtext_ctx *ctx, const char *kind, bool ocr
 static lx_status read_by_ocr(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t idx, bool pdf,
                              const char *data, size_t len)
 {
-    char kind[LX_OCR_LANG_MAX + 64];
-    snprintf(kind, sizeof kind, "ocr-%s:%s:%d:%d", pdf ? "pdf" : "image", ctx->ocr_lang,
-             LX_OCR_DPI, LX_OCR_MAX_PAGES);
-    lx_strbuf out, why;
+    lx_ocr_opts o;
+    lx_ocr_opts_default(&o);
+    o.lang = ctx->ocr_lang;
+    lx_strbuf kind, out, why, skipped;
+    lx_strbuf_init(&kind);
     lx_strbuf_init(&out);
     lx_strbuf_init(&why);
-    lx_sandbox_result r;
+    lx_strbuf_init(&skipped);
+    lx_ocr_result res;
+    size_t text_at = 0;
+    lx_sandbox_result r = LX_SANDBOX_FAILED;
     double t0 = now();
-    lx_status st = scan_request(ctx, kind, true, data, len, &out, &why, &r);
+    lx_status st = lx_ocr_kind_word(pdf ? LX_OCR_KIND_PDF : LX_OCR_KIND_IMAGE, &o, &kind);
+    if (!st)
+        st = scan_request(ctx, kind.buf, true, data, len, &out, &why, &r);
     lx_attachment *a = lx_attach_walk_file(w, idx);
     a->ocr_seconds = now() - t0;
-    /* CONF PAGES READ TEXT SKIPPED */
-    long long v[5] = {0};
-    size_t skip = 0;
+    if (st == LX_E_INVALID) /* the languages: checked by the caller */
+        lx_attach_set_reason(a, LX_ATT_FAILED, "OCR: languages '%s' not valid", ctx->ocr_lang);
     if (st)
         goto out;
     if (r == LX_SANDBOX_FAILED) {
         lx_attach_set_reason(a, LX_ATT_FAILED, "OCR: %s", why.len ? why.buf : "failed");
         goto out;
     }
-    if (!answer_header(out.buf, out.len, "ocr", v, 5, &skip)) {
+    if (lx_ocr_header_parse(out.buf, out.len, &res, &skipped, &text_at)) {
         lx_attach_set_reason(a, LX_ATT_FAILED, "OCR: the helper's answer has no header");
         goto out;
     }
-    if ((st = lx_attach_walk_set_text(w, idx, out.buf + skip, out.len - skip,
+    if ((st = lx_attach_walk_set_text(w, idx, out.buf + text_at, out.len - text_at,
                                       r == LX_SANDBOX_TRUNCATED)))
         goto out;
     a = lx_attach_walk_file(w, idx);
-    if (v[2] > 0) {
+    if (res.pages_read > 0) {
         char *lang = strdup(ctx->ocr_lang);
         if (!lang) {
             st = LX_E_NOMEM;
@@ -290,34 +265,40 @@ static lx_status read_by_ocr(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t i
         }
         free(a->ocr_language);
         a->ocr_language = lang;
-        a->ocr_pages = (size_t)v[2];
-        a->ocr_confidence = (int)v[0];
+        a->ocr_pages = res.pages_read;
+        a->ocr_confidence = res.confidence;
         if (a->status == LX_ATT_OK)
             a->status = LX_ATT_OCR;
     } else if (!pdf) {
-        lx_attach_set_reason(a, LX_ATT_FAILED, "OCR: no page read (%lld of %lld past its limits)",
-                             v[4], v[1]);
+        lx_attach_set_reason(a, LX_ATT_FAILED, "OCR: no page read: %s",
+                             skipped.len ? skipped.buf : "every page past its limits");
     }
 out:
+    lx_strbuf_release(&kind);
     lx_strbuf_release(&out);
     lx_strbuf_release(&why);
-    return st;
+    lx_strbuf_release(&skipped);
+    return st == LX_E_INVALID ? LX_OK : st;
 }
 
-/* A probe's answer, "probe W H PAGES SCANNED", into v; false (why says
- * why) when the helper could not read the file. */
+/* A probe's answer into p; *ok false (why says why) when the helper could
+ * not read the file. */
 static lx_status probe(lx_attachtext_ctx *ctx, bool pdf, const char *data, size_t len,
-                       long long v[4], lx_strbuf *why, bool *ok)
+                       lx_ocr_probe_result *p, lx_strbuf *why, bool *ok)
 {
-    lx_strbuf out;
+    lx_strbuf kind, out;
+    lx_strbuf_init(&kind);
     lx_strbuf_init(&out);
-    lx_sandbox_result r;
-    size_t skip = 0;
-    lx_status st = scan_request(ctx, pdf ? "probe-pdf" : "probe-image", false, data, len, &out,
-                                why, &r);
-    *ok = !st && r != LX_SANDBOX_FAILED && answer_header(out.buf, out.len, "probe", v, 4, &skip);
+    lx_sandbox_result r = LX_SANDBOX_FAILED;
+    memset(p, 0, sizeof *p);
+    lx_status st =
+        lx_ocr_kind_word(pdf ? LX_OCR_KIND_PROBE_PDF : LX_OCR_KIND_PROBE_IMAGE, NULL, &kind);
+    if (!st)
+        st = scan_request(ctx, kind.buf, false, data, len, &out, why, &r);
+    *ok = !st && r != LX_SANDBOX_FAILED && !lx_ocr_probe_header_parse(out.buf, out.len, p);
     if (!st && r != LX_SANDBOX_FAILED && !*ok)
         lx_strbuf_addstr(why, "the helper's answer has no header");
+    lx_strbuf_release(&kind);
     lx_strbuf_release(&out);
     return st;
 }
@@ -330,13 +311,13 @@ static lx_status probe(lx_attachtext_ctx *ctx, bool pdf, const char *data, size_
 static lx_status read_pdf(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t idx,
                           const char *data, size_t len)
 {
-    long long v[4] = {0};
+    lx_ocr_probe_result p;
     bool ok;
     lx_strbuf why;
     lx_strbuf_init(&why);
-    lx_status st = probe(ctx, true, data, len, v, &why, &ok);
+    lx_status st = probe(ctx, true, data, len, &p, &why, &ok);
     lx_strbuf_release(&why);
-    bool scanned = !st && ok && v[3] > 0;
+    bool scanned = !st && ok && p.scanned > 0;
     if (st || (scanned && ctx->ocr))
         return st ? st : read_by_ocr(ctx, w, idx, true, data, len);
     bool override;
@@ -346,8 +327,9 @@ static lx_status read_pdf(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t idx,
     st = run_helper(ctx, w, idx, override ? argv : NULL, kind, data, len);
     lx_attachment *a = lx_attach_walk_file(w, idx);
     if (!st && scanned && a->status == LX_ATT_OK) {
-        a->scanned_pages = (size_t)v[3];
-        lx_attach_set_reason(a, LX_ATT_SCANNED, "no text layer on %lld of %lld pages", v[3], v[2]);
+        a->scanned_pages = p.scanned;
+        lx_attach_set_reason(a, LX_ATT_SCANNED, "no text layer on %zu of %zu pages", p.scanned,
+                             p.pages);
     }
     return st;
 }
@@ -357,11 +339,11 @@ static lx_status read_pdf(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t idx,
 static lx_status read_image(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t idx,
                             const char *data, size_t len)
 {
-    long long v[4] = {0};
+    lx_ocr_probe_result p;
     bool ok;
     lx_strbuf why;
     lx_strbuf_init(&why);
-    lx_status st = probe(ctx, false, data, len, v, &why, &ok);
+    lx_status st = probe(ctx, false, data, len, &p, &why, &ok);
     lx_attachment *a = lx_attach_walk_file(w, idx);
     if (st)
         ;
@@ -369,16 +351,16 @@ static lx_status read_image(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t id
         lx_attach_set_reason(a, LX_ATT_FAILED, "image: %s", why.len ? why.buf : "unreadable");
     else if (!ok)
         lx_attach_set_reason(a, LX_ATT_SKIPPED, "no text in image");
-    else if (v[3] == 0) {
+    else if (p.scanned == 0) {
         a->ocr_small = true;
         lx_attach_set_reason(a, LX_ATT_SKIPPED,
-                             "no text in image: %lld×%lld pixels, too small to hold text", v[0],
-                             v[1]);
-    } else if (!ctx->ocr && v[2] > 1)
-        lx_attach_set_reason(a, LX_ATT_SCANNED, "an image of %lld×%lld pixels, %lld pages", v[0],
-                             v[1], v[2]);
+                             "no text in image: %d×%d pixels, too small to hold text", p.width,
+                             p.height);
+    } else if (!ctx->ocr && p.pages > 1)
+        lx_attach_set_reason(a, LX_ATT_SCANNED, "an image of %d×%d pixels, %zu pages", p.width,
+                             p.height, p.pages);
     else if (!ctx->ocr)
-        lx_attach_set_reason(a, LX_ATT_SCANNED, "an image of %lld×%lld pixels", v[0], v[1]);
+        lx_attach_set_reason(a, LX_ATT_SCANNED, "an image of %d×%d pixels", p.width, p.height);
     else
         st = read_by_ocr(ctx, w, idx, false, data, len);
     lx_strbuf_release(&why);
