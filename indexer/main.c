@@ -478,7 +478,8 @@ static bool ocr_pending(options *o, lx_ocr_pending_stats *ops)
     lx_status st = lx_ocr_pending(r, ops);
     if (!st)
         return false;
-    lx_cli_say(stderr, "leakdex-index: ", "stopping: %s: %s", lx_status_str(st), lx_db_error(r->db));
+    lx_cli_say(stderr, "leakdex-index: ", "stopping: %s: %s", lx_status_str(st),
+               lx_db_error(r->db));
     r->fatal = st;
     return true;
 }

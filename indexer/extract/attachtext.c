@@ -6,7 +6,8 @@
  * (helper.c, sandbox.c), and so are scans: PDF pages without a text layer
  * and images, read by OCR with --ocr (ocr.c, in the helper), else only
  * probed, so that the run can say how many look scanned; RTF is read here
- * by a small, fuzzed reader, text and HTML by the walk. Identical files (by SHA-256) are read once per run:
+ * by a small, fuzzed reader, text and HTML by the walk. Identical files
+ * (by SHA-256) are read once per run:
  * their text is kept in a cache that every worker's context shares.
  */
 #include "attachtext.h"

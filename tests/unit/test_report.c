@@ -186,10 +186,16 @@ static void test_scans(void **state)
                        .ocr_pages = 3, .ocr_confidence = 90, .ocr_seconds = 4.5};
     lx_attachment b = {.filetype = (char *)"image", .reason = (char *)"", .status = LX_ATT_OCR,
                        .ocr_pages = 1, .ocr_confidence = 94, .ocr_seconds = 1.25};
-    lx_attachment fail = {.filetype = (char *)"image", .reason = (char *)"OCR: the extractor crashed (signal 11)",
-                          .status = LX_ATT_FAILED, .ocr_confidence = -1, .ocr_seconds = 0.25};
-    lx_attachment logo = {.filetype = (char *)"image", .reason = (char *)"no text in image: 120×40 pixels, too small to hold text",
-                          .status = LX_ATT_SKIPPED, .ocr_confidence = -1, .ocr_small = true};
+    lx_attachment fail = {.filetype = (char *)"image",
+                          .reason = (char *)"OCR: the extractor crashed (signal 11)",
+                          .status = LX_ATT_FAILED,
+                          .ocr_confidence = -1,
+                          .ocr_seconds = 0.25};
+    lx_attachment logo = {.filetype = (char *)"image",
+                          .reason = (char *)"no text in image: 120×40 pixels, too small",
+                          .status = LX_ATT_SKIPPED,
+                          .ocr_confidence = -1,
+                          .ocr_small = true};
     lx_report_scan(&r, &a, true);
     lx_report_scan(&r, &b, true);
     lx_report_scan(&r, &b, false);
