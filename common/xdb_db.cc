@@ -555,40 +555,6 @@ lx_status lx_db_all_docs(lx_db *db, lx_docid **ids, size_t *n)
     return lx_db_term_docs(db, "", ids, n);
 }
 
-lx_status lx_db_retag(lx_db *db, lx_docid id, const char *const *drop, size_t n_drop,
-                      const char *const *add, size_t n_add, int slot, double value,
-                      const char *data, size_t len)
-{
-    LX_GUARD_BEGIN
-    if (!db->wdb) {
-        db->err = "database is open read-only";
-        return LX_E_INVALID;
-    }
-    Xapian::Document doc = db->wdb->get_document(id);
-    for (size_t i = 0; i < n_drop; i++) {
-        std::vector<std::string> gone;
-        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-            t.skip_to(drop[i]);
-            if (t == doc.termlist_end())
-                break;
-            std::string term = *t;
-            if (term.compare(0, std::strlen(drop[i]), drop[i]) != 0)
-                break;
-            gone.push_back(term);
-        }
-        for (const auto &term : gone)
-            doc.remove_term(term);
-    }
-    for (size_t i = 0; i < n_add; i++)
-        doc.add_boolean_term(add[i]);
-    if (slot >= 0)
-        doc.add_value(static_cast<Xapian::valueno>(slot), Xapian::sortable_serialise(value));
-    doc.set_data(std::string(data, len));
-    db->wdb->replace_document(id, doc);
-    return LX_OK;
-    LX_GUARD_END(db)
-}
-
 // The terms of doc that start with prefix.
 static std::vector<std::string> terms_with_prefix(const Xapian::Document &doc, const char *prefix)
 {
@@ -603,6 +569,29 @@ static std::vector<std::string> terms_with_prefix(const Xapian::Document &doc, c
         out.push_back(term);
     }
     return out;
+}
+
+lx_status lx_db_retag(lx_db *db, lx_docid id, const char *const *drop, size_t n_drop,
+                      const char *const *add, size_t n_add, int slot, double value,
+                      const char *data, size_t len)
+{
+    LX_GUARD_BEGIN
+    if (!db->wdb) {
+        db->err = "database is open read-only";
+        return LX_E_INVALID;
+    }
+    Xapian::Document doc = db->wdb->get_document(id);
+    for (size_t i = 0; i < n_drop; i++)
+        for (const auto &term : terms_with_prefix(doc, drop[i]))
+            doc.remove_term(term);
+    for (size_t i = 0; i < n_add; i++)
+        doc.add_boolean_term(add[i]);
+    if (slot >= 0)
+        doc.add_value(static_cast<Xapian::valueno>(slot), Xapian::sortable_serialise(value));
+    doc.set_data(std::string(data, len));
+    db->wdb->replace_document(id, doc);
+    return LX_OK;
+    LX_GUARD_END(db)
 }
 
 lx_status lx_db_replace_parts(lx_db *db, lx_docid id, const lx_doc *from,
