@@ -150,16 +150,15 @@ lx_status lx_db_merge(const char *index, const char *const *segments, size_t n, 
                       char **why);
 
 /*
- * Commits and closes work (a writable database: a segment run's merged
- * copy) and puts it in the place of the index at target in one step
- * (renameat2 RENAME_EXCHANGE), as it is: the merge wrote it compactly, and
- * the passes' writes since (values, a few terms) are not worth rewriting
- * the whole index again. Afterwards the old index is at work's path: the
- * caller removes it (lx_db_remove_stale_copy) once its own handle on it is
- * closed. An error when target was not replaced (untouched; *why,
- * malloc'd, says why when it is not the commit's failure).
+ * Commits and closes work (a writable database, such as a merged copy) and
+ * puts it in the place of the index at target in one step (renameat2
+ * RENAME_EXCHANGE): written compactly to TARGET.compacting first
+ * (*compacted set), else, when that cannot be done (*why, malloc'd, says
+ * why), as it is. Afterwards the old index is at TARGET.compacting or at
+ * work's path: the caller removes it (lx_db_remove_stale_copy) once its own
+ * handle on it is closed. An error when target was not replaced (untouched).
  */
-lx_status lx_db_close_replacing(lx_db *work, const char *target, char **why);
+lx_status lx_db_close_replacing(lx_db *work, const char *target, bool *compacted, char **why);
 
 /* The message of the last failed call on this handle; owned by the handle,
  * valid until the next call on it. "" when nothing failed. */

@@ -246,29 +246,34 @@ lx_status lx_db_close_compacted(lx_db *db, bool *compacted, char **why)
     return st;
 }
 
-lx_status lx_db_close_replacing(lx_db *work, const char *target, char **why)
+lx_status lx_db_close_replacing(lx_db *work, const char *target, bool *compacted, char **why)
 {
+    *compacted = false;
     *why = nullptr;
     std::string reason;
+    std::string copy;
     std::string work_path = work->path;
     try {
         if (!work->wdb || !is_glass_dir(work->path))
             reason = "the merged copy is not a directory database";
-        else
+        else {
             commit(work);
+            compact_exchange(work->path, target, reason, copy, compacted);
+        }
     } catch (...) {
         reason = describe(std::current_exception());
     }
     lx_status st = lx_db_close(work);
-    bool replaced = false;
+    bool replaced = *compacted;
+    if (!copy.empty() && !replaced)
+        remove_db_dir(copy); // a partial copy
+    // Not compacted: the copy itself takes the index's place.
     struct stat link;
-    if (!reason.empty() || st)
-        ; // not replaced: the index stays as it was
-    else if (lstat(target, &link) == 0 && S_ISLNK(link.st_mode))
-        reason = "the index is reached through a symbolic link";
-    else if (renameat2(AT_FDCWD, work_path.c_str(), AT_FDCWD, target, RENAME_EXCHANGE) == 0)
+    if (!replaced && !st && is_glass_dir(work_path) &&
+        !(lstat(target, &link) == 0 && S_ISLNK(link.st_mode)) &&
+        renameat2(AT_FDCWD, work_path.c_str(), AT_FDCWD, target, RENAME_EXCHANGE) == 0)
         replaced = true;
-    else
+    else if (!replaced && reason.empty())
         reason = std::string("cannot exchange the index with its merged copy: ") +
                  std::strerror(errno);
     if (!reason.empty())

@@ -433,7 +433,6 @@ static off_t dir_bytes(const char *path)
  * copy of a segment run. */
 typedef struct closing {
     bool compacted;
-    bool merged;  /* a segment run's merged copy (written compactly) took the index's place */
     char *why;    /* not compacted: why (malloc'd) */
     off_t before; /* bytes before */
     double t0;
@@ -441,8 +440,7 @@ typedef struct closing {
 
 /* A run that wrote a good part of the index rewrites it compactly (about
  * half the size); small additions do not pay for it. A segment run's
- * merged copy, which the merge wrote compactly, takes the index's place.
- * The status of closing. */
+ * merged copy takes the index's place, compacted. The status of closing. */
 static lx_status close_index(options *o, int rc, bool merged, closing *c)
 {
     lx_run *r = &o->run;
@@ -453,18 +451,23 @@ static lx_status close_index(options *o, int rc, bool merged, closing *c)
     unsigned docs = r->fatal ? 0 : lx_db_doccount(r->db);
     c->t0 = lx_run_now();
     if (merged) {
-        if ((cst = lx_segrun_replace(r, o->dbpath, &c->why)) && c->why) {
+        /* The size before compaction is the committed one (the passes'
+         * writes included); a failure to commit is the closing's to say,
+         * which commits again. */
+        (void)lx_db_commit(r->db);
+        c->before = dir_bytes(r->db_path);
+        if ((cst = lx_segrun_replace(r, o->dbpath, &c->compacted, &c->why)) && c->why) {
             lx_cli_say(stderr, "leakdex-index: ", "cannot replace the index: %s", c->why);
             free(c->why);
             c->why = NULL;
         }
-        c->merged = !cst;
         return cst;
     }
     if (lx_segrun_active(r))
         lx_db_remove_stale_copy(o->dbpath); /* the segments, when not merged */
     if (o->compact && !r->fatal && rc != LX_EXIT_DB && added &&
         added * 100 >= (size_t)docs * LX_COMPACT_SHARE) {
+        (void)lx_db_commit(r->db);
         c->before = dir_bytes(o->dbpath);
         return lx_db_close_compacted(r->db, &c->compacted, &c->why);
     }
@@ -523,7 +526,7 @@ static int finish_index(options *o, double t0, int rc)
         lx_db_set_metadata(r->db, LX_UPDATED_METADATA_KEY, iso);
         lx_segrun_record_bytes(r);
     }
-    closing c = {false, false, NULL, 0, 0};
+    closing c = {false, NULL, 0, 0};
     lx_status cst = close_index(o, rc, merged, &c);
     if (cst) {
         fprintf(stderr, "leakdex-index: cannot commit the index: %s\n", lx_status_str(cst));
@@ -546,9 +549,6 @@ static int finish_index(options *o, double t0, int rc)
     if (c.compacted)
         printf("compacted: the index rewritten from %.1f MB to %.1f MB in %.2f s\n",
                (double)c.before / 1e6, (double)dir_bytes(o->dbpath) / 1e6, lx_run_now() - c.t0);
-    else if (c.merged)
-        printf("compacted: the segments merged into an index of %.1f MB\n",
-               (double)dir_bytes(o->dbpath) / 1e6);
     else if (c.why)
         lx_cli_say(stdout, "", "not compacted: %s", c.why);
     free(c.why);

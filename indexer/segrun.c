@@ -345,10 +345,10 @@ lx_status lx_segrun_merge(lx_run *r, bool *merged_copy)
     return st;
 }
 
-lx_status lx_segrun_replace(lx_run *r, const char *dbpath, char **why)
+lx_status lx_segrun_replace(lx_run *r, const char *dbpath, bool *compacted, char **why)
 {
     lx_segrun *g = r->segrun;
-    lx_status st = lx_db_close_replacing(r->db, dbpath, why);
+    lx_status st = lx_db_close_replacing(r->db, dbpath, compacted, why);
     r->db = g->live;
     r->db_path = g->live_path;
     g->live = NULL;

@@ -60,11 +60,11 @@ bool lx_segrun_keep_record(lx_run *r, const char *key, const char *value, lx_sta
  * stderr; the index is then r->db, untouched. */
 lx_status lx_segrun_merge(lx_run *r, bool *merged);
 
-/* The merged copy (written compactly by the merge) replaces the index as
- * it is; the index's handle closed, what the run left beside the index
- * removed. An error when the index could not be replaced (it is then as it
- * was; *why, malloc'd, says why when it is not the commit's failure). */
-lx_status lx_segrun_replace(lx_run *r, const char *dbpath, char **why);
+/* The merged copy replaces the index, written compactly (*compacted) or,
+ * when that cannot be done (*why, malloc'd), as it is; the index's handle
+ * closed, what the run left beside the index removed. An error when the
+ * index could not be replaced (it is then as it was). */
+lx_status lx_segrun_replace(lx_run *r, const char *dbpath, bool *compacted, char **why);
 
 /* Adds the canonical bytes of the messages the run indexed to r->db's
  * counter. */

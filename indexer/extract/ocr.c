@@ -45,6 +45,32 @@ static void leptonica_quiet(void)
     setMsgSeverity(L_SEVERITY_NONE);
 }
 
+static void api_free(TessBaseAPI *api)
+{
+    if (!api)
+        return;
+    TessBaseAPIEnd(api);
+    TessBaseAPIDelete(api);
+}
+
+/* Whether Tesseract loaded every language of the list lang: it goes on
+ * without those of the list whose data it cannot find. */
+static bool all_loaded(TessBaseAPI *api, const char *lang)
+{
+    char **loaded = TessBaseAPIGetLoadedLanguagesAsVector(api);
+    bool all = loaded != NULL;
+    for (const char *p = lang; all && *p;) {
+        size_t n = strcspn(p, "+");
+        bool found = false;
+        for (size_t i = 0; loaded[i] && !found; i++)
+            found = strlen(loaded[i]) == n && strncmp(loaded[i], p, n) == 0;
+        all = found;
+        p += n + (p[n] == '+');
+    }
+    TessDeleteTextArray(loaded);
+    return all;
+}
+
 /* A Tesseract handle for lang, or NULL when its data cannot be loaded. */
 static TessBaseAPI *api_new(const char *lang)
 {
@@ -52,27 +78,19 @@ static TessBaseAPI *api_new(const char *lang)
     if (!api)
         return NULL;
     /* Tesseract's messages ("Estimating resolution", warnings, a missing
-     * data file) are not the indexer's to print: /dev/null is the value
-     * Tesseract knows to write nothing for. NULL data path: Tesseract's
-     * default (Debian's /usr/share/tesseract-ocr/5/tessdata, or
-     * TESSDATA_PREFIX). */
+     * data file) are not the indexer's to print: its debug_file (a global
+     * setting, so it holds before Init) sends them to /dev/null. NULL data
+     * path: Tesseract's default (Debian's /usr/share/tesseract-ocr/5/tessdata,
+     * or TESSDATA_PREFIX). */
     TessBaseAPISetVariable(api, "debug_file", "/dev/null");
-    if (TessBaseAPIInit3(api, NULL, lang) != 0) {
-        TessBaseAPIDelete(api);
+    if (TessBaseAPIInit3(api, NULL, lang) != 0 || !all_loaded(api, lang)) {
+        api_free(api);
         return NULL;
     }
     /* Whole pages with columns and blocks, as the tesseract command reads
      * them (the library's own default reads one uniform block). */
     TessBaseAPISetPageSegMode(api, PSM_AUTO);
     return api;
-}
-
-static void api_free(TessBaseAPI *api)
-{
-    if (!api)
-        return;
-    TessBaseAPIEnd(api);
-    TessBaseAPIDelete(api);
 }
 
 /* Why no engine could be made for lang: the first language of the list
