@@ -19,8 +19,9 @@
 # --lang passes --ocr-lang LANGS (and the CLI gets -l LANGS; default
 # fra+eng). --cli-only skips the indexer (a build without --ocr). The pages
 # and messages are made once per N into bench/cache/ (git-ignored).
-# Environment: BUILD (default build/rel, built here in Release), CACHE
-# (default bench/cache).
+# Environment: BUILD (default build/rel, built here in Release), INDEX (a
+# leakdex-index to run as it is, instead of building one), CACHE (default
+# bench/cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -52,11 +53,14 @@ done
 
 build=${BUILD:-build/rel}
 if ((!cli_only)); then
-    if [[ -z ${BUILD:-} ]]; then
-        cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    index=${INDEX:-}
+    if [[ -z $index ]]; then
+        if [[ -z ${BUILD:-} ]]; then
+            cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+        fi
+        cmake --build "$build" -j"$(nproc)" --target leakdex-index >/dev/null
+        index=$root/$build/indexer/leakdex-index
     fi
-    cmake --build "$build" -j"$(nproc)" --target leakdex-index >/dev/null
-    index=$root/$build/indexer/leakdex-index
     if ! "$index" --help 2>&1 | grep -e '--ocr' >/dev/null; then
         echo "ocr.sh: this build has no --ocr ($index --help does not list it);" \
             "bench/ocr.sh --cli-only gives the tesseract CLI's figures alone" >&2
@@ -76,7 +80,9 @@ work=$(mktemp -d "$cache/ocr-run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-printf 'machine: %s cores, %s; load average %s before\n' "$(nproc)" "${model:-CPU model unknown}" \
+# nproc counts OMP_THREAD_LIMIT in: the machine's count without it.
+cores=$(env -u OMP_THREAD_LIMIT -u OMP_NUM_THREADS nproc)
+printf 'machine: %s cores, %s; load average %s before\n' "$cores" "${model:-CPU model unknown}" \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'pages: %d distinct A4 pages of text at 300 dpi (tests/tools/make-scans --bench %d): %s\n' \
     "$n" "$n" "PNG pages, JPEG photos of pages, one image-only PDF"

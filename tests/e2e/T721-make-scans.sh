@@ -59,7 +59,7 @@ expect_eq "the files written" \
     "$(cd "$WORK/a" && echo *)"
 expect_eq "the messages written" \
     "ocr-1.eml ocr-2.eml ocr-3.eml ocr-4.eml ocr-5.eml ocr-6.eml ocr-7.eml ocr-8.eml ocr-9.eml" \
-    "$(cd "$WORK/a-mail" && ls | sort -V | tr '\n' ' ' | sed 's/ $//')"
+    "$(cd "$WORK/a-mail" && printf "%s\n" * | sort -V | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "--bench 2: the pages written" \
     "bench-photo-1.jpg bench-photo-2.jpg bench-png-1.png bench-png-2.png bench.pdf manifest.json" \
     "$(cd "$WORK/a-bench" && echo *)"
