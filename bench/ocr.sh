@@ -11,15 +11,17 @@
 # read by the tesseract CLI alone when it is installed (one process for
 # each set: the models load once; the PDF's pages rasterized at 300 dpi by
 # pdftoppm first, not timed). Prints the machine (cores, CPU model) and
-# the load average before and after.
+# the load average before and after. The CLI runs with the OpenMP threads
+# libgomp chooses and with OMP_THREAD_LIMIT=1, unless it is set.
 #
 #   bench/ocr.sh [-n N] [--runs R] [--lang LANGS] [--cli-only]
 #
 # --lang passes --ocr-lang LANGS (and the CLI gets -l LANGS; default
 # fra+eng). --cli-only skips the indexer (a build without --ocr). The pages
 # and messages are made once per N into bench/cache/ (git-ignored).
-# Environment: BUILD (default build/rel, built here in Release), CACHE
-# (default bench/cache).
+# Environment: BUILD (default build/rel, built here in Release), INDEX (a
+# leakdex-index to run as it is, instead of building one), CACHE (default
+# bench/cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -51,11 +53,14 @@ done
 
 build=${BUILD:-build/rel}
 if ((!cli_only)); then
-    if [[ -z ${BUILD:-} ]]; then
-        cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    index=${INDEX:-}
+    if [[ -z $index ]]; then
+        if [[ -z ${BUILD:-} ]]; then
+            cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+        fi
+        cmake --build "$build" -j"$(nproc)" --target leakdex-index >/dev/null
+        index=$root/$build/indexer/leakdex-index
     fi
-    cmake --build "$build" -j"$(nproc)" --target leakdex-index >/dev/null
-    index=$root/$build/indexer/leakdex-index
     if ! "$index" --help 2>&1 | grep -e '--ocr' >/dev/null; then
         echo "ocr.sh: this build has no --ocr ($index --help does not list it);" \
             "bench/ocr.sh --cli-only gives the tesseract CLI's figures alone" >&2
@@ -75,11 +80,14 @@ work=$(mktemp -d "$cache/ocr-run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-printf 'machine: %s cores, %s; load average %s before\n' "$(nproc)" "${model:-CPU model unknown}" \
+# nproc counts OMP_THREAD_LIMIT in: the machine's count without it.
+cores=$(env -u OMP_THREAD_LIMIT -u OMP_NUM_THREADS nproc)
+printf 'machine: %s cores, %s; load average %s before\n' "$cores" "${model:-CPU model unknown}" \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'pages: %d distinct A4 pages of text at 300 dpi (tests/tools/make-scans --bench %d): %s\n' \
     "$n" "$n" "PNG pages, JPEG photos of pages, one image-only PDF"
 default_lang="the default of leakdex-index (fra+eng)"
+((cli_only)) && default_lang=fra+eng
 printf 'languages: %s\n' "${lang:-$default_lang}"
 
 # timed OUT COMMAND...: runs COMMAND (its output into OUT.out and OUT.err)
@@ -145,13 +153,26 @@ if command -v tesseract >/dev/null; then
         cp "$work/png.list" "$work/pdf.list"
         pdf_note="no pdftoppm (poppler-utils): the PDF's page images, the same pixels"
     fi
-    echo "reference, not leakdex: $(tesseract --version 2>&1 | head -1) CLI alone, -l $cli_lang," \
-        "one process per set${OMP_THREAD_LIMIT:+, OMP_THREAD_LIMIT=$OMP_THREAD_LIMIT}"
-    for kind in png photo pdf; do
-        timed "$work/cli-$kind" tesseract "$work/$kind.list" - -l "$cli_lang"
-        awk -v set="$kind" -v p="$(wc -l <"$work/$kind.list")" -v w="$wall" -v c="$cpu" -v note="$pdf_note" 'BEGIN {
-            printf "%-6s %5d pages  %8.2f s wall %8.2f s CPU  %7.3f pages/s  %6.2f CPU s/page%s\n",
-                set, p, w, c, p / w, c / p, set == "pdf" ? "  (" note ")" : "" }'
+    # Debian's Tesseract is built with OpenMP: its threads, on a loaded
+    # machine, cost more than they save; both ways unless the caller chose.
+    if [[ -n ${OMP_THREAD_LIMIT+x} ]]; then
+        omp_limits=("$OMP_THREAD_LIMIT")
+    else
+        omp_limits=("" 1)
+    fi
+    for limit in "${omp_limits[@]}"; do
+        echo "reference, not leakdex: $(tesseract --version 2>&1 | head -1) CLI alone, -l $cli_lang," \
+            "one process per set, ${limit:+OMP_THREAD_LIMIT=}${limit:-OpenMP threads as libgomp chooses}"
+        for kind in png photo pdf; do
+            if [[ -n $limit ]]; then
+                timed "$work/cli-$kind" env OMP_THREAD_LIMIT="$limit" tesseract "$work/$kind.list" - -l "$cli_lang"
+            else
+                timed "$work/cli-$kind" tesseract "$work/$kind.list" - -l "$cli_lang"
+            fi
+            awk -v set="$kind" -v p="$(wc -l <"$work/$kind.list")" -v w="$wall" -v c="$cpu" -v note="$pdf_note" 'BEGIN {
+                printf "%-6s %5d pages  %8.2f s wall %8.2f s CPU  %7.3f pages/s  %6.2f CPU s/page%s\n",
+                    set, p, w, c, p / w, c / p, set == "pdf" ? "  (" note ")" : "" }'
+        done
     done
 else
     echo "reference: no tesseract CLI (Debian tesseract-ocr) to compare with"
