@@ -72,7 +72,7 @@ fi
 if [[ -z $word ]]; then
     best=-1
     for w in memory rapport projet project meeting budget réunion client contrat semaine; do
-        c=$("$search" --db "$db" --count "$w")
+        c=$("$search" --db "$db" --count "$w" || true) # exit 1 and 0 when none
         d=$((c > 12000 ? c - 12000 : 12000 - c))
         if ((best < 0 || d < best)); then best=$d; word=$w; fi
     done

@@ -122,13 +122,22 @@ lx_status lx_record_parse(lx_record *r, const char *data, size_t len)
             lx_strbuf_reset(&key);
             lx_strbuf_reset(&val);
             st = lx_strbuf_add(&key, data + i, (size_t)(eq - (data + i)));
-            for (size_t k = (size_t)(eq - data) + 1; k < end && !st; k++) {
-                char c = data[k];
-                if (c == '\\' && k + 1 < end) {
-                    char e = data[++k];
-                    c = e == 'n' ? '\n' : e == 'r' ? '\r' : e == '0' ? '\0' : e;
+            /* The value: runs of plain bytes copied whole, each escape
+             * (a backslash and the byte after it) undone. */
+            for (size_t k = (size_t)(eq - data) + 1; k < end && !st;) {
+                const char *bs = memchr(data + k, '\\', end - k);
+                size_t run = bs ? (size_t)(bs - (data + k)) : end - k;
+                st = lx_strbuf_add(&val, data + k, run);
+                k += run;
+                if (st || k >= end)
+                    break;
+                if (k + 1 == end) { /* a backslash that ends the line stays */
+                    st = lx_strbuf_addch(&val, '\\');
+                    break;
                 }
-                st = lx_strbuf_addch(&val, c);
+                char e = data[k + 1];
+                st = lx_strbuf_addch(&val, e == 'n' ? '\n' : e == 'r' ? '\r' : e == '0' ? '\0' : e);
+                k += 2;
             }
             if (!st)
                 st = lx_record_add(r, key.buf, val.buf, val.len);

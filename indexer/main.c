@@ -376,6 +376,10 @@ static lx_status close_index(options *o, int rc, bool merged, closing *c)
     unsigned docs = r->fatal ? 0 : lx_db_doccount(r->db);
     c->t0 = lx_run_now();
     if (merged) {
+        /* The size before compaction is the committed one (the passes'
+         * writes included); a failure to commit is the closing's to say,
+         * which commits again. */
+        (void)lx_db_commit(r->db);
         c->before = dir_bytes(r->db_path);
         if ((cst = lx_segrun_replace(r, o->dbpath, &c->compacted, &c->why)) && c->why) {
             lx_cli_say(stderr, "leakdex-index: ", "cannot replace the index: %s", c->why);
@@ -388,6 +392,7 @@ static lx_status close_index(options *o, int rc, bool merged, closing *c)
         lx_db_remove_stale_copy(o->dbpath); /* the segments, when not merged */
     if (o->compact && !r->fatal && rc != LX_EXIT_DB && added &&
         added * 100 >= (size_t)docs * LX_COMPACT_SHARE) {
+        (void)lx_db_commit(r->db);
         c->before = dir_bytes(o->dbpath);
         return lx_db_close_compacted(r->db, &c->compacted, &c->why);
     }

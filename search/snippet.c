@@ -64,6 +64,10 @@ struct lx_snippet_matcher {
     const lx_snippet_words *w;
     bool any;
     bool stem_first[256];
+    /* The first bytes a matching ASCII word can start with: a plain word's
+     * or a stem's (most words of a text are turned away by this alone,
+     * without a look-up in seen). */
+    bool may_match[256];
     GHashTable *seen; /* word (ASCII lowercased) -> 1 + whether it matches */
     text_words words; /* the words of the text being read, reused */
 };
@@ -77,6 +81,9 @@ lx_snippet_matcher *lx_snippet_matcher_new(const lx_snippet_words *w)
     m->any = w->n_plain || w->n_stems;
     for (size_t i = 0; i < w->n_stems; i++)
         m->stem_first[(unsigned char)w->stems[i][0]] = true;
+    memcpy(m->may_match, m->stem_first, sizeof m->may_match);
+    for (size_t i = 0; i < w->n_plain; i++)
+        m->may_match[(unsigned char)w->plain[i][0]] = true;
     if (m->any)
         m->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return m;
@@ -122,7 +129,7 @@ static bool word_matches(const lx_snippet_matcher *m, const char *w, size_t n,
 /* Whether the text's word w[0..n) matches. */
 static bool matcher_match(lx_snippet_matcher *m, const char *w, size_t n)
 {
-    if (!m->any || n >= LONGEST_WORD)
+    if (!m->any || n == 0 || n >= LONGEST_WORD)
         return false;
     /* An ASCII word folds to itself: the key is its lowercase. One with an
      * apostrophe may hold an elision, which the fold splits. */
@@ -132,6 +139,10 @@ static bool matcher_match(lx_snippet_matcher *m, const char *w, size_t n)
         is_ascii = is_ascii && (unsigned char)w[i] < 0x80 && w[i] != '\'';
         key[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] - 'A' + 'a' : w[i]);
     }
+    /* An ASCII word matches as itself lowercased, or by its stem, which
+     * starts as the word does. */
+    if (is_ascii && !m->may_match[(unsigned char)key[0]])
+        return false;
     if (!is_ascii)
         memcpy(key, w, n);
     key[n] = '\0';

@@ -38,10 +38,34 @@ static void test_record_round_trip(void **state)
     lx_record_release(&back);
 }
 
+/* Stored data as written by hand or damaged: escapes undone wherever they
+ * fall (first, last, side by side), an unknown escape gives its byte, a
+ * backslash that ends a line stays, a line without '=' is skipped. */
+static void test_record_parse_escapes(void **state)
+{
+    static const char data[] = "a=\\nx\\\\y\\q\\0z\\r\n"
+                               "b=plain\n"
+                               "no equals sign\n"
+                               "c=\\\\\\n\n"
+                               "d=end\\";
+    lx_record r;
+    lx_record_init(&r);
+    assert_int_equal(lx_record_parse(&r, data, sizeof data - 1), LX_OK);
+    assert_int_equal(r.n, 4);
+    static const char a[] = "\nx\\yq\0z\r";
+    assert_int_equal(r.pairs[0].value_len, sizeof a - 1);
+    assert_memory_equal(r.pairs[0].value, a, sizeof a - 1);
+    assert_string_equal(lx_record_get(&r, "b"), "plain");
+    assert_string_equal(lx_record_get(&r, "c"), "\\\n");
+    assert_string_equal(lx_record_get(&r, "d"), "end\\");
+    lx_record_release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record_round_trip),
+        cmocka_unit_test(test_record_parse_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
