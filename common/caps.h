@@ -372,6 +372,22 @@
  * for 50 GB fails alone instead of swapping the machine. */
 #define LX_ATTACH_HELPER_MEMORY ((size_t)2 << 30)
 
+/* OCR of scans (issue 28), as the indexer asks for it. Seconds one
+ * document read by OCR may take in the helper (--ocr-timeout): each page
+ * has its own deadline (LX_OCR_PAGE_SECONDS), and their sum over
+ * LX_OCR_MAX_PAGES pages is capped by this, so that a 500-page fax stops
+ * in ten minutes rather than eight hours. */
+#define LX_OCR_TIMEOUT 600
+
+/* Bytes of the header line a helper's OCR or probe answer starts with
+ * (the OCR header may end with the reason pages were skipped). */
+#define LX_OCR_HEADER_MAX 512
+
+/* Where Tesseract's language data is (its own default when
+ * TESSDATA_PREFIX is not set, as Debian builds it): --ocr-lang checks each
+ * language's LANG.traineddata there before the run starts. */
+#define LX_OCR_TESSDATA "/usr/share/tesseract-ocr/5/tessdata"
+
 /* Attachments (nested ones included) listed per message; the rest are
  * counted, not listed. */
 #define LX_ATTACH_MAX_PER_MESSAGE 10000
@@ -396,6 +412,55 @@
 
 /* RTF group nesting followed; deeper groups are read as plain text. */
 #define LX_RTF_MAX_DEPTH 256
+
+/* ---- OCR of scans (leakdex-index --ocr; indexer/extract/ocr.c) -------------- */
+
+/* Tesseract's languages when --ocr-lang is not given: French and English
+ * (Debian's tesseract-ocr-fra and tesseract-ocr-eng). At most
+ * LX_OCR_MAX_LANG bytes of language names joined by '+'. */
+#define LX_OCR_DEFAULT_LANG "fra+eng"
+#define LX_OCR_MAX_LANG 64
+
+/* PDF pages without a text layer are rendered at this resolution for
+ * Tesseract: its models are trained on text about 20 to 40 pixels high, 10-
+ * to 12-point print at 300 dpi. Requests may ask 50 to 1200. */
+#define LX_OCR_DPI 300
+
+/* Pages read by OCR per document (PDF pages without a text layer, frames of
+ * a TIFF); the rest are counted as skipped. A 500-page scanned book would
+ * take the helper half an hour. Text-layer pages are not counted. */
+#define LX_OCR_MAX_PAGES 50
+
+/* Pixels of one page given to Tesseract: a larger page (a poster, a 1200-dpi
+ * scan) is scaled down to this. 40 million is an A4 page at 600 dpi (35
+ * million) with room; an 8-bit grey copy takes 40 MB. */
+#define LX_OCR_MAX_PIXELS ((size_t)40000000)
+
+/* Pixels of one image decoded at all, read from its header before any
+ * decoding: a PNG whose header says 60000x60000 would need 14 GB. 100
+ * million pixels (400 MB at 32 bits, a 10000x10000 photo; an A3 scan at
+ * 600 dpi is 70 million) fit in the helper's address space
+ * (LX_ATTACH_HELPER_MEMORY) beside Tesseract's models. Larger images are
+ * skipped with the reason. */
+#define LX_OCR_MAX_IMAGE_PIXELS ((size_t)100000000)
+
+/* Wall time for one page in Tesseract (its monitor's deadline): a page past
+ * it is skipped, the pages read before it are kept, the next page starts
+ * with a deadline of its own. A dense A4 page takes a few seconds. */
+#define LX_OCR_PAGE_SECONDS 60
+
+/* A PDF page has a text layer when poppler finds at least this many
+ * characters on it that are not white space: a scan with only a page number
+ * or a stamp's date in text is still read by OCR. */
+#define LX_OCR_TEXT_LAYER_MIN 16
+
+/* An image holds text worth reading when both of its sides are at least
+ * LX_OCR_MIN_SIDE pixels and it has at least LX_OCR_MIN_PIXELS pixels:
+ * icons, logos, signatures and spacer GIFs of mail are smaller (a 300x300
+ * image at 300 dpi is one inch square; an A6 photo at 96 dpi, 397x559, is
+ * large enough). Smaller images are skipped with the reason. */
+#define LX_OCR_MIN_SIDE 300
+#define LX_OCR_MIN_PIXELS ((size_t)250000)
 
 /* Addresses of a message's From fields read for DKIM alignment: a From
  * names its author, rarely a few; a list longer than this is not taken as

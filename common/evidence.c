@@ -368,14 +368,27 @@ lx_status lx_evidence_show(lx_strbuf *out, const lx_evidence_loc *loc)
     return st;
 }
 
-lx_status lx_evidence_show_stored(lx_strbuf *out, const char *stored)
+/* lx_evidence_show_stored, and (file) without the mbox range. */
+static lx_status show_stored(lx_strbuf *out, const char *stored, bool file)
 {
     lx_evidence_loc loc;
     lx_status st = lx_evidence_parse(&loc, stored);
+    if (!st && file)
+        loc.in_mbox = false;
     if (!st)
         st = lx_evidence_show(out, &loc);
     lx_evidence_loc_release(&loc);
     return st;
+}
+
+lx_status lx_evidence_show_stored(lx_strbuf *out, const char *stored)
+{
+    return show_stored(out, stored, false);
+}
+
+lx_status lx_evidence_show_file(lx_strbuf *out, const char *stored)
+{
+    return show_stored(out, stored, true);
 }
 
 /* Reads the location from an open file. */

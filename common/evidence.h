@@ -132,6 +132,10 @@ lx_status lx_evidence_show(lx_strbuf *out, const lx_evidence_loc *loc);
 /* lx_evidence_parse then lx_evidence_show: the shown form of a stored one. */
 lx_status lx_evidence_show_stored(lx_strbuf *out, const char *stored);
 
+/* The same without an mbox range: the file, or the member of an archive,
+ * that a stored location is in (what a warning about reading it back names). */
+lx_status lx_evidence_show_file(lx_strbuf *out, const char *stored);
+
 /* Appends the bytes of a location to out: the whole file, or the mbox range
  * (of the file: a location with members is read by lx_original_location_read).
  * Opens read-only with lx_source_open and settles the access times of the

@@ -167,6 +167,13 @@ static const lx_field_def lx_schema_table[LX_F_COUNT_] = {
      "SHA-256, date, verified level, then the To and Cc \"address<TAB>name\" lines "
      "(recipients)",
      NULL},
+    /* Schema 13: scans. pending is what leakdex-index --ocr reads on an
+     * existing index; schema 12 marked none, so it could not tell. */
+    {LX_F_OCR, "ocr", "ocr", "XOCR", -1, LX_KIND_BOOLEAN,
+     "yes: an attachment's text was read by OCR; pending: an attachment looks scanned (PDF "
+     "pages without text, an image large enough to hold text) and was not read "
+     "(leakdex-index --ocr reads it)",
+     "ocr:yes or ocr:pending"},
 };
 
 const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS] = {
@@ -175,7 +182,8 @@ const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS] = {
     "t",      "x",        "aligned",   "mbox_form"};
 
 const char *const lx_attach_fields[LX_ATTACH_NFIELDS] = {
-    "n", "parent", "name", "type", "sniffed_type", "size", "sha256", "status", "text_bytes"};
+    "n",          "parent",     "name",           "type",         "sniffed_type", "size",
+    "sha256",     "status",     "text_bytes",     "ocr_confidence", "ocr_language", "ocr_pages"};
 
 const lx_field_def *lx_schema_field(lx_field f)
 {

@@ -10,7 +10,7 @@ extern "C" {
 
 /* Bump when the meaning of any prefix, slot or document-data key changes. A
  * database built by another version is refused, never misread. */
-#define LX_SCHEMA_VERSION 12
+#define LX_SCHEMA_VERSION 13
 #define LX_SCHEMA_METADATA_KEY "leakdex.schema"
 /* When the index was created (stamped with its schema version) and last
  * written by an indexing run: ISO 8601 instants, UTC. */
@@ -78,6 +78,7 @@ typedef enum lx_field {
     LX_F_DATE_OFFSET,    /* the UTC offset the Date header was written with (document data) */
     LX_F_SENDER_TALLY,   /* SHA, date, level, verdict, attachments, chain, sender: senders, stats */
     LX_F_RECIPIENTS_TALLY, /* SHA, date, level and the recipients lines: recipients */
+    LX_F_OCR,              /* "yes": an attachment read by OCR; "pending": one looks scanned */
     LX_F_COUNT_            /* number of fields; not a field */
 } lx_field;
 
@@ -105,6 +106,12 @@ typedef enum lx_field {
 /* The LX_F_HAS term's value (has:attachment) of a message with an
  * attachment. */
 #define LX_HAS_ATTACHMENT "attachment"
+
+/* The LX_F_OCR terms' values: an attachment's text was read by OCR
+ * (ocr:yes), an attachment looks scanned and was not read (ocr:pending,
+ * what leakdex-index --ocr reads on an existing index). */
+#define LX_OCR_YES "yes"
+#define LX_OCR_PENDING "pending"
 
 typedef enum lx_field_kind {
     LX_KIND_BOOLEAN, /* exact terms that filter without weighting */
@@ -134,8 +141,10 @@ extern const char *const lx_dkim_sig_fields[LX_DKIM_SIG_NFIELDS];
 /* The document data holds one "attachment" line per attachment file (nested
  * ones included, in the order they were found): these fields, tab-separated,
  * in this order. n is 1-based, parent is the n of the container (0 at the top);
- * tabs and newlines in names are spaces. */
-enum { LX_ATTACH_NFIELDS = 9 };
+ * tabs and newlines in names are spaces. The three ocr_ fields (schema 13)
+ * are empty unless OCR read the file; a line of 9 fields reads as one with
+ * them empty. */
+enum { LX_ATTACH_NFIELDS = 12 };
 extern const char *const lx_attach_fields[LX_ATTACH_NFIELDS];
 
 /* A message's DKIM verdict, RFC 6376's results, ordered by how much a result

@@ -101,5 +101,9 @@ lx_status lx_tally_update(const char *value, size_t len, const lx_tally *with, u
         t.verdict = with->verdict;
     if (t.full && (set & LX_TALLY_SET_CHAIN))
         t.chain = with->chain;
+    if (t.full && (set & LX_TALLY_SET_ATTACHMENTS)) {
+        t.attachments = with->attachments;
+        t.with_text = with->with_text;
+    }
     return lx_tally_format(out, &t);
 }

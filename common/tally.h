@@ -57,9 +57,10 @@ bool lx_tally_parse(const char *value, size_t len, lx_tally *out);
 #define LX_TALLY_SET_LEVEL 1u   /* level (both forms) */
 #define LX_TALLY_SET_VERDICT 2u /* verdict (the sender's form) */
 #define LX_TALLY_SET_CHAIN 4u   /* chain flags (the sender's form) */
+#define LX_TALLY_SET_ATTACHMENTS 8u /* attachments and with text (the sender's form: --ocr) */
 
 /* Appends to out the stored value[0..len) with the numbers set names taken
- * from with (a later verification, the chain pass); LX_E_INVALID when value
+ * from with (a later verification, the chain pass, OCR); LX_E_INVALID when value
  * is not a tally. */
 lx_status lx_tally_update(const char *value, size_t len, const lx_tally *with, unsigned set,
                           lx_strbuf *out);

@@ -223,6 +223,17 @@ lx_status lx_db_retag(lx_db *db, lx_docid id, const char *const *drop, size_t n_
                       const char *const *add, size_t n_add, int slot, double value,
                       const char *data, size_t len);
 
+/* Rewrites the parts of stored document id that a document built anew for
+ * it (from: the same message, read again) holds differently: every term of
+ * id that starts with one of prefixes is removed, and from's terms with
+ * those prefixes are added with their positions and frequencies; slots[i]
+ * takes from's value (removed where from has none); the data becomes
+ * data[0..len). Every other term, value and the document's id stay; the
+ * words it brings go into the stem table at the next commit. */
+lx_status lx_db_replace_parts(lx_db *db, lx_docid id, const lx_doc *from,
+                              const char *const *prefixes, size_t n_prefixes, const int *slots,
+                              size_t n_slots, const char *data, size_t len);
+
 /* The id, in this database, of the document whose SHA-256 is sha (64 hex
  * digits): LX_E_NOT_FOUND when it holds none. */
 lx_status lx_db_docid_of(lx_db *db, const char *sha, lx_docid *id);

@@ -555,6 +555,22 @@ lx_status lx_db_all_docs(lx_db *db, lx_docid **ids, size_t *n)
     return lx_db_term_docs(db, "", ids, n);
 }
 
+// The terms of doc that start with prefix.
+static std::vector<std::string> terms_with_prefix(const Xapian::Document &doc, const char *prefix)
+{
+    std::vector<std::string> out;
+    size_t plen = std::strlen(prefix);
+    auto t = doc.termlist_begin();
+    t.skip_to(prefix);
+    for (; t != doc.termlist_end(); ++t) {
+        std::string term = *t;
+        if (term.compare(0, plen, prefix) != 0)
+            break;
+        out.push_back(term);
+    }
+    return out;
+}
+
 lx_status lx_db_retag(lx_db *db, lx_docid id, const char *const *drop, size_t n_drop,
                       const char *const *add, size_t n_add, int slot, double value,
                       const char *data, size_t len)
@@ -565,25 +581,59 @@ lx_status lx_db_retag(lx_db *db, lx_docid id, const char *const *drop, size_t n_
         return LX_E_INVALID;
     }
     Xapian::Document doc = db->wdb->get_document(id);
-    for (size_t i = 0; i < n_drop; i++) {
-        std::vector<std::string> gone;
-        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-            t.skip_to(drop[i]);
-            if (t == doc.termlist_end())
-                break;
-            std::string term = *t;
-            if (term.compare(0, std::strlen(drop[i]), drop[i]) != 0)
-                break;
-            gone.push_back(term);
-        }
-        for (const auto &term : gone)
+    for (size_t i = 0; i < n_drop; i++)
+        for (const auto &term : terms_with_prefix(doc, drop[i]))
             doc.remove_term(term);
-    }
     for (size_t i = 0; i < n_add; i++)
         doc.add_boolean_term(add[i]);
     if (slot >= 0)
         doc.add_value(static_cast<Xapian::valueno>(slot), Xapian::sortable_serialise(value));
     doc.set_data(std::string(data, len));
+    db->wdb->replace_document(id, doc);
+    return LX_OK;
+    LX_GUARD_END(db)
+}
+
+lx_status lx_db_replace_parts(lx_db *db, lx_docid id, const lx_doc *from,
+                              const char *const *prefixes, size_t n_prefixes, const int *slots,
+                              size_t n_slots, const char *data, size_t len)
+{
+    LX_GUARD_BEGIN
+    if (!db->wdb) {
+        db->err = "database is open read-only";
+        return LX_E_INVALID;
+    }
+    Xapian::Document doc = db->wdb->get_document(id);
+    for (size_t i = 0; i < n_prefixes; i++) {
+        for (const auto &term : terms_with_prefix(doc, prefixes[i]))
+            doc.remove_term(term);
+        // from is in memory: its term list holds its positions and wdf.
+        for (auto t = from->doc.termlist_begin(); t != from->doc.termlist_end(); ++t) {
+            std::string term = *t;
+            if (term.compare(0, std::strlen(prefixes[i]), prefixes[i]) != 0)
+                continue;
+            Xapian::termcount wdf = t.get_wdf();
+            bool positions = false;
+            for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) {
+                doc.add_posting(term, *p, 0);
+                positions = true;
+            }
+            if (wdf)
+                doc.add_term(term, wdf);
+            else if (!positions)
+                doc.add_boolean_term(term);
+        }
+    }
+    for (size_t i = 0; i < n_slots; i++) {
+        auto slot = static_cast<Xapian::valueno>(slots[i]);
+        std::string v = from->doc.get_value(slot);
+        if (v.empty())
+            doc.remove_value(slot);
+        else
+            doc.add_value(slot, v);
+    }
+    doc.set_data(std::string(data, len));
+    note_stems(db, doc);
     db->wdb->replace_document(id, doc);
     return LX_OK;
     LX_GUARD_END(db)

@@ -475,10 +475,17 @@ static lx_status build_attachment(lx_doc *doc, lx_record *rec, lx_strbuf *tmp,
     snprintf(num[0], sizeof num[0], "%zu", a->n);
     snprintf(num[1], sizeof num[1], "%zu", a->parent);
     snprintf(num[2], sizeof num[2], "%zu", a->size);
-    char tlen[24];
+    char tlen[24], conf[24] = "", pages[24] = "";
     snprintf(tlen, sizeof tlen, "%zu", a->text_len);
-    const char *fields[LX_ATTACH_NFIELDS] = {num[0], num[1],    a->name,    a->type, a->sniffed,
-                                             num[2], a->sha256, status.buf, tlen};
+    /* What OCR read: empty unless it read a page. */
+    bool ocr = a->ocr_pages > 0;
+    if (ocr && a->ocr_confidence >= 0)
+        snprintf(conf, sizeof conf, "%d", a->ocr_confidence);
+    if (ocr)
+        snprintf(pages, sizeof pages, "%zu", a->ocr_pages);
+    const char *fields[LX_ATTACH_NFIELDS] = {
+        num[0],     num[1], a->name, a->type, a->sniffed, num[2], a->sha256,
+        status.buf, tlen,   conf,    ocr ? a->ocr_language : "", pages};
     lx_strbuf_reset(tmp);
     for (size_t k = 0; k < LX_ATTACH_NFIELDS && !st; k++)
         st = add_field(tmp, fields[k], k == 0);
@@ -646,10 +653,25 @@ static size_t with_text(const lx_attach_list *att)
 {
     size_t n = 0;
     for (size_t i = 0; att && i < att->n; i++)
-        n += att->v[i].text_len > 0 &&
-             (att->v[i].status == LX_ATT_OK || att->v[i].status == LX_ATT_TRUNCATED ||
-              att->v[i].status == LX_ATT_LIMIT);
+        n += lx_attach_has_text(&att->v[i]);
     return n;
+}
+
+/* ocr:yes when OCR read an attachment's pages, ocr:pending when one looks
+ * scanned and was not read (what leakdex-index --ocr looks for). */
+static lx_status build_ocr_terms(lx_doc *doc, const lx_attach_list *att)
+{
+    bool read = false, pending = false;
+    for (size_t i = 0; att && i < att->n; i++) {
+        read = read || att->v[i].ocr_pages > 0;
+        pending = pending || att->v[i].status == LX_ATT_SCANNED;
+    }
+    lx_status st = LX_OK;
+    if (read)
+        st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_OCR), LX_OCR_YES);
+    if (!st && pending)
+        st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_OCR), LX_OCR_PENDING);
+    return st;
 }
 
 /* Attachments: every MIME leaf that is not body text, and the files
@@ -666,6 +688,8 @@ static lx_status build_attachments(lx_doc *doc, lx_record *rec, lx_strbuf *tmp, 
         st = build_attachment(doc, rec, tmp, &att->v[i]);
     if (!st && att)
         st = build_excerpts(doc, tmp, att);
+    if (!st)
+        st = build_ocr_terms(doc, att);
     if (st ||
         (attached && (st = lx_doc_add_boolean(doc, lx_schema_prefix(LX_F_HAS), LX_HAS_ATTACHMENT))))
         return st;
@@ -799,6 +823,41 @@ static lx_status build_body(lx_record *rec, lx_strbuf *tmp, const lx_message *m)
     return lx_record_add(rec, LX_DATA_BODY, m->body, m->body_len);
 }
 
+/* The document of a message and its data as a record (rec, initialized by
+ * the caller), not yet serialized into it. */
+static lx_status build_document(const char *sha, size_t size, const lx_location *loc,
+                                const lx_message *m, const lx_attach_list *att,
+                                const lx_dkim_verdict *dkim, lx_doc *doc, lx_record *rec,
+                                char fp[LX_SHA256_HEX_LEN + 1])
+{
+    lx_strbuf tmp;
+    lx_strbuf_init(&tmp);
+    lx_status st;
+    if ((st = build_identity(doc, rec, &tmp, sha, size)) || (st = build_date(doc, rec, &tmp, m)) ||
+        (st = build_people(doc, rec, &tmp, m)) || (st = build_text(doc, rec, m)))
+        goto out;
+    lx_strbuf_reset(&tmp);
+    if ((st = lx_document_format_location(&tmp, loc)) ||
+        (st = lx_record_add(rec, LX_DATA_PATH, tmp.buf, tmp.len)) ||
+        (st = lx_document_fingerprint(m, fp)) ||
+        (st = lx_record_add_str(rec, LX_DATA_FINGERPRINT, fp)))
+        goto out;
+    if (loc->converted && ((st = lx_record_add_str(rec, LX_DATA_CONVERTED, loc->converted)) ||
+                           (st = lx_record_add_str(rec, LX_DATA_CONVERTER, LX_MAPI_CONVERTER))))
+        goto out;
+    /* Attachments are the last text indexed: a document built again with
+     * other attachment text has every other term at the same positions
+     * (lx_document_set_attachments relies on it). */
+    if ((st = build_attachments(doc, rec, &tmp, m, att)) ||
+        (st = build_threads(doc, &tmp, m, sha, fp)) || (st = build_dkim(doc, rec, dkim)) ||
+        (st = build_people_values(doc, &tmp, m, sha, att, dkim)))
+        goto out;
+    st = build_body(rec, &tmp, m);
+out:
+    lx_strbuf_release(&tmp);
+    return st;
+}
+
 lx_status lx_document_build(const char *sha, size_t size, const lx_location *loc,
                             const lx_message *m, const lx_attach_list *att,
                             const lx_dkim_verdict *dkim, lx_doc **out,
@@ -810,36 +869,99 @@ lx_status lx_document_build(const char *sha, size_t size, const lx_location *loc
         return LX_E_NOMEM;
     lx_record rec;
     lx_record_init(&rec);
-    lx_strbuf tmp, data;
-    lx_strbuf_init(&tmp);
+    lx_strbuf data;
     lx_strbuf_init(&data);
     lx_status st;
-    if ((st = build_identity(doc, &rec, &tmp, sha, size)) ||
-        (st = build_date(doc, &rec, &tmp, m)) || (st = build_people(doc, &rec, &tmp, m)) ||
-        (st = build_text(doc, &rec, m)))
-        goto out;
-    lx_strbuf_reset(&tmp);
-    if ((st = lx_document_format_location(&tmp, loc)) ||
-        (st = lx_record_add(&rec, LX_DATA_PATH, tmp.buf, tmp.len)) ||
-        (st = lx_document_fingerprint(m, fp)) ||
-        (st = lx_record_add_str(&rec, LX_DATA_FINGERPRINT, fp)))
-        goto out;
-    if (loc->converted && ((st = lx_record_add_str(&rec, LX_DATA_CONVERTED, loc->converted)) ||
-                           (st = lx_record_add_str(&rec, LX_DATA_CONVERTER, LX_MAPI_CONVERTER))))
-        goto out;
-    if ((st = build_attachments(doc, &rec, &tmp, m, att)) ||
-        (st = build_threads(doc, &tmp, m, sha, fp)) || (st = build_dkim(doc, &rec, dkim)) ||
-        (st = build_people_values(doc, &tmp, m, sha, att, dkim)) ||
-        (st = build_body(&rec, &tmp, m)) || (st = lx_record_serialize(&rec, &data)) ||
-        (st = lx_doc_set_data(doc, data.buf, data.len)))
+    if ((st = build_document(sha, size, loc, m, att, dkim, doc, &rec, fp)) ||
+        (st = lx_record_serialize(&rec, &data)) || (st = lx_doc_set_data(doc, data.buf, data.len)))
         goto out;
     *out = doc;
     doc = NULL;
 out:
     lx_doc_free(doc);
     lx_record_release(&rec);
-    lx_strbuf_release(&tmp);
     lx_strbuf_release(&data);
+    return st;
+}
+
+/* The stored data old with its attachment lines replaced by those of
+ * built, in their place (the lines are together: build_attachments writes
+ * them one after the other), into out. */
+static lx_status replace_attachment_lines(const lx_record *old, const lx_record *built,
+                                          lx_record *out)
+{
+    lx_status st = LX_OK;
+    bool done = false;
+    for (size_t i = 0; i < old->n && !st; i++) {
+        const lx_record_pair *p = &old->pairs[i];
+        if (strcmp(p->key, LX_DATA_ATTACHMENT) != 0) {
+            st = lx_record_add(out, p->key, p->value, p->value_len);
+            continue;
+        }
+        for (size_t k = 0; k < built->n && !st && !done; k++)
+            if (strcmp(built->pairs[k].key, LX_DATA_ATTACHMENT) == 0)
+                st = lx_record_add(out, LX_DATA_ATTACHMENT, built->pairs[k].value,
+                                   built->pairs[k].value_len);
+        done = true;
+    }
+    return st;
+}
+
+lx_status lx_document_set_attachments(lx_db *db, lx_docid id, const lx_message *m,
+                                      const lx_attach_list *att)
+{
+    char *data = NULL, *tally = NULL;
+    size_t len = 0, tlen = 0;
+    lx_record old, built, rec;
+    lx_record_init(&old);
+    lx_record_init(&built);
+    lx_record_init(&rec);
+    lx_strbuf out;
+    lx_strbuf_init(&out);
+    lx_doc *doc = lx_doc_new();
+    lx_status st = doc ? lx_db_get_data(db, id, &data, &len) : LX_E_NOMEM;
+    if (!st)
+        st = lx_record_parse(&old, data, len);
+    const char *sha = st ? NULL : lx_record_get(&old, lx_schema_field(LX_F_SHA256)->name);
+    const char *size = st ? NULL : lx_record_get(&old, LX_DATA_SIZE);
+    if (!st && (!sha || !size))
+        st = LX_E_INVALID;
+    /* Only the attachments' parts are taken from it: the location and
+     * the verdict do not matter. */
+    lx_location loc = {.path = ""};
+    char fp[LX_SHA256_HEX_LEN + 1];
+    if (!st)
+        st = build_document(sha, (size_t)strtoull(size, NULL, 10), &loc, m, att, NULL, doc,
+                            &built, fp);
+    if (!st)
+        st = replace_attachment_lines(&old, &built, &rec);
+    if (!st)
+        st = lx_record_serialize(&rec, &out);
+    /* The sender's tally keeps its verdict and chain flags; only the
+     * attachment counts change. */
+    lx_tally with = {.attachments = (double)(att->n + att->dropped),
+                     .with_text = (double)with_text(att)};
+    lx_strbuf tnew;
+    lx_strbuf_init(&tnew);
+    if (!st)
+        st = lx_db_get_value(db, id, lx_schema_slot(LX_F_SENDER_TALLY), &tally, &tlen);
+    if (!st && tlen)
+        st = lx_tally_update(tally, tlen, &with, LX_TALLY_SET_ATTACHMENTS, &tnew);
+    if (!st && tlen)
+        st = lx_doc_set_value(doc, lx_schema_slot(LX_F_SENDER_TALLY), tnew.buf, tnew.len);
+    const char *prefixes[] = {lx_schema_prefix(LX_F_ATTACH_TEXT), lx_schema_prefix(LX_F_OCR)};
+    const int slots[] = {lx_schema_slot(LX_F_ATTACH_COUNT), lx_schema_slot(LX_F_ATTACH_TEXTS),
+                         lx_schema_slot(LX_F_EXCERPTS), lx_schema_slot(LX_F_SENDER_TALLY)};
+    if (!st)
+        st = lx_db_replace_parts(db, id, doc, prefixes, 2, slots, tlen ? 4 : 3, out.buf, out.len);
+    lx_strbuf_release(&tnew);
+    lx_doc_free(doc);
+    free(data);
+    free(tally);
+    lx_record_release(&old);
+    lx_record_release(&built);
+    lx_record_release(&rec);
+    lx_strbuf_release(&out);
     return st;
 }
 

@@ -77,6 +77,15 @@ lx_status lx_document_check_shard(lx_db *db, const char *dbpath, const lx_shard 
  * records that verification was skipped. */
 lx_status lx_document_set_dkim(lx_db *db, lx_docid id, const lx_dkim_verdict *dkim);
 
+/* Replaces what stored document id holds of its attachments by what att
+ * (the attachments of m, its message read again, extracted anew: with
+ * --ocr) gives, as lx_document_build would have built them: the attachment
+ * text words with their positions, the ocr: terms, the attachment data
+ * lines, the excerpts, the attachment counts and the sender's tally's.
+ * Threads, chains, conflicts, DKIM and locations stay as they are. */
+lx_status lx_document_set_attachments(lx_db *db, lx_docid id, const lx_message *m,
+                                      const lx_attach_list *att);
+
 /* The message's fingerprint, SHA-256 as hex, of what copies sharing a
  * Message-ID must agree on: the sender's address (any case), the date (when
  * from the Date header, as an instant), the subject and the body text, these

@@ -260,6 +260,13 @@ static lx_status attachment_files(lx_strbuf *o, const lx_attach_list *att)
             st = boolean(o, "identical_to_earlier", a->from_cache);
         if (!st)
             st = num(o, "text_bytes", a->text_len);
+        /* Read by OCR: how (the keys of the stored attachment line). */
+        if (!st && a->ocr_pages)
+            st = num(o, "ocr_pages", a->ocr_pages);
+        if (!st && a->ocr_pages)
+            st = str(o, "ocr_language", a->ocr_language);
+        if (!st && a->ocr_pages && a->ocr_confidence >= 0)
+            st = num(o, "ocr_confidence", (size_t)a->ocr_confidence);
         if (!st)
             st = key(o, "text", false);
         if (!st)

@@ -17,6 +17,8 @@
 #include "document.h"
 #include "doctext.h"
 #include "message.h"
+#include "ocr.h"
+#include "ocrpending.h"
 #include "passes.h"
 #include "pipeline.h"
 #include "reverify.h"
@@ -36,6 +38,10 @@ typedef struct options {
     const char *keyfiles[MAX_KEY_FILES];
     size_t n_keyfiles;
     lx_attach_limits limits;
+    bool ocr;                 /* --ocr: scans read by OCR, and what an index left pending */
+    const char *ocr_lang;     /* --ocr-lang, else LX_OCR_DEFAULT_LANG */
+    unsigned ocr_timeout;     /* --ocr-timeout, else LX_OCR_TIMEOUT */
+    bool ocr_lang_given, ocr_timeout_given;
     int n_sources;
     char **sources;
 } options;
@@ -45,6 +51,7 @@ static void usage(FILE *out)
     fputs("usage: leakdex-index [--db DIR] [--keys FILE]... [--jobs N] [--shard I/N] [--hidden] "
           "[--quiet] "
           "SOURCE...\n"
+          "       leakdex-index --db DIR --ocr [--ocr-lang LANGS] [--ocr-timeout S]\n"
           "       leakdex-index --db DIR --reverify --keys FILE...\n"
           "       leakdex-index --db SHARD --link-with ALL [--corroborate-threshold P]\n"
           "       leakdex-index --inspect [--full] [--keys FILE]... [--hidden] SOURCE...\n"
@@ -90,6 +97,12 @@ static void usage(FILE *out)
           "  --attach-max-message-text N  text kept from all the attachments of a\n"
           "                          message (default 64 MiB)\n"
           "  --attach-timeout S      seconds per extraction in a helper process (default 30)\n"
+          "  --ocr        read scans by OCR (Tesseract): PDF pages without text, images\n"
+          "               large enough to hold text; without SOURCE, or after the SOURCEs,\n"
+          "               also the attachments an earlier run found scanned (ocr:pending)\n"
+          "  --ocr-lang LANGS  Tesseract's languages, joined by + (default fra+eng;\n"
+          "               each needs its package, tesseract-ocr-LANG)\n"
+          "  --ocr-timeout S   seconds one document may take in OCR (default 600)\n"
           "  --quiet      no warnings on stderr; the report is still printed\n"
           "  --inspect    write no index: print each message as the indexer reads it,\n"
           "               one JSON object per line (body cut at 4 KiB)\n"
@@ -130,6 +143,9 @@ static const struct option long_options[] = {
     {"link-with", required_argument, NULL, 'L'},
     {"jobs", required_argument, NULL, 'j'},
     {"no-compact", no_argument, NULL, 'Z'},
+    {"ocr", no_argument, NULL, 'G'},
+    {"ocr-lang", required_argument, NULL, 'g'},
+    {"ocr-timeout", required_argument, NULL, 'E'},
     {NULL, 0, NULL, 0}};
 
 /* --commit-every N. */
@@ -198,6 +214,54 @@ static bool attach_option(options *o, int c, const char *arg)
     return true;
 }
 
+/* --ocr-timeout S. */
+static bool ocr_timeout_option(options *o, const char *arg)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(arg, &end, 10);
+    if (errno || *end || end == arg || v == 0 || v > 86400 || arg[0] == '-') {
+        lx_cli_say(stderr, "leakdex-index: ",
+                   "--ocr-timeout: '%s' is not a positive number of seconds up to 86400", arg);
+        return false;
+    }
+    o->ocr_timeout = (unsigned)v;
+    o->ocr_timeout_given = true;
+    return true;
+}
+
+/* Each language of o->ocr_lang has its data where Tesseract looks
+ * (TESSDATA_PREFIX, else its default): else false, after saying which
+ * is missing and the Debian package that has it. */
+static bool ocr_lang_installed(const options *o)
+{
+    const char *dir = getenv("TESSDATA_PREFIX");
+    if (!dir || !*dir)
+        dir = LX_OCR_TESSDATA;
+    const char *p = o->ocr_lang;
+    while (*p) {
+        size_t n = strcspn(p, "+");
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%.*s.traineddata", dir, (int)n, p);
+        if (access(path, R_OK) != 0) {
+            /* Debian names each package after the language, lowercased. */
+            char pkg[LX_OCR_MAX_LANG + 32];
+            snprintf(pkg, sizeof pkg, "tesseract-ocr-%.*s", (int)n, p);
+            for (char *c = pkg; *c; c++)
+                if (*c == '_')
+                    *c = '-';
+                else if (*c >= 'A' && *c <= 'Z')
+                    *c = (char)(*c - 'A' + 'a');
+            lx_cli_say(stderr, "leakdex-index: ",
+                       "--ocr-lang: no language data for '%.*s' in %s (install %s)", (int)n, p,
+                       dir, pkg);
+            return false;
+        }
+        p += n + (p[n] == '+');
+    }
+    return true;
+}
+
 /* --jobs N. */
 static bool jobs_option(options *o, const char *arg)
 {
@@ -228,6 +292,12 @@ static bool take_option(options *o, int c, const char *arg)
     case 'O': o->keys_out = arg; return true;
     case 'R': o->reverify = true; return true;
     case 'Z': o->compact = false; return true;
+    case 'G': o->ocr = true; return true;
+    case 'g':
+        o->ocr_lang = arg;
+        o->ocr_lang_given = true;
+        return true;
+    case 'E': return ocr_timeout_option(o, arg);
     case 'C': return commit_every_option(o, arg);
     case 'Y': return threshold_option(o, arg);
     case 'j': return jobs_option(o, arg);
@@ -304,11 +374,16 @@ static int check_options(const options *o)
 {
     const lx_run *r = &o->run;
     const char *bad = NULL;
-    if (o->reverify && (o->n_sources || r->inspect || r->no_dkim))
+    if (o->reverify && (o->n_sources || r->inspect || r->no_dkim || o->ocr))
         bad = "--reverify takes --db and --keys, no SOURCE (try --help)";
-    else if (o->link_with && (o->n_sources || o->reverify || r->inspect || r->sharded || o->dns))
+    else if (o->link_with &&
+             (o->n_sources || o->reverify || r->inspect || r->sharded || o->dns || o->ocr))
         bad = "--link-with takes --db (a shard) and ALL, no SOURCE (try --help)";
-    else if (!o->reverify && !o->link_with && !o->n_sources)
+    else if ((o->ocr_lang_given || o->ocr_timeout_given) && !o->ocr)
+        bad = "--ocr-lang and --ocr-timeout go with --ocr (try --help)";
+    else if (o->ocr && !lx_ocr_lang_valid(o->ocr_lang))
+        bad = "--ocr-lang: languages are Tesseract's names joined by + (e.g. fra+eng)";
+    else if (!o->reverify && !o->link_with && !o->n_sources && !(o->ocr && !r->inspect))
         bad = "no SOURCE given (try --help)";
     else if (r->sharded && (o->reverify || r->inspect))
         bad = "--shard goes with indexing, not --reverify or --inspect";
@@ -321,7 +396,7 @@ static int check_options(const options *o)
     else if (r->no_dkim && o->n_keyfiles)
         bad = "--no-dkim and --keys contradict each other (try --help)";
     if (!bad)
-        return -1;
+        return o->ocr && !ocr_lang_installed(o) ? LX_EXIT_USAGE : -1;
     fprintf(stderr, "leakdex-index: %s\n", bad);
     return LX_EXIT_USAGE;
 }
@@ -399,6 +474,28 @@ static lx_status close_index(options *o, int rc, bool merged, closing *c)
     return lx_db_close(r->db);
 }
 
+/* --ocr's pass over the documents an earlier run left ocr:pending (their
+ * scans found, not read), into r->report; true after a database error
+ * (r->fatal set and said). */
+static bool ocr_pending(options *o, lx_ocr_pending_stats *ops)
+{
+    lx_run *r = &o->run;
+    lx_status st = lx_ocr_pending(r, ops);
+    if (!st)
+        return false;
+    lx_cli_say(stderr, "leakdex-index: ", "stopping: %s: %s", lx_status_str(st),
+               lx_db_error(r->db));
+    r->fatal = st;
+    return true;
+}
+
+static void print_ocr_pending(const lx_ocr_pending_stats *ops)
+{
+    printf("ocr pending: %zu documents with scans not yet read, %zu read again, %zu could not be "
+           "read back, %zu could not be parsed (left pending); %.2f s\n",
+           ops->documents, ops->rewritten, ops->unreadable, ops->failed, ops->seconds);
+}
+
 /* After the sources are read: a segment run's merge, the passes, then the
  * index closed (rewritten compactly or replaced), then the report. rc: the
  * exit code so far, updated. */
@@ -418,6 +515,11 @@ static int finish_index(options *o, double t0, int rc)
         else
             seg_lost = false;
     }
+    /* --ocr: the scans earlier runs left unread, before the passes. */
+    lx_ocr_pending_stats ops;
+    bool pending = o->ocr && !r->fatal;
+    if (pending && ocr_pending(o, &ops))
+        rc = LX_EXIT_DB;
     if (!r->fatal) {
         if (!lx_passes_run(r))
             rc = LX_EXIT_DB;
@@ -441,6 +543,8 @@ static int finish_index(options *o, double t0, int rc)
         r->report.stopped = lx_status_str(cst);
     }
     lx_report_print(&r->report, stdout, lx_run_now() - t0);
+    if (pending)
+        print_ocr_pending(&ops);
     print_atimes(&r->atimes, stdout, "");
     if (c.compacted)
         printf("compacted: the index rewritten from %.1f MB to %.1f MB in %.2f s\n",
@@ -451,6 +555,28 @@ static int finish_index(options *o, double t0, int rc)
     return rc;
 }
 
+/* The run's attachment context (r->attach), with --ocr's settings: false
+ * after saying why there is none. */
+static bool attach_new(options *o)
+{
+    lx_run *r = &o->run;
+    /* PDF and office documents are read by this very program, run again as
+     * a helper process with limits. */
+    char self[4096];
+    ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[sl > 0 ? sl : 0] = '\0';
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    r->attach = lx_attachtext_ctx_new(&o->limits, sl > 0 ? self : NULL, &why);
+    if (!r->attach)
+        lx_cli_say(stderr, "leakdex-index: ", "%s", why.buf);
+    lx_strbuf_release(&why);
+    /* Checked by check_options: cannot fail. */
+    if (r->attach)
+        lx_attachtext_set_ocr(r->attach, o->ocr, o->ocr_lang, o->ocr_timeout);
+    return r->attach != NULL;
+}
+
 /* Reads every SOURCE through the pipeline: into the index, or (--inspect)
  * printed. Returns the exit code; the index is closed. */
 static int read_sources(options *o)
@@ -458,25 +584,16 @@ static int read_sources(options *o)
     lx_run *r = &o->run;
     double t0 = lx_run_now();
     lx_message_library_init();
-    /* PDF and office documents are read by this very program, run again as
-     * a helper process with limits. */
-    char self[4096];
-    ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
-    self[sl > 0 ? sl : 0] = '\0';
-    lx_strbuf awhy;
-    lx_strbuf_init(&awhy);
-    r->attach = lx_attachtext_ctx_new(&o->limits, sl > 0 ? self : NULL, &awhy);
     int rc = LX_EXIT_OK;
-    if (!r->attach) {
-        lx_cli_say(stderr, "leakdex-index: ", "%s", awhy.buf);
-        lx_strbuf_release(&awhy);
+    if (!attach_new(o)) {
         if (r->db)
             lx_db_close(r->db);
         lx_message_library_shutdown();
         return LX_EXIT_DB;
     }
-    lx_strbuf_release(&awhy);
     lx_report_init(&r->report);
+    r->report.ocr = o->ocr;
+    r->report.ocr_lang = o->ocr_lang;
     if ((rc = lx_pipeline_start(r)) == LX_EXIT_OK && !r->inspect &&
         !lx_segrun_init(r, r->jobs > 1 && o->compact)) {
         fputs("leakdex-index: out of memory\n", stderr);
@@ -550,6 +667,37 @@ static int mode_index(options *o)
 static int mode_inspect(options *o)
 {
     return read_sources(o);
+}
+
+/* --ocr without SOURCE: the scans earlier runs found and left unread
+ * (ocr:pending), read by OCR; nothing else of the index changes. */
+static int mode_ocr(options *o)
+{
+    lx_run *r = &o->run;
+    lx_message_library_init();
+    int rc = LX_EXIT_OK;
+    lx_report_init(&r->report);
+    r->report.ocr = true;
+    r->report.ocr_lang = o->ocr_lang;
+    lx_ocr_pending_stats ops;
+    memset(&ops, 0, sizeof ops);
+    if (!attach_new(o) || ocr_pending(o, &ops))
+        rc = LX_EXIT_DB;
+    lx_status cst = lx_db_close(r->db);
+    if (cst) {
+        fprintf(stderr, "leakdex-index: cannot commit the index: %s\n", lx_status_str(cst));
+        rc = LX_EXIT_DB;
+    }
+    if (r->attach) {
+        print_ocr_pending(&ops);
+        lx_report_print_scans(&r->report, stdout);
+        print_atimes(&r->atimes, stdout, "");
+    }
+    lx_report_release(&r->report);
+    lx_atime_stats_release(&r->atimes);
+    lx_attachtext_ctx_free(r->attach);
+    lx_message_library_shutdown();
+    return rc;
 }
 
 static void reverify_warn(void *ctx, const char *path, const char *reason)
@@ -638,14 +786,16 @@ static const struct mode {
     {"inspect", mode_inspect, false},
     {"reverify", mode_reverify, true},
     {"link-with", mode_link, true},
+    {"ocr", mode_ocr, true},
 };
 
 static const struct mode *mode_of(const options *o)
 {
-    const char *name = o->link_with     ? "link-with"
-                       : o->reverify    ? "reverify"
-                       : o->run.inspect ? "inspect"
-                                        : "index";
+    const char *name = o->link_with                 ? "link-with"
+                       : o->reverify                ? "reverify"
+                       : o->run.inspect             ? "inspect"
+                       : o->ocr && !o->n_sources    ? "ocr"
+                                                    : "index";
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
         if (strcmp(modes[i].name, name) == 0)
             return &modes[i];
@@ -710,6 +860,8 @@ int main(int argc, char **argv)
     o.compact = true;
     o.run.commit_every = LX_COMMIT_BATCH;
     o.run.threshold = LX_CHAIN_THRESHOLD;
+    o.ocr_lang = LX_OCR_DEFAULT_LANG;
+    o.ocr_timeout = LX_OCR_TIMEOUT;
     int rc = parse_options(argc, argv, &o);
     if (rc < 0)
         rc = check_options(&o);

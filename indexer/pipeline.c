@@ -225,25 +225,28 @@ static lx_status report_attachments(lx_run *run, const lx_location *loc, const l
         r->att_total++;
         /* Counted here, in order, so the figure does not depend on which
          * worker read which copy first. */
+        bool first = false;
         if (!*a->sha256)
             ; /* not read at all (past a limit): nothing to compare */
         else if (g_hash_table_contains(run->att_seen, a->sha256))
             r->att_cached++;
         else
-            g_hash_table_add(run->att_seen, g_strdup(a->sha256));
-        if ((a->status == LX_ATT_OK || a->status == LX_ATT_TRUNCATED ||
-             a->status == LX_ATT_LIMIT) &&
-            a->text_len)
+            first = g_hash_table_add(run->att_seen, g_strdup(a->sha256));
+        lx_report_scan(r, a, first);
+        if (lx_attach_has_text(a))
             r->att_text++;
         bool quiet_skip = a->status == LX_ATT_SKIPPED && strncmp(a->reason, "no text in ", 11) == 0;
         switch (a->status) {
-        case LX_ATT_OK: break;
+        case LX_ATT_OK:
+        case LX_ATT_OCR:
+        case LX_ATT_SCANNED: break; /* counted on the scans' own line */
         case LX_ATT_TRUNCATED: r->att_truncated++; break;
         case LX_ATT_SKIPPED: r->att_skipped++; break;
         case LX_ATT_FAILED: r->att_failed++; break;
         case LX_ATT_LIMIT: r->att_limited++; break;
         }
-        if (a->status == LX_ATT_OK || quiet_skip)
+        if (a->status == LX_ATT_OK || a->status == LX_ATT_OCR || a->status == LX_ATT_SCANNED ||
+            quiet_skip)
             continue;
         lx_strbuf_reset(&line);
         lx_attach_status_line(a, &line);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attach.h"
 #include "escape.h"
 #include "grow.h"
 #include "banned.h"
@@ -291,6 +292,7 @@ void lx_report_print(const lx_report *r, FILE *out, double seconds)
         print_shown(out, r->att_reasons[k].reason);
         fputc('\n', out);
     }
+    lx_report_print_scans(r, out);
     if (r->dkim_checked)
         fprintf(out,
                 "dkim: %zu pass (%zu with a weak key), %zu fail, %zu nokey, %zu invalid, %zu "
@@ -336,4 +338,57 @@ void lx_report_print_chains(const lx_report *r, FILE *out)
         fprintf(out, "incremental, %zu messages new or moved to another thread: ", r->chain.fresh);
     fprintf(out, "%zu verified messages quote, %zu pairs compared, %zu documents updated; %.2f s\n",
             r->chain.quoting, r->chain.pairs, r->chain.rewritten, r->chain_seconds);
+}
+
+void lx_report_scan(lx_report *r, const lx_attachment *a, bool first)
+{
+    if (!first)
+        return;
+    if (a->status == LX_ATT_SCANNED) {
+        r->scan_files++;
+        r->scan_pdf_pages += a->scanned_pages;
+        r->scan_images += strcmp(a->filetype, "image") == 0;
+    }
+    if (a->ocr_pages) {
+        r->ocr_files++;
+        r->ocr_pages += a->ocr_pages;
+        if (a->ocr_confidence >= 0)
+            r->ocr_confidence_pages += (double)a->ocr_confidence * (double)a->ocr_pages;
+    }
+    /* What the OCR request itself said: the reasons read_by_ocr and
+     * read_image give (attachtext.c). */
+    if (a->status == LX_ATT_FAILED &&
+        (strncmp(a->reason, "OCR: ", 5) == 0 || strncmp(a->reason, "image: ", 7) == 0))
+        r->ocr_failed++;
+    r->ocr_small += a->ocr_small;
+    r->ocr_seconds += a->ocr_seconds;
+}
+
+/* "N WORD" or "N WORDs": one, or another number. */
+static void print_count(FILE *out, size_t n, const char *word)
+{
+    fprintf(out, "%zu %s%s", n, word, n == 1 ? "" : "s");
+}
+
+void lx_report_print_scans(const lx_report *r, FILE *out)
+{
+    if (r->ocr) {
+        fputs("ocr: ", out);
+        print_count(out, r->ocr_files, "attachment");
+        fputs(" read by OCR (", out);
+        print_count(out, r->ocr_pages, "page");
+        if (r->ocr_pages && r->ocr_confidence_pages > 0)
+            fprintf(out, ", mean confidence %.0f %%",
+                    r->ocr_confidence_pages / (double)r->ocr_pages);
+        fprintf(out, ", %s) in %.1f s; %zu failed, %zu skipped (too small)\n", r->ocr_lang,
+                r->ocr_seconds, r->ocr_failed, r->ocr_small);
+    } else if (r->scan_files) {
+        fputs("scanned: ", out);
+        print_count(out, r->scan_files, "attachment");
+        fputs(r->scan_files == 1 ? " looks scanned (" : " look scanned (", out);
+        print_count(out, r->scan_pdf_pages, "PDF page");
+        fputs(" without text, ", out);
+        print_count(out, r->scan_images, "image");
+        fputs("); leakdex-index --ocr reads them\n", out);
+    }
 }

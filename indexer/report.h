@@ -11,6 +11,8 @@
 #include "thread.h"
 #include "walk.h"
 
+struct lx_attachment;
+
 typedef struct lx_reason_count {
     char *reason;
     size_t count;
@@ -62,6 +64,18 @@ typedef struct lx_report {
     size_t att_failed;            /* damaged, crashed, timed out */
     size_t att_cached;            /* identical to a file extracted earlier in the run */
     size_t att_dropped;           /* past LX_ATTACH_MAX_PER_MESSAGE, not listed */
+    /* Scans, each distinct file once (as att_cached tells copies). */
+    size_t scan_files;            /* look scanned, not read (status scanned) */
+    size_t scan_pdf_pages;        /* their PDF pages without a text layer */
+    size_t scan_images;           /* of which images */
+    bool ocr;                     /* --ocr: print the ocr line rather than the scanned one */
+    const char *ocr_lang;         /* its languages (borrowed) */
+    size_t ocr_files;             /* read by OCR */
+    size_t ocr_pages;             /* their pages read */
+    double ocr_confidence_pages;  /* mean confidence times pages, summed */
+    size_t ocr_failed;            /* OCR failed: damaged, crashed, timed out */
+    size_t ocr_small;             /* images too small to hold text, not read */
+    double ocr_seconds;           /* time the helpers took, summed over the threads */
     lx_reason_count *att_reasons; /* statuses other than ok, counted */
     size_t n_att_reasons, alloc_att_reasons;
     lx_reason_count *not_mail; /* Outlook items that are not mail, by kind (lx_mapi_kind) */
@@ -112,6 +126,17 @@ void lx_report_not_mail(lx_report *r, const char *kind);
 /* Appends ", N KINDs" (without the comma when first) to line: "1 contact",
  * "3 contacts", "2 journal entries". */
 lx_status lx_report_add_kind(lx_strbuf *line, const char *kind, size_t n, bool first);
+
+/* Counts attachment a in the scan and OCR figures; first: no identical
+ * file was counted before in this run. */
+void lx_report_scan(lx_report *r, const struct lx_attachment *a, bool first);
+
+/* Prints the line on scans: with --ocr (r->ocr) "ocr: N attachments read
+ * by OCR (P pages, mean confidence C %, LANGS) in S s; F failed, K skipped
+ * (too small)", else, when some look scanned, "scanned: N attachments look
+ * scanned (P PDF pages without text, K images); leakdex-index --ocr reads
+ * them". */
+void lx_report_print_scans(const lx_report *r, FILE *out);
 
 /* Prints the per-source table, the reasons, and the totals. */
 void lx_report_print(const lx_report *r, FILE *out, double seconds);

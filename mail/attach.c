@@ -94,6 +94,7 @@ void lx_attach_list_release(lx_attach_list *l)
         free(a->filetype);
         free(a->text);
         free(a->reason);
+        free(a->ocr_language);
     }
     free(l->v);
     lx_attach_list_init(l);
@@ -107,8 +108,24 @@ lx_status lx_attach_status_line(const lx_attachment *a, lx_strbuf *out)
     case LX_ATT_SKIPPED: return lx_strbuf_addf(out, "skipped: %s", a->reason);
     case LX_ATT_FAILED: return lx_strbuf_addf(out, "failed: %s", a->reason);
     case LX_ATT_LIMIT: return lx_strbuf_addf(out, "limit: %s", a->reason);
+    case LX_ATT_OCR: return lx_strbuf_addstr(out, "ocr");
+    case LX_ATT_SCANNED: return lx_strbuf_addf(out, "scanned: %s", a->reason);
     }
     return LX_OK;
+}
+
+bool lx_attach_has_text(const lx_attachment *a)
+{
+    switch (a->status) {
+    case LX_ATT_OK:
+    case LX_ATT_TRUNCATED:
+    case LX_ATT_LIMIT:
+    case LX_ATT_OCR:
+    case LX_ATT_SCANNED: return a->text_len > 0;
+    case LX_ATT_SKIPPED:
+    case LX_ATT_FAILED: return false;
+    }
+    return false;
 }
 
 /* ---- types ---------------------------------------------------------------- */
@@ -132,6 +149,17 @@ static const struct type_row {
     {"application/msword", "doc", LX_H_DOC},
     {"application/vnd.ms-excel", "xls", LX_H_XLS},
     {"application/vnd.ms-powerpoint", "ppt", LX_H_PPT},
+    /* Pictures that may be of a page (a scan, a photo of a letter): what
+     * leptonica reads. Their file type stays "image". */
+    {"image/png", "image", LX_H_IMAGE},
+    {"image/jpeg", "image", LX_H_IMAGE},
+    {"image/pjpeg", "image", LX_H_IMAGE},
+    {"image/tiff", "image", LX_H_IMAGE},
+    {"image/gif", "image", LX_H_IMAGE},
+    {"image/bmp", "image", LX_H_IMAGE},
+    {"image/x-ms-bmp", "image", LX_H_IMAGE},
+    {"image/x-bmp", "image", LX_H_IMAGE},
+    {"image/webp", "image", LX_H_IMAGE},
     {"text/html", "html", LX_H_HTML},
     {"application/xhtml+xml", "html", LX_H_HTML},
     {"text/csv", "csv", LX_H_TEXT},
@@ -842,7 +870,9 @@ static void visit(walk *w, const char *name, const char *declared, const char *l
         a->type = lower_dup(declared);
         a->reason = strdup("");
         a->text = strdup("");
-        if (!a->name || !a->type || !a->reason || !a->text) {
+        a->ocr_language = strdup("");
+        a->ocr_confidence = -1;
+        if (!a->name || !a->type || !a->reason || !a->text || !a->ocr_language) {
             w->st = LX_E_NOMEM;
             return;
         }

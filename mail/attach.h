@@ -16,6 +16,9 @@ typedef enum lx_attach_status {
     LX_ATT_FAILED,    /* the extractor failed: damaged, crashed, timed out (reason) */
     LX_ATT_LIMIT,     /* a limit stopped it being read whole: size, depth, members, the
                          unpack ratio, the text of its tree or message (reason) */
+    LX_ATT_OCR,       /* text read by OCR (leakdex-index --ocr): ocr_* say how */
+    LX_ATT_SCANNED,   /* looks scanned, not read: PDF pages without a text layer, or an
+                         image large enough to hold text (reason); --ocr reads it */
 } lx_attach_status;
 
 /* One attachment file: a MIME leaf that is not body text, or a file found
@@ -36,6 +39,14 @@ typedef struct lx_attachment {
     lx_attach_status status;
     char *reason;    /* why skipped, failed or stopped at a limit, "" otherwise */
     bool from_cache; /* an identical file was extracted earlier in the run */
+    /* OCR (indexer/extract/ocr.c, in the helper): filled when pages were
+     * read by OCR (ocr_pages > 0), whatever the status (truncated, limit). */
+    int ocr_confidence;   /* mean word confidence 0-100, -1 when no page was read */
+    char *ocr_language;   /* Tesseract's languages used ("fra+eng"), "" when none */
+    size_t ocr_pages;     /* pages read by OCR */
+    size_t scanned_pages; /* status scanned: PDF pages without a text layer (0: an image) */
+    bool ocr_small;       /* an image too small to hold text, not read (skipped) */
+    double ocr_seconds;   /* time the helper took for it (0 when from the cache) */
 } lx_attachment;
 
 typedef struct lx_attach_list {
@@ -84,6 +95,7 @@ typedef enum lx_attach_handler {
     LX_H_DOC,     /* catdoc */
     LX_H_XLS,     /* xls2csv */
     LX_H_PPT,     /* catppt */
+    LX_H_IMAGE,   /* helper: leptonica (its size; its text by OCR with --ocr) */
     LX_H_ARCHIVE, /* members are attachments */
     LX_H_TNEF,    /* files inside are attachments */
     LX_H_MESSAGE, /* an e-mail: its text, and its attachments */
@@ -144,7 +156,12 @@ lx_status lx_attach_walk_read_text(lx_attach_walk *w, size_t idx, lx_attach_hand
 void lx_attach_set_reason(lx_attachment *a, lx_attach_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* "ok", "truncated", "skipped: REASON", "failed: REASON" or "limit: REASON". */
+/* Whether a's text counts as extracted text (the attachments-with-text
+ * count): a status that keeps text, and some text. */
+bool lx_attach_has_text(const lx_attachment *a);
+
+/* "ok", "truncated", "skipped: REASON", "failed: REASON", "limit: REASON",
+ * "ocr" or "scanned: REASON". */
 lx_status lx_attach_status_line(const lx_attachment *a, lx_strbuf *out);
 
 #endif

@@ -59,7 +59,8 @@ lx_dataline_kind lx_dataline_attachment_kind(lx_attachment_field k)
 {
     static const lx_dataline_kind kinds[LX_ATTACH_NFIELDS] = {
         [LX_ATT_N] = LX_DL_NUMBER, [LX_ATT_PARENT] = LX_DL_NUMBER, [LX_ATT_SIZE] = LX_DL_NUMBER,
-        [LX_ATT_TEXT_BYTES] = LX_DL_NUMBER};
+        [LX_ATT_TEXT_BYTES] = LX_DL_NUMBER, [LX_ATT_OCR_CONFIDENCE] = LX_DL_NUMBER,
+        [LX_ATT_OCR_PAGES] = LX_DL_NUMBER};
     return (unsigned)k < LX_ATTACH_NFIELDS ? kinds[k] : LX_DL_TEXT;
 }
 

@@ -69,6 +69,9 @@ typedef enum lx_attachment_field {
     LX_ATT_SHA256,
     LX_ATT_STATUS,
     LX_ATT_TEXT_BYTES,
+    LX_ATT_OCR_CONFIDENCE, /* schema 13: empty unless OCR read the file */
+    LX_ATT_OCR_LANGUAGE,
+    LX_ATT_OCR_PAGES,
 } lx_attachment_field;
 
 void lx_dataline_attachment(const char *line, lx_attachment_line *out);

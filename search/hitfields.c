@@ -122,7 +122,31 @@ lx_status lx_hitfields_attachment(lx_strbuf *sb, const char *line)
     if (!st && f[LX_ATT_SHA256].n)
         st = lx_strbuf_addf(sb, ", sha256 %.*s", (int)f[LX_ATT_SHA256].n, f[LX_ATT_SHA256].s);
     if (!st)
-        st = lx_strbuf_addf(sb, ", %.*s)", (int)f[LX_ATT_STATUS].n, f[LX_ATT_STATUS].s);
+        st = lx_strbuf_addstr(sb, ", ");
+    if (!st)
+        st = lx_hitfields_attachment_status(sb, &a);
+    return st ? st : lx_strbuf_addch(sb, ')');
+}
+
+lx_status lx_hitfields_attachment_status(lx_strbuf *sb, const lx_attachment_line *a)
+{
+    const lx_span *f = a->f;
+    lx_span status = f[LX_ATT_STATUS], pages = f[LX_ATT_OCR_PAGES];
+    if (!lx_span_is_number(pages))
+        return lx_strbuf_add(sb, status.s, status.n);
+    /* Read by OCR: how, beside any status of its own (truncated, limit). */
+    lx_status st = LX_OK;
+    if (!lx_span_is(status, "ocr"))
+        st = lx_strbuf_addf(sb, "%.*s; ", (int)status.n, status.s);
+    if (!st)
+        st = lx_strbuf_addf(sb, "text read by OCR (%.*s", (int)f[LX_ATT_OCR_LANGUAGE].n,
+                            f[LX_ATT_OCR_LANGUAGE].s);
+    if (!st && lx_span_is_number(f[LX_ATT_OCR_CONFIDENCE]))
+        st = lx_strbuf_addf(sb, ", mean confidence %.*s %%", (int)f[LX_ATT_OCR_CONFIDENCE].n,
+                            f[LX_ATT_OCR_CONFIDENCE].s);
+    if (!st)
+        st = lx_strbuf_addf(sb, ", %.*s page%s)", (int)pages.n, pages.s,
+                            lx_span_is(pages, "1") ? "" : "s");
     return st;
 }
 

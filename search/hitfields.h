@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dataline.h"
 #include "record.h"
 #include "strbuf.h"
 #include "tz.h"
@@ -73,6 +74,12 @@ lx_status lx_hitfields_sig(lx_strbuf *sb, const char *line);
  * file inside another, the content's type added when it differs from the
  * declared one: one LX_DATA_ATTACHMENT line in words. */
 lx_status lx_hitfields_attachment(lx_strbuf *sb, const char *line);
+
+/* An attachment line's status in words: the stored status ("ok",
+ * "skipped: REASON"...), or for a file read by OCR "text read by OCR
+ * (fra+eng, mean confidence 91 %, 2 pages)", after its own status when
+ * that is not "ocr" ("truncated; text read by OCR (...)"). */
+lx_status lx_hitfields_attachment_status(lx_strbuf *sb, const lx_attachment_line *a);
 
 /* "#N NAME", or "#N (unnamed TYPE)" without a name: how a hit line names
  * an attachment. */

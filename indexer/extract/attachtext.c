@@ -3,14 +3,19 @@
  * The attachment walk (mail/attach.c) lists a message's files; this module
  * reads the text of each leaf. Text from large, hostile formats (PDF, office
  * documents, legacy Word/Excel/PowerPoint) is extracted in a helper process
- * (helper.c, sandbox.c); RTF is read here by a small, fuzzed reader, text
- * and HTML by the walk. Identical files (by SHA-256) are read once per run:
+ * (helper.c, sandbox.c), and so are scans: PDF pages without a text layer
+ * and images, read by OCR with --ocr (ocr.c, in the helper), else only
+ * probed, so that the run can say how many look scanned; RTF is read here
+ * by a small, fuzzed reader, text and HTML by the walk. Identical files
+ * (by SHA-256) are read once per run:
  * their text is kept in a cache that every worker's context shares.
  */
 #include "attachtext.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib.h>
 #include <pthread.h>
@@ -18,16 +23,22 @@
 #include "caps.h"
 #include "doctext.h"
 #include "helper.h"
+#include "ocr.h"
 #include "rtf.h"
 #include "sandbox.h"
 #include "banned.h"
 
-/* A text extracted earlier in the run, by SHA-256. */
+/* A text extracted earlier in the run, by SHA-256, with what OCR said of
+ * it (or that it looks scanned). */
 typedef struct cached {
     char *text;
     size_t len;
     lx_attach_status status;
     char *reason;
+    int ocr_confidence;
+    char *ocr_language;
+    size_t ocr_pages, scanned_pages;
+    bool ocr_small;
 } cached;
 
 /* Texts extracted earlier in the run, shared by every worker's context. */
@@ -44,6 +55,9 @@ struct lx_attachtext_ctx {
     char *helper;
     lx_helper *server; /* this thread's long-lived helper process, once started */
     text_cache *cache;
+    bool ocr;                          /* --ocr: scans read; else only marked */
+    char ocr_lang[LX_OCR_MAX_LANG + 1]; /* Tesseract's languages, "fra+eng" */
+    unsigned ocr_timeout;              /* seconds per document read by OCR */
 };
 
 static void cached_free(gpointer p)
@@ -51,6 +65,7 @@ static void cached_free(gpointer p)
     cached *c = p;
     free(c->text);
     free(c->reason);
+    free(c->ocr_language);
     free(c);
 }
 
@@ -79,6 +94,13 @@ static lx_attachtext_ctx *ctx_new(const lx_attach_limits *lim, const char *helpe
         ctx->cache->refs = 1;
     }
     ctx->helper = helper ? strdup(helper) : NULL;
+    snprintf(ctx->ocr_lang, sizeof ctx->ocr_lang, "%s", LX_OCR_DEFAULT_LANG);
+    ctx->ocr_timeout = LX_OCR_TIMEOUT;
+    if (parent) {
+        ctx->ocr = parent->ocr;
+        memcpy(ctx->ocr_lang, parent->ocr_lang, sizeof ctx->ocr_lang);
+        ctx->ocr_timeout = parent->ocr_timeout;
+    }
     if (!ctx->cache || (helper && !ctx->helper)) {
         lx_strbuf_addstr(why, "out of memory");
         lx_attachtext_ctx_free(ctx);
@@ -98,6 +120,17 @@ lx_attachtext_ctx *lx_attachtext_ctx_clone(const lx_attachtext_ctx *ctx, lx_strb
     return ctx_new(&ctx->lim, ctx->helper, ctx, why);
 }
 
+lx_status lx_attachtext_set_ocr(lx_attachtext_ctx *ctx, bool on, const char *lang,
+                                unsigned timeout)
+{
+    if (!lang || !*lang || strlen(lang) > LX_OCR_MAX_LANG || timeout == 0)
+        return LX_E_INVALID;
+    ctx->ocr = on;
+    snprintf(ctx->ocr_lang, sizeof ctx->ocr_lang, "%s", lang);
+    ctx->ocr_timeout = timeout;
+    return LX_OK;
+}
+
 void lx_attachtext_ctx_free(lx_attachtext_ctx *ctx)
 {
     if (!ctx)
@@ -113,9 +146,31 @@ void lx_attachtext_ctx_free(lx_attachtext_ctx *ctx)
     free(ctx);
 }
 
-/* Runs a helper over the bytes and records its text or failure: argv as a
- * process of its own, or (argv NULL) the document of that kind sent to this
- * thread's long-lived helper. */
+/* The helper program: LEAKDEX_EXTRACT_HELPER when set (tests, other
+ * filters), else the indexer itself; NULL when there is none. */
+static const char *helper_program(const lx_attachtext_ctx *ctx, bool *override)
+{
+    const char *env = getenv("LEAKDEX_EXTRACT_HELPER");
+    *override = env && *env;
+    return *override ? env : ctx->helper;
+}
+
+/* Runs a helper over the bytes: argv as a process of its own, or (argv
+ * NULL) the document of that kind sent to this thread's long-lived helper.
+ * Its answer in out, or its failure in why. */
+static lx_status helper_answer(lx_attachtext_ctx *ctx, const char *const *argv, const char *kind,
+                               const char *data, size_t len, const lx_sandbox_limits *lim,
+                               lx_strbuf *out, lx_strbuf *why, lx_sandbox_result *r)
+{
+    if (!argv && !ctx->server && !(ctx->server = lx_helper_new(ctx->helper)))
+        return LX_E_NOMEM;
+    *r = argv ? lx_sandbox_run(argv, data, len, lim, out, why)
+              : lx_helper_run(ctx->server, kind, data, len, lim, out, why);
+    return LX_OK;
+}
+
+/* Runs a helper over the bytes and records its text or failure (as
+ * helper_answer runs it). */
 static lx_status run_helper(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t idx,
                             const char *const *argv, const char *kind, const char *data, size_t len)
 {
@@ -123,20 +178,192 @@ static lx_status run_helper(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t id
     lx_strbuf out, why;
     lx_strbuf_init(&out);
     lx_strbuf_init(&why);
-    if (!argv && !ctx->server && !(ctx->server = lx_helper_new(ctx->helper))) {
-        lx_strbuf_release(&out);
-        lx_strbuf_release(&why);
-        return LX_E_NOMEM;
-    }
-    lx_sandbox_result r = argv ? lx_sandbox_run(argv, data, len, &lim, &out, &why)
-                               : lx_helper_run(ctx->server, kind, data, len, &lim, &out, &why);
-    lx_status st = LX_OK;
-    if (r == LX_SANDBOX_FAILED)
+    lx_sandbox_result r;
+    lx_status st = helper_answer(ctx, argv, kind, data, len, &lim, &out, &why, &r);
+    if (st)
+        ;
+    else if (r == LX_SANDBOX_FAILED)
         lx_attach_set_reason(lx_attach_walk_file(w, idx), LX_ATT_FAILED, "%s",
                              why.len ? why.buf : "extraction failed");
     else
         st = lx_attach_walk_set_text(w, idx, out.buf, out.len, r == LX_SANDBOX_TRUNCATED);
     lx_strbuf_release(&out);
+    lx_strbuf_release(&why);
+    return st;
+}
+
+/* ---- scans: PDFs and images ------------------------------------------------ */
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One scan request to the helper (a probe, or OCR): kind as the helper
+ * reads it, under the OCR time (ocr) or the extraction time. */
+static lx_status scan_request(lx_attachtext_ctx *ctx, const char *kind, bool ocr, const char *data,
+                              size_t len, lx_strbuf *out, lx_strbuf *why, lx_sandbox_result *r)
+{
+    bool override;
+    const char *prog = helper_program(ctx, &override);
+    unsigned seconds = ctx->lim.timeout;
+    if (ocr) {
+        /* Every page may take its own deadline; --ocr-timeout caps the sum. */
+        unsigned long long pages = (unsigned long long)LX_OCR_MAX_PAGES * LX_OCR_PAGE_SECONDS;
+        seconds = pages < ctx->ocr_timeout ? (unsigned)pages : ctx->ocr_timeout;
+    }
+    lx_sandbox_limits lim = {seconds, LX_ATTACH_HELPER_MEMORY,
+                             ocr ? ctx->lim.max_text + LX_OCR_HEADER_MAX : LX_OCR_HEADER_MAX};
+    const char *argv[] = {prog, "--extract-helper", kind, NULL};
+    return helper_answer(ctx, override ? argv : NULL, kind, data, len, &lim, out, why, r);
+}
+
+/* File idx (a PDF or an image) read by OCR in the helper: its text (text
+ * layers kept as they are), and how OCR read it. */
+static lx_status read_by_ocr(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t idx, bool pdf,
+                             const char *data, size_t len)
+{
+    lx_ocr_opts o;
+    lx_ocr_opts_default(&o);
+    o.lang = ctx->ocr_lang;
+    lx_strbuf kind, out, why, skipped;
+    lx_strbuf_init(&kind);
+    lx_strbuf_init(&out);
+    lx_strbuf_init(&why);
+    lx_strbuf_init(&skipped);
+    lx_ocr_result res;
+    size_t text_at = 0;
+    lx_sandbox_result r = LX_SANDBOX_FAILED;
+    double t0 = now();
+    lx_status st = lx_ocr_kind_word(pdf ? LX_OCR_KIND_PDF : LX_OCR_KIND_IMAGE, &o, &kind);
+    if (!st)
+        st = scan_request(ctx, kind.buf, true, data, len, &out, &why, &r);
+    lx_attachment *a = lx_attach_walk_file(w, idx);
+    a->ocr_seconds = now() - t0;
+    if (st == LX_E_INVALID) /* the languages: checked by the caller */
+        lx_attach_set_reason(a, LX_ATT_FAILED, "OCR: languages '%s' not valid", ctx->ocr_lang);
+    if (st)
+        goto out;
+    if (r == LX_SANDBOX_FAILED) {
+        lx_attach_set_reason(a, LX_ATT_FAILED, "OCR: %s", why.len ? why.buf : "failed");
+        goto out;
+    }
+    if (lx_ocr_header_parse(out.buf, out.len, &res, &skipped, &text_at)) {
+        lx_attach_set_reason(a, LX_ATT_FAILED, "OCR: the helper's answer has no header");
+        goto out;
+    }
+    if ((st = lx_attach_walk_set_text(w, idx, out.buf + text_at, out.len - text_at,
+                                      r == LX_SANDBOX_TRUNCATED)))
+        goto out;
+    a = lx_attach_walk_file(w, idx);
+    if (res.pages_read > 0) {
+        char *lang = strdup(ctx->ocr_lang);
+        if (!lang) {
+            st = LX_E_NOMEM;
+            goto out;
+        }
+        free(a->ocr_language);
+        a->ocr_language = lang;
+        a->ocr_pages = res.pages_read;
+        a->ocr_confidence = res.confidence;
+        if (a->status == LX_ATT_OK)
+            a->status = LX_ATT_OCR;
+    } else if (!pdf) {
+        lx_attach_set_reason(a, LX_ATT_FAILED, "OCR: no page read: %s",
+                             skipped.len ? skipped.buf : "every page past its limits");
+    }
+out:
+    lx_strbuf_release(&kind);
+    lx_strbuf_release(&out);
+    lx_strbuf_release(&why);
+    lx_strbuf_release(&skipped);
+    return st == LX_E_INVALID ? LX_OK : st;
+}
+
+/* A probe's answer into p; *ok false (why says why) when the helper could
+ * not read the file. */
+static lx_status probe(lx_attachtext_ctx *ctx, bool pdf, const char *data, size_t len,
+                       lx_ocr_probe_result *p, lx_strbuf *why, bool *ok)
+{
+    lx_strbuf kind, out;
+    lx_strbuf_init(&kind);
+    lx_strbuf_init(&out);
+    lx_sandbox_result r = LX_SANDBOX_FAILED;
+    memset(p, 0, sizeof *p);
+    lx_status st =
+        lx_ocr_kind_word(pdf ? LX_OCR_KIND_PROBE_PDF : LX_OCR_KIND_PROBE_IMAGE, NULL, &kind);
+    if (!st)
+        st = scan_request(ctx, kind.buf, false, data, len, &out, why, &r);
+    *ok = !st && r != LX_SANDBOX_FAILED && !lx_ocr_probe_header_parse(out.buf, out.len, p);
+    if (!st && r != LX_SANDBOX_FAILED && !*ok)
+        lx_strbuf_addstr(why, "the helper's answer has no header");
+    lx_strbuf_release(&kind);
+    lx_strbuf_release(&out);
+    return st;
+}
+
+/* A PDF: probed first, for its pages without a text layer. With such
+ * pages and --ocr, read by OCR (its text layers kept); else its text
+ * layers read as before, and those pages counted (status scanned): a PDF
+ * without scans gives the same text with --ocr or without. A probe that
+ * fails leaves the text extraction to say what is wrong. */
+static lx_status read_pdf(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t idx,
+                          const char *data, size_t len)
+{
+    lx_ocr_probe_result p;
+    bool ok;
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    lx_status st = probe(ctx, true, data, len, &p, &why, &ok);
+    lx_strbuf_release(&why);
+    bool scanned = !st && ok && p.scanned > 0;
+    if (st || (scanned && ctx->ocr))
+        return st ? st : read_by_ocr(ctx, w, idx, true, data, len);
+    bool override;
+    const char *prog = helper_program(ctx, &override);
+    const char *kind = lx_doctext_kind_name(LX_DOCTEXT_PDF);
+    const char *argv[] = {prog, "--extract-helper", kind, NULL};
+    st = run_helper(ctx, w, idx, override ? argv : NULL, kind, data, len);
+    lx_attachment *a = lx_attach_walk_file(w, idx);
+    if (!st && scanned && a->status == LX_ATT_OK) {
+        a->scanned_pages = p.scanned;
+        lx_attach_set_reason(a, LX_ATT_SCANNED, "no text layer on %zu of %zu pages", p.scanned,
+                             p.pages);
+    }
+    return st;
+}
+
+/* An image: too small to hold text (icons, logos, signatures) it is
+ * skipped; else read by OCR with --ocr, or marked scanned. */
+static lx_status read_image(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t idx,
+                            const char *data, size_t len)
+{
+    lx_ocr_probe_result p;
+    bool ok;
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    lx_status st = probe(ctx, false, data, len, &p, &why, &ok);
+    lx_attachment *a = lx_attach_walk_file(w, idx);
+    if (st)
+        ;
+    else if (!ok && ctx->ocr)
+        lx_attach_set_reason(a, LX_ATT_FAILED, "image: %s", why.len ? why.buf : "unreadable");
+    else if (!ok)
+        lx_attach_set_reason(a, LX_ATT_SKIPPED, "no text in image");
+    else if (p.scanned == 0) {
+        a->ocr_small = true;
+        lx_attach_set_reason(a, LX_ATT_SKIPPED,
+                             "no text in image: %d×%d pixels, too small to hold text", p.width,
+                             p.height);
+    } else if (!ctx->ocr && p.pages > 1)
+        lx_attach_set_reason(a, LX_ATT_SCANNED, "an image of %d×%d pixels, %zu pages", p.width,
+                             p.height, p.pages);
+    else if (!ctx->ocr)
+        lx_attach_set_reason(a, LX_ATT_SCANNED, "an image of %d×%d pixels", p.width, p.height);
+    else
+        st = read_by_ocr(ctx, w, idx, false, data, len);
     lx_strbuf_release(&why);
     return st;
 }
@@ -148,7 +375,6 @@ static lx_status extract_leaf(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t 
     lx_strbuf text;
     lx_strbuf_init(&text);
     lx_status st = LX_OK;
-    const char *override = getenv("LEAKDEX_EXTRACT_HELPER");
     switch (h) {
     case LX_H_TEXT:
     case LX_H_HTML: st = lx_attach_walk_read_text(w, idx, h, label, data, len); break;
@@ -158,21 +384,31 @@ static lx_status extract_leaf(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t 
             st = lx_attach_walk_set_text(w, idx, text.buf, text.len, false);
         break;
     case LX_H_PDF:
+    case LX_H_IMAGE:
     case LX_H_OOXML:
     case LX_H_ODF: {
-        const char *helper = override && *override ? override : ctx->helper;
+        bool override;
+        const char *helper = helper_program(ctx, &override);
         if (!helper) {
-            lx_attach_set_reason(lx_attach_walk_file(w, idx), LX_ATT_SKIPPED,
-                                 "no extraction helper in this program");
+            lx_attach_set_reason(lx_attach_walk_file(w, idx), LX_ATT_SKIPPED, "%s",
+                                 h == LX_H_IMAGE ? "no text in image"
+                                                 : "no extraction helper in this program");
             break;
         }
-        const char *kind = lx_doctext_kind_name(h == LX_H_PDF     ? LX_DOCTEXT_PDF
-                                                : h == LX_H_OOXML ? LX_DOCTEXT_OOXML
-                                                                  : LX_DOCTEXT_ODF);
+        if (h == LX_H_PDF) {
+            st = read_pdf(ctx, w, idx, data, len);
+            break;
+        }
+        if (h == LX_H_IMAGE) {
+            st = read_image(ctx, w, idx, data, len);
+            break;
+        }
+        const char *kind =
+            lx_doctext_kind_name(h == LX_H_OOXML ? LX_DOCTEXT_OOXML : LX_DOCTEXT_ODF);
         /* A program named in the environment (tests, other filters) runs
          * once per document; the indexer itself, as a long-lived helper. */
         const char *argv[] = {helper, "--extract-helper", kind, NULL};
-        st = run_helper(ctx, w, idx, override && *override ? argv : NULL, kind, data, len);
+        st = run_helper(ctx, w, idx, override ? argv : NULL, kind, data, len);
         break;
     }
     case LX_H_DOC:
@@ -208,19 +444,31 @@ static lx_status read_leaf(void *arg, lx_attach_walk *w, size_t idx, lx_attach_h
     cached *c = g_hash_table_lookup(tc->map, a->sha256);
     if (c) {
         char *text = malloc(c->len + 1), *creason = strdup(c->reason);
+        char *clang = strdup(c->ocr_language);
         if (text && creason)
             memcpy(text, c->text, c->len + 1);
         size_t clen = c->len;
-        lx_attach_status status = c->status;
+        lx_attachment was = {.status = c->status,
+                             .ocr_confidence = c->ocr_confidence,
+                             .ocr_pages = c->ocr_pages,
+                             .scanned_pages = c->scanned_pages,
+                             .ocr_small = c->ocr_small};
         pthread_mutex_unlock(&tc->mu);
-        if (!text || !creason) {
+        if (!text || !creason || !clang) {
             free(text);
             free(creason);
+            free(clang);
             return LX_E_NOMEM;
         }
         free(a->reason);
         a->reason = creason;
-        a->status = status;
+        free(a->ocr_language);
+        a->ocr_language = clang;
+        a->status = was.status;
+        a->ocr_confidence = was.ocr_confidence;
+        a->ocr_pages = was.ocr_pages;
+        a->scanned_pages = was.scanned_pages;
+        a->ocr_small = was.ocr_small;
         a->from_cache = true;
         lx_attach_walk_keep_text(w, idx, text, clen, false);
         return LX_OK;
@@ -242,13 +490,18 @@ static lx_status read_leaf(void *arg, lx_attach_walk *w, size_t idx, lx_attach_h
         return LX_OK;
     c->text = malloc(a->text_len + 1);
     c->reason = strdup(a->reason);
-    if (!c->text || !c->reason) {
+    c->ocr_language = strdup(a->ocr_language);
+    if (!c->text || !c->reason || !c->ocr_language) {
         cached_free(c);
         return LX_OK;
     }
     memcpy(c->text, a->text, a->text_len + 1);
     c->len = a->text_len;
     c->status = a->status;
+    c->ocr_confidence = a->ocr_confidence;
+    c->ocr_pages = a->ocr_pages;
+    c->scanned_pages = a->scanned_pages;
+    c->ocr_small = a->ocr_small;
     /* Another worker may have read the same file meanwhile: first one kept. */
     pthread_mutex_lock(&tc->mu);
     if (tc->bytes + a->text_len < LX_ATTACH_CACHE_BYTES &&

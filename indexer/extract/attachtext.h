@@ -2,6 +2,8 @@
 #ifndef LX_ATTACHTEXT_H
 #define LX_ATTACHTEXT_H
 
+#include <stdbool.h>
+
 #include "attach.h"
 #include "message.h"
 #include "strbuf.h"
@@ -25,6 +27,15 @@ void lx_attachtext_ctx_free(lx_attachtext_ctx *ctx);
  * same cache of texts already extracted (shared under a lock); a libmagic
  * handle of its own. Created and freed by the thread that made ctx. */
 lx_attachtext_ctx *lx_attachtext_ctx_clone(const lx_attachtext_ctx *ctx, lx_strbuf *why);
+
+/* OCR of scans for this context and the clones made after: on (--ocr),
+ * PDF pages without a text layer and images large enough to hold text are
+ * read by OCR in the helper, in the languages lang (Tesseract's "fra+eng",
+ * checked by the caller), each document within timeout seconds; off, they
+ * are only probed and get the status scanned. LX_E_INVALID for a language
+ * string that is empty or too long, or a zero timeout. */
+lx_status lx_attachtext_set_ocr(lx_attachtext_ctx *ctx, bool on, const char *lang,
+                                unsigned timeout);
 
 /* Lists every attachment file of m into out (initialized by the caller),
  * with its text (lx_attach_list_files). Damage and limits are recorded on

@@ -15,6 +15,7 @@
 #include "archives.h"
 #include "caps.h"
 #include "fdio.h"
+#include "ocr.h"
 #include "banned.h"
 
 static lx_status pdf_text(const char *data, size_t len, size_t max, lx_strbuf *out, lx_strbuf *why)
@@ -216,8 +217,15 @@ lx_status lx_doctext_extract(lx_doctext_kind kind, const char *data, size_t len,
     return LX_E_INVALID;
 }
 
-int lx_doctext_helper_main(const char *kind_name)
+/* One request's answer: for an OCR or probe kind (ocr.h) its header line
+ * and text, for a document kind ("pdf", "ooxml", "odf") the text. The
+ * parent cuts the text at its own limit; the bound here only stops
+ * runaway work. */
+static lx_status serve_document(const char *kind_name, const char *data, size_t len,
+                                lx_strbuf *out, lx_strbuf *why)
 {
+    if (lx_ocr_kind_is(kind_name))
+        return lx_ocr_serve(kind_name, data, len, out, why);
     lx_doctext_kind kind;
     if (strcmp(kind_name, "pdf") == 0)
         kind = LX_DOCTEXT_PDF;
@@ -226,9 +234,14 @@ int lx_doctext_helper_main(const char *kind_name)
     else if (strcmp(kind_name, "odf") == 0)
         kind = LX_DOCTEXT_ODF;
     else {
-        fprintf(stderr, "leakdex-extract: unknown document kind '%s'\n", kind_name);
-        return 1;
+        lx_strbuf_addf(why, "unknown document kind '%s'", kind_name);
+        return LX_E_INVALID;
     }
+    return lx_doctext_extract(kind, data, len, (size_t)1 << 30, out, why);
+}
+
+int lx_doctext_helper_main(const char *kind_name)
+{
     lx_strbuf in, out, why;
     lx_strbuf_init(&in);
     lx_strbuf_init(&out);
@@ -239,9 +252,7 @@ int lx_doctext_helper_main(const char *kind_name)
         if (lx_strbuf_add(&in, buf, (size_t)r))
             break;
     xmlInitParser();
-    /* The parent cuts the text at its own limit; this bound only stops
-     * runaway work. */
-    lx_status st = lx_doctext_extract(kind, in.buf, in.len, (size_t)1 << 30, &out, &why);
+    lx_status st = serve_document(kind_name, in.buf, in.len, &out, &why);
     int rc = 0;
     if (st) {
         fprintf(stderr, "leakdex-extract: %s\n", why.len ? why.buf : lx_status_str(st));
@@ -264,6 +275,10 @@ int lx_doctext_helper_main(const char *kind_name)
 #define LX_SERVER_NO_AS_LIMIT 1
 #endif
 #endif
+
+/* The longest kind word a request line may hold ("%191s" below). */
+#define REQUEST_KIND_MAX 191
+_Static_assert(REQUEST_KIND_MAX >= LX_OCR_KIND_WORD_MAX, "OCR kind words fit a request line");
 
 static bool server_read(char *p, size_t n)
 {
@@ -313,21 +328,19 @@ int lx_doctext_server_main(const char *memory)
     lx_strbuf_init(&in);
     lx_strbuf_init(&out);
     lx_strbuf_init(&why);
-    char line[96];
+    /* A request line: an OCR kind word carries its languages and limits. */
+    char line[REQUEST_KIND_MAX + 64];
     for (;;) {
         size_t n = 0;
         char c;
         while (n + 1 < sizeof line && server_read(&c, 1) && c != '\n')
             line[n++] = c;
         line[n] = '\0';
-        char kind_name[16];
+        char kind_name[REQUEST_KIND_MAX + 1];
         unsigned seconds;
         size_t len;
-        if (!n || sscanf(line, "%15s %u %zu", kind_name, &seconds, &len) != 3)
+        if (!n || sscanf(line, "%191s %u %zu", kind_name, &seconds, &len) != 3)
             break; /* end of input, or not our caller */
-        lx_doctext_kind kind = strcmp(kind_name, "pdf") == 0     ? LX_DOCTEXT_PDF
-                               : strcmp(kind_name, "ooxml") == 0 ? LX_DOCTEXT_OOXML
-                                                                 : LX_DOCTEXT_ODF;
         lx_strbuf_reset(&in);
         if (lx_strbuf_grow(&in, len + 1) || !server_read(in.buf, len))
             break;
@@ -343,7 +356,7 @@ int lx_doctext_server_main(const char *memory)
         }
         lx_strbuf_reset(&out);
         lx_strbuf_reset(&why);
-        lx_status st = lx_doctext_extract(kind, in.buf, in.len, (size_t)1 << 30, &out, &why);
+        lx_status st = serve_document(kind_name, in.buf, in.len, &out, &why);
         bool ok = st ? answer('f', why.len ? why.buf : lx_status_str(st),
                               why.len ? why.len : strlen(lx_status_str(st)))
                      : answer('o', out.buf, out.len);

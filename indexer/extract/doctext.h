@@ -48,7 +48,8 @@ int lx_doctext_helper_main(const char *kind);
 
 /* `leakdex-index --extract-server MEMORY`: the long-lived helper (see
  * helper.h). Caps its address space at MEMORY bytes (0: none), then reads
- * requests "KIND SECONDS LEN\n" and LEN bytes on standard input and answers
+ * requests "KIND SECONDS LEN\n" and LEN bytes on standard input (KIND: a
+ * document kind, or an OCR or probe kind word of ocr.h) and answers
  * "o LEN\n" and the text, or "f LEN\n" and a reason, on standard output,
  * each document under a CPU limit of SECONDS, until end of input. */
 int lx_doctext_server_main(const char *memory);

@@ -1,7 +1,8 @@
 /* helper.c - one extraction helper process per thread, reused.
  *
  * The exchange, over a UNIX socket pair:
- *   request  "KIND SECONDS LEN\n" then LEN bytes of document
+ *   request  "KIND SECONDS LEN\n" then LEN bytes of document (KIND: pdf,
+ *            ooxml, odf, or an OCR or probe kind word of ocr.h)
  *   answer   "STATUS LEN\n" then LEN bytes: STATUS o (text), f (a reason)
  * The helper sends the whole text; the caller keeps what its limit allows.
  */
@@ -79,6 +80,26 @@ void lx_helper_free(lx_helper *h)
     free(h);
 }
 
+/* The helper's environment: ours, and OMP_THREAD_LIMIT=1 unless it is set.
+ * Tesseract runs its neural network on as many threads as OpenMP gives it;
+ * the indexer already runs one helper per indexing thread, and threads
+ * fighting over the same cores make OCR slower, not faster. OpenMP reads
+ * the limit when the library loads, so it must be in the environment the
+ * helper starts with. Free the array (not its strings). */
+static char **helper_environment(void)
+{
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    char **envp = calloc(n + 2, sizeof *envp);
+    if (!envp)
+        return NULL;
+    memcpy(envp, environ, n * sizeof *envp);
+    if (!getenv("OMP_THREAD_LIMIT"))
+        envp[n] = (char *)"OMP_THREAD_LIMIT=1";
+    return envp;
+}
+
 /* posix_spawn, not fork: no copy of a large parent's page tables, and
  * safe while other threads run. Every descriptor of ours is close-on-exec. */
 static bool start(lx_helper *h, size_t memory, lx_strbuf *why)
@@ -97,9 +118,11 @@ static bool start(lx_helper *h, size_t memory, lx_strbuf *why)
     posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
     /* Libraries' warnings about damaged files: not ours to show. */
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    char **envp = helper_environment();
     pid_t pid;
-    int err = posix_spawn(&pid, h->program, &fa, NULL, argv, environ);
+    int err = envp ? posix_spawn(&pid, h->program, &fa, NULL, argv, envp) : ENOMEM;
     posix_spawn_file_actions_destroy(&fa);
+    free(envp);
     close(sv[1]);
     if (err) {
         close(sv[0]);
@@ -223,8 +246,12 @@ static lx_sandbox_result run_once(lx_helper *h, const char *kind, const char *da
         return LX_SANDBOX_FAILED;
     h->served++;
     double deadline = now() + lim->seconds;
-    char head[96];
+    char head[256]; /* an OCR kind word holds its languages and limits (ocr.h) */
     int hn = snprintf(head, sizeof head, "%s %u %zu\n", kind, lim->seconds, len);
+    if (hn < 0 || (size_t)hn >= sizeof head) {
+        lx_strbuf_addf(why, "request kind too long: %.40s...", kind);
+        return LX_SANDBOX_FAILED;
+    }
     io_result io = send_all(h->fd, head, (size_t)hn, deadline);
     if (io == IO_OK)
         io = send_all(h->fd, data, len, deadline);

@@ -28,7 +28,8 @@ lx_helper *lx_helper_new(const char *program);
 /* Stops the helper process, if running, and frees h. */
 void lx_helper_free(lx_helper *h);
 
-/* The text of one document of kind ("pdf", "ooxml", "odf"), as
+/* The text of one document of kind ("pdf", "ooxml", "odf"; or an OCR or
+ * probe kind word of ocr.h, whose answer starts with its header line), as
  * lx_sandbox_run would give it: LX_SANDBOX_OK with the text in out,
  * LX_SANDBOX_TRUNCATED past lim->max_output, LX_SANDBOX_FAILED with a
  * one-line reason in why (the document's damage, a crash, a timeout). */

@@ -53,13 +53,8 @@ lx_status lx_reverify(lx_db *db, const lx_keystore *ks, lx_reverify_stats *stats
             /* The file, or the member of an archive, without an mbox range. */
             lx_strbuf where;
             lx_strbuf_init(&where);
-            lx_evidence_loc loc;
-            if (first && !lx_evidence_parse(&loc, first)) {
-                loc.in_mbox = false;
-                lx_evidence_show(&where, &loc);
-            }
-            if (first)
-                lx_evidence_loc_release(&loc);
+            if (first && lx_evidence_show_file(&where, first))
+                lx_strbuf_reset(&where);
             char reason[512];
             snprintf(reason, sizeof reason, "cannot re-verify, verdict kept: %s", why);
             warn(ctx, where.len ? where.buf : sha ? sha : "?", reason);

@@ -29,7 +29,7 @@ expect_eq "JSON: a file inside a zip" \
     "{\"version\":1,\"id\":\"$zip\",\"n\":3,\"name\":\"rapport/lisez-moi.txt\",\"status\":\"ok\",\"text\":\"Rapport sur le transport.\\n\",\"truncated\":false}" \
     "$(search --format json attachment-text "$zip" 3)"
 expect_eq "JSON: an image has no text" \
-    "{\"version\":1,\"id\":\"$png\",\"n\":2,\"name\":\"logo.png\",\"status\":\"skipped: no text in image\",\"text\":\"\",\"truncated\":false}" \
+    "{\"version\":1,\"id\":\"$png\",\"n\":2,\"name\":\"logo.png\",\"status\":\"skipped: no text in image: 1×1 pixels, too small to hold text\",\"text\":\"\",\"truncated\":false}" \
     "$(search --format json attachment-text "$png" 2)"
 cut=$(id_of contrat.pdf --db "$WORK/cut" | head -n 1)
 expect_eq "JSON: text cut at --attach-max-text" \

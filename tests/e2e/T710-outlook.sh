@@ -78,7 +78,7 @@ expect_eq "show: converted" "Converted    msg
 Converter    leakdex-outlook/1" "$(grep '^Convert' <<<"$show_b")"
 expect_eq "show: the attachments" \
     "Attachment   #1 notes-réunion.txt (text/plain, 59 bytes, sha256 cd4b4ca4ff29b1b52abaa2fcda5e83fe1c130019f3bb36d719ad2b1fab9a831a, ok)
-Attachment   #2 logo.png (image/png, 69 bytes, sha256 c9b27a65dd17d8157b51d36d36b54305ec13cea89152ba0e24b5465eb3cbb0c7, skipped: no text in image)
+Attachment   #2 logo.png (image/png, 69 bytes, sha256 c9b27a65dd17d8157b51d36d36b54305ec13cea89152ba0e24b5465eb3cbb0c7, skipped: no text in image: 1×1 pixels, too small to hold text)
 Attachment   #3 (unnamed message/rfc822) (message/rfc822, 454 bytes, sha256 c4842ccc1d753ba14a2cdb75500d8257fd7de690fb26550d134d454ce09897b1, ok)" \
     "$(grep '^Attachment' <<<"$show_b")"
 

@@ -1,7 +1,8 @@
 /* test_attachtext.c - the attachment walk, read with the indexer's text reader
  * (attachtext.c): text told by content, the text caps of a tree and a
  * message, the unpack budget of a nested archive, compressed files holding
- * no archive; fetching numbers files as listing does. */
+ * no archive; fetching numbers files as listing does; scans probed, or read
+ * by OCR, through a stand-in helper. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <archive.h>
@@ -366,6 +369,124 @@ static void test_gzip_of_one_file(void **state)
     free(zeros);
 }
 
+/* A stand-in for the helper (LEAKDEX_EXTRACT_HELPER): the test's scans are
+ * one line, "W H PAGES SCANNED TEXT", and it answers each kind as the real
+ * helper would, from them: a probe its numbers, OCR the text with the kind
+ * it was asked (so the test sees the languages sent), a PDF's text layer
+ * "layer". */
+static const char scan_helper[] =
+    "#!/bin/sh\n"
+    "read -r w h pages scanned text\n"
+    "case \"$2\" in\n"
+    "probe-*) echo \"probe $w $h $pages $scanned\" ;;\n"
+    "ocr-*) printf 'ocr 91 %s %s %s 0\\n%s [%s]\\n' \"$pages\" \"$scanned\" "
+    "\"$((pages - scanned))\" \"$text\" \"$2\" ;;\n"
+    "pdf) echo layer ;;\n"
+    "*) echo \"leakdex-extract: no kind $2\" >&2; exit 1 ;;\n"
+    "esac\n";
+
+typedef struct scan_case {
+    const char *type, *bytes;
+    bool ocr;
+    const char *status, *text;
+    size_t ocr_pages, scanned_pages;
+    bool small;
+} scan_case;
+
+/* Reads c's one attachment (twice: the second copy from the cache) with
+ * the helper at helper, and checks what each copy got. */
+static void check_scan(const scan_case *c, size_t i)
+{
+    lx_attach_limits lim;
+    lx_attach_limits_default(&lim);
+    lx_strbuf why;
+    lx_strbuf_init(&why);
+    lx_attachtext_ctx *ctx = lx_attachtext_ctx_new(&lim, "/nonexistent", &why);
+    assert_non_null(ctx);
+    assert_int_equal(lx_attachtext_set_ocr(ctx, c->ocr, "fra+eng", 600), LX_OK);
+    lx_part parts[2];
+    memset(parts, 0, sizeof parts);
+    for (int k = 0; k < 2; k++) {
+        parts[k].role = LX_PART_ATTACHMENT;
+        parts[k].content_type = (char *)c->type;
+        parts[k].filename = (char *)"scan";
+        parts[k].data = (char *)c->bytes;
+        parts[k].data_len = parts[k].size = strlen(c->bytes);
+    }
+    lx_message m;
+    memset(&m, 0, sizeof m);
+    m.parts = parts;
+    m.n_parts = 2;
+    lx_attach_list l;
+    lx_attach_list_init(&l);
+    assert_int_equal(lx_attachtext_extract(ctx, &m, &l), LX_OK);
+    assert_int_equal(l.n, 2);
+    for (size_t k = 0; k < 2; k++) {
+        const lx_attachment *a = &l.v[k];
+        lx_strbuf st;
+        lx_strbuf_init(&st);
+        assert_int_equal(lx_attach_status_line(a, &st), LX_OK);
+        if (strcmp(st.buf, c->status) != 0 || strcmp(a->text, c->text) != 0 ||
+            a->ocr_pages != c->ocr_pages || a->scanned_pages != c->scanned_pages ||
+            a->ocr_small != c->small || a->from_cache != (k == 1))
+            fail_msg("case %zu, copy %zu: [%s] [%s] %zu %zu %d %d", i, k, st.buf, a->text,
+                     a->ocr_pages, a->scanned_pages, a->ocr_small, a->from_cache);
+        assert_int_equal(a->ocr_confidence, c->ocr_pages ? 91 : -1);
+        assert_string_equal(a->ocr_language, c->ocr_pages ? "fra+eng" : "");
+        assert_int_equal(lx_attach_has_text(a), *c->text != '\0');
+        lx_strbuf_release(&st);
+    }
+    lx_attach_list_release(&l);
+    lx_attachtext_ctx_free(ctx);
+    lx_strbuf_release(&why);
+}
+
+/* Scans: images too small to hold text skipped, larger ones and PDF pages
+ * without a text layer marked scanned, or read by OCR with --ocr; a PDF
+ * without such pages read as before; identical files read once. */
+static void test_scans(void **state)
+{
+    (void)state;
+    char helper[] = "/tmp/leakdex-scan-helper-XXXXXX";
+    int fd = mkstemp(helper);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, scan_helper, sizeof scan_helper - 1),
+                     (ssize_t)(sizeof scan_helper - 1));
+    assert_int_equal(fchmod(fd, 0700), 0);
+    close(fd);
+    const char *was = getenv("LEAKDEX_EXTRACT_HELPER");
+    char *saved = was ? strdup(was) : NULL;
+    setenv("LEAKDEX_EXTRACT_HELPER", helper, 1);
+    static const scan_case cases[] = {
+        {"image/png", "120 40 1 0 logo", false,
+         "skipped: no text in image: 120×40 pixels, too small to hold text", "", 0, 0, true},
+        {"image/png", "120 40 1 0 logo", true,
+         "skipped: no text in image: 120×40 pixels, too small to hold text", "", 0, 0, true},
+        {"image/png", "1654 2339 1 1 Quimperlé", false, "scanned: an image of 1654×2339 pixels",
+         "", 0, 0, false},
+        {"image/tiff", "2480 3508 2 2 zygomorphe", false,
+         "scanned: an image of 2480×3508 pixels, 2 pages", "", 0, 0, false},
+        {"image/png", "1654 2339 1 1 Quimperlé", true, "ocr",
+         "Quimperlé [ocr-image:fra+eng:300:50:60:40000000]\n", 1, 0, false},
+        {"image/tiff", "2480 3508 2 2 zygomorphe", true, "ocr",
+         "zygomorphe [ocr-image:fra+eng:300:50:60:40000000]\n", 2, 0, false},
+        {"application/pdf", "0 0 3 2 scan", false, "scanned: no text layer on 2 of 3 pages",
+         "layer\n", 0, 2, false},
+        {"application/pdf", "0 0 3 2 prévisionnel", true, "ocr",
+         "prévisionnel [ocr-pdf:fra+eng:300:50:60:40000000]\n", 2, 0, false},
+        {"application/pdf", "0 0 2 0 text", true, "ok", "layer\n", 0, 0, false},
+        {"application/pdf", "0 0 2 0 text", false, "ok", "layer\n", 0, 0, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_scan(&cases[i], i);
+    if (saved)
+        setenv("LEAKDEX_EXTRACT_HELPER", saved, 1);
+    else
+        unsetenv("LEAKDEX_EXTRACT_HELPER");
+    free(saved);
+    unlink(helper);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_text_caps),
         cmocka_unit_test(test_nested_budget),
         cmocka_unit_test(test_gzip_of_one_file),
+        cmocka_unit_test(test_scans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

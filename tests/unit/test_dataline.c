@@ -35,7 +35,7 @@ static void test_enums_follow_the_schema(void **state)
         assert_string_equal(lx_dkim_sig_fields[k], sig[k]);
     assert_string_equal(lx_dkim_sig_fields[LX_SIG_RESULT], "result");
     assert_string_equal(lx_dkim_sig_fields[LX_SIG_WEAK], "weak");
-    assert_int_equal(LX_ATT_TEXT_BYTES + 1, LX_ATTACH_NFIELDS);
+    assert_int_equal(LX_ATT_OCR_PAGES + 1, LX_ATTACH_NFIELDS);
     assert_string_equal(lx_attach_fields[LX_ATT_N], "n");
     assert_string_equal(lx_attach_fields[LX_ATT_PARENT], "parent");
     assert_string_equal(lx_attach_fields[LX_ATT_NAME], "name");
@@ -45,6 +45,9 @@ static void test_enums_follow_the_schema(void **state)
     assert_string_equal(lx_attach_fields[LX_ATT_SHA256], "sha256");
     assert_string_equal(lx_attach_fields[LX_ATT_STATUS], "status");
     assert_string_equal(lx_attach_fields[LX_ATT_TEXT_BYTES], "text_bytes");
+    assert_string_equal(lx_attach_fields[LX_ATT_OCR_CONFIDENCE], "ocr_confidence");
+    assert_string_equal(lx_attach_fields[LX_ATT_OCR_LANGUAGE], "ocr_language");
+    assert_string_equal(lx_attach_fields[LX_ATT_OCR_PAGES], "ocr_pages");
 }
 
 static void test_sig_line(void **state)
@@ -91,7 +94,25 @@ static void test_attachment_lines(void **state)
     assert_int_equal(lx_record_add_str(&rec, LX_DATA_ATTACHMENT,
                                        "2\t1\tnotes.txt\ttext/plain\t\t11\tcd34\ttext\t11"),
                      LX_OK);
+    assert_int_equal(lx_record_add_str(&rec, LX_DATA_ATTACHMENT,
+                                       "3\t0\tscan.png\timage/png\timage/png\t9000\tef56\tocr\t"
+                                       "120\t91\tfra+eng\t2"),
+                     LX_OK);
     lx_attachment_line a;
+    /* A line of schema 12 (9 fields): the ocr fields are empty. */
+    assert_true(lx_dataline_attachment_find(&rec, 2, &a));
+    assert_int_equal(a.f[LX_ATT_OCR_CONFIDENCE].n, 0);
+    assert_int_equal(a.f[LX_ATT_OCR_LANGUAGE].n, 0);
+    assert_int_equal(a.f[LX_ATT_OCR_PAGES].n, 0);
+    assert_true(lx_dataline_attachment_find(&rec, 3, &a));
+    assert_string_equal(text(a.f[LX_ATT_STATUS]), "ocr");
+    assert_string_equal(text(a.f[LX_ATT_TEXT_BYTES]), "120");
+    assert_string_equal(text(a.f[LX_ATT_OCR_CONFIDENCE]), "91");
+    assert_string_equal(text(a.f[LX_ATT_OCR_LANGUAGE]), "fra+eng");
+    assert_string_equal(text(a.f[LX_ATT_OCR_PAGES]), "2");
+    assert_int_equal(lx_dataline_attachment_kind(LX_ATT_OCR_CONFIDENCE), LX_DL_NUMBER);
+    assert_int_equal(lx_dataline_attachment_kind(LX_ATT_OCR_LANGUAGE), LX_DL_TEXT);
+    assert_int_equal(lx_dataline_attachment_kind(LX_ATT_OCR_PAGES), LX_DL_NUMBER);
     assert_true(lx_dataline_attachment_find(&rec, 2, &a));
     assert_string_equal(text(a.f[LX_ATT_N]), "2");
     assert_string_equal(text(a.f[LX_ATT_PARENT]), "1");
@@ -102,7 +123,7 @@ static void test_attachment_lines(void **state)
     assert_string_equal(text(a.f[LX_ATT_TEXT_BYTES]), "11");
     assert_true(lx_dataline_attachment_find(&rec, 1, &a));
     assert_string_equal(text(a.f[LX_ATT_NAME]), "budget.zip");
-    assert_false(lx_dataline_attachment_find(&rec, 3, &a));
+    assert_false(lx_dataline_attachment_find(&rec, 4, &a));
     assert_false(lx_dataline_attachment_find(&rec, 0, &a));
     assert_int_equal(lx_dataline_attachment_kind(LX_ATT_SIZE), LX_DL_NUMBER);
     assert_int_equal(lx_dataline_attachment_kind(LX_ATT_SHA256), LX_DL_TEXT);

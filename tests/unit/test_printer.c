@@ -119,7 +119,8 @@ static const char hit_json[] =
     "\"key_source\":\"keys.txt\",\"unsigned_bytes\":0,\"t\":null,\"x\":null,\"aligned\":true,"
     "\"mbox_form\":\"\"}],\"attachments\":[{\"n\":1,\"parent\":0,\"name\":\"plan.pdf\",\"type\":"
     "\"application/pdf\",\"sniffed_type\":\"application/pdf\",\"size\":1000,\"sha256\":\"ab\","
-    "\"status\":\"text\",\"text_bytes\":50}],\"snippet\":{\"text\":\"le budget est l\xC3\xA0\","
+    "\"status\":\"text\",\"text_bytes\":50,\"ocr_confidence\":null,\"ocr_language\":\"\","
+    "\"ocr_pages\":null}],\"snippet\":{\"text\":\"le budget est l\xC3\xA0\","
     "\"matches\":[[3,9]],\"attachment\":null}}";
 
 static void test_json_hit(void **state)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "attach.h"
 #include "report.h"
 
 /* What lx_report_print (passes: lx_report_print_passes) prints for r. */
@@ -139,11 +140,80 @@ static void test_passes(void **state)
     lx_report_release(&r);
 }
 
+/* What lx_report_print_scans prints for r. */
+static char *printed_scans(const lx_report *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    lx_report_print_scans(r, out);
+    fclose(out);
+    return buf;
+}
+
+/* The scans' line: counted once per distinct file, "scanned:" without
+ * --ocr (nothing when none), "ocr:" with it. */
+static void test_scans(void **state)
+{
+    (void)state;
+    lx_report r;
+    lx_report_init(&r);
+    char *text = printed_scans(&r);
+    assert_string_equal(text, "");
+    free(text);
+    lx_attachment pdf = {.filetype = (char *)"pdf", .reason = (char *)"", .status = LX_ATT_SCANNED,
+                         .scanned_pages = 2, .ocr_confidence = -1};
+    lx_attachment png = {.filetype = (char *)"image", .reason = (char *)"",
+                         .status = LX_ATT_SCANNED, .ocr_confidence = -1};
+    lx_report_scan(&r, &pdf, true);
+    lx_report_scan(&r, &png, true);
+    lx_report_scan(&r, &png, false); /* a copy */
+    text = printed_scans(&r);
+    assert_string_equal(text, "scanned: 2 attachments look scanned (2 PDF pages without text, 1 "
+                              "image); leakdex-index --ocr reads them\n");
+    free(text);
+    lx_report_release(&r);
+
+    lx_report_init(&r);
+    r.ocr = true;
+    r.ocr_lang = "fra+eng";
+    text = printed_scans(&r);
+    assert_string_equal(text, "ocr: 0 attachments read by OCR (0 pages, fra+eng) in 0.0 s; 0 "
+                              "failed, 0 skipped (too small)\n");
+    free(text);
+    lx_attachment a = {.filetype = (char *)"pdf", .reason = (char *)"", .status = LX_ATT_OCR,
+                       .ocr_pages = 3, .ocr_confidence = 90, .ocr_seconds = 4.5};
+    lx_attachment b = {.filetype = (char *)"image", .reason = (char *)"", .status = LX_ATT_OCR,
+                       .ocr_pages = 1, .ocr_confidence = 94, .ocr_seconds = 1.25};
+    lx_attachment fail = {.filetype = (char *)"image",
+                          .reason = (char *)"OCR: the extractor crashed (signal 11)",
+                          .status = LX_ATT_FAILED,
+                          .ocr_confidence = -1,
+                          .ocr_seconds = 0.25};
+    lx_attachment logo = {.filetype = (char *)"image",
+                          .reason = (char *)"no text in image: 120×40 pixels, too small",
+                          .status = LX_ATT_SKIPPED,
+                          .ocr_confidence = -1,
+                          .ocr_small = true};
+    lx_report_scan(&r, &a, true);
+    lx_report_scan(&r, &b, true);
+    lx_report_scan(&r, &b, false);
+    lx_report_scan(&r, &fail, true);
+    lx_report_scan(&r, &logo, true);
+    text = printed_scans(&r);
+    assert_string_equal(text, "ocr: 2 attachments read by OCR (4 pages, mean confidence 91 %, "
+                              "fra+eng) in 6.0 s; 1 failed, 1 skipped (too small)\n");
+    free(text);
+    lx_report_release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sources_and_reasons),
         cmocka_unit_test(test_passes),
+        cmocka_unit_test(test_scans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

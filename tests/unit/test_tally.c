@@ -94,6 +94,11 @@ static void test_update(void **state)
         lx_tally_update(v, strlen(v), &with, LX_TALLY_SET_LEVEL | LX_TALLY_SET_VERDICT, &out),
         LX_OK);
     assert_string_equal(out.buf, SHA "1000\t1\t1\t1\t1\t0\nalice@example.org\tAlice");
+    /* --ocr: the attachments with text, the rest kept. */
+    lx_tally ocr = {.attachments = 3, .with_text = 2};
+    lx_strbuf_reset(&out);
+    assert_int_equal(lx_tally_update(v, strlen(v), &ocr, LX_TALLY_SET_ATTACHMENTS, &out), LX_OK);
+    assert_string_equal(out.buf, SHA "1000\t0\t2\t3\t2\t0\nalice@example.org\tAlice");
     /* The recipients' form has a level only. */
     const char *r = SHA "1000\t0\nbob@example.org\tBob\n";
     lx_strbuf_reset(&out);

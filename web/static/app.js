@@ -183,6 +183,9 @@
       att_text_hide: 'Hide text',
       att_text_empty: 'No text was extracted from this attachment.',
       att_text_truncated: 'The text stops here: the index keeps only the start of a long attachment\'s text.',
+      att_ocr_one: 'text read by OCR ({lang}, {n} page)',
+      att_ocr_other: 'text read by OCR ({lang}, {n} pages)',
+      att_ocr_confidence: 'mean confidence {c} %',
       bytes_one: '{n} byte',
       bytes_other: '{n} bytes',
       thread_title: 'Thread',
@@ -391,6 +394,9 @@
       att_text_hide: 'Masquer le texte',
       att_text_empty: 'Aucun texte n\u2019a été extrait de cette pièce jointe.',
       att_text_truncated: 'Le texte s\u2019arrête ici : l\u2019index ne garde que le début du texte d\u2019une longue pièce jointe.',
+      att_ocr_one: 'texte lu par OCR ({lang}, {n} page)',
+      att_ocr_other: 'texte lu par OCR ({lang}, {n} pages)',
+      att_ocr_confidence: 'confiance moyenne {c} %',
       bytes_one: '{n} octet',
       bytes_other: '{n} octets',
       thread_title: 'Fil de discussion',
@@ -1237,9 +1243,17 @@
       el('td', {}, type),
       el('td', { class: 'num' }, tn('bytes', Number(a.size) || 0)),
       el('td', {}, el('code', { class: 'sha256' }, String(a.sha256 || ''))),
-      el('td', {}, String(a.status || '')),
+      el('td', {}, String(a.status || ''), ocrNote(a)),
       actions);
     return [row, textRow];
+  }
+
+  // Beside the status of an attachment read by OCR: its languages, pages
+  // and mean confidence.
+  function ocrNote(a) {
+    if (!Number.isInteger(a.ocr_pages) || a.ocr_pages < 1) return null;
+    const conf = Number.isInteger(a.ocr_confidence) ? ', ' + t('att_ocr_confidence', { c: num(a.ocr_confidence) }) : '';
+    return el('span', { class: 'hint att-ocr' }, ' ' + tn('att_ocr', a.ocr_pages, { lang: String(a.ocr_language || '') }) + conf);
   }
 
   // A button that shows an attachment's extracted text below its row.
