@@ -214,8 +214,10 @@ static lx_status scan_request(lx_attachtext_ctx *ctx, const char *kind, bool ocr
         unsigned long long pages = (unsigned long long)LX_OCR_MAX_PAGES * LX_OCR_PAGE_SECONDS;
         seconds = pages < ctx->ocr_timeout ? (unsigned)pages : ctx->ocr_timeout;
     }
+    /* A PDF's probe answers its text layers after its line, as "pdf" would
+     * (run_helper's bound, max_text + 4). */
     lx_sandbox_limits lim = {seconds, LX_ATTACH_HELPER_MEMORY,
-                             ocr ? ctx->lim.max_text + LX_OCR_HEADER_MAX : LX_OCR_HEADER_MAX};
+                             ctx->lim.max_text + (ocr ? 0 : 4) + LX_OCR_HEADER_MAX};
     const char *argv[] = {prog, "--extract-helper", kind, NULL};
     return helper_answer(ctx, override ? argv : NULL, kind, data, len, &lim, out, why, r);
 }
@@ -283,49 +285,62 @@ out:
 }
 
 /* A probe's answer into p; *ok false (why says why) when the helper could
- * not read the file. */
+ * not read the file. out (initialized by the caller) keeps the whole
+ * answer, *text_at where the text after its line starts (a PDF's text
+ * layers), *cut whether the helper cut that text at the limit. */
 static lx_status probe(lx_attachtext_ctx *ctx, bool pdf, const char *data, size_t len,
-                       lx_ocr_probe_result *p, lx_strbuf *why, bool *ok)
+                       lx_ocr_probe_result *p, lx_strbuf *out, size_t *text_at, bool *cut,
+                       lx_strbuf *why, bool *ok)
 {
-    lx_strbuf kind, out;
+    lx_strbuf kind;
     lx_strbuf_init(&kind);
-    lx_strbuf_init(&out);
     lx_sandbox_result r = LX_SANDBOX_FAILED;
     memset(p, 0, sizeof *p);
     lx_status st =
         lx_ocr_kind_word(pdf ? LX_OCR_KIND_PROBE_PDF : LX_OCR_KIND_PROBE_IMAGE, NULL, &kind);
     if (!st)
-        st = scan_request(ctx, kind.buf, false, data, len, &out, why, &r);
-    *ok = !st && r != LX_SANDBOX_FAILED && !lx_ocr_probe_header_parse(out.buf, out.len, p);
+        st = scan_request(ctx, kind.buf, false, data, len, out, why, &r);
+    *ok = !st && r != LX_SANDBOX_FAILED &&
+          !lx_ocr_probe_header_parse(out->buf, out->len, p, text_at);
+    *cut = r == LX_SANDBOX_TRUNCATED;
     if (!st && r != LX_SANDBOX_FAILED && !*ok)
         lx_strbuf_addstr(why, "the helper's answer has no header");
     lx_strbuf_release(&kind);
-    lx_strbuf_release(&out);
     return st;
 }
 
-/* A PDF: probed first, for its pages without a text layer. With such
- * pages and --ocr, read by OCR (its text layers kept); else its text
- * layers read as before, and those pages counted (status scanned): a PDF
- * without scans gives the same text with --ocr or without. A probe that
- * fails leaves the text extraction to say what is wrong. */
+/* A PDF: one probe request gives its pages without a text layer and the
+ * text of its text layers. With such pages and --ocr, it is read by OCR
+ * (its text layers kept); else the probe's text is its text, and those
+ * pages are counted (status scanned): a PDF without scans gives the same
+ * text with --ocr or without. A probe that fails leaves the text
+ * extraction ("pdf") to say what is wrong. */
 static lx_status read_pdf(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t idx,
                           const char *data, size_t len)
 {
     lx_ocr_probe_result p;
-    bool ok;
-    lx_strbuf why;
+    bool ok, cut;
+    size_t text_at = 0;
+    lx_strbuf why, answer;
     lx_strbuf_init(&why);
-    lx_status st = probe(ctx, true, data, len, &p, &why, &ok);
+    lx_strbuf_init(&answer);
+    lx_status st = probe(ctx, true, data, len, &p, &answer, &text_at, &cut, &why, &ok);
     lx_strbuf_release(&why);
     bool scanned = !st && ok && p.scanned > 0;
-    if (st || (scanned && ctx->ocr))
+    if (st || (scanned && ctx->ocr)) {
+        lx_strbuf_release(&answer);
         return st ? st : read_by_ocr(ctx, w, idx, true, data, len);
-    bool override;
-    const char *prog = helper_program(ctx, &override);
-    const char *kind = lx_doctext_kind_name(LX_DOCTEXT_PDF);
-    const char *argv[] = {prog, "--extract-helper", kind, NULL};
-    st = run_helper(ctx, w, idx, override ? argv : NULL, kind, data, len);
+    }
+    if (ok) {
+        st = lx_attach_walk_set_text(w, idx, answer.buf + text_at, answer.len - text_at, cut);
+    } else {
+        bool override;
+        const char *prog = helper_program(ctx, &override);
+        const char *kind = lx_doctext_kind_name(LX_DOCTEXT_PDF);
+        const char *argv[] = {prog, "--extract-helper", kind, NULL};
+        st = run_helper(ctx, w, idx, override ? argv : NULL, kind, data, len);
+    }
+    lx_strbuf_release(&answer);
     lx_attachment *a = lx_attach_walk_file(w, idx);
     if (!st && scanned && a->status == LX_ATT_OK) {
         a->scanned_pages = p.scanned;
@@ -341,10 +356,13 @@ static lx_status read_image(lx_attachtext_ctx *ctx, lx_attach_walk *w, size_t id
                             const char *data, size_t len)
 {
     lx_ocr_probe_result p;
-    bool ok;
-    lx_strbuf why;
+    bool ok, cut;
+    size_t text_at;
+    lx_strbuf why, answer;
     lx_strbuf_init(&why);
-    lx_status st = probe(ctx, false, data, len, &p, &why, &ok);
+    lx_strbuf_init(&answer);
+    lx_status st = probe(ctx, false, data, len, &p, &answer, &text_at, &cut, &why, &ok);
+    lx_strbuf_release(&answer);
     lx_attachment *a = lx_attach_walk_file(w, idx);
     if (st)
         ;

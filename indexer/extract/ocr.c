@@ -570,7 +570,11 @@ lx_status lx_ocr_pdf(const char *data, size_t len, const lx_ocr_opts *o, lx_strb
     return st;
 }
 
-static lx_status probe_pdf(const char *data, size_t len, lx_ocr_probe_result *p, lx_strbuf *why)
+/* A PDF's pages without a text layer, and (out, may be NULL) the text of
+ * its pages joined as doctext.c's pdf_text joins them: a new line between
+ * two pages' texts. */
+static lx_status probe_pdf(const char *data, size_t len, lx_ocr_probe_result *p, lx_strbuf *out,
+                           lx_strbuf *why)
 {
     GBytes *bytes;
     PopplerDocument *doc = pdf_open(data, len, &bytes, why);
@@ -578,26 +582,34 @@ static lx_status probe_pdf(const char *data, size_t len, lx_ocr_probe_result *p,
         return LX_E_PARSE;
     int n = poppler_document_get_n_pages(doc);
     p->pages = n > 0 ? (size_t)n : 0;
-    for (int i = 0; i < n; i++) {
+    lx_status st = LX_OK;
+    for (int i = 0; i < n && !st; i++) {
         PopplerPage *page = poppler_document_get_page(doc, i);
+        if (!page)
+            continue;
         char *text = NULL;
-        if (page && !page_has_text(page, &text))
+        if (!page_has_text(page, &text))
             p->scanned++;
+        if (out && text) {
+            if (out->len)
+                st = lx_strbuf_addch(out, '\n');
+            if (!st)
+                st = lx_strbuf_addstr(out, text);
+        }
         g_free(text);
-        if (page)
-            g_object_unref(page);
+        g_object_unref(page);
     }
     g_object_unref(doc);
     g_bytes_unref(bytes);
-    return LX_OK;
+    return st;
 }
 
 lx_status lx_ocr_probe(bool pdf, const char *data, size_t len, lx_ocr_probe_result *p,
-                       lx_strbuf *why)
+                       lx_strbuf *text, lx_strbuf *why)
 {
     memset(p, 0, sizeof *p);
     if (pdf)
-        return probe_pdf(data, len, p, why);
+        return probe_pdf(data, len, p, text, why);
     leptonica_quiet();
     const l_uint8 *bytes = (const l_uint8 *)data;
     l_int32 format, w, h, bps, spp, cmap, res;
@@ -635,8 +647,15 @@ lx_status lx_ocr_serve(const char *kind_word, const char *data, size_t len, lx_s
     }
     if (kind == LX_OCR_KIND_PROBE_IMAGE || kind == LX_OCR_KIND_PROBE_PDF) {
         lx_ocr_probe_result p;
-        lx_status st = lx_ocr_probe(kind == LX_OCR_KIND_PROBE_PDF, data, len, &p, why);
-        return st ? st : lx_ocr_probe_header_add(out, &p);
+        lx_strbuf text;
+        lx_strbuf_init(&text);
+        lx_status st = lx_ocr_probe(kind == LX_OCR_KIND_PROBE_PDF, data, len, &p, &text, why);
+        if (!st)
+            st = lx_ocr_probe_header_add(out, &p);
+        if (!st)
+            st = lx_strbuf_add(out, text.buf, text.len);
+        lx_strbuf_release(&text);
+        return st;
     }
     lx_strbuf text, reason;
     lx_strbuf_init(&text);

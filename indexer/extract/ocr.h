@@ -77,9 +77,11 @@ lx_status lx_ocr_pdf(const char *data, size_t len, const lx_ocr_opts *o, lx_strb
  * pages and how many have no text layer, or an image's size (its first
  * page's, from its header alone: nothing is decoded), its pages and how
  * many are large enough to hold text. LX_E_PARSE and why when unreadable.
+ * text (a PDF's, may be NULL) gets the text of its text layers exactly as
+ * lx_doctext_extract's LX_DOCTEXT_PDF gives it.
  */
 lx_status lx_ocr_probe(bool pdf, const char *data, size_t len, lx_ocr_probe_result *p,
-                       lx_strbuf *why);
+                       lx_strbuf *text, lx_strbuf *why);
 
 /*
  * Whether Tesseract loads every language of lang ("fra+eng"): LX_OK, or
@@ -163,10 +165,14 @@ lx_status lx_ocr_header_add(lx_strbuf *out, const lx_ocr_result *r, const char *
 lx_status lx_ocr_header_parse(const char *answer, size_t len, lx_ocr_result *r, lx_strbuf *reason,
                               size_t *text_at);
 
-/* A probe's answer, the whole of it: "probe WIDTH HEIGHT PAGES SCANNED\n". */
+/* A probe's answer line: "probe WIDTH HEIGHT PAGES SCANNED\n" (a PDF's
+ * probe is followed by the text of its text layers, as the "pdf" kind
+ * gives it: one request reads a PDF that needs no OCR). */
 lx_status lx_ocr_probe_header_add(lx_strbuf *out, const lx_ocr_probe_result *p);
 
-/* Reads a probe's answer; LX_E_PARSE when it is not exactly one such line. */
-lx_status lx_ocr_probe_header_parse(const char *answer, size_t len, lx_ocr_probe_result *p);
+/* Reads a probe's answer line into p, *text_at where what follows it
+ * starts; LX_E_PARSE when the answer does not start with such a line. */
+lx_status lx_ocr_probe_header_parse(const char *answer, size_t len, lx_ocr_probe_result *p,
+                                    size_t *text_at);
 
 #endif

@@ -201,16 +201,18 @@ lx_status lx_ocr_probe_header_add(lx_strbuf *out, const lx_ocr_probe_result *p)
     return lx_strbuf_addf(out, "probe %d %d %zu %zu\n", p->width, p->height, p->pages, p->scanned);
 }
 
-lx_status lx_ocr_probe_header_parse(const char *answer, size_t len, lx_ocr_probe_result *p)
+lx_status lx_ocr_probe_header_parse(const char *answer, size_t len, lx_ocr_probe_result *p,
+                                    size_t *text_at)
 {
     char line[128];
-    if (len < 7 || len >= sizeof line || answer[len - 1] != '\n' ||
-        strncmp(answer, "probe ", 6) != 0)
+    const char *nl = len > 6 ? memchr(answer, '\n', len) : NULL;
+    if (!nl || strncmp(answer, "probe ", 6) != 0)
         return LX_E_PARSE;
-    if (memchr(answer, '\0', len))
+    size_t n = (size_t)(nl - answer);
+    if (n >= sizeof line || memchr(answer, '\0', n))
         return LX_E_PARSE;
-    memcpy(line, answer, len - 1);
-    line[len - 1] = '\0';
+    memcpy(line, answer, n);
+    line[n] = '\0';
     const char *s = line + 5;
     uintmax_t w, h, pages, scanned;
     if (!take_spaced(&s, INT32_MAX, &w) || !take_spaced(&s, INT32_MAX, &h) ||
@@ -221,5 +223,6 @@ lx_status lx_ocr_probe_header_parse(const char *answer, size_t len, lx_ocr_probe
     p->height = (int)h;
     p->pages = (size_t)pages;
     p->scanned = (size_t)scanned;
+    *text_at = n + 1;
     return LX_OK;
 }

@@ -44,7 +44,9 @@ static void check_headers(const char *in, size_t n)
         abort();
     lx_strbuf_release(&reason);
     lx_ocr_probe_result p;
-    if (lx_ocr_probe_header_parse(in, n, &p) == LX_OK && (p.scanned > p.pages || p.width < 0))
+    size_t pat;
+    if (lx_ocr_probe_header_parse(in, n, &p, &pat) == LX_OK &&
+        (p.scanned > p.pages || p.width < 0 || pat > n || in[pat - 1] != '\n'))
         abort();
 }
 
@@ -59,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (data[0] % 3) {
     case 0: {
         lx_ocr_probe_result p;
-        lx_status st = lx_ocr_probe(false, in, n, &p, &why);
+        lx_status st = lx_ocr_probe(false, in, n, &p, NULL, &why);
         if (st != LX_OK && st != LX_E_PARSE)
             abort();
         if (st == LX_OK && (p.pages < 1 || p.scanned > p.pages))

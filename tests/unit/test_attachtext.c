@@ -371,13 +371,14 @@ static void test_gzip_of_one_file(void **state)
 
 /* A stand-in for the helper (LEAKDEX_EXTRACT_HELPER): the test's scans are
  * one line, "W H PAGES SCANNED TEXT", and it answers each kind as the real
- * helper would, from them: a probe its numbers, OCR the text with the kind
- * it was asked (so the test sees the languages sent), a PDF's text layer
- * "layer". */
+ * helper would, from them: a probe its numbers (a PDF's, then its text
+ * layer "layer"), OCR the text with the kind it was asked (so the test sees
+ * the languages sent), a PDF's text layer "layer". */
 static const char scan_helper[] =
     "#!/bin/sh\n"
     "read -r w h pages scanned text\n"
     "case \"$2\" in\n"
+    "probe-pdf) printf 'probe %s %s %s %s\\nlayer\\n' \"$w\" \"$h\" \"$pages\" \"$scanned\" ;;\n"
     "probe-*) echo \"probe $w $h $pages $scanned\" ;;\n"
     "ocr-*) printf 'ocr 91 %s %s %s 0\\n%s [%s]\\n' \"$pages\" \"$scanned\" "
     "\"$((pages - scanned))\" \"$text\" \"$2\" ;;\n"

@@ -20,6 +20,7 @@
 #include <leptonica/allheaders.h>
 
 #include "helper.h"
+#include "doctext.h"
 #include "ocr.h"
 
 /* A French and an English page, and the second page of a TIFF. */
@@ -304,7 +305,7 @@ static void test_images_not_read(void **state)
     assert_string_equal(why.buf,
                         "1 page too small to hold text (120x40 pixels: under 300 a side or 250000 in all)");
     lx_ocr_probe_result p;
-    assert_int_equal(lx_ocr_probe(false, png.buf, png.len, &p, &why), LX_OK);
+    assert_int_equal(lx_ocr_probe(false, png.buf, png.len, &p, NULL, &why), LX_OK);
     assert_int_equal(p.width, 120);
     assert_int_equal(p.height, 40);
     assert_int_equal(p.pages, 1);
@@ -320,7 +321,7 @@ static void test_images_not_read(void **state)
     assert_int_equal(lx_ocr_image(png.buf, png.len, &o, &out, &r, &why), LX_OK);
     assert_read(&r, 1, 0, 0, 1);
     assert_string_equal(why.buf, "1 page too large to decode (60000x60000 pixels: over 100000000)");
-    assert_int_equal(lx_ocr_probe(false, png.buf, png.len, &p, &why), LX_OK);
+    assert_int_equal(lx_ocr_probe(false, png.buf, png.len, &p, NULL, &why), LX_OK);
     assert_int_equal(p.width, 60000);
     assert_int_equal(p.scanned, 0);
 
@@ -336,7 +337,7 @@ static void test_images_not_read(void **state)
     assert_string_equal(why.buf, "not an image that leptonica reads (PNG, JPEG, TIFF, GIF, BMP, "
                                  "WebP, JPEG 2000, PNM)");
     lx_strbuf_reset(&why);
-    assert_int_equal(lx_ocr_probe(false, "", 0, &p, &why), LX_E_PARSE);
+    assert_int_equal(lx_ocr_probe(false, "", 0, &p, NULL, &why), LX_E_PARSE);
     lx_strbuf_release(&png);
     lx_strbuf_release(&out);
     lx_strbuf_release(&why);
@@ -351,17 +352,30 @@ static void test_probe(void **state)
     pdf_page pages[] = {{english, false}, {second, true}, {french, true}};
     make_pdf(pages, 3, &pdf);
     lx_ocr_probe_result p;
-    assert_int_equal(lx_ocr_probe(true, pdf.buf, pdf.len, &p, &why), LX_OK);
+    lx_strbuf text, layers;
+    lx_strbuf_init(&text);
+    lx_strbuf_init(&layers);
+    assert_int_equal(lx_ocr_probe(true, pdf.buf, pdf.len, &p, &text, &why), LX_OK);
     assert_int_equal(p.pages, 3);
     assert_int_equal(p.scanned, 2);
     assert_int_equal(p.width, 0);
+    /* The probe's text is the text extraction's, byte for byte: a PDF that
+     * needs no OCR is read in one request. */
+    assert_int_equal(lx_doctext_extract(LX_DOCTEXT_PDF, pdf.buf, pdf.len, (size_t)1 << 30,
+                                        &layers, &why),
+                     LX_OK);
+    assert_true(text.len > 0);
+    assert_int_equal(text.len, layers.len);
+    assert_memory_equal(text.buf, layers.buf, text.len);
+    lx_strbuf_release(&text);
+    lx_strbuf_release(&layers);
     page_png(1748, 600, 48, english, &png);
-    assert_int_equal(lx_ocr_probe(false, png.buf, png.len, &p, &why), LX_OK);
+    assert_int_equal(lx_ocr_probe(false, png.buf, png.len, &p, NULL, &why), LX_OK);
     assert_int_equal(p.width, 1748);
     assert_int_equal(p.height, 600);
     assert_int_equal(p.pages, 1);
     assert_int_equal(p.scanned, 1);
-    assert_int_equal(lx_ocr_probe(true, png.buf, png.len, &p, &why), LX_E_PARSE);
+    assert_int_equal(lx_ocr_probe(true, png.buf, png.len, &p, NULL, &why), LX_E_PARSE);
     lx_strbuf_release(&pdf);
     lx_strbuf_release(&png);
     lx_strbuf_release(&why);
@@ -519,10 +533,17 @@ static void test_wire(void **state)
     lx_ocr_probe_result p = {2480, 3508, 4, 3}, pgot;
     assert_int_equal(lx_ocr_probe_header_add(&ans, &p), LX_OK);
     assert_string_equal(ans.buf, "probe 2480 3508 4 3\n");
-    assert_int_equal(lx_ocr_probe_header_parse(ans.buf, ans.len, &pgot), LX_OK);
+    size_t pat = 0;
+    assert_int_equal(lx_ocr_probe_header_parse(ans.buf, ans.len, &pgot, &pat), LX_OK);
     assert_memory_equal(&p, &pgot, sizeof p);
-    assert_int_equal(lx_ocr_probe_header_parse("probe 1 1 1 2\n", 14, &pgot), LX_E_PARSE);
-    assert_int_equal(lx_ocr_probe_header_parse("probe 1 1 1 1\nx", 15, &pgot), LX_E_PARSE);
+    assert_int_equal(pat, ans.len);
+    assert_int_equal(lx_ocr_probe_header_parse("probe 1 1 1 2\n", 14, &pgot, &pat), LX_E_PARSE);
+    assert_int_equal(lx_ocr_probe_header_parse("probe 1 1 1 1", 13, &pgot, &pat), LX_E_PARSE);
+    /* A PDF's probe: its text after the line. */
+    assert_int_equal(lx_ocr_probe_header_parse("probe 0 0 2 1\nx\ny", 17, &pgot, &pat), LX_OK);
+    assert_int_equal(pat, 14);
+    assert_int_equal(pgot.pages, 2);
+    assert_int_equal(pgot.scanned, 1);
     lx_strbuf_release(&word);
     lx_strbuf_release(&ans);
     lx_strbuf_release(&reason);
