@@ -35,7 +35,7 @@ if [[ $(id -u) == 0 ]]; then
     chmod 755 "$WORK"
     as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 fi
-expect_eq "search on a read-only index" 305 "$("${as_nobody[@]}" "$LEAKDEX_SEARCH" --count)"
+expect_eq "search on a read-only index" 306 "$("${as_nobody[@]}" "$LEAKDEX_SEARCH" --count)"
 chmod -R u+w "$LEAKDEX_DB"
 
 finish
