@@ -18,8 +18,10 @@
 #include "ocr.h"
 #include "banned.h"
 
-static lx_status pdf_text(const char *data, size_t len, size_t max, lx_strbuf *out, lx_strbuf *why)
+lx_status lx_doctext_pdf(const char *data, size_t len, size_t max, lx_strbuf *out, size_t *pages,
+                         lx_doctext_page_fn page_fn, void *arg, lx_strbuf *why)
 {
+    *pages = 0;
     GBytes *bytes = g_bytes_new_static(data, len);
     GError *err = NULL;
     PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
@@ -32,11 +34,14 @@ static lx_status pdf_text(const char *data, size_t len, size_t max, lx_strbuf *o
     }
     lx_status st = LX_OK;
     int n = poppler_document_get_n_pages(doc);
+    *pages = n > 0 ? (size_t)n : 0;
     for (int i = 0; i < n && !st && out->len <= max; i++) {
         PopplerPage *page = poppler_document_get_page(doc, i);
         if (!page)
             continue;
         char *text = poppler_page_get_text(page);
+        if (page_fn)
+            page_fn(arg, text);
         if (text) {
             if (out->len)
                 st = lx_strbuf_addch(out, '\n');
@@ -210,7 +215,10 @@ lx_status lx_doctext_extract(lx_doctext_kind kind, const char *data, size_t len,
                              lx_strbuf *out, lx_strbuf *why)
 {
     switch (kind) {
-    case LX_DOCTEXT_PDF: return pdf_text(data, len, max, out, why);
+    case LX_DOCTEXT_PDF: {
+        size_t pages;
+        return lx_doctext_pdf(data, len, max, out, &pages, NULL, NULL, why);
+    }
     case LX_DOCTEXT_OOXML:
     case LX_DOCTEXT_ODF: return office_text(kind, data, len, max, out, why);
     }

@@ -35,6 +35,17 @@ static inline const char *lx_doctext_kind_name(lx_doctext_kind k)
 lx_status lx_doctext_extract(lx_doctext_kind kind, const char *data, size_t len, size_t max,
                              lx_strbuf *out, lx_strbuf *why);
 
+/* Called with each page's text (NULL when it has none) as
+ * lx_doctext_pdf reads it. */
+typedef void (*lx_doctext_page_fn)(void *arg, const char *page_text);
+
+/* A PDF's text as lx_doctext_extract gives it (the pages' texts, a new
+ * line between two), its page count in *pages, and (page_fn, may be NULL)
+ * each page's text handed over as it is read: the OCR probe counts the
+ * pages without a text layer in the same reading. */
+lx_status lx_doctext_pdf(const char *data, size_t len, size_t max, lx_strbuf *out, size_t *pages,
+                         lx_doctext_page_fn page_fn, void *arg, lx_strbuf *why);
+
 /* The text of one OOXML or ODF XML part (word/document.xml, content.xml...):
  * text nodes in order, paragraphs, rows and breaks as new lines, cells and
  * tabs as tabs, field instructions left out. Never fails on bad XML: what was

@@ -19,6 +19,7 @@
 #include <poppler.h>
 #include <tesseract/capi.h>
 
+#include "doctext.h"
 #include "utf8.h"
 #include "banned.h"
 
@@ -570,37 +571,24 @@ lx_status lx_ocr_pdf(const char *data, size_t len, const lx_ocr_opts *o, lx_strb
     return st;
 }
 
-/* A PDF's pages without a text layer, and (out, may be NULL) the text of
- * its pages joined as doctext.c's pdf_text joins them: a new line between
- * two pages' texts. */
+/* lx_doctext_page_fn: a page without a text layer counted as scanned. */
+static void count_scanned(void *arg, const char *page_text)
+{
+    lx_ocr_probe_result *p = arg;
+    if (!page_text || visible_chars(page_text) < LX_OCR_TEXT_LAYER_MIN)
+        p->scanned++;
+}
+
+/* A PDF's pages without a text layer, and (out, may be NULL) its text as
+ * the text extraction gives it, in one reading. */
 static lx_status probe_pdf(const char *data, size_t len, lx_ocr_probe_result *p, lx_strbuf *out,
                            lx_strbuf *why)
 {
-    GBytes *bytes;
-    PopplerDocument *doc = pdf_open(data, len, &bytes, why);
-    if (!doc)
-        return LX_E_PARSE;
-    int n = poppler_document_get_n_pages(doc);
-    p->pages = n > 0 ? (size_t)n : 0;
-    lx_status st = LX_OK;
-    for (int i = 0; i < n && !st; i++) {
-        PopplerPage *page = poppler_document_get_page(doc, i);
-        if (!page)
-            continue;
-        char *text = NULL;
-        if (!page_has_text(page, &text))
-            p->scanned++;
-        if (out && text) {
-            if (out->len)
-                st = lx_strbuf_addch(out, '\n');
-            if (!st)
-                st = lx_strbuf_addstr(out, text);
-        }
-        g_free(text);
-        g_object_unref(page);
-    }
-    g_object_unref(doc);
-    g_bytes_unref(bytes);
+    lx_strbuf unused;
+    lx_strbuf_init(&unused);
+    lx_status st = lx_doctext_pdf(data, len, (size_t)1 << 30, out ? out : &unused, &p->pages,
+                                  count_scanned, p, why);
+    lx_strbuf_release(&unused);
     return st;
 }
 
